@@ -1,0 +1,66 @@
+"""The analyzer registry: what each analyzer reads, writes and is called.
+
+An analyzer declares the tables it writes with Arrow schemas (every schema starts
+with ``doc_id``); the runner adds ``run_id``. Bump ``version`` whenever output
+changes, so corpora recompute that stage instead of mixing old and new rows.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from ..document import Document
+
+AnalyzerResult = dict[str, list[dict]]
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    name: str
+    version: str
+    tables: dict[str, pa.Schema]
+    fn: Callable[[Document], AnalyzerResult]
+    description: str = ""
+    # Optional batch form (e.g. a neural model that is faster on many documents at once).
+    batch_fn: Callable[[list[Document]], list[AnalyzerResult]] | None = field(default=None)
+
+    def run_batch(self, docs: list[Document]) -> list[AnalyzerResult]:
+        if self.batch_fn is not None:
+            return self.batch_fn(docs)
+        return [self.fn(d) for d in docs]
+
+
+_REGISTRY: dict[str, Analyzer] = {}
+
+# Built-ins are imported lazily so that, e.g., the technique model is only loaded
+# when the techniques analyzer is actually used.
+_BUILTIN_MODULES = {
+    "references": "propscope.analyze.references",
+    "repetitions": "propscope.analyze.repetition",
+    "techniques": "propscope.analyze.techniques.analyzer",
+}
+
+
+def register(analyzer: Analyzer) -> Analyzer:
+    _REGISTRY[analyzer.name] = analyzer
+    return analyzer
+
+
+def get_analyzer(name: str) -> Analyzer:
+    if name not in _REGISTRY and name in _BUILTIN_MODULES:
+        importlib.import_module(_BUILTIN_MODULES[name])
+    if name not in _REGISTRY:
+        from ..errors import InputError
+
+        raise InputError(f"unknown analyzer {name!r}",
+                         hint=f"known: {', '.join(sorted(set(_REGISTRY) | set(_BUILTIN_MODULES)))}")
+    return _REGISTRY[name]
+
+
+def registered() -> list[str]:
+    """Names of every known analyzer (built-in or registered from outside)."""
+    return sorted(set(_REGISTRY) | set(_BUILTIN_MODULES))

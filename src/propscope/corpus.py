@@ -1,0 +1,413 @@
+"""The corpus store: one DuckDB file that every stage reads from and writes to.
+
+Why this shape:
+
+* **Stages own their tables.** Each per-document stage writes rows keyed by
+  ``doc_id`` (plus the ``run_id`` that produced them) and marks the document done
+  in ``stage_done`` *in the same transaction*. A crash therefore leaves either all
+  of a batch or none of it, and a re-run only processes what is not marked done:
+  resumable and idempotent by construction.
+* **One writer.** DuckDB allows one writing process; parallel engines compute and
+  hand Arrow tables back, and only the process holding a :class:`Corpus` writes.
+* **Schema version.** ``meta.schema_version`` is checked on open and migrated
+  forward step by step; a file from a newer propscope is refused, never rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from .document import Document, Rejected
+from .errors import CorpusError
+
+SCHEMA_VERSION = 1
+
+_TS = pa.timestamp("us", tz="UTC")
+
+DOCUMENTS_SCHEMA = pa.schema([
+    ("doc_id", pa.string()),
+    ("source", pa.string()),
+    ("published", _TS),
+    ("url", pa.string()),
+    ("title", pa.string()),
+    ("lang", pa.string()),
+    ("text", pa.string()),
+    ("content_hash", pa.string()),
+    ("author", pa.string()),
+    ("external_id", pa.string()),
+    ("meta", pa.string()),  # JSON: format-specific extras (e.g. tracking IDs read from raw HTML)
+    ("file", pa.string()),
+    ("record", pa.string()),
+    ("run_id", pa.string()),
+])
+
+DOCUMENT_SOURCES_SCHEMA = pa.schema([
+    ("doc_id", pa.string()),
+    ("source", pa.string()),
+    ("published", _TS),
+    ("url", pa.string()),
+    ("author", pa.string()),
+    ("external_id", pa.string()),
+    ("file", pa.string()),
+    ("record", pa.string()),
+    ("run_id", pa.string()),
+])
+
+_BASE_DDL = [
+    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+    """CREATE TABLE IF NOT EXISTS runs (
+        run_id VARCHAR PRIMARY KEY, started TIMESTAMPTZ, finished TIMESTAMPTZ,
+        command VARCHAR, settings VARCHAR, status VARCHAR, summary VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS documents (
+        doc_id VARCHAR PRIMARY KEY, source VARCHAR, published TIMESTAMPTZ, url VARCHAR,
+        title VARCHAR, lang VARCHAR, text VARCHAR, content_hash VARCHAR, author VARCHAR,
+        external_id VARCHAR, meta VARCHAR, file VARCHAR, record VARCHAR, run_id VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS document_sources (
+        doc_id VARCHAR, source VARCHAR, published TIMESTAMPTZ, url VARCHAR, author VARCHAR,
+        external_id VARCHAR, file VARCHAR, record VARCHAR, run_id VARCHAR,
+        PRIMARY KEY (doc_id, file, record))""",
+    """CREATE TABLE IF NOT EXISTS quarantine (
+        file VARCHAR, record VARCHAR, reason VARCHAR, run_id VARCHAR,
+        PRIMARY KEY (file, record, reason))""",
+    """CREATE TABLE IF NOT EXISTS ingested_files (
+        file VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, documents BIGINT,
+        quarantined BIGINT, run_id VARCHAR)""",
+    """CREATE TABLE IF NOT EXISTS stage_done (
+        stage VARCHAR, doc_id VARCHAR, version VARCHAR, run_id VARCHAR,
+        PRIMARY KEY (stage, doc_id))""",
+    """CREATE TABLE IF NOT EXISTS corpus_stages (
+        stage VARCHAR PRIMARY KEY, version VARCHAR, documents BIGINT, run_id VARCHAR,
+        finished TIMESTAMPTZ)""",
+]
+
+# Forward migrations: MIGRATIONS[n] upgrades a file at version n to n + 1.
+MIGRATIONS: dict[int, list[str]] = {}
+
+_PA_TO_DUCK = {
+    pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER", pa.float64(): "DOUBLE", pa.float32(): "FLOAT",
+    pa.bool_(): "BOOLEAN", _TS: "TIMESTAMPTZ", pa.timestamp("us"): "TIMESTAMP",
+    pa.list_(pa.int64()): "BIGINT[]", pa.list_(pa.string()): "VARCHAR[]",
+    pa.date32(): "DATE",
+}
+
+
+def q(name: str) -> str:
+    """Quote an identifier (``references`` and ``end`` are SQL keywords)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def duck_type(dtype: pa.DataType) -> str:
+    if dtype in _PA_TO_DUCK:
+        return _PA_TO_DUCK[dtype]
+    if pa.types.is_timestamp(dtype):
+        return "TIMESTAMPTZ" if dtype.tz else "TIMESTAMP"
+    raise CorpusError(f"no DuckDB column type for Arrow type {dtype}")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+class Corpus:
+    """An open corpus file. Use :func:`open_corpus`; close it (or use ``with``)."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise CorpusError(f"corpus file not found: {self.path}",
+                              hint="create it with `propscope ingest SOURCES --corpus FILE`")
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:  # locked by another writer, not a DuckDB file, ...
+            raise CorpusError(f"cannot open corpus {self.path}: {exc}",
+                              hint="is another propscope process writing to it?") from exc
+        self.con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            self._migrate()
+        else:
+            self._check_version()
+
+    # -- lifecycle -------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _stored_version(self) -> int | None:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+        ).fetchone()[0]
+        if not exists:
+            return None
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def _check_version(self) -> None:
+        version = self._stored_version()
+        if version is not None and version > SCHEMA_VERSION:
+            raise CorpusError(
+                f"{self.path} has schema version {version}; this propscope knows up to "
+                f"{SCHEMA_VERSION}", hint="upgrade propscope to read this corpus")
+
+    def _migrate(self) -> None:
+        self._check_version()
+        version = self._stored_version()
+        with self.transaction():
+            for ddl in _BASE_DDL:
+                self.con.execute(ddl)
+            current = SCHEMA_VERSION if version is None else version
+            while current < SCHEMA_VERSION:
+                for ddl in MIGRATIONS.get(current, []):
+                    self.con.execute(ddl)
+                current += 1
+            self.con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.con)
+
+    # -- runs ------------------------------------------------------------
+    def start_run(self, command: str, settings: dict[str, Any] | None = None) -> str:
+        run_id = now_utc().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, NULL, ?, ?, 'running', NULL)",
+            [run_id, now_utc(), command, json.dumps(settings or {}, default=str)])
+        return run_id
+
+    def finish_run(self, run_id: str, status: str, summary: dict[str, Any]) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished = ?, status = ?, summary = ? WHERE run_id = ?",
+            [now_utc(), status, json.dumps(summary, default=str), run_id])
+
+    # -- documents -------------------------------------------------------
+    def add_documents(self, docs: Sequence[Document], run_id: str) -> tuple[int, int]:
+        """Insert documents; exact duplicates only add a ``document_sources`` row.
+
+        Returns ``(new_documents, duplicate_occurrences)``. Safe to call again with
+        the same documents (a resumed ingest): nothing is inserted twice.
+        """
+        if not docs:
+            return 0, 0
+        first: dict[str, Document] = {}
+        for doc in docs:
+            first.setdefault(doc.doc_id, doc)
+        doc_rows = pa.Table.from_pylist([_doc_row(d, run_id) for d in first.values()],
+                                        schema=DOCUMENTS_SCHEMA)
+        src_rows = pa.Table.from_pylist([_source_row(d, run_id) for d in docs],
+                                        schema=DOCUMENT_SOURCES_SCHEMA)
+        with self.transaction():
+            self.con.register("_new_docs", doc_rows)
+            self.con.register("_new_srcs", src_rows)
+            before = self.count("documents")
+            self.con.execute(
+                "INSERT INTO documents SELECT n.* FROM _new_docs n "
+                "ANTI JOIN documents d ON d.doc_id = n.doc_id")
+            new = self.count("documents") - before
+            self.con.execute(
+                "INSERT INTO document_sources SELECT n.* FROM (SELECT DISTINCT ON (doc_id, file, record) * FROM _new_srcs) n "
+                "ANTI JOIN document_sources s "
+                "ON s.doc_id = n.doc_id AND s.file = n.file AND s.record = n.record")
+            self.con.unregister("_new_docs")
+            self.con.unregister("_new_srcs")
+        return new, len(docs) - new
+
+    def add_rejected(self, rejected: Iterable[Rejected], run_id: str) -> int:
+        rows = [(r.file, r.record, r.reason[:2000], run_id) for r in rejected]
+        if not rows:
+            return 0
+        tbl = pa.table({"file": [r[0] for r in rows], "record": [r[1] for r in rows],
+                        "reason": [r[2] for r in rows], "run_id": [r[3] for r in rows]})
+        with self.transaction():
+            self.con.register("_rej", tbl)
+            self.con.execute(
+                "INSERT INTO quarantine SELECT DISTINCT ON (file, record, reason) * FROM _rej n "
+                "ANTI JOIN quarantine q ON q.file = n.file AND q.record = n.record "
+                "AND q.reason = n.reason")
+            self.con.unregister("_rej")
+        return len(rows)
+
+    def file_done(self, file: str, size: int, mtime: float) -> bool:
+        row = self.con.execute(
+            "SELECT 1 FROM ingested_files WHERE file = ? AND size = ? AND mtime = ?",
+            [file, size, mtime]).fetchone()
+        return row is not None
+
+    def mark_file_done(self, file: str, size: int, mtime: float, documents: int,
+                       quarantined: int, run_id: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO ingested_files VALUES (?, ?, ?, ?, ?, ?)",
+                         [file, size, mtime, documents, quarantined, run_id])
+
+    def iter_documents(self, sql_where: str = "TRUE", params: Sequence[Any] = (),
+                       batch_size: int = 1000, columns: str = "*") -> Iterator[list[Document]]:
+        """Stream documents in ``doc_id`` order, in batches, without loading the corpus."""
+        cur = self.con.cursor()
+        cur.execute("SET TimeZone = 'UTC'")
+        cur.execute(f"SELECT * FROM documents WHERE {sql_where} ORDER BY doc_id", list(params))
+        reader = cur.to_arrow_reader(batch_size)
+        for batch in reader:
+            yield [_row_doc(r) for r in batch.to_pylist()]
+        cur.close()
+
+    # -- per-document stages ----------------------------------------------
+    def ensure_table(self, name: str, schema: pa.Schema) -> None:
+        """Create a stage's table from its Arrow schema (plus ``run_id``) if missing."""
+        cols = [f"{q(f.name)} {duck_type(f.type)}" for f in schema]
+        if "run_id" not in schema.names:
+            cols.append("run_id VARCHAR")
+        self.con.execute(f"CREATE TABLE IF NOT EXISTS {q(name)} ({', '.join(cols)})")
+
+    def pending_count(self, stage: str, version: str) -> int:
+        return self.con.execute(
+            "SELECT count(*) FROM documents d ANTI JOIN stage_done s "
+            "ON s.doc_id = d.doc_id AND s.stage = ? AND s.version = ?", [stage, version]
+        ).fetchone()[0]
+
+    def pending_documents(self, stage: str, version: str, batch_size: int = 500,
+                          limit: int | None = None) -> Iterator[list[Document]]:
+        """Documents not yet processed by ``stage`` at ``version``, in batches."""
+        where = ("doc_id NOT IN (SELECT doc_id FROM stage_done WHERE stage = ? AND version = ?)")
+        sql_limit = f" AND doc_id IN (SELECT doc_id FROM documents ORDER BY doc_id LIMIT {int(limit)})" if limit else ""
+        yield from self.iter_documents(where + sql_limit, [stage, version], batch_size)
+
+    def write_stage(self, stage: str, version: str, run_id: str, doc_ids: Sequence[str],
+                    tables: dict[str, pa.Table]) -> None:
+        """Replace a batch's results of one stage atomically and mark the batch done."""
+        ids = pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
+        with self.transaction():
+            self.con.register("_ids", ids)
+            for name, tbl in tables.items():
+                if "run_id" not in tbl.schema.names:
+                    tbl = tbl.append_column("run_id", pa.array([run_id] * tbl.num_rows, pa.string()))
+                self.ensure_table(name, tbl.schema)
+                self.con.execute(f"DELETE FROM {q(name)} WHERE doc_id IN (SELECT doc_id FROM _ids)")
+                if tbl.num_rows:
+                    self.con.register("_rows", tbl)
+                    cols = ", ".join(q(c) for c in tbl.schema.names)
+                    self.con.execute(f"INSERT INTO {q(name)} ({cols}) SELECT {cols} FROM _rows")
+                    self.con.unregister("_rows")
+            self.con.execute(
+                "INSERT OR REPLACE INTO stage_done SELECT ?, doc_id, ?, ? FROM _ids",
+                [stage, version, run_id])
+            self.con.unregister("_ids")
+
+    def reset_stage(self, stage: str, tables: Iterable[str] = ()) -> None:
+        """Forget a stage's results (``--force-stage``)."""
+        with self.transaction():
+            self.con.execute("DELETE FROM stage_done WHERE stage = ?", [stage])
+            self.con.execute("DELETE FROM corpus_stages WHERE stage = ?", [stage])
+            for name in tables:
+                if self.has_table(name):
+                    self.con.execute(f"DELETE FROM {q(name)}")
+
+    # -- corpus-level stages ---------------------------------------------
+    def corpus_stage_state(self, stage: str) -> tuple[str, int] | None:
+        row = self.con.execute(
+            "SELECT version, documents FROM corpus_stages WHERE stage = ?", [stage]).fetchone()
+        return (row[0], int(row[1])) if row else None
+
+    def mark_corpus_stage(self, stage: str, version: str, documents: int, run_id: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO corpus_stages VALUES (?, ?, ?, ?, ?)",
+                         [stage, version, documents, run_id, now_utc()])
+
+    def replace_table(self, name: str, tbl: pa.Table) -> None:
+        """Atomically replace a whole corpus-level table (reuse, coordination)."""
+        with self.transaction():
+            self.con.execute(f"DROP TABLE IF EXISTS {q(name)}")
+            self.ensure_table(name, tbl.schema)
+            if tbl.num_rows:
+                self.con.register("_rows", tbl)
+                cols = ", ".join(q(c) for c in tbl.schema.names)
+                self.con.execute(f"INSERT INTO {q(name)} ({cols}) SELECT {cols} FROM _rows")
+                self.con.unregister("_rows")
+
+    # -- reading -----------------------------------------------------------
+    def has_table(self, name: str) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchone()[0])
+
+    def tables(self) -> list[str]:
+        return [r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
+
+    def count(self, name: str) -> int:
+        return int(self.con.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0])
+
+    def arrow(self, name: str) -> pa.Table:
+        """A whole table as an Arrow table (``run_id`` and bookkeeping columns included)."""
+        return self.con.execute(f"SELECT * FROM {q(name)}").to_arrow_table()
+
+    def df(self, name: str) -> pd.DataFrame:
+        """A whole table as a pandas DataFrame."""
+        return self.con.execute(f"SELECT * FROM {q(name)}").df()
+
+    table = df
+
+    def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        return self.con.execute(query, list(params)).df()
+
+
+class _Transaction:
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def __enter__(self) -> _Transaction:
+        self.con.execute("BEGIN TRANSACTION")
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.con.execute("COMMIT")
+        else:
+            self.con.execute("ROLLBACK")
+
+
+def _doc_row(d: Document, run_id: str) -> dict[str, Any]:
+    return {
+        "doc_id": d.doc_id, "source": d.source, "published": d.published, "url": d.url,
+        "title": d.title, "lang": d.lang, "text": d.text, "content_hash": d.content_hash,
+        "author": d.author, "external_id": d.external_id,
+        "meta": json.dumps(d.meta, sort_keys=True) if d.meta else None,
+        "file": d.file, "record": d.record, "run_id": run_id,
+    }
+
+
+def _source_row(d: Document, run_id: str) -> dict[str, Any]:
+    return {
+        "doc_id": d.doc_id, "source": d.source, "published": d.published, "url": d.url,
+        "author": d.author, "external_id": d.external_id, "file": d.file,
+        "record": d.record, "run_id": run_id,
+    }
+
+
+def _row_doc(r: dict[str, Any]) -> Document:
+    return Document(
+        doc_id=r["doc_id"], text=r["text"], content_hash=r["content_hash"], source=r["source"],
+        published=r["published"], url=r["url"], title=r["title"], lang=r["lang"],
+        author=r["author"], external_id=r["external_id"], file=r["file"] or "",
+        record=r["record"] or "", meta=json.loads(r["meta"]) if r["meta"] else {},
+    )
+
+
+def open_corpus(path: str | Path, *, read_only: bool = False) -> Corpus:
+    """Open (or create) a corpus file.
+
+    >>> corpus = open_corpus("news.duckdb")          # doctest: +SKIP
+    >>> corpus.df("references").query("kind == 'hashtag'")  # doctest: +SKIP
+    """
+    return Corpus(path, read_only=read_only)

@@ -1,0 +1,65 @@
+"""One configuration path: packaged defaults, then a user TOML file, then overrides.
+
+Everything tunable lives in :class:`Settings`; modules receive the object (or the
+fields they need) instead of reading environment variables themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All options of a propscope run. Build it with :func:`load_settings`."""
+
+    # ingest
+    field_map: dict[str, str] = field(default_factory=dict)  # canonical name -> input column
+    max_record_bytes: int = 64 * 1024 * 1024  # larger records are quarantined, not loaded
+    strict: bool = False
+    # analyze
+    analyzers: tuple[str, ...] = ("references", "repetitions", "techniques")
+    taxonomy: str = "semeval2023"
+    batch_size: int = 512
+    # link
+    reuse_min_words: int = 40
+    coordination_window_s: float | None = None  # None: estimated from the data
+    # engine
+    engine: str = "local"  # local | processes | dask
+    scheduler: str | None = None
+    workers: int | None = None
+    limit: int | None = None
+    force_stages: tuple[str, ...] = ()
+    # output
+    quiet: bool = False
+    json: bool = False
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+
+def load_settings(config_file: str | Path | None = None, **overrides: Any) -> Settings:
+    """Defaults, then ``config_file`` (TOML, keys as in :class:`Settings`), then overrides.
+
+    ``None`` overrides are ignored so a CLI can pass every option through unchanged.
+    """
+    values: dict[str, Any] = {}
+    if config_file is not None:
+        with open(config_file, "rb") as fh:
+            values.update(tomllib.load(fh))
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    known = {f.name for f in dataclasses.fields(Settings)}
+    unknown = set(values) - known
+    if unknown:
+        from .errors import InputError
+
+        raise InputError(f"unknown setting(s): {', '.join(sorted(unknown))}",
+                         hint=f"known settings: {', '.join(sorted(known))}")
+    for key in ("analyzers", "force_stages"):
+        if key in values and not isinstance(values[key], tuple):
+            values[key] = tuple(values[key])
+    return Settings(**values)
