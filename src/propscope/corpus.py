@@ -257,9 +257,9 @@ class Corpus:
         """Stream documents in ``doc_id`` order, in batches, without loading the corpus."""
         cur = self.con.cursor()
         cur.execute("SET TimeZone = 'UTC'")
-        cur.execute(f"SELECT * FROM documents WHERE {sql_where} ORDER BY doc_id", list(params))
-        reader = cur.to_arrow_reader(batch_size)
-        for batch in reader:
+        rel = cur.sql(f"SELECT * FROM documents WHERE {sql_where} ORDER BY doc_id",
+                      params=list(params) or None)
+        for batch in rel.to_arrow_reader(batch_size):
             yield [_row_doc(r) for r in batch.to_pylist()]
         cur.close()
 
@@ -350,7 +350,7 @@ class Corpus:
 
     def arrow(self, name: str) -> pa.Table:
         """A whole table as an Arrow table (``run_id`` and bookkeeping columns included)."""
-        return self.con.execute(f"SELECT * FROM {q(name)}").to_arrow_table()
+        return self.con.sql(f"SELECT * FROM {q(name)}").to_arrow_table()
 
     def df(self, name: str) -> pd.DataFrame:
         """A whole table as a pandas DataFrame."""
