@@ -1,0 +1,194 @@
+"""Commands of the main job: run, ingest, analyze, link, export, status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .. import pipeline
+from ..corpus import open_corpus
+from ..progress import Reporter
+from ..settings import load_settings
+from .common import emit, handle_errors, output_options
+
+corpus_option = click.option("--corpus", "corpus_path", required=True,
+                             type=click.Path(dir_okay=False, path_type=Path),
+                             help="The corpus DuckDB file (created if missing).")
+config_option = click.option("--config", type=click.Path(exists=True, dir_okay=False),
+                             help="A TOML settings file (keys as in propscope.Settings).")
+
+
+def engine_options(fn: Any) -> Any:
+    fn = click.option("--engine", type=click.Choice(["local", "processes", "dask"]),
+                      help="Where per-document and linking work runs (default: local).")(fn)
+    fn = click.option("--scheduler", help="Address of an existing Dask scheduler "
+                      "(with --engine dask; default: start a LocalCluster).")(fn)
+    fn = click.option("--workers", type=int, help="Worker processes (processes/dask).")(fn)
+    fn = click.option("--limit", type=int, help="Analyze at most this many documents.")(fn)
+    fn = click.option("--force-stage", "force_stages", multiple=True,
+                      help="Recompute this stage from scratch (repeatable).")(fn)
+    fn = click.option("--resume", is_flag=True, help="Continue an interrupted run. Every run "
+                      "resumes anyway (finished work is never redone); the flag documents intent.")(fn)
+    return fn
+
+
+def _fields(values: tuple[str, ...]) -> dict[str, str] | None:
+    if not values:
+        return None
+    mapping = {}
+    for item in values:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r}: expected NAME=COLUMN", param_hint="--field")
+        name, column = item.split("=", 1)
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
+def _human_run(s: dict[str, Any]) -> str:
+    lines = []
+    ing = s.get("ingest")
+    if ing:
+        lines.append(f"{ing.get('documents', 0)} ingested, {ing.get('duplicates', 0)} duplicate(s), "
+                     f"{ing.get('quarantined', 0)} quarantined, see propscope status")
+    for name, res in (s.get("analyze") or {}).items():
+        lines.append(f"analyze {name}: {res.get('status')} ({res.get('documents', 0)} documents)")
+    for name, res in (s.get("link") or {}).items():
+        lines.append(f"link {name}: {res.get('status', 'ok')}")
+    if s.get("totals"):
+        lines.append("corpus: " + ", ".join(f"{k} {v}" for k, v in s["totals"].items()))
+    if s.get("export"):
+        lines.append(f"exports: {s['export']['out']}")
+    return "\n".join(lines)
+
+
+@click.command("run")
+@click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@corpus_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write exports (Parquet), network.gexf and report.html here.")
+@click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
+              help="Map a canonical field (text, source, published, ...) to an input column.")
+@click.option("--strict", is_flag=True, default=None, help="Fail if any record is quarantined.")
+@engine_options
+@config_option
+@output_options
+@handle_errors
+def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
+            fields: tuple[str, ...], strict: bool | None, engine: str | None,
+            scheduler: str | None, workers: int | None, limit: int | None,
+            force_stages: tuple[str, ...], resume: bool, config: str | None,
+            quiet: bool, json_out: bool) -> None:
+    """Run the whole main job: ingest SOURCES, analyze, link, export and report."""
+    settings = load_settings(config, field_map=_fields(fields), strict=strict, engine=engine,
+                             scheduler=scheduler, workers=workers, limit=limit,
+                             force_stages=force_stages or None)
+    reporter = Reporter(quiet=quiet or json_out)
+    summary = pipeline.run(list(sources), corpus_path, out_dir, settings, reporter)
+    emit(summary, quiet=quiet, json_out=json_out, human=_human_run)
+
+
+@click.command("ingest")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@corpus_option
+@click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
+              help="Map a canonical field (text, source, published, ...) to an input column.")
+@click.option("--strict", is_flag=True, default=None, help="Fail if any record is quarantined.")
+@config_option
+@output_options
+@handle_errors
+def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, ...],
+               strict: bool | None, config: str | None, quiet: bool, json_out: bool) -> None:
+    """Read files, folders and archives into the corpus (resumable, idempotent)."""
+    settings = load_settings(config, field_map=_fields(fields), strict=strict)
+    summary = pipeline.ingest(list(sources), corpus_path, settings, Reporter(quiet or json_out))
+    emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"ingest": s}))
+
+
+@click.command("analyze")
+@corpus_option
+@click.option("--analyzer", "analyzers", multiple=True,
+              help="Run only these analyzers (default: references, repetitions, techniques).")
+@engine_options
+@config_option
+@output_options
+@handle_errors
+def analyze_cmd(corpus_path: Path, analyzers: tuple[str, ...], engine: str | None,
+                scheduler: str | None, workers: int | None, limit: int | None,
+                force_stages: tuple[str, ...], resume: bool, config: str | None,
+                quiet: bool, json_out: bool) -> None:
+    """Run the per-document analyzers on documents they have not seen."""
+    settings = load_settings(config, analyzers=analyzers or None, engine=engine,
+                             scheduler=scheduler, workers=workers, limit=limit,
+                             force_stages=force_stages or None)
+    summary = pipeline.analyze(corpus_path, settings, Reporter(quiet or json_out))
+    emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"analyze": s}))
+
+
+@click.command("link")
+@corpus_option
+@click.option("--min-words", type=int, help="Shortest passage counted as reuse (default 40).")
+@click.option("--window", "window_s", type=float,
+              help="Coordination window in seconds (default: estimated from the data).")
+@engine_options
+@config_option
+@output_options
+@handle_errors
+def link_cmd(corpus_path: Path, min_words: int | None, window_s: float | None,
+             engine: str | None, scheduler: str | None, workers: int | None,
+             limit: int | None, force_stages: tuple[str, ...], resume: bool,
+             config: str | None, quiet: bool, json_out: bool) -> None:
+    """Find text reuse and coordination across the whole corpus (incremental)."""
+    settings = load_settings(config, reuse_min_words=min_words, coordination_window_s=window_s,
+                             engine=engine, scheduler=scheduler, workers=workers,
+                             force_stages=force_stages or None)
+    summary = pipeline.link(corpus_path, settings, Reporter(quiet or json_out))
+    emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"link": s}))
+
+
+@click.command("export")
+@corpus_option
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]),
+              default="parquet", show_default=True)
+@output_options
+@handle_errors
+def export_cmd(corpus_path: Path, out_dir: Path, fmt: str, quiet: bool, json_out: bool) -> None:
+    """Write one file per table (documented in docs/exports.md) and network.gexf."""
+    from ..present.export import export_corpus
+
+    with open_corpus(corpus_path, read_only=True) as corpus:
+        summary = export_corpus(corpus, out_dir, fmt)
+    emit(summary, quiet=quiet, json_out=json_out,
+         human=lambda s: f"wrote {len(s['tables'])} file(s) to {s['out']}")
+
+
+@click.command("status")
+@corpus_option
+@output_options
+@handle_errors
+def status_cmd(corpus_path: Path, quiet: bool, json_out: bool) -> None:
+    """What the corpus holds: counts, time span, stages, runs and quarantine."""
+    summary = pipeline.status(corpus_path)
+    emit(summary, quiet=quiet, json_out=json_out, human=_human_status)
+
+
+def _human_status(s: dict[str, Any]) -> str:
+    lines = [f"corpus {s['corpus']}",
+             "  " + ", ".join(f"{k}: {v}" for k, v in s["totals"].items()),
+             f"  sources: {s['sources']}, published {s['published_from']} .. {s['published_to']}"]
+    for st in s["stages"]:
+        lines.append(f"  stage {st['stage']} v{st['version']}: {st['documents']} documents")
+    for st in s["link_stages"]:
+        lines.append(f"  stage {st['stage']} v{st['version']}: corpus of {st['documents']} documents")
+    for r in s["runs"][:5]:
+        lines.append(f"  run {r['run_id']} {r['command']} {r['status']}")
+    if s["quarantine"]:
+        lines.append(f"  quarantine ({s['totals'].get('quarantine', 0)}):")
+        for r in s["quarantine"][:20]:
+            lines.append(f"    {r['file']}:{r['record']}: {r['reason']}")
+    return "\n".join(lines)
+
+
+commands = [run_cmd, ingest_cmd, analyze_cmd, link_cmd, export_cmd, status_cmd]

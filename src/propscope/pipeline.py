@@ -1,0 +1,267 @@
+"""The main job, stage by stage: ingest → analyze → link → present.
+
+Each public function here is what one CLI command calls (and what library users
+call). Every stage reads from and writes to the corpus file and skips work that
+is already done, so ``run`` can be repeated or resumed after a crash.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from .analyze.registry import Analyzer, AnalyzerResult, get_analyzer
+from .corpus import Corpus, open_corpus
+from .document import Document, Rejected
+from .engine import Engine, get_engine
+from .errors import ModelError, NothingIngested, StrictQuarantine
+from .progress import NULL_REPORTER, Reporter
+from .settings import Settings
+
+# Corpus-level stages: name -> "module:function(corpus, settings, run_id, progress)".
+LINK_STAGES: dict[str, str] = {
+    "reuse": "propscope.link.reuse:run_reuse",
+    "coordination": "propscope.link.coordination:run_coordination",
+}
+
+
+# -- ingest ------------------------------------------------------------------
+def ingest(paths: Sequence[str | Path], corpus_path: str | Path, settings: Settings,
+           reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
+    """Read every input into the corpus. Raises :class:`NothingIngested` if nothing could be."""
+    with open_corpus(corpus_path) as corpus:
+        run_id = corpus.start_run("ingest", asdict(settings))
+        summary = ingest_into(corpus, paths, settings, run_id, reporter)
+        corpus.finish_run(run_id, "ok", summary)
+    _check_ingest(summary, settings)
+    return summary
+
+
+def ingest_into(corpus: Corpus, paths: Sequence[str | Path], settings: Settings, run_id: str,
+                reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
+    from .ingest import ingest_paths, total_input_bytes
+
+    total = total_input_bytes(paths)
+    with reporter.stage("ingest", total=total, unit="bytes") as bar:
+        result = ingest_paths(corpus, paths, settings, run_id, progress=bar.advance)
+    summary = result.as_dict()
+    summary["corpus_documents"] = corpus.count("documents")
+    return summary
+
+
+def _check_ingest(summary: dict[str, Any], settings: Settings) -> None:
+    if settings.strict and summary.get("quarantined"):
+        raise StrictQuarantine(
+            f"{summary['quarantined']} record(s) quarantined and --strict is set",
+            hint="see `propscope status --corpus FILE` for the reasons")
+    nothing_new = not summary.get("documents") and not summary.get("duplicates")
+    if nothing_new and not summary.get("files_skipped") and not summary.get("corpus_documents"):
+        raise NothingIngested(
+            f"nothing could be ingested ({summary.get('quarantined', 0)} record(s) quarantined)",
+            hint="check the input paths and formats; see `propscope status` for reasons")
+
+
+# -- analyze -----------------------------------------------------------------
+def _run_analyzer_batch(job: tuple[str, list[Document]]) -> list[AnalyzerResult | str]:
+    """Worker side: run one analyzer over a batch; a failing document yields its error text.
+
+    Module-level (not a closure) so it pickles to process pools and Dask workers.
+    """
+    name, docs = job
+    analyzer = get_analyzer(name)
+    try:
+        return list(analyzer.run_batch(docs))
+    except ModelError:
+        raise
+    except Exception:  # noqa: BLE001 - isolate the bad document(s) below
+        out: list[AnalyzerResult | str] = []
+        for doc in docs:
+            try:
+                out.append(analyzer.fn(doc))
+            except Exception as exc:  # noqa: BLE001 - quarantined with its reason
+                out.append(f"{type(exc).__name__}: {exc}")
+        return out
+
+
+def _to_tables(analyzer: Analyzer, results: list[AnalyzerResult]) -> dict[str, pa.Table]:
+    tables: dict[str, pa.Table] = {}
+    for name, schema in analyzer.tables.items():
+        rows = [row for res in results for row in res.get(name, [])]
+        tables[name] = pa.Table.from_pylist(rows, schema=schema)
+    return tables
+
+
+def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
+                   reporter: Reporter = NULL_REPORTER, engine: Engine | None = None
+                   ) -> dict[str, Any]:
+    """Run every configured analyzer over the documents it has not seen yet."""
+    own_engine = engine is None
+    engine = engine or get_engine(settings)
+    summary: dict[str, Any] = {}
+    try:
+        for name in settings.analyzers:
+            summary[name] = _analyze_stage(corpus, name, settings, run_id, reporter, engine)
+    finally:
+        if own_engine:
+            engine.close()
+    return summary
+
+
+def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
+                   reporter: Reporter, engine: Engine) -> dict[str, Any]:
+    try:
+        analyzer = get_analyzer(name)
+    except (ModelError, ImportError) as exc:
+        reporter.print(f"[yellow]{name}: not computed ({exc})")
+        return {"status": "not computed", "reason": str(exc)}
+    if name in settings.force_stages:
+        corpus.reset_stage(name, analyzer.tables)
+    for table, schema in analyzer.tables.items():
+        corpus.ensure_table(table, schema)
+    pending = corpus.pending_count(analyzer.name, analyzer.version)
+    if settings.limit is not None:
+        pending = min(pending, settings.limit)
+    if pending == 0:
+        return {"status": "up to date", "documents": 0}
+    started = time.perf_counter()
+    done = failed = 0
+    batches = corpus.pending_documents(analyzer.name, analyzer.version,
+                                       batch_size=settings.batch_size, limit=settings.limit)
+    jobs = ((analyzer.name, batch) for batch in batches)
+    try:
+        with reporter.stage(f"analyze: {name}", total=pending) as bar:
+            for (_, docs), results in engine.map_ordered(_run_analyzer_batch, jobs):
+                good = [r for r in results if not isinstance(r, str)]
+                bad = [(d, r) for d, r in zip(docs, results, strict=True) if isinstance(r, str)]
+                if bad:
+                    corpus.add_rejected([Rejected(d.file, d.record, f"analyzer {name} failed on "
+                                                  f"document {d.doc_id}: {err}") for d, err in bad],
+                                        run_id)
+                corpus.write_stage(analyzer.name, analyzer.version, run_id,
+                                   [d.doc_id for d in docs], _to_tables(analyzer, good))
+                done += len(docs)
+                failed += len(bad)
+                bar.advance(len(docs))
+    except ModelError as exc:
+        reporter.print(f"[yellow]{name}: not computed ({exc})")
+        return {"status": "not computed", "reason": str(exc), "documents": done}
+    elapsed = time.perf_counter() - started
+    return {"status": "ok", "documents": done, "failed": failed,
+            "seconds": round(elapsed, 3), "docs_per_s": round(done / elapsed, 1) if elapsed else None}
+
+
+def analyze(corpus_path: str | Path, settings: Settings,
+            reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
+    with open_corpus(corpus_path) as corpus:
+        run_id = corpus.start_run("analyze", asdict(settings))
+        summary = analyze_corpus(corpus, settings, run_id, reporter)
+        corpus.finish_run(run_id, "ok", summary)
+    return summary
+
+
+# -- link --------------------------------------------------------------------
+def link_corpus(corpus: Corpus, settings: Settings, run_id: str,
+                reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
+    """Run the corpus-level stages (text reuse, coordination) that are available."""
+    summary: dict[str, Any] = {}
+    for stage, target in LINK_STAGES.items():
+        module_name, fn_name = target.split(":")
+        try:
+            fn = getattr(importlib.import_module(module_name), fn_name)
+        except (ImportError, AttributeError) as exc:
+            summary[stage] = {"status": "not computed", "reason": f"not available: {exc}"}
+            continue
+        if stage in settings.force_stages:
+            corpus.reset_stage(stage)
+        with reporter.stage(f"link: {stage}", total=None) as bar:
+            summary[stage] = fn(corpus, settings, run_id, progress=bar)
+    return summary
+
+
+def link(corpus_path: str | Path, settings: Settings,
+         reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
+    with open_corpus(corpus_path) as corpus:
+        run_id = corpus.start_run("link", asdict(settings))
+        summary = link_corpus(corpus, settings, run_id, reporter)
+        corpus.finish_run(run_id, "ok", summary)
+    return summary
+
+
+# -- run ---------------------------------------------------------------------
+def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Path | None,
+        settings: Settings, reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
+    """The whole main job. Each stage is skipped when it has nothing new to do."""
+    from .present.export import export_corpus
+
+    Path(corpus_path).parent.mkdir(parents=True, exist_ok=True)
+    summary: dict[str, Any] = {"corpus": str(corpus_path)}
+    with open_corpus(corpus_path) as corpus:
+        run_id = corpus.start_run("run", asdict(settings))
+        summary["run_id"] = run_id
+        engine = get_engine(settings)
+        summary["engine"] = engine.describe()
+        try:
+            status = "failed"
+            if paths:
+                summary["ingest"] = ingest_into(corpus, paths, settings, run_id, reporter)
+                _check_ingest(summary["ingest"], settings)
+            summary["analyze"] = analyze_corpus(corpus, settings, run_id, reporter, engine)
+            summary["link"] = link_corpus(corpus, settings, run_id, reporter)
+            if out_dir is not None:
+                summary["export"] = export_corpus(corpus, out_dir, "parquet")
+                summary["report"] = _write_report(corpus, Path(out_dir) / "report.html", reporter)
+            summary["totals"] = corpus_totals(corpus)
+            status = "ok"
+        finally:
+            engine.close()
+            corpus.finish_run(run_id, status, summary)
+    return summary
+
+
+def _write_report(corpus: Corpus, path: Path, reporter: Reporter) -> str:
+    try:
+        from .present.report import write_report
+    except ImportError as exc:
+        return f"not written: {exc}"
+    write_report(corpus, path)
+    reporter.print(f"report: {path}")
+    return str(path)
+
+
+def corpus_totals(corpus: Corpus) -> dict[str, int]:
+    """Row counts of the tables an analyst cares about (for summaries and ``status``)."""
+    names = ["documents", "document_sources", "references", "repetitions", "spans",
+             "doc_labels", "reuse_pairs", "reuse_clusters", "coordination_edges",
+             "communities", "quarantine"]
+    return {n: corpus.count(n) for n in names if corpus.has_table(n)}
+
+
+def status(corpus_path: str | Path) -> dict[str, Any]:
+    """What the corpus holds: counts, sources, time span, runs, stages, quarantine."""
+    with open_corpus(corpus_path, read_only=True) as corpus:
+        con = corpus.con
+        span = con.execute("SELECT min(published), max(published), count(DISTINCT source) "
+                           "FROM documents").fetchone()
+        runs = corpus.sql("SELECT run_id, command, status, started, finished FROM runs "
+                          "ORDER BY started DESC LIMIT 10").to_dict("records")
+        stages = corpus.sql("SELECT stage, version, count(*) AS documents FROM stage_done "
+                            "GROUP BY ALL ORDER BY stage").to_dict("records")
+        link_stages = corpus.sql("SELECT stage, version, documents, finished FROM corpus_stages "
+                                 "ORDER BY stage").to_dict("records")
+        reasons = corpus.sql(
+            "SELECT file, record, reason FROM quarantine ORDER BY file, record LIMIT 50"
+        ).to_dict("records")
+        return {
+            "corpus": str(corpus_path),
+            "totals": corpus_totals(corpus),
+            "sources": span[2],
+            "published_from": span[0], "published_to": span[1],
+            "stages": stages, "link_stages": link_stages,
+            "runs": runs, "quarantine": reasons,
+        }
