@@ -1,0 +1,77 @@
+"""The corpus store on a real DuckDB file: schema, dedup, idempotent stages, versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pyarrow as pa
+import pytest
+
+from propscope import open_corpus
+from propscope.corpus import SCHEMA_VERSION
+from propscope.document import Document, Rejected
+from propscope.errors import CorpusError
+
+
+def _doc(text: str, source: str, record: str) -> Document:
+    return Document.create(text, source=source, file="in.jsonl", record=record,
+                           published=datetime(2024, 3, 1, 12, tzinfo=UTC))
+
+
+def test_exact_duplicates_are_stored_once_with_every_source(tmp_path):
+    path = tmp_path / "c.duckdb"
+    with open_corpus(path) as corpus:
+        new, dup = corpus.add_documents(
+            [_doc("same words", "site-a", "1"), _doc("same words", "site-b", "2"),
+             _doc("other words", "site-a", "3")], "r1")
+        assert (new, dup) == (2, 1)
+        sources = corpus.sql("SELECT source FROM document_sources WHERE doc_id = ? ORDER BY 1",
+                             [_doc("same words", "x", "1").doc_id])["source"].tolist()
+        assert sources == ["site-a", "site-b"]
+        # Re-adding the same batch (a resumed ingest) inserts nothing.
+        assert corpus.add_documents([_doc("same words", "site-a", "1")], "r2") == (0, 1)
+        assert corpus.count("documents") == 2
+        assert corpus.count("document_sources") == 3
+
+
+def test_stage_writes_are_idempotent_and_mark_documents_done(tmp_path):
+    with open_corpus(tmp_path / "c.duckdb") as corpus:
+        doc = _doc("a text with #tag", "s", "1")
+        corpus.add_documents([doc], "r1")
+        assert corpus.pending_count("references", "1") == 1
+        rows = pa.Table.from_pylist([{"doc_id": doc.doc_id, "kind": "hashtag", "start": 12, "end": 16}])
+        for run in ("r1", "r2"):
+            corpus.write_stage("references", "1", run, [doc.doc_id], {"references": rows})
+        assert corpus.count("references") == 1
+        assert corpus.pending_count("references", "1") == 0
+        # A new analyzer version makes the document pending again.
+        assert corpus.pending_count("references", "2") == 1
+
+
+def test_quarantine_keeps_reason_once(tmp_path):
+    with open_corpus(tmp_path / "c.duckdb") as corpus:
+        bad = Rejected("feed.jsonl", "7", "malformed JSON: Expecting value")
+        corpus.add_rejected([bad, bad], "r1")
+        corpus.add_rejected([bad], "r2")
+        assert corpus.df("quarantine")[["file", "record"]].values.tolist() == [["feed.jsonl", "7"]]
+
+
+def test_newer_schema_is_refused_not_rewritten(tmp_path):
+    path = tmp_path / "c.duckdb"
+    with open_corpus(path) as corpus:
+        corpus.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'",
+                           [str(SCHEMA_VERSION + 1)])
+    with pytest.raises(CorpusError, match="schema version"):
+        open_corpus(path)
+
+
+def test_read_only_open_of_missing_corpus_names_the_file(tmp_path):
+    with pytest.raises(CorpusError, match="missing.duckdb"):
+        open_corpus(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_tables_come_back_as_pandas_and_arrow(tmp_path):
+    with open_corpus(tmp_path / "c.duckdb") as corpus:
+        corpus.add_documents([_doc("hello", "s", "1")], "r1")
+        assert corpus.df("documents")["text"].tolist() == ["hello"]
+        assert corpus.arrow("documents").column("published").type == pa.timestamp("us", tz="UTC")
