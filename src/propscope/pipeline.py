@@ -8,6 +8,7 @@ is already done, so ``run`` can be repeated or resumed after a crash.
 from __future__ import annotations
 
 import importlib
+import inspect
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -102,7 +103,7 @@ def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
                    ) -> dict[str, Any]:
     """Run every configured analyzer over the documents it has not seen yet."""
     own_engine = engine is None
-    engine = engine or get_engine(settings)
+    engine = engine or _start_engine(settings, reporter)
     summary: dict[str, Any] = {}
     try:
         for name in settings.analyzers:
@@ -165,10 +166,24 @@ def analyze(corpus_path: str | Path, settings: Settings,
     return summary
 
 
+def _start_engine(settings: Settings, reporter: Reporter) -> Engine:
+    """Build the configured engine and say where to watch it (the Dask dashboard)."""
+    engine = get_engine(settings)
+    link = engine.describe().get("dashboard")
+    if link:
+        reporter.print(f"Dask dashboard: {link}")
+    return engine
+
+
 # -- link --------------------------------------------------------------------
 def link_corpus(corpus: Corpus, settings: Settings, run_id: str,
-                reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
-    """Run the corpus-level stages (text reuse, coordination) that are available."""
+                reporter: Reporter = NULL_REPORTER, engine: Engine | None = None
+                ) -> dict[str, Any]:
+    """Run the corpus-level stages (text reuse, coordination) that are available.
+
+    A stage function that declares an ``engine`` parameter gets the run's engine,
+    so its heavy, partitioned parts run where the per-document stages ran.
+    """
     summary: dict[str, Any] = {}
     for stage, target in LINK_STAGES.items():
         module_name, fn_name = target.split(":")
@@ -179,8 +194,10 @@ def link_corpus(corpus: Corpus, settings: Settings, run_id: str,
             continue
         if stage in settings.force_stages:
             corpus.reset_stage(stage)
+        extra = ({"engine": engine} if engine is not None
+                 and "engine" in inspect.signature(fn).parameters else {})
         with reporter.stage(f"link: {stage}", total=None) as bar:
-            summary[stage] = fn(corpus, settings, run_id, progress=bar)
+            summary[stage] = fn(corpus, settings, run_id, progress=bar, **extra)
     return summary
 
 
@@ -188,7 +205,11 @@ def link(corpus_path: str | Path, settings: Settings,
          reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
     with open_corpus(corpus_path) as corpus:
         run_id = corpus.start_run("link", asdict(settings))
-        summary = link_corpus(corpus, settings, run_id, reporter)
+        engine = _start_engine(settings, reporter)
+        try:
+            summary = link_corpus(corpus, settings, run_id, reporter, engine)
+        finally:
+            engine.close()
         corpus.finish_run(run_id, "ok", summary)
     return summary
 
@@ -204,7 +225,7 @@ def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Pat
     with open_corpus(corpus_path) as corpus:
         run_id = corpus.start_run("run", asdict(settings))
         summary["run_id"] = run_id
-        engine = get_engine(settings)
+        engine = _start_engine(settings, reporter)
         summary["engine"] = engine.describe()
         try:
             status = "failed"
@@ -212,7 +233,7 @@ def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Pat
                 summary["ingest"] = ingest_into(corpus, paths, settings, run_id, reporter)
                 _check_ingest(summary["ingest"], settings)
             summary["analyze"] = analyze_corpus(corpus, settings, run_id, reporter, engine)
-            summary["link"] = link_corpus(corpus, settings, run_id, reporter)
+            summary["link"] = link_corpus(corpus, settings, run_id, reporter, engine)
             if out_dir is not None:
                 summary["export"] = export_corpus(corpus, out_dir, "parquet")
                 summary["report"] = _write_report(corpus, Path(out_dir) / "report.html", reporter)

@@ -1,11 +1,15 @@
 """Progress reporting for long stages: rich bars on stderr, or nothing with ``--quiet``.
 
 Library functions take a :class:`StageProgress` so they never print themselves;
-the CLI decides whether anyone is watching.
+the CLI decides whether anyone is watching. When stderr is not a terminal (a log
+file, a cluster job, a test driving a subprocess) rich would print nothing until
+a stage ends, so :class:`LineStageProgress` prints plain timestamped lines
+instead: one when a stage starts, one every few seconds, one when it ends.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +24,26 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
+
+
+class RateColumn(TextColumn):
+    """Documents (or bytes) per second of the stage so far."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__("")
+        self.unit = unit
+
+    def render(self, task: Any) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("" if speed is None else f"{_human(speed)} {self.unit}/s")
+
+
+def _human(n: float) -> str:
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if n >= size:
+            return f"{n / size:.1f}{suffix}"
+    return f"{n:.0f}" if n >= 10 else f"{n:.1f}"
 
 
 class StageProgress:
@@ -43,12 +67,51 @@ class StageProgress:
             self._console.print(message)
 
 
+class LineStageProgress(StageProgress):
+    """Plain-line progress for non-terminals: done/total, rate and ETA every few seconds."""
+
+    def __init__(self, console: Console, description: str, total: int | None, unit: str,
+                 interval_s: float) -> None:
+        super().__init__(None, None, console)
+        self.description, self.total, self.unit = description, total, unit
+        self.interval_s = interval_s
+        self.done = 0
+        self.started = self._last = time.monotonic()
+        self._line("started")
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        if time.monotonic() - self._last >= self.interval_s:
+            self._line("running")
+
+    def set_total(self, total: int | None) -> None:
+        self.total = total
+
+    def finish(self) -> None:
+        self._line("done")
+
+    def _line(self, state: str) -> None:
+        now = time.monotonic()
+        self._last = now
+        elapsed = now - self.started
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        parts = [f"{self.done}" + (f"/{self.total}" if self.total is not None else ""),
+                 self.unit, f"{_human(rate)} {self.unit}/s", f"{elapsed:.1f}s"]
+        if state == "running" and self.total and rate > 0:
+            parts.append(f"eta {max(0.0, (self.total - self.done) / rate):.0f}s")
+        stamp = time.strftime("%H:%M:%S")
+        assert self._console is not None
+        self._console.print(f"{stamp} {self.description}: {state} " + " ".join(parts),
+                            soft_wrap=True)
+
+
 class Reporter:
     """Owns the rich display for a whole command; hands out one bar per stage."""
 
-    def __init__(self, quiet: bool = False) -> None:
+    def __init__(self, quiet: bool = False, line_interval_s: float = 10.0) -> None:
         self.quiet = quiet
         self.console = None if quiet else Console(stderr=True, highlight=False)
+        self.line_interval_s = line_interval_s
 
     @contextmanager
     def stage(self, description: str, total: int | None = None,
@@ -56,8 +119,14 @@ class Reporter:
         if self.quiet or self.console is None:
             yield StageProgress(None, None, None)
             return
+        if not self.console.is_terminal:
+            line = LineStageProgress(self.console, description, total, unit,
+                                     self.line_interval_s)
+            yield line
+            line.finish()
+            return
         columns = [TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn(unit), TaskProgressColumn(), TimeElapsedColumn(),
+                   TextColumn(unit), TaskProgressColumn(), RateColumn(unit), TimeElapsedColumn(),
                    TextColumn("eta"), TimeRemainingColumn()]
         with Progress(*columns, console=self.console, transient=False) as progress:
             task = progress.add_task(description, total=total)
