@@ -1,0 +1,184 @@
+"""Find the reused passages shared by two documents, with character offsets.
+
+Seed and extend on word hashes, the way BLAST-style aligners work, instead of a
+general diff (difflib is quadratic in the worst case and compares Python
+strings):
+
+1. **Seeds**: every word ``k``-gram present in both documents, as a pair of word
+   positions ``(i, j)``.
+2. **Chaining**: seeds are taken in order of ``i``; a seed joins a chain when it
+   follows the chain's last seed by at most ``max_gap`` words in *both*
+   documents. Gaps absorb changed, dropped and inserted words (an inserted
+   phrase of up to ``max_gap - k`` words is bridged).
+3. **Extension**: each chain's ends are extended word by word with an X-drop
+   score (+1 equal, -1 different, stop ``xdrop`` below the best) so a changed
+   word at the very edge of a passage does not cut it short.
+4. **Acceptance**: a chain is a reused passage when it spans at least
+   ``min_words`` words in one of the two documents and the words covered by
+   seeds make up at least ``min_similarity`` of both spans. A short quote
+   repeated everywhere never reaches ``min_words`` and is not reported.
+
+Gaps where the later text has extra words are returned as *extras*: an inserted
+phrase (``extra_b`` are the words only document B has, ``extra_a`` only A).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .text import Words, shingles
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    seed: int = 3
+    max_gap: int = 20
+    xdrop: int = 2
+    min_similarity: float = 0.5
+    max_repeats: int = 4  # seeds whose k-gram repeats more often are skipped (boilerplate)
+
+    def tag(self) -> str:
+        return f"s{self.seed}g{self.max_gap}x{self.xdrop}m{self.min_similarity}"
+
+
+DEFAULT_ALIGN = AlignParams()
+
+
+@dataclass
+class Match:
+    """One reused passage: word ranges ``[a0, a1)`` and ``[b0, b1)`` plus char offsets."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    a_start: int = 0
+    a_end: int = 0
+    b_start: int = 0
+    b_end: int = 0
+    similarity: float = 0.0
+    extra_a: list[tuple[int, int]] = field(default_factory=list)  # char spans only in A
+    extra_b: list[tuple[int, int]] = field(default_factory=list)  # char spans only in B
+
+
+def _seeds(wa: Words, wb: Words, p: AlignParams) -> list[tuple[int, int]]:
+    sa = shingles(wa.hashes, p.seed)
+    sb = shingles(wb.hashes, p.seed)
+    if len(sa) == 0 or len(sb) == 0:
+        return []
+    common = np.intersect1d(sa, sb, assume_unique=False)
+    if len(common) < 2:
+        return []
+    ia = np.nonzero(np.isin(sa, common))[0]
+    ib = np.nonzero(np.isin(sb, common))[0]
+    where_b: dict[int, list[int]] = {}
+    for j, v in zip(ib.tolist(), sb[ib].tolist(), strict=True):
+        where_b.setdefault(v, []).append(j)
+    count_a: dict[int, int] = {}
+    va = sa[ia].tolist()
+    for v in va:
+        count_a[v] = count_a.get(v, 0) + 1
+    seeds = []
+    for i, v in zip(ia.tolist(), va, strict=True):
+        js = where_b[v]
+        if len(js) > p.max_repeats or count_a[v] > p.max_repeats:
+            continue
+        seeds.extend((i, j) for j in js)
+    return seeds
+
+
+class _Chain:
+    __slots__ = ("i0", "j0", "li", "lj", "cov_a", "cov_b", "gaps")
+
+    def __init__(self, i: int, j: int, k: int) -> None:
+        self.i0, self.j0, self.li, self.lj = i, j, i, j
+        self.cov_a = self.cov_b = k
+        self.gaps: list[tuple[int, int, int, int]] = []  # word gaps (a0, a1, b0, b1)
+
+
+def _chain(seeds: list[tuple[int, int]], p: AlignParams) -> list[_Chain]:
+    k, gap = p.seed, p.max_gap
+    done: list[_Chain] = []
+    active: list[_Chain] = []
+    for i, j in seeds:
+        best, best_cost = None, None
+        keep = []
+        for c in active:
+            di = i - c.li
+            if di > gap:
+                done.append(c)
+                continue
+            keep.append(c)
+            dj = j - c.lj
+            if di > 0 and 0 < dj <= gap:
+                cost = di + dj + abs(di - dj)
+                if best_cost is None or cost < best_cost:
+                    best, best_cost = c, cost
+        active = keep
+        if best is None:
+            active.append(_Chain(i, j, k))
+            continue
+        di, dj = i - best.li, j - best.lj
+        best.cov_a += min(k, di)
+        best.cov_b += min(k, dj)
+        if di > k or dj > k:
+            best.gaps.append((best.li + k, i, best.lj + k, j))
+        best.li, best.lj = i, j
+    return done + active
+
+
+def _xdrop(ha: np.ndarray, hb: np.ndarray, i: int, j: int, step: int, xdrop: int) -> int:
+    """How many words to extend from ``(i, j)`` in direction ``step`` (+1 or -1)."""
+    score = best = best_len = n = 0
+    while 0 <= i < len(ha) and 0 <= j < len(hb):
+        n += 1
+        score += 1 if ha[i] == hb[j] else -1
+        if score > best:
+            best, best_len = score, n
+        elif score < best - xdrop:
+            break
+        i += step
+        j += step
+    return best_len
+
+
+def align(wa: Words, wb: Words, min_words: int, p: AlignParams = DEFAULT_ALIGN) -> list[Match]:
+    """All reused passages between two documents (non-overlapping, longest first)."""
+    seeds = _seeds(wa, wb, p)
+    if len(seeds) < 2:
+        return []
+    k = p.seed
+    ha, hb = wa.hashes, wb.hashes
+    found: list[Match] = []
+    for c in _chain(seeds, p):
+        a1, b1 = c.li + k, c.lj + k
+        if max(a1 - c.i0, b1 - c.j0) + 2 * p.xdrop < min_words:  # cannot reach it
+            continue
+        back = _xdrop(ha, hb, c.i0 - 1, c.j0 - 1, -1, p.xdrop)
+        fwd = _xdrop(ha, hb, a1, b1, 1, p.xdrop)
+        a0, b0 = c.i0 - back, c.j0 - back
+        a1, b1 = a1 + fwd, b1 + fwd
+        len_a, len_b = a1 - a0, b1 - b0
+        if max(len_a, len_b) < min_words:
+            continue
+        sim = (c.cov_a + c.cov_b + 2 * (back + fwd)) / (len_a + len_b)
+        if min(c.cov_a / len_a, c.cov_b / len_b) < p.min_similarity:
+            continue
+        m = Match(a0, a1, b0, b1, int(wa.starts[a0]), int(wa.ends[a1 - 1]),
+                  int(wb.starts[b0]), int(wb.ends[b1 - 1]), round(min(sim, 1.0), 4))
+        for ga0, ga1, gb0, gb1 in c.gaps:
+            len_ga, len_gb = max(0, ga1 - ga0), max(0, gb1 - gb0)
+            if len_gb - len_ga >= 2:
+                m.extra_b.append((int(wb.starts[gb0]), int(wb.ends[gb1 - 1])))
+            elif len_ga - len_gb >= 2:
+                m.extra_a.append((int(wa.starts[ga0]), int(wa.ends[ga1 - 1])))
+        found.append(m)
+    found.sort(key=lambda m: (-(m.a1 - m.a0), m.a0, m.b0))
+    kept: list[Match] = []
+    for m in found:
+        if all(m.a1 <= o.a0 or m.a0 >= o.a1 for o in kept) and \
+                all(m.b1 <= o.b0 or m.b0 >= o.b1 for o in kept):
+            kept.append(m)
+    return kept

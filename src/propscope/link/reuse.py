@@ -1,0 +1,312 @@
+"""The text-reuse stage: which passages were republished where, and who had them first.
+
+Pipeline (each heavy step is a pure function over a batch, so an engine can map
+it over partitions; reading and writing the corpus happens only here):
+
+1. **Signatures** of documents not seen before -> ``reuse_keys`` (MinHash band
+   keys of passage windows, see :mod:`.signatures`). Only new documents are
+   hashed: stored keys are reused on every later run.
+2. **Candidates**: document pairs sharing enough keys, grouped in DuckDB
+   (:mod:`.candidates`). Pairs already aligned in an earlier run are skipped.
+3. **Alignment** of the new candidate pairs (:mod:`.align`) -> ``reuse_matches``.
+4. **Outputs** rebuilt from the stored matches (cheap): ``reuse_pairs``,
+   ``reuse_clusters`` and ``reuse_insertions`` (:mod:`.clusters`).
+
+Because signatures and alignments depend only on the texts, and candidates only
+on the set of keys and publication times, an incremental run produces exactly
+the tables a run from scratch would.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..corpus import Corpus
+from ..settings import Settings
+from .align import DEFAULT_ALIGN, AlignParams, Match, align
+from .candidates import CandidateParams, candidate_pairs
+from .clusters import PairRow, build_clusters
+from .signatures import LshParams, batch_keys
+from .text import words
+
+STAGE = "reuse"
+INTERNAL_TABLES = ("reuse_docs", "reuse_keys", "reuse_checked", "reuse_matches", "reuse_state")
+OUTPUT_TABLES = ("reuse_pairs", "reuse_clusters", "reuse_insertions")
+
+MATCHES_SCHEMA = pa.schema([
+    ("a", pa.int32()), ("b", pa.int32()),
+    ("a_start", pa.int64()), ("a_end", pa.int64()), ("b_start", pa.int64()), ("b_end", pa.int64()),
+    ("a_words", pa.int32()), ("b_words", pa.int32()), ("similarity", pa.float64()),
+    ("extra_a", pa.string()), ("extra_b", pa.string()),
+])
+
+
+@dataclass(frozen=True)
+class ReuseParams:
+    """Everything that changes results; its tag is the stage version."""
+
+    min_words: int = 40
+    lsh: LshParams = field(default_factory=LshParams)
+    candidates: CandidateParams = field(default_factory=CandidateParams)
+    align: AlignParams = field(default_factory=AlignParams)
+    hash_batch: int = 2000
+    align_batch: int = 5000
+
+    def version(self) -> str:
+        return (f"1:mw{self.min_words}:{self.lsh.tag()}:{self.candidates.tag()}:"
+                f"{self.align.tag()}")
+
+
+# -- pure, partition-sized steps ------------------------------------------------
+def _extras(text: str, spans: list[tuple[int, int]]) -> str | None:
+    if not spans:
+        return None
+    return json.dumps([{"start": s, "end": e, "text": text[s:e]} for s, e in spans],
+                      ensure_ascii=False)
+
+
+def align_batch(pairs: Iterable[tuple[int, int]], texts: dict[int, str],
+                min_words: int, params: AlignParams = DEFAULT_ALIGN) -> pa.Table:
+    """Align a batch of candidate pairs; ``texts`` maps doc_no to text for every doc involved."""
+    cache = {n: words(t or "") for n, t in texts.items()}
+    rows: dict[str, list[Any]] = {name: [] for name in MATCHES_SCHEMA.names}
+    for a, b in pairs:
+        m: Match
+        for m in align(cache[a], cache[b], min_words, params):
+            for name, value in (("a", a), ("b", b), ("a_start", m.a_start), ("a_end", m.a_end),
+                                ("b_start", m.b_start), ("b_end", m.b_end),
+                                ("a_words", m.a1 - m.a0), ("b_words", m.b1 - m.b0),
+                                ("similarity", m.similarity),
+                                ("extra_a", _extras(texts[a], m.extra_a)),
+                                ("extra_b", _extras(texts[b], m.extra_b))):
+                rows[name].append(value)
+    return pa.table(rows, schema=MATCHES_SCHEMA)
+
+
+# -- corpus edges ----------------------------------------------------------------
+def _reset(corpus: Corpus) -> None:
+    with corpus.transaction():
+        for name in INTERNAL_TABLES:
+            corpus.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _ensure_tables(corpus: Corpus) -> None:
+    con = corpus.con
+    con.execute("CREATE TABLE IF NOT EXISTS reuse_docs (doc_no INTEGER, doc_id VARCHAR, "
+                "n_keys INTEGER)")
+    con.execute("CREATE TABLE IF NOT EXISTS reuse_keys (key BIGINT, doc_no INTEGER)")
+    con.execute("CREATE TABLE IF NOT EXISTS reuse_checked (a INTEGER, b INTEGER)")
+    corpus.ensure_table("reuse_matches", MATCHES_SCHEMA)
+    con.execute("CREATE TABLE IF NOT EXISTS reuse_state (key VARCHAR PRIMARY KEY, value VARCHAR)")
+
+
+def _state(corpus: Corpus, key: str) -> str | None:
+    row = corpus.con.execute("SELECT value FROM reuse_state WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _occurrences(corpus: Corpus) -> int:
+    return corpus.count("documents") + corpus.count("document_sources")
+
+
+def _hash_new_documents(corpus: Corpus, p: ReuseParams, progress: Any) -> int:
+    con = corpus.con
+    start = con.execute("SELECT coalesce(max(doc_no), -1) + 1 FROM reuse_docs").fetchone()[0]
+    cur = con.cursor()
+    reader = cur.sql(
+        "SELECT d.doc_id, d.text FROM documents d ANTI JOIN reuse_docs r USING (doc_id) "
+        "ORDER BY d.doc_id").to_arrow_reader(p.hash_batch)
+    done = 0
+    for batch in reader:
+        ids = batch.column("doc_id").to_pylist()
+        texts = batch.column("text").to_pylist()
+        nos = list(range(start + done, start + done + len(ids)))
+        keys = batch_keys(nos, texts, p.lsh)  # the partition-sized pure step
+        counts = pc.value_counts(keys.column("doc_no"))
+        per_doc = {c["values"].as_py(): c["counts"].as_py() for c in counts}
+        docs = pa.table({"doc_no": pa.array(nos, pa.int32()), "doc_id": ids,
+                         "n_keys": pa.array([per_doc.get(n, 0) for n in nos], pa.int32())})
+        with corpus.transaction():
+            con.register("_new_keys", keys)
+            con.register("_new_docs", docs)
+            con.execute("INSERT INTO reuse_keys SELECT key, doc_no FROM _new_keys")
+            con.execute("INSERT INTO reuse_docs SELECT doc_no, doc_id, n_keys FROM _new_docs")
+            con.unregister("_new_keys")
+            con.unregister("_new_docs")
+        done += len(ids)
+        if progress is not None:
+            progress.advance(len(ids))
+    cur.close()
+    return done
+
+
+def _build_order(corpus: Corpus) -> None:
+    """Each document's first publication (over all its occurrences) and its rank."""
+    corpus.con.execute("DROP TABLE IF EXISTS _reuse_order")
+    corpus.con.execute("""
+        CREATE TEMP TABLE _reuse_order AS
+        WITH occ AS (
+            SELECT doc_id, published, source FROM documents
+            UNION ALL SELECT doc_id, published, source FROM document_sources
+        ), firsts AS (
+            SELECT doc_id, min(published) AS published,
+                   arg_min(source, coalesce(published, TIMESTAMPTZ '9999-12-31')) AS source
+            FROM occ GROUP BY doc_id
+        )
+        SELECT r.doc_no, r.doc_id, f.published, f.source,
+               row_number() OVER (ORDER BY f.published NULLS LAST, r.doc_id) AS rank
+        FROM reuse_docs r JOIN firsts f USING (doc_id)
+    """)
+
+
+def _texts(corpus: Corpus, doc_nos: set[int]) -> dict[int, str]:
+    ids = pa.table({"doc_no": pa.array(sorted(doc_nos), pa.int32())})
+    cur = corpus.con.cursor()
+    cur.register("_want", ids)
+    rows = cur.execute("SELECT r.doc_no, d.text FROM _want w JOIN reuse_docs r USING (doc_no) "
+                       "JOIN documents d USING (doc_id)").fetchall()
+    cur.close()
+    return dict(rows)
+
+
+def _align_pending(corpus: Corpus, p: ReuseParams, progress: Any) -> tuple[int, int]:
+    con = corpus.con
+    # Materialise first: the reader must not stay open while we write.
+    con.execute("DROP TABLE IF EXISTS _reuse_todo")
+    con.execute("CREATE TEMP TABLE _reuse_todo AS SELECT row_number() OVER (ORDER BY c.a, c.b) "
+                "AS n, c.a, c.b FROM _reuse_candidates c "
+                "ANTI JOIN reuse_checked k ON k.a = c.a AND k.b = c.b")
+    total = con.execute("SELECT count(*) FROM _reuse_todo").fetchone()[0]
+    aligned = found = 0
+    for offset in range(0, total, p.align_batch):
+        pairs = con.execute("SELECT a, b FROM _reuse_todo WHERE n > ? AND n <= ? ORDER BY n",
+                            [offset, offset + p.align_batch]).fetchall()
+        texts = _texts(corpus, {x for pair in pairs for x in pair})
+        matches = align_batch(pairs, texts, p.min_words, p.align)  # the pure step
+        checked = pa.table({"a": pa.array([x for x, _ in pairs], pa.int32()),
+                            "b": pa.array([y for _, y in pairs], pa.int32())})
+        with corpus.transaction():
+            con.register("_m", matches)
+            con.register("_c", checked)
+            con.execute("INSERT INTO reuse_matches SELECT *, NULL FROM _m")
+            con.execute("INSERT INTO reuse_checked SELECT a, b FROM _c")
+            con.unregister("_m")
+            con.unregister("_c")
+        aligned += len(pairs)
+        found += matches.num_rows
+        if progress is not None:
+            progress.advance(len(pairs))
+    # Pairs that stopped being candidates (a key became too common) leave the results.
+    with corpus.transaction():
+        con.execute("DELETE FROM reuse_matches m WHERE NOT EXISTS (SELECT 1 FROM "
+                    "_reuse_candidates c WHERE c.a = m.a AND c.b = m.b)")
+        con.execute("DELETE FROM reuse_checked m WHERE NOT EXISTS (SELECT 1 FROM "
+                    "_reuse_candidates c WHERE c.a = m.a AND c.b = m.b)")
+    return aligned, found
+
+
+def _write_outputs(corpus: Corpus, run_id: str) -> dict[str, int]:
+    con = corpus.con
+    pairs = con.sql("""
+        SELECT CASE WHEN oa.rank < ob.rank THEN oa.doc_id ELSE ob.doc_id END AS doc_a,
+               CASE WHEN oa.rank < ob.rank THEN m.a_start ELSE m.b_start END AS a_start,
+               CASE WHEN oa.rank < ob.rank THEN m.a_end ELSE m.b_end END AS a_end,
+               CASE WHEN oa.rank < ob.rank THEN ob.doc_id ELSE oa.doc_id END AS doc_b,
+               CASE WHEN oa.rank < ob.rank THEN m.b_start ELSE m.a_start END AS b_start,
+               CASE WHEN oa.rank < ob.rank THEN m.b_end ELSE m.a_end END AS b_end,
+               m.similarity,
+               greatest(m.a_words, m.b_words) AS words,
+               CASE WHEN oa.rank < ob.rank THEN oa.source ELSE ob.source END AS source_a,
+               CASE WHEN oa.rank < ob.rank THEN ob.source ELSE oa.source END AS source_b,
+               CASE WHEN oa.rank < ob.rank THEN oa.published ELSE ob.published END AS published_a,
+               CASE WHEN oa.rank < ob.rank THEN ob.published ELSE oa.published END AS published_b,
+               CASE WHEN oa.rank < ob.rank THEN m.extra_b ELSE m.extra_a END AS inserted_text
+        FROM reuse_matches m
+        JOIN _reuse_order oa ON oa.doc_no = m.a JOIN _reuse_order ob ON ob.doc_no = m.b
+        ORDER BY doc_a, a_start, doc_b, b_start
+    """).to_arrow_table()
+    delay = pc.divide(
+        pc.cast(pc.subtract(pairs.column("published_b"),
+                                            pairs.column("published_a")), pa.int64()), 1e6)
+    pairs = pairs.append_column("delay_s", delay)
+    pairs = pairs.append_column("run_id", pa.array([run_id] * pairs.num_rows, pa.string()))
+    corpus.replace_table("reuse_pairs", pairs)
+
+    rows = [PairRow(r["doc_a"], r["a_start"], r["a_end"], r["doc_b"], r["b_start"], r["b_end"],
+                    r["similarity"],
+                    tuple((x["start"], x["end"], x["text"])
+                          for x in json.loads(r["inserted_text"] or "[]")))
+            for r in pairs.select(["doc_a", "a_start", "a_end", "doc_b", "b_start", "b_end",
+                                   "similarity", "inserted_text"]).to_pylist()]
+    involved = {r.doc_a for r in rows} | {r.doc_b for r in rows}
+    meta = con.execute("SELECT doc_id, published, source FROM _reuse_order").fetchall()
+    published = {d: ts for d, ts, _ in meta if d in involved}
+    sources = {d: s for d, _, s in meta if d in involved}
+    clusters, insertions = build_clusters(rows, published, sources)
+    corpus.replace_table("reuse_clusters", _table(clusters, CLUSTER_SCHEMA, run_id))
+    corpus.replace_table("reuse_insertions", _table(insertions, INSERTION_SCHEMA, run_id))
+    return {"pairs": pairs.num_rows, "clusters": len({c["cluster_id"] for c in clusters}),
+            "templated_insertions": len(insertions)}
+
+
+_TS = pa.timestamp("us", tz="UTC")
+CLUSTER_SCHEMA = pa.schema([
+    ("cluster_id", pa.string()), ("doc_id", pa.string()), ("start", pa.int64()),
+    ("end", pa.int64()), ("published", _TS), ("is_earliest", pa.bool_()),
+    ("delay_s", pa.float64()), ("similarity", pa.float64()), ("source", pa.string()),
+    ("copies", pa.int64()), ("inserted_text", pa.string()), ("run_id", pa.string()),
+])
+INSERTION_SCHEMA = pa.schema([
+    ("cluster_id", pa.string()), ("text", pa.string()), ("copies", pa.int64()),
+    ("occurrences", pa.string()), ("run_id", pa.string()),
+])
+
+
+def _table(rows: list[dict[str, Any]], schema: pa.Schema, run_id: str) -> pa.Table:
+    for r in rows:
+        r["run_id"] = run_id
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def params_from(settings: Settings) -> ReuseParams:
+    return ReuseParams(min_words=settings.reuse_min_words)
+
+
+def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = None,
+              params: ReuseParams | None = None) -> dict[str, Any]:
+    """Find text reuse over the whole corpus, incrementally. Returns a summary."""
+    p = params or params_from(settings)
+    version = p.version()
+    started = time.perf_counter()
+    n_docs = corpus.count("documents")
+    state = corpus.corpus_stage_state(STAGE)
+    if state is None or state[0] != version or not corpus.has_table("reuse_state"):
+        _reset(corpus)
+    _ensure_tables(corpus)
+    occurrences = _occurrences(corpus)
+    if (state == (version, n_docs) and _state(corpus, "occurrences") == str(occurrences)
+            and all(corpus.has_table(t) for t in OUTPUT_TABLES)):
+        return {"status": "skipped", "reason": "no new documents", "documents": n_docs}
+    if progress is not None:
+        progress.set_total(None)
+    hashed = _hash_new_documents(corpus, p, progress)
+    _build_order(corpus)
+    candidate_pairs(corpus.con, p.candidates)
+    candidates = corpus.con.execute("SELECT count(*) FROM _reuse_candidates").fetchone()[0]
+    aligned, _ = _align_pending(corpus, p, progress)
+    out = _write_outputs(corpus, run_id)
+    with corpus.transaction():
+        corpus.con.execute("INSERT OR REPLACE INTO reuse_state VALUES ('occurrences', ?)",
+                           [str(occurrences)])
+        corpus.mark_corpus_stage(STAGE, version, n_docs, run_id)
+    for tmp in ("_reuse_candidates", "_reuse_todo", "_reuse_order"):
+        corpus.con.execute(f"DROP TABLE IF EXISTS {tmp}")
+    return {"status": "ok", "documents": n_docs, "hashed": hashed, "candidates": candidates,
+            "aligned": aligned, **out, "seconds": round(time.perf_counter() - started, 2)}
