@@ -1,0 +1,144 @@
+"""The ``references`` analyzer: hashtags, mentions, links, e-mail addresses,
+tracking identifiers and embedded social-media posts of one document.
+
+These are the items that tie a text to accounts, sites and campaigns, so each is
+reported with its exact span (``text[start:end] == value``) and a normalised form
+that compares equal across documents. Items inside an embedded post point to it
+through ``parent_start`` (the post's ``start``), so "the links of this post" and
+"the tags the article adds itself" can be told apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+
+from ..document import Document
+from .embedded_posts import EmbeddedPost, find_embedded_posts
+from .registry import Analyzer, register
+from .text_patterns import (
+    Found,
+    classify_tracking_id,
+    find_emails,
+    find_hashtags,
+    find_mentions,
+    find_tracking_ids,
+    find_urls,
+    normalize_tracking_id,
+)
+
+KINDS = ("hashtag", "mention", "url", "email", "tracking_id", "embedded_post")
+
+REFERENCES_SCHEMA = pa.schema([
+    ("doc_id", pa.string()),
+    ("kind", pa.string()),
+    ("value", pa.string()),
+    ("normalized", pa.string()),
+    ("start", pa.int64()),
+    ("end", pa.int64()),
+    ("author", pa.string()),
+    ("handle", pa.string()),
+    ("posted", pa.date32()),
+    ("domain", pa.string()),
+    ("is_shortener", pa.bool_()),
+    ("subtype", pa.string()),
+    ("location", pa.string()),
+    ("parent_start", pa.int64()),
+])
+
+
+def _row(doc_id: str, kind: str, f: Found, **extra: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "doc_id": doc_id, "kind": kind, "value": f.value, "normalized": f.normalized,
+        "start": f.start, "end": f.end, "author": None, "handle": None, "posted": None,
+        "domain": f.domain, "is_shortener": f.is_shortener, "subtype": f.subtype,
+        "location": "text", "parent_start": None,
+    }
+    row.update(extra)
+    return row
+
+
+def _overlaps(f: Found, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(f.start < b and a < f.end for a, b in spans)
+
+
+def _post_row(doc_id: str, text: str, p: EmbeddedPost) -> dict[str, Any]:
+    body = " ".join(text[p.start:p.body_end].split())
+    return {
+        "doc_id": doc_id, "kind": "embedded_post", "value": text[p.start:p.end],
+        "normalized": body, "start": p.start, "end": p.end, "author": p.author,
+        "handle": p.handle, "posted": p.posted, "domain": None, "is_shortener": None,
+        "subtype": p.platform, "location": "text", "parent_start": None,
+    }
+
+
+def _html_tracking_rows(doc_id: str, meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows for the IDs that ingest read from the raw HTML (not in the text, so no span)."""
+    items = meta.get("html_tracking_ids") if isinstance(meta, dict) else None
+    if not isinstance(items, list):
+        return []
+    rows, seen = [], set()
+    for item in items:
+        if isinstance(item, str):
+            item = {"value": item}
+        if not isinstance(item, dict) or not isinstance(item.get("value"), str):
+            continue
+        value = item["value"].strip()
+        if not value:
+            continue
+        hint = item.get("kind") if isinstance(item.get("kind"), str) else None
+        subtype = classify_tracking_id(value) or hint
+        normalized = normalize_tracking_id(value, subtype)
+        if (normalized, subtype) in seen:
+            continue
+        seen.add((normalized, subtype))
+        rows.append({
+            "doc_id": doc_id, "kind": "tracking_id", "value": value, "normalized": normalized,
+            "start": None, "end": None, "author": None, "handle": None, "posted": None,
+            "domain": None, "is_shortener": None, "subtype": subtype, "location": "html",
+            "parent_start": None,
+        })
+    return rows
+
+
+def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """All reference rows of one text, ordered by position (HTML-only IDs last)."""
+    posts = find_embedded_posts(text)
+    urls = find_urls(text)
+    url_spans = [(u.start, u.end) for u in urls]
+    emails = [e for e in find_emails(text) if not _overlaps(e, url_spans)]
+    taken = url_spans + [(e.start, e.end) for e in emails]
+    hashtags = [h for h in find_hashtags(text) if not _overlaps(h, taken)]
+    attributions = [(p.handle_start, p.handle_end) for p in posts]
+    mentions = [m for m in find_mentions(text) if not _overlaps(m, taken + attributions)]
+
+    rows = [_post_row(doc_id, text, p) for p in posts]
+    rows += [_row(doc_id, "url", u) for u in urls]
+    rows += [_row(doc_id, "email", e) for e in emails]
+    rows += [_row(doc_id, "hashtag", h) for h in hashtags]
+    rows += [_row(doc_id, "mention", m, handle=m.value[1:]) for m in mentions]
+    rows += [_row(doc_id, "tracking_id", t) for t in find_tracking_ids(text)]
+    for row in rows:
+        if row["kind"] == "embedded_post":
+            continue
+        for p in posts:
+            if p.start <= row["start"] < p.end:
+                row["parent_start"] = p.start
+                break
+    rows.sort(key=lambda r: (r["start"], r["kind"] != "embedded_post"))
+    rows += _html_tracking_rows(doc_id, meta or {})
+    return rows
+
+
+def analyze_references(doc: Document) -> dict[str, list[dict[str, Any]]]:
+    """The registered analyzer: ``{"references": rows}`` for one document."""
+    return {"references": find_references(doc.doc_id, doc.text, doc.meta)}
+
+
+register(Analyzer(
+    name="references", version="1", tables={"references": REFERENCES_SCHEMA},
+    fn=analyze_references,
+    description="hashtags, mentions, links, e-mails, tracking IDs and embedded posts, with exact spans",
+))

@@ -1,0 +1,311 @@
+"""Finders for the small items pasted into texts: links, e-mail addresses,
+hashtags, mentions and tracking identifiers.
+
+Each finder is a pure function ``text -> list[Found]`` returning exact spans
+(``text[start:end] == value``) plus a normalised form, so that the same link,
+tag or account compares equal across documents however it was written. The
+rules, in plain words, are in ``docs/signals.md``; the data tables they consult
+(TLDs, shorteners, tracking parameters) are in :mod:`.web_data`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from .web_data import (
+    AMBIGUOUS_BARE_TLDS,
+    KNOWN_TLDS,
+    LINK_SHORTENERS,
+    TRACKING_QUERY_PARAMS,
+    TRACKING_QUERY_PREFIXES,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One item found in a text. ``subtype`` and ``domain`` are filled where they apply."""
+
+    start: int
+    end: int
+    value: str
+    normalized: str
+    domain: str | None = None
+    is_shortener: bool | None = None
+    subtype: str | None = None
+
+
+def _combining_marks() -> str:
+    """A regex class body of every combining mark in the Basic Multilingual Plane.
+
+    Python's ``\\w`` leaves out combining marks (Devanagari vowel signs, Arabic
+    harakat, ...), which would cut hashtags such as ``#हिन्दी`` in two.
+    """
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x300, 0x10000):
+        if unicodedata.category(chr(cp))[0] == "M":
+            if ranges and ranges[-1][1] == cp - 1:
+                ranges[-1] = (ranges[-1][0], cp)
+            else:
+                ranges.append((cp, cp))
+    return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+
+
+MARKS = _combining_marks()
+# A "word character" for tags and handles: letters, digits, underscore, marks,
+# and the zero-width (non-)joiners that Persian and Indic words contain.
+WORD_CHAR = rf"[\w{MARKS}\u200c\u200d]"
+
+# ---------------------------------------------------------------- links ----
+
+# What can never be inside a link as pasted in running text.
+_URL_BODY = r"[^\s<>\"“”«»‘’—–|\\^`{}]"
+_SCHEME_URL_RE = re.compile(rf"(?<![\w.+\-])(?:https?|ftp)://{_URL_BODY}+", re.IGNORECASE)
+_LABEL = r"[^\W_](?:[\w\-]{0,61}[^\W_])?"
+_BARE_URL_RE = re.compile(
+    rf"(?<![\w@.+\-/:#&=%~])(?P<host>(?:{_LABEL}\.)+(?P<tld>[^\W\d_]{{2,24}}|xn--[a-z0-9\-]{{1,59}}))"
+    rf"(?P<port>:\d{{1,5}})?(?P<rest>[/?#]{_URL_BODY}*)?(?![\w@\-])"
+)
+_WWW_RE = re.compile(r"www\d{0,3}\.", re.IGNORECASE)
+_TRAILING = ".,:;!?'\"*…"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+
+
+def _trim_url(url: str) -> str:
+    """Drop the punctuation that ends a sentence rather than the link.
+
+    Closing brackets are kept only when the link itself opened them, so
+    ``(see https://x.org/a)`` loses its ``)`` but ``/wiki/Foo_(bar)`` keeps it.
+    """
+    while url:
+        c = url[-1]
+        unbalanced = c in _CLOSERS and url.count(c) > url.count(_CLOSERS[c])
+        if c in _TRAILING or unbalanced:
+            url = url[:-1]
+        else:
+            break
+    return url
+
+
+def _tld_is_link(tld: str) -> bool:
+    low = tld.lower()
+    return low in KNOWN_TLDS or low.startswith("xn--") or not tld.isascii()
+
+
+def _split_query(query: str) -> str:
+    kept = []
+    for piece in query.split("&"):
+        key = piece.split("=", 1)[0].lower()
+        if not piece or key in TRACKING_QUERY_PARAMS or key.startswith(TRACKING_QUERY_PREFIXES):
+            continue
+        kept.append(piece)
+    return "&".join(kept)
+
+
+def normalize_url(url: str) -> tuple[str, str]:
+    """``(normalized, domain)`` of a link as written.
+
+    Normalised: scheme added (``https``) when missing, scheme and host
+    lower-cased, default port dropped, empty path written ``/``, tracking query
+    parameters (``utm_*``, ``fbclid``, ...) dropped; path, remaining query and
+    fragment are kept as written (paths are case-sensitive: ``t.co`` codes are).
+    ``domain`` is the host without a leading ``www.``.
+    """
+    raw = url if re.match(r"[a-z][a-z0-9+.\-]*://", url, re.IGNORECASE) else "https://" + url
+    try:
+        parts = urlsplit(raw)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:  # malformed port or IPv6 literal: keep the text, lower-cased host-ish
+        return raw, ""
+    host = unicodedata.normalize("NFKC", host).lower().rstrip(".")
+    scheme = parts.scheme.lower()
+    netloc = host
+    if port is not None and (scheme, port) not in {("http", 80), ("https", 443), ("ftp", 21)}:
+        netloc += f":{port}"
+    query = _split_query(parts.query) if parts.query else ""
+    out = f"{scheme}://{netloc}{parts.path or '/'}"
+    if query:
+        out += "?" + query
+    if parts.fragment:
+        out += "#" + parts.fragment
+    www = _WWW_RE.match(host)
+    domain = host[www.end():] if www else host
+    return out, domain
+
+
+def _url_found(text: str, start: int, raw: str) -> Found | None:
+    value = _trim_url(raw)
+    if not value:
+        return None
+    normalized, domain = normalize_url(value)
+    if not domain:
+        return None
+    return Found(start, start + len(value), value, normalized, domain, domain in LINK_SHORTENERS)
+
+
+def find_urls(text: str) -> list[Found]:
+    """Links with a scheme, with ``www.``, or scheme-less ``host.tld/path`` forms.
+
+    A bare ``host.tld`` with neither scheme, ``www.`` nor path counts only when
+    its TLD is written in lower case, is known, and is not an everyday word
+    (``end.It`` glued after a full stop is not a link; ``example.org`` is).
+    """
+    found: list[Found] = []
+    taken_until = -1
+    for m in _SCHEME_URL_RE.finditer(text):
+        f = _url_found(text, m.start(), m.group())
+        if f is not None and "://" in f.value and len(f.value) > f.value.index("://") + 3:
+            found.append(f)
+    spans = [(f.start, f.end) for f in found]
+    for m in _BARE_URL_RE.finditer(text):
+        start = m.start()
+        if any(a <= start < b for a, b in spans):
+            continue
+        host, tld, rest = m.group("host"), m.group("tld"), m.group("rest")
+        if _WWW_RE.match(host):
+            ok = True
+        elif rest:
+            ok = _tld_is_link(tld)
+        else:
+            ok = (tld.islower() and tld in KNOWN_TLDS and tld not in AMBIGUOUS_BARE_TLDS)
+        if not ok or start < taken_until:
+            continue
+        f = _url_found(text, start, m.group())
+        if f is not None:
+            found.append(f)
+            taken_until = f.end
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+# --------------------------------------------------------------- e-mail ----
+
+_EMAIL_RE = re.compile(
+    r"(?<![\w.+\-@/])[\w][\w.+\-]*@(?:[^\W_][\w\-]*\.)+[^\W\d_]{2,24}(?![\w@])"
+)
+
+
+def find_emails(text: str) -> list[Found]:
+    """E-mail addresses; ``normalized`` is lower-cased, ``domain`` the part after ``@``."""
+    out = []
+    for m in _EMAIL_RE.finditer(text):
+        value = m.group()
+        domain = value.rsplit("@", 1)[1].lower()
+        out.append(Found(m.start(), m.end(), value, value.lower(), domain))
+    return out
+
+
+# ------------------------------------------------------------- hashtags ----
+
+_HASHTAG_RE = re.compile(rf"(?<![\w&#＃/{MARKS}])[#＃]({WORD_CHAR}+)")
+_HEX_COLOUR_RE = re.compile(r"(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+
+
+def fold(s: str) -> str:
+    """The comparison form of a tag or handle: NFKC, then Unicode case folding."""
+    return unicodedata.normalize("NFKC", s).casefold()
+
+
+def _is_hashtag_body(body: str, text: str, end: int) -> bool:
+    if not any(ch.isalpha() for ch in body):
+        return False  # "#1", "#2020": numbers, not tags
+    # "#a0b1c2", "#333", "color:#fff;": colours, not tags
+    return not (_HEX_COLOUR_RE.fullmatch(body)
+                and (any(ch.isdigit() for ch in body) or text[end:end + 1] == ";"))
+
+
+def find_hashtags(text: str) -> list[Found]:
+    """Hashtags in any script, glued to punctuation or not (``nation.#Iran``).
+
+    Not hashtags: a ``#`` right after a letter or digit (``C#``), after ``&``
+    (HTML entities such as ``&#39;``), a number (``#1``), a hex colour. Tags
+    inside links are removed by the caller, which knows the link spans.
+    """
+    out = []
+    for m in _HASHTAG_RE.finditer(text):
+        body = m.group(1)
+        if _is_hashtag_body(body, text, m.end()):
+            out.append(Found(m.start(), m.end(), m.group(), fold(body)))
+    return out
+
+
+# ------------------------------------------------------------- mentions ----
+
+_MENTION_RE = re.compile(
+    rf"(?<![\w@+\-/{MARKS}])@(?P<handle>{WORD_CHAR}+(?:\.[a-z0-9_]{WORD_CHAR}*)*)"
+    r"(?P<server>@(?:[^\W_][\w\-]*\.)+[^\W\d_]{2,24})?"
+)
+
+
+def find_mentions(text: str) -> list[Found]:
+    """``@handle`` mentions, including dotted handles and ``@user@server`` (fediverse).
+
+    E-mail addresses are never mentions (the ``@`` must not follow a letter,
+    digit or ``@``); ``.@name`` (the old reply-made-public habit) is a mention.
+    A dot continues a handle only before a lower-case letter, digit or ``_``
+    (``@jane.doe``), so ``@Jane.Then`` stops at the sentence end. Handles made
+    only of digits (``@3``) are skipped.
+    ``normalized`` is the handle without ``@``, case-folded.
+    """
+    out = []
+    for m in _MENTION_RE.finditer(text):
+        handle = m.group("handle")
+        if handle.isdigit():
+            continue
+        full = handle + (m.group("server") or "")
+        out.append(Found(m.start(), m.end(), m.group(), fold(full)))
+    return out
+
+
+# --------------------------------------------------------- tracking IDs ----
+
+# (subtype, pattern, group holding the ID, how to normalise it)
+_TRACKING_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
+    ("google_analytics", re.compile(r"\bUA-\d{4,10}-\d{1,4}\b"), 0),
+    ("google_analytics_4",
+     re.compile(r"\bG-(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{6,12}\b"), 0),
+    ("google_tag_manager", re.compile(r"\bGTM-[A-Z0-9]{4,10}\b"), 0),
+    ("google_ads", re.compile(r"\bAW-\d{6,12}\b"), 0),
+    ("google_adsense", re.compile(r"(?<![\w-])(?:ca-)?pub-\d{16}\b"), 0),
+    ("facebook_pixel",
+     re.compile(r"fbq\(\s*['\"]init['\"]\s*,\s*['\"]?(\d{10,20})|facebook\.com/tr\?id=(\d{10,20})"), -1),
+    ("yandex_metrica",
+     re.compile(r"\bym\(\s*(\d{5,10})\s*,\s*['\"]init|mc\.yandex\.ru/watch/(\d{5,10})"), -1),
+]
+
+
+def normalize_tracking_id(value: str, subtype: str | None) -> str:
+    """One form per ID so that sites sharing it join: AdSense without ``ca-``, others upper-case."""
+    value = value.strip()
+    if subtype == "google_adsense" or value.lower().startswith(("ca-pub-", "pub-")):
+        return value.lower().removeprefix("ca-")
+    return value.upper()
+
+
+def classify_tracking_id(value: str) -> str | None:
+    """The subtype of a bare ID such as ``UA-1234567-1`` or ``GTM-AB12CD``, or None."""
+    v = value.strip()
+    for subtype, pattern, group in _TRACKING_PATTERNS:
+        if group == 0 and pattern.fullmatch(v):
+            return subtype
+    return None
+
+
+def find_tracking_ids(text: str) -> list[Found]:
+    """Analytics, tag-manager, advertising and pixel IDs written in the text (or raw HTML)."""
+    out = []
+    for subtype, pattern, group in _TRACKING_PATTERNS:
+        for m in pattern.finditer(text):
+            if group == 0:
+                start, end = m.span()
+            else:
+                g = next(i for i in range(1, (pattern.groups or 0) + 1) if m.group(i))
+                start, end = m.span(g)
+            value = text[start:end]
+            out.append(Found(start, end, value, normalize_tracking_id(value, subtype),
+                             subtype=subtype))
+    out.sort(key=lambda f: f.start)
+    return out
