@@ -1,0 +1,264 @@
+"""HTML building blocks shared by the report and the web app.
+
+Why highlighting happens here, in Python: span offsets are Python ``str``
+indices, while JavaScript counts UTF-16 code units, so any text outside the
+Basic Multilingual Plane (emoji are common in posts) would shift every mark
+drawn in the browser. Splitting the text server-side at every span boundary
+keeps offsets exact, and every piece of document text passes through
+:func:`markupsafe.escape` on the way out, so hostile documents show as text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+# Colour-blind-safe palette (Okabe-Ito, then Tableau): one colour per technique family.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
+           "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#F0E442"]
+LANE_PX = 3  # vertical distance between stacked technique underlines
+
+
+class Palette:
+    """Stable family -> colour mapping for one corpus (families sorted, then cycled)."""
+
+    def __init__(self, families: Iterable[str | None]) -> None:
+        names = sorted({f or "(no family)" for f in families})
+        self.colours = {f: PALETTE[i % len(PALETTE)] for i, f in enumerate(names)}
+
+    def __call__(self, family: str | None) -> str:
+        family = family or "(no family)"
+        if family not in self.colours:
+            self.colours[family] = PALETTE[len(self.colours) % len(PALETTE)]
+        return self.colours[family]
+
+    def items(self) -> list[tuple[str, str]]:
+        return sorted(self.colours.items())
+
+
+@cache
+def definitions() -> dict[str, str]:
+    """Technique definitions from the taxonomy module, when it is installed.
+
+    The taxonomy is written elsewhere; until it lands (or if its shape differs)
+    tooltips fall back to the per-span ``explanation`` column.
+    """
+    try:
+        from ..analyze import techniques as tx  # type: ignore[attr-defined]
+    except ImportError:
+        return {}
+    for name in ("DEFINITIONS", "definitions"):
+        found = getattr(tx, name, None)
+        if callable(found):
+            found = found()
+        if isinstance(found, dict):
+            return {str(k): str(v) for k, v in found.items()}
+    table = getattr(tx, "TECHNIQUES", None)
+    out: dict[str, str] = {}
+    if isinstance(table, dict):
+        table = list(table.values())
+    for t in table or []:
+        name = getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else None)
+        text = getattr(t, "definition", None) or (t.get("definition") if isinstance(t, dict) else None)
+        if name and text:
+            out[str(name)] = str(text)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """One highlighted interval: a technique span, a reference or a repeated-phrase occurrence."""
+
+    kind: str          # "span" | "ref" | "rep"
+    start: int
+    end: int
+    mid: str           # unique id within the document, e.g. "span-3", "rep-0-4", "ref-embedded_post-2"
+    tip: str           # tooltip line
+    colour: str = ""   # technique spans only
+    css: str = ""      # extra class (reference kind)
+    lane: int = 0      # stacking level of a technique underline
+
+
+def build_marks(text: str, spans: Sequence[dict[str, Any]] | None,
+                refs: Sequence[dict[str, Any]] | None, reps: Sequence[dict[str, Any]] | None,
+                palette: Palette) -> list[Mark]:
+    """Turn a document's result rows into marks with clamped offsets and lanes."""
+    n = len(text)
+    defs = definitions()
+    marks: list[Mark] = []
+    lanes_end: list[int] = []  # end offset of the last span placed in each lane
+
+    def clamp(a: Any, b: Any) -> tuple[int, int] | None:
+        if a is None or b is None:
+            return None
+        a, b = max(0, min(int(a), n)), max(0, min(int(b), n))
+        return (a, b) if b > a else None
+
+    for i, s in enumerate(sorted(spans or [], key=lambda s: (s["start"] or 0, -(s["end"] or 0)))):
+        ab = clamp(s["start"], s["end"])
+        if not ab:
+            continue
+        lane = next((k for k, e in enumerate(lanes_end) if e <= ab[0]), len(lanes_end))
+        if lane == len(lanes_end):
+            lanes_end.append(ab[1])
+        else:
+            lanes_end[lane] = ab[1]
+        conf = s.get("confidence")
+        parts = [f"{s['technique']}" + (f" ({s['family']})" if s.get("family") else "")
+                 + (f", confidence {conf:.2f}" if conf is not None else "")]
+        if defs.get(s["technique"]):
+            parts.append(defs[s["technique"]])
+        if s.get("explanation"):
+            parts.append(str(s["explanation"]))
+        marks.append(Mark("span", *ab, f"span-{i}", " — ".join(parts),
+                          colour=palette(s.get("family")), lane=lane))
+    for i, r in enumerate(refs or []):
+        ab = clamp(r["start"], r["end"])
+        if not ab:
+            continue
+        who = f" by @{r['handle']}" if r.get("handle") else ""
+        marks.append(Mark("ref", *ab, f"ref-{r['kind']}-{i}", f"{r['kind']}{who}: {r['value']}",
+                          css=f"ref-{_css_token(r['kind'])}"))
+    for i, p in enumerate(reps or []):
+        phrase = p["phrase"] or ""
+        for k, st in enumerate(p.get("starts") or []):
+            ab = clamp(st, (st or 0) + len(phrase))
+            if ab:
+                marks.append(Mark("rep", *ab, f"rep-{i}-{k}",
+                                  f"repeated phrase ×{p['count']}: {phrase}"))
+    return marks
+
+
+def _css_token(value: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(value))[:40]
+
+
+def highlight(text: str, marks: Sequence[Mark]) -> Markup:
+    """Render ``text`` with every mark, split at every boundary so overlaps stay readable.
+
+    Each segment is one ``<span class="seg">`` whose ``data-marks`` lists the marks
+    covering it. Technique spans draw as underlines stacked by lane (one colour per
+    family), references and repeated phrases as backgrounds and outlines; the
+    ``title`` tooltip lists every mark covering the segment.
+    """
+    if not marks:
+        return Markup(escape(text))
+    bounds = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    max_lane = max((m.lane for m in marks if m.kind == "span"), default=-1)
+    pad = (max_lane + 1) * LANE_PX + 1
+    by_start = sorted(marks, key=lambda m: m.start)
+    active: list[Mark] = []
+    nxt = 0
+    out: list[str] = []
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        while nxt < len(by_start) and by_start[nxt].start <= a:
+            active.append(by_start[nxt])
+            nxt += 1
+        active = [m for m in active if m.end > a]
+        piece = escape(text[a:b])
+        if not active:
+            out.append(str(piece))
+            continue
+        classes = ["seg"]
+        style = []
+        spans = sorted((m for m in active if m.kind == "span"), key=lambda m: m.lane)
+        if spans:
+            classes.append("tq")
+            grads = ", ".join(f"linear-gradient({m.colour},{m.colour})" for m in spans)
+            sizes = ", ".join("100% 2px" for _ in spans)
+            pos = ", ".join(f"0 calc(100% - {m.lane * LANE_PX}px)" for m in spans)
+            style.append(f"background-image:{grads};background-size:{sizes};"
+                         f"background-position:{pos};padding-bottom:{pad}px")
+        if any(m.kind == "rep" for m in active):
+            classes.append("rep")
+        classes.extend(sorted({m.css for m in active if m.kind == "ref"}))
+        tip = "\n".join(m.tip for m in active)
+        ids = " ".join(m.mid for m in active)
+        out.append(f'<span class="{" ".join(classes)}" data-marks="{escape(ids)}" '
+                   f'title="{escape(tip)}"' + (f' style="{escape(";".join(style))}"' if style else "")
+                   + f">{piece}</span>")
+    return Markup("".join(out))
+
+
+# -- templating ------------------------------------------------------------------------------
+
+def _fmt_num(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _fmt_ts(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M") if (value.hour or value.minute) else \
+            value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _fmt_delay(seconds: Any) -> str:
+    if seconds is None:
+        return "—"
+    s = int(seconds)
+    if s == 0:
+        return "first"
+    d, rem = divmod(s, 86400)
+    h, rem = divmod(rem, 3600)
+    m = rem // 60
+    return "+" + (f"{d}d " if d else "") + (f"{h}h " if h or d else "") + f"{m}m"
+
+
+def _json_text(value: Any) -> str:
+    """JSON for a ``<script type=application/json>`` block: ``<``, ``>``, ``&`` escaped."""
+    text = json.dumps(value, default=str, ensure_ascii=False)
+    return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+                  .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+@cache
+def asset(name: str) -> str:
+    """One of our own inline assets (CSS or JS) from the package."""
+    return resources.files("propscope.present").joinpath("assets", name).read_text("utf-8")
+
+
+def script_hash(name: str) -> str:
+    """CSP source expression allowing exactly this inline script and no other."""
+    digest = hashlib.sha256(asset(name).encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode() + "'"
+
+
+SCRIPTS = ("page.js", "network.js")
+
+
+def csp() -> str:
+    """Content-Security-Policy: only our own inline scripts run, nothing is fetched."""
+    hashes = " ".join(script_hash(n) for n in SCRIPTS)
+    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; "
+            "img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("propscope.present", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(num=_fmt_num, ts=_fmt_ts, delay=_fmt_delay, json_text=_json_text)
+    env.globals.update(asset=lambda n: Markup(asset(n)), csp=csp)
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)

@@ -1,0 +1,415 @@
+"""The read-only SQL behind every view, shared by the static report and the web app.
+
+Why one module: the report and the app must show the same numbers, so both ask
+the same questions here. Every query tolerates a stage that did not run (its
+table is missing, or lacks a column): the answer is then ``None`` and the view
+says "not computed" instead of failing. Extra columns are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+# The columns a view needs from each table; a table lacking any is "not computed".
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "documents": ("doc_id", "source", "published", "text"),
+    "spans": ("doc_id", "technique", "start", "end"),
+    "references": ("doc_id", "kind", "value", "start", "end"),
+    "repetitions": ("doc_id", "phrase", "count", "starts"),
+    "doc_labels": ("doc_id", "task", "label"),
+    "reuse_pairs": ("doc_a", "doc_b", "similarity"),
+    "reuse_clusters": ("cluster_id", "doc_id"),
+    "coordination_edges": ("source_a", "source_b", "kind", "weight"),
+    "communities": ("community_id", "source"),
+    "runs": ("run_id", "started", "command", "status"),
+    "quarantine": ("file", "record", "reason"),
+}
+
+
+def q(name: str) -> str:
+    """Quote an identifier: ``references`` and ``end`` are SQL keywords."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def rows(cur: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Run a query and return plain dicts (column name -> value)."""
+    res = cur.execute(sql, list(params))
+    names = [d[0] for d in res.description]
+    return [dict(zip(names, r, strict=True)) for r in res.fetchall()]
+
+
+@dataclass
+class Schema:
+    """Which tables and columns this corpus has, read once from the catalog."""
+
+    columns: dict[str, set[str]] = field(default_factory=dict)
+    catalog: str = ""
+
+    @classmethod
+    def read(cls, cur: duckdb.DuckDBPyConnection, catalog: str | None = None) -> Schema:
+        catalog = catalog or cur.execute("SELECT current_database()").fetchone()[0]
+        cols: dict[str, set[str]] = {}
+        for table, column in cur.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_catalog = ? AND table_schema = 'main'", [catalog]).fetchall():
+            cols.setdefault(table, set()).add(column)
+        return cls(cols, catalog)
+
+    def has(self, table: str, *extra: str) -> bool:
+        """True when ``table`` exists with the columns views need (plus ``extra``)."""
+        cols = self.columns.get(table)
+        if cols is None:
+            return False
+        return all(c in cols for c in (*REQUIRED.get(table, ()), *extra))
+
+    def col(self, table: str, column: str, default: str = "NULL") -> str:
+        """``"column"`` if the table has it, else a literal default (tolerate old schemas)."""
+        return q(column) if column in self.columns.get(table, set()) else default
+
+
+def _jsonish(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class CorpusQueries:
+    """Named queries over one open DuckDB connection (corpus opened read-only).
+
+    ``cur`` may be any cursor of that connection; the web app gives each worker
+    thread its own cursor, the report uses the corpus connection directly.
+    """
+
+    def __init__(self, cur: duckdb.DuckDBPyConnection, schema: Schema | None = None) -> None:
+        self.cur = cur
+        self.schema = schema or Schema.read(cur)
+
+    def has(self, table: str, *extra: str) -> bool:
+        return self.schema.has(table, *extra)
+
+    # -- overview -----------------------------------------------------------
+    def overview(self) -> dict[str, Any]:
+        """Corpus totals: documents, sources, time span, quarantined records."""
+        out: dict[str, Any] = {"documents": 0, "sources": 0, "first": None, "last": None,
+                               "occurrences": None, "quarantined": None}
+        if self.has("documents"):
+            r = rows(self.cur, "SELECT count(*) AS documents, count(DISTINCT source) AS sources, "
+                     "min(published) AS first, max(published) AS last FROM documents")[0]
+            out.update(r)
+        if "document_sources" in self.schema.columns:
+            out["occurrences"] = self.cur.execute(
+                "SELECT count(*) FROM document_sources").fetchone()[0]
+        if self.has("quarantine"):
+            out["quarantined"] = self.cur.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+        return out
+
+    def stage_versions(self) -> dict[str, list[str]]:
+        """Versions recorded by each stage (per-document and corpus-level), with coverage."""
+        versions: dict[str, list[str]] = {}
+        if "stage_done" in self.schema.columns:
+            for stage, version, n in self.cur.execute(
+                    "SELECT stage, version, count(*) FROM stage_done GROUP BY ALL ORDER BY ALL"
+            ).fetchall():
+                versions.setdefault(stage, []).append(f"{version} ({n:,} docs)")
+        if "corpus_stages" in self.schema.columns:
+            for stage, version, n in self.cur.execute(
+                    "SELECT stage, version, documents FROM corpus_stages ORDER BY stage").fetchall():
+                versions.setdefault(stage, []).append(f"{version} ({n or 0:,} docs)")
+        return versions
+
+    def computed(self) -> list[dict[str, Any]]:
+        """One row per result table: computed or not, rows, and the models that wrote it."""
+        labels = {
+            "spans": "Technique spans", "doc_labels": "Document labels",
+            "references": "References (hashtags, links, posts, IDs)",
+            "repetitions": "Repeated / stuffed phrases", "reuse_pairs": "Text reuse pairs",
+            "reuse_clusters": "Text reuse clusters", "coordination_edges": "Coordination edges",
+            "communities": "Communities",
+        }
+        out = []
+        for table, label in labels.items():
+            entry: dict[str, Any] = {"table": table, "label": label, "computed": self.has(table),
+                                     "rows": None, "models": []}
+            if entry["computed"]:
+                entry["rows"] = self.cur.execute(f"SELECT count(*) FROM {q(table)}").fetchone()[0]
+                if "model" in self.schema.columns[table]:
+                    entry["models"] = [r[0] for r in self.cur.execute(
+                        f"SELECT DISTINCT model FROM {q(table)} WHERE model IS NOT NULL "
+                        "ORDER BY 1 LIMIT 5").fetchall()]
+            out.append(entry)
+        return out
+
+    def runs(self, limit: int = 10) -> list[dict[str, Any]] | None:
+        if not self.has("runs"):
+            return None
+        return rows(self.cur, "SELECT run_id, started, finished, command, status FROM runs "
+                    "ORDER BY started DESC NULLS LAST LIMIT ?", [limit])
+
+    # -- techniques -----------------------------------------------------------
+    def technique_families(self) -> list[str]:
+        if not self.has("spans"):
+            return []
+        fam = self.schema.col("spans", "family", "'(no family)'")
+        return [r[0] for r in self.cur.execute(
+            f"SELECT DISTINCT coalesce({fam}, '(no family)') FROM spans ORDER BY 1").fetchall()]
+
+    def techniques(self) -> list[dict[str, Any]] | None:
+        """Each technique with its family, span count, documents and mean confidence."""
+        if not self.has("spans"):
+            return None
+        fam = self.schema.col("spans", "family", "NULL")
+        conf = self.schema.col("spans", "confidence", "NULL")
+        return rows(self.cur, f"SELECT technique, coalesce(any_value({fam}), '(no family)') AS family, "
+                    f"count(*) AS spans, count(DISTINCT doc_id) AS documents, "
+                    f"avg({conf}) AS confidence FROM spans GROUP BY technique "
+                    "ORDER BY spans DESC, technique")
+
+    def techniques_by_source(self, top_sources: int = 15) -> list[dict[str, Any]] | None:
+        """Span counts per (source, family) for the sources with most spans."""
+        if not self.has("spans"):
+            return None
+        fam = self.schema.col("spans", "family", "NULL")
+        return rows(self.cur, f"""
+            WITH s AS (SELECT coalesce(d.source, '(unknown)') AS source,
+                              coalesce({fam}, '(no family)') AS family
+                       FROM spans sp JOIN documents d USING (doc_id)),
+                 top AS (SELECT source FROM s GROUP BY source ORDER BY count(*) DESC, source LIMIT ?)
+            SELECT source, family, count(*) AS n FROM s SEMI JOIN top USING (source)
+            GROUP BY ALL ORDER BY source, family""", [top_sources])
+
+    def techniques_over_time(self) -> tuple[str, list[dict[str, Any]]] | None:
+        """Span counts per (period, family); the period adapts to the corpus' time span."""
+        if not self.has("spans"):
+            return None
+        span = self.cur.execute("SELECT min(published), max(published) FROM documents").fetchone()
+        if span[0] is None:
+            return ("month", [])
+        days = (span[1] - span[0]).days
+        unit = "day" if days <= 62 else "week" if days <= 730 else "month"
+        fam = self.schema.col("spans", "family", "NULL")
+        return unit, rows(self.cur, f"""
+            SELECT date_trunc('{unit}', d.published)::DATE AS period,
+                   coalesce({fam}, '(no family)') AS family, count(*) AS n
+            FROM spans sp JOIN documents d USING (doc_id)
+            WHERE d.published IS NOT NULL GROUP BY ALL ORDER BY period, family""")
+
+    # -- text manipulation signals -----------------------------------------------
+    def top_phrases(self, limit: int = 20) -> list[dict[str, Any]] | None:
+        """The most stuffed phrases: total repetitions, documents and sources they occur in."""
+        if not self.has("repetitions"):
+            return None
+        score = self.schema.col("repetitions", "score", "NULL")
+        return rows(self.cur, f"""
+            SELECT r.phrase, sum(r.count) AS occurrences, count(DISTINCT r.doc_id) AS documents,
+                   count(DISTINCT d.source) AS sources, max(r.count) AS max_in_doc,
+                   max({score}) AS score, min(r.doc_id) AS example_doc
+            FROM repetitions r LEFT JOIN documents d USING (doc_id)
+            GROUP BY r.phrase ORDER BY occurrences DESC, r.phrase LIMIT ?""", [limit])
+
+    def shared_tracking_ids(self, limit: int = 20) -> list[dict[str, Any]] | None:
+        """Tracking identifiers (analytics/ad IDs) seen on more than one source."""
+        if not self.has("references"):
+            return None
+        norm = self.schema.col("references", "normalized", "NULL")
+        return rows(self.cur, f"""
+            SELECT coalesce(r.{norm}, r.value) AS identifier, count(DISTINCT d.source) AS sources,
+                   count(DISTINCT r.doc_id) AS documents,
+                   list(DISTINCT d.source ORDER BY d.source)[:8] AS source_list
+            FROM {q('references')} r JOIN documents d USING (doc_id)
+            WHERE r.kind = 'tracking_id' GROUP BY 1 HAVING count(DISTINCT d.source) > 1
+            ORDER BY sources DESC, documents DESC, identifier LIMIT ?""", [limit])
+
+    def embedded_by_handle(self, limit: int = 20) -> list[dict[str, Any]] | None:
+        """Embedded social-media posts grouped by the account that posted them."""
+        if not self.has("references"):
+            return None
+        handle = self.schema.col("references", "handle", "NULL")
+        return rows(self.cur, f"""
+            SELECT coalesce(r.{handle}, '(unknown)') AS handle, count(*) AS posts,
+                   count(DISTINCT r.doc_id) AS documents, count(DISTINCT d.source) AS sources
+            FROM {q('references')} r LEFT JOIN documents d USING (doc_id)
+            WHERE r.kind = 'embedded_post' GROUP BY 1 ORDER BY posts DESC, handle LIMIT ?""",
+                    [limit])
+
+    def reference_kinds(self) -> list[dict[str, Any]] | None:
+        if not self.has("references"):
+            return None
+        return rows(self.cur, f"SELECT kind, count(*) AS n, count(DISTINCT doc_id) AS documents "
+                    f"FROM {q('references')} GROUP BY kind ORDER BY n DESC")
+
+    # -- reuse ----------------------------------------------------------------------
+    def reuse_clusters(self, limit: int = 20, offset: int = 0,
+                       source: str | None = None) -> list[dict[str, Any]] | None:
+        """Reuse clusters, biggest first, each with members ordered earliest first."""
+        if not self.has("reuse_clusters"):
+            return None
+        t = "reuse_clusters"
+        pub = "coalesce(c.published, d.published)" if "published" in self.schema.columns[t] \
+            else "d.published"
+        delay = self.schema.col(t, "delay_s", "NULL")
+        early = self.schema.col(t, "is_earliest", "NULL")
+        where = "WHERE cluster_id IN (SELECT cluster_id FROM reuse_clusters c2 JOIN documents d2 " \
+                "USING (doc_id) WHERE d2.source = ?)" if source else ""
+        params: list[Any] = [source] if source else []
+        ids = [r[0] for r in self.cur.execute(
+            f"SELECT cluster_id FROM reuse_clusters {where} GROUP BY cluster_id "
+            "ORDER BY count(*) DESC, cluster_id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()]
+        if not ids:
+            return []
+        members = rows(self.cur, f"""
+            SELECT c.cluster_id, c.doc_id, d.source, {pub} AS published, c.{delay} AS delay_s,
+                   c.{early} AS is_earliest, left(coalesce(d.title, d.text), 120) AS title
+            FROM reuse_clusters c LEFT JOIN documents d USING (doc_id)
+            WHERE c.cluster_id IN (SELECT unnest(?))
+            ORDER BY c.cluster_id, published NULLS LAST, c.doc_id""", [ids])
+        by_id: dict[Any, list[dict[str, Any]]] = {i: [] for i in ids}
+        for m in members:
+            by_id[m["cluster_id"]].append(m)
+        out = []
+        for cid in ids:
+            ms = by_id[cid]
+            first = ms[0]["published"] if ms else None
+            for m in ms:
+                if m["delay_s"] is None and first is not None and m["published"] is not None:
+                    m["delay_s"] = (m["published"] - first).total_seconds()
+            out.append({"cluster_id": cid, "members": ms, "size": len(ms),
+                        "sources": len({m["source"] for m in ms})})
+        return out
+
+    def reuse_count(self) -> int | None:
+        if not self.has("reuse_clusters"):
+            return None
+        return self.cur.execute("SELECT count(DISTINCT cluster_id) FROM reuse_clusters").fetchone()[0]
+
+    # -- coordination ----------------------------------------------------------------
+    def network(self, max_edges: int = 400, source: str | None = None) -> dict[str, Any] | None:
+        """The strongest coordination edges and their sources, with community labels."""
+        if not self.has("coordination_edges"):
+            return None
+        t = "coordination_edges"
+        first = self.schema.col(t, "first_seen")
+        last = self.schema.col(t, "last_seen")
+        items = self.schema.col(t, "items")
+        where = "WHERE source_a = ? OR source_b = ?" if source else ""
+        edges = rows(self.cur, f"""
+            SELECT source_a, source_b, kind, weight, {first} AS first_seen, {last} AS last_seen,
+                   {items} AS items FROM coordination_edges {where}
+            ORDER BY weight DESC, source_a, source_b, kind LIMIT ?""",
+                     [*([source, source] if source else []), max_edges])
+        comm: dict[str, Any] = {}
+        if self.has("communities"):
+            comm = dict(self.cur.execute("SELECT source, community_id FROM communities").fetchall())
+        nodes: dict[str, dict[str, Any]] = {}
+        for e in edges:
+            e["items"] = _jsonish(e["items"])
+            if isinstance(e["items"], list):
+                e["items"] = e["items"][:10]
+            for s in (e["source_a"], e["source_b"]):
+                n = nodes.setdefault(s, {"id": s, "community": comm.get(s), "degree": 0,
+                                         "weight": 0.0})
+                n["degree"] += 1
+                n["weight"] += float(e["weight"] or 0)
+        total = self.cur.execute("SELECT count(*) FROM coordination_edges").fetchone()[0]
+        return {"nodes": list(nodes.values()), "edges": edges, "total_edges": total}
+
+    def communities(self, limit: int = 50) -> list[dict[str, Any]] | None:
+        """Communities, largest first, with members and the evidence that binds them."""
+        if not self.has("communities"):
+            return None
+        ev = self.schema.col("communities", "evidence")
+        out = rows(self.cur, f"""
+            SELECT community_id, count(*) AS size, list(source ORDER BY source)[:30] AS members,
+                   any_value({ev}) AS evidence
+            FROM communities GROUP BY community_id ORDER BY size DESC, community_id LIMIT ?""",
+                   [limit])
+        for c in out:
+            c["evidence"] = _jsonish(c["evidence"])
+        return out
+
+    # -- one document -------------------------------------------------------------------
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        if not self.has("documents"):
+            return None
+        found = rows(self.cur, "SELECT * FROM documents WHERE doc_id = ?", [doc_id])
+        return found[0] if found else None
+
+    def document_spans(self, doc_id: str) -> list[dict[str, Any]] | None:
+        if not self.has("spans"):
+            return None
+        s = self.schema
+        return rows(self.cur, f"""
+            SELECT technique, {s.col('spans', 'family')} AS family, "start", "end",
+                   {s.col('spans', 'confidence')} AS confidence, {s.col('spans', 'model')} AS model,
+                   {s.col('spans', 'explanation')} AS explanation
+            FROM spans WHERE doc_id = ? ORDER BY "start", "end" DESC, technique""", [doc_id])
+
+    def document_references(self, doc_id: str) -> list[dict[str, Any]] | None:
+        if not self.has("references"):
+            return None
+        s = self.schema
+        extra = ", ".join(f"{s.col('references', c)} AS {c}" for c in
+                          ("normalized", "handle", "author", "posted", "domain", "is_shortener"))
+        return rows(self.cur, f"""SELECT kind, value, "start", "end", {extra}
+            FROM {q('references')} WHERE doc_id = ? ORDER BY "start", kind""", [doc_id])
+
+    def document_repetitions(self, doc_id: str) -> list[dict[str, Any]] | None:
+        if not self.has("repetitions"):
+            return None
+        s = self.schema
+        return rows(self.cur, f"""SELECT phrase, count, starts,
+            {s.col('repetitions', 'density')} AS density, {s.col('repetitions', 'score')} AS score,
+            {s.col('repetitions', 'reason')} AS reason
+            FROM repetitions WHERE doc_id = ? ORDER BY count DESC, phrase""", [doc_id])
+
+    def document_labels(self, doc_id: str) -> list[dict[str, Any]] | None:
+        if not self.has("doc_labels"):
+            return None
+        return rows(self.cur, f"SELECT task, label, {self.schema.col('doc_labels', 'score')} AS score "
+                    "FROM doc_labels WHERE doc_id = ? ORDER BY task, score DESC NULLS LAST", [doc_id])
+
+    def document_occurrences(self, doc_id: str) -> list[dict[str, Any]]:
+        if "document_sources" not in self.schema.columns:
+            return []
+        return rows(self.cur, "SELECT source, published, url, file, record FROM document_sources "
+                    "WHERE doc_id = ? ORDER BY published NULLS LAST, file, record LIMIT 50", [doc_id])
+
+    def document_reuse(self, doc_id: str) -> list[dict[str, Any]] | None:
+        """Other documents sharing passages with this one (both directions of a pair)."""
+        if not self.has("reuse_pairs"):
+            return None
+        return rows(self.cur, """
+            SELECT p.other, p.similarity, d.source, d.published FROM (
+                SELECT doc_b AS other, similarity FROM reuse_pairs WHERE doc_a = ?
+                UNION ALL SELECT doc_a, similarity FROM reuse_pairs WHERE doc_b = ?) p
+            LEFT JOIN documents d ON d.doc_id = p.other
+            ORDER BY p.similarity DESC, d.published LIMIT 50""", [doc_id, doc_id])
+
+    def marked_documents(self, limit: int) -> list[str]:
+        """The documents with the most findings (spans, references, repetitions) first."""
+        parts = []
+        if self.has("spans"):
+            parts.append("SELECT doc_id, count(*) AS n FROM spans GROUP BY doc_id")
+        if self.has("references"):
+            parts.append(f"SELECT doc_id, count(*) AS n FROM {q('references')} GROUP BY doc_id")
+        if self.has("repetitions"):
+            parts.append("SELECT doc_id, sum(count) AS n FROM repetitions GROUP BY doc_id")
+        if not self.has("documents"):
+            return []
+        if not parts:
+            return [r[0] for r in self.cur.execute(
+                "SELECT doc_id FROM documents ORDER BY published NULLS LAST, doc_id LIMIT ?",
+                [limit]).fetchall()]
+        union = " UNION ALL ".join(parts)
+        return [r[0] for r in self.cur.execute(f"""
+            SELECT d.doc_id FROM documents d LEFT JOIN (
+                SELECT doc_id, sum(n) AS n FROM ({union}) GROUP BY doc_id) f USING (doc_id)
+            ORDER BY coalesce(f.n, 0) DESC, d.published NULLS LAST, d.doc_id LIMIT ?""",
+            [limit]).fetchall()]

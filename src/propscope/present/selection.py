@@ -1,0 +1,113 @@
+"""A selection of documents: search words and filters, read from and written to a URL.
+
+Why one object: the documents table, its counts, its next-page link and the
+CSV/Parquet downloads must all describe exactly the same selection, and a
+permalink must reproduce it. Everything here is parameterised SQL over the side
+index (see :mod:`propscope.present.browse_index`); user input is never pasted
+into SQL text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from .browse_index import MAX_TOKEN_CHARS
+
+PAGE_SIZE = 50
+MAX_QUERY_TOKENS = 8
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def query_tokens(text: str) -> list[str]:
+    """Split a search the way the index was built (letters/digits, lower-case, no accents)."""
+    import unicodedata
+
+    folded = "".join(c for c in unicodedata.normalize("NFKD", text.lower())
+                     if not unicodedata.combining(c))
+    out: list[str] = []
+    for t in _TOKEN.findall(folded):
+        if len(t) <= MAX_TOKEN_CHARS and t not in out:
+            out.append(t)
+    return out[:MAX_QUERY_TOKENS]
+
+
+@dataclass(frozen=True)
+class Selection:
+    q: str = ""
+    source: str = ""
+    technique: str = ""
+    signal: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    after: int = 0  # keyset cursor: the ``ord`` of the last row of the previous page
+
+    @classmethod
+    def from_params(cls, params: Any) -> Selection:
+        def get(name: str) -> str:
+            return str(params.get(name) or "").strip()[:300]
+
+        try:
+            after = max(0, int(get("after") or 0))
+        except ValueError:
+            after = 0
+        return cls(q=get("q"), source=get("source"), technique=get("technique"),
+                   signal=get("signal"), date_from=_date(get("from")), date_to=_date(get("to")),
+                   after=after)
+
+    def params(self, **override: Any) -> dict[str, str]:
+        s = replace(self, **override)
+        raw = {"q": s.q, "source": s.source, "technique": s.technique, "signal": s.signal,
+               "from": s.date_from.isoformat() if s.date_from else "",
+               "to": s.date_to.isoformat() if s.date_to else "",
+               "after": str(s.after) if s.after else ""}
+        return {k: v for k, v in raw.items() if v}
+
+    def url(self, path: str = "/documents", **override: Any) -> str:
+        p = self.params(**override)
+        return path + ("?" + urlencode(p) if p else "")
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.q or self.source or self.technique or self.signal or self.date_from
+                    or self.date_to)
+
+    def sql(self) -> tuple[str, str, list[Any]]:
+        """``(with_clause, where_clause, params)`` selecting rows of ``ix.browse b``."""
+        with_sql, where, params = "", ["TRUE"], []
+        tokens = query_tokens(self.q)
+        if self.q and not tokens:
+            where.append("FALSE")
+        if tokens:
+            # Documents holding every token: one pass over each token's postings.
+            with_sql = ("WITH hits AS (SELECT ord FROM ix.postings WHERE token IN "
+                        f"({', '.join('?' * len(tokens))}) GROUP BY ord "
+                        f"HAVING count(*) = {len(tokens)}) ")
+            params += tokens
+            where.append("b.ord IN (SELECT ord FROM hits)")
+        if self.source:
+            where.append("b.source = ?")
+            params.append(self.source)
+        if self.technique:
+            where.append("list_contains(b.techniques, ?)")
+            params.append(self.technique)
+        if self.signal:
+            where.append("list_contains(b.signals, ?)")
+            params.append(self.signal)
+        if self.date_from:
+            where.append("b.published >= ?::DATE")
+            params.append(self.date_from)
+        if self.date_to:
+            where.append("b.published < ?::DATE + INTERVAL 1 DAY")
+            params.append(self.date_to)
+        return with_sql, " AND ".join(where), params

@@ -1,0 +1,310 @@
+"""The local web app: the report's views over live, read-only DuckDB queries.
+
+Design choices, and why:
+
+* **Read-only, local.** The corpus is opened with ``read_only=True``; only GET
+  and HEAD are routed; the server binds to 127.0.0.1 unless told otherwise. No
+  route takes a file path: documents are looked up by ID, sources by name, and
+  anything else is a 404.
+* **Fast at a million documents.** Pages read the side index built by
+  :mod:`propscope.present.browse_index` (keyset pagination, column filters,
+  an inverted token index for search); corpus-wide aggregates are computed once
+  at start-up and cached, since the corpus cannot change under a read-only app.
+* **Same views as the report.** Sections come from the shared templates in
+  ``_macros.html`` and the queries in :mod:`propscope.present.queries`.
+* **Thread per request.** Handlers are synchronous; Starlette runs them in its
+  thread pool and each thread keeps its own DuckDB cursor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from .. import __version__
+from ..errors import CorpusError
+from .browse_index import ensure_index
+from .html import Palette, csp, render
+from .queries import CorpusQueries, Schema
+from .selection import PAGE_SIZE, Selection
+from .views import clusters_view, document_view, signals_view, techniques_view
+
+DOC_ID = re.compile(r"^[\w\-]{1,128}$")
+EXPORT_LIMIT = 1_000_000
+EXPORT_COLUMNS = ("doc_id", "source", "published", "url", "title", "techniques", "signals")
+
+
+class CorpusBrowser:
+    """Owns the read-only connection, the per-thread cursors and the cached aggregates."""
+
+    def __init__(self, corpus_path: Path) -> None:
+        self.path = Path(corpus_path)
+        if not self.path.exists():
+            raise CorpusError(f"corpus file not found: {self.path}",
+                              hint="create it with `propscope run SOURCES --corpus FILE`")
+        index = ensure_index(self.path)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=True)
+            self.con.execute(f"ATTACH '{_sql_str(index)}' AS ix (READ_ONLY)")
+        except duckdb.Error as exc:
+            raise CorpusError(f"cannot open corpus {self.path} read-only: {exc}",
+                              hint="is another propscope process writing to it?") from exc
+        self.con.execute("SET TimeZone = 'UTC'")
+        self.schema = Schema.read(self.con)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cache: dict[str, Any] = {}
+        self.palette = Palette(self.queries().technique_families())
+        self.warm()
+
+    # -- connections ----------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        cur = getattr(self._local, "cur", None)
+        if cur is None:
+            cur = self.con.cursor()
+            cur.execute("SET TimeZone = 'UTC'")
+            self._local.cur = cur
+        return cur
+
+    def queries(self) -> CorpusQueries:
+        return CorpusQueries(self.cursor(), self.schema)
+
+    def cached(self, key: str, compute: Any) -> Any:
+        if key not in self._cache:
+            value = compute()
+            with self._lock:
+                self._cache.setdefault(key, value)
+        return self._cache[key]
+
+    def warm(self) -> None:
+        """Compute the corpus-wide aggregates once, before the first request."""
+        qs = self.queries()
+        self.cached("overview", qs.overview)
+        self.cached("computed", qs.computed)
+        self.cached("versions", qs.stage_versions)
+        self.cached("tech", lambda: techniques_view(qs, self.palette))
+        self.cached("signals", lambda: signals_view(qs))
+        self.cached("network", qs.network)
+        self.cached("communities", qs.communities)
+        self.cached("reuse_total", qs.reuse_count)
+        self.cached("facets", self._facets)
+
+    def _facets(self) -> dict[str, list[tuple[str, int]]]:
+        out: dict[str, list[tuple[str, int]]] = {"source": [], "technique": [], "signal": []}
+        for facet, value, n in self.cursor().execute(
+                "SELECT facet, value, n FROM ix.facets ORDER BY facet, n DESC, value").fetchall():
+            if len(out[facet]) < 500:
+                out[facet].append((value, n))
+        return out
+
+    # -- selections -----------------------------------------------------------------------
+    def page(self, sel: Selection) -> tuple[list[dict[str, Any]], int | None]:
+        """One page of the selection (newest first) and the cursor of the next page."""
+        with_sql, where, params = sel.sql()
+        cur = self.cursor().execute(
+            f"{with_sql}SELECT b.ord, b.doc_id, b.source, b.published, b.title, b.n_spans, "
+            f"b.techniques, b.signals FROM ix.browse b WHERE {where} AND b.ord > ? "
+            f"ORDER BY b.ord LIMIT {PAGE_SIZE + 1}", [*params, sel.after])
+        names = [d[0] for d in cur.description]
+        found = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        more = len(found) > PAGE_SIZE
+        found = found[:PAGE_SIZE]
+        return found, (found[-1]["ord"] if more and found else None)
+
+    def count(self, sel: Selection) -> int:
+        if not sel.filtered:
+            return int(self.cached("overview", self.queries().overview)["documents"])
+        with_sql, where, params = sel.sql()
+        return int(self.cursor().execute(
+            f"{with_sql}SELECT count(*) FROM ix.browse b WHERE {where}", params).fetchone()[0])
+
+    def export_reader(self, sel: Selection) -> pa.RecordBatchReader:
+        with_sql, where, params = sel.sql()
+        sel_cols = ", ".join(f"b.{c}" if c != "url" else "d.url" for c in EXPORT_COLUMNS)
+        cur = self.con.cursor()
+        cur.execute("SET TimeZone = 'UTC'")
+        rel = cur.sql(
+            f"{with_sql}SELECT {sel_cols} FROM ix.browse b JOIN documents d USING (doc_id) "
+            f"WHERE {where} ORDER BY b.ord LIMIT {EXPORT_LIMIT}", params=params or None)
+        return rel.to_arrow_reader(10_000)
+
+
+def _sql_str(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+# -- HTTP -----------------------------------------------------------------------------------
+
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+                    "X-Frame-Options": "DENY"}
+
+
+def _page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    b: CorpusBrowser = request.app.state.browser
+    html = render(template, corpus_name=b.path.name, version=__version__, palette=b.palette,
+                  doc_href=lambda i: f"/doc/{quote(str(i), safe='')}" if i else None,
+                  source_href=lambda s: "/source?" + urlencode({"name": s}) if s else None,
+                  request_path=request.url.path, **ctx)
+    headers = {"Content-Security-Policy": csp(), **SECURITY_HEADERS}
+    return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def overview(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    return _page(request, "app_overview.html", ov=b.cached("overview", None),
+                 computed=b.cached("computed", None), versions=b.cached("versions", None),
+                 tech=b.cached("tech", None), sig=b.cached("signals", None),
+                 facets=b.cached("facets", None), sel=Selection())
+
+
+def documents(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    sel = Selection.from_params(request.query_params)
+    found, next_after = b.page(sel)
+    return _page(request, "app_documents.html", sel=sel, rows=found, total=b.count(sel),
+                 next_url=sel.url(after=next_after) if next_after else None,
+                 first_url=sel.url(after=0) if sel.after else None,
+                 facets=b.cached("facets", None))
+
+
+def document(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    doc_id = request.path_params["doc_id"]
+    if not DOC_ID.match(doc_id):
+        raise HTTPException(404)
+    view = document_view(b.queries(), doc_id, b.palette)
+    if view is None:
+        raise HTTPException(404)
+    return _page(request, "app_document.html", d=view)
+
+
+def source(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    name = str(request.query_params.get("name") or "")
+    cur = b.cursor()
+    stats = cur.execute("SELECT count(*), min(published), max(published), sum(n_spans) "
+                        "FROM ix.browse WHERE source = ?", [name]).fetchone()
+    if not stats[0]:
+        raise HTTPException(404)
+    techniques = cur.execute(
+        "SELECT t, count(*) FROM (SELECT unnest(techniques) AS t FROM ix.browse WHERE source = ?) "
+        "GROUP BY t ORDER BY 2 DESC, t", [name]).fetchall()
+    signals = cur.execute(
+        "SELECT s, count(*) FROM (SELECT unnest(signals) AS s FROM ix.browse WHERE source = ?) "
+        "GROUP BY s ORDER BY 2 DESC, s", [name]).fetchall()
+    qs = b.queries()
+    community = None
+    if qs.has("communities"):
+        row = cur.execute("SELECT community_id FROM communities WHERE source = ? LIMIT 1",
+                          [name]).fetchone()
+        community = row[0] if row else None
+    return _page(request, "app_source.html", name=name, stats=stats, techniques=techniques,
+                 signals=signals, net=qs.network(max_edges=100, source=name),
+                 community=community, clusters=clusters_view(qs, 10, 0, name),
+                 sel=Selection(source=name))
+
+
+def network(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    return _page(request, "app_network.html", net=b.cached("network", None),
+                 comms=b.cached("communities", None))
+
+
+def reuse(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    try:
+        page = max(0, int(request.query_params.get("page") or 0))
+    except ValueError:
+        page = 0
+    per = 20
+    clusters = clusters_view(b.queries(), per, page * per)
+    total = b.cached("reuse_total", None)
+    return _page(request, "app_reuse.html", clusters=clusters, total=total, page=page,
+                 has_next=total is not None and (page + 1) * per < total)
+
+
+def export(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    fmt = request.path_params["fmt"]
+    if fmt not in ("csv", "parquet"):
+        raise HTTPException(404)
+    sel = Selection.from_params(request.query_params)
+    reader = b.export_reader(sel)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    name = f"propscope-selection-{stamp}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', **SECURITY_HEADERS}
+    if fmt == "parquet":
+        buf = io.BytesIO()
+        with pq.ParquetWriter(buf, reader.schema) as writer:
+            for batch in reader:
+                writer.write_batch(batch)
+        return Response(buf.getvalue(), media_type="application/vnd.apache.parquet",
+                        headers=headers)
+
+    def stream() -> Iterator[bytes]:
+        first = True
+        for batch in reader:
+            tbl = pa.Table.from_batches([batch])
+            tbl = tbl.set_column(tbl.schema.get_field_index("techniques"), "techniques",
+                                 pc.binary_join(tbl["techniques"], ";"))
+            tbl = tbl.set_column(tbl.schema.get_field_index("signals"), "signals",
+                                 pc.binary_join(tbl["signals"], ";"))
+            out = io.BytesIO()
+            pacsv.write_csv(tbl, out, pacsv.WriteOptions(include_header=first))
+            first = False
+            yield out.getvalue()
+        if first:  # empty selection: still a header line
+            yield (",".join(EXPORT_COLUMNS) + "\n").encode()
+
+    return StreamingResponse(stream(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    status = getattr(exc, "status_code", 404)
+    with contextlib.suppress(Exception):
+        return _page(request, "app_error.html", status=status, status_code=status)
+    return Response("not found", status_code=status)
+
+
+def create_app(corpus_path: Path) -> Starlette:
+    """The ASGI app over ``corpus_path`` (opened read-only; side index built if needed)."""
+    browser = CorpusBrowser(Path(corpus_path))
+    routes = [
+        Route("/", overview, methods=["GET", "HEAD"]),
+        Route("/documents", documents, methods=["GET", "HEAD"]),
+        Route("/doc/{doc_id}", document, methods=["GET", "HEAD"]),
+        Route("/source", source, methods=["GET", "HEAD"]),
+        Route("/network", network, methods=["GET", "HEAD"]),
+        Route("/reuse", reuse, methods=["GET", "HEAD"]),
+        Route("/export.{fmt:str}", export, methods=["GET", "HEAD"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})
+    app.state.browser = browser
+    return app
+
+
+def serve(corpus_path: Path | str, host: str = "127.0.0.1", port: int = 8765,
+          log_level: str = "warning") -> None:
+    """Run the app with uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(Path(corpus_path))
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
