@@ -1,0 +1,86 @@
+"""Publication dates from whatever the input holds, normalised to UTC.
+
+Accepted: ``datetime``/``date`` objects (naive ones are taken as UTC), ISO 8601
+strings (``2020-10-28``, ``2020-10-28T10:00:00Z``, offsets), RFC 2822 (``Wed,
+28 Oct 2020 10:00:00 +0000``), Twitter-style ``Wed Oct 28 10:00:00 +0000 2020``,
+and epoch numbers (seconds, or milliseconds/microseconds when too large to be
+seconds). A date-only value means midnight UTC.
+
+Anything else raises :class:`ValueError`: the caller keeps the record without a
+date and quarantines a note, because a bad date must not cost the text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, date, datetime, time
+from email.utils import parsedate_to_datetime
+
+from dateutil import parser as _dateutil
+
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
+_HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_DEFAULT = datetime(2000, 1, 1)
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _from_epoch(number: float) -> datetime:
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError("not a finite number")
+    magnitude = abs(number)
+    if magnitude >= 1e17:
+        number /= 1e9  # nanoseconds
+    elif magnitude >= 1e14:
+        number /= 1e6  # microseconds
+    elif magnitude >= 1e11:
+        number /= 1e3  # milliseconds
+    return datetime.fromtimestamp(number, UTC)
+
+
+def _from_string(text: str) -> datetime:
+    text = text.strip()
+    if len(text) == 4 and text.isdigit():  # a bare year, not 2020 seconds after 1970
+        return datetime(int(text), 1, 1, tzinfo=UTC)
+    if _NUMBER.match(text):
+        return _from_epoch(float(text))
+    try:
+        return _aware(datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    try:
+        return _aware(parsedate_to_datetime(text))
+    except (TypeError, ValueError, IndexError):
+        pass
+    # dateutil guesses missing parts from a default: demand at least a year.
+    if not _HAS_YEAR.search(text):
+        raise ValueError("no year in it")
+    try:
+        return _aware(_dateutil.parse(text, default=_DEFAULT))
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def parse_date(value: object) -> datetime | None:
+    """``value`` as an aware UTC datetime; None for a missing value; ValueError if unreadable."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, datetime):
+            return _aware(value)
+        if isinstance(value, date):
+            return datetime.combine(value, time(), UTC)
+        if isinstance(value, bool):
+            raise ValueError("a boolean is not a date")
+        if isinstance(value, int | float):
+            return _from_epoch(float(value))
+        if isinstance(value, str):
+            return _from_string(value)
+    except (OverflowError, OSError) as exc:  # out-of-range epochs and years
+        raise ValueError(str(exc)) from None
+    raise ValueError(f"a {type(value).__name__} is not a date")

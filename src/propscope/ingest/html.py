@@ -1,0 +1,84 @@
+"""HTML pages: main text, title, date, author and canonical URL via trafilatura.
+
+Boilerplate (menus, footers, comments) is dropped by trafilatura, a maintained
+extractor; its text is stored as the document. Tracking identifiers are read
+from the *raw* HTML (see :mod:`.tracking`) into ``meta["html_tracking_ids"]``.
+
+``source`` is the host of the canonical URL (or of the URL the page was fetched
+from, for WARC), else the site name the page declares, else the folder holding
+the file. A page with no extractable main text is quarantined.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+import trafilatura
+
+from ..document import Document, Rejected
+from .dates import parse_date
+from .records import ReadOptions, default_source
+from .streams import read_bounded
+from .tracking import find_tracking_ids
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every odd page
+
+_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*['\"]?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
+_DATE_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search": True,
+                                "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+
+def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = None,
+                      fetched: datetime | None = None) -> Iterator[Document | Rejected]:
+    """The Document of one HTML page (shared by the file and the WARC reader)."""
+    try:
+        extracted = trafilatura.bare_extraction(
+            data, url=url, with_metadata=True, include_comments=False,
+            date_extraction_params=_DATE_PARAMS)
+    except Exception as exc:  # noqa: BLE001 - a parser bug on one page must not stop ingest
+        yield Rejected(name, recno, f"HTML extraction failed: {type(exc).__name__}: {exc}")
+        return
+    text = getattr(extracted, "text", None) if extracted is not None else None
+    if not text or not text.strip():
+        yield Rejected(name, recno, "no main text found in the HTML page")
+        return
+    page_url = extracted.url or url
+    published = fetched if fetched is not None else None
+    if extracted.date:
+        try:
+            published = parse_date(extracted.date)
+        except ValueError as exc:
+            yield Rejected(name, recno, f"unparsable date {extracted.date!r} in the page ({exc}); "
+                                        "record kept without it")
+    lang_match = _LANG.search(data[:65536])
+    meta: dict[str, Any] = {}
+    tracking = find_tracking_ids(data)
+    if tracking:
+        meta["html_tracking_ids"] = tracking
+    yield Document.create(
+        text, source=_host(page_url) or extracted.sitename or default_source(name),
+        published=published, url=page_url, title=extracted.title or None,
+        lang=extracted.language or (lang_match.group(1).decode("ascii") if lang_match else None),
+        author=extracted.author or None, file=name, record=recno, meta=meta)
+
+
+def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
+                   ) -> Iterator[Document | Rejected]:
+    data = read_bounded(stream, options.max_record_bytes)
+    if data is None:
+        yield Rejected(name, "1", f"HTML file larger than max_record_bytes "
+                                  f"({options.max_record_bytes}); skipped")
+        return
+    yield from html_to_documents(data, name, "1")

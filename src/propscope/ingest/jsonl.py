@@ -1,0 +1,83 @@
+"""JSON Lines / NDJSON (also ``.json``: one array of objects, or one object per line).
+
+Each line is parsed straight from bytes (no per-line decode in the common case).
+Record numbers are line numbers (1-based); blank lines are skipped silently.
+Lines above ``max_record_bytes`` are skipped in pieces without being held whole.
+A ``.json`` file that starts with ``[`` is one array: it is read whole, so it is
+bounded by ``max_record_bytes`` too (use JSONL for large inputs).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from ..document import Document, Rejected
+from .records import FieldResolver, ReadOptions, record_to_document
+from .streams import decode_text, iter_lines, read_bounded
+
+_SURROGATE_ESCAPES = (b"\\ud", b"\\uD")
+
+
+def _parse(line: bytes) -> tuple[object, str | None]:
+    """The JSON value of ``line`` and a note if its UTF-8 had to be repaired."""
+    try:
+        return json.loads(line), None
+    except UnicodeDecodeError:
+        text, note = decode_text(line)
+        return json.loads(text), note
+
+
+def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
+                   ) -> Iterator[Document | Rejected]:
+    resolver = FieldResolver(options)
+    head = stream.peek(64).lstrip() if hasattr(stream, "peek") else b""
+    if head.startswith(b"["):
+        yield from _iter_array(stream, name, options, resolver)
+        return
+    limit = options.max_record_bytes
+    for lineno, line, size in iter_lines(stream, limit):
+        recno = str(lineno)
+        if line is None:
+            yield Rejected(name, recno, f"record of {size} bytes is larger than "
+                                        f"max_record_bytes ({limit}); skipped")
+            continue
+        if not line.strip():
+            continue
+        try:
+            value, note = _parse(line)
+        except ValueError as exc:  # JSONDecodeError, or bad bytes inside a string
+            yield Rejected(name, recno, f"malformed JSON: {exc}")
+            continue
+        if not isinstance(value, dict):
+            yield Rejected(name, recno, f"JSON line is a {type(value).__name__}, not an object")
+            continue
+        yield from record_to_document(
+            value, resolver, name, recno, note=note,
+            check_surrogates=_SURROGATE_ESCAPES[0] in line or _SURROGATE_ESCAPES[1] in line)
+
+
+def _iter_array(stream: BinaryIO, name: str, options: ReadOptions,
+                resolver: FieldResolver) -> Iterator[Document | Rejected]:
+    data = read_bounded(stream, options.max_record_bytes)
+    if data is None:
+        yield Rejected(name, "1", "JSON array larger than max_record_bytes "
+                                  f"({options.max_record_bytes}); convert it to JSON Lines")
+        return
+    try:
+        value, note = _parse(data)
+    except ValueError as exc:
+        yield Rejected(name, "1", f"malformed JSON: {exc}")
+        return
+    del data
+    if note:
+        yield Rejected(name, "1", note)
+    if not isinstance(value, list):
+        value = [value]
+    for index, item in enumerate(value, 1):
+        recno = str(index)
+        if not isinstance(item, dict):
+            yield Rejected(name, recno, f"array item is a {type(item).__name__}, not an object")
+            continue
+        yield from record_to_document(item, resolver, name, recno, check_surrogates=True)

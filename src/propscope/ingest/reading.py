@@ -1,0 +1,67 @@
+"""Read one input unit into Documents and Rejected rows, whatever is wrong with it.
+
+This is the single place that catches a reader's failure: readers stay simple
+generators, and an unexpected error (a damaged zip member, a library bug on a
+strange file) becomes one quarantine row while every record yielded before it
+is kept. Decompression damage is reported here too, after the good records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from ..document import Document, Rejected
+from .records import ReadOptions
+from .registry import choose_reader, split_suffixes
+from .sources import InputFile
+from .streams import DecompressingReader, buffered
+
+SNIFF_BYTES = 8192
+
+
+def read_unit(unit: InputFile, options: ReadOptions,
+              on_open: Callable[[BinaryIO], None] | None = None
+              ) -> Iterator[Document | Rejected]:
+    """All records of ``unit``; ``on_open`` receives the raw stream (for progress)."""
+    suffix, compression = split_suffixes(unit.name)
+    try:
+        raw = unit.open()
+    except Exception as exc:  # noqa: BLE001 - unreadable member, permissions, ...
+        yield Rejected(unit.name, "", f"cannot open: {type(exc).__name__}: {exc}")
+        return
+    if on_open is not None:
+        on_open(raw)
+    try:
+        yield from _read(raw, unit.name, suffix, compression, options)
+    finally:
+        raw.close()
+
+
+def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
+          options: ReadOptions) -> Iterator[Document | Rejected]:
+    decoder = None
+    last = "0"
+    try:
+        stream = buffered(raw)
+        if compression:
+            decoder = DecompressingReader(stream, compression)
+            stream = buffered(decoder)  # type: ignore[arg-type]
+        head = stream.peek(SNIFF_BYTES)
+        if not head:
+            if decoder is None or not decoder.error:
+                yield Rejected(name, "", "empty file")
+        else:
+            reader, why = choose_reader(suffix, head)
+            if reader is None:
+                yield Rejected(name, "", why or "unreadable")
+            else:
+                for item in reader(stream, name, options):
+                    last = item.record or last
+                    yield item
+    except Exception as exc:  # noqa: BLE001 - see module docstring
+        yield Rejected(name, "", f"reading stopped after record {last}, rest of the file "
+                                 f"skipped: {type(exc).__name__}: {exc}")
+    if decoder is not None and decoder.error:
+        kept = f"records up to {last} were kept" if last != "0" else "nothing could be read"
+        yield Rejected(name, "", f"{decoder.error}; {kept}")

@@ -1,0 +1,199 @@
+"""Turn one structured record (a JSON object, a CSV row, a Parquet row) into a Document.
+
+Column names are recognised case-insensitively from the aliases below, first
+alias present wins; ``--field NAME=COLUMN`` (``Settings.field_map``) overrides
+any of them and may name a nested JSON value with dots (``user.screen_name``).
+The resolution is computed once per distinct set of column names and cached, so
+a million rows with the same keys pay for it once.
+
+What a record can go wrong with, and what happens (never an exception):
+
+* no text, or text that is not a string/number -> the record is rejected;
+* an unparsable date -> the document is kept with ``published=None`` and a
+  quarantine note names the value (the text is good data; the date is not);
+* lone surrogates from ``\\ud800``-style JSON escapes -> replaced, with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..document import Document, Rejected
+from ..errors import InputError
+from .dates import parse_date
+
+# canonical field -> input column aliases, in order of preference (lower case)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "doc_id", "post_id", "tweet_id", "guid", "uuid", "_id"),
+    "text": ("text", "content", "body", "message", "full_text", "maintext"),
+    "source": ("source", "site", "domain", "account", "channel", "author", "user",
+               "screen_name", "username"),
+    "published": ("published", "date", "timestamp", "created_at", "time", "datetime",
+                  "published_at", "pubdate"),
+    "url": ("url", "link", "permalink", "canonical_url"),
+    "title": ("title", "headline"),
+    "lang": ("lang", "language"),
+    "author": ("author", "byline", "user", "screen_name", "username"),
+}
+FIELDS = tuple(ALIASES)
+_NESTED_NAME_KEYS = ("screen_name", "username", "name", "handle", "id")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What readers need from :class:`~propscope.settings.Settings`."""
+
+    field_map: Mapping[str, str] = field(default_factory=dict)
+    max_record_bytes: int = 64 * 1024 * 1024
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ReadOptions:
+        unknown = sorted(set(settings.field_map) - set(FIELDS))
+        if unknown:
+            raise InputError(f"unknown field name(s) in --field: {', '.join(unknown)}",
+                             hint=f"use one of: {', '.join(FIELDS)} (e.g. --field text=body)")
+        return cls(field_map=dict(settings.field_map),
+                   max_record_bytes=int(settings.max_record_bytes))
+
+
+class FieldResolver:
+    """Maps canonical field names to the columns of records with a given set of keys."""
+
+    def __init__(self, options: ReadOptions) -> None:
+        self.overrides = dict(options.field_map)
+        self._cache: dict[tuple[str, ...], dict[str, str | tuple[str, ...]]] = {}
+
+    def resolve(self, keys: tuple[str, ...]) -> dict[str, str | tuple[str, ...]]:
+        """``{canonical: column}`` (a tuple of keys for a dotted nested path)."""
+        found = self._cache.get(keys)
+        if found is not None:
+            return found
+        lower: dict[str, str] = {}
+        for key in keys:
+            lower.setdefault(str(key).lower(), key)
+        found = {}
+        for name, aliases in ALIASES.items():
+            wanted = self.overrides.get(name)
+            if wanted is not None:
+                column = wanted if wanted in keys else lower.get(wanted.lower())
+                if column is not None:
+                    found[name] = column
+                elif "." in wanted:
+                    found[name] = tuple(wanted.split("."))
+                continue
+            for alias in aliases:
+                if alias in lower:
+                    found[name] = lower[alias]
+                    break
+        if len(self._cache) < 1000:
+            self._cache[keys] = found
+        return found
+
+    def text_columns_hint(self) -> str:
+        if "text" in self.overrides:
+            return f"column {self.overrides['text']!r} (from --field text=...)"
+        return "any of " + "/".join(ALIASES["text"]) + " (or use --field text=COLUMN)"
+
+
+def _get(record: Mapping[str, Any], column: str | tuple[str, ...]) -> Any:
+    if isinstance(column, str):
+        return record.get(column)
+    value: Any = record
+    for part in column:
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _as_name(value: Any) -> str | None:
+    """A display string for source/author values, which may be nested user objects."""
+    if isinstance(value, Mapping):
+        for key in _NESTED_NAME_KEYS:
+            if value.get(key):
+                return _as_name(value[key])
+        return None
+    return _as_str(value)
+
+
+def _as_str(value: Any) -> str | None:
+    if value is None or isinstance(value, Mapping | list):
+        return None
+    text = value if isinstance(value, str) else str(value)
+    text = text.strip()
+    return text or None
+
+
+def _clean_surrogates(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def record_to_document(record: Mapping[str, Any], resolver: FieldResolver, file: str,
+                       recno: str, *, source_default: str | None = None,
+                       note: str | None = None,
+                       check_surrogates: bool = False) -> Iterator[Document | Rejected]:
+    """Yield the record's Document (or its Rejected), plus quarantine notes.
+
+    ``note`` is a problem the caller already found (e.g. invalid UTF-8) that did
+    not stop the record; it is reported only when the record is kept.
+    """
+    cols = resolver.resolve(tuple(record.keys()))
+    text_col = cols.get("text")
+    raw_text = _get(record, text_col) if text_col is not None else None
+    if isinstance(raw_text, int | float) and not isinstance(raw_text, bool):
+        raw_text = str(raw_text)
+    if not isinstance(raw_text, str) or not raw_text.strip():
+        what = "empty text" if text_col is not None else "no text field"
+        yield Rejected(file, recno, f"record without text ({what}; looked for "
+                                    f"{resolver.text_columns_hint()})")
+        return
+    get = {name: _get(record, col) for name, col in cols.items() if name != "text"}
+    published = None
+    raw_date = get.get("published")
+    if raw_date is not None and raw_date != "":
+        try:
+            published = parse_date(raw_date)
+        except ValueError as exc:
+            shown = repr(raw_date)
+            if len(shown) > 80:
+                shown = shown[:77] + "..."
+            yield Rejected(file, recno, f"unparsable date {shown} in column "
+                                        f"{cols['published']!r} ({exc}); record kept "
+                                        "without a date")
+    fields = {
+        "source": _as_name(get.get("source")) or source_default,
+        "url": _as_str(get.get("url")),
+        "title": _as_str(get.get("title")),
+        "lang": _as_str(get.get("lang")),
+        "author": _as_name(get.get("author")),
+        "external_id": _as_str(get.get("id")),
+    }
+    if check_surrogates:  # only JSON "\\ud800"-style escapes can produce lone surrogates
+        cleaned = {k: _clean_surrogates(v) for k, v in fields.items()}
+        cleaned_text = _clean_surrogates(raw_text) or ""
+        if cleaned != fields or cleaned_text != raw_text:
+            fields, raw_text = cleaned, cleaned_text
+            note = note or "lone UTF-16 surrogate escape(s) replaced with '?', rest kept"
+    yield Document.create(raw_text, published=published, file=file, record=recno, **fields)
+    if note:
+        yield Rejected(file, recno, note)
+
+
+def default_source(name: str) -> str:
+    """Source for formats that carry none (plain text, dated records, HTML without URL).
+
+    The name of the folder holding the file (``site-a/2020/x.txt`` -> ``2020``; the
+    usual layout is one folder per site or account). A file with no folder in its
+    name uses its archive's stem (``feeds.zip!x.txt`` -> ``feeds``) or its own stem.
+    """
+    parts = name.replace("\\", "/").split("!")
+    member = parts[-1].rstrip("/")
+    if "/" in member:
+        return member.rsplit("/", 1)[0].rsplit("/", 1)[-1]
+    owner = parts[-2] if len(parts) > 1 else member
+    base = owner.rsplit("/", 1)[-1]
+    return base.split(".", 1)[0] or base

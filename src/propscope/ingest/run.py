@@ -1,0 +1,190 @@
+"""The ingest loop: inputs -> batches -> corpus, resumable and idempotent.
+
+Per input unit (a file or an archive member): skip it when the corpus already
+ingested it with the same size and modification time; else read its records,
+and once they are all written mark it done. Writes go in batches (documents,
+then quarantine rows, then the "file done" marks of the files the batch
+finished), each ``add_documents`` being one transaction that ignores what is
+already stored. A crash therefore loses at most the unmarked files, which the
+next run reads again without creating duplicates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ..corpus import Corpus
+from ..document import Document, Rejected
+from .ids import split_id_conflicts
+from .reading import read_unit
+from .records import ReadOptions
+from .registry import is_archive
+from .sources import InputFile, disk_input, expand_paths, iter_units
+
+BATCH_DOCS = 5000
+BATCH_TEXT_CHARS = 32 << 20
+
+
+@dataclass
+class IngestSummary:
+    """What one ingest did. ``quarantined`` counts rows written to ``quarantine``."""
+
+    files: int = 0  # input units read (files and archive members)
+    files_skipped: int = 0  # already ingested and unchanged
+    records: int = 0  # documents read, before de-duplication
+    documents: int = 0  # new documents inserted
+    duplicates: int = 0  # exact-duplicate occurrences (recorded as extra sources)
+    quarantined: int = 0
+    bytes: int = 0  # input bytes on disk covered
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _Progress:
+    """Turns positions in the files on disk into byte increments for ``progress``."""
+
+    def __init__(self, callback: Callable[[int], None] | None, summary: IngestSummary) -> None:
+        self.callback = callback
+        self.summary = summary
+        self.size = 0
+        self.done = 0
+        self.stream: BinaryIO | None = None
+
+    def start(self, size: int) -> None:
+        self.size, self.done, self.stream = size, 0, None
+
+    def _advance(self, position: int) -> None:
+        delta = min(position, self.size) - self.done
+        if delta > 0:
+            self.done += delta
+            self.summary.bytes += delta
+            if self.callback is not None:
+                self.callback(delta)
+
+    def poll(self) -> None:
+        if self.stream is not None:
+            with contextlib.suppress(OSError, ValueError):  # closed/unseekable stream
+                self._advance(self.stream.tell())
+
+    def finish(self) -> None:
+        self._advance(self.size)
+        self.stream = None
+
+
+class _Writer:
+    """Collects records and writes them in batches, marking finished files done."""
+
+    def __init__(self, corpus: Corpus, run_id: str, summary: IngestSummary,
+                 progress: _Progress) -> None:
+        self.corpus, self.run_id, self.summary, self.progress = corpus, run_id, summary, progress
+        self.docs: list[Document] = []
+        self.rejected: list[Rejected] = []
+        self.finished: list[tuple[InputFile, int, int]] = []
+        self.chars = 0
+
+    def add(self, item: Document | Rejected) -> tuple[int, int]:
+        if isinstance(item, Document):
+            self.docs.append(item)
+            self.chars += len(item.text)
+            if len(self.docs) >= BATCH_DOCS or self.chars >= BATCH_TEXT_CHARS:
+                self.flush()
+            return 1, 0
+        self.rejected.append(item)
+        return 0, 1
+
+    def file_done(self, unit: InputFile, documents: int, quarantined: int) -> None:
+        self.finished.append((unit, documents, quarantined))
+        if len(self.finished) >= BATCH_DOCS:
+            self.flush()
+
+    def flush(self) -> None:
+        docs, conflicts = split_id_conflicts(self.corpus, self.docs)
+        new, dup = self.corpus.add_documents(docs, self.run_id)
+        self.summary.records += len(docs)
+        self.summary.documents += new
+        self.summary.duplicates += dup
+        rejected = self.rejected + conflicts
+        if rejected:
+            self.corpus.add_rejected(rejected, self.run_id)
+            self.summary.quarantined += len(rejected)
+        for unit, documents, quarantined in self.finished:
+            self.corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents,
+                                       quarantined, self.run_id)
+        self.docs, self.rejected, self.finished, self.chars = [], [], [], 0
+        self.progress.poll()
+
+
+def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run_id: str,
+                 progress: Callable[[int], None] | None = None) -> IngestSummary:
+    """Ingest files, folders and archives under ``paths`` into ``corpus``.
+
+    ``progress(n)`` is called with the number of input bytes (on disk) newly
+    covered; :func:`total_input_bytes` gives the total to expect.
+    """
+    started = time.perf_counter()
+    options = ReadOptions.from_settings(settings)
+    exclude = [corpus.path, corpus.path.with_name(corpus.path.name + ".wal")]
+    files = expand_paths(paths, exclude=exclude)
+    summary = IngestSummary()
+    tracker = _Progress(progress, summary)
+    writer = _Writer(corpus, run_id, summary, tracker)
+
+    def watch(raw: BinaryIO) -> None:
+        tracker.stream = raw
+
+    for path in files:
+        top = disk_input(path)
+        tracker.start(top.size)
+        if corpus.file_done(top.name, top.size, top.mtime):
+            summary.files_skipped += 1
+            tracker.finish()
+            continue
+        archive = is_archive(top.name)
+        for unit in iter_units(top):
+            if isinstance(unit, Rejected):
+                writer.add(unit)
+                continue
+            if corpus.file_done(unit.name, unit.size, unit.mtime):
+                summary.files_skipped += 1
+                continue
+            summary.files += 1
+            documents = quarantined = 0
+            for item in read_unit(unit, options, None if archive else watch):
+                d, q = writer.add(item)
+                documents += d
+                quarantined += q
+            writer.file_done(unit, documents, quarantined)
+        if archive:
+            writer.file_done(top, 0, 0)
+        tracker.finish()
+    writer.flush()
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def iter_input_documents(paths: Sequence[str | Path], settings: Any
+                         ) -> Iterator[Document | Rejected]:
+    """Every record under ``paths`` without a corpus (for engines that partition inputs).
+
+    Exact duplicates and ID conflicts are not resolved here: that happens where
+    the records are written (:meth:`Corpus.add_documents`, :mod:`.ids`).
+    """
+    options = ReadOptions.from_settings(settings)
+    for path in expand_paths(paths):
+        for unit in iter_units(disk_input(path)):
+            if isinstance(unit, Rejected):
+                yield unit
+            else:
+                yield from read_unit(unit, options)
+
+
+def total_input_bytes(paths: Sequence[str | Path]) -> int:
+    """Bytes on disk under ``paths``: the total that ``progress`` callbacks add up to."""
+    return sum(p.stat().st_size for p in expand_paths(paths))

@@ -1,0 +1,144 @@
+"""Where inputs come from: paths on disk, folders, and the members of archives.
+
+* Folders are walked recursively in sorted order (deterministic runs); hidden
+  files and folders (``.git``, ``.DS_Store``) and DuckDB files (``*.duckdb``,
+  ``*.wal``: the corpus is often kept beside its inputs) are skipped.
+* ``.zip`` and ``.tar`` (also ``.tar.gz``/``.tgz``/``.tar.zst``) are expanded in
+  archive order, recursively; a member is named ``archive.zip!dir/file.jsonl``
+  and has its own size and modification time, so resuming skips unchanged
+  members even when the archive around them changed.
+* A damaged archive yields a :class:`Rejected` naming it; members read before
+  the damage are kept.
+
+Tar archives are read as a stream: an :class:`InputFile` of a tar member is only
+valid until the next one is requested, which is how the ingest loop uses them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import os
+import tarfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ..document import Rejected
+from ..errors import InputError
+from .registry import split_suffixes
+from .streams import BUFFER_SIZE, DecompressingReader, buffered, seekable
+
+
+@dataclass
+class InputFile:
+    """One readable input: a file on disk or an archive member."""
+
+    name: str
+    size: int
+    mtime: float
+    open: Callable[[], BinaryIO]
+    on_disk: bool = False  # True: position in ``open()``'s stream is progress on disk
+
+
+# Corpus databases (often kept next to their inputs) are never input.
+_NOT_INPUT = (".duckdb", ".duckdb.wal", ".wal")
+
+
+def _skip(name: str) -> bool:
+    parts = name.replace("\\", "/").split("/")
+    return (parts[-1].startswith(".") or "__MACOSX" in parts
+            or parts[-1].lower().endswith(_NOT_INPUT))
+
+
+def expand_paths(paths: Sequence[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
+    """Every file under ``paths`` (sorted per folder, each file once).
+
+    Raises :class:`InputError` naming the first path that does not exist.
+    """
+    skip = {p.resolve() for p in exclude}
+    out: list[Path] = []
+    seen: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if not path.exists():
+            raise InputError(f"input path not found: {given}",
+                             hint="check the path; folders are read recursively")
+        if path.is_dir():
+            found = []
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(Path(root) / f for f in sorted(files) if not _skip(f))
+        else:
+            found = [path]
+        for file in found:
+            real = file.resolve()
+            if real in seen or real in skip or not file.is_file():
+                continue
+            seen.add(real)
+            out.append(file)
+    return out
+
+
+def disk_input(path: Path) -> InputFile:
+    stat = path.stat()
+    return InputFile(name=str(path), size=stat.st_size, mtime=stat.st_mtime,
+                     open=lambda: open(path, "rb", buffering=BUFFER_SIZE), on_disk=True)
+
+
+def _zip_members(stream: BinaryIO, outer: InputFile) -> Iterator[InputFile]:
+    with zipfile.ZipFile(seekable(stream)) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or _skip(info.filename):
+                continue
+            mtime = float(calendar.timegm((*info.date_time, 0, 0, 0)))
+            yield InputFile(name=f"{outer.name}!{info.filename}", size=info.file_size,
+                            mtime=mtime, open=lambda info=info: archive.open(info))
+
+
+def _tar_members(stream: BinaryIO, outer: InputFile) -> Iterator[InputFile]:
+    with tarfile.open(fileobj=stream, mode="r|") as archive:
+        for member in archive:
+            if not member.isfile() or _skip(member.name):
+                continue
+            yield InputFile(name=f"{outer.name}!{member.name}", size=member.size,
+                            mtime=float(member.mtime),
+                            open=lambda member=member: archive.extractfile(member))
+
+
+ARCHIVES: dict[str, Callable[[BinaryIO, InputFile], Iterator[InputFile]]] = {
+    ".zip": _zip_members,
+    ".tar": _tar_members,
+}
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, tarfile.TarError, EOFError,
+                   OSError, ValueError, RuntimeError, NotImplementedError)
+
+
+def iter_units(inp: InputFile) -> Iterator[InputFile | Rejected]:
+    """``inp`` itself, or for an archive its members (recursively) and any damage found."""
+    suffix, compression = split_suffixes(inp.name)
+    expand = ARCHIVES.get(suffix)
+    if expand is None:
+        yield inp
+        return
+    raw = inp.open()
+    decoder = None
+    count = 0
+    try:
+        stream: BinaryIO = buffered(raw)
+        if compression:
+            decoder = DecompressingReader(stream, compression)
+            stream = buffered(decoder)  # type: ignore[arg-type]
+        try:
+            for member in expand(stream, inp):
+                count += 1
+                yield from iter_units(member)
+        except _ARCHIVE_ERRORS as exc:
+            yield Rejected(inp.name, "", f"damaged {suffix} archive after {count} member(s), "
+                                         f"rest skipped: {type(exc).__name__}: {exc}")
+        if decoder is not None and decoder.error:
+            yield Rejected(inp.name, "", f"{decoder.error}; the {count} member(s) before it "
+                                         "were kept")
+    finally:
+        raw.close()
