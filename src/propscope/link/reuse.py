@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..corpus import Corpus
+from ..engine import Engine
+from ..engine.base import LocalEngine
 from ..settings import Settings
 from .align import DEFAULT_ALIGN, AlignParams, Match, align
 from .candidates import CandidateParams, candidate_pairs
@@ -116,35 +118,48 @@ def _occurrences(corpus: Corpus) -> int:
     return corpus.count("documents") + corpus.count("document_sources")
 
 
-def _hash_new_documents(corpus: Corpus, p: ReuseParams, progress: Any) -> int:
+def _hash_job(job: tuple[list[int], list[str], LshParams]) -> pa.Table:
+    """Engine task: band keys of one batch (module-level so processes and Dask can pickle it)."""
+    doc_nos, texts, lsh = job
+    return batch_keys(doc_nos, texts, lsh)
+
+
+def _align_job(job: tuple[list[tuple[int, int]], dict[int, str], int, AlignParams]) -> pa.Table:
+    """Engine task: alignment of one batch of candidate pairs."""
+    pairs, texts, min_words, params = job
+    return align_batch(pairs, texts, min_words, params)
+
+
+def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress: Any) -> int:
     con = corpus.con
     start = con.execute("SELECT coalesce(max(doc_no), -1) + 1 FROM reuse_docs").fetchone()[0]
-    cur = con.cursor()
-    reader = cur.sql(
-        "SELECT d.doc_id, d.text FROM documents d ANTI JOIN reuse_docs r USING (doc_id) "
-        "ORDER BY d.doc_id").to_arrow_reader(p.hash_batch)
-    done = 0
-    for batch in reader:
-        ids = batch.column("doc_id").to_pylist()
-        texts = batch.column("text").to_pylist()
-        nos = list(range(start + done, start + done + len(ids)))
-        keys = batch_keys(nos, texts, p.lsh)  # the partition-sized pure step
-        counts = pc.value_counts(keys.column("doc_no"))
-        per_doc = {c["values"].as_py(): c["counts"].as_py() for c in counts}
-        docs = pa.table({"doc_no": pa.array(nos, pa.int32()), "doc_id": ids,
-                         "n_keys": pa.array([per_doc.get(n, 0) for n in nos], pa.int32())})
+    con.execute("DROP TABLE IF EXISTS _reuse_new")
+    con.execute("CREATE TEMP TABLE _reuse_new AS SELECT d.doc_id, "
+                f"CAST({int(start)} - 1 + row_number() OVER (ORDER BY d.doc_id) AS INTEGER) AS doc_no "
+                "FROM documents d ANTI JOIN reuse_docs r USING (doc_id)")
+    total = con.execute("SELECT count(*) FROM _reuse_new").fetchone()[0]
+
+    def jobs() -> Iterator[tuple[list[int], list[str], LshParams]]:
+        for lo in range(start, start + total, p.hash_batch):
+            rows = con.execute(
+                "SELECT n.doc_no, d.text FROM _reuse_new n JOIN documents d USING (doc_id) "
+                "WHERE n.doc_no >= ? AND n.doc_no < ? ORDER BY n.doc_no",
+                [lo, lo + p.hash_batch]).fetchall()
+            yield [r[0] for r in rows], [r[1] for r in rows], p.lsh
+
+    for (nos, _, _), keys in engine.map_ordered(_hash_job, jobs()):
+        lo, hi = nos[0], nos[-1]
         with corpus.transaction():
             con.register("_new_keys", keys)
-            con.register("_new_docs", docs)
             con.execute("INSERT INTO reuse_keys SELECT key, doc_no FROM _new_keys")
-            con.execute("INSERT INTO reuse_docs SELECT doc_no, doc_id, n_keys FROM _new_docs")
+            con.execute(
+                "INSERT INTO reuse_docs SELECT n.doc_no, n.doc_id, "
+                "(SELECT count(*) FROM _new_keys k WHERE k.doc_no = n.doc_no) "
+                "FROM _reuse_new n WHERE n.doc_no BETWEEN ? AND ?", [lo, hi])
             con.unregister("_new_keys")
-            con.unregister("_new_docs")
-        done += len(ids)
         if progress is not None:
-            progress.advance(len(ids))
-    cur.close()
-    return done
+            progress.advance(len(nos))
+    return total
 
 
 def _build_order(corpus: Corpus) -> None:
@@ -176,20 +191,24 @@ def _texts(corpus: Corpus, doc_nos: set[int]) -> dict[int, str]:
     return dict(rows)
 
 
-def _align_pending(corpus: Corpus, p: ReuseParams, progress: Any) -> tuple[int, int]:
+def _align_pending(corpus: Corpus, p: ReuseParams, engine: Engine,
+                   progress: Any) -> tuple[int, int]:
     con = corpus.con
-    # Materialise first: the reader must not stay open while we write.
+    # Materialise first: no reader stays open while results are written.
     con.execute("DROP TABLE IF EXISTS _reuse_todo")
     con.execute("CREATE TEMP TABLE _reuse_todo AS SELECT row_number() OVER (ORDER BY c.a, c.b) "
                 "AS n, c.a, c.b FROM _reuse_candidates c "
                 "ANTI JOIN reuse_checked k ON k.a = c.a AND k.b = c.b")
     total = con.execute("SELECT count(*) FROM _reuse_todo").fetchone()[0]
+
+    def jobs() -> Iterator[tuple[list[tuple[int, int]], dict[int, str], int, AlignParams]]:
+        for offset in range(0, total, p.align_batch):
+            pairs = con.execute("SELECT a, b FROM _reuse_todo WHERE n > ? AND n <= ? ORDER BY n",
+                                [offset, offset + p.align_batch]).fetchall()
+            yield pairs, _texts(corpus, {x for pair in pairs for x in pair}), p.min_words, p.align
+
     aligned = found = 0
-    for offset in range(0, total, p.align_batch):
-        pairs = con.execute("SELECT a, b FROM _reuse_todo WHERE n > ? AND n <= ? ORDER BY n",
-                            [offset, offset + p.align_batch]).fetchall()
-        texts = _texts(corpus, {x for pair in pairs for x in pair})
-        matches = align_batch(pairs, texts, p.min_words, p.align)  # the pure step
+    for (pairs, _, _, _), matches in engine.map_ordered(_align_job, jobs()):
         checked = pa.table({"a": pa.array([x for x, _ in pairs], pa.int32()),
                             "b": pa.array([y for _, y in pairs], pa.int32())})
         with corpus.transaction():
@@ -280,8 +299,12 @@ def params_from(settings: Settings) -> ReuseParams:
 
 
 def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = None,
-              params: ReuseParams | None = None) -> dict[str, Any]:
-    """Find text reuse over the whole corpus, incrementally. Returns a summary."""
+              params: ReuseParams | None = None, engine: Engine | None = None) -> dict[str, Any]:
+    """Find text reuse over the whole corpus, incrementally. Returns a summary.
+
+    ``engine`` (local, processes or Dask) maps the hashing and alignment batches;
+    this process stays the corpus's only writer.
+    """
     p = params or params_from(settings)
     version = p.version()
     started = time.perf_counter()
@@ -296,17 +319,18 @@ def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = N
         return {"status": "skipped", "reason": "no new documents", "documents": n_docs}
     if progress is not None:
         progress.set_total(None)
-    hashed = _hash_new_documents(corpus, p, progress)
+    engine = engine or LocalEngine()
+    hashed = _hash_new_documents(corpus, p, engine, progress)
     _build_order(corpus)
     candidate_pairs(corpus.con, p.candidates)
     candidates = corpus.con.execute("SELECT count(*) FROM _reuse_candidates").fetchone()[0]
-    aligned, _ = _align_pending(corpus, p, progress)
+    aligned, _ = _align_pending(corpus, p, engine, progress)
     out = _write_outputs(corpus, run_id)
     with corpus.transaction():
         corpus.con.execute("INSERT OR REPLACE INTO reuse_state VALUES ('occurrences', ?)",
                            [str(occurrences)])
         corpus.mark_corpus_stage(STAGE, version, n_docs, run_id)
-    for tmp in ("_reuse_candidates", "_reuse_todo", "_reuse_order"):
+    for tmp in ("_reuse_candidates", "_reuse_todo", "_reuse_order", "_reuse_new"):
         corpus.con.execute(f"DROP TABLE IF EXISTS {tmp}")
     return {"status": "ok", "documents": n_docs, "hashed": hashed, "candidates": candidates,
             "aligned": aligned, **out, "seconds": round(time.perf_counter() - started, 2)}

@@ -1,0 +1,292 @@
+"""Coordination: sources that act on the same items within seconds, beyond chance.
+
+**Actions.** Every occurrence of a document (``document_sources``: the same text
+posted by several sources appears once per source) is an action of its source
+(the ``source`` column; ``author`` when there is no source) at its publication
+time, on each item the document carries:
+
+* ``url``: a link, by its normalised form (``references``);
+* ``hashtag``: a hashtag, normalised;
+* ``embedded_post``: an embedded social-media post;
+* ``text``: near-identical text: the document's exact content (when it occurs more
+  than once) and the reuse cluster its passages belong to (``reuse_clusters``).
+
+**Co-actions.** Two sources co-act on an item when their actions on it fall within
+the window (set with ``coordination_window_s`` or estimated, see :mod:`.window`).
+Per pair of sources and kind, ``X`` = the number of distinct items they co-acted on.
+
+**The chance test.** Under the null hypothesis sources pick items in proportion
+to the items' popularity, independently of each other (a configuration model of
+the source-item graph), and two shares of an item fall within the window as
+often as any two of its shares do. With ``d_u`` the number of items source ``u``
+acted on, ``n_i`` the sources acting on item ``i``, ``M = sum n_i`` and ``w_i``
+the fraction of ``i``'s source pairs that co-acted within the window, the
+expected number of co-actions of ``u`` and ``v`` is
+
+    lambda_uv = d_u * d_v * sum_i n_i**2 * w_i / M**2
+
+and ``X`` is compared with a Poisson(lambda_uv) law: ``p = P(X >= x)``. A link
+shared by many sources at random times has a small ``w_i`` yet a large ``n_i``,
+so co-sharing it is expected and ties nobody; a handful of niche links shared by
+the same few sources within seconds is not. An edge is kept when ``p`` times the
+number of pairs tested for that kind (Bonferroni; pairs that never co-acted are
+not tested) is at most ``ALPHA``.
+
+**Communities** are found with the Leiden algorithm (leidenalg over igraph,
+modularity, fixed seed) on the kept edges, weighted by co-actions; every member
+comes with its evidence: the items it shared with other members, with times.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import defaultdict
+from typing import Any
+
+import igraph as ig
+import leidenalg
+import pandas as pd
+import pyarrow as pa
+
+from ..corpus import Corpus
+from ..settings import Settings
+from .window import estimate_window
+
+STAGE = "coordination"
+VERSION = "1"
+ALPHA = 0.05
+MAX_ITEMS = 100  # shared items listed per edge / per community member
+KINDS = ("url", "hashtag", "embedded_post")
+_TS = pa.timestamp("us", tz="UTC")
+
+EDGES_SCHEMA = pa.schema([
+    ("source_a", pa.string()), ("source_b", pa.string()), ("kind", pa.string()),
+    ("weight", pa.int64()), ("first_seen", _TS), ("last_seen", _TS), ("items", pa.string()),
+    ("expected", pa.float64()), ("p_value", pa.float64()), ("p_adjusted", pa.float64()),
+    ("window_s", pa.float64()), ("run_id", pa.string()),
+])
+COMMUNITIES_SCHEMA = pa.schema([
+    ("community_id", pa.string()), ("source", pa.string()), ("size", pa.int64()),
+    ("evidence", pa.string()), ("run_id", pa.string()),
+])
+
+
+def poisson_sf(x: int, lam: float) -> float:
+    """P(X >= x) for X ~ Poisson(lam), accurate in the far tail (no 1 - sum cancellation)."""
+    if x <= 0:
+        return 1.0
+    if lam <= 0:
+        return 0.0
+    if lam >= x:
+        below = sum(math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1)) for k in range(x))
+        return max(0.0, 1.0 - below)
+    total = 0.0
+    for k in range(x, x + 400):
+        term = math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))
+        total += term
+        if term < total * 1e-16:
+            break
+    return min(1.0, total)
+
+
+# -- events ---------------------------------------------------------------------
+def _build_events(corpus: Corpus) -> None:
+    con = corpus.con
+    parts = []
+    if corpus.has_table("references"):
+        kinds = ", ".join(f"'{k}'" for k in KINDS)
+        parts.append(f"""SELECT o.actor, r.kind, coalesce(r.normalized, r.value) AS item, o.t
+            FROM "references" r JOIN occ o USING (doc_id) WHERE r.kind IN ({kinds})""")
+    # Every occurrence is an action on its exact text, repeated or not: texts posted once
+    # still count towards each source's activity and the total the chance test divides by.
+    parts.append("SELECT o.actor, 'text', 'doc:' || o.doc_id, o.t FROM occ o")
+    if corpus.has_table("reuse_clusters"):
+        parts.append("""SELECT o.actor, 'text', 'reuse:' || c.cluster_id, o.t
+            FROM (SELECT DISTINCT cluster_id, doc_id FROM reuse_clusters) c JOIN occ o USING (doc_id)""")
+    con.execute("DROP TABLE IF EXISTS _coord_events")
+    con.execute(f"""
+        CREATE TEMP TABLE _coord_events AS
+        WITH occ AS (
+            SELECT doc_id, coalesce(source, author) AS actor, published AS t FROM document_sources
+            UNION ALL
+            SELECT d.doc_id, coalesce(d.source, d.author), d.published
+            FROM documents d ANTI JOIN document_sources s USING (doc_id)
+        )
+        SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) e(actor, kind, item, t)
+        WHERE actor IS NOT NULL AND t IS NOT NULL AND item IS NOT NULL
+    """)
+
+
+def _co_actions(corpus: Corpus, window_s: float) -> pd.DataFrame:
+    """Closest in-window co-action per (kind, item, pair of sources)."""
+    w = float(window_s)
+    return corpus.con.execute(f"""
+        WITH e AS (
+            SELECT actor, kind, item, t, epoch(t) AS s,
+                   CAST(floor(epoch(t) / {w}) AS BIGINT) AS bucket FROM _coord_events
+        ), shifted AS (
+            SELECT e.*, e.bucket + d.d AS nb FROM e, (VALUES (-1), (0), (1)) d(d)
+        ), j AS (
+            SELECT x.kind, x.item, x.actor AS a, y.actor AS b, x.t AS ta, y.t AS tb,
+                   abs(x.s - y.s) AS dt
+            FROM shifted x JOIN e y
+              ON x.kind = y.kind AND x.item = y.item AND x.nb = y.bucket AND x.actor < y.actor
+            WHERE abs(x.s - y.s) <= {w}
+        )
+        SELECT kind, item, a, b, arg_min(ta, dt) AS ta, arg_min(tb, dt) AS tb, min(dt) AS dt
+        FROM j GROUP BY kind, item, a, b
+    """).df()
+
+
+def _degrees(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    con = corpus.con
+    items = con.execute("SELECT kind, item, count(DISTINCT actor) AS n FROM _coord_events "
+                        "GROUP BY kind, item").df()
+    actors = con.execute("SELECT kind, actor, count(DISTINCT item) AS d FROM _coord_events "
+                         "GROUP BY kind, actor").df()
+    return items, actors
+
+
+# -- the test -------------------------------------------------------------------
+def significant_edges(co: pd.DataFrame, items: pd.DataFrame, actors: pd.DataFrame,
+                      alpha: float = ALPHA) -> pd.DataFrame:
+    """Per (pair, kind): co-actions, expected count under chance, p-values; kept edges only.
+
+    Pure function of three small frames, so it can be tested and reused on any engine.
+    """
+    if co.empty:
+        return pd.DataFrame(columns=["a", "b", "kind", "weight", "expected", "p_value",
+                                     "p_adjusted", "items", "first_seen", "last_seen"])
+    within = co.groupby(["kind", "item"]).size().rename("pairs").reset_index()
+    it = items.merge(within, on=["kind", "item"], how="left").fillna({"pairs": 0})
+    it = it[it["n"] >= 2]
+    it = it.assign(mass=2.0 * it["n"] * it["pairs"] / (it["n"] - 1))
+    total = items.groupby("kind")["n"].sum()
+    scale = (it.groupby("kind")["mass"].sum() / total.reindex(
+        it["kind"].unique()).pow(2)).to_dict()
+    deg = {(k, a): d for k, a, d in actors[["kind", "actor", "d"]].itertuples(index=False)}
+    rows = []
+    for (kind, a, b), grp in co.groupby(["kind", "a", "b"], sort=True):
+        x = len(grp)
+        lam = deg[(kind, a)] * deg[(kind, b)] * scale.get(kind, 0.0)
+        grp = grp.sort_values(["ta", "item"])
+        listed = [{"item": i, "time_a": ta.isoformat(), "time_b": tb.isoformat()}
+                  for i, ta, tb in grp[["item", "ta", "tb"]].head(MAX_ITEMS).itertuples(index=False)]
+        rows.append({"a": a, "b": b, "kind": kind, "weight": x, "expected": lam,
+                     "p_value": poisson_sf(x, lam), "items": json.dumps(listed, ensure_ascii=False),
+                     "first_seen": min(grp["ta"].min(), grp["tb"].min()),
+                     "last_seen": max(grp["ta"].max(), grp["tb"].max())})
+    out = pd.DataFrame(rows)
+    tested = out.groupby("kind")["a"].transform("size")
+    out["p_adjusted"] = (out["p_value"] * tested).clip(upper=1.0)
+    return out[out["p_adjusted"] <= alpha].reset_index(drop=True)
+
+
+# -- communities ----------------------------------------------------------------
+def find_communities(edges: pd.DataFrame, co: pd.DataFrame) -> list[dict[str, Any]]:
+    """Leiden communities over kept edges, each member with its evidence."""
+    if edges.empty:
+        return []
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    for a, b, w in edges[["a", "b", "weight"]].itertuples(index=False):
+        weights[(a, b)] += float(w)
+    names = sorted({n for pair in weights for n in pair})
+    index = {n: i for i, n in enumerate(names)}
+    pairs = sorted(weights)
+    g = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b in pairs])
+    g.vs["name"] = names
+    g.es["weight"] = [weights[p] for p in pairs]
+    part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition,
+                                    weights="weight", seed=42)
+    groups = sorted((sorted(names[v] for v in members) for members in part if len(members) >= 2),
+                    key=lambda m: (-len(m), m[0]))
+    kept = {(a, b, k) for a, b, k in edges[["a", "b", "kind"]].itertuples(index=False)}
+    rows = []
+    for n, members in enumerate(groups, start=1):
+        cid = f"C{n:04d}"
+        inside = set(members)
+        ev: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        sel = co[co["a"].isin(inside) & co["b"].isin(inside)]
+        for kind, item, a, b, ta, tb in sel[["kind", "item", "a", "b", "ta", "tb"]].itertuples(
+                index=False):
+            if (a, b, kind) not in kept:
+                continue
+            ev[a].append({"kind": kind, "item": item, "time": ta.isoformat(), "with": b,
+                          "with_time": tb.isoformat()})
+            ev[b].append({"kind": kind, "item": item, "time": tb.isoformat(), "with": a,
+                          "with_time": ta.isoformat()})
+        for m in members:
+            listed = sorted(ev[m], key=lambda e: (e["time"], e["item"], e["with"]))[:MAX_ITEMS]
+            rows.append({"community_id": cid, "source": m, "size": len(members),
+                         "evidence": json.dumps(listed, ensure_ascii=False)})
+    return rows
+
+
+# -- the stage ------------------------------------------------------------------
+def _fingerprint(corpus: Corpus, settings: Settings) -> str:
+    con = corpus.con
+    parts = [str(corpus.count("documents")), str(corpus.count("document_sources")),
+             str(settings.coordination_window_s)]
+    if corpus.has_table("references"):
+        parts.append(str(corpus.count("references")))
+    if corpus.has_table("reuse_clusters"):
+        parts.append(str(con.execute(
+            "SELECT count(*), coalesce(sum(hash(cluster_id || doc_id)), 0) FROM reuse_clusters"
+        ).fetchone()))
+    return "|".join(parts)
+
+
+def _stored_fingerprint(corpus: Corpus) -> str | None:
+    if not corpus.has_table("coordination_state"):
+        return None
+    row = corpus.con.execute("SELECT value FROM coordination_state WHERE key = 'input'").fetchone()
+    return row[0] if row else None
+
+
+def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
+                     progress: Any = None) -> dict[str, Any]:
+    """Build coordination edges and communities. Skipped when its inputs did not change.
+
+    It works on compact action rows (no text), so it is recomputed as a whole when
+    documents arrive: the chance test needs every item's global popularity anyway.
+    """
+    started = time.perf_counter()
+    fingerprint = _fingerprint(corpus, settings)
+    state = corpus.corpus_stage_state(STAGE)
+    if (state is not None and state[0] == VERSION and _stored_fingerprint(corpus) == fingerprint
+            and corpus.has_table("coordination_edges") and corpus.has_table("communities")):
+        return {"status": "skipped", "reason": "no new documents"}
+    _build_events(corpus)
+    n_events = corpus.con.execute("SELECT count(*) FROM _coord_events").fetchone()[0]
+    estimated = settings.coordination_window_s is None
+    window = estimate_window(corpus.con) if estimated else float(settings.coordination_window_s)
+    co = _co_actions(corpus, window)
+    items, actors = _degrees(corpus)
+    edges = significant_edges(co, items, actors)
+    communities = find_communities(edges, co)
+    edge_rows = [{"source_a": r["a"], "source_b": r["b"], "kind": r["kind"],
+                  "weight": int(r["weight"]), "first_seen": r["first_seen"],
+                  "last_seen": r["last_seen"], "items": r["items"], "expected": r["expected"],
+                  "p_value": r["p_value"], "p_adjusted": r["p_adjusted"], "window_s": window,
+                  "run_id": run_id} for r in edges.to_dict("records")]
+    edge_rows.sort(key=lambda r: (r["source_a"], r["source_b"], r["kind"]))
+    for r in communities:
+        r["run_id"] = run_id
+    corpus.replace_table("coordination_edges", pa.Table.from_pylist(edge_rows, EDGES_SCHEMA))
+    corpus.replace_table("communities", pa.Table.from_pylist(communities, COMMUNITIES_SCHEMA))
+    with corpus.transaction():
+        corpus.con.execute("CREATE TABLE IF NOT EXISTS coordination_state "
+                           "(key VARCHAR PRIMARY KEY, value VARCHAR)")
+        corpus.con.execute("INSERT OR REPLACE INTO coordination_state VALUES ('input', ?), "
+                           "('window_s', ?)", [fingerprint, str(window)])
+        corpus.mark_corpus_stage(STAGE, VERSION, corpus.count("documents"), run_id)
+    corpus.con.execute("DROP TABLE IF EXISTS _coord_events")
+    if progress is not None:
+        progress.advance(n_events)
+    return {"status": "ok", "actions": n_events, "window_s": window,
+            "window_estimated": estimated, "co_actions": len(co),
+            "pairs_tested": int(co.groupby(["kind", "a", "b"]).ngroups) if len(co) else 0,
+            "edges": len(edge_rows), "communities": len({r["community_id"] for r in communities}),
+            "seconds": round(time.perf_counter() - started, 2)}

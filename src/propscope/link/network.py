@@ -1,0 +1,48 @@
+"""Export the coordination network as GEXF, for Gephi.
+
+Nodes are sources; an edge joins two sources with at least one kept
+coordination edge, weighted by their co-actions over all kinds, with the kinds
+and the smallest adjusted p-value as attributes. Each node carries its
+community (empty when it is in none) so Gephi can colour by it directly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from ..corpus import Corpus
+
+
+def build_graph(corpus: Corpus) -> nx.Graph:
+    g = nx.Graph()
+    if not corpus.has_table("coordination_edges"):
+        return g
+    community: dict[str, tuple[str, int]] = {}
+    if corpus.has_table("communities"):
+        for cid, source, size in corpus.con.execute(
+                "SELECT community_id, source, size FROM communities ORDER BY ALL").fetchall():
+            community[source] = (cid, int(size))
+    rows = corpus.con.execute("""
+        SELECT source_a, source_b, sum(weight), string_agg(DISTINCT kind, ',' ORDER BY kind),
+               min(p_adjusted), min(first_seen), max(last_seen)
+        FROM coordination_edges GROUP BY source_a, source_b ORDER BY source_a, source_b
+    """).fetchall()
+    for a, b, weight, kinds, p_adj, first, last in rows:
+        for node in (a, b):
+            if node not in g:
+                cid, size = community.get(node, ("", 0))
+                g.add_node(node, label=node, community=cid, community_size=size)
+        g.add_edge(a, b, weight=float(weight), kinds=kinds, p_adjusted=float(p_adj),
+                   first_seen=first.isoformat() if first else "",
+                   last_seen=last.isoformat() if last else "")
+    return g
+
+
+def write_gexf(corpus: Corpus, path: Path) -> None:
+    """Write ``network.gexf`` (atomically: a half-written file never replaces a good one)."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    nx.write_gexf(build_graph(corpus), tmp)
+    tmp.replace(path)
