@@ -15,7 +15,7 @@ from propscope.document import Document
 from propscope.link.coordination import poisson_sf, run_coordination
 from propscope.link.network import write_gexf
 from propscope.settings import Settings
-from reuse_fixtures import T0, make_corpus
+from test_reuse_fixtures import T0, make_corpus
 
 
 def post(account: str, url: str, seconds: float, n: int) -> tuple[Document, dict]:

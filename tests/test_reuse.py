@@ -10,7 +10,7 @@ from propscope.link.align import align
 from propscope.link.reuse import run_reuse
 from propscope.link.text import words
 from propscope.settings import Settings
-from reuse_fixtures import FILLER, PASSAGE, QUOTE, doc, edit, make_corpus
+from test_reuse_fixtures import FILLER, PASSAGE, QUOTE, doc, edit, make_corpus
 
 SETTINGS = Settings()
 
