@@ -69,8 +69,8 @@ def ensure_index(corpus_path: Path, *, rebuild: bool = False) -> Path:
         return path  # another server holds it open for writing; it is being built there
     try:
         con.execute("SET TimeZone = 'UTC'")
-        con.execute(f"ATTACH {_lit(str(Path(corpus_path).resolve()))} AS c (READ_ONLY)")
-        sig = signature(con, "c")
+        con.execute(f"ATTACH {_lit(str(Path(corpus_path).resolve()))} AS ps_corpus (READ_ONLY)")
+        sig = signature(con, "ps_corpus")
         have = None
         if con.execute("SELECT count(*) FROM information_schema.tables "
                        "WHERE table_catalog = current_database() AND table_name = 'ix_meta'"
@@ -78,7 +78,7 @@ def ensure_index(corpus_path: Path, *, rebuild: bool = False) -> Path:
             row = con.execute("SELECT value FROM ix_meta WHERE key = 'signature'").fetchone()
             have = row[0] if row else None
         if rebuild or have != sig:
-            _build(con, Schema.read(con, "c"), sig)
+            _build(con, Schema.read(con, "ps_corpus"), sig)
     finally:
         con.close()
     return path
@@ -89,12 +89,12 @@ def _lit(text: str) -> str:
 
 
 def _build(con: duckdb.DuckDBPyConnection, schema: Schema, sig: str) -> None:
-    """(Re)create ``browse``, ``postings`` and ``facets`` from the attached corpus ``c``."""
+    """(Re)create ``browse``, ``postings`` and ``facets`` from the attached ``ps_corpus``."""
     joins, cols = [], []
     if schema.has("spans"):
         joins.append("LEFT JOIN (SELECT doc_id, count(*) AS n_spans, "
                      "list(DISTINCT technique ORDER BY technique) AS techniques "
-                     "FROM c.spans GROUP BY doc_id) sp USING (doc_id)")
+                     "FROM ps_corpus.spans GROUP BY doc_id) sp USING (doc_id)")
         cols += ["coalesce(sp.n_spans, 0)::INTEGER AS n_spans",
                  "coalesce(sp.techniques, []::VARCHAR[]) AS techniques"]
     else:
@@ -104,21 +104,21 @@ def _build(con: duckdb.DuckDBPyConnection, schema: Schema, sig: str) -> None:
         short = ("list_concat(list(DISTINCT kind), CASE WHEN bool_or(is_shortener) "
                  "THEN ['shortener'] ELSE [] END)") if "is_shortener" in \
             schema.columns["references"] else "list(DISTINCT kind)"
-        joins.append(f"LEFT JOIN (SELECT doc_id, {short} AS kinds FROM c.{q('references')} "
+        joins.append(f"LEFT JOIN (SELECT doc_id, {short} AS kinds FROM ps_corpus.{q('references')} "
                      "GROUP BY doc_id) rf USING (doc_id)")
         sig_parts.append("coalesce(rf.kinds, [])")
     if schema.has("repetitions"):
-        joins.append("LEFT JOIN (SELECT DISTINCT doc_id, ['stuffing'] AS st FROM c.repetitions) "
+        joins.append("LEFT JOIN (SELECT DISTINCT doc_id, ['stuffing'] AS st FROM ps_corpus.repetitions) "
                      "rp USING (doc_id)")
         sig_parts.append("coalesce(rp.st, [])")
     if schema.has("reuse_clusters"):
-        joins.append("LEFT JOIN (SELECT DISTINCT doc_id, ['reuse'] AS ru FROM c.reuse_clusters) "
+        joins.append("LEFT JOIN (SELECT DISTINCT doc_id, ['reuse'] AS ru FROM ps_corpus.reuse_clusters) "
                      "ru USING (doc_id)")
         sig_parts.append("coalesce(ru.ru, [])")
     if schema.has("coordination_edges"):
         joins.append("LEFT JOIN (SELECT DISTINCT s AS source, ['coordination'] AS co FROM ("
-                     "SELECT source_a AS s FROM c.coordination_edges UNION "
-                     "SELECT source_b FROM c.coordination_edges)) co USING (source)")
+                     "SELECT source_a AS s FROM ps_corpus.coordination_edges UNION "
+                     "SELECT source_b FROM ps_corpus.coordination_edges)) co USING (source)")
         sig_parts.append("coalesce(co.co, [])")
     signals = "[]::VARCHAR[]"
     for part in sig_parts:
@@ -132,13 +132,13 @@ def _build(con: duckdb.DuckDBPyConnection, schema: Schema, sig: str) -> None:
         SELECT (row_number() OVER (ORDER BY d.published DESC NULLS LAST, d.doc_id))::INTEGER AS ord,
                d.doc_id, d.source, d.published, left({title}, 160) AS title, {', '.join(cols)},
                list_sort(list_distinct({signals})) AS signals
-        FROM c.documents d {' '.join(joins)}
+        FROM ps_corpus.documents d {' '.join(joins)}
         ORDER BY ord""")
     con.execute(f"""
         CREATE TABLE postings AS
         SELECT token, ord, count(*)::INTEGER AS tf FROM (
             SELECT b.ord, unnest({TOKEN_SQL.format(x="coalesce(d.title, '') || ' ' || d.text")}) AS token
-            FROM c.documents d JOIN browse b USING (doc_id))
+            FROM ps_corpus.documents d JOIN browse b USING (doc_id))
         WHERE token <> '' AND length(token) <= {MAX_TOKEN_CHARS}
         GROUP BY token, ord ORDER BY token, ord""")
     con.execute("""

@@ -83,14 +83,14 @@ class Selection:
                     or self.date_to)
 
     def sql(self) -> tuple[str, str, list[Any]]:
-        """``(with_clause, where_clause, params)`` selecting rows of ``ix.browse b``."""
+        """``(with_clause, where_clause, params)`` selecting rows of ``ps_index.browse b``."""
         with_sql, where, params = "", ["TRUE"], []
         tokens = query_tokens(self.q)
         if self.q and not tokens:
             where.append("FALSE")
         if tokens:
             # Documents holding every token: one pass over each token's postings.
-            with_sql = ("WITH hits AS (SELECT ord FROM ix.postings WHERE token IN "
+            with_sql = ("WITH hits AS (SELECT ord FROM ps_index.postings WHERE token IN "
                         f"({', '.join('?' * len(tokens))}) GROUP BY ord "
                         f"HAVING count(*) = {len(tokens)}) ")
             params += tokens

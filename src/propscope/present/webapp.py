@@ -63,7 +63,7 @@ class CorpusBrowser:
         index = ensure_index(self.path)
         try:
             self.con = duckdb.connect(str(self.path), read_only=True)
-            self.con.execute(f"ATTACH '{_sql_str(index)}' AS ix (READ_ONLY)")
+            self.con.execute(f"ATTACH '{_sql_str(index)}' AS ps_index (READ_ONLY)")
         except duckdb.Error as exc:
             raise CorpusError(f"cannot open corpus {self.path} read-only: {exc}",
                               hint="is another propscope process writing to it?") from exc
@@ -110,7 +110,7 @@ class CorpusBrowser:
     def _facets(self) -> dict[str, list[tuple[str, int]]]:
         out: dict[str, list[tuple[str, int]]] = {"source": [], "technique": [], "signal": []}
         for facet, value, n in self.cursor().execute(
-                "SELECT facet, value, n FROM ix.facets ORDER BY facet, n DESC, value").fetchall():
+                "SELECT facet, value, n FROM ps_index.facets ORDER BY facet, n DESC, value").fetchall():
             if len(out[facet]) < 500:
                 out[facet].append((value, n))
         return out
@@ -121,7 +121,7 @@ class CorpusBrowser:
         with_sql, where, params = sel.sql()
         cur = self.cursor().execute(
             f"{with_sql}SELECT b.ord, b.doc_id, b.source, b.published, b.title, b.n_spans, "
-            f"b.techniques, b.signals FROM ix.browse b WHERE {where} AND b.ord > ? "
+            f"b.techniques, b.signals FROM ps_index.browse b WHERE {where} AND b.ord > ? "
             f"ORDER BY b.ord LIMIT {PAGE_SIZE + 1}", [*params, sel.after])
         names = [d[0] for d in cur.description]
         found = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -134,7 +134,7 @@ class CorpusBrowser:
             return int(self.cached("overview", self.queries().overview)["documents"])
         with_sql, where, params = sel.sql()
         return int(self.cursor().execute(
-            f"{with_sql}SELECT count(*) FROM ix.browse b WHERE {where}", params).fetchone()[0])
+            f"{with_sql}SELECT count(*) FROM ps_index.browse b WHERE {where}", params).fetchone()[0])
 
     def export_reader(self, sel: Selection) -> pa.RecordBatchReader:
         with_sql, where, params = sel.sql()
@@ -142,7 +142,7 @@ class CorpusBrowser:
         cur = self.con.cursor()
         cur.execute("SET TimeZone = 'UTC'")
         rel = cur.sql(
-            f"{with_sql}SELECT {sel_cols} FROM ix.browse b JOIN documents d USING (doc_id) "
+            f"{with_sql}SELECT {sel_cols} FROM ps_index.browse b JOIN documents d USING (doc_id) "
             f"WHERE {where} ORDER BY b.ord LIMIT {EXPORT_LIMIT}", params=params or None)
         return rel.to_arrow_reader(10_000)
 
@@ -201,14 +201,14 @@ def source(request: Request) -> Response:
     name = str(request.query_params.get("name") or "")
     cur = b.cursor()
     stats = cur.execute("SELECT count(*), min(published), max(published), sum(n_spans) "
-                        "FROM ix.browse WHERE source = ?", [name]).fetchone()
+                        "FROM ps_index.browse WHERE source = ?", [name]).fetchone()
     if not stats[0]:
         raise HTTPException(404)
     techniques = cur.execute(
-        "SELECT t, count(*) FROM (SELECT unnest(techniques) AS t FROM ix.browse WHERE source = ?) "
+        "SELECT t, count(*) FROM (SELECT unnest(techniques) AS t FROM ps_index.browse WHERE source = ?) "
         "GROUP BY t ORDER BY 2 DESC, t", [name]).fetchall()
     signals = cur.execute(
-        "SELECT s, count(*) FROM (SELECT unnest(signals) AS s FROM ix.browse WHERE source = ?) "
+        "SELECT s, count(*) FROM (SELECT unnest(signals) AS s FROM ps_index.browse WHERE source = ?) "
         "GROUP BY s ORDER BY 2 DESC, s", [name]).fetchall()
     qs = b.queries()
     community = None

@@ -14,7 +14,7 @@
   var nodes = data.nodes.map(function (n, i) {
     var a = 2 * Math.PI * i / Math.max(data.nodes.length, 1);
     return { id: n.id, community: n.community, degree: n.degree, weight: n.weight,
-             x: W / 2 + 200 * Math.cos(a), y: H / 2 + 200 * Math.sin(a), vx: 0, vy: 0 };
+             x: W / 2 + 150 * Math.cos(a), y: H / 2 + 150 * Math.sin(a), vx: 0, vy: 0 };
   });
   var index = {};
   nodes.forEach(function (n, i) { index[n.id] = i; });
@@ -40,7 +40,7 @@
       for (j = i + 1; j < nodes.length; j++) {
         b = nodes[j];
         dx = a.x - b.x; dy = a.y - b.y; d2 = dx * dx + dy * dy + 0.01;
-        f = 900 * alpha / d2;
+        f = 250 * alpha / d2;
         a.vx += dx * f; a.vy += dy * f; b.vx -= dx * f; b.vy -= dy * f;
       }
     }
@@ -48,12 +48,13 @@
       var s = nodes[index[e.source_a]], t = nodes[index[e.source_b]];
       dx = t.x - s.x; dy = t.y - s.y;
       var d = Math.sqrt(dx * dx + dy * dy) + 0.01;
-      f = (d - 70) * 0.02 * alpha * (0.5 + (+e.weight || 0) / maxW);
+      f = (d - 90) * 0.06 * alpha * (0.5 + (+e.weight || 0) / maxW);
       s.vx += dx / d * f; s.vy += dy / d * f; t.vx -= dx / d * f; t.vy -= dy / d * f;
     });
     nodes.forEach(function (n) {
       if (n.fixed) { n.vx = n.vy = 0; return; }
-      n.vx += (W / 2 - n.x) * 0.005 * alpha; n.vy += (H / 2 - n.y) * 0.005 * alpha;
+      n.vx += (W / 2 - n.x) * 0.02 * alpha; n.vy += (H / 2 - n.y) * 0.02 * alpha;
+      n.vx = Math.max(-12, Math.min(12, n.vx)); n.vy = Math.max(-12, Math.min(12, n.vy));
       n.x = Math.max(15, Math.min(W - 15, n.x + n.vx)); n.y = Math.max(15, Math.min(H - 15, n.y + n.vy));
       n.vx *= 0.6; n.vy *= 0.6;
     });
