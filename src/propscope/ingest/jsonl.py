@@ -3,37 +3,45 @@
 Each line is parsed straight from bytes (no per-line decode in the common case).
 Record numbers are line numbers (1-based); blank lines are skipped silently.
 Lines above ``max_record_bytes`` are skipped in pieces without being held whole.
-A ``.json`` file that starts with ``[`` is one array: it is read whole, so it is
+A ``.json`` file (only that suffix) that starts with ``[`` is one array: it is read whole, so it is
 bounded by ``max_record_bytes`` too (use JSONL for large inputs).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from ..document import Document, Rejected
 from .records import FieldResolver, ReadOptions, record_to_document
-from .streams import decode_text, iter_lines, read_bounded
+from .streams import decode_text, iter_lines, read_bounded, split_suffixes
 
 _SURROGATE_ESCAPES = (b"\\ud", b"\\uD")
+_ENCODED_SURROGATE = re.compile(rb"\xed[\xa0-\xbf]")
 
 
 def _parse(line: bytes) -> tuple[object, str | None]:
-    """The JSON value of ``line`` and a note if its UTF-8 had to be repaired."""
-    try:
-        return json.loads(line), None
-    except UnicodeDecodeError:
-        text, note = decode_text(line)
-        return json.loads(text), note
+    """The JSON value of ``line`` and a note if its UTF-8 had to be repaired.
+
+    ``json.loads`` on bytes lets UTF-8-encoded surrogates (``\\xed\\xa0\\x80``)
+    through; they are invalid UTF-8, so such lines take the repairing path too.
+    """
+    if b"\xed" not in line or _ENCODED_SURROGATE.search(line) is None:
+        try:
+            return json.loads(line), None
+        except UnicodeDecodeError:
+            pass
+    text, note = decode_text(line)
+    return json.loads(text), note
 
 
 def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
                    ) -> Iterator[Document | Rejected]:
     resolver = FieldResolver(options)
     head = stream.peek(64).lstrip() if hasattr(stream, "peek") else b""
-    if head.startswith(b"["):
+    if head.startswith(b"[") and split_suffixes(name)[0] == ".json":
         yield from _iter_array(stream, name, options, resolver)
         return
     limit = options.max_record_bytes

@@ -13,9 +13,9 @@ from typing import BinaryIO
 
 from ..document import Document, Rejected
 from .records import ReadOptions
-from .registry import choose_reader, split_suffixes
+from .registry import choose_reader
 from .sources import InputFile
-from .streams import DecompressingReader, buffered
+from .streams import DecompressingReader, buffered, split_suffixes
 
 SNIFF_BYTES = 8192
 

@@ -16,7 +16,7 @@ from typing import BinaryIO
 from ..document import Document, Rejected
 from . import delimited, html, jsonl, parquet, plaintext, warc
 from .records import ReadOptions
-from .streams import DECODERS, binary_kind
+from .streams import binary_kind, split_suffixes
 
 Reader = Callable[[BinaryIO, str, ReadOptions], Iterator[Document | Rejected]]
 
@@ -41,27 +41,8 @@ READERS: dict[str, Reader] = {
 # Formats whose bytes are not text: the binary-file check does not apply to them.
 BINARY_FORMATS = frozenset({".parquet", ".pq", ".warc"})
 
-# Archive suffixes (expanded by :mod:`.sources`) and their short spellings.
+# Archive suffixes (expanded by :mod:`.sources`).
 ARCHIVE_SUFFIXES = frozenset({".zip", ".tar"})
-SUFFIX_ALIASES = {".tgz": ".tar.gz", ".tzst": ".tar.zst"}
-
-
-def split_suffixes(name: str) -> tuple[str, str | None]:
-    """``("x.jsonl.gz")`` -> ``(".jsonl", ".gz")``: the format suffix and the compression."""
-    base = name.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
-    for alias, real in SUFFIX_ALIASES.items():
-        if base.endswith(alias):
-            base = base[: -len(alias)] + real
-    compression = None
-    for suffix in DECODERS:
-        if base.endswith(suffix):
-            compression = suffix
-            base = base[: -len(suffix)]
-            break
-    dot = base.rfind(".")
-    return (base[dot:] if dot > 0 else ""), compression
-
-
 def is_archive(name: str) -> bool:
     return split_suffixes(name)[0] in ARCHIVE_SUFFIXES
 

@@ -27,8 +27,7 @@ from typing import BinaryIO
 
 from ..document import Rejected
 from ..errors import InputError
-from .registry import split_suffixes
-from .streams import BUFFER_SIZE, DecompressingReader, buffered, seekable
+from .streams import BUFFER_SIZE, DecompressingReader, buffered, seekable, split_suffixes
 
 
 @dataclass

@@ -236,3 +236,23 @@ def seekable(stream: BinaryIO) -> BinaryIO:
     shutil.copyfileobj(stream, spool, 1 << 20)
     spool.seek(0)
     return spool  # type: ignore[return-value]
+
+
+# Short spellings of compressed archives.
+SUFFIX_ALIASES = {".tgz": ".tar.gz", ".tzst": ".tar.zst"}
+
+
+def split_suffixes(name: str) -> tuple[str, str | None]:
+    """``("x.jsonl.gz")`` -> ``(".jsonl", ".gz")``: the format suffix and the compression."""
+    base = name.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
+    for alias, real in SUFFIX_ALIASES.items():
+        if base.endswith(alias):
+            base = base[: -len(alias)] + real
+    compression = None
+    for suffix in DECODERS:
+        if base.endswith(suffix):
+            compression = suffix
+            base = base[: -len(suffix)]
+            break
+    dot = base.rfind(".")
+    return (base[dot:] if dot > 0 else ""), compression
