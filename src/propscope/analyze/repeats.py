@@ -1,0 +1,260 @@
+"""Maximal repeated phrases of one text, with every occurrence's exact offset.
+
+The text is cut into tokens (runs of letters/digits, and single punctuation
+marks). A *repeat* is a token sequence that occurs at least ``min_count`` times;
+it is *maximal* when it cannot be extended by one token, left or right, without
+losing an occurrence. Reporting only maximal repeats is what keeps
+``(PMOI / MEK Iran)`` from also coming back as ``PMOI / MEK``, ``MEK Iran)`` and
+every other piece of itself.
+
+Each repeat is then trimmed to a readable phrase (edge punctuation and
+function words removed, brackets kept only in balanced pairs) and counted again
+exactly in the text, non-overlapping, at token boundaries. A bracketed aside
+inside a longer repeat (``Resistance (PMOI / MEK Iran)``) is offered as a
+candidate of its own, since it is usually the inserted unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from itertools import accumulate
+
+from .stopwords import STOPWORDS
+
+# A token with the whitespace before it: the whitespace decides whether two
+# occurrences are the same text ("Iran (" vs "Iran(").
+_PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
+_OPENERS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "„": "“"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+MAX_TOKENS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Repeat:
+    """A phrase and the start offset of each (non-overlapping) occurrence."""
+
+    phrase: str
+    starts: tuple[int, ...]
+    words: int          # word tokens in the phrase
+    content_words: int  # word tokens that are not function words
+
+
+@dataclass(slots=True)
+class Tokens:
+    """Token keys plus their character spans in the text."""
+
+    keys: list[str]      # token with a leading " " when whitespace preceded it
+    starts: list[int]
+    ends: list[int]
+
+
+def tokenize(text: str) -> Tokens:
+    pieces = _PIECE_RE.findall(text)
+    ends = list(accumulate(map(len, pieces)))
+    # findall skips nothing but trailing whitespace, so the pieces tile the text.
+    keys = []
+    starts = []
+    for piece, end in zip(pieces, ends, strict=True):
+        tok = piece.lstrip()
+        keys.append(" " + tok if len(tok) != len(piece) else tok)
+        starts.append(end - len(tok))
+    return Tokens(keys, starts, ends)
+
+
+_WORD_UNIT_RE = re.compile(r"\w+(?:[-‐'’./]\w+)*")
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: ``Dupond-Moretti``, ``COVID-19``, ``don't`` are one each."""
+    return len(_WORD_UNIT_RE.findall(text))
+
+
+def _is_word(key: str) -> bool:
+    return key.strip()[:1].isalnum() or key.strip()[:1] == "_"
+
+
+def _is_function_word(key: str) -> bool:
+    return key.strip().casefold() in STOPWORDS
+
+
+def _can_start(key: str) -> bool:
+    tok = key.strip()
+    if tok in _OPENERS:
+        return True
+    return _is_word(tok) and tok.casefold() not in STOPWORDS
+
+
+def maximal_groups(keys: list[str], min_count: int) -> list[tuple[int, list[int]]]:
+    """``(length, positions)`` of every left- and right-maximal repeat of >= 2 tokens.
+
+    Grows repeats token by token from every frequent starting token, splitting
+    the occurrence list by the next token; work is proportional to the number of
+    positions that keep repeating, so ordinary text costs about one pass.
+    """
+    counts = Counter(keys)
+    frequent = {k for k, c in counts.items() if c >= min_count and _can_start(k)}
+    if not frequent:
+        return []
+    by_start: dict[str, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        if k in frequent:
+            by_start[k].append(i)
+    n = len(keys)
+    out: list[tuple[int, list[int]]] = []
+    stack: list[tuple[int, list[int]]] = [(1, pos) for pos in by_start.values()]
+    while stack:
+        length, pos = stack.pop()
+        nxt: dict[str, list[int]] = defaultdict(list)
+        for p in pos:
+            q = p + length
+            if q < n:
+                nxt[keys[q]].append(p)
+        right_maximal = True
+        for sub in nxt.values():
+            if len(sub) >= min_count:
+                if len(sub) == len(pos):
+                    right_maximal = False
+                if length < MAX_TOKENS:
+                    stack.append((length + 1, sub))
+        if length >= 2 and (right_maximal or length == MAX_TOKENS):
+            before = {keys[p - 1] if p else None for p in pos}
+            left_maximal = len(before) > 1 or not _can_start(next(iter(before)) or "")
+            if left_maximal:
+                out.append((length, pos))
+    return out
+
+
+def _trim(keys: list[str]) -> tuple[int, int]:
+    """Token range ``[a, b)`` left after dropping edge punctuation and function words."""
+    a, b = 0, len(keys)
+    changed = True
+    while changed and a < b:
+        changed = False
+        first = keys[a].strip()
+        if first in _OPENERS:
+            closer = _OPENERS[first]
+            if not any(k.strip() == closer for k in keys[a + 1:b]):
+                a += 1
+                changed = True
+        elif not _is_word(first) or _is_function_word(first):
+            a += 1
+            changed = True
+        if a >= b:
+            break
+        last = keys[b - 1].strip()
+        if last in _CLOSERS:
+            opener = _CLOSERS[last]
+            if not any(k.strip() == opener for k in keys[a:b - 1]):
+                b -= 1
+                changed = True
+        elif not _is_word(last) or _is_function_word(last):
+            b -= 1
+            changed = True
+    return a, b
+
+
+def _asides(keys: list[str], a: int, b: int) -> list[tuple[int, int]]:
+    """``[i, j)`` token ranges of the asides within ``keys[a:b]``: round/square-bracketed
+    groups (brackets included) and stretches between two commas (commas excluded)."""
+    out, stack = [], []
+    comma = None
+    for i in range(a, b):
+        t = keys[i].strip()
+        if t in ("(", "["):
+            stack.append((t, i))
+        elif t in (")", "]") and stack and _OPENERS[stack[-1][0]] == t:
+            j = stack.pop()[1]
+            if i + 1 - j >= 4:
+                out.append((j, i + 1))
+        elif t == "," and not stack:
+            if comma is not None and i - comma > 2:
+                out.append((comma + 1, i))
+            comma = i
+    if comma is not None and b - comma > 3 and b < len(keys) and keys[b].strip() == ",":
+        out.append((comma + 1, b))
+    return out
+
+
+def _balanced(keys: list[str]) -> bool:
+    depth: list[str] = []
+    for k in keys:
+        t = k.strip()
+        if t in _OPENERS and not (t == "“" and depth and depth[-1] == "„"):
+            depth.append(t)
+        elif t in _CLOSERS:
+            if not depth or _OPENERS[depth[-1]] != t:
+                return False
+            depth.pop()
+    return not depth
+
+
+_GLUE = "-‐'’"
+
+
+def _cuts_word(text: str, start: int, end: int) -> bool:
+    """Would ``text[start:end]`` cut a hyphenated or apostrophe word (``re-|entry``)?"""
+    if start >= 2 and text[start - 1] in _GLUE and text[start - 2].isalnum():
+        return True
+    return end + 1 < len(text) and text[end] in _GLUE and text[end + 1].isalnum()
+
+
+def occurrences(text: str, phrase: str, token_starts: set[int], token_ends: set[int]) -> list[int]:
+    """Non-overlapping starts of ``phrase`` in ``text`` that begin and end on token
+    edges without cutting a hyphenated word."""
+    out = []
+    i = text.find(phrase)
+    size = len(phrase)
+    while i >= 0:
+        if i in token_starts and i + size in token_ends and not _cuts_word(text, i, i + size):
+            out.append(i)
+            i = text.find(phrase, i + size)
+        else:
+            i = text.find(phrase, i + 1)
+    return out
+
+
+def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
+    """Every maximal repeat of ``text`` (after trimming) seen ``min_count`` times or more.
+
+    Only phrases of two words or more with at least one content word are kept;
+    each is counted exactly in the text, so ``len(starts)`` may exceed the count
+    of the untrimmed repeat it came from.
+    """
+    toks = tokenize(text)
+    groups = maximal_groups(toks.keys, min_count)
+    if not groups:
+        return []
+    seen: set[str] = set()
+    token_starts: set[int] | None = None
+    token_ends: set[int] | None = None
+    out = []
+    ranges: list[tuple[int, int]] = []
+    for length, pos in groups:
+        p0 = pos[0]
+        span = toks.keys[p0:p0 + length]
+        a, b = _trim(span)
+        if b - a >= 2:
+            ranges.append((p0 + a, p0 + b))
+            # An aside inside a longer repeat (in brackets, or between commas) is a
+            # candidate of its own: it is the inserted unit, the words around it
+            # the template's context.
+            ranges += [(p0 + i, p0 + j) for i, j in _asides(span, a, b) if (i, j) != (a, b)]
+    for first, stop in ranges:
+        phrase_keys = toks.keys[first:stop]
+        phrase = text[toks.starts[first]:toks.ends[stop - 1]]
+        if phrase in seen:
+            continue
+        words = count_words(phrase)
+        content = sum(1 for k in phrase_keys if _is_word(k) and not _is_function_word(k))
+        if words < 2 or content < 1 or not _balanced(phrase_keys):
+            continue
+        seen.add(phrase)
+        if token_starts is None:
+            token_starts, token_ends = set(toks.starts), set(toks.ends)
+        assert token_ends is not None
+        starts = occurrences(text, phrase, token_starts, token_ends)
+        if len(starts) >= min_count:
+            out.append(Repeat(phrase, tuple(starts), words, content))
+    return out
