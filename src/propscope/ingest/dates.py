@@ -44,6 +44,10 @@ def _from_epoch(number: float) -> datetime:
 
 
 def _from_string(text: str) -> datetime:
+    try:  # the common case first: ISO 8601
+        return _aware(datetime.fromisoformat(text))
+    except ValueError:
+        pass
     text = text.strip()
     if len(text) == 4 and text.isdigit():  # a bare year, not 2020 seconds after 1970
         return datetime(int(text), 1, 1, tzinfo=UTC)

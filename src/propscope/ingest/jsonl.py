@@ -51,7 +51,7 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
             yield Rejected(name, recno, f"record of {size} bytes is larger than "
                                         f"max_record_bytes ({limit}); skipped")
             continue
-        if not line.strip():
+        if line.isspace():  # blank line (no copy, unlike strip())
             continue
         try:
             value, note = _parse(line)

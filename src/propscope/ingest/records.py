@@ -132,6 +132,10 @@ def _clean_surrogates(value: str | None) -> str | None:
     return value.encode("utf-8", "replace").decode("utf-8")
 
 
+_DOC_FIELD = {"id": "external_id", "source": "source", "url": "url", "title": "title",
+              "lang": "lang", "author": "author"}
+
+
 def record_to_document(record: Mapping[str, Any], resolver: FieldResolver, file: str,
                        recno: str, *, source_default: str | None = None,
                        note: str | None = None,
@@ -139,39 +143,52 @@ def record_to_document(record: Mapping[str, Any], resolver: FieldResolver, file:
     """Yield the record's Document (or its Rejected), plus quarantine notes.
 
     ``note`` is a problem the caller already found (e.g. invalid UTF-8) that did
-    not stop the record; it is reported only when the record is kept.
+    not stop the record; it is reported only when the record is kept. This runs
+    once per input record, so the common case (plain string values under
+    already-resolved column names) takes the shortest path.
     """
-    cols = resolver.resolve(tuple(record.keys()))
+    cols = resolver.resolve(tuple(record))
     text_col = cols.get("text")
-    raw_text = _get(record, text_col) if text_col is not None else None
-    if isinstance(raw_text, int | float) and not isinstance(raw_text, bool):
-        raw_text = str(raw_text)
-    if not isinstance(raw_text, str) or not raw_text.strip():
+    raw_text = (record.get(text_col) if type(text_col) is str else _get(record, text_col)
+                ) if text_col is not None else None
+    if type(raw_text) is not str:
+        if isinstance(raw_text, int | float) and not isinstance(raw_text, bool):
+            raw_text = str(raw_text)
+        else:
+            raw_text = ""
+    if not raw_text or raw_text.isspace():
         what = "empty text" if text_col is not None else "no text field"
         yield Rejected(file, recno, f"record without text ({what}; looked for "
                                     f"{resolver.text_columns_hint()})")
         return
-    get = {name: _get(record, col) for name, col in cols.items() if name != "text"}
+    fields: dict[str, Any] = {"source": None, "url": None, "title": None, "lang": None,
+                              "author": None, "external_id": None}
     published = None
-    raw_date = get.get("published")
-    if raw_date is not None and raw_date != "":
-        try:
-            published = parse_date(raw_date)
-        except ValueError as exc:
-            shown = repr(raw_date)
-            if len(shown) > 80:
-                shown = shown[:77] + "..."
-            yield Rejected(file, recno, f"unparsable date {shown} in column "
-                                        f"{cols['published']!r} ({exc}); record kept "
-                                        "without a date")
-    fields = {
-        "source": _as_name(get.get("source")) or source_default,
-        "url": _as_str(get.get("url")),
-        "title": _as_str(get.get("title")),
-        "lang": _as_str(get.get("lang")),
-        "author": _as_name(get.get("author")),
-        "external_id": _as_str(get.get("id")),
-    }
+    for name, col in cols.items():
+        value = record.get(col) if type(col) is str else _get(record, col)
+        if value is None or name == "text":
+            continue
+        if name == "published":
+            if value == "":
+                continue
+            try:
+                published = parse_date(value)
+            except ValueError as exc:
+                shown = repr(value)
+                if len(shown) > 80:
+                    shown = shown[:77] + "..."
+                yield Rejected(file, recno, f"unparsable date {shown} in column {col!r} "
+                                            f"({exc}); record kept without a date")
+            continue
+        if type(value) is str:
+            value = value.strip() or None
+        elif name in ("source", "author"):
+            value = _as_name(value)
+        else:
+            value = _as_str(value)
+        fields[_DOC_FIELD[name]] = value
+    if fields["source"] is None:
+        fields["source"] = source_default
     if check_surrogates:  # only JSON "\\ud800"-style escapes can produce lone surrogates
         cleaned = {k: _clean_surrogates(v) for k, v in fields.items()}
         cleaned_text = _clean_surrogates(raw_text) or ""

@@ -12,6 +12,8 @@ next run reads again without creating duplicates.
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -78,16 +80,35 @@ class _Progress:
         self.stream = None
 
 
+@dataclass
+class _Batch:
+    docs: list[Document]
+    rejected: list[Rejected]
+    finished: list[tuple[InputFile, int, int]]
+
+
 class _Writer:
-    """Collects records and writes them in batches, marking finished files done."""
+    """Collects records into batches; a background thread writes them to the corpus.
+
+    Parsing is Python work that holds the GIL; DuckDB's inserts and commits
+    release it. Writing batch *n* while batch *n + 1* is parsed uses both cores
+    of a small machine. The queue holds at most two batches, so memory stays
+    bounded; every use of the corpus connection goes through ``lock``.
+    """
 
     def __init__(self, corpus: Corpus, run_id: str, summary: IngestSummary,
-                 progress: _Progress) -> None:
+                 progress: _Progress, lock: threading.Lock) -> None:
         self.corpus, self.run_id, self.summary, self.progress = corpus, run_id, summary, progress
+        self.lock = lock
         self.docs: list[Document] = []
         self.rejected: list[Rejected] = []
         self.finished: list[tuple[InputFile, int, int]] = []
         self.chars = 0
+        self.error: BaseException | None = None
+        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._loop, name="propscope-ingest-writer",
+                                       daemon=True)
+        self.thread.start()
 
     def add(self, item: Document | Rejected) -> tuple[int, int]:
         if isinstance(item, Document):
@@ -105,20 +126,47 @@ class _Writer:
             self.flush()
 
     def flush(self) -> None:
-        docs, conflicts = split_id_conflicts(self.corpus, self.docs)
+        """Hand the current batch to the writer thread (blocks while two are queued)."""
+        if self.error is not None:
+            raise self.error
+        if self.docs or self.rejected or self.finished:
+            self.queue.put(_Batch(self.docs, self.rejected, self.finished))
+        self.docs, self.rejected, self.finished, self.chars = [], [], [], 0
+        self.progress.poll()
+
+    def close(self) -> None:
+        """Write what is left, wait for the thread, re-raise its error if it had one."""
+        try:
+            self.flush()
+        finally:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def _loop(self) -> None:
+        while (batch := self.queue.get()) is not None:
+            if self.error is not None:
+                continue  # keep draining so the reading side never blocks forever
+            try:
+                with self.lock:
+                    self._write(batch)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
+                self.error = exc
+
+    def _write(self, batch: _Batch) -> None:
+        docs, conflicts = split_id_conflicts(self.corpus, batch.docs)
         new, dup = self.corpus.add_documents(docs, self.run_id)
         self.summary.records += len(docs)
         self.summary.documents += new
         self.summary.duplicates += dup
-        rejected = self.rejected + conflicts
+        rejected = batch.rejected + conflicts
         if rejected:
             self.corpus.add_rejected(rejected, self.run_id)
             self.summary.quarantined += len(rejected)
-        for unit, documents, quarantined in self.finished:
+        for unit, documents, quarantined in batch.finished:
             self.corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents,
                                        quarantined, self.run_id)
-        self.docs, self.rejected, self.finished, self.chars = [], [], [], 0
-        self.progress.poll()
 
 
 def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run_id: str,
@@ -134,7 +182,23 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
     files = expand_paths(paths, exclude=exclude)
     summary = IngestSummary()
     tracker = _Progress(progress, summary)
-    writer = _Writer(corpus, run_id, summary, tracker)
+    lock = threading.Lock()
+
+    def done(unit: InputFile) -> bool:
+        with lock:
+            return corpus.file_done(unit.name, unit.size, unit.mtime)
+
+    writer = _Writer(corpus, run_id, summary, tracker, lock)
+    try:
+        _ingest_files(files, options, writer, tracker, summary, done)
+    finally:
+        writer.close()
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary
+
+
+def _ingest_files(files: list[Path], options: ReadOptions, writer: _Writer, tracker: _Progress,
+                  summary: IngestSummary, done: Callable[[InputFile], bool]) -> None:
 
     def watch(raw: BinaryIO) -> None:
         tracker.stream = raw
@@ -142,7 +206,7 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
     for path in files:
         top = disk_input(path)
         tracker.start(top.size)
-        if corpus.file_done(top.name, top.size, top.mtime):
+        if done(top):
             summary.files_skipped += 1
             tracker.finish()
             continue
@@ -151,7 +215,7 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
             if isinstance(unit, Rejected):
                 writer.add(unit)
                 continue
-            if corpus.file_done(unit.name, unit.size, unit.mtime):
+            if done(unit):
                 summary.files_skipped += 1
                 continue
             summary.files += 1
@@ -164,9 +228,6 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
         if archive:
             writer.file_done(top, 0, 0)
         tracker.finish()
-    writer.flush()
-    summary.seconds = round(time.perf_counter() - started, 3)
-    return summary
 
 
 def iter_input_documents(paths: Sequence[str | Path], settings: Any
