@@ -48,6 +48,10 @@ def viral_and_fast() -> list[tuple[str, str, float]]:
                ("slow-2", "https://viral.example/video", 3 * day)]
     shares += [(f"crowd-{i}", "https://viral.example/video", day * (1 + 0.37 * i) + 1111 * i)
                for i in range(8)]
+    # a background of bystanders linking to pages of their own that nobody else shares:
+    # against all that activity, one shared niche link 5 s apart is a rare coincidence
+    shares += [(f"bystander-{n}", f"https://blog-{n}.example/page-{k}", day * k + 977 * n)
+               for n in range(40) for k in range(8)]
     return shares
 
 

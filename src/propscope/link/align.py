@@ -10,9 +10,10 @@ strings):
    follows the chain's last seed by at most ``max_gap`` words in *both*
    documents. Gaps absorb changed, dropped and inserted words (an inserted
    phrase of up to ``max_gap - k`` words is bridged).
-3. **Extension**: each chain's ends are extended word by word with an X-drop
-   score (+1 equal, -1 different, stop ``xdrop`` below the best) so a changed
-   word at the very edge of a passage does not cut it short.
+3. **Extension**: each chain's ends are extended by a small banded alignment
+   (+1 equal, -1 different or skipped) over the next ``extend`` words, so a
+   changed, dropped or added word at the very edge of a passage does not cut it
+   short.
 4. **Acceptance**: a chain is a reused passage when it spans at least
    ``min_words`` words in one of the two documents and the words covered by
    seeds make up at least ``min_similarity`` of both spans. A short quote
@@ -35,12 +36,14 @@ from .text import Words, shingles
 class AlignParams:
     seed: int = 3
     max_gap: int = 20
-    xdrop: int = 2
+    merge_gap: int = 45
+    extend: int = 12  # words tried beyond each end of a chain
+    band: int = 3     # largest word shift inside that extension
     min_similarity: float = 0.5
     max_repeats: int = 4  # seeds whose k-gram repeats more often are skipped (boilerplate)
 
     def tag(self) -> str:
-        return f"s{self.seed}g{self.max_gap}x{self.xdrop}m{self.min_similarity}"
+        return f"s{self.seed}g{self.max_gap}j{self.merge_gap}e{self.extend}b{self.band}m{self.min_similarity}"
 
 
 DEFAULT_ALIGN = AlignParams()
@@ -129,19 +132,72 @@ def _chain(seeds: list[tuple[int, int]], p: AlignParams) -> list[_Chain]:
     return done + active
 
 
-def _xdrop(ha: np.ndarray, hb: np.ndarray, i: int, j: int, step: int, xdrop: int) -> int:
-    """How many words to extend from ``(i, j)`` in direction ``step`` (+1 or -1)."""
-    score = best = best_len = n = 0
-    while 0 <= i < len(ha) and 0 <= j < len(hb):
-        n += 1
-        score += 1 if ha[i] == hb[j] else -1
-        if score > best:
-            best, best_len = score, n
-        elif score < best - xdrop:
-            break
-        i += step
-        j += step
-    return best_len
+def _merge(chains: list[_Chain], p: AlignParams) -> list[_Chain]:
+    """Join chains that continue each other across a longer gap (a heavily edited stretch).
+
+    Chaining bridges at most ``max_gap`` words; a passage edited in two copies
+    independently can have a longer stretch without a common ``k``-gram. Chains that
+    follow each other within ``merge_gap`` words in both texts, on nearly the same
+    diagonal, are one passage; the coverage test in :func:`align` still applies.
+    """
+    out: list[_Chain] = []
+    solid = 3 * p.seed  # a lone shared k-gram ("of the diocese") must not glue text on
+    for c in sorted(chains, key=lambda c: (c.i0, c.j0)):
+        if c.li - c.i0 < solid:
+            out.append(c)
+            continue
+        for prev in reversed(out[-8:]):
+            if prev.li - prev.i0 < solid:
+                continue
+            di, dj = c.i0 - prev.li, c.j0 - prev.lj
+            if 0 < di <= p.merge_gap and 0 < dj <= p.merge_gap and abs(di - dj) <= p.band * 3:
+                k = p.seed
+                prev.gaps.append((prev.li + k, c.i0, prev.lj + k, c.j0))
+                prev.gaps.extend(c.gaps)
+                prev.cov_a += c.cov_a - max(0, k - di)
+                prev.cov_b += c.cov_b - max(0, k - dj)
+                prev.li, prev.lj = c.li, c.lj
+                break
+        else:
+            out.append(c)
+    return out
+
+
+def _gapped(ha: np.ndarray, hb: np.ndarray, i: int, j: int, step: int, span: int,
+            band: int) -> tuple[int, int]:
+    """Best gapped extension from ``(i, j)`` in direction ``step``: words taken in (A, B).
+
+    A small banded dynamic programme (+1 equal, -1 different, -1 gap) over the next
+    ``span`` words: it crosses a dropped or added word at a passage's edge, which an
+    ungapped extension cannot. Only matched end points count, so it never ends on
+    a mismatch.
+    """
+    n_a = min(span, i + 1 if step < 0 else len(ha) - i)
+    n_b = min(span, j + 1 if step < 0 else len(hb) - j)
+    if n_a <= 0 or n_b <= 0:
+        return 0, 0
+    xs = ha[i::step][:n_a] if step > 0 else ha[i::-1][:n_a]
+    ys = hb[j::step][:n_b] if step > 0 else hb[j::-1][:n_b]
+    neg = -10**6
+    score = [[neg] * (n_b + 1) for _ in range(n_a + 1)]
+    score[0][0] = 0
+    best, best_xy = 0, (0, 0)
+    for x in range(n_a + 1):
+        for y in range(max(0, x - band), min(n_b, x + band) + 1):
+            if x == 0 and y == 0:
+                continue
+            v = neg
+            if x and y:
+                hit = xs[x - 1] == ys[y - 1]
+                v = score[x - 1][y - 1] + (1 if hit else -1)
+                if hit and v > best:
+                    best, best_xy = v, (x, y)
+            if x:
+                v = max(v, score[x - 1][y] - 1)
+            if y:
+                v = max(v, score[x][y - 1] - 1)
+            score[x][y] = v
+    return best_xy
 
 
 def align(wa: Words, wb: Words, min_words: int, p: AlignParams = DEFAULT_ALIGN) -> list[Match]:
@@ -152,18 +208,18 @@ def align(wa: Words, wb: Words, min_words: int, p: AlignParams = DEFAULT_ALIGN) 
     k = p.seed
     ha, hb = wa.hashes, wb.hashes
     found: list[Match] = []
-    for c in _chain(seeds, p):
+    for c in _merge(_chain(seeds, p), p):
         a1, b1 = c.li + k, c.lj + k
-        if max(a1 - c.i0, b1 - c.j0) + 2 * p.xdrop < min_words:  # cannot reach it
+        if max(a1 - c.i0, b1 - c.j0) + 2 * p.extend < min_words:  # cannot reach it
             continue
-        back = _xdrop(ha, hb, c.i0 - 1, c.j0 - 1, -1, p.xdrop)
-        fwd = _xdrop(ha, hb, a1, b1, 1, p.xdrop)
-        a0, b0 = c.i0 - back, c.j0 - back
-        a1, b1 = a1 + fwd, b1 + fwd
+        back_a, back_b = _gapped(ha, hb, c.i0 - 1, c.j0 - 1, -1, p.extend, p.band)
+        fwd_a, fwd_b = _gapped(ha, hb, a1, b1, 1, p.extend, p.band)
+        a0, b0 = c.i0 - back_a, c.j0 - back_b
+        a1, b1 = a1 + fwd_a, b1 + fwd_b
         len_a, len_b = a1 - a0, b1 - b0
         if max(len_a, len_b) < min_words:
             continue
-        sim = (c.cov_a + c.cov_b + 2 * (back + fwd)) / (len_a + len_b)
+        sim = (c.cov_a + c.cov_b + back_a + back_b + fwd_a + fwd_b) / (len_a + len_b)
         if min(c.cov_a / len_a, c.cov_b / len_b) < p.min_similarity:
             continue
         m = Match(a0, a1, b0, b1, int(wa.starts[a0]), int(wa.ends[a1 - 1]),

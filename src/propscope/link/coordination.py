@@ -15,22 +15,22 @@ time, on each item the document carries:
 the window (set with ``coordination_window_s`` or estimated, see :mod:`.window`).
 Per pair of sources and kind, ``X`` = the number of distinct items they co-acted on.
 
-**The chance test.** Under the null hypothesis sources pick items in proportion
-to the items' popularity, independently of each other (a configuration model of
-the source-item graph), and two shares of an item fall within the window as
-often as any two of its shares do. With ``d_u`` the number of items source ``u``
-acted on, ``n_i`` the sources acting on item ``i``, ``M = sum n_i`` and ``w_i``
-the fraction of ``i``'s source pairs that co-acted within the window, the
-expected number of co-actions of ``u`` and ``v`` is
-
-    lambda_uv = d_u * d_v * sum_i n_i**2 * w_i / M**2
-
-and ``X`` is compared with a Poisson(lambda_uv) law: ``p = P(X >= x)``. A link
-shared by many sources at random times has a small ``w_i`` yet a large ``n_i``,
-so co-sharing it is expected and ties nobody; a handful of niche links shared by
-the same few sources within seconds is not. An edge is kept when ``p`` times the
-number of pairs tested for that kind (Bonferroni; pairs that never co-acted are
-not tested) is at most ``ALPHA``.
+**The chance test.** The null hypothesis keeps *which* items every source acted on
+(so an item's popularity is what it is) and makes *when* random: action times are
+exchangeable across all actions of that kind (a global time permutation, which
+keeps the corpus's own rhythm of busy days and quiet nights). Two actions then
+fall within the window with probability ``q``, measured exactly on the data:
+the fraction of pairs of action times, over all actions of the kind, that lie
+within the window of each other. For a pair of sources that acted ``c_u`` and
+``c_v`` times on each of their common items, the expected number of co-actions
+is ``lambda = q * sum(c_u * c_v)`` and ``X`` is compared with a Poisson(lambda)
+law: ``p = P(X >= x)``. A popular link shared by many sources at random times is
+co-shared by many pairs, but rarely within seconds, so it ties nobody; the same
+few sources posting the same items within seconds, again and again, is not
+chance. An edge is kept when ``p`` times the number of source pairs at risk for
+that kind is at most ``ALPHA`` (Bonferroni over every pair that shares at least
+one item, see :func:`pairs_at_risk`): a single co-share is enough only when the
+corpus is such that even one such coincidence is unexpected anywhere.
 
 **Communities** are found with the Leiden algorithm (leidenalg over igraph,
 modularity, fixed seed) on the kept edges, weighted by co-actions; every member
@@ -47,6 +47,7 @@ from typing import Any
 
 import igraph as ig
 import leidenalg
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -135,7 +136,10 @@ def _co_actions(corpus: Corpus, window_s: float) -> pd.DataFrame:
               ON x.kind = y.kind AND x.item = y.item AND x.nb = y.bucket AND x.actor < y.actor
             WHERE abs(x.s - y.s) <= {w}
         )
-        SELECT kind, item, a, b, arg_min(ta, dt) AS ta, arg_min(tb, dt) AS tb, min(dt) AS dt
+        -- Ties in dt (an item shared again and again) are broken on (ta, tb) so the same
+        -- co-action is chosen whatever the row order (engine, resumed run): same exports.
+        SELECT kind, item, a, b, arg_min(ta, (dt, ta, tb)) AS ta, arg_min(tb, (dt, ta, tb)) AS tb,
+               min(dt) AS dt
         FROM j GROUP BY kind, item, a, b
     """).df()
 
@@ -149,38 +153,87 @@ def _degrees(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
     return items, actors
 
 
+def time_overlap(times: np.ndarray, window_s: float) -> float:
+    """Fraction of pairs of ``times`` (epoch seconds) at most ``window_s`` apart: exact, O(n log n)."""
+    n = len(times)
+    if n < 2:
+        return 0.0
+    t = np.sort(times)
+    hi = np.searchsorted(t, t + window_s, side="right")
+    close = int((hi - np.arange(n) - 1).sum())  # pairs (i < j) with t_j - t_i <= window
+    return close / (n * (n - 1) / 2)
+
+
+def _overlaps(corpus: Corpus, window_s: float) -> dict[str, float]:
+    out = {}
+    for (kind,) in corpus.con.execute("SELECT DISTINCT kind FROM _coord_events").fetchall():
+        times = corpus.con.execute("SELECT epoch(t) FROM _coord_events WHERE kind = ?",
+                                   [kind]).fetchnumpy()["epoch(t)"]
+        out[kind] = time_overlap(np.asarray(times, dtype=np.float64), window_s)
+    return out
+
+
+def _shared(corpus: Corpus, co: pd.DataFrame) -> pd.DataFrame:
+    """For each co-acting pair: sum over their common items of (actions of a) * (actions of b)."""
+    if co.empty:
+        return pd.DataFrame(columns=["kind", "a", "b", "shared"])
+    tested = co[["kind", "a", "b"]].drop_duplicates()
+    con = corpus.con
+    con.register("_tested", tested)
+    out = con.execute("""
+        WITH c AS (SELECT kind, actor, item, count(*) AS k FROM _coord_events
+                   GROUP BY kind, actor, item)
+        SELECT p.kind, p.a, p.b, sum(x.k * y.k) AS shared
+        FROM _tested p
+        JOIN c x ON x.kind = p.kind AND x.actor = p.a
+        JOIN c y ON y.kind = p.kind AND y.actor = p.b AND y.item = x.item
+        GROUP BY p.kind, p.a, p.b
+    """).df()
+    con.unregister("_tested")
+    return out
+
+
 # -- the test -------------------------------------------------------------------
-def significant_edges(co: pd.DataFrame, items: pd.DataFrame, actors: pd.DataFrame,
-                      alpha: float = ALPHA) -> pd.DataFrame:
+def pairs_at_risk(items: pd.DataFrame, actors: pd.DataFrame) -> dict[str, float]:
+    """Per kind, how many source pairs are tested: an upper bound on the pairs sharing an item.
+
+    A pair that never acted on a common item cannot co-act, so its smallest attainable
+    p-value is 1 and it does not count against the significance level (Tarone's
+    argument). Counting the pairs that do share an item exactly needs a quadratic
+    join on popular items; ``min(C(sources, 2), sum_i C(n_i, 2))`` bounds it from
+    above, which keeps the correction valid (conservative).
+    """
+    per_item = (items["n"] * (items["n"] - 1) / 2).groupby(items["kind"]).sum()
+    n_actors = actors.groupby("kind").size()
+    return {k: float(max(1.0, min(per_item.get(k, 0.0), n_actors.get(k, 0) * (n_actors.get(k, 0) - 1) / 2)))
+            for k in set(per_item.index) | set(n_actors.index)}
+
+
+def significant_edges(co: pd.DataFrame, shared: pd.DataFrame, overlap: dict[str, float],
+                      at_risk: dict[str, float], alpha: float = ALPHA) -> pd.DataFrame:
     """Per (pair, kind): co-actions, expected count under chance, p-values; kept edges only.
 
-    Pure function of three small frames, so it can be tested and reused on any engine.
+    A pure function of small frames, so it can be tested and run on any engine.
     """
+    cols = ["a", "b", "kind", "weight", "expected", "p_value", "p_adjusted", "items",
+            "first_seen", "last_seen"]
     if co.empty:
-        return pd.DataFrame(columns=["a", "b", "kind", "weight", "expected", "p_value",
-                                     "p_adjusted", "items", "first_seen", "last_seen"])
-    within = co.groupby(["kind", "item"]).size().rename("pairs").reset_index()
-    it = items.merge(within, on=["kind", "item"], how="left").fillna({"pairs": 0})
-    it = it[it["n"] >= 2]
-    it = it.assign(mass=2.0 * it["n"] * it["pairs"] / (it["n"] - 1))
-    total = items.groupby("kind")["n"].sum()
-    scale = (it.groupby("kind")["mass"].sum() / total.reindex(
-        it["kind"].unique()).pow(2)).to_dict()
-    deg = {(k, a): d for k, a, d in actors[["kind", "actor", "d"]].itertuples(index=False)}
+        return pd.DataFrame(columns=cols)
+    common = {(k, a, b): float(x) for k, a, b, x in shared.itertuples(index=False)}
     rows = []
     for (kind, a, b), grp in co.groupby(["kind", "a", "b"], sort=True):
         x = len(grp)
-        lam = deg[(kind, a)] * deg[(kind, b)] * scale.get(kind, 0.0)
+        lam = overlap.get(kind, 1.0) * max(common.get((kind, a, b), x), x)
+        p = poisson_sf(x, lam)
         grp = grp.sort_values(["ta", "item"])
         listed = [{"item": i, "time_a": ta.isoformat(), "time_b": tb.isoformat()}
                   for i, ta, tb in grp[["item", "ta", "tb"]].head(MAX_ITEMS).itertuples(index=False)]
-        rows.append({"a": a, "b": b, "kind": kind, "weight": x, "expected": lam,
-                     "p_value": poisson_sf(x, lam), "items": json.dumps(listed, ensure_ascii=False),
+        rows.append({"a": a, "b": b, "kind": kind, "weight": x, "expected": lam, "p_value": p,
+                     "p_adjusted": min(1.0, p * at_risk.get(kind, 1.0)),
+                     "items": json.dumps(listed, ensure_ascii=False),
                      "first_seen": min(grp["ta"].min(), grp["tb"].min()),
                      "last_seen": max(grp["ta"].max(), grp["tb"].max())})
-    out = pd.DataFrame(rows)
-    tested = out.groupby("kind")["a"].transform("size")
-    out["p_adjusted"] = (out["p_value"] * tested).clip(upper=1.0)
+    out = pd.DataFrame(rows, columns=cols)
     return out[out["p_adjusted"] <= alpha].reset_index(drop=True)
 
 
@@ -264,7 +317,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     window = estimate_window(corpus.con) if estimated else float(settings.coordination_window_s)
     co = _co_actions(corpus, window)
     items, actors = _degrees(corpus)
-    edges = significant_edges(co, items, actors)
+    edges = significant_edges(co, _shared(corpus, co), _overlaps(corpus, window),
+                              pairs_at_risk(items, actors))
     communities = find_communities(edges, co)
     edge_rows = [{"source_a": r["a"], "source_b": r["b"], "kind": r["kind"],
                   "weight": int(r["weight"]), "first_seen": r["first_seen"],
