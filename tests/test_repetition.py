@@ -190,3 +190,26 @@ def test_overlapping_repeats_and_tokens_tile_the_text():
     for r in find_repeats(text):
         assert all(b - a >= len(r.phrase) for a, b in zip(r.starts, r.starts[1:], strict=False))
     assert reps("") == [] and reps("word") == []
+
+
+def test_periodic_spam_is_reported_as_its_unit():
+    rows = reps("buy cheap pills now " * 3000)
+    assert [(r["phrase"], r["count"]) for r in rows] == [("buy cheap pills now", 3000)]
+
+
+def test_very_long_document_is_judged_in_windows_with_true_offsets():
+    from propscope.analyze import repetition
+    tag = "(Orion Mining / OMC Group)"
+    inserts = [f"Staff at {w} {tag} agreed." for w in ["Orion", "the mine", "the firm", "Orion",
+                                                    "the board", "the site"]]
+    stuffed = document(*inserts, every=6)
+    filler = document(sentences=60)
+    text = filler + "\n\n" + stuffed
+    old = repetition.WINDOW_CHARS
+    repetition.WINDOW_CHARS = len(filler) + 2  # the stuffed part lies in the second window
+    try:
+        rows = reps(text)
+    finally:
+        repetition.WINDOW_CHARS = old
+    assert [(r["phrase"], r["count"]) for r in rows] == [(tag, 6)]
+    assert rows[0]["starts"][0] > len(filler)

@@ -83,6 +83,9 @@ PLATFORM_LIMITS = {"twitter": 280, "instagram": 2200}
 # Pasting and text extraction add spaces, quote marks and line breaks that the
 # platform did not count; allow that much over the limit before cutting.
 LIMIT_SLACK = 1.1
+# No post reaches back further than this many characters: bounds the work on a
+# huge single-line document with many attributions.
+MAX_LOOKBACK = 20_000
 _MAX_NAME = 100
 
 
@@ -120,8 +123,25 @@ def weighted_length(segment: str) -> int:
     """Length as the platform counts it: links as 23 characters, media links as none."""
     total = len(segment.strip())
     for u in find_urls(segment):
-        total += (0 if u.domain == "pic.twitter.com" else 23) - len(u.value)
+        total += _link_weight(u.domain) - len(u.value)
     return total
+
+
+def _link_weight(domain: str | None) -> int:
+    return 0 if domain == "pic.twitter.com" else 23
+
+
+class _Segment:
+    """The weighted length of ``text[cut:end]`` for many cuts, finding links once."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.end = text, end
+        self.links = [(start + u.start, _link_weight(u.domain) - len(u.value))
+                      for u in find_urls(text[start:end])]
+
+    def weight(self, cut: int) -> int:
+        size = len(self.text[cut:self.end].strip())
+        return size + sum(delta for at, delta in self.links if at >= cut)
 
 
 def _has_words(segment: str) -> bool:
@@ -138,21 +158,24 @@ def _line_start(text: str, pos: int, floor: int) -> int:
 
 
 def _fit_by_sentences(text: str, start: int, body_end: int, limit: int) -> int:
-    if weighted_length(text[start:body_end]) <= limit:
+    segment = _Segment(text, start, body_end)
+    if segment.weight(start) <= limit:
         return start
     cut = start
     for m in _SENTENCE_END_RE.finditer(text, start, body_end):
         cut = m.end()
-        if weighted_length(text[cut:body_end]) <= limit:
+        if segment.weight(cut) <= limit:
             return cut
     return cut
 
 
 def body_start(text: str, body_end: int, floor: int, limit: int) -> int:
     """Where the post whose text ends at ``body_end`` begins (rules 1-3 above)."""
+    floor = max(floor, body_end - MAX_LOOKBACK)
     line_start = _line_start(text, body_end, floor)
     if _has_words(text[line_start:body_end]):
         return _fit_by_sentences(text, line_start, body_end, limit)
+    segment = _Segment(text, floor, body_end)
     start = line_start
     have_words = False
     while start > floor:
@@ -165,7 +188,7 @@ def body_start(text: str, body_end: int, floor: int, limit: int) -> int:
             continue
         if line.rstrip().endswith((":", "…", "...")):
             break
-        if weighted_length(text[prev_start:body_end]) > limit:
+        if segment.weight(prev_start) > limit:
             break
         start = prev_start
         have_words = have_words or _has_words(line)

@@ -10,6 +10,7 @@ through ``parent_start`` (the post's ``start``), so "the links of this post" and
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Any
 
@@ -60,8 +61,22 @@ def _row(doc_id: str, kind: str, f: Found, **extra: Any) -> dict[str, Any]:
     return row
 
 
-def _overlaps(f: Found, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(f.start < b and a < f.end for a, b in spans)
+class _Spans:
+    """Sorted, non-overlapping spans with a logarithmic "does this overlap?" test,
+    so a text with thousands of links and tags stays linear-ish."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [a for a, _ in self.spans]
+
+    def containing(self, start: int, end: int) -> tuple[int, int] | None:
+        i = bisect_left(self.starts, end) - 1
+        if i >= 0 and self.spans[i][1] > start:
+            return self.spans[i]
+        return None
+
+    def overlaps(self, f: Found) -> bool:
+        return self.containing(f.start, f.end) is not None
 
 
 def _post_row(doc_id: str, text: str, p: EmbeddedPost) -> dict[str, Any]:
@@ -107,12 +122,13 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
     """All reference rows of one text, ordered by position (HTML-only IDs last)."""
     posts = find_embedded_posts(text)
     urls = find_urls(text)
-    url_spans = [(u.start, u.end) for u in urls]
-    emails = [e for e in find_emails(text) if not _overlaps(e, url_spans)]
-    taken = url_spans + [(e.start, e.end) for e in emails]
-    hashtags = [h for h in find_hashtags(text) if not _overlaps(h, taken)]
-    attributions = [(p.handle_start, p.handle_end) for p in posts]
-    mentions = [m for m in find_mentions(text) if not _overlaps(m, taken + attributions)]
+    url_spans = _Spans((u.start, u.end) for u in urls)
+    emails = [e for e in find_emails(text) if not url_spans.overlaps(e)]
+    taken = _Spans([(u.start, u.end) for u in urls] + [(e.start, e.end) for e in emails])
+    hashtags = [h for h in find_hashtags(text) if not taken.overlaps(h)]
+    attributions = _Spans((p.handle_start, p.handle_end) for p in posts)
+    mentions = [m for m in find_mentions(text)
+                if not taken.overlaps(m) and not attributions.overlaps(m)]
 
     rows = [_post_row(doc_id, text, p) for p in posts]
     rows += [_row(doc_id, "url", u) for u in urls]
@@ -120,13 +136,12 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
     rows += [_row(doc_id, "hashtag", h) for h in hashtags]
     rows += [_row(doc_id, "mention", m, handle=m.value[1:]) for m in mentions]
     rows += [_row(doc_id, "tracking_id", t) for t in find_tracking_ids(text)]
-    for row in rows:
-        if row["kind"] == "embedded_post":
-            continue
-        for p in posts:
-            if p.start <= row["start"] < p.end:
-                row["parent_start"] = p.start
-                break
+    if posts:
+        post_spans = _Spans((p.start, p.end) for p in posts)
+        for row in rows:
+            if row["kind"] != "embedded_post":
+                hit = post_spans.containing(row["start"], row["start"] + 1)
+                row["parent_start"] = hit[0] if hit else None
     rows.sort(key=lambda r: (r["start"], r["kind"] != "embedded_post"))
     rows += _html_tracking_rows(doc_id, meta or {})
     return rows

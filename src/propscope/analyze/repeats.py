@@ -29,6 +29,10 @@ _PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
 _OPENERS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "„": "“"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 MAX_TOKENS = 40
+# Occurrences followed when growing one repeat. A phrase seen more often than
+# this is stuffing whatever its exact extent, and its offsets are recounted
+# exactly afterwards; the cap bounds the work on degenerate text ("ha ha ha ...").
+MAX_GROUP = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +107,7 @@ def maximal_groups(keys: list[str], min_count: int) -> list[tuple[int, list[int]
             by_start[k].append(i)
     n = len(keys)
     out: list[tuple[int, list[int]]] = []
-    stack: list[tuple[int, list[int]]] = [(1, pos) for pos in by_start.values()]
+    stack: list[tuple[int, list[int]]] = [(1, pos[:MAX_GROUP]) for pos in by_start.values()]
     while stack:
         length, pos = stack.pop()
         nxt: dict[str, list[int]] = defaultdict(list)
@@ -120,10 +124,20 @@ def maximal_groups(keys: list[str], min_count: int) -> list[tuple[int, list[int]
                     stack.append((length + 1, sub))
         if length >= 2 and (right_maximal or length == MAX_TOKENS):
             before = {keys[p - 1] if p else None for p in pos}
-            left_maximal = len(before) > 1 or not _can_start(next(iter(before)) or "")
+            left_maximal = (len(before) > 1 or not _can_start(next(iter(before)) or "")
+                            or length == MAX_TOKENS)  # periodic text: report the capped piece
             if left_maximal:
                 out.append((length, pos))
     return out
+
+
+def _period(keys: list[str], first: int, length: int) -> int:
+    """The shortest unit that ``keys[first:first + length]`` repeats, or ``length``:
+    in "buy pills now buy pills now ..." the repeat worth reporting is one unit."""
+    for p in range(2, length // 2 + 1):
+        if all(keys[first + i] == keys[first + i + p] for i in range(length - p)):
+            return p
+    return length
 
 
 def _trim(keys: list[str]) -> tuple[int, int]:
@@ -233,7 +247,7 @@ def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
     ranges: list[tuple[int, int]] = []
     for length, pos in groups:
         p0 = pos[0]
-        span = toks.keys[p0:p0 + length]
+        span = toks.keys[p0:p0 + _period(toks.keys, p0, length)]
         a, b = _trim(span)
         if b - a >= 2:
             ranges.append((p0 + a, p0 + b))

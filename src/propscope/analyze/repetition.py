@@ -70,6 +70,7 @@ SHORT_MIN_COUNT = 8
 SHORT_MAX_GAP = 25
 ATTACHED_MIN_COUNT = 3
 SET_OFF_SHARE = 0.8          # share of occurrences that must be set off
+WINDOW_CHARS = 1_000_000     # longer texts are judged in pieces of this size
 
 _OPEN_MARKS = ",(–—[-"
 _CLOSE_MARKS = ",)–—].;:!?-"
@@ -198,18 +199,31 @@ def _attribution_spans(text: str) -> list[tuple[int, int]]:
     return [(p.body_end, p.end) for p in find_embedded_posts(text)]
 
 
-def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
-    """Stuffing and templated-insertion rows of one text (see the module docstring)."""
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Pieces of at most ``WINDOW_CHARS``, cut at whitespace; very long documents
+    (a 50 MB record) are judged piece by piece, with memory and time bounded."""
+    out, start = [], 0
+    while len(text) - start > WINDOW_CHARS:
+        cut = text.rfind(" ", start + WINDOW_CHARS // 2, start + WINDOW_CHARS)
+        cut = cut if cut > start else start + WINDOW_CHARS
+        out.append((start, cut))
+        start = cut
+    out.append((start, len(text)))
+    return out
+
+
+def _findings(text: str) -> list[Finding]:
     repeats = find_repeats(text, min_count=ATTACHED_MIN_COUNT)
     if not repeats:
         return []
     doc_words = count_words(text)
-    masked = _attribution_spans(text)
+    masked = bytearray(len(text))
+    for a, b in _attribution_spans(text):
+        masked[a:b] = b"\x01" * (b - a)
     findings = []
     for rep in repeats:
         size = len(rep.phrase)
-        starts = tuple(s for s in rep.starts
-                       if not any(s < b and a < s + size for a, b in masked))
+        starts = tuple(s for s in rep.starts if masked.find(1, s, s + size) < 0)
         if len(starts) < ATTACHED_MIN_COUNT:
             continue
         f = _judge(text, rep, starts, doc_words)
@@ -221,28 +235,36 @@ def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
     findings.sort(key=lambda f: (-len(f.starts), f.rule != "set_off_insertion",
                                  -len(f.repeat.phrase)))
     kept: list[Finding] = []
-    covered: list[tuple[int, int]] = []
+    covered = bytearray(len(text))
     for f in findings:
         size = len(f.repeat.phrase)
-        free = [s for s in f.starts if not any(s < b and a < s + size for a, b in covered)]
-        if len(free) < len(f.starts):
-            if len(free) < ATTACHED_MIN_COUNT:
-                continue
-            again = _judge(text, f.repeat, tuple(free), doc_words)
-            if again is None:
-                continue
+        free = [s for s in f.starts if covered.find(1, s, s + size) < 0]
+        overlapped = len(free) < len(f.starts)
+        if overlapped and (len(free) < ATTACHED_MIN_COUNT
+                           or _judge(text, f.repeat, tuple(free), doc_words) is None):
+            continue
         kept.append(f)
-        covered += [(s, s + size) for s in f.starts]
+        for s in f.starts:
+            covered[s:s + size] = b"\x01" * size
+    return kept
+
+
+def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
+    """Stuffing and templated-insertion rows of one text (see the module docstring)."""
     rows = []
-    for f in sorted(kept, key=lambda f: f.starts[0]):
-        size = len(f.repeat.phrase)
-        rows.append({
-            "doc_id": doc_id, "kind": f.kind, "phrase": f.repeat.phrase,
-            "count": len(f.starts), "starts": list(f.starts),
-            "density": round(len(f.starts) * size / max(len(text), 1), 6),
-            "score": round(f.score, 3), "reason": _reason(f, doc_words), "rule": f.rule,
-            "words": f.repeat.words, "entity": f.entity, "entity_count": f.entity_count or None,
-        })
+    for w_start, w_end in _windows(text):
+        piece = text[w_start:w_end]
+        doc_words = count_words(piece)
+        for f in sorted(_findings(piece), key=lambda f: f.starts[0]):
+            size = len(f.repeat.phrase)
+            rows.append({
+                "doc_id": doc_id, "kind": f.kind, "phrase": f.repeat.phrase,
+                "count": len(f.starts), "starts": [w_start + s for s in f.starts],
+                "density": round(len(f.starts) * size / max(len(piece), 1), 6),
+                "score": round(f.score, 3), "reason": _reason(f, doc_words), "rule": f.rule,
+                "words": f.repeat.words, "entity": f.entity,
+                "entity_count": f.entity_count or None,
+            })
     return rows
 
 

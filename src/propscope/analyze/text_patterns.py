@@ -177,8 +177,12 @@ def find_urls(text: str) -> list[Found]:
         if f is not None:
             found.append(f)
             taken_until = f.end
-    found.sort(key=lambda f: f.start)
-    return found
+    found.sort(key=lambda f: (f.start, -f.end))
+    kept: list[Found] = []
+    for f in found:  # a link never overlaps another: the earlier, longer one wins
+        if not kept or f.start >= kept[-1].end:
+            kept.append(f)
+    return kept
 
 
 # --------------------------------------------------------------- e-mail ----

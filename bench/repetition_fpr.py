@@ -1,0 +1,172 @@
+"""False-positive rate of the repetitions analyzer on ordinary news, and the speed
+of the two text-manipulation analyzers (references + repetitions).
+
+No article in ../shared/data is labelled as stuffed, so every article with a
+finding counts against the analyzer here (some of those findings are real
+templated text, listed in the report so a reader can judge). The sample article
+must still be found, or the benchmark fails: a low rate bought by missing the one
+known case would be worthless.
+
+    python bench/repetition_fpr.py [--data ../shared/data] [--no-write]
+
+Writes the section ``## Repetition false-positive rate`` of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from propscope.analyze.references import find_references
+from propscope.analyze.repetition import find_repetitions
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTION = "## Repetition false-positive rate"
+SAMPLE_PHRASE = "(PMOI / MEK Iran)"
+
+
+def corpora(data: Path) -> dict[str, list[Path]]:
+    out = {"ptc2020": sorted((data / "ptc2020" / "articles").glob("*.txt"))}
+    for lang_dir in sorted((data / "semeval2023").glob("*/articles")):
+        out[f"semeval2023/{lang_dir.parent.name}"] = sorted(lang_dir.glob("*.txt"))
+    return {k: v for k, v in out.items() if v}
+
+
+def cpu_model() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+        m = re.search(r"Model name:\s*(.+)", out)
+        return m.group(1).strip() if m else platform.processor()
+    except (OSError, subprocess.CalledProcessError):
+        return platform.processor() or "unknown"
+
+
+def sample_check(samples: Path) -> str:
+    path = samples / "advocacy-article-2020-10-28.txt"
+    if not path.exists():
+        return "sample not found (skipped)"
+    text = path.read_text(encoding="utf-8")
+    text = text[len(" date 2020-10-28 "):]
+    rows = find_repetitions("sample", text)
+    hit = [r for r in rows if r["phrase"] == SAMPLE_PHRASE and r["count"] == 9]
+    if not hit:
+        sys.exit(f"the sample's stuffed phrase is no longer found: {rows}")
+    return f"found: '{SAMPLE_PHRASE}' x9 ({hit[0]['rule']}, score {hit[0]['score']}), {len(rows)} finding(s) in all"
+
+
+def speed(texts: list[str], rounds: int) -> dict[str, float]:
+    """Best-of-``rounds`` throughput in MB/s of UTF-8 text, one process, one core."""
+    size = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    best: dict[str, float] = {}
+    for name, fn in [("references", find_references), ("repetitions", find_repetitions)]:
+        times = []
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            for i, t in enumerate(texts):
+                fn(str(i), t)
+            times.append(time.perf_counter() - t0)
+        best[name] = size / min(times)
+    best["both"] = 1 / (1 / best["references"] + 1 / best["repetitions"])
+    best["mb"] = size
+    return best
+
+
+def render(results: dict, flagged: list[tuple[str, str, dict]], unique: tuple[int, int],
+           sample: str, perf: dict[str, float], command: str) -> str:
+    total_docs = sum(n for n, _ in results.values())
+    total_hit = sum(h for _, h in results.values())
+    lines = [
+        SECTION, "",
+        f"Command: `{command}`  ",
+        f"Machine: {cpu_model()}, {platform.system()} (2-core VM shared with other jobs), "
+        f"Python {platform.python_version()}  ",
+        f"Date: {dt.date.today().isoformat()}", "",
+        "Share of ordinary news articles (no stuffing labelled) with at least one "
+        "`repetitions` finding:", "",
+        "| corpus | articles | with a finding | rate |", "|---|---:|---:|---:|",
+    ]
+    for name, (n, h) in results.items():
+        lines.append(f"| {name} | {n} | {h} | {100 * h / n:.2f}% |")
+    lines.append(f"| **all** | {total_docs} | {total_hit} | {100 * total_hit / total_docs:.2f}% |")
+    lines.append(f"| all, distinct articles | {unique[0]} | {unique[1]} | "
+                 f"{100 * unique[1] / unique[0]:.2f}% |")
+    lines += ["", "(semeval2023/en re-annotates PTC articles, so the two overlap; "
+              "\"distinct articles\" counts each article ID once.)", "",
+              f"Sample article: {sample}.", "", "Articles with a finding:", ""]
+    if not flagged:
+        lines.append("- none")
+    for corpus, name, row in flagged:
+        phrase = row["phrase"].replace("\n", " ")
+        lines.append(f"- {corpus}/{name}: {row['kind']} ({row['rule']}), "
+                     f"'{phrase[:80]}' x{row['count']}, score {row['score']}")
+    lines += [
+        "", "Speed, one process on one core, best of 3 over all the articles above "
+        f"({perf['mb']:.1f} MB of UTF-8 text):", "",
+        "| analyzer | MB/s |", "|---|---:|",
+        f"| references | {perf['references']:.1f} |",
+        f"| repetitions | {perf['repetitions']:.1f} |",
+        f"| both, one after the other | {perf['both']:.1f} |", "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> Path:
+    """Replace (or append) only this section of docs/benchmarks.md; others stay untouched."""
+    path = ROOT / "docs" / "benchmarks.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start = old.find(SECTION + "\n")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
+    else:
+        nxt = old.find("\n## ", start + len(SECTION))
+        tail = old[nxt + 1:] if nxt >= 0 else ""
+        new = old[:start] + text.rstrip("\n") + "\n" + ("\n" + tail if tail else "")
+    path.write_text(new, encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--samples", type=Path, default=ROOT.parent / "shared" / "samples")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-write", action="store_true", help="print, do not edit docs")
+    args = parser.parse_args()
+    sets = corpora(args.data)
+    if not sets:
+        sys.exit(f"no articles under {args.data}")
+    results: dict[str, tuple[int, int]] = {}
+    flagged: list[tuple[str, str, dict]] = []
+    texts: list[str] = []
+    by_key: dict[str, bool] = {}
+    for name, files in sets.items():
+        hits = 0
+        for f in files:
+            text = f.read_text(encoding="utf-8")
+            texts.append(text)
+            rows = find_repetitions(f.stem, text)
+            # semeval2023/en holds the PTC articles again (same IDs): count them once
+            key = f.stem if name in ("ptc2020", "semeval2023/en") else f"{name}/{f.stem}"
+            by_key[key] = by_key.get(key, False) or bool(rows)
+            if rows:
+                hits += 1
+                flagged += [(name, f.name, r) for r in rows]
+        results[name] = (len(files), hits)
+    unique = (len(by_key), sum(by_key.values()))
+    sample = sample_check(args.samples)
+    perf = speed(texts, args.rounds)
+    command = "python bench/repetition_fpr.py"
+    report = render(results, flagged, unique, sample, perf, command)
+    print(report)
+    if not args.no_write:
+        print(f"written to {write_section(report)}")
+
+
+if __name__ == "__main__":
+    main()
