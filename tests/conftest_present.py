@@ -75,8 +75,31 @@ def sample_facts(text: str) -> dict:
     return {"starts": starts, "posts": posts}
 
 
+def build_sample_corpus_with_pipeline(path: Path) -> tuple[Path, str] | None:
+    """The sample article through the real pipeline (ingest, analyzers, link stages).
+
+    Returns ``None`` when this build has no pipeline yet, so callers can fall back to
+    :func:`build_sample_corpus`.
+    """
+    try:
+        from propscope.pipeline import run
+        from propscope.settings import load_settings
+    except ImportError:
+        return None
+    sample_text()  # skips when the shared sample is absent
+    src = SAMPLE if SAMPLE.exists() else SAMPLE_ALT
+    run([src], path, None, load_settings())
+    with open_corpus(path, read_only=True) as corpus:
+        doc_id = corpus.con.execute("SELECT doc_id FROM documents").fetchone()[0]
+    return path, doc_id
+
+
 def build_sample_corpus(path: Path) -> tuple[Path, str]:
-    """The real sample article with its known findings; returns (corpus path, doc_id)."""
+    """The real sample article with its known findings inserted by hand.
+
+    Used where the test needs fixed rows (e.g. technique spans before the model lands,
+    or a corpus shared with other fixtures); returns (corpus path, doc_id).
+    """
     text = sample_text()
     facts = sample_facts(text)
     doc = Document.create(text, source="sample-advocacy-site", title="Sample advocacy article",

@@ -16,6 +16,7 @@ from conftest_present import (
     LiveServer,
     build_multi_corpus,
     build_sample_corpus,
+    build_sample_corpus_with_pipeline,
     build_xss_corpus,
     console_errors,
     make_driver,
@@ -108,9 +109,20 @@ return out;
 """
 
 
-def test_sample_document_highlights(driver, demo):
-    server, _, sample_id, _ = demo
+@pytest.fixture(scope="module")
+def sample_server(tmp_path_factory):
+    """The sample article through the real pipeline (hand-made rows if it is not there)."""
+    path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    built = build_sample_corpus_with_pipeline(path) or build_sample_corpus(path)
+    server = LiveServer(built[0])
+    yield server, built[1]
+    server.stop()
+
+
+def test_sample_document_highlights(driver, sample_server):
+    server, sample_id = sample_server
     driver.get(f"{server.url}/doc/{sample_id}")
+    assert console_errors(driver) == []
     marks = driver.execute_script(SEGMENTS_JS)
     reps = {k: v for k, v in marks.items() if k.startswith("rep-")}
     assert len(reps) == 9 and set(reps.values()) == {STUFFED}

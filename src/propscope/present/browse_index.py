@@ -12,7 +12,9 @@ that folder is not writable), holding:
   and filters are column predicates with no join;
 * ``postings``: ``(token, ord, tf)`` for every distinct word of every document,
   stored sorted by token so DuckDB's zone maps skip straight to one token's rows;
-  a search is an intersection of the query's tokens' postings.
+  a search is an intersection of the query's tokens' postings;
+* ``tokens``: ``(token, df)``, the number of documents holding each token, so a
+  search can tell at once that a word is absent and probe the rarest word first.
 
 The index records a signature of the corpus (document count, an XOR of document
 ID hashes, and the row counts of the result tables) and is rebuilt when it
@@ -29,7 +31,7 @@ import duckdb
 
 from .queries import Schema, q
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 # A token is a run of letters or digits, lower-cased and accent-stripped; queries use the same rule.
 TOKEN_SQL = r"regexp_split_to_array(lower(strip_accents({x})), '[^\p{{L}}\p{{N}}]+')"
 MAX_TOKEN_CHARS = 40
@@ -69,6 +71,7 @@ def ensure_index(corpus_path: Path, *, rebuild: bool = False) -> Path:
         return path  # another server holds it open for writing; it is being built there
     try:
         con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"ATTACH {_lit(str(Path(corpus_path).resolve()))} AS ps_corpus (READ_ONLY)")
         sig = signature(con, "ps_corpus")
         have = None
@@ -125,7 +128,7 @@ def _build(con: duckdb.DuckDBPyConnection, schema: Schema, sig: str) -> None:
         signals = f"list_concat({signals}, {part})"
     title = "coalesce(nullif(trim(d.title), ''), left(d.text, 140))"
     con.execute("BEGIN TRANSACTION")
-    for t in ("browse", "postings", "facets", "ix_meta"):
+    for t in ("browse", "postings", "tokens", "facets", "ix_meta"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     con.execute(f"""
         CREATE TABLE browse AS
@@ -141,6 +144,8 @@ def _build(con: duckdb.DuckDBPyConnection, schema: Schema, sig: str) -> None:
             FROM ps_corpus.documents d JOIN browse b USING (doc_id))
         WHERE token <> '' AND length(token) <= {MAX_TOKEN_CHARS}
         GROUP BY token, ord ORDER BY token, ord""")
+    con.execute("CREATE TABLE tokens AS SELECT token, count(*) AS df FROM postings "
+                "GROUP BY token ORDER BY token")
     con.execute("""
         CREATE TABLE facets AS
         SELECT 'source' AS facet, coalesce(source, '') AS value, count(*) AS n FROM browse GROUP BY 2

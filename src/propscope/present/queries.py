@@ -252,12 +252,11 @@ class CorpusQueries:
         if not self.has("reuse_clusters"):
             return None
         t = "reuse_clusters"
-        pub = "coalesce(c.published, d.published)" if "published" in self.schema.columns[t] \
-            else "d.published"
+        cpub = self.schema.col(t, "published")
         delay = self.schema.col(t, "delay_s", "NULL")
         early = self.schema.col(t, "is_earliest", "NULL")
-        where = "WHERE cluster_id IN (SELECT cluster_id FROM reuse_clusters c2 JOIN documents d2 " \
-                "USING (doc_id) WHERE d2.source = ?)" if source else ""
+        where = ("WHERE cluster_id IN (SELECT cluster_id FROM reuse_clusters WHERE doc_id IN "
+                 "(SELECT doc_id FROM documents WHERE source = ?))") if source else ""
         params: list[Any] = [source] if source else []
         ids = [r[0] for r in self.cur.execute(
             f"SELECT cluster_id FROM reuse_clusters {where} GROUP BY cluster_id "
@@ -265,11 +264,21 @@ class CorpusQueries:
         if not ids:
             return []
         members = rows(self.cur, f"""
-            SELECT c.cluster_id, c.doc_id, d.source, {pub} AS published, c.{delay} AS delay_s,
-                   c.{early} AS is_earliest, left(coalesce(d.title, d.text), 120) AS title
-            FROM reuse_clusters c LEFT JOIN documents d USING (doc_id)
-            WHERE c.cluster_id IN (SELECT unnest(?))
-            ORDER BY c.cluster_id, published NULLS LAST, c.doc_id""", [ids])
+            SELECT cluster_id, doc_id, {cpub} AS published, {delay} AS delay_s,
+                   {early} AS is_earliest FROM reuse_clusters
+            WHERE cluster_id IN ({', '.join('?' * len(ids))})""", ids)
+        # Document details by an explicit ID list: DuckDB answers it from the primary-key
+        # index instead of joining (and reading the text of) every document.
+        doc_ids = sorted({m["doc_id"] for m in members})
+        info = {r["doc_id"]: r for r in rows(self.cur, f"""
+            SELECT doc_id, source, published, left(coalesce(title, text), 120) AS title
+            FROM documents WHERE doc_id IN ({', '.join('?' * len(doc_ids))})""", doc_ids)}
+        for m in members:
+            d = info.get(m["doc_id"], {})
+            m["source"], m["title"] = d.get("source"), d.get("title")
+            m["published"] = m["published"] or d.get("published")
+        members.sort(key=lambda m: (m["cluster_id"], m["published"] is None,
+                                    m["published"] or 0, m["doc_id"]))
         by_id: dict[Any, list[dict[str, Any]]] = {i: [] for i in ids}
         for m in members:
             by_id[m["cluster_id"]].append(m)

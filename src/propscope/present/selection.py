@@ -82,19 +82,22 @@ class Selection:
         return bool(self.q or self.source or self.technique or self.signal or self.date_from
                     or self.date_to)
 
-    def sql(self) -> tuple[str, str, list[Any]]:
-        """``(with_clause, where_clause, params)`` selecting rows of ``ps_index.browse b``."""
-        with_sql, where, params = "", ["TRUE"], []
-        tokens = query_tokens(self.q)
-        if self.q and not tokens:
-            where.append("FALSE")
-        if tokens:
-            # Documents holding every token: one pass over each token's postings.
-            with_sql = ("WITH hits AS (SELECT ord FROM ps_index.postings WHERE token IN "
-                        f"({', '.join('?' * len(tokens))}) GROUP BY ord "
-                        f"HAVING count(*) = {len(tokens)}) ")
-            params += tokens
-            where.append("b.ord IN (SELECT ord FROM hits)")
+    def where(self, tokens: list[str], lo: int = 0, hi: int | None = None,
+              ) -> tuple[str, list[Any]]:
+        """``(where_clause, params)`` over ``ps_index.browse b`` for rows ``lo < ord <= hi``.
+
+        ``tokens`` are this selection's search words, rarest first (see
+        :meth:`CorpusBrowser.ranked_tokens`). Each word is a semi-join on its postings,
+        restricted to the same ``ord`` window, so DuckDB's zone maps read only the
+        blocks of that word and that window.
+        """
+        window = "b.ord > ?" + (" AND b.ord <= ?" if hi is not None else "")
+        bounds: list[Any] = [lo] + ([hi] if hi is not None else [])
+        where, params = [window], list(bounds)
+        for token in tokens:
+            where.append("b.ord IN (SELECT ord FROM ps_index.postings WHERE token = ? AND "
+                         + window.replace("b.ord", "ord") + ")")
+            params += [token, *bounds]
         if self.source:
             where.append("b.source = ?")
             params.append(self.source)
@@ -110,4 +113,4 @@ class Selection:
         if self.date_to:
             where.append("b.published < ?::DATE + INTERVAL 1 DAY")
             params.append(self.date_to)
-        return with_sql, " AND ".join(where), params
+        return " AND ".join(where), params

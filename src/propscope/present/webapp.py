@@ -44,11 +44,13 @@ from ..errors import CorpusError
 from .browse_index import ensure_index
 from .html import Palette, csp, render
 from .queries import CorpusQueries, Schema
-from .selection import PAGE_SIZE, Selection
+from .selection import PAGE_SIZE, Selection, query_tokens
 from .views import clusters_view, document_view, signals_view, techniques_view
 
 DOC_ID = re.compile(r"^[\w\-]{1,128}$")
 EXPORT_LIMIT = 1_000_000
+COUNT_CAP = 10_000  # beyond this a filtered count shows "10,000+": exact counts cost a full pass
+PAGE_WINDOWS = (2_000, 50_000)
 EXPORT_COLUMNS = ("doc_id", "source", "published", "url", "title", "techniques", "signals")
 
 
@@ -68,6 +70,7 @@ class CorpusBrowser:
             raise CorpusError(f"cannot open corpus {self.path} read-only: {exc}",
                               hint="is another propscope process writing to it?") from exc
         self.con.execute("SET TimeZone = 'UTC'")
+        self.con.execute("SET enable_progress_bar = false")
         self.schema = Schema.read(self.con)
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -111,38 +114,94 @@ class CorpusBrowser:
         out: dict[str, list[tuple[str, int]]] = {"source": [], "technique": [], "signal": []}
         for facet, value, n in self.cursor().execute(
                 "SELECT facet, value, n FROM ps_index.facets ORDER BY facet, n DESC, value").fetchall():
-            if len(out[facet]) < 500:
-                out[facet].append((value, n))
+            out[facet].append((value, n))
         return out
 
     # -- selections -----------------------------------------------------------------------
+    def ranked_tokens(self, sel: Selection) -> list[str] | None:
+        """The search words, rarest first; ``None`` when one of them is in no document."""
+        words = query_tokens(sel.q)
+        if sel.q and not words:
+            return None
+        if not words:
+            return []
+        df = dict(self.cursor().execute(
+            f"SELECT token, df FROM ps_index.tokens WHERE token IN ({', '.join('?' * len(words))})",
+            words).fetchall())
+        if len(df) < len(words):
+            return None
+        self._local.min_df = min(df.values())
+        return sorted(words, key=lambda w: df[w])
+
+    def expected_share(self, sel: Selection) -> float:
+        """Upper bound of the share of documents the selection can match (from counts)."""
+        facets = self.cached("facets", self._facets)
+        shares = [1.0]
+        for name, value in (("source", sel.source), ("technique", sel.technique),
+                            ("signal", sel.signal)):
+            if value:
+                counts = dict(facets[name])
+                shares.append(counts.get(value, 0) / max(self.max_ord, 1))
+        if sel.q:
+            shares.append(getattr(self._local, "min_df", 0) / max(self.max_ord, 1))
+        return min(shares)
+
     def page(self, sel: Selection) -> tuple[list[dict[str, Any]], int | None]:
-        """One page of the selection (newest first) and the cursor of the next page."""
-        with_sql, where, params = sel.sql()
-        cur = self.cursor().execute(
-            f"{with_sql}SELECT b.ord, b.doc_id, b.source, b.published, b.title, b.n_spans, "
-            f"b.techniques, b.signals FROM ps_index.browse b WHERE {where} AND b.ord > ? "
-            f"ORDER BY b.ord LIMIT {PAGE_SIZE + 1}", [*params, sel.after])
-        names = [d[0] for d in cur.description]
-        found = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        """One page of the selection (newest first) and the cursor of the next page.
+
+        The browse table is stored in ``ord`` order, so the page is looked for in
+        growing ``ord`` windows after the cursor: a selection that matches often is
+        answered from the first few thousand rows instead of a top-N over all of them.
+        """
+        tokens = self.ranked_tokens(sel)
+        if tokens is None:
+            return [], None
+        found: list[dict[str, Any]] = []
+        share = self.expected_share(sel)
+        # Windows only pay off when they are likely to hold a page: skip them for rare matches.
+        widths = [w for w in PAGE_WINDOWS if share * w >= 2 * PAGE_SIZE]
+        for width in (*widths, None):
+            hi = sel.after + width if width is not None else None
+            where, params = sel.where(tokens, sel.after, hi)
+            cur = self.cursor().execute(
+                "SELECT b.ord, b.doc_id, b.source, b.published, b.title, b.n_spans, "
+                f"b.techniques, b.signals FROM ps_index.browse b WHERE {where} "
+                f"ORDER BY b.ord LIMIT {PAGE_SIZE + 1}", params)
+            names = [d[0] for d in cur.description]
+            found = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            if len(found) > PAGE_SIZE or (hi is not None and hi >= self.max_ord):
+                break
         more = len(found) > PAGE_SIZE
         found = found[:PAGE_SIZE]
         return found, (found[-1]["ord"] if more and found else None)
 
-    def count(self, sel: Selection) -> int:
+    @property
+    def max_ord(self) -> int:
+        return int(self.cached("overview", self.queries().overview)["documents"])
+
+    def count(self, sel: Selection) -> tuple[int, bool]:
+        """Documents in the selection, counted up to ``COUNT_CAP`` (and whether capped)."""
         if not sel.filtered:
-            return int(self.cached("overview", self.queries().overview)["documents"])
-        with_sql, where, params = sel.sql()
-        return int(self.cursor().execute(
-            f"{with_sql}SELECT count(*) FROM ps_index.browse b WHERE {where}", params).fetchone()[0])
+            return self.max_ord, False
+        tokens = self.ranked_tokens(sel)
+        if tokens is None:
+            return 0, False
+        where, params = sel.where(tokens)
+        n = int(self.cursor().execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM ps_index.browse b WHERE {where} "
+            f"LIMIT {COUNT_CAP + 1})", params).fetchone()[0])
+        return min(n, COUNT_CAP), n > COUNT_CAP
 
     def export_reader(self, sel: Selection) -> pa.RecordBatchReader:
-        with_sql, where, params = sel.sql()
+        tokens = self.ranked_tokens(sel)
+        where, params = sel.where(tokens or [])
+        if tokens is None:
+            where += " AND FALSE"
         sel_cols = ", ".join(f"b.{c}" if c != "url" else "d.url" for c in EXPORT_COLUMNS)
         cur = self.con.cursor()
         cur.execute("SET TimeZone = 'UTC'")
         rel = cur.sql(
-            f"{with_sql}SELECT {sel_cols} FROM ps_index.browse b JOIN documents d USING (doc_id) "
+            f"SELECT {sel_cols} FROM ps_index.browse b JOIN documents d USING (doc_id) "
             f"WHERE {where} ORDER BY b.ord LIMIT {EXPORT_LIMIT}", params=params or None)
         return rel.to_arrow_reader(10_000)
 
@@ -179,7 +238,8 @@ def documents(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
     sel = Selection.from_params(request.query_params)
     found, next_after = b.page(sel)
-    return _page(request, "app_documents.html", sel=sel, rows=found, total=b.count(sel),
+    total, capped = b.count(sel)
+    return _page(request, "app_documents.html", sel=sel, rows=found, total=total, capped=capped,
                  next_url=sel.url(after=next_after) if next_after else None,
                  first_url=sel.url(after=0) if sel.after else None,
                  facets=b.cached("facets", None))
