@@ -26,8 +26,22 @@ from propscope.settings import Settings
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from synthetic import Spec, write_corpus  # noqa: E402
 
+
+def _available(names: tuple[str, ...]) -> tuple[str, ...]:
+    from propscope.analyze.registry import get_analyzer
+
+    out = []
+    for name in names:
+        try:
+            get_analyzer(name)
+        except Exception:  # noqa: BLE001, S112 - not landed in this checkout: leave it out
+            continue
+        out.append(name)
+    return tuple(out)
+
+
 # The fast analyzers; the technique model has its own tests and is too slow here.
-FAST = ("references", "repetitions")
+FAST = _available(("references", "repetitions"))
 
 
 @pytest.fixture(scope="module")
@@ -115,13 +129,11 @@ def test_an_external_scheduler_is_used_and_left_running(dask_engine: DaskEngine)
 # -- the main job on every engine ------------------------------------------------------
 def _needs_stages() -> None:
     try:
-        from propscope.analyze.registry import get_analyzer
         from propscope.ingest import ingest_paths  # noqa: F401
-
-        for name in FAST:
-            get_analyzer(name)
-    except (ImportError, AttributeError, InputError) as exc:
-        pytest.skip(f"ingest or analyzers not available yet: {exc}")
+    except ImportError as exc:
+        pytest.skip(f"ingest not available yet: {exc}")
+    if not FAST:
+        pytest.skip("no per-document analyzer available yet")
 
 
 def export_hashes(corpus_path: Path, out: Path) -> dict[str, str]:
@@ -131,6 +143,11 @@ def export_hashes(corpus_path: Path, out: Path) -> dict[str, str]:
     with open_corpus(corpus_path, read_only=True) as corpus:
         export_corpus(corpus, out, "parquet")
     return {p.name: _table_digest(p) for p in sorted(out.iterdir()) if p.is_file()}
+
+
+def differing(got: dict[str, str], want: dict[str, str]) -> list[str]:
+    """Names of the export files whose content differs (or that only one side has)."""
+    return sorted(n for n in set(got) | set(want) if got.get(n) != want.get(n))
 
 
 def _table_digest(path: Path) -> str:
@@ -168,8 +185,8 @@ def test_exports_are_identical_on_local_processes_and_dask(
         pipeline.run(small_corpus, corpus, None, settings)
         hashes[name] = export_hashes(corpus, tmp_path / f"out-{name}")
     assert {"documents.parquet", "references.parquet", "quarantine.parquet"} <= set(hashes["local"])
-    assert hashes["processes"] == hashes["local"]
-    assert hashes["dask"] == hashes["local"]
+    assert differing(hashes["processes"], hashes["local"]) == []
+    assert differing(hashes["dask"], hashes["local"]) == []
 
 
 def test_adding_documents_later_gives_the_same_exports_as_one_run(
@@ -183,7 +200,8 @@ def test_adding_documents_later_gives_the_same_exports_as_one_run(
     on_dask = base.replace(engine="dask", scheduler=dask_engine.client.scheduler.address)
     pipeline.run(small_corpus[:1], twice, None, on_dask)
     pipeline.run(small_corpus, twice, None, on_dask)
-    assert export_hashes(twice, tmp_path / "b") == export_hashes(once, tmp_path / "a")
+    assert differing(export_hashes(twice, tmp_path / "b"),
+                     export_hashes(once, tmp_path / "a")) == []
 
 
 def test_limit_and_force_stage(small_corpus: list[Path], tmp_path: Path) -> None:
@@ -213,4 +231,25 @@ def test_copying_a_corpus_file_keeps_it_usable(small_corpus: list[Path], tmp_pat
     pipeline.run(small_corpus[:1], corpus, None, Settings(analyzers=FAST))
     copy = tmp_path / "copy.duckdb"
     shutil.copy(corpus, copy)
-    assert export_hashes(copy, tmp_path / "b") == export_hashes(corpus, tmp_path / "a")
+    assert differing(export_hashes(copy, tmp_path / "b"),
+                     export_hashes(corpus, tmp_path / "a")) == []
+
+
+# -- progress ------------------------------------------------------------------------
+def test_progress_without_a_terminal_prints_lines_with_rate_and_eta() -> None:
+    import io
+
+    from rich.console import Console
+
+    from propscope.progress import Reporter
+
+    buf = io.StringIO()
+    reporter = Reporter(line_interval_s=0.0)
+    reporter.console = Console(file=buf, force_terminal=False, width=200)
+    with reporter.stage("analyze: references", total=10) as bar:
+        bar.advance(4)
+        bar.advance(6)
+    lines = buf.getvalue().splitlines()
+    assert lines[0].endswith("analyze: references: started 0/10 docs 0.0 docs/s 0.0s")
+    assert "running 4/10 docs" in lines[1] and "docs/s" in lines[1] and "eta" in lines[1]
+    assert "analyze: references: done 10/10 docs" in lines[-1]

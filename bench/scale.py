@@ -1,0 +1,311 @@
+"""Scale benchmark: the main job on 10k / 100k / 1M generated documents, on every engine.
+
+For each size and engine it runs the real CLI (``propscope run`` with the fast
+analyzers, then the technique model on a sample with ``propscope analyze
+--limit``) as a subprocess on a fresh corpus, and samples the whole process tree
+with psutil twice a second. It records wall time, documents/s, the time of each
+stage (from the plain progress lines the CLI prints when stderr is not a
+terminal), and the peak resident memory of every process (the CLI process, pool
+or Dask workers, the Dask scheduler). Results go to ``bench/_data/scale-results.jsonl``
+(one line per measurement, appended as each run completes) and, with
+``--write-docs``, to the ``## Scale`` section of ``docs/benchmarks.md``.
+
+    nice -n 10 python bench/scale.py --sizes 10000 100000 --engines local processes dask
+    nice -n 10 python bench/scale.py --sizes 1000000 --engines processes --write-docs
+
+Generated inputs are cached in ``bench/_data`` (gitignored); corpora go to a
+temporary folder and are deleted after each run unless ``--keep``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from synthetic import Spec, write_corpus  # noqa: E402
+
+DATA = HERE / "_data"
+RESULTS = DATA / "scale-results.jsonl"
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Scale"
+CLI = [sys.executable, "-c", "import sys; from propscope.cli import main; sys.exit(main())"]
+FAST = ["references", "repetitions"]
+GB = 1024 ** 3
+# "HH:MM:SS <stage>: done 1234/1234 docs 567.8 docs/s 12.3s"
+LINE = re.compile(r"^\d\d:\d\d:\d\d (?P<stage>.+?): done (?P<done>\d+)(?:/\d+)? (?P<unit>\S+) "
+                  r"\S+ \S+/s (?P<secs>[\d.]+)s")
+
+
+class TreeSampler(threading.Thread):
+    """Peak RSS of every process in a tree (sampled), by role."""
+
+    def __init__(self, pid: int, interval_s: float = 0.5) -> None:
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.interval_s = interval_s
+        self.peaks: dict[int, tuple[str, int]] = {}
+        self.peak_total = 0
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                return
+            total = 0
+            for p in procs:
+                try:
+                    rss = p.memory_info().rss
+                    role = self.peaks.get(p.pid, (None, 0))[0] or _role(p, self.root)
+                except psutil.Error:
+                    continue
+                total += rss
+                if rss > self.peaks.get(p.pid, ("", 0))[1]:
+                    self.peaks[p.pid] = (role, rss)
+            self.peak_total = max(self.peak_total, total)
+            self._stop.wait(self.interval_s)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.join()
+
+    def by_role(self) -> dict[str, float]:
+        """Largest peak (GB) per role: cli, worker, scheduler/other."""
+        out: dict[str, float] = defaultdict(float)
+        for role, rss in self.peaks.values():
+            out[role] = max(out[role], rss / GB)
+        return {k: round(v, 2) for k, v in sorted(out.items())}
+
+
+def _role(p: psutil.Process, root: psutil.Process) -> str:
+    if p.pid == root.pid:
+        return "cli"
+    cmd = " ".join(p.cmdline())
+    if "resource_tracker" in cmd or "semaphore_tracker" in cmd:
+        return "helper"
+    return "worker"
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env)
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    sampler.stop()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[3:])} failed ({proc.returncode}):\n{err[-4000:]}")
+    stages = {}
+    for line in err.splitlines():
+        m = LINE.match(line.strip())
+        if m:
+            stages[m["stage"]] = {"seconds": float(m["secs"]), m["unit"]: int(m["done"])}
+    return {"wall_s": round(wall, 2), "stages": stages,
+            "peak_gb_by_role": sampler.by_role(),
+            "peak_gb_max_process": round(max((r for _, r in sampler.peaks.values()),
+                                             default=0) / GB, 2),
+            "peak_gb_tree": round(sampler.peak_total / GB, 2), "stderr_tail": err[-1500:]}
+
+
+def inputs_for(n: int) -> list[Path]:
+    folder = DATA / f"synthetic-{n}"
+    done = folder / ".complete"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_corpus(Spec(documents=n), folder)
+        done.write_text("ok")
+    return sorted(folder.glob("part-*.jsonl"))
+
+
+def bench_one(n: int, engine: str, workers: int, sample: int, keep: bool) -> dict[str, Any]:
+    paths = inputs_for(n)
+    work = Path(tempfile.mkdtemp(prefix=f"scale-{n}-{engine}-", dir=os.environ.get("TMPDIR")))
+    corpus = work / "corpus.duckdb"
+    config = work / "settings.toml"
+    config.write_text(f"analyzers = {json.dumps(FAST)}\n")
+    common = ["--corpus", str(corpus), "--config", str(config), "--engine", engine]
+    if engine != "local":
+        common += ["--workers", str(workers)]
+    try:
+        main = run_measured(CLI + ["run", *map(str, paths), *common])
+        model: dict[str, Any] | None = None
+        if sample:
+            model = run_measured(CLI + ["analyze", "--analyzer", "techniques", "--limit",
+                                        str(sample), *common])
+        totals = _totals(corpus)
+        size_mb = sum(p.stat().st_size for p in paths) / 1e6
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    docs = totals.get("documents", 0)
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "generated": n,
+        "engine": engine, "workers": 1 if engine == "local" else workers,
+        "input_mb": round(size_mb, 1), "documents": docs, "totals": totals,
+        "wall_s": main["wall_s"], "docs_per_s": round(docs / main["wall_s"], 1),
+        "stages": main["stages"], "peak_gb_by_role": main["peak_gb_by_role"],
+        "peak_gb_max_process": main["peak_gb_max_process"], "peak_gb_tree": main["peak_gb_tree"],
+        "techniques_sample": None if model is None else {
+            "documents": sample, "wall_s": model["wall_s"], "stages": model["stages"],
+            "peak_gb_max_process": model["peak_gb_max_process"],
+            "status_tail": model["stderr_tail"][-300:]},
+    }
+
+
+def _totals(corpus: Path) -> dict[str, int]:
+    from propscope.corpus import open_corpus
+    from propscope.pipeline import corpus_totals
+
+    with open_corpus(corpus, read_only=True) as c:
+        return corpus_totals(c)
+
+
+# -- docs/benchmarks.md -------------------------------------------------------------
+def machine() -> str:
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name"):
+                model = line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    mem = psutil.virtual_memory().total / GB
+    return f"{os.cpu_count()}-core Debian VM ({model}), {mem:.0f} GB RAM, Python {platform.python_version()}"
+
+
+def load_results() -> list[dict[str, Any]]:
+    if not RESULTS.exists():
+        return []
+    latest: dict[tuple[int, str], dict[str, Any]] = {}
+    for line in RESULTS.read_text().splitlines():
+        if line.strip():
+            r = json.loads(line)
+            latest[(r["generated"], r["engine"])] = r
+    return [latest[k] for k in sorted(latest)]
+
+
+def render(results: list[dict[str, Any]]) -> str:
+    def stage_s(r: dict[str, Any], prefix: str) -> str:
+        secs = sum(v["seconds"] for k, v in r["stages"].items() if k.startswith(prefix))
+        return f"{secs:.0f}" if secs else "–"
+
+    lines = [SECTION, "",
+             "Written by `bench/scale.py` (the main job — ingest, signals, text reuse, "
+             "coordination — through the real CLI on a fresh corpus; then the technique model "
+             "on a sample with `propscope analyze --analyzer techniques --limit N`). Inputs are "
+             "generated by `bench/synthetic.py` (JSONL shards of 50,000 lines; ~1.2 KB per "
+             "document; 5% reused passages, 2% stuffed phrases, 1% exact duplicates, 2% "
+             "coordinated link pushes, 0.1% broken lines).", "",
+             f"Machine: {machine()}. **Shared with ~6 other engineers running tests and "
+             "benchmarks at the same time**, so timings are noisy and pessimistic; memory "
+             "figures are not affected.", "",
+             "Commands:", "", "```",
+             "nice -n 10 python bench/scale.py --sizes 10000 100000 --engines local processes dask --write-docs",
+             "nice -n 10 python bench/scale.py --sizes 1000000 --engines processes dask local --write-docs",
+             "```", "",
+             "| documents | engine | wall s | docs/s | ingest s | analyze s | link s | "
+             "peak GB (largest process) | peak GB (whole tree) | speed-up vs local | date |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    local = {r["generated"]: r["wall_s"] for r in results if r["engine"] == "local"}
+    for r in results:
+        speedup = (f"{local[r['generated']] / r['wall_s']:.2f}×"
+                   if r["generated"] in local and r["engine"] != "local" else "–")
+        lines.append(
+            f"| {r['documents']:,} | {r['engine']} | {r['wall_s']:.0f} | {r['docs_per_s']:,.0f} | "
+            f"{stage_s(r, 'ingest')} | {stage_s(r, 'analyze')} | {stage_s(r, 'link')} | "
+            f"{r['peak_gb_max_process']:.2f} | {r['peak_gb_tree']:.2f} | {speedup} | "
+            f"{r['date']} |")
+    samples = [r for r in results if r.get("techniques_sample")]
+    if samples:
+        lines += ["", "Technique model on a sample (same corpora):", "",
+                  "| corpus documents | engine | sample | wall s (incl. start-up) | peak GB |",
+                  "|---:|---|---:|---:|---:|"]
+        for r in samples:
+            t = r["techniques_sample"]
+            lines.append(f"| {r['documents']:,} | {r['engine']} | {t['documents']} | "
+                         f"{t['wall_s']:.0f} | {t['peak_gb_max_process']:.2f} |")
+    lines += ["", growth(results), ""]
+    return "\n".join(lines)
+
+
+def growth(results: list[dict[str, Any]]) -> str:
+    """How cost grows: the exponent b in time ~ n^b between successive sizes, per engine."""
+    parts = []
+    for engine in ("local", "processes", "dask"):
+        rs = sorted((r for r in results if r["engine"] == engine), key=lambda r: r["documents"])
+        steps = []
+        for a, b in zip(rs, rs[1:], strict=False):
+            import math
+
+            if a["documents"] and b["documents"] > a["documents"]:
+                exp = math.log(b["wall_s"] / a["wall_s"]) / math.log(b["documents"] / a["documents"])
+                steps.append(f"{a['documents']:,}→{b['documents']:,}: n^{exp:.2f}")
+        if steps:
+            parts.append(f"{engine}: " + ", ".join(steps))
+    if not parts:
+        return ""
+    return ("How cost grows (exponent b of wall time ∝ n^b between sizes; 1.00 is linear): "
+            + "; ".join(parts) + ".")
+
+
+def write_docs(results: list[dict[str, Any]]) -> None:
+    text = DOCS.read_text() if DOCS.exists() else "# Benchmarks\n"
+    section = render(results)
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    DOCS.write_text(text)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--engines", nargs="+", default=["local", "processes", "dask"])
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--techniques-sample", type=int, default=200,
+                    help="documents for the technique-model sample (0: skip)")
+    ap.add_argument("--keep", action="store_true", help="keep the corpora (in $TMPDIR)")
+    ap.add_argument("--write-docs", action="store_true")
+    ap.add_argument("--docs-only", action="store_true", help="rewrite docs from saved results")
+    args = ap.parse_args()
+    DATA.mkdir(parents=True, exist_ok=True)
+    if not args.docs_only:
+        for n in args.sizes:
+            for engine in args.engines:
+                print(f"[scale] {n} documents on {engine} ...", flush=True)
+                result = bench_one(n, engine, args.workers, args.techniques_sample, args.keep)
+                with RESULTS.open("a") as fh:
+                    fh.write(json.dumps(result) + "\n")
+                print(f"[scale] {n} {engine}: {result['wall_s']} s, {result['docs_per_s']} docs/s, "
+                      f"peak {result['peak_gb_max_process']} GB", flush=True)
+                if args.write_docs:
+                    write_docs(load_results())
+    if args.write_docs or args.docs_only:
+        write_docs(load_results())
+
+
+if __name__ == "__main__":
+    main()
