@@ -1,0 +1,84 @@
+"""The ``techniques`` analyzer: technique spans and document labels per document.
+
+Registered on import. The functions below are module-level, so the analyzer
+pickles as a reference and each worker process loads the ONNX model lazily, once
+(:func:`propscope.analyze.techniques.model.load_model`).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ...document import Document
+from ..registry import Analyzer, AnalyzerResult, register
+from . import taxonomy
+from .model import load_model
+
+TAXONOMY = "semeval2023"
+VERSION = "1.0"
+
+SPANS_SCHEMA = pa.schema([
+    ("doc_id", pa.string()),
+    ("technique", pa.string()),
+    ("family", pa.string()),
+    ("start", pa.int32()),
+    ("end", pa.int32()),
+    ("confidence", pa.float32()),
+    ("model", pa.string()),
+    ("snippet", pa.string()),
+    ("explanation", pa.string()),
+])
+
+LABELS_SCHEMA = pa.schema([
+    ("doc_id", pa.string()),
+    ("task", pa.string()),
+    ("label", pa.string()),
+    ("score", pa.float32()),
+    ("model", pa.string()),
+])
+
+
+def _english(doc: Document) -> bool:
+    # The model is trained on English news only; an explicit other language is skipped
+    # rather than given confident-looking nonsense. Unknown language is analysed.
+    return not doc.lang or doc.lang.lower().startswith("en")
+
+
+def analyze_batch(docs: list[Document]) -> list[AnalyzerResult]:
+    """Technique spans and genre/framing labels for each document."""
+    model = load_model(TAXONOMY)
+    todo = [d for d in docs if _english(d) and d.text.strip()]
+    scored = dict(zip((d.doc_id for d in todo), model.score([d.text for d in todo]), strict=True))
+    families = {t.label: t.family for t in taxonomy.techniques_2023()}
+    results = []
+    for doc in docs:
+        scores = scored.get(doc.doc_id)
+        if scores is None:
+            results.append({"spans": [], "doc_labels": []})
+            continue
+        spans = []
+        for span, conf in model.spans(doc.doc_id, scores):
+            snippet = doc.text[span.start : span.end]
+            spans.append({"doc_id": doc.doc_id, "technique": span.technique,
+                          "family": families.get(span.technique, ""), "start": span.start,
+                          "end": span.end, "confidence": round(conf, 4), "model": model.name,
+                          "snippet": snippet, "explanation": taxonomy.explain(span.technique, snippet)})
+        spans.sort(key=lambda r: (r["start"], r["end"], r["technique"]))
+        labels = [{"doc_id": doc.doc_id, "task": task, "label": label, "score": round(score, 4),
+                   "model": model.name} for task, label, score in model.doc_labels(scores)]
+        results.append({"spans": spans, "doc_labels": labels})
+    return results
+
+
+def analyze(doc: Document) -> AnalyzerResult:
+    return analyze_batch([doc])[0]
+
+
+ANALYZER = register(Analyzer(
+    name="techniques",
+    version=VERSION,
+    tables={"spans": SPANS_SCHEMA, "doc_labels": LABELS_SCHEMA},
+    fn=analyze,
+    batch_fn=analyze_batch,
+    description="Persuasion-technique spans (SemEval-2023, 23 techniques) and genre/framing labels, int8 ONNX on CPU.",
+))

@@ -1,0 +1,136 @@
+"""From per-token model outputs to spans, span labels, paragraph labels, doc labels.
+
+The encoder (ONNX at inference, PyTorch during training) yields, per token, one
+sigmoid score per technique plus an 'any technique' score, and the final hidden
+state. Everything after that is numpy in this module, so training selects
+thresholds with exactly the code that inference runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ...evaluate.formats import Span, paragraph_lines
+from .encoding import Encoded, decode_runs
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    z = np.exp(x - x.max(axis=-1, keepdims=True))
+    return z / z.sum(axis=-1, keepdims=True)
+
+
+def scatter_mean(rows: np.ndarray, index: list[tuple[int, int, int]], lengths: list[int]) -> list[np.ndarray]:
+    """Average window outputs back onto each document's tokens.
+
+    ``rows`` is (windows, width, C) with [CLS] at position 0; ``index`` says which
+    document and token range each window covers. Tokens seen by several
+    overlapping windows get the mean of their scores.
+    """
+    c = rows.shape[-1]
+    sums = [np.zeros((n, c), dtype=np.float32) for n in lengths]
+    counts = [np.zeros((n, 1), dtype=np.float32) for n in lengths]
+    for r, (doc, s, e) in enumerate(index):
+        sums[doc][s:e] += rows[r, 1 : 1 + e - s]
+        counts[doc][s:e] += 1.0
+    return [s / np.maximum(n, 1.0) for s, n in zip(sums, counts, strict=True)]
+
+
+def span_features(hidden: np.ndarray, first: int, last: int) -> np.ndarray:
+    """Span representation for classification: mean, first and last token states."""
+    return np.concatenate([hidden[first : last + 1].mean(axis=0), hidden[first], hidden[last]])
+
+
+@dataclass
+class Thresholds:
+    span: float = 0.4        # technique-aware span decoding
+    si: float = 0.4          # 'any technique' channel for SI
+    paragraph: float = 0.4   # max token score of a technique inside a line
+    framing: float = 0.4     # framing labels (multi-label)
+
+    def as_dict(self) -> dict[str, float]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Heads:
+    """Small numpy heads on top of the encoder's hidden states."""
+
+    labels: list[str]
+    span_w: np.ndarray                      # (3H, K)
+    span_b: np.ndarray                      # (K,)
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    genre_labels: list[str] = field(default_factory=list)
+    framing_labels: list[str] = field(default_factory=list)
+    doc_mean: np.ndarray | None = None      # (H,) feature standardisation
+    doc_std: np.ndarray | None = None
+    genre_w: np.ndarray | None = None       # (H, 3)
+    genre_b: np.ndarray | None = None
+    framing_w: np.ndarray | None = None     # (H, 14)
+    framing_b: np.ndarray | None = None
+
+    def classify_span(self, hidden: np.ndarray, first: int, last: int) -> tuple[str, float]:
+        probs = softmax(span_features(hidden, first, last) @ self.span_w + self.span_b)
+        k = int(probs.argmax())
+        return self.labels[k], float(probs[k])
+
+    @property
+    def has_doc_heads(self) -> bool:
+        return self.genre_w is not None and self.framing_w is not None
+
+    def doc_features(self, hidden: np.ndarray) -> np.ndarray:
+        feat = hidden.mean(axis=0) if len(hidden) else np.zeros(self.span_w.shape[0] // 3, np.float32)
+        if self.doc_mean is not None and self.doc_std is not None:
+            feat = (feat - self.doc_mean) / self.doc_std
+        return feat
+
+    def doc_labels(self, hidden: np.ndarray) -> list[tuple[str, str, float]]:
+        """``(task, label, score)`` rows: the genre and every framing above threshold."""
+        if not self.has_doc_heads:
+            return []
+        f = self.doc_features(hidden)
+        g = softmax(f @ self.genre_w + self.genre_b)
+        rows = [("genre", self.genre_labels[int(g.argmax())], float(g.max()))]
+        fr = sigmoid(f @ self.framing_w + self.framing_b)
+        for k in np.argsort(-fr):
+            if fr[k] >= self.thresholds.framing:
+                rows.append(("framing", self.framing_labels[int(k)], float(fr[k])))
+        return rows
+
+
+def technique_spans(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, labels: list[str],
+                    threshold: float) -> list[tuple[Span, float]]:
+    """Technique-aware spans (overlaps between techniques allowed) with confidence."""
+    out = []
+    for k, label in enumerate(labels):
+        col = probs[:, k]
+        if col.size == 0 or col.max() < threshold:
+            continue
+        for a, b, conf in decode_runs(text, enc, col, threshold):
+            out.append((Span(doc_id, a, b, label), conf))
+    return out
+
+
+def si_spans(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, threshold: float) -> list[Span]:
+    """Technique-agnostic spans from the 'any technique' channel (last column)."""
+    return [Span(doc_id, a, b, "propaganda") for a, b, _ in decode_runs(text, enc, probs[:, -1], threshold)]
+
+
+def paragraph_labels(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, labels: list[str],
+                     threshold: float) -> dict[tuple[str, int], frozenset[str]]:
+    """SemEval-2023 subtask-3 labels: a line has a technique if one of its tokens scores high."""
+    out = {}
+    starts, ends = enc.offsets[:, 0], enc.offsets[:, 1]
+    for no, a, b in paragraph_lines(text):
+        inside = (starts < b) & (ends > a)
+        if not inside.any():
+            out[(doc_id, no)] = frozenset()
+            continue
+        best = probs[inside, : len(labels)].max(axis=0)
+        out[(doc_id, no)] = frozenset(labels[k] for k in np.nonzero(best >= threshold)[0])
+    return out

@@ -1,0 +1,121 @@
+"""Commands of the technique model: train, predict-spans, eval."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import ModelError
+from .common import console, emit, handle_errors, output_options
+
+TAXONOMY = click.Choice(["semeval2020", "semeval2023"])
+FORMATS = click.Choice(["spans", "semeval2023-paragraphs"])
+DEFAULT_DATA = Path("../shared/data")
+
+
+@click.command("train")
+@click.option("--taxonomy", type=TAXONOMY, required=True, help="Label inventory to train.")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=DEFAULT_DATA, show_default=True, help="Folder with ptc2020/ and semeval2023/.")
+@click.option("--models-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the model (default: the package's shipped models folder).")
+@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep checkpoints and metrics here (default: a temporary folder).")
+@click.option("--epochs", type=int, default=15, show_default=True)
+@click.option("--lr", type=float, default=2e-4, show_default=True, help="Encoder learning rate.")
+@click.option("--device", default=None, help="cpu or cuda (default: cuda if available).")
+@output_options
+@handle_errors
+def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path | None, epochs: int,
+          lr: float, device: str | None, quiet: bool, json_out: bool) -> None:
+    """Rebuild the shipped technique model from the labelled data (needs the [train] extra)."""
+    try:
+        from ..analyze.techniques import training
+    except ImportError as exc:
+        raise ModelError(f"training needs PyTorch and transformers ({exc.name} is missing)",
+                         hint="pip install torch==2.13.0 'propscope[train]'") from exc
+    from ..analyze.techniques.model import MODELS_DIR
+
+    def log(msg: str) -> None:
+        if not quiet and not json_out:
+            console.print(msg, markup=False)
+
+    with tempfile.TemporaryDirectory(prefix="propscope-train-") as tmp:
+        summary = training.rebuild(data_dir, taxonomy, models_dir=models_dir or MODELS_DIR,
+                                   work_dir=work_dir or Path(tmp), device=device, epochs=epochs, lr=lr, log=log)
+    emit(summary, quiet=quiet, json_out=json_out,
+         human=lambda s: f"trained {s['taxonomy']} on {s['device']} in {s['seconds']} s -> {s['model_dir']}")
+
+
+@click.command("predict-spans")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--taxonomy", type=TAXONOMY, default="semeval2023", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Tab-separated output file.")
+@click.option("--given-spans", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Label these spans (ID TECHNIQUE START END; technique ignored) instead of finding spans.")
+@click.option("--format", "fmt", type=FORMATS, default="spans", show_default=True,
+              help="spans: ID TECHNIQUE START END; semeval2023-paragraphs: ID LINE T1,T2,...")
+@output_options
+@handle_errors
+def predict_spans(paths: tuple[Path, ...], taxonomy: str, out: Path, given_spans: Path | None, fmt: str,
+                  quiet: bool, json_out: bool) -> None:
+    """Mark technique spans in article<ID>.txt files (SemEval submission format)."""
+    from ..analyze.techniques.predict import predict_spans as run
+
+    summary = run(paths, taxonomy=taxonomy, out=out, given_spans=given_spans, fmt=fmt)
+    emit(summary, quiet=quiet, json_out=json_out,
+         human=lambda s: f"{s['lines']} line(s) for {s['articles']} article(s) -> {s['out']} "
+                         f"({s['model']}, {s['seconds']} s)")
+
+
+def _human_eval(s: dict[str, Any]) -> str:
+    lines = []
+    if "model" in s:
+        lines.append(f"{s['model']} on {s['articles']} validation article(s)")
+    for key, name in [("si", "SI (2020, partial overlap)"), ("tc", "TC micro"), ("span", "technique-aware span")]:
+        if key in s:
+            v = s[key]
+            lines.append(f"{name:28s} P {v['precision']:.3f}  R {v['recall']:.3f}  F1 {v['f1']:.3f}")
+    if "paragraph" in s:
+        p = s["paragraph"]
+        lines.append(f"{'paragraph (2023 subtask 3)':28s} micro F1 {p['micro']['f1']:.3f}  macro F1 {p['macro_f1']:.3f}")
+    for key in ("genre", "framing"):
+        if key in s:
+            lines.append(f"{key:28s} micro F1 {s[key]['micro_f1']:.3f}  macro F1 {s[key]['macro_f1']:.3f}")
+    return "\n".join(lines)
+
+
+@click.command("eval")
+@click.option("--gold", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Gold labels (file or folder of per-article label files).")
+@click.option("--pred", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Predictions in the same format as --gold.")
+@click.option("--format", "fmt", type=FORMATS, default="spans", show_default=True)
+@click.option("--taxonomy", type=TAXONOMY, default=None,
+              help="Without --gold/--pred: evaluate the shipped model on the validation split.")
+@click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help=f"Labelled data for --taxonomy (default {DEFAULT_DATA}).")
+@click.option("--limit", type=int, default=None, help="Only the first N validation articles.")
+@output_options
+@handle_errors
+def eval_cmd(gold: Path | None, pred: Path | None, fmt: str, taxonomy: str | None, data_dir: Path | None,
+             limit: int | None, quiet: bool, json_out: bool) -> None:
+    """Score predictions against gold (SI, TC, span F1, paragraph F1), or the shipped model."""
+    from ..errors import InputError
+    from ..evaluate.runner import evaluate_files, evaluate_model
+
+    if gold is not None and pred is not None:
+        summary = evaluate_files(gold, pred, fmt)
+    elif taxonomy is not None and gold is None and pred is None:
+        summary = evaluate_model(taxonomy, data_dir or DEFAULT_DATA, limit=limit)
+    else:
+        raise InputError("give either --gold and --pred, or --taxonomy",
+                         hint="e.g. propscope eval --taxonomy semeval2023 --data ../shared/data")
+    emit(summary, quiet=quiet, json_out=json_out, human=_human_eval)
+
+
+commands = [train, predict_spans, eval_cmd]
