@@ -168,6 +168,7 @@ def main() -> None:
     ap.add_argument("--with-signals", action="store_true",
                     help="also run propscope.pipeline.analyze_corpus (references, repetitions)")
     ap.add_argument("--write", action="store_true", help="write results to docs/benchmarks.md")
+    ap.add_argument("--repeat", type=int, default=3, help="ingest runs; the fastest is reported")
     ap.add_argument("--child", nargs=2, metavar=("DATA", "CORPUS"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -185,13 +186,19 @@ def main() -> None:
     load = os.getloadavg()[0]
     cat_s = raw_read_seconds(data)
     corpus_path = work / "bench.duckdb"
-    for stale in (corpus_path, corpus_path.with_name(corpus_path.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    cmd = [sys.executable, __file__, "--child", str(data), str(corpus_path)]
-    if args.with_signals:
-        cmd.append("--with-signals")
-    res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True,
-                                    env={**os.environ, "PYTHONHASHSEED": "0"}).stdout)
+    runs = []
+    for attempt in range(args.repeat):  # best of N: the VM is shared, wall time is noisy
+        for stale in (corpus_path, corpus_path.with_name(corpus_path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        cmd = [sys.executable, __file__, "--child", str(data), str(corpus_path)]
+        if args.with_signals and attempt == args.repeat - 1:
+            cmd.append("--with-signals")
+        runs.append(json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True,
+                                              env={**os.environ, "PYTHONHASHSEED": "0"}).stdout))
+    res = min(runs, key=lambda r: r["ingest_s"])
+    for extra in ("signals", "signals_s", "signals_cpu_s"):
+        if extra in runs[-1]:
+            res[extra] = runs[-1][extra]
     docs = res["summary"]["documents"]
     rows = [
         ("raw read (`cat > /dev/null`, warm cache)", f"{size_mb / cat_s:,.0f} MB/s", "",
@@ -211,6 +218,7 @@ def main() -> None:
                      f"{res['ingest_cpu_s'] + res['signals_cpu_s']:.1f} s"))
     table = ("| stage | MB/s | documents/s | wall | CPU (this process) |\n|---|---|---|---|---|\n"
              + "".join(f"| {' | '.join(r)} |\n" for r in rows))
+    walls = ", ".join(f"{r['ingest_s']:.1f} s" for r in runs)
     rss = ", ".join(f"{k}: {v} MB" for k, v in res["rss_mb"].items())
     text = (
         f"{SECTION}\n\n"
@@ -222,6 +230,11 @@ def main() -> None:
         f"Input: {args.docs:,} generated JSONL articles, {size_mb:,.1f} MB "
         f"({size_mb * 1e6 / args.docs:,.0f} bytes each on average), one file.\n\n"
         f"{table}\n"
+        f"Ingest figures are the fastest of {args.repeat} runs (wall times of all runs: "
+        f"{walls}). Load-independent: "
+        f"ingest costs {res['ingest_cpu_s']:.1f} CPU-seconds, "
+        f"**{size_mb / res['ingest_cpu_s']:,.1f} MB per CPU-second**; parsing and writing run "
+        f"in two threads, so on two idle cores wall time can be below CPU time.\n\n"
         f"Peak RSS of the ingest process: {res['peak_rss_mb']} MB (at start {res['rss_start_mb']} MB); "
         f"RSS as the input is consumed: {rss}.  \n"
         f"Ingest writes in batches of 5,000 documents (or 32 M characters), so memory is bounded "

@@ -29,7 +29,10 @@ from .tracking import find_tracking_ids
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every odd page
 
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*['\"]?([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?)", re.I)
-_DATE_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search": True,
+# Publication (not modification) date, from the page's metadata and markup only:
+# htmldate's "extensive search" guesses from dates mentioned in the text, and a
+# wrong date is worse than none for time-windowed coordination analysis.
+_DATE_PARAMS: dict[str, Any] = {"original_date": True, "extensive_search": False,
                                 "outputformat": "%Y-%m-%dT%H:%M:%S%z"}
 
 

@@ -38,6 +38,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "author": ("author", "byline", "user", "screen_name", "username"),
 }
 FIELDS = tuple(ALIASES)
+# Other names accepted on the left of ``--field NAME=COLUMN``.
+FIELD_SYNONYMS = {"date": "published", "external_id": "id", "language": "lang",
+                  "content": "text", "body": "text"}
 _NESTED_NAME_KEYS = ("screen_name", "username", "name", "handle", "id")
 
 
@@ -50,11 +53,13 @@ class ReadOptions:
 
     @classmethod
     def from_settings(cls, settings: Any) -> ReadOptions:
-        unknown = sorted(set(settings.field_map) - set(FIELDS))
+        field_map = {FIELD_SYNONYMS.get(k.lower(), k.lower()): v
+                     for k, v in settings.field_map.items()}
+        unknown = sorted(set(field_map) - set(FIELDS))
         if unknown:
             raise InputError(f"unknown field name(s) in --field: {', '.join(unknown)}",
                              hint=f"use one of: {', '.join(FIELDS)} (e.g. --field text=body)")
-        return cls(field_map=dict(settings.field_map),
+        return cls(field_map=field_map,
                    max_record_bytes=int(settings.max_record_bytes))
 
 
