@@ -66,13 +66,14 @@ class Match:
     extra_b: list[tuple[int, int]] = field(default_factory=list)  # char spans only in B
 
 
-def _seeds(wa: Words, wb: Words, p: AlignParams) -> list[tuple[int, int]]:
+def _seeds(wa: Words, wb: Words, p: AlignParams, min_words: int) -> list[tuple[int, int]]:
     sa = shingles(wa.hashes, p.seed)
     sb = shingles(wb.hashes, p.seed)
     if len(sa) == 0 or len(sb) == 0:
         return []
     common = np.intersect1d(sa, sb, assume_unique=False)
-    if len(common) < 2:
+    # A passage that passes the coverage test holds at least this many distinct k-grams.
+    if len(common) < max(2, int(min_words * p.min_similarity) // p.seed):
         return []
     ia = np.nonzero(np.isin(sa, common))[0]
     ib = np.nonzero(np.isin(sb, common))[0]
@@ -202,7 +203,7 @@ def _gapped(ha: np.ndarray, hb: np.ndarray, i: int, j: int, step: int, span: int
 
 def align(wa: Words, wb: Words, min_words: int, p: AlignParams = DEFAULT_ALIGN) -> list[Match]:
     """All reused passages between two documents (non-overlapping, longest first)."""
-    seeds = _seeds(wa, wb, p)
+    seeds = _seeds(wa, wb, p, min_words)
     if len(seeds) < 2:
         return []
     k = p.seed

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -148,15 +149,18 @@ def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress
             yield [r[0] for r in rows], [r[1] for r in rows], p.lsh
 
     for (nos, _, _), keys in engine.map_ordered(_hash_job, jobs()):
-        lo, hi = nos[0], nos[-1]
+        lo = nos[0]
+        counts = np.bincount(keys.column("doc_no").to_numpy() - lo, minlength=len(nos))
+        docs = pa.table({"doc_no": pa.array(nos, pa.int32()),
+                         "n_keys": pa.array(counts[:len(nos)], pa.int32())})
         with corpus.transaction():
             con.register("_new_keys", keys)
+            con.register("_new_docs", docs)
             con.execute("INSERT INTO reuse_keys SELECT key, doc_no FROM _new_keys")
-            con.execute(
-                "INSERT INTO reuse_docs SELECT n.doc_no, n.doc_id, "
-                "(SELECT count(*) FROM _new_keys k WHERE k.doc_no = n.doc_no) "
-                "FROM _reuse_new n WHERE n.doc_no BETWEEN ? AND ?", [lo, hi])
+            con.execute("INSERT INTO reuse_docs SELECT n.doc_no, n.doc_id, d.n_keys "
+                        "FROM _new_docs d JOIN _reuse_new n USING (doc_no)")
             con.unregister("_new_keys")
+            con.unregister("_new_docs")
         if progress is not None:
             progress.advance(len(nos))
     return total
