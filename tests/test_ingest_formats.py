@@ -296,3 +296,23 @@ def test_missing_path_is_an_input_error(tmp_path: Path) -> None:
         ingest_paths(corpus, [tmp_path / "nope.jsonl"], Settings(), "r")
     with pytest.raises(propscope.errors.InputError, match="bogus"):
         ingest_paths(corpus, [tmp_path], Settings(field_map={"bogus": "x"}), "r")
+
+
+def test_nested_archives_and_random_access_formats_inside(tmp_path: Path) -> None:
+    parquet = io.BytesIO()
+    pq.write_table(pa.table({"text": ["parquet inside a zip"], "site": ["p.example"]}), parquet)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("deep/x.txt", "text in a zip in a zip")
+    with zipfile.ZipFile(tmp_path / "outer.zip", "w") as z:
+        z.writestr("inner.zip", inner.getvalue())
+        z.writestr("p.parquet", parquet.getvalue())
+        z.writestr("posts.jsonl.zst", zstandard.ZstdCompressor().compress(
+            json.dumps({"text": "zstd jsonl inside a zip"}).encode()))
+    items = list(iter_input_documents([tmp_path], Settings()))
+    got = {d.file.removeprefix(f"{tmp_path}/"): (d.text, d.source) for d in items}
+    assert got == {
+        "outer.zip!inner.zip!deep/x.txt": ("text in a zip in a zip", "deep"),
+        "outer.zip!p.parquet": ("parquet inside a zip", "p.example"),
+        "outer.zip!posts.jsonl.zst": ("zstd jsonl inside a zip", None),
+    }

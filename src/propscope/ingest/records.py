@@ -6,6 +6,11 @@ any of them and may name a nested JSON value with dots (``user.screen_name``).
 The resolution is computed once per distinct set of column names and cached, so
 a million rows with the same keys pay for it once.
 
+A record without a source column keeps ``source=None`` (unlike plain text,
+which takes its folder's name): structured exports name their sources, and a
+folder name such as ``data`` posing as one account would mislead coordination
+analysis.
+
 What a record can go wrong with, and what happens (never an exception):
 
 * no text, or text that is not a string/number -> the record is rejected;

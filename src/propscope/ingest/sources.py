@@ -121,7 +121,11 @@ def iter_units(inp: InputFile) -> Iterator[InputFile | Rejected]:
     if expand is None:
         yield inp
         return
-    raw = inp.open()
+    try:
+        raw = inp.open()
+    except (OSError, RuntimeError, ValueError, zipfile.BadZipFile) as exc:
+        yield Rejected(inp.name, "", f"cannot open archive: {type(exc).__name__}: {exc}")
+        return
     decoder = None
     count = 0
     try:
