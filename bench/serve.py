@@ -243,6 +243,7 @@ def main() -> None:
         t0 = time.perf_counter()
         times = asyncio.run(run_load(port, plan, args.clients))
         wall = time.perf_counter() - t0
+        load = os.getloadavg()[1]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -271,7 +272,9 @@ def main() -> None:
         f"{idx_mb:,.0f} MB, and caches the overview aggregates): {start_s:.0f} s.", "",
         f"Load: {len(all_ts):,} GET requests, {args.requests} per page kind in random order, "
         f"{args.clients} concurrent clients (httpx) on localhost, uvicorn single process; "
-        f"{len(all_ts) / wall:.0f} requests/s overall. Latency in ms:", "",
+        f"{len(all_ts) / wall:.0f} requests/s overall; the machine's 5-minute load average "
+        f"during the run was {load:.1f} on {os.cpu_count()} cores (other jobs included). "
+        "Latency in ms:", "",
         "| page | requests | p50 | p99 | max |", "|---|---:|---:|---:|---:|", *rows, "",
         f"All requests: p50 {pct(all_ts, 50) * 1000:.0f} ms, p99 {pct(all_ts, 99) * 1000:.0f} ms. "
         f"Target p99 < 500 ms per page kind: {'met' if worst < 500 else 'NOT met'} "
