@@ -437,6 +437,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--epochs", type=int, default=15)
     p.add_argument("--lr", type=float, action="append")
     p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--patience", type=int, default=4, help="epochs without improvement before stopping")
     p.add_argument("--max-articles", type=int, default=None)
     p.add_argument("--budget-s", type=float, default=None, help="stop starting new epochs after this")
     a = p.parse_args(argv)
@@ -451,7 +452,8 @@ def main(argv: list[str] | None = None) -> None:
             trial = a.work / f"trial-{tax}-{lr}"
             deadline = start + share if share else None
             rep = train(a.data, tax, base, trial, device=a.device, epochs=a.epochs, lr=lr,
-                        batch_size=a.batch_size, max_articles=a.max_articles, deadline=deadline)
+                        batch_size=a.batch_size, max_articles=a.max_articles, deadline=deadline,
+                        patience=a.patience)
             score = selection_score(rep["validation"])
             if best is None or score > best[0]:
                 best = (score, trial)
