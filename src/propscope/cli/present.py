@@ -38,13 +38,19 @@ def report(corpus_path: Path, out_path: Path, max_documents: int, quiet: bool,
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Interface to bind; the default keeps the app local to this machine.")
 @click.option("--port", default=8765, show_default=True, type=int)
+@output_options
 @handle_errors
-def serve(corpus_path: Path, host: str, port: int) -> None:
-    """Browse a corpus in a local, read-only web app."""
+def serve(corpus_path: Path, host: str, port: int, quiet: bool, json_out: bool) -> None:
+    """Browse a corpus in a local, read-only web app.
+
+    With --json, one line {"url": ...} is printed on stdout once the address is
+    known, so scripts can wait for it; --quiet prints nothing but errors.
+    """
     from ..present.webapp import serve as run_server
 
-    click.echo(f"propscope: serving {corpus_path} on http://{host}:{port}/ (Ctrl+C stops)",
-               err=True)
+    url = f"http://{host}:{port}/"
+    emit({"url": url, "corpus": str(corpus_path)}, quiet=quiet, json_out=json_out,
+         human=lambda s: f"propscope: serving {s['corpus']} on {s['url']} (Ctrl+C stops)")
     run_server(corpus_path, host=host, port=port)
 
 
