@@ -62,11 +62,12 @@ class TreeSampler(threading.Thread):
         self.root = psutil.Process(pid)
         self.interval_s = interval_s
         self.peaks: dict[int, tuple[str, int]] = {}
+        self.cpu: dict[int, tuple[str, float]] = {}  # last seen user+system seconds
         self.peak_total = 0
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.NoSuchProcess:
@@ -76,16 +77,18 @@ class TreeSampler(threading.Thread):
                 try:
                     rss = p.memory_info().rss
                     role = self.peaks.get(p.pid, (None, 0))[0] or _role(p, self.root)
+                    t = p.cpu_times()
+                    self.cpu[p.pid] = (role, t.user + t.system)
                 except psutil.Error:
                     continue
                 total += rss
                 if rss > self.peaks.get(p.pid, ("", 0))[1]:
                     self.peaks[p.pid] = (role, rss)
             self.peak_total = max(self.peak_total, total)
-            self._stop.wait(self.interval_s)
+            self._halt.wait(self.interval_s)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
     def by_role(self) -> dict[str, float]:
@@ -94,6 +97,13 @@ class TreeSampler(threading.Thread):
         for role, rss in self.peaks.values():
             out[role] = max(out[role], rss / GB)
         return {k: round(v, 2) for k, v in sorted(out.items())}
+
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds (user + system) per role, summed over processes."""
+        out: dict[str, float] = defaultdict(float)
+        for role, secs in self.cpu.values():
+            out[role] += secs
+        return {k: round(v, 1) for k, v in sorted(out.items())}
 
 
 def _role(p: psutil.Process, root: psutil.Process) -> str:
@@ -107,6 +117,7 @@ def _role(p: psutil.Process, root: psutil.Process) -> str:
 
 def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=env)
     sampler = TreeSampler(proc.pid)
@@ -125,7 +136,9 @@ def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> dict[str,
             "peak_gb_by_role": sampler.by_role(),
             "peak_gb_max_process": round(max((r for _, r in sampler.peaks.values()),
                                              default=0) / GB, 2),
-            "peak_gb_tree": round(sampler.peak_total / GB, 2), "stderr_tail": err[-1500:]}
+            "peak_gb_tree": round(sampler.peak_total / GB, 2), "stderr_tail": err[-1500:],
+            "cpu_s_by_role": sampler.cpu_by_role(),
+            "load_avg": [round(load_before, 1), round(os.getloadavg()[0], 1)]}
 
 
 def inputs_for(n: int) -> list[Path]:
@@ -154,6 +167,7 @@ def bench_one(n: int, engine: str, workers: int, sample: int, keep: bool) -> dic
             model = run_measured(CLI + ["analyze", "--analyzer", "techniques", "--limit",
                                         str(sample), *common])
         totals = _totals(corpus)
+        corpus_bytes = corpus.stat().st_size
         size_mb = sum(p.stat().st_size for p in paths) / 1e6
     finally:
         if not keep:
@@ -166,6 +180,8 @@ def bench_one(n: int, engine: str, workers: int, sample: int, keep: bool) -> dic
         "wall_s": main["wall_s"], "docs_per_s": round(docs / main["wall_s"], 1),
         "stages": main["stages"], "peak_gb_by_role": main["peak_gb_by_role"],
         "peak_gb_max_process": main["peak_gb_max_process"], "peak_gb_tree": main["peak_gb_tree"],
+        "cpu_s_by_role": main["cpu_s_by_role"], "load_avg": main["load_avg"],
+        "corpus_gb": round(corpus_bytes / GB, 2),
         "techniques_sample": None if model is None else {
             "documents": sample, "wall_s": model["wall_s"], "stages": model["stages"],
             "peak_gb_max_process": model["peak_gb_max_process"],

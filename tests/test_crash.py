@@ -178,13 +178,25 @@ def assert_resumes_to_reference(ws: Workspace, corpus: Path, engine: str, tmp: P
 def test_kill_during_ingest_then_resume(workspace: Workspace, tmp_path: Path) -> None:
     corpus = workspace.fresh_corpus("ingest")
     start_docs = _rows(corpus, "SELECT count(*) FROM documents")
-    # The write-ahead log grows by a batch of documents (~100 KB of text) once ingest commits.
-    run_and_kill(workspace.command(corpus, "local"), "ingest: started",
-                 lambda: _wal_size(corpus) > 300_000)
+    # The write-ahead log grows by a batch of documents (~2 MB of text) as ingest commits;
+    # kill once it has grown and held still for a poll, i.e. usually just after a commit.
+    # (If the kill lands while the commit is being written, that is a crash point too.)
+    seen: list[int] = []
+
+    def grown_and_still() -> bool:
+        seen.append(_wal_size(corpus))
+        return len(seen) > 1 and seen[-1] > 300_000 and seen[-1] == seen[-2]
+
+    run_and_kill(workspace.command(corpus, "local"), "ingest: started", grown_and_still)
     docs = _rows(corpus, "SELECT count(*) FROM documents")
-    assert start_docs < docs < workspace.total_docs, "the kill did not land inside ingest"
+    assert start_docs <= docs < workspace.total_docs, "the kill did not land inside ingest"
     assert_before_intact(workspace, corpus, tmp_path)
     assert_resumes_to_reference(workspace, corpus, "local", tmp_path)
+    # The killed run is recorded as interrupted, the resumed one as finished.
+    with open_corpus(corpus, read_only=True) as c:
+        states = [r[0] for r in c.con.execute(
+            "SELECT status FROM runs WHERE command = 'run' ORDER BY started").fetchall()]
+    assert states[-2:] == ["interrupted", "ok"]
 
 
 def test_kill_during_analyze_on_dask_then_resume_on_processes(

@@ -32,12 +32,22 @@ LINK_STAGES: dict[str, str] = {
 }
 
 
+def _start_run(corpus: Corpus, command: str, settings: Settings) -> str:
+    """Record a new run, first marking runs left "running" by a killed process.
+
+    DuckDB lets one process at a time open the file for writing, so a run still
+    "running" when we get the file can only be one whose process died.
+    """
+    corpus.con.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+    return corpus.start_run(command, asdict(settings))
+
+
 # -- ingest ------------------------------------------------------------------
 def ingest(paths: Sequence[str | Path], corpus_path: str | Path, settings: Settings,
            reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
     """Read every input into the corpus. Raises :class:`NothingIngested` if nothing could be."""
     with open_corpus(corpus_path) as corpus:
-        run_id = corpus.start_run("ingest", asdict(settings))
+        run_id = _start_run(corpus, "ingest", settings)
         summary = ingest_into(corpus, paths, settings, run_id, reporter)
         corpus.finish_run(run_id, "ok", summary)
     _check_ingest(summary, settings)
@@ -160,7 +170,7 @@ def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
 def analyze(corpus_path: str | Path, settings: Settings,
             reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
     with open_corpus(corpus_path) as corpus:
-        run_id = corpus.start_run("analyze", asdict(settings))
+        run_id = _start_run(corpus, "analyze", settings)
         summary = analyze_corpus(corpus, settings, run_id, reporter)
         corpus.finish_run(run_id, "ok", summary)
     return summary
@@ -204,7 +214,7 @@ def link_corpus(corpus: Corpus, settings: Settings, run_id: str,
 def link(corpus_path: str | Path, settings: Settings,
          reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
     with open_corpus(corpus_path) as corpus:
-        run_id = corpus.start_run("link", asdict(settings))
+        run_id = _start_run(corpus, "link", settings)
         engine = _start_engine(settings, reporter)
         try:
             summary = link_corpus(corpus, settings, run_id, reporter, engine)
@@ -223,7 +233,7 @@ def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Pat
     Path(corpus_path).parent.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {"corpus": str(corpus_path)}
     with open_corpus(corpus_path) as corpus:
-        run_id = corpus.start_run("run", asdict(settings))
+        run_id = _start_run(corpus, "run", settings)
         summary["run_id"] = run_id
         engine = _start_engine(settings, reporter)
         summary["engine"] = engine.describe()
