@@ -206,10 +206,8 @@ class Corpus:
         first: dict[str, Document] = {}
         for doc in docs:
             first.setdefault(doc.doc_id, doc)
-        doc_rows = pa.Table.from_pylist([_doc_row(d, run_id) for d in first.values()],
-                                        schema=DOCUMENTS_SCHEMA)
-        src_rows = pa.Table.from_pylist([_source_row(d, run_id) for d in docs],
-                                        schema=DOCUMENT_SOURCES_SCHEMA)
+        doc_rows = _documents_table(list(first.values()), run_id)
+        src_rows = _sources_table(docs, run_id)
         with self.transaction():
             self.con.register("_new_docs", doc_rows)
             self.con.register("_new_srcs", src_rows)
@@ -377,22 +375,29 @@ class _Transaction:
             self.con.execute("ROLLBACK")
 
 
-def _doc_row(d: Document, run_id: str) -> dict[str, Any]:
-    return {
-        "doc_id": d.doc_id, "source": d.source, "published": d.published, "url": d.url,
-        "title": d.title, "lang": d.lang, "text": d.text, "content_hash": d.content_hash,
-        "author": d.author, "external_id": d.external_id,
-        "meta": json.dumps(d.meta, sort_keys=True) if d.meta else None,
-        "file": d.file, "record": d.record, "run_id": run_id,
-    }
+def _documents_table(docs: Sequence[Document], run_id: str) -> pa.Table:
+    """Column-wise Arrow build: far cheaper than row dicts on large ingest batches."""
+    return pa.table({
+        "doc_id": [d.doc_id for d in docs], "source": [d.source for d in docs],
+        "published": pa.array([d.published for d in docs], _TS),
+        "url": [d.url for d in docs], "title": [d.title for d in docs],
+        "lang": [d.lang for d in docs], "text": [d.text for d in docs],
+        "content_hash": [d.content_hash for d in docs], "author": [d.author for d in docs],
+        "external_id": [d.external_id for d in docs],
+        "meta": [json.dumps(d.meta, sort_keys=True) if d.meta else None for d in docs],
+        "file": [d.file for d in docs], "record": [d.record for d in docs],
+        "run_id": [run_id] * len(docs),
+    }, schema=DOCUMENTS_SCHEMA)
 
 
-def _source_row(d: Document, run_id: str) -> dict[str, Any]:
-    return {
-        "doc_id": d.doc_id, "source": d.source, "published": d.published, "url": d.url,
-        "author": d.author, "external_id": d.external_id, "file": d.file,
-        "record": d.record, "run_id": run_id,
-    }
+def _sources_table(docs: Sequence[Document], run_id: str) -> pa.Table:
+    return pa.table({
+        "doc_id": [d.doc_id for d in docs], "source": [d.source for d in docs],
+        "published": pa.array([d.published for d in docs], _TS),
+        "url": [d.url for d in docs], "author": [d.author for d in docs],
+        "external_id": [d.external_id for d in docs], "file": [d.file for d in docs],
+        "record": [d.record for d in docs], "run_id": [run_id] * len(docs),
+    }, schema=DOCUMENT_SOURCES_SCHEMA)
 
 
 def _row_doc(r: dict[str, Any]) -> Document:
