@@ -65,6 +65,12 @@ REFS = [
     "fbq('init', '123456789012345'); facebook.com/tr?id=12345678901 ym(12345678, 'init')",
     "mc.yandex.ru/watch/1234567 and pub-0000111122223333 G-20 summit UA-12-3",
     "A link in a tag-like spot: https://site.example/#section and https://s.example/?q=#x",
+    "Case and odd hosts: HTTPS://WWW.Example.COM/Path https://example.com./x https://a..b.com/x",
+    "Users and ports: https://user@host.example/p https://host.example:443/x http://h.example:8080",
+    "Look-alikes: https://\u017fite.example/\u017f https://\u212aelvin.example/ https://\u0131d.example/",
+    "Odd: https://exa_mple.com/x https://-bad-.example/x http://xn--bcher-kva.example/b WWW2.example.org/x",
+    "Controls: https://host.example/a\x01b and https://host.example/p%20q?utm_medium=x&utm_source=y",
+    "Bare with paths: example.com/a?b=1&fbclid=2 news.example.co.uk/x#y sub.domain.example.org",
 ]
 
 POSTS = [

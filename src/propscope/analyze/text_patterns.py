@@ -58,6 +58,52 @@ MARKS = _combining_marks()
 # and the zero-width (non-)joiners that Persian and Indic words contain.
 WORD_CHAR = rf"[\w{MARKS}\u200c\u200d]"
 
+# ------------------------------------------------------ fast scanning ----
+#
+# Python's regex engine tries a pattern at every position of the text, and the
+# patterns below start with a look-behind, which rules out its fast literal
+# search. But every item they find is free of whitespace and contains a
+# telltale character ("#", "@", ".x", "://"), which plain string search finds
+# at C speed. So each pattern is run only on the whitespace-delimited stretches
+# around those characters: a match never crosses whitespace, so starting a scan
+# just after a whitespace character yields exactly the matches a scan of the
+# whole text would (the look-behind still sees the text before the start).
+
+_SPACE_RE = re.compile(r"\s")
+
+
+def _positions(text: str, needle: str) -> list[int]:
+    """Every index where ``needle`` starts, found by C-speed string search."""
+    out = []
+    i = text.find(needle)
+    while i >= 0:
+        out.append(i)
+        i = text.find(needle, i + 1)
+    return out
+
+
+def finditer_near(pattern: re.Pattern[str], text: str, triggers: list[int]) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for a pattern whose matches never contain
+    whitespace and always contain one of the sorted ``triggers`` positions.
+
+    Each region runs from a whitespace character before a trigger (or the end of
+    the previous region) to the first whitespace after it; regions never overlap,
+    and text without triggers is never scanned by the pattern.
+    """
+    out: list[re.Match[str]] = []
+    floor = 0
+    size = len(text)
+    for t in triggers:
+        if t < floor:
+            continue  # inside the region just scanned
+        start = max(text.rfind(" ", floor, t), text.rfind("\n", floor, t), floor)
+        space = _SPACE_RE.search(text, t)
+        end = space.start() + 1 if space else size
+        out += pattern.finditer(text, start, end)
+        floor = end
+    return out
+
+
 # ---------------------------------------------------------------- links ----
 
 # What can never be inside a link as pasted in running text.
@@ -69,6 +115,14 @@ _BARE_URL_RE = re.compile(
     rf"(?P<port>:\d{{1,5}})?(?P<rest>[/?#]{_URL_BODY}*)?(?![\w@\-])"
 )
 _WWW_RE = re.compile(r"www\d{0,3}\.", re.IGNORECASE)
+_HAS_SCHEME_RE = re.compile(r"[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
+# Every bare link holds a dot followed by a letter (the one before its TLD).
+_DOT_LETTER_RE = re.compile(r"\.[^\W\d_]")
+# Links simple enough to normalise without ``urlsplit``: lower-case-able ASCII host,
+# no port, user, query or fragment, and only characters urlsplit leaves untouched.
+_SIMPLE_URL_RE = re.compile(
+    r"(?P<scheme>https?|ftp)://(?P<host>[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?)"
+    r"(?P<path>/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*)?", re.IGNORECASE | re.ASCII)
 _TRAILING = ".,:;!?'\"*…"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
 
@@ -113,7 +167,13 @@ def normalize_url(url: str) -> tuple[str, str]:
     fragment are kept as written (paths are case-sensitive: ``t.co`` codes are).
     ``domain`` is the host without a leading ``www.``.
     """
-    raw = url if re.match(r"[a-z][a-z0-9+.\-]*://", url, re.IGNORECASE) else "https://" + url
+    raw = url if _HAS_SCHEME_RE.match(url) else "https://" + url
+    simple = _SIMPLE_URL_RE.fullmatch(raw)
+    if simple is not None:  # the common case, same result as the general path below
+        host = simple.group("host").lower()
+        www = _WWW_RE.match(host)
+        return (f"{simple.group('scheme').lower()}://{host}{simple.group('path') or '/'}",
+                host[www.end():] if www else host)
     try:
         parts = urlsplit(raw)
         host = parts.hostname or ""
@@ -155,12 +215,13 @@ def find_urls(text: str) -> list[Found]:
     """
     found: list[Found] = []
     taken_until = -1
-    for m in _SCHEME_URL_RE.finditer(text):
+    for m in finditer_near(_SCHEME_URL_RE, text, _positions(text, "://")):
         f = _url_found(text, m.start(), m.group())
         if f is not None and "://" in f.value and len(f.value) > f.value.index("://") + 3:
             found.append(f)
     spans = [(f.start, f.end) for f in found]
-    for m in _BARE_URL_RE.finditer(text):
+    dots = [m.start() for m in _DOT_LETTER_RE.finditer(text)]
+    for m in finditer_near(_BARE_URL_RE, text, dots):
         start = m.start()
         if any(a <= start < b for a, b in spans):
             continue
@@ -195,7 +256,7 @@ _EMAIL_RE = re.compile(
 def find_emails(text: str) -> list[Found]:
     """E-mail addresses; ``normalized`` is lower-cased, ``domain`` the part after ``@``."""
     out = []
-    for m in _EMAIL_RE.finditer(text):
+    for m in finditer_near(_EMAIL_RE, text, _positions(text, "@")):
         value = m.group()
         domain = value.rsplit("@", 1)[1].lower()
         out.append(Found(m.start(), m.end(), value, value.lower(), domain))
@@ -229,7 +290,10 @@ def find_hashtags(text: str) -> list[Found]:
     inside links are removed by the caller, which knows the link spans.
     """
     out = []
-    for m in _HASHTAG_RE.finditer(text):
+    marks = _positions(text, "#")
+    if "＃" in text:
+        marks = sorted(marks + _positions(text, "＃"))
+    for m in finditer_near(_HASHTAG_RE, text, marks):
         body = m.group(1)
         if _is_hashtag_body(body, text, m.end()):
             out.append(Found(m.start(), m.end(), m.group(), fold(body)))
@@ -255,7 +319,7 @@ def find_mentions(text: str) -> list[Found]:
     ``normalized`` is the handle without ``@``, case-folded.
     """
     out = []
-    for m in _MENTION_RE.finditer(text):
+    for m in finditer_near(_MENTION_RE, text, _positions(text, "@")):
         handle = m.group("handle")
         if handle.isdigit():
             continue
@@ -281,6 +345,19 @@ _TRACKING_PATTERNS: list[tuple[str, re.Pattern[str], int]] = [
 ]
 
 
+# Literal text each pattern cannot match without: a text holding none of a
+# pattern's needles is not scanned by it (most texts hold none at all).
+_TRACKING_NEEDLES: dict[str, tuple[str, ...]] = {
+    "google_analytics": ("UA-",),
+    "google_analytics_4": ("G-",),
+    "google_tag_manager": ("GTM-",),
+    "google_ads": ("AW-",),
+    "google_adsense": ("pub-",),
+    "facebook_pixel": ("fbq(", "facebook.com/tr?id="),
+    "yandex_metrica": ("ym(", "mc.yandex.ru/watch/"),
+}
+
+
 def normalize_tracking_id(value: str, subtype: str | None) -> str:
     """One form per ID so that sites sharing it join: AdSense without ``ca-``, others upper-case."""
     value = value.strip()
@@ -302,6 +379,8 @@ def find_tracking_ids(text: str) -> list[Found]:
     """Analytics, tag-manager, advertising and pixel IDs written in the text (or raw HTML)."""
     out = []
     for subtype, pattern, group in _TRACKING_PATTERNS:
+        if not any(needle in text for needle in _TRACKING_NEEDLES[subtype]):
+            continue
         for m in pattern.finditer(text):
             if group == 0:
                 start, end = m.span()
