@@ -394,7 +394,8 @@ def load_trained(base_dir: Path, work_dir: Path, taxonomy_name: str) -> tuple[Te
     return model, report, doc
 
 
-def export(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path, log=print) -> Path:
+def export(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path, log=print,
+           data_dir: Path | None = None) -> Path:
     """Write ``models_dir/<name>/`` : int8 ONNX, tokenizer.json, heads.npz, config.json."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -422,6 +423,10 @@ def export(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path,
                                                    "n_train", "n_val", "val_ids_sha1")},
               "validation_fp32": report["validation"]}
     (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    if data_dir is not None:
+        from .calibrate import tune
+
+        log(f"thresholds tuned on int8 outputs: {tune(out, data_dir, taxonomy_name)}")
     log(f"exported {out} ({(out / 'model.int8.onnx').stat().st_size / 1e6:.1f} MB int8)")
     return out
 
@@ -461,7 +466,7 @@ def main(argv: list[str] | None = None) -> None:
             shutil.copy(f, a.work / f.name)
         print(f"[{tax}] kept {best[1].name}")
         if a.models_dir:
-            export(base, a.work, tax, a.models_dir)
+            export(base, a.work, tax, a.models_dir, data_dir=a.data)
 
 
 if __name__ == "__main__":
@@ -475,7 +480,7 @@ def rebuild(data_dir: Path, taxonomy_name: str, *, models_dir: Path, work_dir: P
     base = base_dir or default_base_dir()
     t0 = time.time()
     report = train(data_dir, taxonomy_name, base, work_dir, device=device, epochs=epochs, lr=lr, log=log)
-    out = export(base, work_dir, taxonomy_name, models_dir, log=log)
+    out = export(base, work_dir, taxonomy_name, models_dir, log=log, data_dir=data_dir)
     return {"taxonomy": taxonomy_name, "model_dir": str(out), "device": device,
             "seconds": round(time.time() - t0, 1), "best_epoch": report["best_epoch"],
             "validation": report["validation"]}

@@ -1,0 +1,208 @@
+"""Technique model benchmark: shipped int8 ONNX vs the same model in PyTorch fp32 eager.
+
+Both engines score the same validation articles (the fixed split of
+``propscope.analyze.techniques.dataset``) with the same tokenizer, windows,
+heads and thresholds; each runs in its own child process so its peak memory is
+its own. Also evaluates the shipped SemEval-2020 model, and writes everything to
+the ``## Techniques`` section of docs/benchmarks.md.
+
+Needs the training environment (torch + propscope installed)::
+
+    .venv-train/bin/python bench/techniques.py --trained .devcarry/work
+
+``--trained`` is the work folder of a training run (``propscope train
+--work-dir``): the fp32 weights are rebuilt from the base model plus that delta.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Techniques"
+THREADS = 2
+
+
+def child(engine: str, taxonomy: str, data: Path, trained: Path | None, base: Path | None, limit: int | None) -> dict:
+    """Run one engine over the validation split; return throughput, memory and F1."""
+    from propscope.analyze.techniques.model import load_model
+    from propscope.evaluate.runner import evaluate_model
+
+    model = load_model(taxonomy)
+    if engine == "torch":
+        model = _torch_model(model, taxonomy, trained, base)
+    evaluate_model(taxonomy, data, limit=2, model=model)  # warm-up (lazy init, allocator)
+    t0 = time.perf_counter()
+    res = evaluate_model(taxonomy, data, limit=limit, model=model)
+    res["wall_s"] = round(time.perf_counter() - t0, 2)
+    res["engine"] = engine
+    res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return res
+
+
+def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None):
+    """The shipped model object with its encoder swapped for the fp32 PyTorch original."""
+    import numpy as np
+    import torch
+
+    from propscope.analyze.techniques import encoding, heads, training
+    from propscope.analyze.techniques.model import DocScores
+
+    torch.set_num_threads(THREADS)
+    if trained is None:
+        raise SystemExit("--trained DIR is needed for the torch engine")
+    net, _, _ = training.load_trained(base or training.default_base_dir(), trained, taxonomy)
+
+    @torch.no_grad()
+    def score(texts: list[str]) -> list[DocScores]:
+        encs = [encoding.encode(model.tokenizer, t) for t in texts]
+        ids, mask, index = encoding.window_batch(model.tokenizer, encs)
+        logits, hidden = [], []
+        for i in range(len(ids)):  # one window per call, as the ONNX engine does
+            width = int(mask[i].sum())
+            lg, hd = net(torch.from_numpy(ids[i : i + 1, :width]), torch.from_numpy(mask[i : i + 1, :width]))
+            pad = ids.shape[1] - width
+            logits.append(np.pad(lg.numpy(), ((0, 0), (0, pad), (0, 0))))
+            hidden.append(np.pad(hd.numpy(), ((0, 0), (0, pad), (0, 0))))
+        lengths = [len(e.ids) for e in encs]
+        probs = heads.scatter_mean(heads.sigmoid(np.concatenate(logits)), index, lengths)
+        states = heads.scatter_mean(np.concatenate(hidden), index, lengths)
+        return [DocScores(t, e, p, h) for t, e, p, h in zip(texts, encs, probs, states, strict=True)]
+
+    model.score = score
+    model.name = model.name + " (PyTorch fp32 eager)"
+    return model
+
+
+def run_child(engine: str, args: argparse.Namespace, taxonomy: str, limit: int | None) -> dict:
+    env = dict(os.environ, OMP_NUM_THREADS=str(THREADS), MKL_NUM_THREADS=str(THREADS))
+    cmd = [sys.executable, __file__, "--child", engine, "--taxonomy", taxonomy, "--data", str(args.data)]
+    if args.trained:
+        cmd += ["--trained", str(args.trained)]
+    if args.base:
+        cmd += ["--base", str(args.base)]
+    if limit:
+        cmd += ["--limit", str(limit)]
+    out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _cpu() -> str:
+    try:
+        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if line.startswith("Model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _row(r: dict) -> str:
+    arts = r["articles"] / r["seconds"]
+    toks = r["tokens"] / r["seconds"]
+    par = r.get("paragraph", {}).get("micro", {}).get("f1")
+    return (f"| {r['engine']} | {arts:.2f} | {toks:,.0f} | {r['peak_rss_mb']:.0f} | {r['si']['f1']:.3f} | "
+            f"{r['tc']['f1']:.3f} | {r['span']['f1']:.3f} | {par if par is None else f'{par:.3f}'} |")
+
+
+def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command: str, train_note: str,
+           load_note: str) -> str:
+    """Markdown for our section: engine comparison (``onnx`` vs ``torch_res``), then full-split F1."""
+    lines = [SECTION, "",
+             f"Command: `{command}` · machine: {os.cpu_count()}-core Debian VM, {_cpu()} · "
+             f"{THREADS} threads per engine · date {date.today().isoformat()} · {load_note}.", "",
+             "### int8 ONNX (shipped) vs PyTorch fp32 eager, same model, same articles", "",
+             f"First {onnx['articles']} validation articles by ID ({onnx['tokens']:,} tokens), one 256-token "
+             "window per call in both engines, each engine in its own process (peak RSS is the whole process).", "",
+             "| engine | articles/s | tokens/s | peak RSS MB | SI F1 | TC micro-F1 | span F1 | paragraph micro-F1 |",
+             "|---|---|---|---|---|---|---|---|", _row(onnx)]
+    if torch_res:
+        lines.append(_row(torch_res))
+        speed = torch_res["seconds"] / onnx["seconds"]
+        lines += ["", f"int8 ONNX is **{speed:.2f}x** the speed of PyTorch fp32 eager; F1 change "
+                      f"(ONNX - PyTorch): SI {onnx['si']['f1'] - torch_res['si']['f1']:+.3f}, "
+                      f"TC {onnx['tc']['f1'] - torch_res['tc']['f1']:+.3f}, "
+                      f"span {onnx['span']['f1'] - torch_res['span']['f1']:+.3f}, paragraph "
+                      f"{onnx['paragraph']['micro']['f1'] - torch_res['paragraph']['micro']['f1']:+.3f}."]
+    onnx = full
+    p23, g, f = onnx["paragraph"], onnx["genre"], onnx["framing"]
+    lines += ["", "### Validation figures of the shipped models (int8 ONNX)", "",
+              f"The whole validation split of ../shared/data (fixed by article-ID hash, ~18%): {onnx['articles']} "
+              f"SemEval-2023 English articles, {v2020['articles']} PTC (SemEval-2020) articles, the same IDs. "
+              "Published figures are on the official test sets, a different split: they are shown for scale, "
+              "not as a like-for-like comparison.", "",
+              "| task | metric | propscope (validation) | best published (official test) |", "|---|---|---|---|",
+              f"| SemEval-2020 SI | F1, partial overlap | {v2020['si']['f1']:.3f} (P {v2020['si']['precision']:.3f}, "
+              f"R {v2020['si']['recall']:.3f}) | 0.516 (Hitachi; Morio et al., 2020) |",
+              f"| SemEval-2020 TC | micro-F1 | {v2020['tc']['f1']:.3f} | 0.621 (ApplicaAI; Jurkiewicz et al., 2020) |",
+              f"| SemEval-2020 spans + technique | technique-aware span F1 | {v2020['span']['f1']:.3f} | - |",
+              f"| SemEval-2023 spans, 2020 SI formula | F1 | {onnx['si']['f1']:.3f} | - |",
+              f"| SemEval-2023 TC on gold spans | micro-F1 | {onnx['tc']['f1']:.3f} | - |",
+              f"| SemEval-2023 spans + technique | technique-aware span F1 | {onnx['span']['f1']:.3f} | - |",
+              f"| SemEval-2023 subtask 3, English | paragraph micro-F1 / macro-F1 | {p23['micro']['f1']:.3f} / "
+              f"{p23['macro_f1']:.3f} | ~0.38 micro (KInITVeraAI; Hromadka et al., 2023), see Piskorski et al., 2023 |",
+              f"| SemEval-2023 subtask 1, English genre | micro-F1 / macro-F1 | {g['micro_f1']:.3f} / {g['macro_f1']:.3f} | "
+              "see Piskorski et al., 2023 (official metric: macro-F1) |",
+              f"| SemEval-2023 subtask 2, English framing | micro-F1 / macro-F1 | {f['micro_f1']:.3f} / {f['macro_f1']:.3f} | "
+              "see Piskorski et al., 2023 (official metric: micro-F1) |",
+              "", "Targets of issue 4 on this validation split: SI F1 >= 0.45 (not reached), TC micro-F1 >= 0.58, "
+              "paragraph micro-F1 >= 0.35.", "", "### Training time", "", train_note, ""]
+    return "\n".join(lines)
+
+
+def write_section(text: str) -> None:
+    """Replace (or append) only our section; other sections are left byte-for-byte."""
+    current = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
+    start = current.find(SECTION + "\n")
+    if start == -1:
+        new = current.rstrip("\n") + "\n\n" + text
+    else:
+        nxt = current.find("\n## ", start + len(SECTION))
+        new = current[:start] + text + ("\n" + current[nxt + 1 :] if nxt != -1 else "")
+    DOCS.write_text(new, encoding="utf-8")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    p.add_argument("--trained", type=Path, default=None, help="training work folder (for the torch engine)")
+    p.add_argument("--base", type=Path, default=None, help="base model folder used for training")
+    p.add_argument("--taxonomy", default="semeval2023")
+    p.add_argument("--limit", type=int, default=None, help="validation articles for the F1 table (default all)")
+    p.add_argument("--compare-limit", type=int, default=12,
+                   help="validation articles for the ONNX-vs-PyTorch comparison (PyTorch fp32 is slow)")
+    p.add_argument("--child", choices=["onnx", "torch"], default=None)
+    p.add_argument("--train-note", default="", help="text for the training-time paragraph")
+    p.add_argument("--no-write", action="store_true")
+    a = p.parse_args()
+    if a.child:
+        print(json.dumps(child(a.child, a.taxonomy, a.data, a.trained, a.base, a.limit)))
+        return
+    load_before = os.getloadavg()[0]
+    onnx_cmp = run_child("onnx", a, "semeval2023", a.compare_limit)
+    torch_res = run_child("torch", a, "semeval2023", a.compare_limit) if a.trained else None
+    onnx = run_child("onnx", a, "semeval2023", a.limit)
+    v2020 = run_child("onnx", a, "semeval2020", a.limit)
+    command = "python bench/techniques.py" + "".join(
+        f" {flag} {value}" for flag, value in [("--trained", a.trained), ("--base", a.base), ("--limit", a.limit),
+                                               ("--compare-limit", a.compare_limit)] if value)
+    note = f"1-minute load average at start {load_before:.1f}, at end {os.getloadavg()[0]:.1f} (the VM is shared)"
+    text = render(onnx_cmp, torch_res, onnx, v2020, command.strip(), a.train_note, note)
+    print(text)
+    print(json.dumps({"onnx": onnx, "torch": torch_res, "semeval2020": v2020}), file=sys.stderr)
+    if not a.no_write:
+        write_section(text)
+
+
+if __name__ == "__main__":
+    main()
