@@ -218,7 +218,8 @@ def load_results() -> list[dict[str, Any]]:
         if line.strip():
             r = json.loads(line)
             latest[(r["generated"], r["engine"])] = r
-    return [latest[k] for k in sorted(latest)]
+    order = {"local": 0, "processes": 1, "dask": 2}
+    return [latest[k] for k in sorted(latest, key=lambda k: (k[0], order.get(k[1], 9)))]
 
 
 def render(results: list[dict[str, Any]]) -> str:
@@ -241,8 +242,9 @@ def render(results: list[dict[str, Any]]) -> str:
              "nice -n 10 python bench/scale.py --sizes 1000000 --engines processes dask local --write-docs",
              "```", "",
              "| documents | engine | wall s | docs/s | ingest s | analyze s | link s | "
-             "peak GB (largest process) | peak GB (whole tree) | speed-up vs local | date |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "peak GB (largest process) | peak GB (whole tree) | CPU s (CLI / workers) | "
+             "corpus GB | load avg | speed-up vs local | date |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     local = {r["generated"]: r["wall_s"] for r in results if r["engine"] == "local"}
     for r in results:
         speedup = (f"{local[r['generated']] / r['wall_s']:.2f}×"
@@ -250,19 +252,36 @@ def render(results: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {r['documents']:,} | {r['engine']} | {r['wall_s']:.0f} | {r['docs_per_s']:,.0f} | "
             f"{stage_s(r, 'ingest')} | {stage_s(r, 'analyze')} | {stage_s(r, 'link')} | "
-            f"{r['peak_gb_max_process']:.2f} | {r['peak_gb_tree']:.2f} | {speedup} | "
-            f"{r['date']} |")
+            f"{r['peak_gb_max_process']:.2f} | {r['peak_gb_tree']:.2f} | {_cpu(r)} | "
+            f"{r.get('corpus_gb', '–')} | {_load(r)} | {speedup} | {r['date']} |")
     samples = [r for r in results if r.get("techniques_sample")]
     if samples:
         lines += ["", "Technique model on a sample (same corpora):", "",
-                  "| corpus documents | engine | sample | wall s (incl. start-up) | peak GB |",
-                  "|---:|---|---:|---:|---:|"]
+                  "| corpus documents | engine | sample | wall s (incl. start-up) | "
+                  "model stage s | docs/s | peak GB |",
+                  "|---:|---|---:|---:|---:|---:|---:|"]
         for r in samples:
             t = r["techniques_sample"]
+            stage = t["stages"].get("analyze: techniques", {})
+            secs = stage.get("seconds")
+            rate = f"{stage.get('docs', 0) / secs:.1f}" if secs else "–"
             lines.append(f"| {r['documents']:,} | {r['engine']} | {t['documents']} | "
-                         f"{t['wall_s']:.0f} | {t['peak_gb_max_process']:.2f} |")
+                         f"{t['wall_s']:.0f} | {secs if secs is not None else '–'} | {rate} | "
+                         f"{t['peak_gb_max_process']:.2f} |")
     lines += ["", growth(results), ""]
     return "\n".join(lines)
+
+
+def _cpu(r: dict[str, Any]) -> str:
+    cpu = r.get("cpu_s_by_role")
+    if not cpu:
+        return "–"
+    return f"{cpu.get('cli', 0):.0f} / {cpu.get('worker', 0):.0f}"
+
+
+def _load(r: dict[str, Any]) -> str:
+    load = r.get("load_avg")
+    return f"{load[0]:.1f}→{load[1]:.1f}" if load else "–"
 
 
 def growth(results: list[dict[str, Any]]) -> str:
