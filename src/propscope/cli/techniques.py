@@ -27,10 +27,12 @@ DEFAULT_DATA = Path("../shared/data")
 @click.option("--epochs", type=int, default=15, show_default=True)
 @click.option("--lr", type=float, default=2e-4, show_default=True, help="Encoder learning rate.")
 @click.option("--device", default=None, help="cpu or cuda (default: cuda if available).")
+@click.option("--max-articles", type=int, default=None,
+              help="Train on only N articles (a quick smoke test; the result is not a usable model).")
 @output_options
 @handle_errors
 def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path | None, epochs: int,
-          lr: float, device: str | None, quiet: bool, json_out: bool) -> None:
+          lr: float, device: str | None, max_articles: int | None, quiet: bool, json_out: bool) -> None:
     """Rebuild the shipped technique model from the labelled data (needs the [train] extra)."""
     try:
         from ..analyze.techniques import training
@@ -45,7 +47,8 @@ def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path
 
     with tempfile.TemporaryDirectory(prefix="propscope-train-") as tmp:
         summary = training.rebuild(data_dir, taxonomy, models_dir=models_dir or MODELS_DIR,
-                                   work_dir=work_dir or Path(tmp), device=device, epochs=epochs, lr=lr, log=log)
+                                   work_dir=work_dir or Path(tmp), device=device, epochs=epochs, lr=lr,
+                                   max_articles=max_articles, log=log)
     emit(summary, quiet=quiet, json_out=json_out,
          human=lambda s: f"trained {s['taxonomy']} on {s['device']} in {s['seconds']} s -> {s['model_dir']}")
 

@@ -474,13 +474,15 @@ if __name__ == "__main__":
 
 
 def rebuild(data_dir: Path, taxonomy_name: str, *, models_dir: Path, work_dir: Path, device: str | None = None,
-            epochs: int = 15, lr: float = 2e-4, base_dir: Path | None = None, log=print) -> dict:
+            epochs: int = 15, lr: float = 2e-4, base_dir: Path | None = None, max_articles: int | None = None,
+            log=print) -> dict:
     """Train one taxonomy from the data and export it as the shipped model (``propscope train``)."""
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     base = base_dir or default_base_dir()
     t0 = time.time()
-    report = train(data_dir, taxonomy_name, base, work_dir, device=device, epochs=epochs, lr=lr, log=log)
-    out = export(base, work_dir, taxonomy_name, models_dir, log=log, data_dir=data_dir)
+    report = train(data_dir, taxonomy_name, base, work_dir, device=device, epochs=epochs, lr=lr,
+                   max_articles=max_articles, log=log)
+    out = export(base, work_dir, taxonomy_name, models_dir, log=log, data_dir=None if max_articles else data_dir)
     return {"taxonomy": taxonomy_name, "model_dir": str(out), "device": device,
             "seconds": round(time.time() - t0, 1), "best_epoch": report["best_epoch"],
             "validation": report["validation"]}
