@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 from propscope.analyze.references import find_references
-from propscope.analyze.repetition import find_repetitions
+from propscope.analyze.repeat_filter import may_repeat
+from propscope.analyze.repeats import find_repeats
+from propscope.analyze.repetition import find_repetitions, find_repetitions_batch
 
 sys.path.insert(0, str(Path(__file__).parent))
 from signals_golden_cases import golden_cases  # noqa: E402
@@ -101,16 +103,62 @@ def test_invented_texts_match_golden(golden):
     assert not bad, bad[:5]
 
 
+def test_batch_form_matches_golden(golden):
+    """The batch form (vectorised pre-test, then the exact algorithm) gives the same rows."""
+    cases = list(golden_cases().items())
+    bad = []
+    for i in range(0, len(cases), 97):  # uneven batches, mixed lengths and scripts
+        chunk = cases[i:i + 97]
+        rows = find_repetitions_batch([("d", text) for _, (text, _) in chunk])
+        for (case_id, (text, meta)), reps in zip(chunk, rows, strict=True):
+            res = {"references": find_references("d", text, meta), "repetitions": reps}
+            if digest(res) != golden[case_id]["digest"]:
+                bad.append(case_id)
+    assert not bad, bad[:5]
+
+
+@pytest.mark.parametrize("text", [
+    "The Harbor Union met. THE HARBOR UNION left. the Harbor Union stayed. The Harbor Union",
+    "_the plan _the plan _the plan",             # "_" is a word character, not a function word
+    "Straße Nord und Straße Nord und Straße Nord",  # non-ASCII: the general path
+    "ſtate budget ſtate budget ſtate budget",    # casefolds to ASCII without being ASCII
+    "(Green Party) (Green Party) (Green Party)",
+    "«Paix durable» «Paix durable» «Paix durable»",
+    "Alpha beta.\nAlpha beta.\n\nAlpha beta.",
+    "Route 66 Route 66 Route 66",
+    "Сергей Иванов, Сергей Иванов, Сергей Иванов",
+    "big according plans, big according plans, big according plans",
+])
+def test_pre_test_never_rules_out_a_repeat(text):
+    """``may_repeat`` is a necessary condition: where ``find_repeats`` finds
+    something it says "maybe", alone or among other texts (ASCII or not)."""
+    text = "Note: " + text
+    assert find_repeats(text, 3)
+    assert may_repeat([text], 3) == [True]
+    assert may_repeat(["plain words", text, "Ünïcode here", ""], 3) == [False, True, False, False]
+    assert may_repeat(["plain words", text, "ascii only"], 3) == [False, True, False]
+
+
+def test_pre_test_rules_out_text_without_repeats():
+    texts = ["one two three four", "The plan, the plan. The end.", "", "a b c a b c",
+             "of the of the of the of the", "Ein Plan, ein Plan, ein Plan"]
+    assert may_repeat(texts, 3) == [False] * 6
+    assert may_repeat(texts, 3) == [bool(find_repeats(t, 3)) for t in texts]
+
+
 def test_real_articles_match_golden(golden):
     articles = shared_articles()
     if not articles:
         pytest.skip("../shared is not beside the checkout")
     bad = []
-    for rel, text in articles.items():
+    # Repetitions through the batch form here (the one the pipeline uses); the
+    # one-document form is checked on the invented texts above.
+    batch = find_repetitions_batch([("d", text) for text in articles.values()])
+    for (rel, text), reps in zip(articles.items(), batch, strict=True):
         key = "shared:" + rel
         if key not in golden:
             continue  # an article added to ../shared after the golden file was written
-        res = signals(text, {})
+        res = {"references": find_references("d", text, {}), "repetitions": reps}
         if digest(res) != golden[key]["digest"]:
             bad.append((rel, golden[key]["summary"], summary(res, False)))
     assert sum(1 for k in golden if k.startswith("shared:")) > 1000

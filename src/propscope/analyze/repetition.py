@@ -40,6 +40,7 @@ import pyarrow as pa
 from ..document import Document
 from .embedded_posts import find_embedded_posts
 from .registry import Analyzer, register
+from .repeat_filter import may_repeat
 from .repeats import Repeat, count_words, find_repeats
 from .stopwords import STOPWORDS
 
@@ -268,13 +269,32 @@ def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
     return rows
 
 
+def find_repetitions_batch(items: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
+    """``[find_repetitions(doc_id, text) for doc_id, text in items]``, faster.
+
+    Texts that cannot hold a repeat (one vectorised test over the whole batch, see
+    :mod:`.repeat_filter`) are not analysed one by one; texts long enough to be
+    judged in windows always are.
+    """
+    texts = [text for _, text in items]
+    possible = may_repeat(texts, ATTACHED_MIN_COUNT)
+    return [find_repetitions(doc_id, text) if maybe or len(text) > WINDOW_CHARS else []
+            for (doc_id, text), maybe in zip(items, possible, strict=True)]
+
+
 def analyze_repetitions(doc: Document) -> dict[str, list[dict[str, Any]]]:
     """The registered analyzer: ``{"repetitions": rows}`` for one document."""
     return {"repetitions": find_repetitions(doc.doc_id, doc.text)}
 
 
+def analyze_repetitions_batch(docs: list[Document]) -> list[dict[str, list[dict[str, Any]]]]:
+    """The batch form the runner uses: same rows as :func:`analyze_repetitions`."""
+    rows = find_repetitions_batch([(d.doc_id, d.text) for d in docs])
+    return [{"repetitions": r} for r in rows]
+
+
 register(Analyzer(
     name="repetitions", version="1", tables={"repetitions": REPETITIONS_SCHEMA},
-    fn=analyze_repetitions,
+    fn=analyze_repetitions, batch_fn=analyze_repetitions_batch,
     description="keyword stuffing and templated insertion (maximal repeats, scored)",
 ))
