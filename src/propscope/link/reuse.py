@@ -141,12 +141,19 @@ def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress
     total = con.execute("SELECT count(*) FROM _reuse_new").fetchone()[0]
 
     def jobs() -> Iterator[tuple[list[int], list[str], LshParams]]:
-        for lo in range(start, start + total, p.hash_batch):
-            rows = con.execute(
-                "SELECT n.doc_no, d.text FROM _reuse_new n JOIN documents d USING (doc_id) "
-                "WHERE n.doc_no >= ? AND n.doc_no < ? ORDER BY n.doc_no",
-                [lo, lo + p.hash_batch]).fetchall()
-            yield [r[0] for r in rows], [r[1] for r in rows], p.lsh
+        # One streamed scan, not one query per batch: a join against ``documents`` per
+        # batch reads every text each time (quadratic; hours at 1M documents). The
+        # reader's snapshot predates this stage's writes, so the ANTI JOIN gives the
+        # same documents, in the same doc_id order, as ``_reuse_new``'s numbering.
+        cur = con.cursor()
+        reader = cur.sql("SELECT d.text FROM documents d ANTI JOIN reuse_docs r USING (doc_id) "
+                         "ORDER BY d.doc_id").to_arrow_reader(p.hash_batch)
+        lo = start
+        for batch in reader:
+            texts = batch.column(0).to_pylist()
+            yield list(range(lo, lo + len(texts))), texts, p.lsh
+            lo += len(texts)
+        cur.close()
 
     for (nos, _, _), keys in engine.map_ordered(_hash_job, jobs()):
         lo = nos[0]
