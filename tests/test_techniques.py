@@ -177,3 +177,20 @@ def test_bad_inputs_name_the_file(tmp_path):
     assert res.exit_code == 2 and "given.txt" in res.output and "999" in res.output
     res = CliRunner().invoke(main, ["eval"])
     assert res.exit_code == 2 and "--gold" in res.output
+
+
+def test_decoded_spans_keep_whole_words():
+    import numpy as np
+
+    from propscope.analyze.techniques.encoding import decode_runs, encode, load_tokenizer
+
+    text = "They said it wasn't the people\u2019s choice, ever."
+    enc = encode(load_tokenizer(model_dir("semeval2023") / "tokenizer.json"), text)
+    probs = np.zeros(len(enc.ids), np.float32)
+    inside = (enc.offsets[:, 0] >= text.index("wasn")) & (enc.offsets[:, 1] <= text.index("wasn") + 4)
+    probs[inside] = 0.9  # only the sub-word "wasn" is hot
+    (a, b, conf), = decode_runs(text, enc, probs, 0.5)
+    assert text[a:b] == "wasn't" and conf == pytest.approx(0.9)
+    probs[:] = 0.0
+    probs[(enc.offsets[:, 0] >= text.index(","))] = 0.9  # ", ever." -> trimmed to the word
+    assert [text[a:b] for a, b, _ in decode_runs(text, enc, probs, 0.5)] == ["ever"]

@@ -95,11 +95,24 @@ def span_tokens(enc: Encoded, start: int, end: int) -> tuple[int, int] | None:
 _WORD = re.compile(r"\w")
 
 
+_APOSTROPHES = "'\u2019"
+
+
+def _wordish(text: str, i: int) -> bool:
+    """A word character, or an apostrophe inside a word (``wasn't``, ``people’s``)."""
+    if not 0 <= i < len(text):
+        return False
+    if _WORD.match(text[i]):
+        return True
+    return (text[i] in _APOSTROPHES and 0 < i < len(text) - 1
+            and bool(_WORD.match(text[i - 1])) and bool(_WORD.match(text[i + 1])))
+
+
 def _snap(text: str, a: int, b: int) -> tuple[int, int]:
     """Widen ``[a, b)`` to whole words so a span never cuts a word in two."""
-    while a > 0 and _WORD.match(text[a - 1]) and _WORD.match(text[a]):
+    while a > 0 and _wordish(text, a - 1) and _wordish(text, a):
         a -= 1
-    while b < len(text) and _WORD.match(text[b - 1]) and _WORD.match(text[b]):
+    while b < len(text) and _wordish(text, b - 1) and _wordish(text, b):
         b += 1
     return a, b
 
@@ -139,7 +152,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     """Drop separators at the edges; a span with no word character becomes empty."""
     while a < b and text[a] in _EDGE:
         a += 1
-    while b > a and text[b - 1] in _EDGE + "'\u2019":
+    while b > a and text[b - 1] in _EDGE + _APOSTROPHES:
         b -= 1
     if b <= a or not _WORD.search(text, a, b):
         return a, a
