@@ -104,8 +104,8 @@ def run_and_kill(cmd: list[str], marker: str, ready: Callable[[], bool]) -> str:
     """Start ``cmd``; once a stderr line contains ``marker`` and ``ready()`` holds, SIGKILL it.
 
     Returns the stderr seen. Worker processes it started (a process pool, a Dask
-    LocalCluster) are orphaned by a SIGKILL exactly as in real life; the test waits
-    for them to notice and exit, and ends any that do not.
+    LocalCluster) are orphaned by a SIGKILL exactly as in real life; they must notice
+    and exit by themselves (any that do not are ended, by id, and the test fails).
     """
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     lines: queue.Queue[str] = queue.Queue()
@@ -129,9 +129,10 @@ def run_and_kill(cmd: list[str], marker: str, ready: Callable[[], bool]) -> str:
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
-    _, alive = psutil.wait_procs(children, timeout=15)
+    _, alive = psutil.wait_procs(children, timeout=30)
     for child in alive:  # processes this test started, ended by id
         child.kill()
+    assert not alive, f"{len(alive)} worker process(es) outlived the killed run"
     return "".join(seen)
 
 
