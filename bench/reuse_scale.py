@@ -233,6 +233,9 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 30000, 100000])
     ap.add_argument("--baseline-max", type=int, default=100000,
                     help="largest size the baseline is run at")
+    ap.add_argument("--tools", nargs="+", default=["propscope", "baseline"])
+    ap.add_argument("--results", type=Path, default=Path(tempfile.gettempdir()) / "reuse_scale.json",
+                    help="measurements kept between invocations (rerun one tool, keep the other)")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--worker", nargs=3, metavar=("TOOL", "CORPUS", "TRUTH"))
     args = ap.parse_args()
@@ -240,14 +243,15 @@ def main() -> None:
         worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]))
         return
     tmp = Path(tempfile.mkdtemp())
-    results = []
+    kept = json.loads(args.results.read_text()) if args.results.exists() else []
+    results = [r for r in kept if r["tool"] not in args.tools or r["documents"] not in args.sizes]
     for n in args.sizes:
         corpus = tmp / f"scale-{n}.duckdb"
         truth = tmp / f"scale-{n}.pkl"
         t = time.perf_counter()
         truth.write_bytes(pickle.dumps(build(n, corpus)))
         print(f"built {n} documents in {time.perf_counter() - t:.0f} s", file=sys.stderr)
-        for tool in ("propscope", "baseline"):
+        for tool in args.tools:
             if tool == "baseline" and n > args.baseline_max:
                 continue
             out = subprocess.run([sys.executable, __file__, "--worker", tool, str(corpus),
@@ -255,6 +259,7 @@ def main() -> None:
             row = {"documents": n, **json.loads(out.stdout.strip().splitlines()[-1])}
             print(json.dumps(row), file=sys.stderr)
             results.append(row)
+            args.results.write_text(json.dumps(results, indent=1))
         corpus.unlink()
     if not args.no_write:
         write(results, args)

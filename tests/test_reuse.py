@@ -120,3 +120,28 @@ def test_align_is_pure_and_symmetric() -> None:
     ab, ba = align(a, b, 40), align(b, a, 40)
     assert len(ab) == len(ba) == 1
     assert (ab[0].a_start, ab[0].b_start) == (ba[0].b_start, ba[0].a_start)
+
+
+def test_process_engine_gives_the_same_tables(tmp_path: Path) -> None:
+    from propscope.engine.base import ProcessEngine
+
+    docs = [doc(FILLER[0] + " " + PASSAGE, "a", 0), doc(FILLER[1] + " " + edit(PASSAGE), "b", 9),
+            doc(FILLER[2] + " " + QUOTE + " " + FILLER[3], "c", 3)]
+    local = make_corpus(tmp_path, docs, "local.duckdb")
+    run_reuse(local, SETTINGS, "r1")
+    pooled = make_corpus(tmp_path, docs, "pooled.duckdb")
+    engine = ProcessEngine(2)
+    try:
+        run_reuse(pooled, SETTINGS, "r1", engine=engine)
+    finally:
+        engine.close()
+    assert _tables(local) == _tables(pooled)
+    assert len(_tables(local)["reuse_pairs"]) == 1
+
+
+def test_empty_corpus_and_documents_without_words(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path, [])
+    assert run_reuse(corpus, SETTINGS, "r1")["pairs"] == 0
+    corpus.add_documents([doc("... !!! ---", "x", 0), doc("", "y", 1)], "r2")
+    summary = run_reuse(corpus, SETTINGS, "r2")
+    assert summary["hashed"] == 2 and summary["pairs"] == 0

@@ -25,7 +25,7 @@ import duckdb
 
 @dataclass(frozen=True)
 class CandidateParams:
-    min_shared: int = 3
+    min_shared: int = 4
     clique_max: int = 40
     star_heads: int = 3
 

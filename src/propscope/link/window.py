@@ -29,10 +29,12 @@ def estimate_window(con: duckdb.DuckDBPyConnection, events: str = "_coord_events
     """The coordination window in seconds, from the table ``events(actor, kind, item, t)``.
 
     Each actor counts once per item (its first share). Only URL items are used when
-    there are any, as in CooRnet; otherwise every kind is.
+    there are any, as in CooRnet; otherwise every kind except reuse clusters (whose
+    copies are republished hours or days apart by nature, and would stretch the
+    window to that).
     """
     has_urls = con.execute(f"SELECT count(*) FROM {events} WHERE kind = 'url'").fetchone()[0]
-    where = "WHERE kind = 'url'" if has_urls else ""
+    where = "WHERE kind = 'url'" if has_urls else "WHERE item NOT LIKE 'reuse:%'"
     rows = con.execute(f"""
         WITH firsts AS (
             SELECT kind, item, actor, min(epoch(t)) AS t FROM {events} {where}
