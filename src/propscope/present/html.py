@@ -48,31 +48,10 @@ class Palette:
 
 @cache
 def definitions() -> dict[str, str]:
-    """Technique definitions from the taxonomy module, when it is installed.
+    """Technique label -> its definition, from the shipped taxonomy (2023 and 2020 labels)."""
+    from ..analyze.techniques.taxonomy import by_label
 
-    The taxonomy is written elsewhere; until it lands (or if its shape differs)
-    tooltips fall back to the per-span ``explanation`` column.
-    """
-    try:
-        from ..analyze import techniques as tx  # type: ignore[attr-defined]
-    except ImportError:
-        return {}
-    for name in ("DEFINITIONS", "definitions"):
-        found = getattr(tx, name, None)
-        if callable(found):
-            found = found()
-        if isinstance(found, dict):
-            return {str(k): str(v) for k, v in found.items()}
-    table = getattr(tx, "TECHNIQUES", None)
-    out: dict[str, str] = {}
-    if isinstance(table, dict):
-        table = list(table.values())
-    for t in table or []:
-        name = getattr(t, "name", None) or (t.get("name") if isinstance(t, dict) else None)
-        text = getattr(t, "definition", None) or (t.get("definition") if isinstance(t, dict) else None)
-        if name and text:
-            out[str(name)] = str(text)
-    return out
+    return {label: f"{t.name}: {t.definition}" for label, t in by_label().items()}
 
 
 @dataclass(frozen=True, slots=True)
