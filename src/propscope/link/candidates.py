@@ -65,7 +65,19 @@ def candidate_pairs_sql(p: CandidateParams, keys: str = "reuse_keys",
 
 
 def candidate_pairs(con: duckdb.DuckDBPyConnection, p: CandidateParams,
-                    keys: str = "reuse_keys", docs: str = "_reuse_order") -> None:
-    """Materialise the candidate pairs as the temporary table ``_reuse_candidates``."""
-    con.execute("DROP TABLE IF EXISTS _reuse_candidates")
-    con.execute(f"CREATE TEMP TABLE _reuse_candidates AS {candidate_pairs_sql(p, keys, docs)}")
+                    keys: str = "reuse_keys", docs: str = "_reuse_order",
+                    memory_limit: str | None = "1GB") -> None:
+    """Materialise the candidate pairs as the temporary table ``_reuse_candidates``.
+
+    The grouping of every key is the one step whose memory grows with the corpus;
+    ``memory_limit`` caps DuckDB for this query (it spills to disk beyond it) and
+    the connection's own limit is restored afterwards.
+    """
+    previous = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    if memory_limit:
+        con.execute(f"SET memory_limit = '{memory_limit}'")
+    try:
+        con.execute("DROP TABLE IF EXISTS _reuse_candidates")
+        con.execute(f"CREATE TEMP TABLE _reuse_candidates AS {candidate_pairs_sql(p, keys, docs)}")
+    finally:
+        con.execute(f"SET memory_limit = '{previous}'")
