@@ -100,6 +100,23 @@ def _run_analyzer_batch(job: tuple[str, list[Document]]) -> list[AnalyzerResult 
         return out
 
 
+FusedResult = dict[str, tuple[dict[str, pa.Table], list[tuple[int, str]]]]
+
+
+def _run_fused_batch(job: tuple[tuple[str, ...], list[Document]]) -> FusedResult:
+    """Worker side: several analyzers over one batch; per analyzer, its Arrow tables
+    (built here, so the writing process only writes) and ``(index, error)`` of the
+    documents it failed on."""
+    names, docs = job
+    out: FusedResult = {}
+    for name in names:
+        results = _run_analyzer_batch((name, docs))
+        good = [r for r in results if not isinstance(r, str)]
+        errors = [(i, r) for i, r in enumerate(results) if isinstance(r, str)]
+        out[name] = (_to_tables(get_analyzer(name), good), errors)
+    return out
+
+
 def _to_tables(analyzer: Analyzer, results: list[AnalyzerResult]) -> dict[str, pa.Table]:
     tables: dict[str, pa.Table] = {}
     for name, schema in analyzer.tables.items():
@@ -116,12 +133,78 @@ def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
     engine = engine or _start_engine(settings, reporter)
     summary: dict[str, Any] = {}
     try:
+        fused = [n for n in settings.analyzers if n in FUSED_ANALYZERS]
+        done = _analyze_fused(corpus, fused, settings, run_id, reporter, engine)
+        if done:  # already reset; the per-analyzer pass below only picks up stragglers
+            settings = settings.replace(
+                force_stages=tuple(s for s in settings.force_stages if s not in done))
         for name in settings.analyzers:
             summary[name] = _analyze_stage(corpus, name, settings, run_id, reporter, engine)
+            if name in done and summary[name].get("status") == "up to date":
+                summary[name] = done[name]
     finally:
         if own_engine:
             engine.close()
     return summary
+
+
+# Cheap text analyzers (no model, so no ModelError) that share one read of each
+# batch: reading, sending and writing cost more than the analyzers themselves.
+FUSED_ANALYZERS = ("references", "repetitions")
+
+
+def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id: str,
+                   reporter: Reporter, engine: Engine) -> dict[str, dict[str, Any]]:
+    """Run ``names`` together over the documents all of them still need.
+
+    Only when every one of them has the same number of documents pending (the
+    usual case: a fresh or a forced run); otherwise, and for any document one of
+    them still lacks afterwards, :func:`_analyze_stage` runs each on its own.
+    Returns the summary of each analyzer that ran here.
+    """
+    if len(names) < 2:
+        return {}
+    analyzers = [get_analyzer(n) for n in names]
+    for analyzer in analyzers:
+        if analyzer.name in settings.force_stages:
+            corpus.reset_stage(analyzer.name, analyzer.tables)
+        for table, schema in analyzer.tables.items():
+            corpus.ensure_table(table, schema)
+    counts = {corpus.pending_count(a.name, a.version) for a in analyzers}
+    pending = counts.pop() if len(counts) == 1 else 0
+    if settings.limit is not None:
+        pending = min(pending, settings.limit)
+    if pending == 0:
+        return {}
+    started = time.perf_counter()
+    done = 0
+    failed = dict.fromkeys(names, 0)
+    lead = analyzers[0]
+    batches = corpus.pending_documents(lead.name, lead.version, batch_size=settings.batch_size,
+                                       limit=settings.limit)
+    jobs = ((tuple(names), batch) for batch in batches)
+    # One bar, named after the first analyzer (progress lines and tests key on
+    # "analyze: NAME"); the others are announced here.
+    reporter.print(f"analyze: {', '.join(names)} in one pass over the documents")
+    with reporter.stage(f"analyze: {names[0]}", total=pending) as bar:
+        for (_, docs), results in engine.map_ordered(_run_fused_batch, jobs):
+            doc_ids = [d.doc_id for d in docs]
+            for analyzer in analyzers:
+                tables, errors = results[analyzer.name]
+                if errors:
+                    corpus.add_rejected(
+                        [Rejected(docs[i].file, docs[i].record, f"analyzer {analyzer.name} "
+                                  f"failed on document {docs[i].doc_id}: {err}")
+                         for i, err in errors], run_id)
+                    failed[analyzer.name] += len(errors)
+                corpus.write_stage(analyzer.name, analyzer.version, run_id, doc_ids, tables)
+            done += len(docs)
+            bar.advance(len(docs))
+    elapsed = time.perf_counter() - started
+    return {name: {"status": "ok", "documents": done, "failed": failed[name],
+                   "seconds": round(elapsed, 3),
+                   "docs_per_s": round(done / elapsed, 1) if elapsed else None}
+            for name in names}
 
 
 def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
