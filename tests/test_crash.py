@@ -100,8 +100,9 @@ def _wal_size(corpus: Path) -> int:
     return wal.stat().st_size if wal.exists() else 0
 
 
-def run_and_kill(cmd: list[str], marker: str, ready: Callable[[], bool]) -> str:
-    """Start ``cmd``; once a stderr line contains ``marker`` and ``ready()`` holds, SIGKILL it.
+def run_and_kill(cmd: list[str], marker: tuple[str, ...], ready: Callable[[], bool]) -> str:
+    """Start ``cmd``; once a stderr line holds every part of ``marker`` and ``ready()``
+    holds, SIGKILL it.
 
     Returns the stderr seen. Worker processes it started (a process pool, a Dask
     LocalCluster) are orphaned by a SIGKILL exactly as in real life; they must notice
@@ -117,7 +118,7 @@ def run_and_kill(cmd: list[str], marker: str, ready: Callable[[], bool]) -> str:
         try:
             line = lines.get(timeout=0.05)
             seen.append(line)
-            found = found or marker in line
+            found = found or all(part in line for part in marker)
         except queue.Empty:
             pass
         if found and ready():
@@ -188,7 +189,7 @@ def test_kill_during_ingest_then_resume(workspace: Workspace, tmp_path: Path) ->
         seen.append(_wal_size(corpus))
         return len(seen) > 1 and seen[-1] > 300_000 and seen[-1] == seen[-2]
 
-    run_and_kill(workspace.command(corpus, "local"), "ingest: started", grown_and_still)
+    run_and_kill(workspace.command(corpus, "local"), ("ingest: started",), grown_and_still)
     docs = _rows(corpus, "SELECT count(*) FROM documents")
     assert start_docs <= docs < workspace.total_docs, "the kill did not land inside ingest"
     assert_before_intact(workspace, corpus, tmp_path)
@@ -203,7 +204,8 @@ def test_kill_during_ingest_then_resume(workspace: Workspace, tmp_path: Path) ->
 def test_kill_during_analyze_on_dask_then_resume_on_processes(
         workspace: Workspace, tmp_path: Path) -> None:
     corpus = workspace.fresh_corpus("analyze")
-    marker = f"analyze: {FAST[0]}: started"
+    # The analyzers run as one stage ("analyze: references, repetitions") or one by one.
+    marker = (f"analyze: {FAST[0]}", ": started")
     state: dict[str, int] = {}
 
     def committed() -> bool:  # a batch of results has been written since the stage began
@@ -224,7 +226,7 @@ def test_kill_during_linking_then_resume(workspace: Workspace, tmp_path: Path) -
     except ImportError as exc:
         pytest.skip(f"linking not available yet: {exc}")
     corpus = workspace.fresh_corpus("link")
-    run_and_kill(workspace.command(corpus, "processes"), "link: reuse: started", lambda: True)
+    run_and_kill(workspace.command(corpus, "processes"), ("link: reuse: started",), lambda: True)
     with open_corpus(corpus, read_only=True) as c:
         state = c.corpus_stage_state("reuse")
         total = c.count("documents")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,6 +53,22 @@ class LocalEngine:
         pass
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker soon after the process that started it dies.
+
+    After ``kill -9`` of the CLI, forked workers still hold both ends of the pool's
+    pipes, so they never see end-of-file and would wait (or sit on their last
+    result) forever, holding memory. A watcher thread notices the new parent pid.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="propscope-parent-watch", daemon=True).start()
+
+
 class ProcessEngine:
     """A process pool on this machine, one worker per core by default."""
 
@@ -58,7 +76,8 @@ class ProcessEngine:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 2
-        self.pool = ProcessPoolExecutor(max_workers=self.workers)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_exit_with_parent,
+                                        initargs=(os.getpid(),))
 
     def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
         in_flight: deque[tuple[T, Future[R]]] = deque()
