@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 
 from .analyze.registry import Analyzer, AnalyzerResult, get_analyzer
-from .corpus import Corpus, open_corpus
+from .corpus import Corpus, documents_from_arrow, open_corpus
 from .document import Document, Rejected
 from .engine import Engine, get_engine
 from .errors import ModelError, NothingIngested, StrictQuarantine
@@ -103,11 +103,13 @@ def _run_analyzer_batch(job: tuple[str, list[Document]]) -> list[AnalyzerResult 
 FusedResult = dict[str, tuple[dict[str, pa.Table], list[tuple[int, str]]]]
 
 
-def _run_fused_batch(job: tuple[tuple[str, ...], list[Document]]) -> FusedResult:
-    """Worker side: several analyzers over one batch; per analyzer, its Arrow tables
-    (built here, so the writing process only writes) and ``(index, error)`` of the
-    documents it failed on."""
-    names, docs = job
+def _run_fused_batch(job: tuple[tuple[str, ...], pa.RecordBatch]) -> FusedResult:
+    """Worker side: several analyzers over one batch of documents (as read from the
+    corpus, in Arrow form, so the reading process does no per-document work);
+    per analyzer, its Arrow tables (built here, so the writing process only writes)
+    and ``(index, error)`` of the documents it failed on."""
+    names, batch = job
+    docs = documents_from_arrow(batch)
     out: FusedResult = {}
     for name in names:
         results = _run_analyzer_batch((name, docs))
@@ -151,6 +153,9 @@ def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
 # Cheap text analyzers (no model, so no ModelError) that share one read of each
 # batch: reading, sending and writing cost more than the analyzers themselves.
 FUSED_ANALYZERS = ("references", "repetitions")
+# Their results are written in groups of at least this many documents: each write
+# is one transaction per table, which costs more than analysing a small batch.
+FUSED_WRITE_DOCS = 4096
 
 
 def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id: str,
@@ -180,31 +185,58 @@ def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id:
     done = 0
     failed = dict.fromkeys(names, 0)
     lead = analyzers[0]
-    batches = corpus.pending_documents(lead.name, lead.version, batch_size=settings.batch_size,
-                                       limit=settings.limit)
+    batches = corpus.pending_arrow(lead.name, lead.version, batch_size=settings.batch_size,
+                                   limit=settings.limit)
     jobs = ((tuple(names), batch) for batch in batches)
     # One bar, named after the first analyzer (progress lines and tests key on
     # "analyze: NAME"); the others are announced here.
     reporter.print(f"analyze: {', '.join(names)} in one pass over the documents")
     with reporter.stage(f"analyze: {names[0]}", total=pending) as bar:
-        for (_, docs), results in engine.map_ordered(_run_fused_batch, jobs):
-            doc_ids = [d.doc_id for d in docs]
-            for analyzer in analyzers:
-                tables, errors = results[analyzer.name]
-                if errors:
-                    corpus.add_rejected(
-                        [Rejected(docs[i].file, docs[i].record, f"analyzer {analyzer.name} "
-                                  f"failed on document {docs[i].doc_id}: {err}")
-                         for i, err in errors], run_id)
-                    failed[analyzer.name] += len(errors)
-                corpus.write_stage(analyzer.name, analyzer.version, run_id, doc_ids, tables)
-            done += len(docs)
-            bar.advance(len(docs))
+        held: list[tuple[pa.RecordBatch, FusedResult]] = []
+        for (_, batch), results in engine.map_ordered(_run_fused_batch, jobs):
+            held.append((batch, results))
+            if sum(b.num_rows for b, _ in held) >= FUSED_WRITE_DOCS:
+                done += _write_fused(corpus, analyzers, run_id, held, failed)
+                bar.advance(sum(b.num_rows for b, _ in held))
+                held = []
+        if held:
+            done += _write_fused(corpus, analyzers, run_id, held, failed)
+            bar.advance(sum(b.num_rows for b, _ in held))
     elapsed = time.perf_counter() - started
     return {name: {"status": "ok", "documents": done, "failed": failed[name],
                    "seconds": round(elapsed, 3),
                    "docs_per_s": round(done / elapsed, 1) if elapsed else None}
             for name in names}
+
+
+def _write_fused(corpus: Corpus, analyzers: list[Analyzer], run_id: str,
+                 held: list[tuple[pa.RecordBatch, FusedResult]], failed: dict[str, int]) -> int:
+    """Write several batches' results, one transaction per analyzer; returns documents."""
+    doc_ids: list[str] = []
+    files: list[str] = []
+    records: list[str] = []
+    for batch, _ in held:
+        doc_ids += batch.column("doc_id").to_pylist()
+    for analyzer in analyzers:
+        rejected, tables = [], []
+        offset = 0
+        for batch, results in held:
+            batch_tables, errors = results[analyzer.name]
+            tables.append(batch_tables)
+            if errors and not files:
+                for b, _ in held:
+                    files += b.column("file").to_pylist()
+                    records += b.column("record").to_pylist()
+            rejected += [Rejected(files[offset + i] or "", records[offset + i] or "",
+                                  f"analyzer {analyzer.name} failed on document "
+                                  f"{doc_ids[offset + i]}: {err}") for i, err in errors]
+            offset += batch.num_rows
+        if rejected:
+            corpus.add_rejected(rejected, run_id)
+            failed[analyzer.name] += len(rejected)
+        merged = {name: pa.concat_tables([t[name] for t in tables]) for name in analyzer.tables}
+        corpus.write_stage(analyzer.name, analyzer.version, run_id, doc_ids, merged)
+    return len(doc_ids)
 
 
 def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,

@@ -379,8 +379,11 @@ def find_tracking_ids(text: str) -> list[Found]:
     """Analytics, tag-manager, advertising and pixel IDs written in the text (or raw HTML)."""
     out = []
     for subtype, pattern, group in _TRACKING_PATTERNS:
-        if not any(needle in text for needle in _TRACKING_NEEDLES[subtype]):
-            continue
+        for needle in _TRACKING_NEEDLES[subtype]:
+            if needle in text:
+                break
+        else:
+            continue  # no needle: the pattern cannot match
         for m in pattern.finditer(text):
             if group == 0:
                 start, end = m.span()
