@@ -175,6 +175,7 @@ def bench_one(n: int, engine: str, workers: int, sample: int, keep: bool) -> dic
     docs = totals.get("documents", 0)
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "generated": n,
+        "commit": _commit(),
         "engine": engine, "workers": 1 if engine == "local" else workers,
         "input_mb": round(size_mb, 1), "documents": docs, "totals": totals,
         "wall_s": main["wall_s"], "docs_per_s": round(docs / main["wall_s"], 1),
@@ -187,6 +188,19 @@ def bench_one(n: int, engine: str, workers: int, sample: int, keep: bool) -> dic
             "peak_gb_max_process": model["peak_gb_max_process"],
             "status_tail": model["stderr_tail"][-300:]},
     }
+
+
+def _commit() -> str:
+    """The code measured: short commit, with ``+dirty`` when the tree had local edits
+    (several engineers share this working tree, so that is often the case)."""
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                             capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "src"],
+                               cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+    return rev + ("+dirty" if dirty else "")
 
 
 def _totals(corpus: Path) -> dict[str, int]:
