@@ -255,7 +255,9 @@ def main() -> None:
             if tool == "baseline" and n > args.baseline_max:
                 continue
             out = subprocess.run([sys.executable, __file__, "--worker", tool, str(corpus),
-                                  str(truth)], capture_output=True, text=True, check=True)
+                                  str(truth)], capture_output=True, text=True, check=False)
+            if out.returncode:
+                sys.exit(f"{tool} failed at {n} documents:\n{out.stderr[-3000:]}")
             row = {"documents": n, **json.loads(out.stdout.strip().splitlines()[-1])}
             print(json.dumps(row), file=sys.stderr)
             results.append(row)

@@ -73,11 +73,15 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, p: CandidateParams,
     ``memory_limit`` caps DuckDB for this query (it spills to disk beyond it) and
     the connection's own limit is restored afterwards.
     """
+    sql = f"CREATE OR REPLACE TEMP TABLE _reuse_candidates AS {candidate_pairs_sql(p, keys, docs)}"
     previous = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{memory_limit}'")
     try:
-        con.execute("DROP TABLE IF EXISTS _reuse_candidates")
-        con.execute(f"CREATE TEMP TABLE _reuse_candidates AS {candidate_pairs_sql(p, keys, docs)}")
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{memory_limit}'")
+        con.execute(sql)
+    except duckdb.OutOfMemoryException:
+        # An operator that cannot spill hit the cap: rather slower and bigger than failed.
+        con.execute(f"SET memory_limit = '{previous}'")
+        con.execute(sql)
     finally:
         con.execute(f"SET memory_limit = '{previous}'")
