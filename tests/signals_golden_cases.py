@@ -71,6 +71,9 @@ REFS = [
     "Odd: https://exa_mple.com/x https://-bad-.example/x http://xn--bcher-kva.example/b WWW2.example.org/x",
     "Controls: https://host.example/a\x01b and https://host.example/p%20q?utm_medium=x&utm_source=y",
     "Bare with paths: example.com/a?b=1&fbclid=2 news.example.co.uk/x#y sub.domain.example.org",
+    "Nested: foo.com/https://x.org/a.b and https://a.example/x.y then end.It www.b.org/https://c.io",
+    "Glued: xhttps://a.b.com/p, (https://c.example/d.e).f.org and https://g.example.",
+    "Pixel: fbq('init','123456789012') / facebook.com/tr?id=98765432101 / mc.yandex.ru/watch/55555",
 ]
 
 POSTS = [

@@ -206,6 +206,19 @@ def _url_found(text: str, start: int, raw: str) -> Found | None:
     return Found(start, start + len(value), value, normalized, domain, domain in LINK_SHORTENERS)
 
 
+def _outside(points: list[int], spans: list[tuple[int, int]]) -> list[int]:
+    """The sorted ``points`` that lie in none of the sorted, disjoint ``spans``."""
+    if not spans or not points:
+        return points
+    out, k = [], 0
+    for p in points:
+        while k < len(spans) and spans[k][1] <= p:
+            k += 1
+        if k == len(spans) or p < spans[k][0]:
+            out.append(p)
+    return out
+
+
 def find_urls(text: str) -> list[Found]:
     """Links with a scheme, with ``www.``, or scheme-less ``host.tld/path`` forms.
 
@@ -220,7 +233,10 @@ def find_urls(text: str) -> list[Found]:
         if f is not None and "://" in f.value and len(f.value) > f.value.index("://") + 3:
             found.append(f)
     spans = [(f.start, f.end) for f in found]
-    dots = [m.start() for m in _DOT_LETTER_RE.finditer(text)]
+    # A bare link's dot before its TLD never lies inside a link with a scheme (its
+    # host would have to cross the "://"), and matches starting inside one are
+    # dropped below; so runs whose only dots lie inside such links need no scan.
+    dots = _outside([m.start() for m in _DOT_LETTER_RE.finditer(text)], spans)
     for m in finditer_near(_BARE_URL_RE, text, dots):
         start = m.start()
         if any(a <= start < b for a, b in spans):
@@ -377,6 +393,8 @@ def classify_tracking_id(value: str) -> str | None:
 
 def find_tracking_ids(text: str) -> list[Found]:
     """Analytics, tag-manager, advertising and pixel IDs written in the text (or raw HTML)."""
+    if "-" not in text and "(" not in text and "/tr?id=" not in text and "/watch/" not in text:
+        return []  # every needle below holds one of these four
     out = []
     for subtype, pattern, group in _TRACKING_PATTERNS:
         for needle in _TRACKING_NEEDLES[subtype]:
