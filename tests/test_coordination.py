@@ -127,3 +127,21 @@ def test_poisson_tail() -> None:
     assert math.isclose(poisson_sf(3, lam), exact, rel_tol=1e-9)
     assert poisson_sf(0, 2.0) == 1.0
     assert 0 < poisson_sf(40, 0.01) < 1e-100
+
+
+def test_window_estimate_uses_the_quickest_links(tmp_path: Path) -> None:
+    # 9 links spread over hours, 1 link shared by three accounts within 12 s
+    shares = [(f"acc-{j}", f"https://slow.example/{i}", 3600.0 * (i + 1) + 1800.0 * j)
+              for i in range(9) for j in range(3)]
+    shares += [("acc-0", "https://fast.example/1", 50.0), ("acc-1", "https://fast.example/1", 56.0),
+               ("acc-2", "https://fast.example/1", 62.0)]
+    corpus = build(tmp_path, shares)
+    summary = run_coordination(corpus, Settings(), "r1")
+    assert summary["window_s"] == 12.0  # first share to the 90% share of the fastest tenth
+
+
+def test_gexf_without_coordination_tables(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path, [])
+    out = tmp_path / "empty.gexf"
+    write_gexf(corpus, out)
+    assert nx.read_gexf(out).number_of_nodes() == 0
