@@ -71,19 +71,24 @@ def _human_run(s: dict[str, Any]) -> str:
 @click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
               help="Map a canonical field (text, source, published, ...) to an input column.")
 @click.option("--strict", is_flag=True, default=None, help="Fail if any record is quarantined.")
+@click.option("--min-words", type=int, help="Shortest passage counted as reuse (default 40).")
+@click.option("--window", "window_s", type=float,
+              help="Coordination window in seconds (default: estimated from the data).")
 @engine_options
 @config_option
 @output_options
 @handle_errors
 def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
-            fields: tuple[str, ...], strict: bool | None, engine: str | None,
+            fields: tuple[str, ...], strict: bool | None, min_words: int | None,
+            window_s: float | None, engine: str | None,
             scheduler: str | None, workers: int | None, limit: int | None,
             force_stages: tuple[str, ...], resume: bool, config: str | None,
             quiet: bool, json_out: bool) -> None:
     """Run the whole main job: ingest SOURCES, analyze, link, export and report."""
     settings = load_settings(config, field_map=_fields(fields), strict=strict, engine=engine,
                              scheduler=scheduler, workers=workers, limit=limit,
-                             force_stages=force_stages or None)
+                             force_stages=force_stages or None, reuse_min_words=min_words,
+                             coordination_window_s=window_s)
     reporter = Reporter(quiet=quiet or json_out)
     summary = pipeline.run(list(sources), corpus_path, out_dir, settings, reporter)
     emit(summary, quiet=quiet, json_out=json_out, human=_human_run)
