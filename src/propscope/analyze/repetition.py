@@ -269,6 +269,35 @@ def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
     return rows
 
 
+class _PreTestPolicy:
+    """Whether the batch pre-test pays for itself in this process.
+
+    It saves work only when most texts fail it (short posts, generated or
+    templated text). Where most pass (long articles that name the same people
+    again and again), it is skipped for the next few batches, then tried again,
+    so the choice follows the corpus. Either way the rows are the same.
+    """
+
+    SKIP_BATCHES = 4
+    MAX_PASS_SHARE = 0.5
+
+    def __init__(self) -> None:
+        self.skip = 0
+
+    def should_test(self) -> bool:
+        if self.skip:
+            self.skip -= 1
+            return False
+        return True
+
+    def record(self, tested: int, passed: int) -> None:
+        if tested and passed > self.MAX_PASS_SHARE * tested:
+            self.skip = self.SKIP_BATCHES
+
+
+_PRE_TEST = _PreTestPolicy()
+
+
 def find_repetitions_batch(items: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
     """``[find_repetitions(doc_id, text) for doc_id, text in items]``, faster.
 
@@ -277,7 +306,11 @@ def find_repetitions_batch(items: list[tuple[str, str]]) -> list[list[dict[str, 
     judged in windows always are.
     """
     texts = [text for _, text in items]
-    possible = may_repeat(texts, ATTACHED_MIN_COUNT)
+    if _PRE_TEST.should_test():
+        possible = may_repeat(texts, ATTACHED_MIN_COUNT)
+        _PRE_TEST.record(len(possible), sum(possible))
+    else:
+        possible = [True] * len(texts)
     return [find_repetitions(doc_id, text) if maybe or len(text) > WINDOW_CHARS else []
             for (doc_id, text), maybe in zip(items, possible, strict=True)]
 
