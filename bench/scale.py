@@ -257,8 +257,8 @@ def render(results: list[dict[str, Any]]) -> str:
              "```", "",
              "| documents | engine | wall s | docs/s | ingest s | analyze s | link s | "
              "peak GB (largest process) | peak GB (whole tree) | CPU s (CLI / workers) | "
-             "corpus GB | load avg | speed-up vs local | date |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "corpus GB | load avg | speed-up vs local | commit | date |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     local = {r["generated"]: r["wall_s"] for r in results if r["engine"] == "local"}
     for r in results:
         speedup = (f"{local[r['generated']] / r['wall_s']:.2f}×"
@@ -267,7 +267,8 @@ def render(results: list[dict[str, Any]]) -> str:
             f"| {r['documents']:,} | {r['engine']} | {r['wall_s']:.0f} | {r['docs_per_s']:,.0f} | "
             f"{stage_s(r, 'ingest')} | {stage_s(r, 'analyze')} | {stage_s(r, 'link')} | "
             f"{r['peak_gb_max_process']:.2f} | {r['peak_gb_tree']:.2f} | {_cpu(r)} | "
-            f"{r.get('corpus_gb', '–')} | {_load(r)} | {speedup} | {r['date']} |")
+            f"{r.get('corpus_gb', '–')} | {_load(r)} | {speedup} | {r.get('commit') or '–'} | "
+            f"{r['date']} |")
     samples = [r for r in results if r.get("techniques_sample")]
     if samples:
         lines += ["", "Technique model on a sample (same corpora):", "",
@@ -282,7 +283,15 @@ def render(results: list[dict[str, Any]]) -> str:
             lines.append(f"| {r['documents']:,} | {r['engine']} | {t['documents']} | "
                          f"{t['wall_s']:.0f} | {secs if secs is not None else '–'} | {rate} | "
                          f"{t['peak_gb_max_process']:.2f} |")
-    lines += ["", growth(results), ""]
+    lines += ["", growth(results), "",
+              "Reading the figures: *peak GB* is the largest resident set of any one process "
+              "(for `processes`, forked workers also count pages they share with the CLI "
+              "process, so their figure is an over-estimate); *CPU s* is user + system time of "
+              "the CLI process (which also runs DuckDB's own threads) and of all workers "
+              "together; *load avg* is the machine's 1-minute load before → after the run "
+              "(2 cores: anything above 2 means the run was competing for the CPU, and wall "
+              "times stretch accordingly); *commit* is the code measured (`+dirty`: other "
+              "engineers had uncommitted edits in the shared tree at that moment).", ""]
     return "\n".join(lines)
 
 
