@@ -213,6 +213,8 @@ def _figures(res: dict[str, Any]) -> dict[str, str]:
         "end to end: documents/s wall": f"{docs / total_s:,.0f}",
         "end to end: wall / CPU seconds": f"{total_s:,.1f} / {total_cpu:,.1f}",
         "end to end: MB per CPU-second (load-independent)": f"{mb / total_cpu:,.1f}",
+        "end to end on 2 idle cores, upper bound (2 x MB per CPU-second)":
+            f"{2 * mb / total_cpu:,.1f}",
         "end to end: peak RSS main / largest worker":
             f"{e['peak_rss_mb']:,.0f} MB / {e['worker_peak_rss_mb']:,.0f} MB",
         "load average before / after": f"{res['load_before']:.1f} / {res['load_after']:.1f}",
@@ -277,6 +279,7 @@ def main() -> None:
     ap.add_argument("--save", type=Path, help="write the raw figures here (JSON)")
     ap.add_argument("--before", type=Path, help="raw figures of an earlier run, shown beside")
     ap.add_argument("--write", action="store_true", help="write the section of docs/benchmarks.md")
+    ap.add_argument("--saved", type=Path, help="render figures saved earlier by --save (no run)")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -289,13 +292,16 @@ def main() -> None:
             out = part_end_to_end(Path(rest[0]), Path(rest[1]))
         print(json.dumps(out, default=str))
         return
-    work = args.workdir or Path(tempfile.mkdtemp(prefix="propscope-bench-signals-"))
-    work.mkdir(parents=True, exist_ok=True)
-    data = work / f"articles-{args.docs}.jsonl"
-    if not data.exists():
-        print(f"generating {args.docs} documents -> {data}", file=sys.stderr)
-        _ingest_bench().generate(data, args.docs)
-    res = measure(data, work, args.sample)
+    if args.saved:
+        res = json.loads(args.saved.read_text(encoding="utf-8"))
+    else:
+        work = args.workdir or Path(tempfile.mkdtemp(prefix="propscope-bench-signals-"))
+        work.mkdir(parents=True, exist_ok=True)
+        data = work / f"articles-{args.docs}.jsonl"
+        if not data.exists():
+            print(f"generating {args.docs} documents -> {data}", file=sys.stderr)
+            _ingest_bench().generate(data, args.docs)
+        res = measure(data, work, args.sample)
     if args.save:
         args.save.write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
     before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None

@@ -122,13 +122,19 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
     """All reference rows of one text, ordered by position (HTML-only IDs last)."""
     posts = find_embedded_posts(text)
     urls = find_urls(text)
-    url_spans = _Spans((u.start, u.end) for u in urls)
-    emails = [e for e in find_emails(text) if not url_spans.overlaps(e)]
-    taken = _Spans([(u.start, u.end) for u in urls] + [(e.start, e.end) for e in emails])
-    hashtags = [h for h in find_hashtags(text) if not taken.overlaps(h)]
-    attributions = _Spans((p.handle_start, p.handle_end) for p in posts)
-    mentions = [m for m in find_mentions(text)
-                if not taken.overlaps(m) and not attributions.overlaps(m)]
+    emails = find_emails(text)
+    if urls and emails:
+        url_spans = _Spans((u.start, u.end) for u in urls)
+        emails = [e for e in emails if not url_spans.overlaps(e)]
+    hashtags = find_hashtags(text)
+    mentions = find_mentions(text)
+    if (urls or emails) and (hashtags or mentions):  # (most texts skip the span checks)
+        taken = _Spans([(u.start, u.end) for u in urls] + [(e.start, e.end) for e in emails])
+        hashtags = [h for h in hashtags if not taken.overlaps(h)]
+        mentions = [m for m in mentions if not taken.overlaps(m)]
+    if posts and mentions:
+        attributions = _Spans((p.handle_start, p.handle_end) for p in posts)
+        mentions = [m for m in mentions if not attributions.overlaps(m)]
 
     rows = [_post_row(doc_id, text, p) for p in posts]
     rows += [_row(doc_id, "url", u) for u in urls]
