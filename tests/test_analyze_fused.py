@@ -26,7 +26,8 @@ def _make_corpus(path: Path, count: int = 90) -> None:
     cases = list(golden_cases().values())
     docs = [Document.create(text, source=f"site{i % 4}.example", file="cases.jsonl",
                             record=str(i + 1), meta=meta)
-            for i, (text, meta) in enumerate(cases[20:20 + count]) if text.strip()]
+            for i, (text, meta) in enumerate(cases[5:7] + cases[20:20 + count]) if text.strip()]
+    assert docs[0].meta["html_tracking_ids"]  # IDs from raw HTML travel in the metadata
     with open_corpus(path) as corpus:
         corpus.add_documents(docs, corpus.start_run("test"))
 
@@ -74,6 +75,7 @@ def test_fused_pass_writes_what_separate_stages_write(reference, tmp_path, monke
     assert summary["references"]["documents"] == summary["repetitions"]["documents"] > 80
     tables = _tables(path)
     assert len(tables["references"]) > 100 and len(tables["repetitions"]) > 5
+    assert any("'location': 'html'" in row for row in tables["references"])
     assert tables == reference
     again = _analyze(path, Settings(analyzers=BOTH, engine=engine))
     assert {again[n]["status"] for n in BOTH} == {"up to date"}

@@ -283,15 +283,15 @@ class Corpus:
         yield from self.iter_documents(where + sql_limit, [stage, version], batch_size)
 
     def pending_arrow(self, stage: str, version: str, batch_size: int = 500,
-                      limit: int | None = None) -> Iterator[pa.RecordBatch]:
-        """:meth:`pending_documents` as Arrow record batches, which cost far less to
-        send to worker processes; :func:`documents_from_arrow` makes Documents of one."""
+                      limit: int | None = None, columns: str = "*") -> Iterator[pa.RecordBatch]:
+        """:meth:`pending_documents` as Arrow record batches (of ``columns`` only),
+        which cost far less to read and to send to worker processes."""
         where = ("doc_id NOT IN (SELECT doc_id FROM stage_done WHERE stage = ? AND version = ?)")
         if limit:
             where += f" AND doc_id IN (SELECT doc_id FROM documents ORDER BY doc_id LIMIT {int(limit)})"
         cur = self.con.cursor()
         cur.execute("SET TimeZone = 'UTC'")
-        rel = cur.sql(f"SELECT * FROM documents WHERE {where} ORDER BY doc_id",
+        rel = cur.sql(f"SELECT {columns} FROM documents WHERE {where} ORDER BY doc_id",
                       params=[stage, version])
         yield from rel.to_arrow_reader(batch_size)
         cur.close()
@@ -421,11 +421,6 @@ def _row_doc(r: dict[str, Any]) -> Document:
         author=r["author"], external_id=r["external_id"], file=r["file"] or "",
         record=r["record"] or "", meta=json.loads(r["meta"]) if r["meta"] else {},
     )
-
-
-def documents_from_arrow(batch: pa.RecordBatch) -> list[Document]:
-    """The Documents of a batch read by :meth:`Corpus.pending_arrow`."""
-    return [_row_doc(r) for r in batch.to_pylist()]
 
 
 def open_corpus(path: str | Path, *, read_only: bool = False) -> Corpus:

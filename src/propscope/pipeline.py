@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 import time
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -18,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from .analyze.registry import Analyzer, AnalyzerResult, get_analyzer
-from .corpus import Corpus, documents_from_arrow, open_corpus
+from .corpus import Corpus, open_corpus
 from .document import Document, Rejected
 from .engine import Engine, get_engine
 from .errors import ModelError, NothingIngested, StrictQuarantine
@@ -109,7 +110,7 @@ def _run_fused_batch(job: tuple[tuple[str, ...], pa.RecordBatch]) -> FusedResult
     per analyzer, its Arrow tables (built here, so the writing process only writes)
     and ``(index, error)`` of the documents it failed on."""
     names, batch = job
-    docs = documents_from_arrow(batch)
+    docs = _fused_documents(batch)
     out: FusedResult = {}
     for name in names:
         results = _run_analyzer_batch((name, docs))
@@ -117,6 +118,18 @@ def _run_fused_batch(job: tuple[tuple[str, ...], pa.RecordBatch]) -> FusedResult
         errors = [(i, r) for i, r in enumerate(results) if isinstance(r, str)]
         out[name] = (_to_tables(get_analyzer(name), good), errors)
     return out
+
+
+def _fused_documents(batch: pa.RecordBatch) -> list[Document]:
+    """Documents holding only what the fused analyzers read (:data:`FUSED_COLUMNS`):
+    converting every column (time zones, titles, URLs) to Python objects cost
+    more than some of the analyzers."""
+    cols = batch.to_pydict()
+    return [Document(doc_id=doc_id, text=text, content_hash="", file=file or "",
+                     record=record or "", meta=json.loads(meta) if meta else {})
+            for doc_id, text, meta, file, record in zip(
+                cols["doc_id"], cols["text"], cols["meta"], cols["file"], cols["record"],
+                strict=True)]
 
 
 def _to_tables(analyzer: Analyzer, results: list[AnalyzerResult]) -> dict[str, pa.Table]:
@@ -152,7 +165,10 @@ def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
 
 # Cheap text analyzers (no model, so no ModelError) that share one read of each
 # batch: reading, sending and writing cost more than the analyzers themselves.
+# They read only a document's ID, text and metadata, so only these columns (plus
+# where the document came from, for quarantine reasons) are read for them.
 FUSED_ANALYZERS = ("references", "repetitions")
+FUSED_COLUMNS = "doc_id, text, meta, file, record"
 # Their results are written in groups of at least this many documents: each write
 # is one transaction per table, which costs more than analysing a small batch.
 FUSED_WRITE_DOCS = 4096
@@ -186,7 +202,7 @@ def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id:
     failed = dict.fromkeys(names, 0)
     lead = analyzers[0]
     batches = corpus.pending_arrow(lead.name, lead.version, batch_size=settings.batch_size,
-                                   limit=settings.limit)
+                                   limit=settings.limit, columns=FUSED_COLUMNS)
     jobs = ((tuple(names), batch) for batch in batches)
     # One bar, named after the first analyzer (progress lines and tests key on
     # "analyze: NAME"); the others are announced here.

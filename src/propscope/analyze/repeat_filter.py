@@ -49,6 +49,11 @@ def _char_classes() -> np.ndarray:
     return table
 
 
+_ASCII_CLASSES = np.array([WORD if re.match(r"\w", chr(c)) else SPACE if chr(c).isspace()
+                           else OTHER for c in range(128)], dtype=np.uint8)
+assert all((_ASCII_CLASSES[c] == SPACE) == bool(re.match(r"\s", chr(c))) for c in range(128))
+
+
 class _Powers:
     """``base**i`` and ``base**-i`` modulo 2**64 for i < n, grown on demand and kept."""
 
@@ -116,7 +121,7 @@ def _may_repeat(texts: list[str], min_count: int) -> list[bool]:
     joined = "\n".join(texts)
     if joined.isascii():
         codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
-        cls = _char_classes()[:128][codes]
+        cls = _ASCII_CLASSES[codes]
     else:
         codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         cls = _char_classes()[codes]
