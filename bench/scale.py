@@ -252,8 +252,9 @@ def render(results: list[dict[str, Any]]) -> str:
              "benchmarks at the same time**, so timings are noisy and pessimistic; memory "
              "figures are not affected.", "",
              "Commands:", "", "```",
-             "nice -n 10 python bench/scale.py --sizes 10000 100000 --engines local processes dask --write-docs",
-             "nice -n 10 python bench/scale.py --sizes 1000000 --engines processes dask local --write-docs",
+             "nice -n 10 python bench/scale.py --sizes 10000 100000 --engines local processes dask",
+             "nice -n 10 python bench/scale.py --sizes 1000000 --engines processes local dask",
+             "python bench/scale.py --docs-only --write-docs   # this section, from bench/_data/scale-results.jsonl",
              "```", "",
              "| documents | engine | wall s | docs/s | ingest s | analyze s | link s | "
              "peak GB (largest process) | peak GB (whole tree) | CPU s (CLI / workers) | "
@@ -279,10 +280,13 @@ def render(results: list[dict[str, Any]]) -> str:
             t = r["techniques_sample"]
             stage = t["stages"].get("analyze: techniques", {})
             secs = stage.get("seconds")
+            if secs is None:  # e.g. the model was being rebuilt when this ran
+                lines.append(f"| {r['documents']:,} | {r['engine']} | {t['documents']} | "
+                             "not computed (no model installed at the time) | – | – | – |")
+                continue
             rate = f"{stage.get('docs', 0) / secs:.1f}" if secs else "–"
             lines.append(f"| {r['documents']:,} | {r['engine']} | {t['documents']} | "
-                         f"{t['wall_s']:.0f} | {secs if secs is not None else '–'} | {rate} | "
-                         f"{t['peak_gb_max_process']:.2f} |")
+                         f"{t['wall_s']:.0f} | {secs} | {rate} | {t['peak_gb_max_process']:.2f} |")
     lines += ["", growth(results), "",
               "Reading the figures: *peak GB* is the largest resident set of any one process "
               "(for `processes`, forked workers also count pages they share with the CLI "
@@ -309,21 +313,31 @@ def _load(r: dict[str, Any]) -> str:
 
 def growth(results: list[dict[str, Any]]) -> str:
     """How cost grows: the exponent b in time ~ n^b between successive sizes, per engine."""
+    import math
+
+    def total_cpu(r: dict[str, Any]) -> float | None:
+        cpu = r.get("cpu_s_by_role")
+        return sum(cpu.values()) if cpu else None
+
     parts = []
     for engine in ("local", "processes", "dask"):
         rs = sorted((r for r in results if r["engine"] == engine), key=lambda r: r["documents"])
         steps = []
         for a, b in zip(rs, rs[1:], strict=False):
-            import math
-
-            if a["documents"] and b["documents"] > a["documents"]:
-                exp = math.log(b["wall_s"] / a["wall_s"]) / math.log(b["documents"] / a["documents"])
-                steps.append(f"{a['documents']:,}→{b['documents']:,}: n^{exp:.2f}")
+            if not a["documents"] or b["documents"] <= a["documents"]:
+                continue
+            span = math.log(b["documents"] / a["documents"])
+            text = f"{a['documents']:,}→{b['documents']:,}: wall n^{math.log(b['wall_s'] / a['wall_s']) / span:.2f}"
+            ca, cb = total_cpu(a), total_cpu(b)
+            if ca and cb:
+                text += f", CPU n^{math.log(cb / ca) / span:.2f}"
+            steps.append(text)
         if steps:
             parts.append(f"{engine}: " + ", ".join(steps))
     if not parts:
         return ""
-    return ("How cost grows (exponent b of wall time ∝ n^b between sizes; 1.00 is linear): "
+    return ("How cost grows (exponent b of cost ∝ n^b between sizes; 1.00 is linear; CPU "
+            "seconds are far less sensitive to the machine's load than wall time): "
             + "; ".join(parts) + ".")
 
 
