@@ -17,6 +17,7 @@ from . import dataset, heads
 from .model import TechniqueModel
 
 GRID = [round(0.3 + 0.05 * i, 2) for i in range(9)]  # 0.30 ... 0.70
+SI_GAPS = [4, 8]  # low tokens bridged inside one SI span; longer spans raise SI precision of ensembles
 
 
 def tune(model_path: Path, data_dir: Path, taxonomy: str) -> dict[str, float]:
@@ -33,8 +34,13 @@ def tune(model_path: Path, data_dir: Path, taxonomy: str) -> dict[str, float]:
     def best(score_at):
         return max(GRID, key=score_at)
 
+    def si_f1(t: float, gap: int) -> float:
+        return si_score([s for a, d in pairs for s in heads.si_spans(a.doc_id, a.text, d.enc, d.probs, t, gap)],
+                        gold).f1
+
+    si_t, si_gap = max(((t, g) for t in GRID for g in SI_GAPS), key=lambda tg: si_f1(*tg))
     chosen = {
-        "si": best(lambda t: si_score([s for a, d in pairs for s in heads.si_spans(a.doc_id, a.text, d.enc, d.probs, t)], gold).f1),
+        "si": si_t, "si_gap": si_gap,
         "span": best(lambda t: span_score([s for a, d in pairs for s, _ in heads.technique_spans(
             a.doc_id, a.text, d.enc, d.probs, model.labels, t)], gold).f1),
     }

@@ -50,6 +50,7 @@ def span_features(hidden: np.ndarray, first: int, last: int) -> np.ndarray:
 class Thresholds:
     span: float = 0.4        # technique-aware span decoding
     si: float = 0.4          # 'any technique' channel for SI
+    si_gap: float = 4        # low tokens allowed inside one SI span (see encoding.decode_runs)
     paragraph: float = 0.4   # max token score of a technique inside a line
     framing: float = 0.4     # framing labels (multi-label)
 
@@ -116,9 +117,11 @@ def technique_spans(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, lab
     return out
 
 
-def si_spans(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, threshold: float) -> list[Span]:
+def si_spans(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, threshold: float,
+             max_gap: float = 4) -> list[Span]:
     """Technique-agnostic spans from the 'any technique' channel (last column)."""
-    return [Span(doc_id, a, b, "propaganda") for a, b, _ in decode_runs(text, enc, probs[:, -1], threshold)]
+    return [Span(doc_id, a, b, "propaganda")
+            for a, b, _ in decode_runs(text, enc, probs[:, -1], threshold, int(max_gap))]
 
 
 def paragraph_labels(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, labels: list[str],

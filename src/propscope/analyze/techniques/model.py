@@ -38,29 +38,49 @@ class DocScores:
     text: str
     enc: encoding.Encoded
     probs: np.ndarray   # (n_tokens, K + 1) sigmoid scores; last column: any technique
-    hidden: np.ndarray  # (n_tokens, H) final hidden states
+    hidden: np.ndarray  # (n_tokens, H) final hidden states (of the first member)
+    member_hidden: list[np.ndarray] | None = None  # every member's states (ensembles only)
 
 
 class TechniqueModel:
-    """int8 ONNX encoder + numpy heads for one taxonomy."""
+    """int8 ONNX encoder + numpy heads for one taxonomy.
+
+    A model may be an ensemble: ``config.json`` then lists ``members``, each an
+    ONNX file and its heads file (same tokenizer, windows and labels). Token
+    scores are averaged over members in probability space, and a given span's
+    technique is the mean of the members' span-head softmaxes, so seeds that
+    disagree cancel out (fewer spurious spans, the main cost in SI precision).
+    """
 
     def __init__(self, path: Path, threads: int = 0) -> None:
         import onnxruntime as ort
 
-        onnx_file = path / "model.int8.onnx"
-        if not onnx_file.exists():
-            raise ModelError(f"technique model not found: {onnx_file}",
-                             hint="reinstall propscope, or rebuild it with `propscope train`")
         try:
             self.config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"{path / 'config.json'}: cannot read model config ({exc})",
+                             hint="reinstall propscope, or rebuild it with `propscope train`") from exc
+        members = self.config.get("members") or [{"onnx": "model.int8.onnx", "heads": "heads.npz"}]
+        for m in members:
+            if not (path / m["onnx"]).exists():
+                raise ModelError(f"technique model not found: {path / m['onnx']}",
+                                 hint="reinstall propscope, or rebuild it with `propscope train`")
+        try:
             self.tokenizer = encoding.load_tokenizer(path / "tokenizer.json")
-            arrays = dict(np.load(path / "heads.npz"))
+            member_arrays = [dict(np.load(path / m["heads"])) for m in members]
         except (OSError, ValueError) as exc:
             raise ModelError(f"{path}: cannot read model files ({exc})") from exc
+        arrays = member_arrays[0]
+        # Members whose span heads label given spans (TC); all of them unless the config
+        # narrows it (the semeval2020 ensemble keeps TC on its first member, see MODEL_CARD.md).
+        tc_members = self.config.get("tc_members") or list(range(len(members)))
+        self.member_span = [(member_arrays[i]["span_w"], member_arrays[i]["span_b"], i) for i in tc_members]
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+        self.sessions = [ort.InferenceSession(str(path / m["onnx"]), opts, providers=["CPUExecutionProvider"])
+                         for m in members]
+        self.session = self.sessions[0]
         t = self.config.get("thresholds", {})
         self.labels: list[str] = list(self.config["labels"])
         self.heads = heads.Heads(
@@ -78,22 +98,38 @@ class TechniqueModel:
         """Run the encoder over overlapping windows of every text; merge per token."""
         encs = [encoding.encode(self.tokenizer, t) for t in texts]
         ids, mask, index = encoding.window_batch(self.tokenizer, encs)
-        logits, hidden = [], []
-        for i in range(0, len(ids), WINDOW_BATCH):
-            width = int(mask[i : i + WINDOW_BATCH].sum(axis=1).max())
-            lg, hd = self.session.run(None, {"input_ids": ids[i : i + WINDOW_BATCH, :width],
-                                             "attention_mask": mask[i : i + WINDOW_BATCH, :width]})
-            pad = ids.shape[1] - width
-            logits.append(np.pad(lg, ((0, 0), (0, pad), (0, 0))))
-            hidden.append(np.pad(hd, ((0, 0), (0, pad), (0, 0))))
         lengths = [len(e.ids) for e in encs]
         if not index:
             k1, h = len(self.labels) + 1, self.heads.span_w.shape[0] // 3
             return [DocScores(t, e, np.zeros((0, k1), np.float32), np.zeros((0, h), np.float32))
                     for t, e in zip(texts, encs, strict=True)]
+        probs: list[np.ndarray] | None = None
+        states: list[list[np.ndarray]] = []
+        for session in self.sessions:
+            p, h = self._run(session, ids, mask, index, lengths)
+            probs = p if probs is None else [a + b for a, b in zip(probs, p, strict=True)]
+            states.append(h)
+        n = len(self.sessions)
+        out = []
+        for d, (t, e) in enumerate(zip(texts, encs, strict=True)):
+            member_hidden = [s[d] for s in states] if n > 1 else None
+            out.append(DocScores(t, e, probs[d] / n, states[0][d], member_hidden))
+        return out
+
+    @staticmethod
+    def _run(session, ids: np.ndarray, mask: np.ndarray, index: list[tuple[int, int, int]],
+             lengths: list[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """One member over all windows: per-document token probabilities and states."""
+        logits, hidden = [], []
+        for i in range(0, len(ids), WINDOW_BATCH):
+            width = int(mask[i : i + WINDOW_BATCH].sum(axis=1).max())
+            lg, hd = session.run(None, {"input_ids": ids[i : i + WINDOW_BATCH, :width],
+                                        "attention_mask": mask[i : i + WINDOW_BATCH, :width]})
+            pad = ids.shape[1] - width
+            logits.append(np.pad(lg, ((0, 0), (0, pad), (0, 0))))
+            hidden.append(np.pad(hd, ((0, 0), (0, pad), (0, 0))))
         probs = heads.scatter_mean(heads.sigmoid(np.concatenate(logits)), index, lengths)
-        states = heads.scatter_mean(np.concatenate(hidden), index, lengths)
-        return [DocScores(t, e, p, h) for t, e, p, h in zip(texts, encs, probs, states, strict=True)]
+        return probs, heads.scatter_mean(np.concatenate(hidden), index, lengths)
 
     # ------------------------------------------------------------------ decoded outputs
     def spans(self, doc_id: str, doc: DocScores) -> list[tuple[Span, float]]:
@@ -101,7 +137,8 @@ class TechniqueModel:
                                      self.heads.thresholds.span)
 
     def si_spans(self, doc_id: str, doc: DocScores) -> list[Span]:
-        return heads.si_spans(doc_id, doc.text, doc.enc, doc.probs, self.heads.thresholds.si)
+        t = self.heads.thresholds
+        return heads.si_spans(doc_id, doc.text, doc.enc, doc.probs, t.si, t.si_gap)
 
     def paragraphs(self, doc_id: str, doc: DocScores) -> ParagraphLabels:
         return heads.paragraph_labels(doc_id, doc.text, doc.enc, doc.probs, self.labels,
@@ -112,7 +149,12 @@ class TechniqueModel:
         ft = encoding.span_tokens(doc.enc, start, end)
         if ft is None:  # whitespace-only span: fall back to the most frequent technique
             return self.labels[0], 0.0
-        return self.heads.classify_span(doc.hidden, *ft)
+        if not doc.member_hidden or [i for _, _, i in self.member_span] == [0]:
+            return self.heads.classify_span(doc.hidden, *ft)
+        probs = np.mean([heads.softmax(heads.span_features(doc.member_hidden[i], *ft) @ w + b)
+                         for w, b, i in self.member_span], axis=0)
+        k = int(probs.argmax())
+        return self.labels[k], float(probs[k])
 
     def doc_labels(self, doc: DocScores) -> list[tuple[str, str, float]]:
         return self.heads.doc_labels(doc.hidden)

