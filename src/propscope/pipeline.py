@@ -169,9 +169,11 @@ def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
 # where the document came from, for quarantine reasons) are read for them.
 FUSED_ANALYZERS = ("references", "repetitions")
 FUSED_COLUMNS = "doc_id, text, meta, file, record"
-# Their results are written in groups of at least this many documents: each write
-# is one transaction per table, which costs more than analysing a small batch.
-FUSED_WRITE_DOCS = 4096
+# Their results are written in groups of this many documents (or result rows,
+# whichever comes first): each write is one transaction per table, whose commit
+# costs more than analysing a small batch.
+FUSED_WRITE_DOCS = 16384
+FUSED_WRITE_ROWS = 250_000
 
 
 def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id: str,
@@ -208,16 +210,19 @@ def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id:
     # "analyze: NAME"); the others are announced here.
     reporter.print(f"analyze: {', '.join(names)} in one pass over the documents")
     with reporter.stage(f"analyze: {names[0]}", total=pending) as bar:
-        held: list[tuple[pa.RecordBatch, FusedResult]] = []
+        held: list[_Held] = []
+        docs = rows = 0
         for (_, batch), results in engine.map_ordered(_run_fused_batch, jobs):
-            held.append((batch, results))
-            if sum(b.num_rows for b, _ in held) >= FUSED_WRITE_DOCS:
+            held.append(_Held(batch, results))
+            docs += batch.num_rows
+            rows += sum(t.num_rows for tables, _ in results.values() for t in tables.values())
+            if docs >= FUSED_WRITE_DOCS or rows >= FUSED_WRITE_ROWS:
                 done += _write_fused(corpus, analyzers, run_id, held, failed)
-                bar.advance(sum(b.num_rows for b, _ in held))
-                held = []
+                bar.advance(docs)
+                held, docs, rows = [], 0, 0
         if held:
             done += _write_fused(corpus, analyzers, run_id, held, failed)
-            bar.advance(sum(b.num_rows for b, _ in held))
+            bar.advance(docs)
     elapsed = time.perf_counter() - started
     return {name: {"status": "ok", "documents": done, "failed": failed[name],
                    "seconds": round(elapsed, 3),
@@ -225,28 +230,30 @@ def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id:
             for name in names}
 
 
+class _Held:
+    """One batch's results waiting to be written, and what a quarantine entry needs
+    (the batch's texts are not kept)."""
+
+    def __init__(self, batch: pa.RecordBatch, results: FusedResult) -> None:
+        self.results = results
+        self.doc_ids: list[str] = batch.column("doc_id").to_pylist()
+        failing = any(errors for _, errors in results.values())
+        self.files = batch.column("file").to_pylist() if failing else []
+        self.records = batch.column("record").to_pylist() if failing else []
+
+
 def _write_fused(corpus: Corpus, analyzers: list[Analyzer], run_id: str,
-                 held: list[tuple[pa.RecordBatch, FusedResult]], failed: dict[str, int]) -> int:
+                 held: list[_Held], failed: dict[str, int]) -> int:
     """Write several batches' results, one transaction per analyzer; returns documents."""
-    doc_ids: list[str] = []
-    files: list[str] = []
-    records: list[str] = []
-    for batch, _ in held:
-        doc_ids += batch.column("doc_id").to_pylist()
+    doc_ids = [doc_id for h in held for doc_id in h.doc_ids]
     for analyzer in analyzers:
         rejected, tables = [], []
-        offset = 0
-        for batch, results in held:
-            batch_tables, errors = results[analyzer.name]
+        for h in held:
+            batch_tables, errors = h.results[analyzer.name]
             tables.append(batch_tables)
-            if errors and not files:
-                for b, _ in held:
-                    files += b.column("file").to_pylist()
-                    records += b.column("record").to_pylist()
-            rejected += [Rejected(files[offset + i] or "", records[offset + i] or "",
+            rejected += [Rejected(h.files[i] or "", h.records[i] or "",
                                   f"analyzer {analyzer.name} failed on document "
-                                  f"{doc_ids[offset + i]}: {err}") for i, err in errors]
-            offset += batch.num_rows
+                                  f"{h.doc_ids[i]}: {err}") for i, err in errors]
         if rejected:
             corpus.add_rejected(rejected, run_id)
             failed[analyzer.name] += len(rejected)
