@@ -169,9 +169,10 @@ def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
 # where the document came from, for quarantine reasons) are read for them.
 FUSED_ANALYZERS = ("references", "repetitions")
 FUSED_COLUMNS = "doc_id, text, meta, file, record"
-# Their results are written in groups of this many documents (or result rows,
-# whichever comes first): each write is one transaction per table, whose commit
-# costs more than analysing a small batch.
+# Their results are written for several batches at once (one transaction per table,
+# whose commit costs more than analysing a small batch): every this many batches,
+# documents or result rows, whichever comes first. A crash loses at most that much.
+FUSED_WRITE_BATCHES = 16
 FUSED_WRITE_DOCS = 16384
 FUSED_WRITE_ROWS = 250_000
 
@@ -216,7 +217,8 @@ def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id:
             held.append(_Held(batch, results))
             docs += batch.num_rows
             rows += sum(t.num_rows for tables, _ in results.values() for t in tables.values())
-            if docs >= FUSED_WRITE_DOCS or rows >= FUSED_WRITE_ROWS:
+            if (len(held) >= FUSED_WRITE_BATCHES or docs >= FUSED_WRITE_DOCS
+                    or rows >= FUSED_WRITE_ROWS):
                 done += _write_fused(corpus, analyzers, run_id, held, failed)
                 bar.advance(docs)
                 held, docs, rows = [], 0, 0
