@@ -12,6 +12,9 @@ Needs the training environment (torch + propscope installed)::
 
 ``--trained`` is the work folder of a training run (``propscope train
 --work-dir``): the fp32 weights are rebuilt from the base model plus that delta.
+The SemEval-2020 model is a two-member ensemble: ``--member-work DIR`` (once per
+extra member, in order) gives the work folders of its other members, so PyTorch
+runs the same ensemble; without it only the SemEval-2023 model is compared.
 """
 
 from __future__ import annotations
@@ -33,14 +36,15 @@ SECTION = "## Techniques"
 THREADS = 2
 
 
-def child(engine: str, taxonomy: str, data: Path, trained: Path | None, base: Path | None, limit: int | None) -> dict:
+def child(engine: str, taxonomy: str, data: Path, trained: Path | None, base: Path | None, limit: int | None,
+          members: list[Path] | None = None) -> dict:
     """Run one engine over the validation split; return throughput, memory and F1."""
     from propscope.analyze.techniques.model import load_model
     from propscope.evaluate.runner import evaluate_model
 
     model = load_model(taxonomy)
     if engine == "torch":
-        model = _torch_model(model, taxonomy, trained, base)
+        model = _torch_model(model, taxonomy, trained, base, members or [])
     evaluate_model(taxonomy, data, limit=2, model=model)  # warm-up (lazy init, allocator)
     t0 = time.perf_counter()
     res = evaluate_model(taxonomy, data, limit=limit, model=model)
@@ -50,8 +54,8 @@ def child(engine: str, taxonomy: str, data: Path, trained: Path | None, base: Pa
     return res
 
 
-def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None):
-    """The shipped model object with its encoder swapped for the fp32 PyTorch original."""
+def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None, members: list[Path]):
+    """The shipped model object with its encoders swapped for the fp32 PyTorch originals."""
     import numpy as np
     import torch
 
@@ -61,12 +65,13 @@ def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None):
     torch.set_num_threads(THREADS)
     if trained is None:
         raise SystemExit("--trained DIR is needed for the torch engine")
-    net, _, _ = training.load_trained(base or training.default_base_dir(), trained, taxonomy)
+    nets = [training.load_trained(base or training.default_base_dir(), work, taxonomy)[0]
+            for work in [trained, *members]]
+    if len(nets) != len(model.sessions):
+        raise SystemExit(f"{taxonomy}: shipped model has {len(model.sessions)} member(s), "
+                         f"{len(nets)} work folder(s) given (--trained, --member-work)")
 
-    @torch.no_grad()
-    def score(texts: list[str]) -> list[DocScores]:
-        encs = [encoding.encode(model.tokenizer, t) for t in texts]
-        ids, mask, index = encoding.window_batch(model.tokenizer, encs)
+    def run_net(net, ids, mask, index, lengths):
         logits, hidden = [], []
         for i in range(len(ids)):  # one window per call, as the ONNX engine does
             width = int(mask[i].sum())
@@ -74,10 +79,19 @@ def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None):
             pad = ids.shape[1] - width
             logits.append(np.pad(lg.numpy(), ((0, 0), (0, pad), (0, 0))))
             hidden.append(np.pad(hd.numpy(), ((0, 0), (0, pad), (0, 0))))
-        lengths = [len(e.ids) for e in encs]
         probs = heads.scatter_mean(heads.sigmoid(np.concatenate(logits)), index, lengths)
-        states = heads.scatter_mean(np.concatenate(hidden), index, lengths)
-        return [DocScores(t, e, p, h) for t, e, p, h in zip(texts, encs, probs, states, strict=True)]
+        return probs, heads.scatter_mean(np.concatenate(hidden), index, lengths)
+
+    @torch.no_grad()
+    def score(texts: list[str]) -> list[DocScores]:
+        encs = [encoding.encode(model.tokenizer, t) for t in texts]
+        ids, mask, index = encoding.window_batch(model.tokenizer, encs)
+        lengths = [len(e.ids) for e in encs]
+        outs = [run_net(net, ids, mask, index, lengths) for net in nets]
+        n = len(nets)
+        return [DocScores(t, e, sum(o[0][d] for o in outs) / n, outs[0][1][d],
+                          [o[1][d] for o in outs] if n > 1 else None)
+                for d, (t, e) in enumerate(zip(texts, encs, strict=True))]
 
     model.score = score
     model.name = model.name + " (PyTorch fp32 eager)"
@@ -93,6 +107,8 @@ def run_child(engine: str, args: argparse.Namespace, taxonomy: str, limit: int |
         cmd += ["--base", str(args.base)]
     if limit:
         cmd += ["--limit", str(limit)]
+    for work in args.member_work if taxonomy == "semeval2020" else []:
+        cmd += ["--member-work", str(work)]
     out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -115,8 +131,18 @@ def _row(r: dict) -> str:
             f"{r['tc']['f1']:.3f} | {r['span']['f1']:.3f} | {par if par is None else f'{par:.3f}'} |")
 
 
+def _compare(onnx: dict, torch_res: dict, paragraph: bool = True) -> list[str]:
+    speed = torch_res["seconds"] / onnx["seconds"]
+    par = (f", paragraph {onnx['paragraph']['micro']['f1'] - torch_res['paragraph']['micro']['f1']:+.3f}"
+           if paragraph else "")
+    return [_row(torch_res), "", f"int8 ONNX is **{speed:.2f}x** the speed of PyTorch fp32 eager; F1 change "
+            f"(ONNX - PyTorch): SI {onnx['si']['f1'] - torch_res['si']['f1']:+.3f}, "
+            f"TC {onnx['tc']['f1'] - torch_res['tc']['f1']:+.3f}, "
+            f"span {onnx['span']['f1'] - torch_res['span']['f1']:+.3f}{par}."]
+
+
 def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command: str, train_note: str,
-           load_note: str) -> str:
+           load_note: str, cmp2020: tuple[dict, dict] | None = None, note: str = "") -> str:
     """Markdown for our section: engine comparison (``onnx`` vs ``torch_res``), then full-split F1."""
     lines = [SECTION, "",
              f"Command: `{command}` · machine: {os.cpu_count()}-core Debian VM, {_cpu()} · "
@@ -127,13 +153,13 @@ def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command:
              "| engine | articles/s | tokens/s | peak RSS MB | SI F1 | TC micro-F1 | span F1 | paragraph micro-F1 |",
              "|---|---|---|---|---|---|---|---|", _row(onnx)]
     if torch_res:
-        lines.append(_row(torch_res))
-        speed = torch_res["seconds"] / onnx["seconds"]
-        lines += ["", f"int8 ONNX is **{speed:.2f}x** the speed of PyTorch fp32 eager; F1 change "
-                      f"(ONNX - PyTorch): SI {onnx['si']['f1'] - torch_res['si']['f1']:+.3f}, "
-                      f"TC {onnx['tc']['f1'] - torch_res['tc']['f1']:+.3f}, "
-                      f"span {onnx['span']['f1'] - torch_res['span']['f1']:+.3f}, paragraph "
-                      f"{onnx['paragraph']['micro']['f1'] - torch_res['paragraph']['micro']['f1']:+.3f}."]
+        lines += _compare(onnx, torch_res)
+    if cmp2020:
+        o, t = cmp2020
+        lines += ["", f"The SemEval-2020 model (two members, token scores averaged), same setting, first "
+                      f"{o['articles']} PTC validation articles ({o['tokens']:,} tokens); both engines run both members:",
+                  "", "| engine | articles/s | tokens/s | peak RSS MB | SI F1 | TC micro-F1 | span F1 | paragraph micro-F1 |",
+                  "|---|---|---|---|---|---|---|---|", _row(o), *_compare(o, t, paragraph=False)]
     onnx = full
     p23, g, f = onnx["paragraph"], onnx["genre"], onnx["framing"]
     lines += ["", "### Validation figures of the shipped models (int8 ONNX)", "",
@@ -156,7 +182,7 @@ def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command:
               f"| SemEval-2023 subtask 2, English framing | micro-F1 / macro-F1 | {f['micro_f1']:.3f} / {f['macro_f1']:.3f} | "
               "see Piskorski et al., 2023 (official metric: micro-F1) |",
               "", "Targets of issue 4 on this validation split: SI F1 >= 0.45 (not reached), TC micro-F1 >= 0.58, "
-              "paragraph micro-F1 >= 0.35.", "", "### Training time", "", train_note, ""]
+              "paragraph micro-F1 >= 0.35.", *(["", note] if note else []), "", "### Training time", "", train_note, ""]
     return "\n".join(lines)
 
 
@@ -181,25 +207,34 @@ def main() -> None:
     p.add_argument("--limit", type=int, default=None, help="validation articles for the F1 table (default all)")
     p.add_argument("--compare-limit", type=int, default=12,
                    help="validation articles for the ONNX-vs-PyTorch comparison (PyTorch fp32 is slow)")
+    p.add_argument("--member-work", type=Path, action="append", default=[],
+                   help="work folder of a further member of the semeval2020 ensemble (repeat, in order)")
     p.add_argument("--child", choices=["onnx", "torch"], default=None)
     p.add_argument("--train-note", default="", help="text for the training-time paragraph")
+    p.add_argument("--note", default="", help="paragraph after the validation table (how figures were tuned)")
     p.add_argument("--no-write", action="store_true")
     a = p.parse_args()
     if a.child:
-        print(json.dumps(child(a.child, a.taxonomy, a.data, a.trained, a.base, a.limit)))
+        print(json.dumps(child(a.child, a.taxonomy, a.data, a.trained, a.base, a.limit, a.member_work)))
         return
     load_before = os.getloadavg()[0]
     onnx_cmp = run_child("onnx", a, "semeval2023", a.compare_limit)
     torch_res = run_child("torch", a, "semeval2023", a.compare_limit) if a.trained else None
+    cmp2020 = None
+    if a.trained and a.member_work:
+        cmp2020 = (run_child("onnx", a, "semeval2020", a.compare_limit),
+                   run_child("torch", a, "semeval2020", a.compare_limit))
     onnx = run_child("onnx", a, "semeval2023", a.limit)
     v2020 = run_child("onnx", a, "semeval2020", a.limit)
     command = "python bench/techniques.py" + "".join(
-        f" {flag} {value}" for flag, value in [("--trained", a.trained), ("--base", a.base), ("--limit", a.limit),
+        f" {flag} {value}" for flag, value in [("--trained", a.trained),
+                                               *[("--member-work", w) for w in a.member_work],
+                                               ("--base", a.base), ("--limit", a.limit),
                                                ("--compare-limit", a.compare_limit)] if value)
     note = f"1-minute load average at start {load_before:.1f}, at end {os.getloadavg()[0]:.1f} (the VM is shared)"
-    text = render(onnx_cmp, torch_res, onnx, v2020, command.strip(), a.train_note, note)
+    text = render(onnx_cmp, torch_res, onnx, v2020, command.strip(), a.train_note, note, cmp2020, a.note)
     print(text)
-    print(json.dumps({"onnx": onnx, "torch": torch_res, "semeval2020": v2020}), file=sys.stderr)
+    print(json.dumps({"onnx": onnx, "torch": torch_res, "semeval2020": v2020, "cmp2020": cmp2020}), file=sys.stderr)
     if not a.no_write:
         write_section(text)
 

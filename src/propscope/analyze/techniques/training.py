@@ -412,6 +412,8 @@ def export(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path,
     model, report, doc = load_trained(base_dir, work_dir, taxonomy_name)
     out = models_dir / model_name(taxonomy_name)
     out.mkdir(parents=True, exist_ok=True)
+    for stale in [*out.glob("member*.int8.onnx"), *out.glob("heads[0-9]*.npz")]:
+        stale.unlink()  # a rebuild is a single model again; --add-member adds members back
     _write_member(model, doc, work_dir, taxonomy_name, out / "model.int8.onnx", out / "heads.npz")
     shutil.copy(base_dir / "tokenizer.json", out / "tokenizer.json")
     config = {"name": model_name(taxonomy_name), "version": MODEL_VERSION, "taxonomy": taxonomy_name,
