@@ -149,3 +149,49 @@ def test_query_tokens_match_index_rule(tmp_path):
     from propscope.present.browse_index import TOKEN_SQL
     got = con.execute(f"SELECT {TOKEN_SQL.format(x='?')}", ["Héllo, WÖRLD! #MEK"]).fetchone()[0]
     assert [t for t in got if t] == ["hello", "world", "mek"]
+
+
+def test_source_page_matches_the_corpus(multi):
+    """The source page's precomputed aggregates equal a direct count over the corpus."""
+    path, info, client = multi
+    name = "ridge-news.example"
+    html = client.get("/source", params={"name": name}).text
+    with duckdb.connect(str(path), read_only=True) as con:
+        n = con.execute("SELECT count(*) FROM documents WHERE source = ?", [name]).fetchone()[0]
+        techs = con.execute(
+            "SELECT technique, count(DISTINCT doc_id) FROM spans JOIN documents USING (doc_id) "
+            "WHERE source = ? GROUP BY 1", [name]).fetchall()
+        clusters = con.execute(
+            "SELECT DISTINCT cluster_id FROM reuse_clusters JOIN documents USING (doc_id) "
+            "WHERE source = ?", [name]).fetchall()
+    assert f"<b>{n}</b><span>documents</span>" in html
+    assert techs, "the fixture gives this source techniques"
+    for technique, docs in techs:
+        assert f">{technique}</a></td><td class=\"num\">{docs}</td>" in html
+    b = client.app.state.browser
+    got = b.cursor().execute("SELECT cluster_id FROM ps_index.source_clusters WHERE source = ?",
+                             [name]).fetchall()
+    assert sorted(got) == sorted(clusters)
+    assert client.get("/source", params={"name": "no-such-source.example"}).status_code == 404
+
+
+def test_search_with_source_filter_and_capped_counts(multi, monkeypatch):
+    """Source-pruned postings and windowed counts give the same answers as plain SQL."""
+    from propscope.present import webapp
+
+    path, info, client = multi
+    b = client.app.state.browser
+    with duckdb.connect(str(path), read_only=True) as con:
+        for source in ("harbor-daily.example", "ridge-news.example"):
+            want = {r[0] for r in con.execute(
+                "SELECT doc_id FROM documents WHERE source = ? AND regexp_matches(lower(text), "
+                "'\\breport\\b')", [source]).fetchall()}
+            rows, _ = b.page(Selection(q="report", source=source))
+            assert {r["doc_id"] for r in rows} == want and want
+            assert b.count(Selection(q="report", source=source)) == (len(want), False)
+    assert b.page(Selection(q="report", source="no-such-source.example")) == ([], None)
+    exact = b.count(Selection(q="report"))
+    assert exact == (30, False)
+    monkeypatch.setattr(webapp, "COUNT_CAP", 4)
+    assert b.count(Selection(q="report")) == (4, True)
+    assert b.count(Selection(q="zebra crossing")) == (3, False)

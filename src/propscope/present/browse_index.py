@@ -14,7 +14,15 @@ that folder is not writable), holding:
   stored sorted by token so DuckDB's zone maps skip straight to one token's rows;
   a search is an intersection of the query's tokens' postings;
 * ``tokens``: ``(token, df)``, the number of documents holding each token, so a
-  search can tell at once that a word is absent and probe the rarest word first.
+  search can tell at once that a word is absent and probe the rarest word first;
+* ``source_stats``: per source its ``sid`` (a small integer also stored in
+  ``browse`` and ``postings``, so a search restricted to one source filters a
+  word's postings by an integer instead of semi-joining all of that word's
+  postings), document count, time span, span count and documents per technique
+  and per signal, so the source page is one lookup instead of three scans;
+* ``source_clusters``: ``(source, cluster_id, size)`` for every reuse cluster a
+  source takes part in, largest first, so the source page lists its clusters
+  without scanning the corpus' documents.
 
 The index records a signature of the corpus (document count, an XOR of document
 ID hashes, and the row counts of the result tables) and is rebuilt when it
@@ -31,7 +39,7 @@ import duckdb
 
 from .queries import Schema, q
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 # A token is a run of letters or digits, lower-cased and accent-stripped; queries use the same rule.
 TOKEN_SQL = r"regexp_split_to_array(lower(strip_accents({x})), '[^\p{{L}}\p{{N}}]+')"
 MAX_TOKEN_CHARS = 40
@@ -128,22 +136,25 @@ def _build(con: duckdb.DuckDBPyConnection, schema: Schema, sig: str) -> None:
         signals = f"list_concat({signals}, {part})"
     title = "coalesce(nullif(trim(d.title), ''), left(d.text, 140))"
     con.execute("BEGIN TRANSACTION")
-    for t in ("browse", "postings", "tokens", "facets", "ix_meta"):
+    for t in ("browse", "postings", "tokens", "facets", "source_stats", "source_clusters",
+              "ix_meta"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     con.execute(f"""
         CREATE TABLE browse AS
         SELECT (row_number() OVER (ORDER BY d.published DESC NULLS LAST, d.doc_id))::INTEGER AS ord,
-               d.doc_id, d.source, d.published, left({title}, 160) AS title, {', '.join(cols)},
+               d.doc_id, d.source, (dense_rank() OVER (ORDER BY d.source))::INTEGER AS sid,
+               d.published, left({title}, 160) AS title, {', '.join(cols)},
                list_sort(list_distinct({signals})) AS signals
         FROM ps_corpus.documents d {' '.join(joins)}
         ORDER BY ord""")
     con.execute(f"""
         CREATE TABLE postings AS
-        SELECT token, ord, count(*)::INTEGER AS tf FROM (
-            SELECT b.ord, unnest({TOKEN_SQL.format(x="coalesce(d.title, '') || ' ' || d.text")}) AS token
+        SELECT token, ord, any_value(sid) AS sid, count(*)::INTEGER AS tf FROM (
+            SELECT b.ord, b.sid, unnest({TOKEN_SQL.format(x="coalesce(d.title, '') || ' ' || d.text")}) AS token
             FROM ps_corpus.documents d JOIN browse b USING (doc_id))
         WHERE token <> '' AND length(token) <= {MAX_TOKEN_CHARS}
         GROUP BY token, ord ORDER BY token, ord""")
+    _build_source_tables(con, schema)
     con.execute("CREATE TABLE tokens AS SELECT token, count(*) AS df FROM postings "
                 "GROUP BY token ORDER BY token")
     con.execute("""
@@ -155,3 +166,33 @@ def _build(con: duckdb.DuckDBPyConnection, schema: Schema, sig: str) -> None:
     con.execute("INSERT INTO ix_meta VALUES ('signature', ?), ('built', now()::VARCHAR)", [sig])
     con.execute("COMMIT")
     con.execute("CHECKPOINT")
+
+
+def _build_source_tables(con: duckdb.DuckDBPyConnection, schema: Schema) -> None:
+    """Per-source aggregates for the source page (see the module docstring)."""
+    con.execute("""
+        CREATE TABLE source_stats AS
+        WITH t AS (SELECT source, t, count(*) AS n FROM
+                       (SELECT source, unnest(techniques) AS t FROM browse) GROUP BY ALL),
+             s AS (SELECT source, s, count(*) AS n FROM
+                       (SELECT source, unnest(signals) AS s FROM browse) GROUP BY ALL)
+        SELECT b.source, b.sid, b.n, b.first, b.last, b.spans,
+               coalesce(t.list, []) AS techniques, coalesce(s.list, []) AS signals
+        FROM (SELECT source, any_value(sid) AS sid, count(*) AS n, min(published) AS first,
+                     max(published) AS last, sum(n_spans) AS spans
+              FROM browse WHERE source IS NOT NULL GROUP BY source) b
+        LEFT JOIN (SELECT source, list({'name': t, 'n': n} ORDER BY n DESC, t) AS list
+                   FROM t GROUP BY source) t USING (source)
+        LEFT JOIN (SELECT source, list({'name': s, 'n': n} ORDER BY n DESC, s) AS list
+                   FROM s GROUP BY source) s USING (source)
+        ORDER BY b.source""")
+    if schema.has("reuse_clusters"):
+        con.execute("""
+            CREATE TABLE source_clusters AS
+            WITH sizes AS (SELECT cluster_id, count(*) AS size FROM ps_corpus.reuse_clusters
+                           GROUP BY cluster_id)
+            SELECT DISTINCT b.source, rc.cluster_id, z.size
+            FROM ps_corpus.reuse_clusters rc JOIN browse b USING (doc_id)
+            JOIN sizes z USING (cluster_id)
+            WHERE b.source IS NOT NULL
+            ORDER BY b.source, z.size DESC, rc.cluster_id""")

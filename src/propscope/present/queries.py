@@ -246,9 +246,13 @@ class CorpusQueries:
                     f"FROM {q('references')} GROUP BY kind ORDER BY n DESC")
 
     # -- reuse ----------------------------------------------------------------------
-    def reuse_clusters(self, limit: int = 20, offset: int = 0,
-                       source: str | None = None) -> list[dict[str, Any]] | None:
-        """Reuse clusters, biggest first, each with members ordered earliest first."""
+    def reuse_clusters(self, limit: int = 20, offset: int = 0, source: str | None = None,
+                       cluster_ids: Sequence[Any] | None = None) -> list[dict[str, Any]] | None:
+        """Reuse clusters, biggest first, each with members ordered earliest first.
+
+        ``cluster_ids`` (already in display order) skips choosing them: the web app
+        reads a source's clusters from its side index instead of scanning documents.
+        """
         if not self.has("reuse_clusters"):
             return None
         t = "reuse_clusters"
@@ -258,7 +262,7 @@ class CorpusQueries:
         where = ("WHERE cluster_id IN (SELECT cluster_id FROM reuse_clusters WHERE doc_id IN "
                  "(SELECT doc_id FROM documents WHERE source = ?))") if source else ""
         params: list[Any] = [source] if source else []
-        ids = [r[0] for r in self.cur.execute(
+        ids = list(cluster_ids) if cluster_ids is not None else [r[0] for r in self.cur.execute(
             f"SELECT cluster_id FROM reuse_clusters {where} GROUP BY cluster_id "
             "ORDER BY count(*) DESC, cluster_id LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()]
         if not ids:

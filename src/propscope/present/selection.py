@@ -83,21 +83,25 @@ class Selection:
                     or self.date_to)
 
     def where(self, tokens: list[str], lo: int = 0, hi: int | None = None,
-              ) -> tuple[str, list[Any]]:
+              sid: int | None = None) -> tuple[str, list[Any]]:
         """``(where_clause, params)`` over ``ps_index.browse b`` for rows ``lo < ord <= hi``.
 
         ``tokens`` are this selection's search words, rarest first (see
         :meth:`CorpusBrowser.ranked_tokens`). Each word is a semi-join on its postings,
         restricted to the same ``ord`` window, so DuckDB's zone maps read only the
-        blocks of that word and that window.
+        blocks of that word and that window. ``sid`` is the source filter's integer ID
+        (``ps_index.source_stats``): each word's postings are then cut to that source
+        before the semi-join, so a search within one source never hashes all of a
+        common word's postings.
         """
         window = "b.ord > ?" + (" AND b.ord <= ?" if hi is not None else "")
         bounds: list[Any] = [lo] + ([hi] if hi is not None else [])
         where, params = [window], list(bounds)
+        in_source = " AND sid = ?" if sid is not None else ""
         for token in tokens:
             where.append("b.ord IN (SELECT ord FROM ps_index.postings WHERE token = ? AND "
-                         + window.replace("b.ord", "ord") + ")")
-            params += [token, *bounds]
+                         + window.replace("b.ord", "ord") + in_source + ")")
+            params += [token, *bounds, *([sid] if sid is not None else [])]
         if self.source:
             where.append("b.source = ?")
             params.append(self.source)

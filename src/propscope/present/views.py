@@ -37,8 +37,9 @@ def signals_view(qs: CorpusQueries, limit: int = 20) -> dict[str, Any]:
 
 
 def clusters_view(qs: CorpusQueries, limit: int = 20, offset: int = 0,
-                  source: str | None = None) -> list[dict[str, Any]] | None:
-    clusters = qs.reuse_clusters(limit, offset, source)
+                  source: str | None = None,
+                  cluster_ids: list[Any] | None = None) -> list[dict[str, Any]] | None:
+    clusters = qs.reuse_clusters(limit, offset, source, cluster_ids)
     for c in clusters or []:
         c["timeline"] = charts.reuse_timeline(c["members"])
     return clusters

@@ -12,8 +12,12 @@ Design choices, and why:
   at start-up and cached, since the corpus cannot change under a read-only app.
 * **Same views as the report.** Sections come from the shared templates in
   ``_macros.html`` and the queries in :mod:`propscope.present.queries`.
-* **Thread per request.** Handlers are synchronous; Starlette runs them in its
-  thread pool and each thread keeps its own DuckDB cursor.
+* **Thread per request, one DuckDB thread per query.** Handlers are synchronous;
+  Starlette runs them in its thread pool and each thread keeps its own DuckDB
+  cursor. Once the start-up aggregates are computed, DuckDB is limited to one
+  worker thread per query (``QUERY_THREADS``): every page query is small, and
+  with several requests in flight, per-query parallelism only made them fight
+  over the same cores.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ DOC_ID = re.compile(r"^[\w\-]{1,128}$")
 EXPORT_LIMIT = 1_000_000
 COUNT_CAP = 10_000  # beyond this a filtered count shows "10,000+": exact counts cost a full pass
 PAGE_WINDOWS = (2_000, 50_000)
+COUNT_WINDOW_GROWTH = 8  # a capped search count looks in ord windows growing by this factor
+QUERY_THREADS = 1
 EXPORT_COLUMNS = ("doc_id", "source", "published", "url", "title", "techniques", "signals")
 
 
@@ -77,6 +83,7 @@ class CorpusBrowser:
         self._cache: dict[str, Any] = {}
         self.palette = Palette(self.queries().technique_families())
         self.warm()
+        self.con.execute(f"SET threads = {QUERY_THREADS}")
 
     # -- connections ----------------------------------------------------------------------
     def cursor(self) -> duckdb.DuckDBPyConnection:
@@ -130,8 +137,16 @@ class CorpusBrowser:
             words).fetchall())
         if len(df) < len(words):
             return None
-        self._local.min_df = min(df.values())
+        self._local.dfs = list(df.values())
         return sorted(words, key=lambda w: df[w])
+
+    def source_id(self, sel: Selection) -> int | None:
+        """The side index's integer ID of the selection's source (-1: no such source)."""
+        if not sel.source:
+            return None
+        row = self.cursor().execute("SELECT sid FROM ps_index.source_stats WHERE source = ?",
+                                    [sel.source]).fetchone()
+        return int(row[0]) if row else -1
 
     def expected_share(self, sel: Selection) -> float:
         """Upper bound of the share of documents the selection can match (from counts)."""
@@ -143,8 +158,16 @@ class CorpusBrowser:
                 counts = dict(facets[name])
                 shares.append(counts.get(value, 0) / max(self.max_ord, 1))
         if sel.q:
-            shares.append(getattr(self._local, "min_df", 0) / max(self.max_ord, 1))
+            shares.append(min(getattr(self._local, "dfs", [0])) / max(self.max_ord, 1))
         return min(shares)
+
+    def search_share(self, sel: Selection) -> float:
+        """Estimated share of documents the selection matches, words taken as independent."""
+        share = self.expected_share(sel)
+        if sel.q:
+            for df in sorted(getattr(self._local, "dfs", []))[1:]:
+                share *= df / max(self.max_ord, 1)
+        return share
 
     def page(self, sel: Selection) -> tuple[list[dict[str, Any]], int | None]:
         """One page of the selection (newest first) and the cursor of the next page.
@@ -154,7 +177,8 @@ class CorpusBrowser:
         answered from the first few thousand rows instead of a top-N over all of them.
         """
         tokens = self.ranked_tokens(sel)
-        if tokens is None:
+        sid = self.source_id(sel)
+        if tokens is None or sid == -1:
             return [], None
         found: list[dict[str, Any]] = []
         share = self.expected_share(sel)
@@ -162,7 +186,7 @@ class CorpusBrowser:
         widths = [w for w in PAGE_WINDOWS if share * w >= 2 * PAGE_SIZE]
         for width in (*widths, None):
             hi = sel.after + width if width is not None else None
-            where, params = sel.where(tokens, sel.after, hi)
+            where, params = sel.where(tokens, sel.after, hi, sid)
             cur = self.cursor().execute(
                 "SELECT b.ord, b.doc_id, b.source, b.published, b.title, b.n_spans, "
                 f"b.techniques, b.signals FROM ps_index.browse b WHERE {where} "
@@ -180,17 +204,33 @@ class CorpusBrowser:
         return int(self.cached("overview", self.queries().overview)["documents"])
 
     def count(self, sel: Selection) -> tuple[int, bool]:
-        """Documents in the selection, counted up to ``COUNT_CAP`` (and whether capped)."""
+        """Documents in the selection, counted up to ``COUNT_CAP`` (and whether capped).
+
+        A search that matches often is counted in growing ``ord`` windows from the
+        start: each word's postings are then read (and hashed) only for that window,
+        and the count stops at the first window holding more than ``COUNT_CAP``.
+        """
         if not sel.filtered:
             return self.max_ord, False
         tokens = self.ranked_tokens(sel)
-        if tokens is None:
+        sid = self.source_id(sel)
+        if tokens is None or sid == -1:
             return 0, False
-        where, params = sel.where(tokens)
-        n = int(self.cursor().execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM ps_index.browse b WHERE {where} "
-            f"LIMIT {COUNT_CAP + 1})", params).fetchone()[0])
-        return min(n, COUNT_CAP), n > COUNT_CAP
+        hi: int | None = None
+        if tokens:
+            share = self.search_share(sel)
+            start = int(2 * COUNT_CAP / share) if share > 0 else self.max_ord
+            hi = start if start < self.max_ord else None
+        while True:
+            where, params = sel.where(tokens, 0, hi, sid)
+            n = int(self.cursor().execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM ps_index.browse b WHERE {where} "
+                f"LIMIT {COUNT_CAP + 1})", params).fetchone()[0])
+            if n > COUNT_CAP or hi is None:
+                return min(n, COUNT_CAP), n > COUNT_CAP
+            hi = hi * COUNT_WINDOW_GROWTH
+            if hi >= self.max_ord:
+                hi = None
 
     def export_reader(self, sel: Selection) -> pa.RecordBatchReader:
         tokens = self.ranked_tokens(sel)
@@ -216,19 +256,32 @@ SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-
                     "X-Frame-Options": "DENY"}
 
 
-def _page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+def _html(request: Request, template: str, **ctx: Any) -> str:
     b: CorpusBrowser = request.app.state.browser
-    html = render(template, corpus_name=b.path.name, version=__version__, palette=b.palette,
+    return render(template, corpus_name=b.path.name, version=__version__, palette=b.palette,
                   doc_href=lambda i: f"/doc/{quote(str(i), safe='')}" if i else None,
                   source_href=lambda s: "/source?" + urlencode({"name": s}) if s else None,
                   request_path=request.url.path, **ctx)
+
+
+def _respond(html: str, status: int = 200) -> HTMLResponse:
     headers = {"Content-Security-Policy": csp(), **SECURITY_HEADERS}
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
+def _page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    return _respond(_html(request, template, **ctx), status)
+
+
+def _constant_page(request: Request, template: str, **ctx: Any) -> HTMLResponse:
+    """A page that takes no parameters over a read-only corpus: rendered once, then reused."""
+    b: CorpusBrowser = request.app.state.browser
+    return _respond(b.cached("page:" + template, lambda: _html(request, template, **ctx)))
+
+
 def overview(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
-    return _page(request, "app_overview.html", ov=b.cached("overview", None),
+    return _constant_page(request, "app_overview.html", ov=b.cached("overview", None),
                  computed=b.cached("computed", None), versions=b.cached("versions", None),
                  tech=b.cached("tech", None), sig=b.cached("signals", None),
                  facets=b.cached("facets", None), sel=Selection())
@@ -260,17 +313,20 @@ def source(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
     name = str(request.query_params.get("name") or "")
     cur = b.cursor()
-    stats = cur.execute("SELECT count(*), min(published), max(published), sum(n_spans) "
-                        "FROM ps_index.browse WHERE source = ?", [name]).fetchone()
-    if not stats[0]:
+    # Precomputed per source by the side index (see browse_index): one lookup, no scan.
+    row = cur.execute("SELECT n, first, last, spans, techniques, signals "
+                      "FROM ps_index.source_stats WHERE source = ?", [name]).fetchone()
+    if not row or not row[0]:
         raise HTTPException(404)
-    techniques = cur.execute(
-        "SELECT t, count(*) FROM (SELECT unnest(techniques) AS t FROM ps_index.browse WHERE source = ?) "
-        "GROUP BY t ORDER BY 2 DESC, t", [name]).fetchall()
-    signals = cur.execute(
-        "SELECT s, count(*) FROM (SELECT unnest(signals) AS s FROM ps_index.browse WHERE source = ?) "
-        "GROUP BY s ORDER BY 2 DESC, s", [name]).fetchall()
+    stats = row[:4]
+    techniques = [(t["name"], t["n"]) for t in row[4]]
+    signals = [(s["name"], s["n"]) for s in row[5]]
     qs = b.queries()
+    cluster_ids = None
+    if qs.has("reuse_clusters"):
+        cluster_ids = [r[0] for r in cur.execute(
+            "SELECT cluster_id FROM ps_index.source_clusters WHERE source = ? "
+            "ORDER BY size DESC, cluster_id LIMIT 10", [name]).fetchall()]
     community = None
     if qs.has("communities"):
         row = cur.execute("SELECT community_id FROM communities WHERE source = ? LIMIT 1",
@@ -278,13 +334,13 @@ def source(request: Request) -> Response:
         community = row[0] if row else None
     return _page(request, "app_source.html", name=name, stats=stats, techniques=techniques,
                  signals=signals, net=qs.network(max_edges=100, source=name),
-                 community=community, clusters=clusters_view(qs, 10, 0, name),
+                 community=community, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
                  sel=Selection(source=name))
 
 
 def network(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
-    return _page(request, "app_network.html", net=b.cached("network", None),
+    return _constant_page(request, "app_network.html", net=b.cached("network", None),
                  comms=b.cached("communities", None))
 
 
