@@ -16,6 +16,9 @@ measures, each part in a child process of its own (so peak memory is its own):
    engine, in one fresh process: MB/s and documents/s of wall time, CPU time,
    peak RSS of the main process and of the largest worker.
 
+``--overlap`` measures only part 3 against what ``propscope run --engine processes``
+does: the analyzers run on each committed ingest batch beside ingest (JSON out).
+
 The machine is shared, so wall figures depend on the load; CPU-time figures do
 not, and are reported beside them. ``--save`` keeps the raw figures as JSON and
 ``--before`` adds them as a "before" column; ``--write`` replaces the section
@@ -159,6 +162,59 @@ def part_end_to_end(data: Path, corpus_path: Path) -> dict[str, Any]:
     return out
 
 
+def part_overlap(data: Path, corpus_path: Path) -> dict[str, Any]:
+    """End to end as ``propscope run --engine processes`` does it: the analyzers run on
+    each committed ingest batch beside ingest, then the analyze stage (stragglers)."""
+    import propscope
+    from propscope.engine import get_engine
+    from propscope.pipeline import _overlap_for, _start_run, analyze_corpus, ingest_into
+    from propscope.settings import Settings
+
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    settings = Settings(analyzers=ANALYZERS, engine="processes", workers=2)
+    corpus = propscope.open_corpus(corpus_path)
+    c0, t0 = _cpu_s(), time.perf_counter()
+    run_id = _start_run(corpus, "bench-signals", settings)
+    engine = get_engine(settings)
+    try:
+        overlap = _overlap_for(corpus, settings, run_id, engine)
+        ingested = ingest_into(corpus, [data], settings, run_id, overlap=overlap)
+        t1 = time.perf_counter()
+        summary = analyze_corpus(corpus, settings, run_id, engine=engine)
+    finally:
+        engine.close()
+    out: dict[str, Any] = {"ingest_s": t1 - t0, "analyze_s": time.perf_counter() - t1,
+                           "total_s": time.perf_counter() - t0, "cpu_s": _cpu_s() - c0,
+                           "main_cpu_s": (lambda r: r.ru_utime + r.ru_stime)(
+                               resource.getrusage(resource.RUSAGE_SELF)),
+                           "documents": ingested["documents"],
+                           "beside_ingest": overlap.done if overlap else 0,
+                           "after_ingest": {k: v.get("documents") for k, v in summary.items()}}
+    out["rows"] = {t: corpus.count(t) for t in ANALYZERS}
+    corpus.close()
+    out.update(_peaks())
+    out["start_rss_mb"] = round(rss0, 1)
+    return out
+
+
+def measure_overlap(data: Path, work: Path) -> dict[str, Any]:
+    """Sequential end to end (ingest, then analyze) against the overlapped run."""
+    res: dict[str, Any] = {"input_mb": data.stat().st_size / 1e6,
+                           "load_before": os.getloadavg()}
+    for part in ("e2e", "overlap"):
+        corpus = work / f"{part}.duckdb"
+        for stale in (corpus, corpus.with_name(corpus.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        res[part] = _child(part, str(data), str(corpus))
+    res["load_after"] = os.getloadavg()
+    if res["e2e"]["rows"] != res["overlap"]["rows"]:
+        sys.exit(f"row counts differ: {res['e2e']['rows']} {res['overlap']['rows']}")
+    seq = res["e2e"]["ingest_s"] + res["e2e"]["analyze_s"]
+    res["sequential_mb_s"] = round(res["input_mb"] / seq, 1)
+    res["overlap_mb_s"] = round(res["input_mb"] / res["overlap"]["total_s"], 1)
+    return res
+
+
 # -- parent ------------------------------------------------------------------
 def _child(*args: str) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", *args]
@@ -299,6 +355,9 @@ def main() -> None:
     ap.add_argument("--before", type=Path, help="raw figures of an earlier run, shown beside")
     ap.add_argument("--write", action="store_true", help="write the section of docs/benchmarks.md")
     ap.add_argument("--saved", type=Path, help="render figures saved earlier by --save (no run)")
+    ap.add_argument("--overlap", action="store_true",
+                    help="only compare ingest-then-analyze with analysis beside ingest "
+                         "(as `propscope run --engine processes`); prints JSON")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -307,6 +366,8 @@ def main() -> None:
             out = part_alone(Path(rest[0]), int(rest[1]))
         elif part == "stage":
             out = part_stage(Path(rest[0]), Path(rest[1]), rest[2])
+        elif part == "overlap":
+            out = part_overlap(Path(rest[0]), Path(rest[1]))
         else:
             out = part_end_to_end(Path(rest[0]), Path(rest[1]))
         print(json.dumps(out, default=str))
@@ -320,6 +381,9 @@ def main() -> None:
         if not data.exists():
             print(f"generating {args.docs} documents -> {data}", file=sys.stderr)
             _ingest_bench().generate(data, args.docs)
+        if args.overlap:
+            print(json.dumps(measure_overlap(data, work), indent=1, default=str))
+            return
         res = measure(data, work, args.sample)
     if args.save:
         args.save.write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")

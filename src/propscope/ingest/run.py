@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import pyarrow as pa
+
 from ..corpus import Corpus
 from ..document import Document, Rejected
 from .ids import split_id_conflicts
@@ -94,12 +96,18 @@ class _Writer:
     release it. Writing batch *n* while batch *n + 1* is parsed uses both cores
     of a small machine. The queue holds at most two batches, so memory stays
     bounded; every use of the corpus connection goes through ``lock``.
+
+    ``on_new``, if given, receives each batch's newly stored documents (first
+    occurrence of each new ``doc_id``) once they are committed, outside the
+    lock: the pipeline analyses them while the next batches are read.
     """
 
     def __init__(self, corpus: Corpus, run_id: str, summary: IngestSummary,
-                 progress: _Progress, lock: threading.Lock) -> None:
+                 progress: _Progress, lock: threading.Lock,
+                 on_new: Callable[[list[Document]], None] | None = None) -> None:
         self.corpus, self.run_id, self.summary, self.progress = corpus, run_id, summary, progress
         self.lock = lock
+        self.on_new = on_new
         self.docs: list[Document] = []
         self.rejected: list[Rejected] = []
         self.finished: list[tuple[InputFile, int, int]] = []
@@ -150,12 +158,17 @@ class _Writer:
                 continue  # keep draining so the reading side never blocks forever
             try:
                 with self.lock:
-                    self._write(batch)
+                    fresh = self._write(batch)
+                if self.on_new is not None and fresh:
+                    self.on_new(fresh)
             except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
                 self.error = exc
 
-    def _write(self, batch: _Batch) -> None:
+    def _write(self, batch: _Batch) -> list[Document]:
+        """Write one batch; returns the documents it stored for the first time
+        (only worked out when someone listens: ``on_new``)."""
         docs, conflicts = split_id_conflicts(self.corpus, batch.docs)
+        fresh = self._not_stored(docs) if self.on_new is not None else []
         new, dup = self.corpus.add_documents(docs, self.run_id)
         self.summary.records += len(docs)
         self.summary.documents += new
@@ -167,14 +180,40 @@ class _Writer:
         for unit, documents, quarantined in batch.finished:
             self.corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents,
                                        quarantined, self.run_id)
+        return fresh
+
+    def _not_stored(self, docs: list[Document]) -> list[Document]:
+        """First occurrence of each ``doc_id`` the corpus does not hold yet: exactly
+        what :meth:`Corpus.add_documents` is about to insert, so each new document
+        is handed on once, by the batch that stored it."""
+        first: dict[str, Document] = {}
+        for doc in docs:
+            first.setdefault(doc.doc_id, doc)
+        if not first:
+            return []
+        ids = pa.table({"doc_id": pa.array(list(first), pa.string())})
+        con = self.corpus.con
+        con.register("_batch_ids", ids)
+        try:
+            stored = {row[0] for row in con.execute(
+                "SELECT b.doc_id FROM _batch_ids b SEMI JOIN documents d "
+                "ON d.doc_id = b.doc_id").fetchall()}
+        finally:
+            con.unregister("_batch_ids")
+        return [doc for doc_id, doc in first.items() if doc_id not in stored]
 
 
 def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run_id: str,
-                 progress: Callable[[int], None] | None = None) -> IngestSummary:
+                 progress: Callable[[int], None] | None = None,
+                 on_new: Callable[[list[Document]], None] | None = None,
+                 lock: threading.Lock | None = None) -> IngestSummary:
     """Ingest files, folders and archives under ``paths`` into ``corpus``.
 
     ``progress(n)`` is called with the number of input bytes (on disk) newly
-    covered; :func:`total_input_bytes` gives the total to expect.
+    covered; :func:`total_input_bytes` gives the total to expect. ``on_new``
+    gets each committed batch's new documents (see :class:`_Writer`); a caller
+    that uses the corpus from another thread meanwhile passes the ``lock`` it
+    holds while doing so.
     """
     started = time.perf_counter()
     options = ReadOptions.from_settings(settings)
@@ -182,13 +221,13 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
     files = expand_paths(paths, exclude=exclude)
     summary = IngestSummary()
     tracker = _Progress(progress, summary)
-    lock = threading.Lock()
+    lock = lock or threading.Lock()
 
     def done(unit: InputFile) -> bool:
         with lock:
             return corpus.file_done(unit.name, unit.size, unit.mtime)
 
-    writer = _Writer(corpus, run_id, summary, tracker, lock)
+    writer = _Writer(corpus, run_id, summary, tracker, lock, on_new)
     try:
         _ingest_files(files, options, writer, tracker, summary, done)
     finally:
