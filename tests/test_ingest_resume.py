@@ -83,11 +83,17 @@ KILLER = textwrap.dedent("""
     run.BATCH_DOCS = 500
     calls = 0
     def progress(n):
+        # Kill at the Nth progress call or the first one after it at which the
+        # background writer has committed at least one whole file (a separate
+        # cursor reads committed state without touching the writer's connection).
         global calls
         calls += 1
-        if calls == int(sys.argv[3]):
-            os.kill(os.getpid(), signal.SIGKILL)
+        if calls >= int(sys.argv[3]):
+            committed = reader.execute("SELECT count(*) FROM ingested_files").fetchone()[0]
+            if committed >= 1:
+                os.kill(os.getpid(), signal.SIGKILL)
     corpus = propscope.open_corpus(sys.argv[1])
+    reader = corpus.con.cursor()
     ingest_paths(corpus, [sys.argv[2]], Settings(), "killed", progress=progress)
 """)
 
