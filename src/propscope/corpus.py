@@ -219,14 +219,13 @@ class Corpus:
             self.con.register("_new_docs", doc_rows)
             self.con.register("_new_srcs", src_rows)
             before = self.count("documents")
-            self.con.execute(
-                "INSERT INTO documents SELECT n.* FROM _new_docs n "
-                "ANTI JOIN documents d ON d.doc_id = n.doc_id")
+            # INSERT OR IGNORE probes the primary-key index per new row; an anti-join
+            # would scan the whole (growing) table on every batch.
+            self.con.execute("INSERT OR IGNORE INTO documents SELECT * FROM _new_docs")
             new = self.count("documents") - before
             self.con.execute(
-                "INSERT INTO document_sources SELECT n.* FROM (SELECT DISTINCT ON (doc_id, file, record) * FROM _new_srcs) n "
-                "ANTI JOIN document_sources s "
-                "ON s.doc_id = n.doc_id AND s.file = n.file AND s.record = n.record")
+                "INSERT OR IGNORE INTO document_sources "
+                "SELECT DISTINCT ON (doc_id, file, record) * FROM _new_srcs")
             self.con.unregister("_new_docs")
             self.con.unregister("_new_srcs")
         return new, len(docs) - new
