@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from ..errors import EngineError
@@ -35,6 +35,29 @@ class Engine(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def bounded_ordered(submit: Callable[[T], Any], items: Iterable[T], *, limit: int,
+                    cancel: Callable[[list[Any]], object]) -> Iterator[tuple[T, Any]]:
+    """Submit ``items`` with at most ``limit`` futures in flight; yield results in order.
+
+    The one submission loop of every pool-like engine: bounded memory whatever the
+    corpus size, deterministic write order whatever the scheduling. ``cancel``
+    frees what is still queued when the caller stops early or a task fails.
+    """
+    in_flight: deque[tuple[T, Any]] = deque()
+    try:
+        for item in items:
+            in_flight.append((item, submit(item)))
+            if len(in_flight) >= limit:
+                head, fut = in_flight.popleft()
+                yield head, fut.result()
+        while in_flight:
+            head, fut = in_flight.popleft()
+            yield head, fut.result()
+    finally:
+        if in_flight:
+            cancel([fut for _, fut in in_flight])
 
 
 class LocalEngine:
@@ -80,16 +103,9 @@ class ProcessEngine:
                                         initargs=(os.getpid(),))
 
     def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        in_flight: deque[tuple[T, Future[R]]] = deque()
-        limit = self.workers * 2
-        for item in items:
-            in_flight.append((item, self.pool.submit(fn, item)))
-            if len(in_flight) >= limit:
-                head, fut = in_flight.popleft()
-                yield head, fut.result()
-        while in_flight:
-            head, fut = in_flight.popleft()
-            yield head, fut.result()
+        yield from bounded_ordered(lambda item: self.pool.submit(fn, item), items,
+                                   limit=self.workers * 2,
+                                   cancel=lambda futs: [f.cancel() for f in futs])
 
     def describe(self) -> dict[str, Any]:
         return {"engine": self.name, "workers": self.workers}

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from ..errors import EngineError
+from .base import bounded_ordered
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -76,21 +76,9 @@ class DaskEngine:
         return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
     def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        limit = self.threads * IN_FLIGHT_PER_THREAD
-        in_flight: deque[tuple[T, Any]] = deque()
-        try:
-            for item in items:
-                in_flight.append((item, self.client.submit(fn, item, pure=False)))
-                if len(in_flight) >= limit:
-                    head, fut = in_flight.popleft()
-                    yield head, fut.result()
-            while in_flight:
-                head, fut = in_flight.popleft()
-                yield head, fut.result()
-        finally:
-            # The caller stopped early or a task failed: free the rest of the cluster.
-            if in_flight:
-                self.client.cancel([fut for _, fut in in_flight])
+        yield from bounded_ordered(lambda item: self.client.submit(fn, item, pure=False), items,
+                                   limit=self.threads * IN_FLIGHT_PER_THREAD,
+                                   cancel=self.client.cancel)
 
     @property
     def dashboard_link(self) -> str | None:
