@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import zlib
 from collections.abc import Callable, Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import zstandard
 
@@ -24,7 +24,21 @@ BUFFER_SIZE = 1 << 20
 _ZSTD_INPUT_CHUNK = 4096  # zstd output per call is not boundable: feed it little input
 
 
-class _GzipDecoder:
+class _Decoder:
+    """What the streaming reader needs of a decompressor object held in ``_d``."""
+
+    _d: Any
+
+    @property
+    def eof(self) -> bool:
+        return self._d.eof
+
+    @property
+    def unused_data(self) -> bytes:
+        return self._d.unused_data
+
+
+class _GzipDecoder(_Decoder):
     """zlib in gzip mode, with the output of each call bounded by ``max_length``."""
 
     label = "gzip"
@@ -34,21 +48,13 @@ class _GzipDecoder:
         self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
         self.unconsumed = b""
 
-    @property
-    def eof(self) -> bool:
-        return self._d.eof
-
-    @property
-    def unused_data(self) -> bytes:
-        return self._d.unused_data
-
     def decompress(self, data: bytes, max_length: int) -> bytes:
         out = self._d.decompress(data, max_length)
         self.unconsumed = self._d.unconsumed_tail
         return out
 
 
-class _ZstdDecoder:
+class _ZstdDecoder(_Decoder):
     """zstandard's decompressobj fed in small slices (it has no ``max_length``)."""
 
     label = "zstd"
@@ -57,14 +63,6 @@ class _ZstdDecoder:
     def __init__(self) -> None:
         self._d = zstandard.ZstdDecompressor().decompressobj()
         self.unconsumed = b""
-
-    @property
-    def eof(self) -> bool:
-        return self._d.eof
-
-    @property
-    def unused_data(self) -> bytes:
-        return self._d.unused_data
 
     def decompress(self, data: bytes, max_length: int) -> bytes:
         head, self.unconsumed = data[:_ZSTD_INPUT_CHUNK], data[_ZSTD_INPUT_CHUNK:]
