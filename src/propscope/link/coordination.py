@@ -53,6 +53,7 @@ import pyarrow as pa
 
 from ..corpus import Corpus
 from ..settings import Settings
+from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
@@ -311,15 +312,26 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     if (state is not None and state[0] == VERSION and _stored_fingerprint(corpus) == fingerprint
             and corpus.has_table("coordination_edges") and corpus.has_table("communities")):
         return {"status": "skipped", "reason": "no new documents"}
-    _build_events(corpus)
-    n_events = corpus.con.execute("SELECT count(*) FROM _coord_events").fetchone()[0]
+    timer = StepTimer()
+    with timer.step("events"):
+        _build_events(corpus)
+        n_events = corpus.con.execute("SELECT count(*) FROM _coord_events").fetchone()[0]
     estimated = settings.coordination_window_s is None
-    window = estimate_window(corpus.con) if estimated else float(settings.coordination_window_s)
-    co = _co_actions(corpus, window)
-    items, actors = _degrees(corpus)
-    edges = significant_edges(co, _shared(corpus, co), _overlaps(corpus, window),
-                              pairs_at_risk(items, actors))
-    communities = find_communities(edges, co)
+    with timer.step("window"):
+        window = (estimate_window(corpus.con) if estimated
+                  else float(settings.coordination_window_s))
+    with timer.step("co_actions"):
+        co = _co_actions(corpus, window)
+    with timer.step("degrees"):
+        items, actors = _degrees(corpus)
+    with timer.step("shared"):
+        shared = _shared(corpus, co)
+    with timer.step("overlaps"):
+        overlap = _overlaps(corpus, window)
+    with timer.step("test"):
+        edges = significant_edges(co, shared, overlap, pairs_at_risk(items, actors))
+    with timer.step("communities"):
+        communities = find_communities(edges, co)
     edge_rows = [{"source_a": r["a"], "source_b": r["b"], "kind": r["kind"],
                   "weight": int(r["weight"]), "first_seen": r["first_seen"],
                   "last_seen": r["last_seen"], "items": r["items"], "expected": r["expected"],
@@ -343,4 +355,4 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             "window_estimated": estimated, "co_actions": len(co),
             "pairs_tested": int(co.groupby(["kind", "a", "b"]).ngroups) if len(co) else 0,
             "edges": len(edge_rows), "communities": len({r["community_id"] for r in communities}),
-            "seconds": round(time.perf_counter() - started, 2)}
+            "seconds": round(time.perf_counter() - started, 2), "steps": timer.summary()}

@@ -38,6 +38,7 @@ from .candidates import CandidateParams, candidate_pairs
 from .clusters import PairRow, build_clusters
 from .signatures import LshParams, batch_keys
 from .text import words
+from .timing import StepTimer
 
 STAGE = "reuse"
 INTERNAL_TABLES = ("reuse_docs", "reuse_keys", "reuse_checked", "reuse_matches", "reuse_state")
@@ -131,43 +132,53 @@ def _align_job(job: tuple[list[tuple[int, int]], dict[int, str], int, AlignParam
     return align_batch(pairs, texts, min_words, params)
 
 
-def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress: Any) -> int:
+def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress: Any,
+                        timer: StepTimer) -> int:
+    """Band keys of documents not hashed before: one streamed scan, workers hash.
+
+    Every per-batch statement here touches only the batch (an append), never a
+    table that grows with the corpus: a join per batch against the list of new
+    documents made this step quadratic.
+    """
     con = corpus.con
     start = con.execute("SELECT coalesce(max(doc_no), -1) + 1 FROM reuse_docs").fetchone()[0]
-    con.execute("DROP TABLE IF EXISTS _reuse_new")
-    con.execute("CREATE TEMP TABLE _reuse_new AS SELECT d.doc_id, "
-                f"CAST({int(start)} - 1 + row_number() OVER (ORDER BY d.doc_id) AS INTEGER) AS doc_no "
-                "FROM documents d ANTI JOIN reuse_docs r USING (doc_id)")
-    total = con.execute("SELECT count(*) FROM _reuse_new").fetchone()[0]
+    total = con.execute("SELECT count(*) FROM documents d ANTI JOIN reuse_docs r "
+                        "USING (doc_id)").fetchone()[0]
+    doc_ids: dict[int, list[str]] = {}  # first doc_no of a batch in flight -> its doc_ids
 
     def jobs() -> Iterator[tuple[list[int], list[str], LshParams]]:
-        # One streamed scan, not one query per batch: a join against ``documents`` per
-        # batch reads every text each time (quadratic; hours at 1M documents). The
-        # reader's snapshot predates this stage's writes, so the ANTI JOIN gives the
-        # same documents, in the same doc_id order, as ``_reuse_new``'s numbering.
+        # One streamed scan in doc_id order (doc_no numbers new documents in that order).
+        # The reader's snapshot predates this stage's writes, so the ANTI JOIN keeps
+        # selecting the same documents while batches are written.
         cur = con.cursor()
-        reader = cur.sql("SELECT d.text FROM documents d ANTI JOIN reuse_docs r USING (doc_id) "
-                         "ORDER BY d.doc_id").to_arrow_reader(p.hash_batch)
+        reader = cur.sql("SELECT d.doc_id, d.text FROM documents d ANTI JOIN reuse_docs r "
+                         "USING (doc_id) ORDER BY d.doc_id").to_arrow_reader(p.hash_batch)
         lo = start
-        for batch in reader:
-            texts = batch.column(0).to_pylist()
+        while True:
+            with timer.step("hash: read texts"):
+                batch = next(reader, None)
+                if batch is None:
+                    break
+                texts = batch.column(1).to_pylist()
+                doc_ids[lo] = batch.column(0).to_pylist()
             yield list(range(lo, lo + len(texts))), texts, p.lsh
             lo += len(texts)
         cur.close()
 
     for (nos, _, _), keys in engine.map_ordered(_hash_job, jobs()):
-        lo = nos[0]
-        counts = np.bincount(keys.column("doc_no").to_numpy() - lo, minlength=len(nos))
-        docs = pa.table({"doc_no": pa.array(nos, pa.int32()),
-                         "n_keys": pa.array(counts[:len(nos)], pa.int32())})
-        with corpus.transaction():
-            con.register("_new_keys", keys)
-            con.register("_new_docs", docs)
-            con.execute("INSERT INTO reuse_keys SELECT key, doc_no FROM _new_keys")
-            con.execute("INSERT INTO reuse_docs SELECT n.doc_no, n.doc_id, d.n_keys "
-                        "FROM _new_docs d JOIN _reuse_new n USING (doc_no)")
-            con.unregister("_new_keys")
-            con.unregister("_new_docs")
+        with timer.step("hash: write"):
+            lo = nos[0]
+            counts = np.bincount(keys.column("doc_no").to_numpy() - lo, minlength=len(nos))
+            docs = pa.table({"doc_no": pa.array(nos, pa.int32()),
+                             "doc_id": pa.array(doc_ids.pop(lo), pa.string()),
+                             "n_keys": pa.array(counts[:len(nos)], pa.int32())})
+            with corpus.transaction():
+                con.register("_new_keys", keys)
+                con.register("_new_docs", docs)
+                con.execute("INSERT INTO reuse_keys SELECT key, doc_no FROM _new_keys")
+                con.execute("INSERT INTO reuse_docs SELECT doc_no, doc_id, n_keys FROM _new_docs")
+                con.unregister("_new_keys")
+                con.unregister("_new_docs")
         if progress is not None:
             progress.advance(len(nos))
     return total
@@ -192,49 +203,92 @@ def _build_order(corpus: Corpus) -> None:
     """)
 
 
-def _texts(corpus: Corpus, doc_nos: set[int]) -> dict[int, str]:
-    ids = pa.table({"doc_no": pa.array(sorted(doc_nos), pa.int32())})
+def _pending_pairs(corpus: Corpus) -> np.ndarray:
+    """Candidate pairs not aligned before, as an ``(n, 2)`` int array in (a, b) order."""
+    todo = corpus.con.execute("SELECT c.a, c.b FROM _reuse_candidates c "
+                              "ANTI JOIN reuse_checked k ON k.a = c.a AND k.b = c.b "
+                              "ORDER BY c.a, c.b").fetchnumpy()
+    return np.stack([np.asarray(todo["a"], np.int64), np.asarray(todo["b"], np.int64)], axis=1)
+
+
+def batch_texts(corpus: Corpus, pairs: np.ndarray, size: int,
+                timer: StepTimer | None = None) -> Iterator[dict[int, str]]:
+    """The texts each batch of ``size`` consecutive pairs needs, batch after batch.
+
+    One query and one pass over ``documents`` for all batches together, sorted by
+    batch: a query per batch would read the documents table once per batch, which
+    grows as (pairs / size) x documents, i.e. quadratically with the corpus. A text
+    needed by several batches is sent with each (at most twice the pairs' count).
+    """
+    timer = timer or StepTimer()
+    n_batches = -(-len(pairs) // size)
+    if n_batches == 0:
+        return
+    batch_of = np.repeat(np.arange(n_batches, dtype=np.int64), size)[:len(pairs)]
+    both = np.concatenate([(batch_of << 32) | pairs[:, 0], (batch_of << 32) | pairs[:, 1]])
+    need = np.unique(both)
+    want = pa.table({"batch": pa.array(need >> 32, pa.int32()),
+                     "doc_no": pa.array(need & 0xFFFFFFFF, pa.int32())})
     cur = corpus.con.cursor()
-    cur.register("_want", ids)
-    rows = cur.execute("SELECT r.doc_no, d.text FROM _want w JOIN reuse_docs r USING (doc_no) "
-                       "JOIN documents d USING (doc_id)").fetchall()
-    cur.close()
-    return dict(rows)
+    try:
+        cur.register("_want", want)
+        reader = cur.sql("SELECT w.batch, w.doc_no, d.text FROM _want w "
+                         "JOIN reuse_docs r USING (doc_no) JOIN documents d USING (doc_id) "
+                         "ORDER BY w.batch").to_arrow_reader(8192)
+        current, texts = 0, {}
+        while True:
+            with timer.step("align: read texts"):
+                chunk = next(reader, None)
+                if chunk is None:
+                    break
+                batches = chunk.column(0).to_numpy()
+                nos = chunk.column(1).to_pylist()
+                values = chunk.column(2).to_pylist()
+            for bi, no, text in zip(batches.tolist(), nos, values, strict=True):
+                while bi != current:
+                    yield texts
+                    current, texts = current + 1, {}
+                texts[no] = text
+        yield texts
+        for _ in range(current + 1, n_batches):  # batches whose texts are all gone
+            yield {}
+    finally:
+        cur.close()
 
 
 def _align_pending(corpus: Corpus, p: ReuseParams, engine: Engine,
-                   progress: Any) -> tuple[int, int]:
+                   progress: Any, timer: StepTimer) -> tuple[int, int]:
     con = corpus.con
-    # Materialise first: no reader stays open while results are written.
-    con.execute("DROP TABLE IF EXISTS _reuse_todo")
-    con.execute("CREATE TEMP TABLE _reuse_todo AS SELECT row_number() OVER (ORDER BY c.a, c.b) "
-                "AS n, c.a, c.b FROM _reuse_candidates c "
-                "ANTI JOIN reuse_checked k ON k.a = c.a AND k.b = c.b")
-    total = con.execute("SELECT count(*) FROM _reuse_todo").fetchone()[0]
+    # Materialised first (as integers): no reader of the candidates stays open while
+    # results are written.
+    with timer.step("align: pending pairs"):
+        todo = _pending_pairs(corpus)
+    total = len(todo)
 
     def jobs() -> Iterator[tuple[list[tuple[int, int]], dict[int, str], int, AlignParams]]:
+        texts = batch_texts(corpus, todo, p.align_batch, timer)
         for offset in range(0, total, p.align_batch):
-            pairs = con.execute("SELECT a, b FROM _reuse_todo WHERE n > ? AND n <= ? ORDER BY n",
-                                [offset, offset + p.align_batch]).fetchall()
-            yield pairs, _texts(corpus, {x for pair in pairs for x in pair}), p.min_words, p.align
+            pairs = [(int(a), int(b)) for a, b in todo[offset:offset + p.align_batch].tolist()]
+            yield pairs, next(texts), p.min_words, p.align
 
     aligned = found = 0
     for (pairs, _, _, _), matches in engine.map_ordered(_align_job, jobs()):
-        checked = pa.table({"a": pa.array([x for x, _ in pairs], pa.int32()),
-                            "b": pa.array([y for _, y in pairs], pa.int32())})
-        with corpus.transaction():
-            con.register("_m", matches)
-            con.register("_c", checked)
-            con.execute("INSERT INTO reuse_matches SELECT *, NULL FROM _m")
-            con.execute("INSERT INTO reuse_checked SELECT a, b FROM _c")
-            con.unregister("_m")
-            con.unregister("_c")
+        with timer.step("align: write"):
+            checked = pa.table({"a": pa.array([x for x, _ in pairs], pa.int32()),
+                                "b": pa.array([y for _, y in pairs], pa.int32())})
+            with corpus.transaction():
+                con.register("_m", matches)
+                con.register("_c", checked)
+                con.execute("INSERT INTO reuse_matches SELECT *, NULL FROM _m")
+                con.execute("INSERT INTO reuse_checked SELECT a, b FROM _c")
+                con.unregister("_m")
+                con.unregister("_c")
         aligned += len(pairs)
         found += matches.num_rows
         if progress is not None:
             progress.advance(len(pairs))
     # Pairs that stopped being candidates (a key became too common) leave the results.
-    with corpus.transaction():
+    with timer.step("align: prune"), corpus.transaction():
         con.execute("DELETE FROM reuse_matches m WHERE NOT EXISTS (SELECT 1 FROM "
                     "_reuse_candidates c WHERE c.a = m.a AND c.b = m.b)")
         con.execute("DELETE FROM reuse_checked m WHERE NOT EXISTS (SELECT 1 FROM "
@@ -276,7 +330,10 @@ def _write_outputs(corpus: Corpus, run_id: str) -> dict[str, int]:
             for r in pairs.select(["doc_a", "a_start", "a_end", "doc_b", "b_start", "b_end",
                                    "similarity", "inserted_text"]).to_pylist()]
     involved = {r.doc_a for r in rows} | {r.doc_b for r in rows}
-    meta = con.execute("SELECT doc_id, published, source FROM _reuse_order").fetchall()
+    # Only the documents in some pair: a Python row per document of the corpus would
+    # make this step cost as much as the corpus, not as the reuse found.
+    meta = con.execute("SELECT doc_id, published, source FROM _reuse_order WHERE doc_no IN "
+                       "(SELECT a FROM reuse_matches UNION SELECT b FROM reuse_matches)").fetchall()
     published = {d: ts for d, ts, _ in meta if d in involved}
     sources = {d: s for d, _, s in meta if d in involved}
     clusters, insertions = build_clusters(rows, published, sources)
@@ -331,17 +388,24 @@ def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = N
     if progress is not None:
         progress.set_total(None)
     engine = engine or LocalEngine()
-    hashed = _hash_new_documents(corpus, p, engine, progress)
-    _build_order(corpus)
-    candidate_pairs(corpus.con, p.candidates)
-    candidates = corpus.con.execute("SELECT count(*) FROM _reuse_candidates").fetchone()[0]
-    aligned, _ = _align_pending(corpus, p, engine, progress)
-    out = _write_outputs(corpus, run_id)
+    timer = StepTimer()
+    with timer.step("hash"):
+        hashed = _hash_new_documents(corpus, p, engine, progress, timer)
+    with timer.step("order"):
+        _build_order(corpus)
+    with timer.step("candidates"):
+        candidate_pairs(corpus.con, p.candidates)
+        candidates = corpus.con.execute("SELECT count(*) FROM _reuse_candidates").fetchone()[0]
+    with timer.step("align"):
+        aligned, _ = _align_pending(corpus, p, engine, progress, timer)
+    with timer.step("outputs"):
+        out = _write_outputs(corpus, run_id)
     with corpus.transaction():
         corpus.con.execute("INSERT OR REPLACE INTO reuse_state VALUES ('occurrences', ?)",
                            [str(occurrences)])
         corpus.mark_corpus_stage(STAGE, version, n_docs, run_id)
-    for tmp in ("_reuse_candidates", "_reuse_todo", "_reuse_order", "_reuse_new"):
+    for tmp in ("_reuse_candidates", "_reuse_order"):
         corpus.con.execute(f"DROP TABLE IF EXISTS {tmp}")
     return {"status": "ok", "documents": n_docs, "hashed": hashed, "candidates": candidates,
-            "aligned": aligned, **out, "seconds": round(time.perf_counter() - started, 2)}
+            "aligned": aligned, **out, "seconds": round(time.perf_counter() - started, 2),
+            "steps": timer.summary()}
