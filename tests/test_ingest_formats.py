@@ -316,3 +316,28 @@ def test_nested_archives_and_random_access_formats_inside(tmp_path: Path) -> Non
         "outer.zip!p.parquet": ("parquet inside a zip", "p.example"),
         "outer.zip!posts.jsonl.zst": ("zstd jsonl inside a zip", None),
     }
+
+
+def test_jsonl_fast_parser_agrees_with_the_json_module(tmp_path: Path) -> None:
+    """The orjson fast path must give exactly the standard library's documents:
+    big integer IDs stay exact, NaN, surrogate escapes, duplicate keys and a BOM
+    behave as before (kept, repaired or quarantined the same way)."""
+    from propscope.ingest import jsonl
+
+    lines = [
+        b'{"id": 123456789012345678901234567890, "text": "big integer id"}',
+        b'{"id": 7, "text": "a float score", "score": 0.25}',
+        b'{"id": "n", "text": "not a number", "score": NaN}',
+        b'{"id": "d", "text": "first", "text": "second wins"}',
+        b'{"id": "s", "text": "lone \\ud800 surrogate"}',
+        b'{"id": "p", "text": "pair \\ud83d\\ude00 emoji", "tags": [1, 2.5, {"x": 1e400}]}',
+        b'{"id": "u", "text": "caf\xc3\xa9 \xe2\x80\x94 plain UTF-8"}',
+    ]
+    for line in lines:
+        value, note = jsonl._parse(line)
+        assert note is None
+        expected = json.loads(line)
+        assert json.dumps(value, sort_keys=True) == json.dumps(expected, sort_keys=True), line
+    assert jsonl._parse(lines[0])[0]["id"] == 123456789012345678901234567890
+    with pytest.raises(ValueError):
+        jsonl._parse(b'{"text": "unterminated')

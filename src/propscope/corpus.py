@@ -202,18 +202,19 @@ class Corpus:
             [now_utc(), status, json.dumps(summary, default=str), run_id])
 
     # -- documents -------------------------------------------------------
-    def add_documents(self, docs: Sequence[Document], run_id: str) -> tuple[int, int]:
+    def add_documents(self, docs: Sequence[Document], run_id: str,
+                      doc_rows: pa.Table | None = None) -> tuple[int, int]:
         """Insert documents; exact duplicates only add a ``document_sources`` row.
 
         Returns ``(new_documents, duplicate_occurrences)``. Safe to call again with
         the same documents (a resumed ingest): nothing is inserted twice.
+        ``doc_rows`` is :func:`documents_rows` of ``docs`` when the caller already
+        built it (ingest hands the same Arrow rows on to the analysis).
         """
         if not docs:
             return 0, 0
-        first: dict[str, Document] = {}
-        for doc in docs:
-            first.setdefault(doc.doc_id, doc)
-        doc_rows = _documents_table(list(first.values()), run_id)
+        if doc_rows is None:
+            doc_rows = documents_rows(docs, run_id)
         src_rows = _sources_table(docs, run_id)
         with self.transaction():
             self.con.register("_new_docs", doc_rows)
@@ -395,10 +396,17 @@ class _Transaction:
             self.con.execute("ROLLBACK")
 
 
-def _documents_table(docs: Sequence[Document], run_id: str) -> pa.Table:
-    """Column-wise Arrow build: far cheaper than row dicts on large ingest batches."""
+def documents_rows(docs: Sequence[Document], run_id: str) -> pa.Table:
+    """The ``documents`` rows of the first occurrence of each ``doc_id`` in ``docs``.
+
+    Built column-wise, far cheaper than row dicts on large ingest batches.
+    """
+    first: dict[str, Document] = {}
+    for doc in docs:
+        first.setdefault(doc.doc_id, doc)
+    docs = list(first.values())
     return pa.table({
-        "doc_id": [d.doc_id for d in docs], "source": [d.source for d in docs],
+        "doc_id": list(first), "source": [d.source for d in docs],
         "published": pa.array([d.published for d in docs], _TS),
         "url": [d.url for d in docs], "title": [d.title for d in docs],
         "lang": [d.lang for d in docs], "text": [d.text for d in docs],

@@ -26,6 +26,7 @@ from .corpus import Corpus, open_corpus
 from .document import Document, Rejected
 from .engine import Engine, get_engine
 from .errors import ModelError, NothingIngested, StrictQuarantine
+from .gctuning import relaxed_gc
 from .progress import NULL_REPORTER, Reporter
 from .settings import Settings
 
@@ -121,13 +122,14 @@ def _run_fused_batch(job: tuple[tuple[str, ...], pa.RecordBatch]) -> FusedResult
     per analyzer, its Arrow tables (built here, so the writing process only writes)
     and ``(index, error)`` of the documents it failed on."""
     names, batch = job
-    docs = _fused_documents(batch)
     out: FusedResult = {}
-    for name in names:
-        results = _run_analyzer_batch((name, docs))
-        good = [r for r in results if not isinstance(r, str)]
-        errors = [(i, r) for i, r in enumerate(results) if isinstance(r, str)]
-        out[name] = (_to_tables(get_analyzer(name), good), errors)
+    with relaxed_gc():
+        docs = _fused_documents(batch)
+        for name in names:
+            results = _run_analyzer_batch((name, docs))
+            good = [r for r in results if not isinstance(r, str)]
+            errors = [(i, r) for i, r in enumerate(results) if isinstance(r, str)]
+            out[name] = (_to_tables(get_analyzer(name), good), errors)
     return out
 
 
@@ -180,6 +182,7 @@ def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
 # where the document came from, for quarantine reasons) are read for them.
 FUSED_ANALYZERS = ("references", "repetitions")
 FUSED_COLUMNS = "doc_id, text, meta, file, record"
+_FUSED_NAMES = [c.strip() for c in FUSED_COLUMNS.split(",")]
 # Their results are written for several batches at once (one transaction per table,
 # whose commit costs more than analysing a small batch): every this many batches,
 # documents or result rows, whichever comes first. A crash loses at most that much.
@@ -324,10 +327,11 @@ class _Overlap:
         if exc_type is None and self.error is not None:
             raise self.error
 
-    def submit(self, docs: list[Document]) -> None:
-        """Queue new documents for analysis (blocks while two batches wait)."""
-        for start in range(0, len(docs), self.batch_size):
-            self._put(_fused_batch(docs[start:start + self.batch_size]))
+    def submit(self, rows: pa.Table) -> None:
+        """Queue new documents (``documents`` rows) for analysis (blocks while two
+        batches wait)."""
+        for batch in rows.select(_FUSED_NAMES).to_batches(max_chunksize=self.batch_size):
+            self._put(batch)
 
     def _put(self, item: pa.RecordBatch | None) -> None:
         while True:
@@ -373,19 +377,6 @@ class _Overlap:
                        "seconds": round(elapsed, 3), "beside_ingest": True,
                        "docs_per_s": round(self.done / elapsed, 1) if elapsed else None}
                 for name in self.names}
-
-
-def _fused_batch(docs: list[Document]) -> pa.RecordBatch:
-    """Documents as :func:`_run_fused_batch` gets them from the corpus
-    (:data:`FUSED_COLUMNS`, ``meta`` encoded as the corpus stores it)."""
-    return pa.record_batch({
-        "doc_id": pa.array([d.doc_id for d in docs], pa.string()),
-        "text": pa.array([d.text for d in docs], pa.string()),
-        "meta": pa.array([json.dumps(d.meta, sort_keys=True) if d.meta else None for d in docs],
-                         pa.string()),
-        "file": pa.array([d.file for d in docs], pa.string()),
-        "record": pa.array([d.record for d in docs], pa.string()),
-    })
 
 
 def _overlap_for(corpus: Corpus, settings: Settings, run_id: str,

@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from ..corpus import Corpus
+from ..corpus import Corpus, documents_rows
 from ..document import Document, Rejected
+from ..gctuning import relaxed_gc
 from .ids import split_id_conflicts
 from .reading import read_unit
 from .records import ReadOptions
@@ -98,13 +100,14 @@ class _Writer:
     bounded; every use of the corpus connection goes through ``lock``.
 
     ``on_new``, if given, receives each batch's newly stored documents (first
-    occurrence of each new ``doc_id``) once they are committed, outside the
-    lock: the pipeline analyses them while the next batches are read.
+    occurrence of each new ``doc_id``, as the ``documents`` rows just written:
+    an Arrow table, so nothing is converted twice) once they are committed,
+    outside the lock: the pipeline analyses them while the next batches are read.
     """
 
     def __init__(self, corpus: Corpus, run_id: str, summary: IngestSummary,
                  progress: _Progress, lock: threading.Lock,
-                 on_new: Callable[[list[Document]], None] | None = None) -> None:
+                 on_new: Callable[[pa.Table], None] | None = None) -> None:
         self.corpus, self.run_id, self.summary, self.progress = corpus, run_id, summary, progress
         self.lock = lock
         self.on_new = on_new
@@ -159,17 +162,18 @@ class _Writer:
             try:
                 with self.lock:
                     fresh = self._write(batch)
-                if self.on_new is not None and fresh:
+                if self.on_new is not None and fresh is not None and fresh.num_rows:
                     self.on_new(fresh)
             except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
                 self.error = exc
 
-    def _write(self, batch: _Batch) -> list[Document]:
-        """Write one batch; returns the documents it stored for the first time
+    def _write(self, batch: _Batch) -> pa.Table | None:
+        """Write one batch; returns the rows it stored for the first time
         (only worked out when someone listens: ``on_new``)."""
         docs, conflicts = split_id_conflicts(self.corpus, batch.docs)
-        fresh = self._not_stored(docs) if self.on_new is not None else []
-        new, dup = self.corpus.add_documents(docs, self.run_id)
+        rows = documents_rows(docs, self.run_id) if docs else None
+        fresh = self._not_stored(rows) if self.on_new is not None and rows is not None else None
+        new, dup = self.corpus.add_documents(docs, self.run_id, doc_rows=rows)
         self.summary.records += len(docs)
         self.summary.documents += new
         self.summary.duplicates += dup
@@ -182,30 +186,26 @@ class _Writer:
                                        quarantined, self.run_id)
         return fresh
 
-    def _not_stored(self, docs: list[Document]) -> list[Document]:
-        """First occurrence of each ``doc_id`` the corpus does not hold yet: exactly
-        what :meth:`Corpus.add_documents` is about to insert, so each new document
-        is handed on once, by the batch that stored it."""
-        first: dict[str, Document] = {}
-        for doc in docs:
-            first.setdefault(doc.doc_id, doc)
-        if not first:
-            return []
-        ids = pa.table({"doc_id": pa.array(list(first), pa.string())})
+    def _not_stored(self, rows: pa.Table) -> pa.Table:
+        """The rows (one per ``doc_id`` already) whose document the corpus does not
+        hold yet: exactly what :meth:`Corpus.add_documents` is about to insert, so
+        each new document is handed on once, by the batch that stored it."""
         con = self.corpus.con
-        con.register("_batch_ids", ids)
+        con.register("_batch_ids", rows.select(["doc_id"]))
         try:
-            stored = {row[0] for row in con.execute(
-                "SELECT b.doc_id FROM _batch_ids b SEMI JOIN documents d "
-                "ON d.doc_id = b.doc_id").fetchall()}
+            stored = con.sql("SELECT b.doc_id FROM _batch_ids b SEMI JOIN documents d "
+                             "ON d.doc_id = b.doc_id").to_arrow_table()
         finally:
             con.unregister("_batch_ids")
-        return [doc for doc_id, doc in first.items() if doc_id not in stored]
+        if not len(stored):
+            return rows
+        keep = pc.invert(pc.is_in(rows.column("doc_id"), value_set=stored.column(0)))
+        return rows.filter(keep)
 
 
 def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run_id: str,
                  progress: Callable[[int], None] | None = None,
-                 on_new: Callable[[list[Document]], None] | None = None,
+                 on_new: Callable[[pa.Table], None] | None = None,
                  lock: threading.Lock | None = None) -> IngestSummary:
     """Ingest files, folders and archives under ``paths`` into ``corpus``.
 
@@ -229,7 +229,8 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
 
     writer = _Writer(corpus, run_id, summary, tracker, lock, on_new)
     try:
-        _ingest_files(files, options, writer, tracker, summary, done)
+        with relaxed_gc():
+            _ingest_files(files, options, writer, tracker, summary, done)
     finally:
         writer.close()
     summary.seconds = round(time.perf_counter() - started, 3)
