@@ -60,7 +60,6 @@ def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None, 
     import torch
 
     from propscope.analyze.techniques import encoding, heads, training
-    from propscope.analyze.techniques.model import DocScores
 
     torch.set_num_threads(THREADS)
     if trained is None:
@@ -83,16 +82,15 @@ def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None, 
         return probs, heads.scatter_mean(np.concatenate(hidden), index, lengths)
 
     @torch.no_grad()
-    def score(texts: list[str]) -> list[DocScores]:
+    def score(texts: list[str]) -> list:
         encs = [encoding.encode(model.tokenizer, t) for t in texts]
         ids, mask, index = encoding.window_batch(model.tokenizer, encs)
         lengths = [len(e.ids) for e in encs]
         outs = [run_net(net, ids, mask, index, lengths) for net in nets]
-        n = len(nets)
-        return [DocScores(t, e, sum(o[0][d] for o in outs) / n, outs[0][1][d],
-                          [o[1][d] for o in outs] if n > 1 else None)
-                for d, (t, e) in enumerate(zip(texts, encs, strict=True))]
+        # the shipped model's own member combination (mean, and si_combine for SI)
+        return combine(texts, encs, [o[0] for o in outs], [o[1] for o in outs])
 
+    combine = model.combine
     model.score = score
     model.name = model.name + " (PyTorch fp32 eager)"
     return model

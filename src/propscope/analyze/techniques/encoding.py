@@ -118,12 +118,15 @@ def _snap(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 def decode_runs(text: str, enc: Encoded, probs: np.ndarray, threshold: float,
-                max_gap: int = 4) -> list[tuple[int, int, float]]:
+                max_gap: int = 4, seed: float | None = None) -> list[tuple[int, int, float]]:
     """Character spans where ``probs`` (per token) stay above ``threshold``.
 
     Runs separated by at most ``max_gap`` low tokens are joined: a comma or a
     function word dipping below the threshold should not split one phrase (4 was
     best on the validation split for both SI and technique-aware span F1).
+    With ``seed`` (hysteresis), a run is kept only if one of its tokens reaches
+    ``seed``: a low ``threshold`` then sets how far a confident span extends
+    without letting weak runs with no confident token through.
     Returns ``(start, end, mean probability)``.
     """
     hot = np.nonzero(probs >= threshold)[0]
@@ -139,6 +142,8 @@ def decode_runs(text: str, enc: Encoded, probs: np.ndarray, threshold: float,
     out.append((first, last))
     spans = []
     for f, last in out:
+        if seed is not None and probs[f : last + 1].max() < seed:
+            continue
         a, b = _trim(text, *_snap(text, int(enc.offsets[f, 0]), int(enc.offsets[last, 1])))
         if b > a:
             spans.append((a, b, float(probs[f : last + 1].mean())))

@@ -48,8 +48,19 @@ def span_features(hidden: np.ndarray, first: int, last: int) -> np.ndarray:
 
 @dataclass
 class Thresholds:
-    span: float = 0.4        # technique-aware span decoding
-    si: float = 0.4          # 'any technique' channel for SI
+    """Decoding thresholds, read from the ``thresholds`` object of a model's config.json.
+
+    ``span_seed`` and ``si_seed`` turn on hysteresis (see ``encoding.decode_runs``):
+    a span must contain a token scoring at least the seed and extends over its
+    neighbours down to ``span`` / ``si``. A seed at or below its threshold changes
+    nothing, so configs written before seeds existed (no such keys, seed 0) decode
+    exactly as before.
+    """
+
+    span: float = 0.4        # technique-aware span decoding: extension threshold
+    span_seed: float = 0.0   # ... and the score one token of each span must reach
+    si: float = 0.4          # 'any technique' channel for SI: extension threshold
+    si_seed: float = 0.0     # ... and its seed
     si_gap: float = 4        # low tokens allowed inside one SI span (see encoding.decode_runs)
     paragraph: float = 0.4   # max token score of a technique inside a line
     framing: float = 0.4     # framing labels (multi-label)
@@ -104,24 +115,56 @@ class Heads:
         return rows
 
 
+def _seed(threshold: float, seed: float) -> float | None:
+    return seed if seed > threshold else None
+
+
 def technique_spans(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, labels: list[str],
-                    threshold: float) -> list[tuple[Span, float]]:
-    """Technique-aware spans (overlaps between techniques allowed) with confidence."""
+                    threshold: float, seed: float = 0.0) -> list[tuple[Span, float]]:
+    """Technique-aware spans (overlaps between techniques allowed) with confidence.
+
+    ``seed`` > ``threshold``: each span needs one token of its technique at ``seed``.
+    """
     out = []
     for k, label in enumerate(labels):
         col = probs[:, k]
-        if col.size == 0 or col.max() < threshold:
+        if col.size == 0 or col.max() < max(threshold, seed):
             continue
-        for a, b, conf in decode_runs(text, enc, col, threshold):
+        for a, b, conf in decode_runs(text, enc, col, threshold, seed=_seed(threshold, seed)):
             out.append((Span(doc_id, a, b, label), conf))
     return out
 
 
 def si_spans(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, threshold: float,
-             max_gap: float = 4) -> list[Span]:
-    """Technique-agnostic spans from the 'any technique' channel (last column)."""
+             max_gap: float = 4, seed: float = 0.0) -> list[Span]:
+    """Technique-agnostic spans from the 'any technique' score.
+
+    ``probs`` is either the (tokens, K + 1) score matrix (its last column is used)
+    or that one column already (see :func:`any_technique`).
+    """
+    col = probs[:, -1] if probs.ndim == 2 else probs
     return [Span(doc_id, a, b, "propaganda")
-            for a, b, _ in decode_runs(text, enc, probs[:, -1], threshold, int(max_gap))]
+            for a, b, _ in decode_runs(text, enc, col, threshold, int(max_gap), _seed(threshold, seed))]
+
+
+COMBINE = ("mean", "logit_mean")
+
+
+def any_technique(member_probs: list[np.ndarray], combine: str = "mean") -> np.ndarray:
+    """The ensemble's 'any technique' score per token, from each member's (tokens, K + 1) scores.
+
+    ``mean`` averages probabilities. ``logit_mean`` averages log-odds (a geometric
+    mean of odds): one member that is sure a token is plain text then outweighs
+    another that is lukewarm about it, which removed more spurious SI spans than it
+    lost on the SemEval-2020 validation split (see MODEL_CARD.md).
+    """
+    if combine not in COMBINE:
+        raise ValueError(f"unknown member combination {combine!r} (one of {', '.join(COMBINE)})")
+    cols = np.stack([p[:, -1] for p in member_probs]).astype(np.float64)
+    if combine == "mean":
+        return cols.mean(axis=0).astype(np.float32)
+    cols = np.clip(cols, 1e-6, 1 - 1e-6)
+    return sigmoid(np.log(cols / (1 - cols)).mean(axis=0)).astype(np.float32)
 
 
 def paragraph_labels(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, labels: list[str],

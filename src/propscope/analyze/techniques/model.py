@@ -40,6 +40,8 @@ class DocScores:
     probs: np.ndarray   # (n_tokens, K + 1) sigmoid scores; last column: any technique
     hidden: np.ndarray  # (n_tokens, H) final hidden states (of the first member)
     member_hidden: list[np.ndarray] | None = None  # every member's states (ensembles only)
+    si_scores: np.ndarray | None = None  # (n_tokens,) 'any technique' score for SI when members
+    #                                      are not combined by the mean (config ``si_combine``)
 
 
 class TechniqueModel:
@@ -92,6 +94,11 @@ class TechniqueModel:
             genre_w=arrays.get("genre_w"), genre_b=arrays.get("genre_b"),
             framing_w=arrays.get("framing_w"), framing_b=arrays.get("framing_b"))
         self.name = f"{self.config['name']}@{self.config['version']}"
+        # How members' 'any technique' scores combine for SI (absent in older configs: mean).
+        self.si_combine = str(self.config.get("si_combine", "mean"))
+        if self.si_combine not in heads.COMBINE:
+            raise ModelError(f"{path / 'config.json'}: unknown si_combine {self.si_combine!r}",
+                             hint=f"one of {', '.join(heads.COMBINE)}")
 
     # ------------------------------------------------------------------ raw scores
     def score(self, texts: list[str]) -> list[DocScores]:
@@ -103,17 +110,27 @@ class TechniqueModel:
             k1, h = len(self.labels) + 1, self.heads.span_w.shape[0] // 3
             return [DocScores(t, e, np.zeros((0, k1), np.float32), np.zeros((0, h), np.float32))
                     for t, e in zip(texts, encs, strict=True)]
-        probs: list[np.ndarray] | None = None
+        member_probs: list[list[np.ndarray]] = []
         states: list[list[np.ndarray]] = []
         for session in self.sessions:
             p, h = self._run(session, ids, mask, index, lengths)
-            probs = p if probs is None else [a + b for a, b in zip(probs, p, strict=True)]
+            member_probs.append(p)
             states.append(h)
-        n = len(self.sessions)
+        return self.combine(texts, encs, member_probs, states)
+
+    def combine(self, texts: list[str], encs: list[encoding.Encoded], member_probs: list[list[np.ndarray]],
+                states: list[list[np.ndarray]]) -> list[DocScores]:
+        """Per-document scores from each member's outputs (``[member][doc]``).
+
+        Token scores are the mean over members; the SI score follows ``si_combine``.
+        Public so another engine (the PyTorch benchmark) reuses exactly this step.
+        """
+        n = len(member_probs)
         out = []
         for d, (t, e) in enumerate(zip(texts, encs, strict=True)):
-            member_hidden = [s[d] for s in states] if n > 1 else None
-            out.append(DocScores(t, e, probs[d] / n, states[0][d], member_hidden))
+            mine = [m[d] for m in member_probs]
+            si = heads.any_technique(mine, self.si_combine) if n > 1 and self.si_combine != "mean" else None
+            out.append(DocScores(t, e, sum(mine) / n, states[0][d], [s[d] for s in states] if n > 1 else None, si))
         return out
 
     @staticmethod
@@ -133,12 +150,13 @@ class TechniqueModel:
 
     # ------------------------------------------------------------------ decoded outputs
     def spans(self, doc_id: str, doc: DocScores) -> list[tuple[Span, float]]:
-        return heads.technique_spans(doc_id, doc.text, doc.enc, doc.probs, self.labels,
-                                     self.heads.thresholds.span)
+        t = self.heads.thresholds
+        return heads.technique_spans(doc_id, doc.text, doc.enc, doc.probs, self.labels, t.span, t.span_seed)
 
     def si_spans(self, doc_id: str, doc: DocScores) -> list[Span]:
         t = self.heads.thresholds
-        return heads.si_spans(doc_id, doc.text, doc.enc, doc.probs, t.si, t.si_gap)
+        scores = doc.si_scores if doc.si_scores is not None else doc.probs
+        return heads.si_spans(doc_id, doc.text, doc.enc, scores, t.si, t.si_gap, t.si_seed)
 
     def paragraphs(self, doc_id: str, doc: DocScores) -> ParagraphLabels:
         return heads.paragraph_labels(doc_id, doc.text, doc.enc, doc.probs, self.labels,
