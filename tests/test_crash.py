@@ -177,8 +177,12 @@ def assert_resumes_to_reference(ws: Workspace, corpus: Path, engine: str, tmp: P
     assert differing(export_hashes(corpus, tmp / "resumed"), ws.reference) == []
 
 
-def test_kill_during_ingest_then_resume(workspace: Workspace, tmp_path: Path) -> None:
-    corpus = workspace.fresh_corpus("ingest")
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_kill_during_ingest_then_resume(workspace: Workspace, tmp_path: Path,
+                                        engine: str) -> None:
+    """``dask`` also analyses each committed batch beside ingest, so the kill lands
+    while analysis results are being written too."""
+    corpus = workspace.fresh_corpus(f"ingest-{engine}")
     start_docs = _rows(corpus, "SELECT count(*) FROM documents")
     # The write-ahead log grows by a batch of documents (~2 MB of text) as ingest commits;
     # kill once it has grown and held still for a poll, i.e. usually just after a commit.
@@ -189,11 +193,11 @@ def test_kill_during_ingest_then_resume(workspace: Workspace, tmp_path: Path) ->
         seen.append(_wal_size(corpus))
         return len(seen) > 1 and seen[-1] > 300_000 and seen[-1] == seen[-2]
 
-    run_and_kill(workspace.command(corpus, "local"), ("ingest: started",), grown_and_still)
+    run_and_kill(workspace.command(corpus, engine), ("ingest: started",), grown_and_still)
     docs = _rows(corpus, "SELECT count(*) FROM documents")
     assert start_docs <= docs < workspace.total_docs, "the kill did not land inside ingest"
     assert_before_intact(workspace, corpus, tmp_path)
-    assert_resumes_to_reference(workspace, corpus, "local", tmp_path)
+    assert_resumes_to_reference(workspace, corpus, engine, tmp_path)
     # The killed run is recorded as interrupted, the resumed one as finished.
     with open_corpus(corpus, read_only=True) as c:
         states = [r[0] for r in c.con.execute(
@@ -203,7 +207,10 @@ def test_kill_during_ingest_then_resume(workspace: Workspace, tmp_path: Path) ->
 
 def test_kill_during_analyze_on_dask_then_resume_on_processes(
         workspace: Workspace, tmp_path: Path) -> None:
+    """The analyze stage proper (``propscope analyze`` on documents already
+    ingested: a ``run`` on ``dask`` analyses beside ingest instead)."""
     corpus = workspace.fresh_corpus("analyze")
+    pipeline.ingest(workspace.before + workspace.new, corpus, workspace.settings)
     # The analyzers run as one stage ("analyze: references, repetitions") or one by one.
     marker = (f"analyze: {FAST[0]}", ": started")
     state: dict[str, int] = {}
@@ -212,7 +219,9 @@ def test_kill_during_analyze_on_dask_then_resume_on_processes(
         state.setdefault("wal", _wal_size(corpus))
         return _wal_size(corpus) > state["wal"]
 
-    run_and_kill(workspace.command(corpus, "dask"), marker, committed)
+    analyze = CLI + ["analyze", "--corpus", str(corpus), "--config", str(workspace.config),
+                     "--engine", "dask", "--workers", "2"]
+    run_and_kill(analyze, marker, committed)
     total = _rows(corpus, "SELECT count(*) FROM documents")
     done = _rows(corpus, f"SELECT count(*) FROM stage_done WHERE stage = '{FAST[0]}'")
     assert 400 <= done < total, "the kill did not land inside analyze"

@@ -382,13 +382,12 @@ class _Overlap:
 def _overlap_for(corpus: Corpus, settings: Settings, run_id: str,
                  engine: Engine) -> _Overlap | None:
     """An :class:`_Overlap` when it can help and changes nothing in the results:
-    the ``processes`` engine (with ``local`` it would only contend for this
-    process's interpreter; ``dask`` keeps the separate analyze stage for now, its
-    crash test kills a run inside that stage), the fused analyzers both
-    configured, and no ``--force-stage`` of theirs or ``--limit`` (both decided
-    by the analyze stage)."""
+    an engine with workers beside this process (``processes``, ``dask``; with
+    ``local`` it would only contend for this process's interpreter), the fused
+    analyzers both configured, and no ``--force-stage`` of theirs or ``--limit``
+    (both decided by the analyze stage)."""
     names = [n for n in settings.analyzers if n in FUSED_ANALYZERS]
-    if (engine.name != "processes" or len(names) < 2 or settings.limit is not None
+    if (engine.name == "local" or len(names) < 2 or settings.limit is not None
             or any(n in settings.force_stages for n in names)):
         return None
     return _Overlap(corpus, names, settings, run_id, engine)
