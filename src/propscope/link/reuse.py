@@ -151,8 +151,9 @@ def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress
         # The reader's snapshot predates this stage's writes, so the ANTI JOIN keeps
         # selecting the same documents while batches are written.
         cur = con.cursor()
-        reader = cur.sql("SELECT d.doc_id, d.text FROM documents d ANTI JOIN reuse_docs r "
-                         "USING (doc_id) ORDER BY d.doc_id").to_arrow_reader(p.hash_batch)
+        with timer.step("hash: read texts"):
+            reader = cur.sql("SELECT d.doc_id, d.text FROM documents d ANTI JOIN reuse_docs r "
+                             "USING (doc_id) ORDER BY d.doc_id").to_arrow_reader(p.hash_batch)
         lo = start
         while True:
             with timer.step("hash: read texts"):
@@ -232,9 +233,10 @@ def batch_texts(corpus: Corpus, pairs: np.ndarray, size: int,
     cur = corpus.con.cursor()
     try:
         cur.register("_want", want)
-        reader = cur.sql("SELECT w.batch, w.doc_no, d.text FROM _want w "
-                         "JOIN reuse_docs r USING (doc_no) JOIN documents d USING (doc_id) "
-                         "ORDER BY w.batch").to_arrow_reader(8192)
+        with timer.step("align: read texts"):
+            reader = cur.sql("SELECT w.batch, w.doc_no, d.text FROM _want w "
+                             "JOIN reuse_docs r USING (doc_no) JOIN documents d USING (doc_id) "
+                             "ORDER BY w.batch").to_arrow_reader(8192)
         current, texts = 0, {}
         while True:
             with timer.step("align: read texts"):

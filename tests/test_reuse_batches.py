@@ -1,0 +1,88 @@
+"""Reuse in many small batches gives the same tables as in one; each batch gets its own texts.
+
+Hashing and alignment stream texts to the engine batch by batch (one sorted pass
+over the corpus, not a query per batch). These tests force many tiny batches so
+that every boundary case (a text needed by several batches, the last partial
+batch) is crossed, through a real DuckDB corpus.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from propscope.engine.base import ProcessEngine
+from propscope.link.reuse import OUTPUT_TABLES, batch_texts, params_from, run_reuse
+from propscope.settings import Settings
+from test_reuse_fixtures import FILLER, PASSAGE, doc, edit, make_corpus
+
+SETTINGS = Settings()
+
+
+def _docs() -> list:
+    """Nine documents: the passage (exact or edited) in six of them, on varied fillers."""
+    out = []
+    for i in range(9):
+        body = f"Dispatch {i} from the desk of site {i}. " + FILLER[i % 6] + " " + FILLER[(i + 1) % 6]
+        if i % 3 != 2:
+            body += " " + (PASSAGE if i % 2 == 0 else edit(PASSAGE)) + " " + FILLER[(i + 3) % 6]
+        out.append(doc(body, f"site-{i}", hours=i * 2.5))
+    return out
+
+
+def _tables(corpus) -> dict[str, list]:
+    return {t: corpus.con.execute(f"SELECT * EXCLUDE (run_id) FROM {t} ORDER BY ALL").fetchall()
+            for t in OUTPUT_TABLES}
+
+
+def test_tiny_batches_give_the_same_tables(tmp_path: Path) -> None:
+    docs = _docs()
+    whole = make_corpus(tmp_path, docs, "whole.duckdb")
+    summary = run_reuse(whole, SETTINGS, "r1")
+    assert summary["pairs"] >= 10  # the passage links six documents: many pairs, many batches
+    assert summary["clusters"] >= 1
+    assert set(summary["steps"]) >= {"hash", "candidates", "align", "outputs"}
+    tiny = make_corpus(tmp_path, docs, "tiny.duckdb")
+    params = replace(params_from(SETTINGS), hash_batch=2, align_batch=3)
+    assert run_reuse(tiny, SETTINGS, "r1", params=params)["pairs"] == summary["pairs"]
+    assert _tables(tiny) == _tables(whole)
+    whole.close()
+    tiny.close()
+
+
+def test_tiny_batches_on_worker_processes(tmp_path: Path) -> None:
+    docs = _docs()
+    local = make_corpus(tmp_path, docs, "local.duckdb")
+    run_reuse(local, SETTINGS, "r1")
+    pooled = make_corpus(tmp_path, docs, "pooled.duckdb")
+    engine = ProcessEngine(2)
+    try:
+        params = replace(params_from(SETTINGS), hash_batch=3, align_batch=2)
+        run_reuse(pooled, SETTINGS, "r1", params=params, engine=engine)
+    finally:
+        engine.close()
+    assert _tables(pooled) == _tables(local)
+    local.close()
+    pooled.close()
+
+
+def test_batch_texts_gives_each_batch_exactly_its_documents(tmp_path: Path) -> None:
+    docs = _docs()
+    corpus = make_corpus(tmp_path, docs)
+    run_reuse(corpus, SETTINGS, "r1")  # numbers the documents (reuse_docs)
+    text_of = dict(corpus.con.execute(
+        "SELECT r.doc_no, d.text FROM reuse_docs r JOIN documents d USING (doc_id)").fetchall())
+    rng = random.Random(5)
+    nos = sorted(text_of)
+    pairs = np.array(sorted({tuple(sorted(rng.sample(nos, 2))) for _ in range(40)}), np.int64)
+    for size in (1, 4, 7, len(pairs), len(pairs) + 3):
+        got = list(batch_texts(corpus, pairs, size))
+        assert len(got) == -(-len(pairs) // size)
+        for n, texts in enumerate(got):
+            chunk = pairs[n * size:(n + 1) * size]
+            assert texts == {int(x): text_of[int(x)] for x in chunk.ravel()}
+    assert list(batch_texts(corpus, np.zeros((0, 2), np.int64), 5)) == []
+    corpus.close()
