@@ -75,3 +75,32 @@ def test_tables_come_back_as_pandas_and_arrow(tmp_path):
         corpus.add_documents([_doc("hello", "s", "1")], "r1")
         assert corpus.df("documents")["text"].tolist() == ["hello"]
         assert corpus.arrow("documents").column("published").type == pa.timestamp("us", tz="UTC")
+
+
+def test_version_1_file_gets_its_external_ids_and_ingest_still_sees_conflicts(tmp_path):
+    """A corpus written by schema 1 (no external_ids table) is migrated: the IDs it
+    holds are registered, so ingest still quarantines a different text under one."""
+    from propscope.ingest import ingest_paths
+    from propscope.settings import Settings
+
+    path = tmp_path / "c.duckdb"
+    with open_corpus(path) as corpus:
+        first = Document.create("The ferry timetable changes in May.", source="port.example",
+                                external_id="item-9", file="old.jsonl", record="1")
+        corpus.add_documents([first], "r1")
+        corpus.con.execute("DROP TABLE external_ids")  # as a schema-1 file has it
+        corpus.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with open_corpus(path) as corpus:
+        assert corpus.con.execute("SELECT * FROM external_ids").fetchall() == [
+            ("port.example", "item-9", first.doc_id)]
+        feed = tmp_path / "feed.jsonl"
+        feed.write_text('{"id": "item-9", "source": "port.example", "text": "A new text."}\n'
+                        '{"id": "item-9", "source": "other.example", "text": "Other scope."}\n')
+        summary = ingest_paths(corpus, [feed], Settings(), "r2")
+        assert summary.documents == 1  # the same ID in another scope is no conflict
+        reasons = corpus.df("quarantine")["reason"].tolist()
+        assert len(reasons) == 1 and "duplicate id 'item-9'" in reasons[0]
+        assert first.doc_id in reasons[0]
+        version = corpus.con.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        assert version == str(SCHEMA_VERSION)

@@ -25,11 +25,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .document import Document, Rejected
 from .errors import CorpusError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # How much WAL may build up before DuckDB checkpoints it into the file.
 CHECKPOINT_THRESHOLD = "256MB"
@@ -87,13 +88,23 @@ _BASE_DDL = [
     """CREATE TABLE IF NOT EXISTS stage_done (
         stage VARCHAR, doc_id VARCHAR, version VARCHAR, run_id VARCHAR,
         PRIMARY KEY (stage, doc_id))""",
+    # The first document of each external ID within its scope (source, else file): ingest
+    # looks IDs up here by primary key, since a join against document_sources would scan
+    # that (growing) table on every batch.
+    """CREATE TABLE IF NOT EXISTS external_ids (
+        scope VARCHAR, external_id VARCHAR, doc_id VARCHAR,
+        PRIMARY KEY (scope, external_id))""",
     """CREATE TABLE IF NOT EXISTS corpus_stages (
         stage VARCHAR PRIMARY KEY, version VARCHAR, documents BIGINT, run_id VARCHAR,
         finished TIMESTAMPTZ)""",
 ]
 
 # Forward migrations: MIGRATIONS[n] upgrades a file at version n to n + 1.
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    # 1 -> 2: external_ids (created empty by _BASE_DDL) filled from what is stored.
+    1: ["INSERT OR IGNORE INTO external_ids SELECT coalesce(source, file), external_id, "
+        "min(doc_id) FROM document_sources WHERE external_id IS NOT NULL GROUP BY ALL"],
+}
 
 _PA_TO_DUCK = {
     pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.int64(): "BIGINT",
@@ -211,25 +222,37 @@ class Corpus:
         ``doc_rows`` is :func:`documents_rows` of ``docs`` when the caller already
         built it (ingest hands the same Arrow rows on to the analysis).
         """
+        new_ids = self.insert_documents(docs, run_id, doc_rows)
+        return len(new_ids), len(docs) - len(new_ids)
+
+    def insert_documents(self, docs: Sequence[Document], run_id: str,
+                         doc_rows: pa.Table | None = None) -> pa.Array:
+        """:meth:`add_documents`, returning the ``doc_id`` of each document stored for
+        the first time (DuckDB reports them, so no second look-up is needed)."""
         if not docs:
-            return 0, 0
+            return pa.array([], pa.string())
         if doc_rows is None:
             doc_rows = documents_rows(docs, run_id)
         src_rows = _sources_table(docs, run_id)
         with self.transaction():
             self.con.register("_new_docs", doc_rows)
             self.con.register("_new_srcs", src_rows)
-            before = self.count("documents")
             # INSERT OR IGNORE probes the primary-key index per new row; an anti-join
             # would scan the whole (growing) table on every batch.
-            self.con.execute("INSERT OR IGNORE INTO documents SELECT * FROM _new_docs")
-            new = self.count("documents") - before
+            new = self.con.sql("INSERT OR IGNORE INTO documents SELECT * FROM _new_docs "
+                               "RETURNING doc_id").to_arrow_table().column(0)
             self.con.execute(
                 "INSERT OR IGNORE INTO document_sources "
                 "SELECT DISTINCT ON (doc_id, file, record) * FROM _new_srcs")
+            # Ingest has registered these IDs already (ingest/ids.py); this keeps
+            # documents added any other way visible to its conflict check.
+            self.con.execute(
+                "INSERT OR IGNORE INTO external_ids SELECT coalesce(source, file), "
+                "external_id, min(doc_id) FROM _new_srcs WHERE external_id IS NOT NULL "
+                "GROUP BY ALL")
             self.con.unregister("_new_docs")
             self.con.unregister("_new_srcs")
-        return new, len(docs) - new
+        return new.combine_chunks() if isinstance(new, pa.ChunkedArray) else new
 
     def add_rejected(self, rejected: Iterable[Rejected], run_id: str) -> int:
         rows = [(r.file, r.record, r.reason[:2000], run_id) for r in rejected]
@@ -305,23 +328,40 @@ class Corpus:
 
     def write_stage(self, stage: str, version: str, run_id: str, doc_ids: Sequence[str],
                     tables: dict[str, pa.Table]) -> None:
-        """Replace a batch's results of one stage atomically and mark the batch done."""
+        """Replace a batch's results of one stage atomically and mark the batch done.
+
+        Only documents the stage had marked done before (a forced or a newer
+        version's re-run) can have rows to replace: the marks are inserted first,
+        and DuckDB returns the new ones, so a first pass deletes nothing and never
+        scans the stage's (growing) tables.
+        """
         ids = pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
         with self.transaction():
             self.con.register("_ids", ids)
+            marked = self.con.sql(
+                "INSERT OR IGNORE INTO stage_done SELECT ?, doc_id, ?, ? FROM _ids "
+                "RETURNING doc_id", params=[stage, version, run_id]).to_arrow_table()
+            seen = None
+            if marked.num_rows < ids.num_rows:
+                seen = ids.filter(pc.invert(pc.is_in(ids.column("doc_id"),
+                                                     value_set=marked.column(0))))
+                self.con.register("_seen", seen)
+                self.con.execute("INSERT OR REPLACE INTO stage_done SELECT ?, doc_id, ?, ? "
+                                 "FROM _seen", [stage, version, run_id])
             for name, tbl in tables.items():
                 if "run_id" not in tbl.schema.names:
                     tbl = tbl.append_column("run_id", pa.array([run_id] * tbl.num_rows, pa.string()))
                 self.ensure_table(name, tbl.schema)
-                self.con.execute(f"DELETE FROM {q(name)} WHERE doc_id IN (SELECT doc_id FROM _ids)")
+                if seen is not None:
+                    self.con.execute(
+                        f"DELETE FROM {q(name)} WHERE doc_id IN (SELECT doc_id FROM _seen)")
                 if tbl.num_rows:
                     self.con.register("_rows", tbl)
                     cols = ", ".join(q(c) for c in tbl.schema.names)
                     self.con.execute(f"INSERT INTO {q(name)} ({cols}) SELECT {cols} FROM _rows")
                     self.con.unregister("_rows")
-            self.con.execute(
-                "INSERT OR REPLACE INTO stage_done SELECT ?, doc_id, ?, ? FROM _ids",
-                [stage, version, run_id])
+            if seen is not None:
+                self.con.unregister("_seen")
             self.con.unregister("_ids")
 
     def reset_stage(self, stage: str, tables: Iterable[str] = ()) -> None:

@@ -6,9 +6,11 @@ text ingested wins, later ones are quarantined with a reason naming the ID.
 
 IDs are only compared within one scope: the record's ``source`` when it has
 one, else its file (row ``1`` of two unrelated CSV exports is no conflict).
-The check runs in DuckDB against ``document_sources`` batch by batch, so memory
-stays flat however large the corpus; the reason text depends only on the ID and
-the first document, so a resumed run quarantines the same row, not a second one.
+The check runs in DuckDB, batch by batch, against the ``external_ids`` table (the
+first document of each scoped ID, looked up by its primary key, so the cost per
+batch does not grow with the corpus), and memory stays flat however large the
+corpus; the reason text depends only on the ID and the first document, so a
+resumed run quarantines the same row, not a second one.
 """
 
 from __future__ import annotations
@@ -28,32 +30,41 @@ def _reason(external_id: str, first_doc: str) -> str:
 
 def split_id_conflicts(corpus: Corpus, docs: Sequence[Document]
                        ) -> tuple[list[Document], list[Rejected]]:
-    """``docs`` without ID conflicts, and a Rejected for each conflicting one."""
+    """``docs`` without ID conflicts, and a Rejected for each conflicting one.
+
+    Registers the first document of every ID not seen before, so a later batch,
+    or a later run, sees it.
+    """
     indexed = [(i, d) for i, d in enumerate(docs) if d.external_id]
     if not indexed:
         return list(docs), []
+    first: dict[tuple[str, str], str] = {}  # the batch's first document per scoped ID
+    for _, doc in indexed:
+        first.setdefault((doc.source or doc.file, doc.external_id or ""), doc.doc_id)
     table = pa.table({
-        "i": pa.array([i for i, _ in indexed], pa.int64()),
-        "scope": pa.array([d.source or d.file for _, d in indexed], pa.string()),
-        "external_id": pa.array([d.external_id for _, d in indexed], pa.string()),
-        "doc_id": pa.array([d.doc_id for _, d in indexed], pa.string()),
+        "scope": pa.array([scope for scope, _ in first], pa.string()),
+        "external_id": pa.array([ext for _, ext in first], pa.string()),
+        "doc_id": pa.array(list(first.values()), pa.string()),
     })
     con = corpus.con
-    con.register("_id_batch", table)
-    try:
-        clashes = con.execute(
-            "SELECT n.i, min(s.doc_id) FROM _id_batch n JOIN document_sources s "
-            "ON s.external_id = n.external_id AND coalesce(s.source, s.file) = n.scope "
-            "AND s.doc_id <> n.doc_id GROUP BY n.i").fetchall()
-    finally:
-        con.unregister("_id_batch")
-    bad: dict[int, str] = dict(clashes)
-    first: dict[tuple[str, str], str] = {}
+    with corpus.transaction():
+        con.register("_id_batch", table)
+        try:
+            # New IDs (the usual case) are registered with the batch's first document;
+            # only IDs already known need their document looked up.
+            added = con.execute("INSERT OR IGNORE INTO external_ids SELECT scope, external_id, "
+                                "doc_id FROM _id_batch RETURNING scope, external_id").fetchall()
+            owner = {key: first[key] for key in added}
+            if len(owner) < len(first):
+                owner.update(((scope, ext), doc_id) for scope, ext, doc_id in con.execute(
+                    "SELECT e.scope, e.external_id, e.doc_id FROM _id_batch b "
+                    "JOIN external_ids e USING (scope, external_id)").fetchall()
+                    if (scope, ext) not in owner)
+        finally:
+            con.unregister("_id_batch")
+    bad: dict[int, str] = {}
     for i, doc in indexed:
-        if i in bad:
-            continue
-        key = (doc.source or doc.file, doc.external_id or "")
-        kept = first.setdefault(key, doc.doc_id)
+        kept = owner[(doc.source or doc.file, doc.external_id or "")]
         if kept != doc.doc_id:
             bad[i] = kept
     if not bad:

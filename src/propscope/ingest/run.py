@@ -172,11 +172,10 @@ class _Writer:
         (only worked out when someone listens: ``on_new``)."""
         docs, conflicts = split_id_conflicts(self.corpus, batch.docs)
         rows = documents_rows(docs, self.run_id) if docs else None
-        fresh = self._not_stored(rows) if self.on_new is not None and rows is not None else None
-        new, dup = self.corpus.add_documents(docs, self.run_id, doc_rows=rows)
+        new_ids = self.corpus.insert_documents(docs, self.run_id, doc_rows=rows)
         self.summary.records += len(docs)
-        self.summary.documents += new
-        self.summary.duplicates += dup
+        self.summary.documents += len(new_ids)
+        self.summary.duplicates += len(docs) - len(new_ids)
         rejected = batch.rejected + conflicts
         if rejected:
             self.corpus.add_rejected(rejected, self.run_id)
@@ -184,23 +183,12 @@ class _Writer:
         for unit, documents, quarantined in batch.finished:
             self.corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents,
                                        quarantined, self.run_id)
-        return fresh
-
-    def _not_stored(self, rows: pa.Table) -> pa.Table:
-        """The rows (one per ``doc_id`` already) whose document the corpus does not
-        hold yet: exactly what :meth:`Corpus.add_documents` is about to insert, so
-        each new document is handed on once, by the batch that stored it."""
-        con = self.corpus.con
-        con.register("_batch_ids", rows.select(["doc_id"]))
-        try:
-            stored = con.sql("SELECT b.doc_id FROM _batch_ids b SEMI JOIN documents d "
-                             "ON d.doc_id = b.doc_id").to_arrow_table()
-        finally:
-            con.unregister("_batch_ids")
-        if not len(stored):
-            return rows
-        keep = pc.invert(pc.is_in(rows.column("doc_id"), value_set=stored.column(0)))
-        return rows.filter(keep)
+        if self.on_new is None or rows is None:
+            return None
+        # Exactly the rows the corpus just stored, so each new document is handed
+        # on once, by the batch that stored it.
+        return rows if len(new_ids) == rows.num_rows else rows.filter(
+            pc.is_in(rows.column("doc_id"), value_set=new_ids))
 
 
 def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run_id: str,
