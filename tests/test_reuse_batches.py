@@ -1,4 +1,4 @@
-"""Reuse in many small batches gives the same tables as in one; each batch gets its own texts.
+"""Reuse in batches: the same tables whatever the batch size, the same keys as per document.
 
 Hashing and alignment stream texts to the engine batch by batch (one sorted pass
 over the corpus, not a query per batch). These tests force many tiny batches so
@@ -13,9 +13,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+from numpy.lib.stride_tricks import sliding_window_view
 
 from propscope.engine.base import ProcessEngine
 from propscope.link.reuse import OUTPUT_TABLES, batch_texts, params_from, run_reuse
+from propscope.link.signatures import KEYS_SCHEMA, LshParams, band_keys, batch_keys, window_min
+from propscope.link.text import words, words_many
 from propscope.settings import Settings
 from test_reuse_fixtures import FILLER, PASSAGE, doc, edit, make_corpus
 
@@ -86,3 +90,38 @@ def test_batch_texts_gives_each_batch_exactly_its_documents(tmp_path: Path) -> N
             assert texts == {int(x): text_of[int(x)] for x in chunk.ravel()}
     assert list(batch_texts(corpus, np.zeros((0, 2), np.int64), 5)) == []
     corpus.close()
+
+
+def _random_text(rng: random.Random) -> str:
+    """Words, apostrophes, punctuation and scripts whose lower case changes length."""
+    pieces = ["word ", "the ", "don't ", "l’État ", "İstanbul ", "straße ", "日本語 ", "ΣΊΣΥΦΟΣ ",
+              "a", "'", "’", ".", ",", " ", "\n", "\t", "-", "x", "1"]
+    return "".join(rng.choice(pieces) for _ in range(rng.choice([0, 1, 2, 5, 12, 40, 150])))
+
+
+def test_batched_words_and_keys_equal_the_per_document_ones() -> None:
+    rng = random.Random(11)
+    for _ in range(400):
+        texts = [_random_text(rng) for _ in range(rng.randint(0, 7))]
+        for text, got in zip(texts, words_many(texts), strict=True):
+            ref = words(text)
+            assert np.array_equal(got.starts, ref.starts) and np.array_equal(got.ends, ref.ends)
+            assert np.array_equal(got.hashes, ref.hashes)
+        for params in (LshParams(), LshParams(shingle=2, window=3, bands=3)):
+            nos = list(range(5, 5 + len(texts)))
+            ref_keys = [band_keys(words(t).hashes, params) for t in texts]
+            expected = pa.table({
+                "key": np.concatenate([np.zeros(0, np.int64), *ref_keys]),
+                "doc_no": np.concatenate([np.zeros(0, np.int32)] + [
+                    np.full(len(k), n, np.int32) for n, k in zip(nos, ref_keys, strict=True)])},
+                schema=KEYS_SCHEMA)
+            assert batch_keys(nos, texts, params).equals(expected)
+
+
+def test_window_min_equals_the_strided_minimum() -> None:
+    rng = np.random.default_rng(3)
+    for n in range(1, 40):
+        values = rng.integers(0, 2**63, n, dtype=np.uint64)
+        for w in range(1, n + 1):
+            assert np.array_equal(window_min(values, w),
+                                  sliding_window_view(values, w).min(axis=1))

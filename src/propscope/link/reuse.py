@@ -37,7 +37,7 @@ from .align import DEFAULT_ALIGN, AlignParams, Match, align
 from .candidates import CandidateParams, candidate_pairs
 from .clusters import PairRow, build_clusters
 from .signatures import LshParams, batch_keys
-from .text import words
+from .text import words_many
 from .timing import StepTimer
 
 STAGE = "reuse"
@@ -79,7 +79,8 @@ def _extras(text: str, spans: list[tuple[int, int]]) -> str | None:
 def align_batch(pairs: Iterable[tuple[int, int]], texts: dict[int, str],
                 min_words: int, params: AlignParams = DEFAULT_ALIGN) -> pa.Table:
     """Align a batch of candidate pairs; ``texts`` maps doc_no to text for every doc involved."""
-    cache = {n: words(t or "") for n, t in texts.items()}
+    nos = list(texts)
+    cache = dict(zip(nos, words_many([texts[n] or "" for n in nos]), strict=True))
     rows: dict[str, list[Any]] = {name: [] for name in MATCHES_SCHEMA.names}
     for a, b in pairs:
         m: Match

@@ -85,34 +85,81 @@ def words(text: str) -> Words:
     Vectorised over code points: at corpus scale tokenising is the hottest loop,
     and a regex costs a Python object per word.
     """
-    low = text.lower()
-    if len(low) != len(text):  # a few characters (e.g. "İ") grow when lower-cased
-        low = text
-    codes32 = np.frombuffer(low.encode("utf-32-le"), dtype=np.uint32)
+    codes32 = np.frombuffer(_folded(text).encode("utf-32-le"), dtype=np.uint32)
     if len(codes32) == 0:
         return _EMPTY
+    starts, ends, hashes = _hash_words(codes32)
+    if len(starts) == 0:
+        return _EMPTY
+    return Words(starts.astype(np.int64), ends.astype(np.int64), hashes)
+
+
+_POWERS: list[np.ndarray] = [np.ones(1, np.uint64), np.ones(1, np.uint64)]
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``P**i`` and ``P**-i`` (mod 2**64) for ``i < n``: computed once, grown by doubling."""
+    if len(_POWERS[0]) < n:
+        size = max(n, 2 * len(_POWERS[0]), 1 << 16)
+        with np.errstate(over="ignore"):
+            for slot, base in ((0, _P), (1, _P_INV)):
+                arr = np.empty(size, np.uint64)
+                arr[0] = 1
+                arr[1:] = base
+                _POWERS[slot] = np.cumprod(arr, dtype=np.uint64)
+    return _POWERS[0][:n], _POWERS[1][:n]
+
+
+def _hash_words(codes32: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word ``starts``, ``ends`` and hashes of a code-point array (the core of :func:`words`).
+
+    A word's hash is normalised by its start position, so it is the same wherever the
+    word sits: in its own text or in a concatenation of many texts.
+    """
     mask = _word_mask(codes32)
     edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
     if len(starts) == 0:
-        return _EMPTY
+        return starts, ends, np.zeros(0, np.uint64)
     codes = codes32.astype(np.uint64)
     n = len(codes)
+    powers, inv = _powers(n + 1)
     with np.errstate(over="ignore"):
-        powers = np.empty(n + 1, np.uint64)
-        powers[0] = 1
-        powers[1:] = _P
-        powers = np.cumprod(powers, dtype=np.uint64)
-        inv = np.empty(n + 1, np.uint64)
-        inv[0] = 1
-        inv[1:] = _P_INV
-        inv = np.cumprod(inv, dtype=np.uint64)
         prefix = np.zeros(n + 1, np.uint64)
         np.cumsum(codes * powers[:n], dtype=np.uint64, out=prefix[1:])
         raw = (prefix[ends] - prefix[starts]) * inv[starts]
         hashes = fmix64(raw ^ (ends - starts).astype(np.uint64))
-    return Words(starts.astype(np.int64), ends.astype(np.int64), hashes)
+    return starts, ends, hashes
+
+
+def _folded(text: str) -> str:
+    low = text.lower()
+    return text if len(low) != len(text) else low  # "İ" and a few others grow when lowered
+
+
+def words_many(texts: list[str]) -> list[Words]:
+    """:func:`words` of many texts at once, with the same results.
+
+    One numpy pass over the texts joined by a newline (never part of a word), so a
+    batch of short documents does not pay numpy's per-call overhead once per
+    document: the per-document version spent most of its time there.
+    """
+    folded = [_folded(t or "") for t in texts]
+    codes32 = np.frombuffer("\n".join(folded).encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter((len(t) for t in folded), np.int64, len(folded))
+    offsets = np.concatenate(([0], np.cumsum(lengths + 1)))[:len(folded)]
+    starts, ends, hashes = _hash_words(codes32) if len(codes32) else (
+        np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint64))
+    owner = np.searchsorted(offsets, starts, side="right") - 1
+    bounds = np.searchsorted(owner, np.arange(len(folded) + 1))
+    starts = starts.astype(np.int64) - offsets[owner]
+    ends = ends.astype(np.int64) - offsets[owner]
+    out = []
+    for i in range(len(folded)):
+        lo, hi = bounds[i], bounds[i + 1]
+        out.append(Words(starts[lo:hi], ends[lo:hi], hashes[lo:hi]) if hi > lo else _EMPTY)
+    return out
 
 
 def shingles(hashes: np.ndarray, k: int) -> np.ndarray:
