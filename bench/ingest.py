@@ -1,18 +1,23 @@
-"""Ingest benchmark: JSONL -> corpus, next to the raw read speed of the same file.
+"""Ingest benchmark: JSONL -> corpus with signals, next to the raw read speed of the file.
 
-    .venv/bin/python bench/ingest.py [--docs 100000] [--with-signals] [--write]
+    .venv/bin/python bench/ingest.py [--docs 100000] [--with-signals] [--repeat 5] [--write]
 
 Generates a seeded JSONL corpus of short invented news articles (hashtags,
-mentions, links, some shortened), then measures in a child process (so its
-peak memory is its own):
+mentions, links, some shortened), then measures each run in a fresh child
+process (so its peak memory is its own), on a fresh corpus:
 
 * raw read: ``cat FILE > /dev/null`` (page cache warm) - the physical limit;
-* ingest: :func:`propscope.ingest.ingest_paths` into a fresh DuckDB corpus,
-  without analyzers: documents/s, MB/s of input, peak RSS, and RSS sampled at
-  25/50/75/100 % of the input to show whether memory stays flat;
-* with ``--with-signals``: then :func:`propscope.pipeline.analyze_corpus`
-  (if the pipeline provides it) and the end-to-end rate.
+* ingest only: :func:`propscope.ingest.ingest_paths`, no analyzers;
+* with ``--with-signals``, end to end (JSONL -> corpus with ``references`` and
+  ``repetitions`` stored), two ways, alternating so both meet the same load:
+  - ``processes``: what ``propscope run --engine processes --workers 2`` does:
+    each committed ingest batch is analysed by the worker pool while the next
+    batches are parsed, then the analyze stage picks up any stragglers;
+  - ``local`` (the baseline): ingest, then the analyze stage in one process.
 
+Each run records wall and CPU seconds (its workers included), peak RSS of the
+main process and of the largest worker, and the main process's RSS at 25, 50,
+75 and 100 % of the input, to show that memory stays flat as the corpus grows.
 ``--write`` replaces the ``## Ingest`` section of docs/benchmarks.md.
 """
 
@@ -24,6 +29,7 @@ import os
 import platform
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,12 +95,24 @@ def raw_read_seconds(path: Path) -> float:
     return best
 
 
-def child(data: Path, corpus_path: Path, with_signals: bool) -> dict:
-    """Runs in its own process: ingest (and signals), reporting time and memory."""
+ANALYZERS = ("references", "repetitions")
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process plus its reaped children (pool workers, once closed)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def child(data: Path, corpus_path: Path, mode: str) -> dict:
+    """One measured run: ``ingest`` (no analyzers), ``local`` or ``processes`` end to end."""
     import psutil
 
     import propscope
+    from propscope.engine import get_engine
     from propscope.ingest import ingest_paths, total_input_bytes
+    from propscope.pipeline import _overlap_for, analyze_corpus
     from propscope.settings import Settings
 
     proc = psutil.Process()
@@ -109,30 +127,42 @@ def child(data: Path, corpus_path: Path, with_signals: bool) -> dict:
         while marks and done >= marks[0] * total:
             samples[f"{int(marks.pop(0) * 100)}%"] = round(proc.memory_info().rss / 2**20, 1)
 
-    settings = Settings()
+    engine_name = "processes" if mode == "processes" else "local"
+    settings = Settings(analyzers=ANALYZERS, engine=engine_name, workers=2)
     corpus = propscope.open_corpus(corpus_path)
     run_id = corpus.start_run("bench-ingest")
     rss_start = proc.memory_info().rss / 2**20
-    cpu0 = time.process_time()
-    t0 = time.perf_counter()
-    summary = ingest_paths(corpus, [data], settings, run_id, progress=progress)
-    ingest_s = time.perf_counter() - t0
-    out = {"ingest_s": ingest_s, "ingest_cpu_s": time.process_time() - cpu0,
-           "summary": summary.as_dict(), "rss_mb": samples, "rss_start_mb": round(rss_start, 1)}
-    if with_signals:
-        from propscope import pipeline
-        analyze = getattr(pipeline, "analyze_corpus", None)
-        if analyze is None:
-            out["signals"] = "propscope.pipeline.analyze_corpus not available"
-        else:
-            cpu1 = time.process_time()
-            t1 = time.perf_counter()
-            out["signals"] = analyze(corpus, settings.replace(analyzers=("references", "repetitions")),
-                                     run_id)
-            out["signals_s"] = time.perf_counter() - t1
-            out["signals_cpu_s"] = time.process_time() - cpu1
+    cpu0, t0 = _cpu_s(), time.perf_counter()
+    out: dict = {"mode": mode}
+    if mode == "ingest":
+        summary = ingest_paths(corpus, [data], settings, run_id, progress=progress)
+        out["ingest_s"] = time.perf_counter() - t0
+    else:
+        engine = get_engine(settings)
+        try:
+            overlap = _overlap_for(corpus, settings, run_id, engine)
+            if overlap is None:
+                summary = ingest_paths(corpus, [data], settings, run_id, progress=progress)
+            else:
+                with overlap:
+                    summary = ingest_paths(corpus, [data], settings, run_id, progress=progress,
+                                           on_new=overlap.submit, lock=overlap.lock)
+            out["ingest_s"] = time.perf_counter() - t0
+            after = analyze_corpus(corpus, settings, run_id, engine=engine)
+        finally:
+            engine.close()
+        out["beside_ingest"] = overlap.done if overlap is not None else 0
+        out["after_ingest"] = {k: v.get("documents", 0) for k, v in after.items()}
+        out["rows"] = {t: corpus.count(t) for t in ANALYZERS}
+    out["total_s"] = time.perf_counter() - t0
+    out["cpu_s"] = _cpu_s() - cpu0
+    out["summary"] = summary.as_dict()
     corpus.close()
+    out["rss_mb"] = samples
+    out["rss_start_mb"] = round(rss_start, 1)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["worker_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     return out
 
 
@@ -161,18 +191,35 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _run(data: Path, corpus_path: Path, mode: str) -> dict:
+    for stale in (corpus_path, corpus_path.with_name(corpus_path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    cmd = [sys.executable, __file__, "--child", str(data), str(corpus_path), mode]
+    return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True,
+                                     env={**os.environ, "PYTHONHASHSEED": "0"}).stdout)
+
+
+def _row(label: str, size_mb: float, docs: int, runs: list[dict]) -> tuple[str, ...]:
+    """Median wall of ``runs`` (all listed), with its MB/s, documents/s and CPU."""
+    walls = sorted(r["total_s"] for r in runs)
+    wall = statistics.median(walls)
+    cpu = statistics.median(r["cpu_s"] for r in runs)
+    return (label, f"{size_mb / wall:,.1f} MB/s", f"{docs / wall:,.0f} docs/s", f"{wall:.2f} s",
+            f"{cpu:.1f} s", ", ".join(f"{size_mb / w:.1f}" for w in walls))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--workdir", type=Path, default=None, help="where to put data and corpus")
     ap.add_argument("--with-signals", action="store_true",
-                    help="also run propscope.pipeline.analyze_corpus (references, repetitions)")
+                    help="also measure end to end with the references and repetitions analyzers")
     ap.add_argument("--write", action="store_true", help="write results to docs/benchmarks.md")
-    ap.add_argument("--repeat", type=int, default=3, help="ingest runs; the fastest is reported")
-    ap.add_argument("--child", nargs=2, metavar=("DATA", "CORPUS"), help=argparse.SUPPRESS)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each kind (median reported)")
+    ap.add_argument("--child", nargs=3, metavar=("DATA", "CORPUS", "MODE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(Path(args.child[0]), Path(args.child[1]), args.with_signals),
+        print(json.dumps(child(Path(args.child[0]), Path(args.child[1]), args.child[2]),
                          default=str))
         return
 
@@ -183,70 +230,61 @@ def main() -> None:
         print(f"generating {args.docs} documents -> {data}", file=sys.stderr)
         generate(data, args.docs)
     size_mb = data.stat().st_size / 1e6
-    load = os.getloadavg()[0]
+    load_before = os.getloadavg()[0]
     cat_s = raw_read_seconds(data)
     corpus_path = work / "bench.duckdb"
-    runs = []
-    for attempt in range(args.repeat):  # best of N: the VM is shared, wall time is noisy
-        for stale in (corpus_path, corpus_path.with_name(corpus_path.name + ".wal")):
-            stale.unlink(missing_ok=True)
-        cmd = [sys.executable, __file__, "--child", str(data), str(corpus_path)]
-        if args.with_signals and attempt == args.repeat - 1:
-            cmd.append("--with-signals")
-        runs.append(json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True,
-                                              env={**os.environ, "PYTHONHASHSEED": "0"}).stdout))
-    res = min(runs, key=lambda r: r["ingest_s"])
-    for extra in ("signals", "signals_s", "signals_cpu_s"):
-        if extra in runs[-1]:
-            res[extra] = runs[-1][extra]
-    docs = res["summary"]["documents"]
-    rows = [
-        ("raw read (`cat > /dev/null`, warm cache)", f"{size_mb / cat_s:,.0f} MB/s", "",
-         f"{cat_s:.2f} s", ""),
-        ("ingest JSONL -> corpus (no analyzers)",
-         f"{size_mb / res['ingest_s']:,.1f} MB/s", f"{docs / res['ingest_s']:,.0f} docs/s",
-         f"{res['ingest_s']:.1f} s", f"{res['ingest_cpu_s']:.1f} s"),
-    ]
-    if "signals_s" in res:
-        total_s = res["ingest_s"] + res["signals_s"]
-        rows.append(("analyze_corpus (references, repetitions)",
-                     f"{size_mb / res['signals_s']:,.1f} MB/s",
-                     f"{docs / res['signals_s']:,.0f} docs/s", f"{res['signals_s']:.1f} s",
-                     f"{res['signals_cpu_s']:.1f} s"))
-        rows.append(("**end to end** (ingest + signals)", f"**{size_mb / total_s:,.1f} MB/s**",
-                     f"{docs / total_s:,.0f} docs/s", f"{total_s:.1f} s",
-                     f"{res['ingest_cpu_s'] + res['signals_cpu_s']:.1f} s"))
-    table = ("| stage | MB/s | documents/s | wall | CPU (this process) |\n|---|---|---|---|---|\n"
+    modes = ["ingest"] + (["local", "processes"] if args.with_signals else [])
+    runs: dict[str, list[dict]] = {m: [] for m in modes}
+    for attempt in range(args.repeat):  # alternating, so every kind meets the same load
+        for mode in modes:
+            res = _run(data, corpus_path, mode)
+            runs[mode].append(res)
+            print(f"run {attempt + 1} {mode}: {size_mb / res['total_s']:.1f} MB/s "
+                  f"({res['total_s']:.2f} s, {res['cpu_s']:.1f} CPU-s)", file=sys.stderr)
+    load_after = os.getloadavg()[0]
+    docs = runs["ingest"][0]["summary"]["documents"]
+    if args.with_signals and {r["rows"]["references"] for m in ("local", "processes")
+                              for r in runs[m]} != {runs["local"][0]["rows"]["references"]}:
+        sys.exit("the engines stored different numbers of rows")
+    rows = [("raw read (`cat > /dev/null`, warm cache)", f"{size_mb / cat_s:,.0f} MB/s", "",
+             f"{cat_s:.2f} s", "", ""),
+            _row("ingest only (no analyzers)", size_mb, docs, runs["ingest"])]
+    if args.with_signals:
+        rows.append(_row("end to end, `local` (baseline: ingest, then analyze)", size_mb, docs,
+                         runs["local"]))
+        rows.append(_row("**end to end, `processes`** (analysis beside ingest, 2 workers)",
+                         size_mb, docs, runs["processes"]))
+    table = ("| what | MB/s (median) | documents/s | wall (median) | CPU, workers included "
+             "| every run, MB/s |\n|---|---:|---:|---:|---:|---|\n"
              + "".join(f"| {' | '.join(r)} |\n" for r in rows))
-    walls = ", ".join(f"{r['ingest_s']:.1f} s" for r in runs)
-    rss = ", ".join(f"{k}: {v} MB" for k, v in res["rss_mb"].items())
+    last = runs["processes"][-1] if args.with_signals else runs["ingest"][-1]
+    rss = ", ".join(f"{k}: {v} MB" for k, v in last["rss_mb"].items())
     text = (
         f"{SECTION}\n\n"
         f"Command: `.venv/bin/python bench/ingest.py --docs {args.docs}"
-        f"{' --with-signals' if args.with_signals else ''} --write`  \n"
-        f"Machine: {os.cpu_count()}-core Debian VM, {cpu_model()}, Python {platform.python_version()}"
-        f"; load average before the run {load:.1f} (the VM is shared)  \n"
-        f"Date: {datetime.now(UTC):%Y-%m-%d}  \n"
+        f"{' --with-signals' if args.with_signals else ''} --repeat {args.repeat} --write`  \n"
+        f"Machine: {os.cpu_count()}-core Debian VM, {cpu_model()}, Python "
+        f"{platform.python_version()}; load average {load_before:.1f} before, "
+        f"{load_after:.1f} after  \n"
+        f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC  \n"
         f"Input: {args.docs:,} generated JSONL articles, {size_mb:,.1f} MB "
-        f"({size_mb * 1e6 / args.docs:,.0f} bytes each on average), one file.\n\n"
-        f"{table}\n"
-        f"Ingest figures are the fastest of {args.repeat} runs (wall times of all runs: "
-        f"{walls}). Load-independent: "
-        f"ingest costs {res['ingest_cpu_s']:.1f} CPU-seconds, "
-        f"**{size_mb / res['ingest_cpu_s']:,.1f} MB per CPU-second**; parsing and writing run "
-        f"in two threads, so on two idle cores wall time can be below CPU time.\n\n"
-        f"Peak RSS of the ingest process: {res['peak_rss_mb']} MB (at start {res['rss_start_mb']} MB); "
-        f"RSS as the input is consumed: {rss}.  \n"
-        f"Ingest writes in batches of 5,000 documents (or 32 M characters), so memory is bounded "
-        f"by the batch, not by the corpus.\n"
-    )
-    if "signals_cpu_s" in res:
-        share = res["ingest_cpu_s"] / (res["ingest_cpu_s"] + res["signals_cpu_s"])
-        text += (f"\nOf the end-to-end CPU time, ingest takes {share:.0%} and the analyzers "
-                 f"{1 - share:.0%}: the 20 MB/s end-to-end target is bound by the analyzers "
-                 "(`references`, `repetitions`), not by reading and storing the input.\n")
-    if isinstance(res.get("signals"), str):
-        text += f"\nSignals not measured: {res['signals']}.\n"
+        f"({size_mb * 1e6 / args.docs:,.0f} bytes each on average), one file; "
+        f"{args.repeat} runs of each kind, alternating, each a fresh process and corpus.\n\n"
+        f"{table}\n")
+    if args.with_signals:
+        proc_runs, local_runs = runs["processes"], runs["local"]
+        ratio = (statistics.median(r["total_s"] for r in local_runs)
+                 / statistics.median(r["total_s"] for r in proc_runs))
+        text += (
+            f"`processes` is **{ratio:.2f}x** the `local` baseline. Every run stored the same "
+            f"rows ({last['rows']['references']:,} references). Peak RSS, `processes`: main "
+            f"process {statistics.median(r['peak_rss_mb'] for r in proc_runs):.0f} MB, largest "
+            f"worker {statistics.median(r['worker_peak_rss_mb'] for r in proc_runs):.0f} MB; "
+            f"`local` {statistics.median(r['peak_rss_mb'] for r in local_runs):.0f} MB.  \n")
+    text += (f"Main-process RSS as the input is consumed (last run): {rss} (at start "
+             f"{last['rss_start_mb']} MB). Ingest writes in batches of 5,000 documents (or 32 M "
+             "characters) and at most two batches wait for the workers, so memory is bounded by "
+             "the batch, not by the corpus.\n")
     print(text)
     if args.write:
         write_section(text)
