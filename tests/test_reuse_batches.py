@@ -14,9 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
 from propscope.engine.base import ProcessEngine
+from propscope.link import text as text_module
 from propscope.link.reuse import OUTPUT_TABLES, batch_texts, params_from, run_reuse
 from propscope.link.signatures import KEYS_SCHEMA, LshParams, band_keys, batch_keys, window_min
 from propscope.link.text import words, words_many
@@ -99,7 +101,10 @@ def _random_text(rng: random.Random) -> str:
     return "".join(rng.choice(pieces) for _ in range(rng.choice([0, 1, 2, 5, 12, 40, 150])))
 
 
-def test_batched_words_and_keys_equal_the_per_document_ones() -> None:
+@pytest.mark.parametrize("chunk", [text_module.CHUNK_CHARS, 60])
+def test_batched_words_and_keys_equal_the_per_document_ones(chunk: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(text_module, "CHUNK_CHARS", chunk)  # 60: many passes per batch
     rng = random.Random(11)
     for _ in range(400):
         texts = [_random_text(rng) for _ in range(rng.randint(0, 7))]

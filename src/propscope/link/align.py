@@ -66,17 +66,37 @@ class Match:
     extra_b: list[tuple[int, int]] = field(default_factory=list)  # char spans only in B
 
 
-def _seeds(wa: Words, wb: Words, p: AlignParams, min_words: int) -> list[tuple[int, int]]:
-    sa = shingles(wa.hashes, p.seed)
-    sb = shingles(wb.hashes, p.seed)
+class Prepared:
+    """A document's words with its seed ``k``-grams, hashed and sorted once.
+
+    A document takes part in many candidate pairs of a batch; preparing it once
+    instead of once per pair halves the cost of finding seeds.
+    """
+
+    __slots__ = ("words", "grams", "distinct")
+
+    def __init__(self, w: Words, p: AlignParams = DEFAULT_ALIGN) -> None:
+        self.words = w
+        self.grams = shingles(w.hashes, p.seed)
+        self.distinct = np.unique(self.grams)
+
+
+def _member(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_set)`` for a sorted, non-empty set, by binary search."""
+    at = np.minimum(np.searchsorted(sorted_set, values), len(sorted_set) - 1)
+    return sorted_set[at] == values
+
+
+def _seeds(xa: Prepared, xb: Prepared, p: AlignParams, min_words: int) -> list[tuple[int, int]]:
+    sa, sb = xa.grams, xb.grams
     if len(sa) == 0 or len(sb) == 0:
         return []
-    common = np.intersect1d(sa, sb, assume_unique=False)
+    common = np.intersect1d(xa.distinct, xb.distinct, assume_unique=True)
     # A passage that passes the coverage test holds at least this many distinct k-grams.
     if len(common) < max(2, int(min_words * p.min_similarity) // p.seed):
         return []
-    ia = np.nonzero(np.isin(sa, common))[0]
-    ib = np.nonzero(np.isin(sb, common))[0]
+    ia = np.nonzero(_member(sa, common))[0]
+    ib = np.nonzero(_member(sb, common))[0]
     where_b: dict[int, list[int]] = {}
     for j, v in zip(ib.tolist(), sb[ib].tolist(), strict=True):
         where_b.setdefault(v, []).append(j)
@@ -203,10 +223,17 @@ def _gapped(ha: np.ndarray, hb: np.ndarray, i: int, j: int, step: int, span: int
 
 def align(wa: Words, wb: Words, min_words: int, p: AlignParams = DEFAULT_ALIGN) -> list[Match]:
     """All reused passages between two documents (non-overlapping, longest first)."""
-    seeds = _seeds(wa, wb, p, min_words)
+    return align_prepared(Prepared(wa, p), Prepared(wb, p), min_words, p)
+
+
+def align_prepared(xa: Prepared, xb: Prepared, min_words: int,
+                   p: AlignParams = DEFAULT_ALIGN) -> list[Match]:
+    """:func:`align` for documents prepared once (see :class:`Prepared`)."""
+    seeds = _seeds(xa, xb, p, min_words)
     if len(seeds) < 2:
         return []
     k = p.seed
+    wa, wb = xa.words, xb.words
     ha, hb = wa.hashes, wb.hashes
     found: list[Match] = []
     for c in _merge(_chain(seeds, p), p):

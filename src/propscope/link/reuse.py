@@ -33,7 +33,7 @@ from ..corpus import Corpus
 from ..engine import Engine
 from ..engine.base import LocalEngine
 from ..settings import Settings
-from .align import DEFAULT_ALIGN, AlignParams, Match, align
+from .align import DEFAULT_ALIGN, AlignParams, Match, Prepared, align_prepared
 from .candidates import CandidateParams, candidate_pairs
 from .clusters import PairRow, build_clusters
 from .signatures import LshParams, batch_keys
@@ -80,11 +80,12 @@ def align_batch(pairs: Iterable[tuple[int, int]], texts: dict[int, str],
                 min_words: int, params: AlignParams = DEFAULT_ALIGN) -> pa.Table:
     """Align a batch of candidate pairs; ``texts`` maps doc_no to text for every doc involved."""
     nos = list(texts)
-    cache = dict(zip(nos, words_many([texts[n] or "" for n in nos]), strict=True))
+    cache = {n: Prepared(w, params)
+             for n, w in zip(nos, words_many([texts[n] or "" for n in nos]), strict=True)}
     rows: dict[str, list[Any]] = {name: [] for name in MATCHES_SCHEMA.names}
     for a, b in pairs:
         m: Match
-        for m in align(cache[a], cache[b], min_words, params):
+        for m in align_prepared(cache[a], cache[b], min_words, params):
             for name, value in (("a", a), ("b", b), ("a_start", m.a_start), ("a_end", m.a_end),
                                 ("b_start", m.b_start), ("b_end", m.b_end),
                                 ("a_words", m.a1 - m.a0), ("b_words", m.b1 - m.b0),

@@ -138,14 +138,34 @@ def _folded(text: str) -> str:
     return text if len(low) != len(text) else low  # "İ" and a few others grow when lowered
 
 
+CHUNK_CHARS = 1 << 20  # code points per numpy pass: bounds the arrays (and powers) kept
+
+
 def words_many(texts: list[str]) -> list[Words]:
     """:func:`words` of many texts at once, with the same results.
 
-    One numpy pass over the texts joined by a newline (never part of a word), so a
-    batch of short documents does not pay numpy's per-call overhead once per
-    document: the per-document version spent most of its time there.
+    Numpy passes over the texts joined by a newline (never part of a word), about a
+    million characters at a time, so a batch of short documents does not pay numpy's
+    per-call overhead once per document: the per-document version spent most of its
+    time there.
     """
-    folded = [_folded(t or "") for t in texts]
+    out: list[Words] = []
+    group: list[str] = []
+    size = 0
+    for text in texts:
+        text = _folded(text or "")
+        if group and size + len(text) > CHUNK_CHARS:
+            out.extend(_words_joined(group))
+            group, size = [], 0
+        group.append(text)
+        size += len(text) + 1
+    if group:
+        out.extend(_words_joined(group))
+    return out
+
+
+def _words_joined(folded: list[str]) -> list[Words]:
+    """Words of already case-folded texts, in one numpy pass over their concatenation."""
     codes32 = np.frombuffer("\n".join(folded).encode("utf-32-le"), dtype=np.uint32)
     lengths = np.fromiter((len(t) for t in folded), np.int64, len(folded))
     offsets = np.concatenate(([0], np.cumsum(lengths + 1)))[:len(folded)]
