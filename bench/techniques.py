@@ -10,7 +10,8 @@ Needs the training environment (torch + propscope installed)::
 
     .venv-train/bin/python bench/techniques.py --trained .devcarry/work
 
-``--trained`` is the work folder of a training run (``propscope train
+``--compare-limit 0`` compares the engines on every validation article (PyTorch fp32
+takes several minutes). ``--trained`` is the work folder of a training run (``propscope train
 --work-dir``): the fp32 weights are rebuilt from the base model plus that delta.
 The SemEval-2020 model is a two-member ensemble: ``--member-work DIR`` (once per
 extra member, in order) gives the work folders of its other members, so PyTorch
@@ -121,22 +122,43 @@ def _cpu() -> str:
     return platform.processor() or "unknown"
 
 
+HEADER = ("| engine | articles/s | tokens/s | CPU s (scoring) | peak RSS MB | SI F1 | TC micro-F1 | span F1 "
+          "| paragraph micro-F1 |")
+RULE = "|---|---|---|---|---|---|---|---|---|"
+
+
 def _row(r: dict) -> str:
     arts = r["articles"] / r["seconds"]
     toks = r["tokens"] / r["seconds"]
     par = r.get("paragraph", {}).get("micro", {}).get("f1")
-    return (f"| {r['engine']} | {arts:.2f} | {toks:,.0f} | {r['peak_rss_mb']:.0f} | {r['si']['f1']:.3f} | "
+    cpu = r.get("cpu_seconds")
+    return (f"| {r['engine']} | {arts:.2f} | {toks:,.0f} | {cpu if cpu is None else f'{cpu:.0f}'} | "
+            f"{r['peak_rss_mb']:.0f} | {r['si']['f1']:.3f} | "
             f"{r['tc']['f1']:.3f} | {r['span']['f1']:.3f} | {par if par is None else f'{par:.3f}'} |")
 
 
 def _compare(onnx: dict, torch_res: dict, paragraph: bool = True) -> list[str]:
     speed = torch_res["seconds"] / onnx["seconds"]
+    cpu = (f" by wall time, **{torch_res['cpu_seconds'] / onnx['cpu_seconds']:.2f}x** by CPU time"
+           if onnx.get("cpu_seconds") and torch_res.get("cpu_seconds") else "")
     par = (f", paragraph {onnx['paragraph']['micro']['f1'] - torch_res['paragraph']['micro']['f1']:+.3f}"
            if paragraph else "")
-    return [_row(torch_res), "", f"int8 ONNX is **{speed:.2f}x** the speed of PyTorch fp32 eager; F1 change "
+    return [_row(torch_res), "", f"int8 ONNX is **{speed:.2f}x** the speed of PyTorch fp32 eager{cpu}; F1 change "
             f"(ONNX - PyTorch): SI {onnx['si']['f1'] - torch_res['si']['f1']:+.3f}, "
             f"TC {onnx['tc']['f1'] - torch_res['tc']['f1']:+.3f}, "
             f"span {onnx['span']['f1'] - torch_res['span']['f1']:+.3f}{par}."]
+
+
+def _which(r: dict, full: dict) -> str:
+    """'All N' when the comparison covered the whole validation split, else 'First N'."""
+    return f"All {r['articles']}" if r["articles"] == full["articles"] else f"First {r['articles']}"
+
+
+def _targets(v2020: dict, v2023: dict) -> str:
+    checks = [("SI F1 >= 0.45", v2020["si"]["f1"] >= 0.45), ("TC micro-F1 >= 0.58", v2020["tc"]["f1"] >= 0.58),
+              ("paragraph micro-F1 >= 0.35", v2023["paragraph"]["micro"]["f1"] >= 0.35)]
+    return "Targets of issue 4 on this validation split: " + ", ".join(
+        f"{name} ({'reached' if ok else 'not reached'})" for name, ok in checks) + "."
 
 
 def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command: str, train_note: str,
@@ -146,18 +168,17 @@ def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command:
              f"Command: `{command}` · machine: {os.cpu_count()}-core Debian VM, {_cpu()} · "
              f"{THREADS} threads per engine · date {date.today().isoformat()} · {load_note}.", "",
              "### int8 ONNX (shipped) vs PyTorch fp32 eager, same model, same articles", "",
-             f"First {onnx['articles']} validation articles by ID ({onnx['tokens']:,} tokens), one 256-token "
+             f"{_which(onnx, full)} SemEval-2023 validation articles by ID ({onnx['tokens']:,} tokens), one 256-token "
              "window per call in both engines, each engine in its own process (peak RSS is the whole process).", "",
-             "| engine | articles/s | tokens/s | peak RSS MB | SI F1 | TC micro-F1 | span F1 | paragraph micro-F1 |",
-             "|---|---|---|---|---|---|---|---|", _row(onnx)]
+             HEADER, RULE, _row(onnx)]
     if torch_res:
         lines += _compare(onnx, torch_res)
     if cmp2020:
         o, t = cmp2020
-        lines += ["", f"The SemEval-2020 model (two members, token scores averaged), same setting, first "
-                      f"{o['articles']} PTC validation articles ({o['tokens']:,} tokens); both engines run both members:",
-                  "", "| engine | articles/s | tokens/s | peak RSS MB | SI F1 | TC micro-F1 | span F1 | paragraph micro-F1 |",
-                  "|---|---|---|---|---|---|---|---|", _row(o), *_compare(o, t, paragraph=False)]
+        lines += ["", "The SemEval-2020 model (two members: token scores averaged, the SI score from the mean of "
+                      f"their log-odds), same setting, {_which(o, v2020).lower()} PTC validation articles "
+                      f"({o['tokens']:,} tokens); both engines run both members:",
+                  "", HEADER, RULE, _row(o), *_compare(o, t, paragraph=False)]
     onnx = full
     p23, g, f = onnx["paragraph"], onnx["genre"], onnx["framing"]
     lines += ["", "### Validation figures of the shipped models (int8 ONNX)", "",
@@ -179,8 +200,7 @@ def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command:
               "see Piskorski et al., 2023 (official metric: macro-F1) |",
               f"| SemEval-2023 subtask 2, English framing | micro-F1 / macro-F1 | {f['micro_f1']:.3f} / {f['macro_f1']:.3f} | "
               "see Piskorski et al., 2023 (official metric: micro-F1) |",
-              "", "Targets of issue 4 on this validation split: SI F1 >= 0.45 (not reached), TC micro-F1 >= 0.58, "
-              "paragraph micro-F1 >= 0.35.", *(["", note] if note else []), "", "### Training time", "", train_note, ""]
+              "", _targets(v2020, full), *(["", note] if note else []), "", "### Training time", "", train_note, ""]
     return "\n".join(lines)
 
 
@@ -204,7 +224,7 @@ def main() -> None:
     p.add_argument("--taxonomy", default="semeval2023")
     p.add_argument("--limit", type=int, default=None, help="validation articles for the F1 table (default all)")
     p.add_argument("--compare-limit", type=int, default=12,
-                   help="validation articles for the ONNX-vs-PyTorch comparison (PyTorch fp32 is slow)")
+                   help="validation articles for the ONNX-vs-PyTorch comparison (PyTorch fp32 is slow; 0: all)")
     p.add_argument("--member-work", type=Path, action="append", default=[],
                    help="work folder of a further member of the semeval2020 ensemble (repeat, in order)")
     p.add_argument("--child", choices=["onnx", "torch"], default=None)
@@ -228,7 +248,7 @@ def main() -> None:
         f" {flag} {value}" for flag, value in [("--trained", a.trained),
                                                *[("--member-work", w) for w in a.member_work],
                                                ("--base", a.base), ("--limit", a.limit),
-                                               ("--compare-limit", a.compare_limit)] if value)
+                                               ("--compare-limit", a.compare_limit)] if value is not None)
     note = f"1-minute load average at start {load_before:.1f}, at end {os.getloadavg()[0]:.1f} (the VM is shared)"
     text = render(onnx_cmp, torch_res, onnx, v2020, command.strip(), a.train_note, note, cmp2020, a.note)
     print(text)

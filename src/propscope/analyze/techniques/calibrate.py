@@ -52,12 +52,14 @@ def tune(model_path: Path, data_dir: Path, taxonomy: str) -> dict[str, float]:
     return config["thresholds"]
 
 
-def choose(model: TechniqueModel, val: list[dataset.Article], docs: list) -> dict[str, float]:
+def choose(model: TechniqueModel, val: list[dataset.Article], docs: list,
+           seeds: list[float] = SEEDS) -> dict[str, float]:
     """SI threshold, seed and gap, and span threshold and seed, that maximise their F1 on ``val``.
 
     ``docs`` are ``model.score`` outputs for ``val`` (same order). Split out of
     :func:`tune` so held-out estimates can tune on one part and score another.
     Ties go to the first in grid order, i.e. the lower threshold, no seed, shorter gap.
+    ``seeds=[0.0]`` gives plain thresholding (the decoding before seeds existed).
     """
     gold = [s for a in val for s in a.spans]
     pairs = list(zip(val, docs, strict=True))
@@ -70,21 +72,25 @@ def choose(model: TechniqueModel, val: list[dataset.Article], docs: list) -> dic
         return span_score([s for a, d in pairs for s, _ in heads.technique_spans(
             a.doc_id, a.text, d.enc, d.probs, model.labels, t, seed)], gold).f1
 
-    si_t, si_gap, si_seed = max(((t, g, s) for t in SI_GRID for g in SI_GAPS for s in SEEDS if s == 0 or s > t),
+    si_t, si_gap, si_seed = max(((t, g, s) for t in SI_GRID for g in SI_GAPS for s in seeds if s == 0 or s > t),
                                 key=lambda tgs: si_f1(*tgs))
-    span_t, span_seed = max(((t, s) for t in GRID for s in SEEDS if s == 0 or s > t), key=lambda ts: span_f1(*ts))
+    span_t, span_seed = max(((t, s) for t in GRID for s in seeds if s == 0 or s > t), key=lambda ts: span_f1(*ts))
     return {"si": si_t, "si_gap": si_gap, "si_seed": si_seed, "span": span_t, "span_seed": span_seed}
 
 
-def cross_fit(model_path: Path, data_dir: Path, taxonomy: str, repeats: int = 10, seed: int = 7) -> dict:
+def cross_fit(model_path: Path, data_dir: Path, taxonomy: str, repeats: int = 10, seed: int = 7,
+              seeds: list[float] = SEEDS, combine: str | None = None) -> dict:
     """Held-out estimate of the tuning: choose on one half of validation, score the other.
 
     Halves: alternate article IDs, then ``repeats`` random halvings. Each half is
     scored with the thresholds chosen on the other half; the two held-out halves'
     predictions are pooled and scored as one split (comparable with the full-split
-    figure). The model's current thresholds play no part.
+    figure). The model's current thresholds play no part. ``seeds=[0.0]`` and
+    ``combine`` (overriding the config's ``si_combine``) give the ablations.
     """
     model = TechniqueModel(model_path)
+    if combine is not None:
+        model.si_combine = combine
     _, val = dataset.load(data_dir, taxonomy).split()
     val = sorted(val, key=lambda a: a.doc_id)
     docs = []
@@ -103,7 +109,7 @@ def cross_fit(model_path: Path, data_dir: Path, taxonomy: str, repeats: int = 10
         parts = [[i for i in range(len(val)) if i in a_idx], [i for i in range(len(val)) if i not in a_idx]]
         si, spans, chosen = [], [], []
         for tune_on, score_on in (parts, parts[::-1]):
-            c = choose(model, [val[i] for i in tune_on], [docs[i] for i in tune_on])
+            c = choose(model, [val[i] for i in tune_on], [docs[i] for i in tune_on], seeds)
             chosen.append(c)
             for i in score_on:
                 a, d = val[i], docs[i]
@@ -112,8 +118,14 @@ def cross_fit(model_path: Path, data_dir: Path, taxonomy: str, repeats: int = 10
                 spans += [s for s, _ in heads.technique_spans(a.doc_id, a.text, d.enc, d.probs, model.labels,
                                                               c["span"], c["span_seed"])]
         rows.append({"si": si_score(si, gold).f1, "span": span_score(spans, gold).f1, "chosen": chosen})
-    full = choose(model, val, docs)
-    return {"taxonomy": taxonomy, "articles": len(val),
+    full = choose(model, val, docs, seeds)
+    pred_si = [s for a, d in zip(val, docs, strict=True) for s in heads.si_spans(
+        a.doc_id, a.text, d.enc, d.si_scores if d.si_scores is not None else d.probs,
+        full["si"], full["si_gap"], full["si_seed"])]
+    pred_span = [s for a, d in zip(val, docs, strict=True) for s, _ in heads.technique_spans(
+        a.doc_id, a.text, d.enc, d.probs, model.labels, full["span"], full["span_seed"])]
+    return {"taxonomy": taxonomy, "articles": len(val), "si_combine": model.si_combine,
+            "full_split": {"si": round(si_score(pred_si, gold).f1, 4), "span": round(span_score(pred_span, gold).f1, 4)},
             "alternate_ids": {k: round(rows[0][k], 4) for k in ("si", "span")},
             "alternate_ids_chosen": rows[0]["chosen"],
             "random_halvings": {k: round(sum(r[k] for r in rows[1:]) / max(1, len(rows) - 1), 4)
@@ -126,10 +138,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--taxonomy", required=True, choices=["semeval2020", "semeval2023"])
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--repeats", type=int, default=10)
+    p.add_argument("--no-seeds", action="store_true", help="ablation: plain thresholds (no hysteresis)")
+    p.add_argument("--combine", choices=heads.COMBINE, default=None,
+                   help="ablation: member combination for SI instead of the config's si_combine")
     a = p.parse_args(argv)
     from .model import model_dir
 
-    print(json.dumps(cross_fit(model_dir(a.taxonomy), a.data, a.taxonomy, a.repeats), indent=2))
+    print(json.dumps(cross_fit(model_dir(a.taxonomy), a.data, a.taxonomy, a.repeats,
+                               seeds=[0.0] if a.no_seeds else SEEDS, combine=a.combine), indent=2))
 
 
 if __name__ == "__main__":
