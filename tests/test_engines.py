@@ -98,6 +98,19 @@ def test_dask_describe_names_workers_and_dashboard(dask_engine: DaskEngine) -> N
     assert info["cluster"].startswith("LocalCluster")
 
 
+def _profiler_enabled() -> bool:
+    import dask
+
+    return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+
+def test_our_local_cluster_runs_without_the_worker_profiler(dask_engine: DaskEngine) -> None:
+    """The profiler is switched off only in the workers of the cluster propscope
+    starts; this process (and any cluster of the user's) keeps its setting."""
+    assert set(dask_engine.client.run(_profiler_enabled).values()) == {False}
+    assert _profiler_enabled() is True
+
+
 def test_an_unreachable_scheduler_is_a_clear_engine_error() -> None:
     with pytest.raises(EngineError, match="cannot connect to the Dask scheduler"):
         DaskEngine(scheduler="tcp://127.0.0.1:9", connect_timeout_s=1)
