@@ -21,6 +21,17 @@ share of planted pairs whose passage each tool found with offsets overlapping
 the truth by >= 80%.
 
     python bench/reuse_scale.py [--sizes 10000 30000 100000] [--baseline-max 100000]
+
+A second mode times the whole link stage (reuse, then coordination) step by step
+on corpora cut from ``bench/synthetic.py``'s shards (the corpora ``bench/scale.py``
+measures), to see which step grows faster than the corpus:
+
+    python bench/reuse_scale.py --link-shards 2 6 [--engines local processes]
+        [--label after] [--src OTHER_CHECKOUT/src]
+
+Each shard is 50,000 JSONL lines; the base corpora (ingested, with references and
+repetitions, no link tables) are built once under ``bench/_data/link-scale`` and
+every run links a fresh copy, in its own process.
 """
 
 from __future__ import annotations
@@ -47,7 +58,7 @@ from propscope.corpus import open_corpus
 from propscope.document import Document
 
 sys.path.insert(0, str(Path(__file__).parent))
-from campaign import DATA, machine, write_subsection  # noqa: E402
+from campaign import BENCHMARKS, DATA, machine, write_subsection  # noqa: E402
 
 MIN_WORDS = 40
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -228,6 +239,209 @@ def worker(tool: str, corpus: Path, truth: Path) -> None:
                       "recall": recall(found, clusters), "pairs": len(found)}))
 
 
+# -- the link stage on bench/synthetic.py corpora --------------------------------------
+BENCH = Path(__file__).resolve().parent
+LINK_DIR = BENCH / "_data" / "link-scale"
+LINK_RESULTS = BENCH / "_data" / "link-scale-results.json"
+SHARDS = BENCH / "_data" / "synthetic-1000000"
+LINK_MARK = "#### The link stage step by step"
+CLI = [sys.executable, "-c", "import sys; from propscope.cli import main; sys.exit(main())"]
+
+
+def base_corpus(shards: int) -> Path:
+    """Ingest the first ``shards`` shards and run the fast analyzers, once; reused after."""
+    path = LINK_DIR / f"shards-{shards}.duckdb"
+    if path.exists():
+        return path
+    files = sorted(SHARDS.glob("part-*.jsonl"))[:shards]
+    if len(files) < shards:
+        sys.exit(f"{SHARDS} has {len(files)} shards; make them with bench/scale.py first")
+    LINK_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".building")
+    for cmd in (["ingest", *map(str, files)],
+                ["analyze", "--analyzer", "references", "--analyzer", "repetitions"]):
+        subprocess.run(CLI + [cmd[0], "--corpus", str(tmp), "-q", *cmd[1:]], check=True)
+    tmp.replace(path)
+    return path
+
+
+def holder_pairs(corpus: Any) -> int:
+    """Rows the candidate query groups: co-holder pairs of every shared key (after timing).
+
+    Keys held by at most ``clique_max`` documents give every pair of holders, larger
+    ones their star; this, not the number of documents, is what candidate grouping
+    costs.
+    """
+    from propscope.link.candidates import CandidateParams
+
+    p = CandidateParams()
+    return int(corpus.con.execute(f"""
+        SELECT coalesce(sum(CASE WHEN n <= {p.clique_max} THEN n * (n - 1) / 2
+                            ELSE {p.star_heads} * n - {p.star_heads} * ({p.star_heads} + 1) / 2
+                            END), 0)
+        FROM (SELECT count(*) AS n FROM reuse_keys GROUP BY key HAVING count(*) >= 2)
+    """).fetchone()[0])
+
+
+def link_worker(corpus: Path, engine_name: str) -> None:
+    """One measured run: reuse then coordination on a fresh copy; prints one JSON line."""
+    from propscope.engine.base import get_engine
+    from propscope.link.coordination import run_coordination
+    from propscope.link.reuse import run_reuse
+    from propscope.settings import Settings
+
+    work = Path(tempfile.mkdtemp()) / "c.duckdb"
+    work.write_bytes(corpus.read_bytes())
+    settings = Settings(engine=engine_name)
+    engine = get_engine(settings)
+    out: dict[str, Any] = {"engine": engine_name}
+    with open_corpus(work) as c:
+        out["documents"] = c.count("documents")
+        wall, cpu = time.perf_counter(), time.process_time()
+        reuse = run_reuse(c, settings, "bench", engine=engine)
+        mid_wall, mid_cpu = time.perf_counter(), time.process_time()
+        coord = run_coordination(c, settings, "bench")
+        out["wall_s"] = time.perf_counter() - wall
+        out["main_cpu_s"] = time.process_time() - cpu
+        out["coordination_wall_s"] = time.perf_counter() - mid_wall
+        out["coordination_cpu_s"] = time.process_time() - mid_cpu
+        out["holder_pairs"] = holder_pairs(c)
+    engine.close()
+    work.unlink()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["worker_cpu_s"] = children.ru_utime + children.ru_stime
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["steps"] = reuse.get("steps", {})
+    out["coordination_steps"] = coord.get("steps", {})
+    for key in ("candidates", "aligned", "pairs", "clusters", "candidates_retried_uncapped"):
+        out[key] = reuse.get(key)
+    print(json.dumps(out))
+
+
+def _load_avg() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except OSError:
+        return float("nan")
+
+
+def run_link(args: argparse.Namespace) -> None:
+    kept = json.loads(LINK_RESULTS.read_text()) if LINK_RESULTS.exists() else []
+    env = None
+    if args.src:
+        import os
+        env = {**os.environ, "PYTHONPATH": str(Path(args.src).resolve())}
+    for shards in args.link_shards:
+        corpus = base_corpus(shards)
+        for engine in args.engines:
+            load = _load_avg()
+            res = subprocess.run([sys.executable, __file__, "--link-worker", str(corpus), engine],
+                                 capture_output=True, text=True, check=False, env=env)
+            if res.returncode:
+                sys.exit(f"link run failed ({shards} shards, {engine}):\n{res.stderr[-3000:]}")
+            row = {"label": args.label, "shards": shards, "load_before": load,
+                   "load_after": _load_avg(), "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+                   **json.loads(res.stdout.strip().splitlines()[-1])}
+            print(json.dumps(row), file=sys.stderr)
+            kept = [r for r in kept if (r["label"], r["shards"], r["engine"])
+                    != (args.label, shards, engine)] + [row]
+            LINK_RESULTS.write_text(json.dumps(kept, indent=1))
+    if not args.no_write:
+        write_link(kept)
+
+
+STEP_GROUPS = {  # reported column -> summary steps it adds up (the old code has no sub-steps)
+    "hash": ("hash",), "candidates": ("candidates",), "align": ("align",),
+    "order + outputs": ("order", "outputs"),
+}
+
+
+def _step(row: dict[str, Any], names: tuple[str, ...], field: str) -> float:
+    return sum(row["steps"].get(n, {}).get(field, 0.0) for n in names)
+
+
+def _holders(rows: list[dict[str, Any]], r: dict[str, Any]) -> str:
+    """The row's holder-pair count, or one measured on the same corpus (the same keys)."""
+    same = [x.get("holder_pairs") for x in rows if x["documents"] == r["documents"]]
+    value = r.get("holder_pairs") or next((v for v in same if v), None)
+    return f"{value / 1e6:.1f} M" if value else "–"
+
+
+def _exponent(lo: float, hi: float, n_lo: int, n_hi: int) -> str:
+    if lo <= 0 or hi <= 0:
+        return "–"
+    return f"{np.log(hi / lo) / np.log(n_hi / n_lo):.2f}"
+
+
+def write_link(rows: list[dict[str, Any]]) -> None:
+    rows = sorted(rows, key=lambda r: (r["label"] != "before", r["label"], r["engine"],
+                                       r["documents"]))
+    head = ("| code | engine | documents | " + " | ".join(f"{g} s" for g in STEP_GROUPS)
+            + " | coordination s | link wall s | CPU s: main / workers | µs CPU per document"
+            " | holder pairs grouped | candidate pairs | reuse pairs | peak MB (main) | load avg"
+            " | date |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        steps = " | ".join(f"{_step(r, names, 'wall_s'):.1f} / {_step(r, names, 'cpu_s'):.1f}"
+                           for names in STEP_GROUPS.values())
+        total_cpu = r["main_cpu_s"] + r["worker_cpu_s"]
+        lines.append(
+            f"| {r['label']} | {r['engine']} | {r['documents']:,} | {steps} | "
+            f"{r['coordination_wall_s']:.1f} / {r['coordination_cpu_s']:.1f} | "
+            f"{r['wall_s']:.1f} | {r['main_cpu_s']:.1f} / {r['worker_cpu_s']:.1f} | "
+            f"{total_cpu / r['documents'] * 1e6:.0f} | {_holders(rows, r)} | {r['candidates']:,} | "
+            f"{r['pairs']:,} | "
+            f"{r['peak_mb']:.0f} | {r['load_before']:.1f}→{r['load_after']:.1f} | {r['date']} |")
+    growth = []
+    by = {(r["label"], r["engine"], r["documents"]): r for r in rows}
+    for label, engine in sorted({(r["label"], r["engine"]) for r in rows}):
+        sizes = sorted(n for (lb, en, n) in by if (lb, en) == (label, engine))
+        if len(sizes) < 2:
+            continue
+        lo, hi = by[(label, engine, sizes[0])], by[(label, engine, sizes[-1])]
+        parts = [f"{g} {_exponent(_step(lo, n, 'cpu_s'), _step(hi, n, 'cpu_s'), sizes[0], sizes[-1])}"
+                 for g, n in STEP_GROUPS.items()]
+        cpu = _exponent(lo["main_cpu_s"] + lo["worker_cpu_s"], hi["main_cpu_s"] + hi["worker_cpu_s"],
+                        sizes[0], sizes[-1])
+        growth.append(
+            f"- {label}, {engine}: CPU n^{cpu}, wall n^{_exponent(lo['wall_s'], hi['wall_s'], sizes[0], sizes[-1])}"
+            f" (per step, CPU of this process: {', '.join(parts)}, coordination "
+            f"{_exponent(lo['coordination_cpu_s'], hi['coordination_cpu_s'], sizes[0], sizes[-1])});"
+            f" candidate pairs n^{_exponent(lo['candidates'], hi['candidates'], sizes[0], sizes[-1])},"
+            f" reuse pairs n^{_exponent(lo['pairs'], hi['pairs'], sizes[0], sizes[-1])}"
+            + (f", holder pairs grouped n^"
+               f"{_exponent(lo['holder_pairs'], hi['holder_pairs'], sizes[0], sizes[-1])}"
+               if lo.get("holder_pairs") and hi.get("holder_pairs") else ""))
+    body = (f"{LINK_MARK}\n\nCommand: `python bench/reuse_scale.py --link-shards 2 6 --engines "
+            f"local processes --label after` (and `--label before --src <checkout of the code "
+            f"before>/src`); {machine()}; the machine was shared with other jobs (load average "
+            f"in the table), so wall times are indicative and CPU seconds are the figure to "
+            f"compare. Corpora: the first 2 and 6 shards of `bench/_data/synthetic-1000000` "
+            f"(`bench/synthetic.py`), ingested with references and repetitions; each run links a "
+            f"fresh copy in its own process. Steps are `wall / CPU` seconds of the main process "
+            f"(with `processes`, hashing and alignment CPU is in the workers column).\n\n"
+            + "\n".join(lines) + "\n\nHow cost grows between the two sizes (exponent b of "
+            "cost ∝ n^b; 1.00 is linear):\n\n" + "\n".join(growth) + "\n")
+    _write_parts(link=body)
+
+
+def _write_parts(baseline: str | None = None, link: str | None = None) -> None:
+    """Write the subsection from its two parts, keeping the part not given as it is."""
+    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else ""
+    start = text.find("### Reuse speed and scale\n")
+    current = ""
+    if start >= 0:
+        end = text.find("\n## ", start)
+        nxt = text.find("\n### ", start + 5)
+        stops = [x for x in (end, nxt) if x >= 0]
+        current = text[start + len("### Reuse speed and scale\n"):min(stops) if stops else len(text)]
+    old_base, _, old_link = current.partition(LINK_MARK)
+    base = baseline if baseline is not None else old_base.strip()
+    link_part = link if link is not None else (LINK_MARK + old_link).strip() if old_link else ""
+    write_subsection("Reuse speed and scale", base.strip() + ("\n\n" + link_part.strip()
+                                                             if link_part else ""))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10000, 30000, 100000])
@@ -238,9 +452,27 @@ def main() -> None:
                     help="measurements kept between invocations (rerun one tool, keep the other)")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--worker", nargs=3, metavar=("TOOL", "CORPUS", "TRUTH"))
+    ap.add_argument("--link-shards", type=int, nargs="+",
+                    help="time the link stage on corpora of this many synthetic shards")
+    ap.add_argument("--engines", nargs="+", default=["local"],
+                    choices=["local", "processes", "dask"])
+    ap.add_argument("--label", default="after", help="name of the code measured (before/after)")
+    ap.add_argument("--src", help="measure the package in this src/ directory instead")
+    ap.add_argument("--link-worker", nargs=2, metavar=("CORPUS", "ENGINE"))
+    ap.add_argument("--write-link", action="store_true",
+                    help="only rewrite the link-stage table from the kept results")
     args = ap.parse_args()
     if args.worker:
         worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]))
+        return
+    if args.link_worker:
+        link_worker(Path(args.link_worker[0]), args.link_worker[1])
+        return
+    if args.write_link:
+        write_link(json.loads(LINK_RESULTS.read_text()))
+        return
+    if args.link_shards:
+        run_link(args)
         return
     tmp = Path(tempfile.mkdtemp())
     kept = json.loads(args.results.read_text()) if args.results.exists() else []
@@ -302,7 +534,7 @@ def write(results: list[dict[str, Any]], args: argparse.Namespace) -> None:
             "corpora; the rows below were measured that way, the baseline first, then "
             "propscope after its last change.\n\n"
             + "\n".join(lines) + growth + "\n")
-    write_subsection("Reuse speed and scale", body)
+    _write_parts(baseline=body)
 
 
 if __name__ == "__main__":

@@ -398,7 +398,7 @@ def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = N
     with timer.step("order"):
         _build_order(corpus)
     with timer.step("candidates"):
-        candidate_pairs(corpus.con, p.candidates)
+        retried = candidate_pairs(corpus.con, p.candidates)
         candidates = corpus.con.execute("SELECT count(*) FROM _reuse_candidates").fetchone()[0]
     with timer.step("align"):
         aligned, _ = _align_pending(corpus, p, engine, progress, timer)
@@ -412,4 +412,4 @@ def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = N
         corpus.con.execute(f"DROP TABLE IF EXISTS {tmp}")
     return {"status": "ok", "documents": n_docs, "hashed": hashed, "candidates": candidates,
             "aligned": aligned, **out, "seconds": round(time.perf_counter() - started, 2),
-            "steps": timer.summary()}
+            "steps": timer.summary(), "candidates_retried_uncapped": retried}
