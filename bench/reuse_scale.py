@@ -413,16 +413,63 @@ def write_link(rows: list[dict[str, Any]]) -> None:
                f"{_exponent(lo['holder_pairs'], hi['holder_pairs'], sizes[0], sizes[-1])}"
                if lo.get("holder_pairs") and hi.get("holder_pairs") else ""))
     body = (f"{LINK_MARK}\n\nCommand: `python bench/reuse_scale.py --link-shards 2 6 --engines "
-            f"local processes --label after` (and `--label before --src <checkout of the code "
-            f"before>/src`); {machine()}; the machine was shared with other jobs (load average "
+            f"local processes dask --label after`, and for the rows labelled before, `--engines "
+            f"local --label before --src <checkout of commit 80d5886 with only the step timers "
+            f"added>/src`; {machine()}; the machine was shared with other jobs (load average "
             f"in the table), so wall times are indicative and CPU seconds are the figure to "
             f"compare. Corpora: the first 2 and 6 shards of `bench/_data/synthetic-1000000` "
             f"(`bench/synthetic.py`), ingested with references and repetitions; each run links a "
             f"fresh copy in its own process. Steps are `wall / CPU` seconds of the main process "
             f"(with `processes`, hashing and alignment CPU is in the workers column).\n\n"
             + "\n".join(lines) + "\n\nHow cost grows between the two sizes (exponent b of "
-            "cost ∝ n^b; 1.00 is linear):\n\n" + "\n".join(growth) + "\n")
+            "cost ∝ n^b; 1.00 is linear):\n\n" + "\n".join(growth) + "\n\n"
+            + _reading(by) + "\n")
     _write_parts(link=body)
+
+
+def _reading(by: dict[tuple[str, str, int], dict[str, Any]]) -> str:
+    """What the table says, from its own figures: per-document cost before and after."""
+    sizes = sorted({n for (lb, en, n) in by if en == "local" and lb in ("before", "after")})
+    per_doc = []
+    for n in sizes:
+        b, a = by.get(("before", "local", n)), by.get(("after", "local", n))
+        if b and a:
+            per_doc.append(f"{n:,} documents: {b['main_cpu_s'] / n * 1e6:.0f} → "
+                           f"{a['main_cpu_s'] / n * 1e6:.0f} µs ({b['main_cpu_s'] / a['main_cpu_s']:.1f}x"
+                           " less)")
+    a_hi = by.get(("after", "local", sizes[-1])) if sizes else None
+    share = ""
+    if a_hi:
+        cand = _step(a_hi, ("candidates",), "cpu_s")
+        share = (f" At {sizes[-1]:,} documents candidate grouping is {cand:.1f} of the "
+                 f"{a_hi['main_cpu_s']:.1f} CPU seconds (local engine).")
+    return (
+        "Reading the figures. CPU per document with the local engine, before → after: "
+        + "; ".join(per_doc) + "." + share
+        + " Exports are identical before and after (sorted-row hashes of every `propscope "
+        "export --format jsonl` file compared on the example corpus and on both corpora "
+        "here), and `bench/campaign.py --seed 1` gives the same figures. What was fixed: "
+        "alignment fetched each batch's texts with a join that read the whole documents "
+        "table once per batch (quadratic); hashing joined every batch against the list of "
+        "all new documents (quadratic); tokenising and band keys paid numpy's per-call "
+        "overhead once per document (now once per batch); seed k-grams were hashed and "
+        "sorted once per pair (now once per document and batch); the coordination chance "
+        "test made a pandas group per source pair (2.7 s at 300k, now 0.2 s); and the "
+        "candidate query, run as one statement, often ran out of its 1 GB cap and was "
+        "redone without it (twice the CPU and 3 GB). What still grows faster than the "
+        "corpus is the data, not a loop: reuse pairs grow as n^1.26 on these corpora (the "
+        "generator's clusters of copies get bigger as the corpus gets longer). Alignment "
+        "cost per candidate pair is flat. Candidate grouping reads every pair of holders "
+        "of every key held by 2-40 documents (the 'holder pairs grouped' column), and "
+        "almost all of them share a single 3-word shingle by chance. That count grows as "
+        "n^1.9 here (a 174-word vocabulary) and as n^1.6 on `bench/reuse_scale.py`'s "
+        "word-bigram text (4.9 M at 30k, 35.4 M at 100k documents). Only a different key "
+        "would change that, and it changes results. Measured, not applied: 4-word "
+        "shingles (`LshParams(shingle=4)`) group 1.2 M instead of 41.5 M holder pairs at "
+        "300k (pairs query 0.2 s instead of 10 s), keeping 50,958 of the 51,313 reuse "
+        "pairs. On the bigram text at 100k they group 9.3 M instead of 35.3 M, keeping "
+        "16,580 of 16,585. `bench/campaign.py --seed 1` recall goes from 0.9853 to "
+        "0.9825, with precision unchanged at 0.9871.")
 
 
 def _write_parts(baseline: str | None = None, link: str | None = None) -> None:
