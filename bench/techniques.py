@@ -161,8 +161,22 @@ def _targets(v2020: dict, v2023: dict) -> str:
         f"{name} ({'reached' if ok else 'not reached'})" for name, ok in checks) + "."
 
 
+def _speed_line(taxonomy: str, pairs: list[tuple[dict, dict]]) -> str:
+    """Median throughput of each engine and median wall/CPU speed ratio over alternating runs."""
+    from statistics import median
+
+    wall = [t["seconds"] / o["seconds"] for o, t in pairs]
+    cpu = [t["cpu_seconds"] / o["cpu_seconds"] for o, t in pairs]
+    o_rate = median(o["articles"] / o["seconds"] for o, _ in pairs)
+    t_rate = median(t["articles"] / t["seconds"] for _, t in pairs)
+    return (f"- {taxonomy}: onnx {o_rate:.2f} articles/s, torch {t_rate:.2f} articles/s (medians); int8 ONNX is "
+            f"**{median(wall):.2f}x** faster by wall time (runs: {', '.join(f'{x:.2f}' for x in wall)}), "
+            f"**{median(cpu):.2f}x** by CPU time (runs: {', '.join(f'{x:.2f}' for x in cpu)}).")
+
+
 def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command: str, train_note: str,
-           load_note: str, cmp2020: tuple[dict, dict] | None = None, note: str = "") -> str:
+           load_note: str, cmp2020: tuple[dict, dict] | None = None, note: str = "",
+           speed: list[str] | None = None) -> str:
     """Markdown for our section: engine comparison (``onnx`` vs ``torch_res``), then full-split F1."""
     lines = [SECTION, "",
              f"Command: `{command}` · machine: {os.cpu_count()}-core Debian VM, {_cpu()} · "
@@ -179,6 +193,7 @@ def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command:
                       f"their log-odds), same setting, {_which(o, v2020).lower()} PTC validation articles "
                       f"({o['tokens']:,} tokens); both engines run both members:",
                   "", HEADER, RULE, _row(o), *_compare(o, t, paragraph=False)]
+    lines += speed or []
     onnx = full
     p23, g, f = onnx["paragraph"], onnx["genre"], onnx["framing"]
     lines += ["", "### Validation figures of the shipped models (int8 ONNX)", "",
@@ -230,6 +245,9 @@ def main() -> None:
     p.add_argument("--child", choices=["onnx", "torch"], default=None)
     p.add_argument("--train-note", default="", help="text for the training-time paragraph")
     p.add_argument("--note", default="", help="paragraph after the validation table (how figures were tuned)")
+    p.add_argument("--speed-repeats", type=int, default=0,
+                   help="also time each engine this many times on --speed-limit articles, alternating engines")
+    p.add_argument("--speed-limit", type=int, default=12)
     p.add_argument("--no-write", action="store_true")
     a = p.parse_args()
     if a.child:
@@ -244,13 +262,27 @@ def main() -> None:
                    run_child("torch", a, "semeval2020", a.compare_limit))
     onnx = run_child("onnx", a, "semeval2023", a.limit)
     v2020 = run_child("onnx", a, "semeval2020", a.limit)
+    speed = []
+    if a.trained and a.speed_repeats:
+        speed = ["", "### Speed, alternating runs", "",
+                 f"A single pass is at the mercy of other work on the shared VM, so each engine is also timed "
+                 f"{a.speed_repeats} times on the first {a.speed_limit} validation articles, engines alternating "
+                 "(onnx, torch, onnx, ...), each run in a fresh process; ratio = PyTorch time / ONNX time of "
+                 "neighbouring runs.", ""]
+        for tax in ["semeval2023", *(["semeval2020"] if a.member_work else [])]:
+            speed.append(_speed_line(tax, [(run_child("onnx", a, tax, a.speed_limit),
+                                            run_child("torch", a, tax, a.speed_limit))
+                                           for _ in range(a.speed_repeats)]))
     command = "python bench/techniques.py" + "".join(
         f" {flag} {value}" for flag, value in [("--trained", a.trained),
                                                *[("--member-work", w) for w in a.member_work],
                                                ("--base", a.base), ("--limit", a.limit),
-                                               ("--compare-limit", a.compare_limit)] if value is not None)
+                                               ("--compare-limit", a.compare_limit),
+                                               ("--speed-repeats", a.speed_repeats or None),
+                                               ("--speed-limit", a.speed_limit if a.speed_repeats else None)]
+        if value is not None)
     note = f"1-minute load average at start {load_before:.1f}, at end {os.getloadavg()[0]:.1f} (the VM is shared)"
-    text = render(onnx_cmp, torch_res, onnx, v2020, command.strip(), a.train_note, note, cmp2020, a.note)
+    text = render(onnx_cmp, torch_res, onnx, v2020, command.strip(), a.train_note, note, cmp2020, a.note, speed)
     print(text)
     print(json.dumps({"onnx": onnx, "torch": torch_res, "semeval2020": v2020, "cmp2020": cmp2020}), file=sys.stderr)
     if not a.no_write:
