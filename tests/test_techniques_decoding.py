@@ -125,3 +125,33 @@ def test_si_combination_comes_from_the_config(tmp_path):
 def test_an_unknown_combination_names_the_config(tmp_path):
     with pytest.raises(ModelError, match="config.json.*si_combine"):
         _copy_model(tmp_path, lambda c: c.update(si_combine="vote"))
+
+
+def test_calibration_picks_a_seed_when_only_hysteresis_recovers_the_gold(enc):
+    """Gold is one whole phrase with a confident core; a distractor run is lukewarm throughout.
+
+    Plain thresholds either keep the distractor (low threshold) or cut the phrase to
+    its core (high one); only a low threshold plus a seed gives F1 1.
+    """
+    from types import SimpleNamespace
+
+    from propscope.analyze.techniques import calibrate
+    from propscope.analyze.techniques.dataset import Article
+    from propscope.analyze.techniques.model import DocScores
+    from propscope.evaluate.formats import Span
+
+    phrase = "shameless betrayal of workers"
+    col = scores(enc, {phrase: 0.4, "betrayal": 0.9, "at noon": 0.4})  # 6 low tokens apart
+    probs = np.stack([col, col], axis=1)  # one technique 'A' + the 'any' channel
+    start = TEXT.index(phrase)
+    art = Article("d", TEXT, [Span("d", start, start + len(phrase), "A")])
+    doc = DocScores(TEXT, enc, probs, np.zeros((len(enc.ids), 6), np.float32))
+    chosen = calibrate.choose(SimpleNamespace(labels=["A"]), [art], [doc])
+    assert chosen["si"] < 0.4 < 0.9 >= chosen["si_seed"] > 0.4
+    assert chosen["span"] < 0.4 < 0.9 >= chosen["span_seed"] > 0.4
+    got = heads.si_spans("d", TEXT, enc, probs, chosen["si"], chosen["si_gap"], chosen["si_seed"])
+    assert texts(got) == [phrase]
+    # without seeds the best plain threshold cannot get both right
+    plain = calibrate.choose(SimpleNamespace(labels=["A"]), [art], [doc], seeds=[0.0])
+    assert plain["si_seed"] == 0.0
+    assert texts(heads.si_spans("d", TEXT, enc, probs, plain["si"], plain["si_gap"])) != [phrase]
