@@ -19,7 +19,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from propscope.engine.base import ProcessEngine
 from propscope.link import text as text_module
-from propscope.link.reuse import OUTPUT_TABLES, batch_texts, params_from, run_reuse
+from propscope.link.candidates import CandidateParams, candidate_pairs
+from propscope.link.reuse import OUTPUT_TABLES, _build_order, batch_texts, params_from, run_reuse
 from propscope.link.signatures import KEYS_SCHEMA, LshParams, band_keys, batch_keys, window_min
 from propscope.link.text import words, words_many
 from propscope.settings import Settings
@@ -130,3 +131,20 @@ def test_window_min_equals_the_strided_minimum() -> None:
         for w in range(1, n + 1):
             assert np.array_equal(window_min(values, w),
                                   sliding_window_view(values, w).min(axis=1))
+
+
+def test_candidates_rerun_uncapped_when_the_cap_is_too_small(tmp_path: Path) -> None:
+    corpus = make_corpus(tmp_path, _docs())
+    run_reuse(corpus, SETTINGS, "r1")
+    _build_order(corpus)
+    con = corpus.con
+    assert candidate_pairs(con, CandidateParams()) is False  # fits the default 1 GB cap
+    capped = con.execute("SELECT * FROM _reuse_candidates ORDER BY ALL").fetchall()
+    assert len(capped) >= 10
+    # 64 KB cannot hold the grouping: the fallback runs it again without the cap.
+    assert candidate_pairs(con, CandidateParams(), memory_limit="64KB") is True
+    assert con.execute("SELECT * FROM _reuse_candidates ORDER BY ALL").fetchall() == capped
+    assert con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    assert con.execute("SELECT count(*) FROM duckdb_tables() "
+                       "WHERE table_name = '_reuse_held'").fetchone()[0] == 0
+    corpus.close()
