@@ -21,6 +21,7 @@ class Settings:
     field_map: dict[str, str] = field(default_factory=dict)  # canonical name -> input column
     max_record_bytes: int = 64 * 1024 * 1024  # larger records are quarantined, not loaded
     strict: bool = False
+    ingest_batch_docs: int = 5000  # documents per ingest commit (a crash loses at most these)
     # analyze
     analyzers: tuple[str, ...] = ("references", "repetitions", "techniques")
     taxonomy: str = "semeval2023"

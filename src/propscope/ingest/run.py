@@ -107,7 +107,9 @@ class _Writer:
 
     def __init__(self, corpus: Corpus, run_id: str, summary: IngestSummary,
                  progress: _Progress, lock: threading.Lock,
-                 on_new: Callable[[pa.Table], None] | None = None) -> None:
+                 on_new: Callable[[pa.Table], None] | None = None,
+                 batch_docs: int = BATCH_DOCS) -> None:
+        self.batch_docs = max(1, batch_docs)
         self.corpus, self.run_id, self.summary, self.progress = corpus, run_id, summary, progress
         self.lock = lock
         self.on_new = on_new
@@ -125,7 +127,7 @@ class _Writer:
         if isinstance(item, Document):
             self.docs.append(item)
             self.chars += len(item.text)
-            if len(self.docs) >= BATCH_DOCS or self.chars >= BATCH_TEXT_CHARS:
+            if len(self.docs) >= self.batch_docs or self.chars >= BATCH_TEXT_CHARS:
                 self.flush()
             return 1, 0
         self.rejected.append(item)
@@ -133,7 +135,7 @@ class _Writer:
 
     def file_done(self, unit: InputFile, documents: int, quarantined: int) -> None:
         self.finished.append((unit, documents, quarantined))
-        if len(self.finished) >= BATCH_DOCS:
+        if len(self.finished) >= self.batch_docs:
             self.flush()
 
     def flush(self) -> None:
@@ -215,7 +217,8 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
         with lock:
             return corpus.file_done(unit.name, unit.size, unit.mtime)
 
-    writer = _Writer(corpus, run_id, summary, tracker, lock, on_new)
+    writer = _Writer(corpus, run_id, summary, tracker, lock, on_new,
+                     batch_docs=getattr(settings, "ingest_batch_docs", BATCH_DOCS))
     try:
         with relaxed_gc():
             _ingest_files(files, options, writer, tracker, summary, done)

@@ -33,7 +33,7 @@ from .text import fmix64, shingles, words_many
 class LshParams:
     """Parameters of the passage index (they enter the stage version: change one, recompute)."""
 
-    shingle: int = 3   # words per shingle: short enough to survive scattered edits
+    shingle: int = 4   # words per shingle: see docs/linking.md, "Why 4-word shingles"
     window: int = 8    # shingles per MinHash window
     bands: int = 2     # hash functions, one row each
 
