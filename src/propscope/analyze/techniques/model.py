@@ -40,8 +40,9 @@ class DocScores:
     probs: np.ndarray   # (n_tokens, K + 1) sigmoid scores; last column: any technique
     hidden: np.ndarray  # (n_tokens, H) final hidden states (of the first member)
     member_hidden: list[np.ndarray] | None = None  # every member's states (ensembles only)
-    si_scores: np.ndarray | None = None  # (n_tokens,) 'any technique' score for SI when members
-    #                                      are not combined by the mean (config ``si_combine``)
+    # (n_tokens,) 'any technique' score for SI, set only when an ensemble's members are
+    # not combined by the plain mean (config ``si_combine``); otherwise probs[:, -1] is used.
+    si_scores: np.ndarray | None = None
 
 
 class TechniqueModel:
