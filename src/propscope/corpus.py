@@ -233,7 +233,10 @@ class Corpus:
             return pa.array([], pa.string())
         if doc_rows is None:
             doc_rows = documents_rows(docs, run_id)
-        src_rows = _sources_table(docs, run_id)
+        if doc_rows.num_rows == len(docs):  # no exact duplicate inside the batch: same rows
+            src_rows = doc_rows.select(DOCUMENT_SOURCES_SCHEMA.names)
+        else:
+            src_rows = _sources_table(docs, run_id)
         with self.transaction():
             self.con.register("_new_docs", doc_rows)
             self.con.register("_new_srcs", src_rows)
