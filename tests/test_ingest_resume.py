@@ -78,9 +78,8 @@ def test_changed_file_is_read_again_and_only_new_records_added(tmp_path: Path) -
 KILLER = textwrap.dedent("""
     import os, signal, sys
     import propscope
-    from propscope.ingest import ingest_paths, run
+    from propscope.ingest import ingest_paths
     from propscope.settings import Settings
-    run.BATCH_DOCS = 500
     calls = 0
     def progress(n):
         # Kill at the Nth progress call or the first one after it at which the
@@ -94,7 +93,8 @@ KILLER = textwrap.dedent("""
                 os.kill(os.getpid(), signal.SIGKILL)
     corpus = propscope.open_corpus(sys.argv[1])
     reader = corpus.con.cursor()
-    ingest_paths(corpus, [sys.argv[2]], Settings(), "killed", progress=progress)
+    ingest_paths(corpus, [sys.argv[2]], Settings(ingest_batch_docs=500), "killed",
+                 progress=progress)
 """)
 
 
