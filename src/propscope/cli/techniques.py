@@ -29,10 +29,14 @@ DEFAULT_DATA = Path("../shared/data")
 @click.option("--device", default=None, help="cpu or cuda (default: cuda if available).")
 @click.option("--max-articles", type=int, default=None,
               help="Train on only N articles (a quick smoke test; the result is not a usable model).")
+@click.option("--ensemble/--first-member-only", default=True, show_default=True,
+              help="Also train and add the further ensemble members the shipped model has "
+                   "(semeval2020: a second member), so the result is the model as shipped.")
 @output_options
 @handle_errors
 def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path | None, epochs: int,
-          lr: float, device: str | None, max_articles: int | None, quiet: bool, json_out: bool) -> None:
+          lr: float, device: str | None, max_articles: int | None, ensemble: bool, quiet: bool,
+          json_out: bool) -> None:
     """Rebuild the shipped technique model from the labelled data (needs the [train] extra)."""
     try:
         from ..analyze.techniques import training
@@ -48,9 +52,10 @@ def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path
     with tempfile.TemporaryDirectory(prefix="propscope-train-") as tmp:
         summary = training.rebuild(data_dir, taxonomy, models_dir=models_dir or MODELS_DIR,
                                    work_dir=work_dir or Path(tmp), device=device, epochs=epochs, lr=lr,
-                                   max_articles=max_articles, log=log)
+                                   max_articles=max_articles, ensemble=ensemble, log=log)
     emit(summary, quiet=quiet, json_out=json_out,
-         human=lambda s: f"trained {s['taxonomy']} on {s['device']} in {s['seconds']} s -> {s['model_dir']}")
+         human=lambda s: f"trained {s['taxonomy']} ({s['members']} member(s)) on {s['device']} "
+                         f"in {s['seconds']} s -> {s['model_dir']}")
 
 
 @click.command("predict-spans")

@@ -467,7 +467,7 @@ def _write_member(model: TechniqueTagger, doc: dict, work_dir: Path, taxonomy_na
 
 
 def add_member(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path, data_dir: Path,
-               tc_members: list[int] | None = None, log=print) -> Path:
+               tc_members: list[int] | None = None, si_combine: str | None = None, log=print) -> Path:
     """Add the model trained in ``work_dir`` to the shipped model as one more ensemble member.
 
     The shipped folder keeps its first member (``model.int8.onnx``); member *n*
@@ -490,6 +490,8 @@ def add_member(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: P
     config["members"] = [*members, member]
     if tc_members is not None:
         config["tc_members"] = tc_members
+    if si_combine is not None:
+        config["si_combine"] = si_combine
     config_file.write_text(json.dumps(config, indent=2) + "\n")
     from .calibrate import tune
 
@@ -551,16 +553,47 @@ if __name__ == "__main__":
     main()
 
 
+# What a shipped model adds to member 1 (which rebuild() trains from its own
+# arguments): keyword arguments of train() for each further ensemble member, the
+# members whose span heads label given spans (TC), and how the members' SI scores
+# are combined. Kept in step with the shipped config.json, whose "members" list
+# records the recipe each member was trained with.
+ENSEMBLES: dict[str, dict] = {
+    "semeval2020": {"members": [{"epochs": 30, "patience": 8, "lr": 3e-4, "seed": 16,
+                                 "si_weight": 4.0}],
+                    "tc_members": [0], "si_combine": "logit_mean"},
+}
+
+
 def rebuild(data_dir: Path, taxonomy_name: str, *, models_dir: Path, work_dir: Path, device: str | None = None,
             epochs: int = 15, lr: float = 2e-4, base_dir: Path | None = None, max_articles: int | None = None,
-            log=print) -> dict:
-    """Train one taxonomy from the data and export it as the shipped model (``propscope train``)."""
+            ensemble: bool = True, log=print) -> dict:
+    """Train one taxonomy from the data and export it as the shipped model (``propscope train``).
+
+    With ``ensemble`` (the default), the further members the shipped model has
+    (:data:`ENSEMBLES`) are trained with their recipes and added, so the result
+    is the model as shipped, not only its first member. ``max_articles`` (a smoke
+    test) also caps their epochs at ``epochs``.
+    """
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     base = base_dir or default_base_dir()
     t0 = time.time()
     report = train(data_dir, taxonomy_name, base, work_dir, device=device, epochs=epochs, lr=lr,
                    max_articles=max_articles, log=log)
     out = export(base, work_dir, taxonomy_name, models_dir, log=log, data_dir=None if max_articles else data_dir)
-    return {"taxonomy": taxonomy_name, "model_dir": str(out), "device": device,
+    plan = ENSEMBLES.get(taxonomy_name) if ensemble else None
+    members = 1
+    for recipe in (plan or {}).get("members", []):
+        members += 1
+        member_dir = work_dir / f"member{members}"
+        recipe = dict(recipe)
+        if max_articles:
+            recipe["epochs"] = min(int(recipe.get("epochs", epochs)), epochs)
+        log(f"ensemble member {members}: {recipe}")
+        train(data_dir, taxonomy_name, base, member_dir, device=device, max_articles=max_articles,
+              log=log, **recipe)
+        add_member(base, member_dir, taxonomy_name, models_dir, data_dir,
+                   tc_members=plan.get("tc_members"), si_combine=plan.get("si_combine"), log=log)
+    return {"taxonomy": taxonomy_name, "model_dir": str(out), "device": device, "members": members,
             "seconds": round(time.time() - t0, 1), "best_epoch": report["best_epoch"],
             "validation": report["validation"]}
