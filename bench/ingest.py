@@ -283,8 +283,9 @@ def main() -> None:
             f"`local` {statistics.median(r['peak_rss_mb'] for r in local_runs):.0f} MB.  \n")
     text += (f"Main-process RSS as the input is consumed (last run): {rss} (at start "
              f"{last['rss_start_mb']} MB). Ingest writes in batches of 5,000 documents (or 32 M "
-             "characters) and at most two batches wait for the workers, so memory is bounded by "
-             "the batch, not by the corpus.\n")
+             "characters) and at most two batches wait for the workers, so the Python side is "
+             "bounded by the batch; what grows is DuckDB's buffer pool, far slower than the "
+             "corpus (next subsection).\n")
     print(text)
     if args.write:
         write_section(text)
