@@ -29,7 +29,6 @@ import json
 import platform
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +39,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from benchdoc import cpu_model  # bench/ is on sys.path when run as a script
 from propscope.analyze.references import REFERENCES_SCHEMA
 from propscope.corpus import open_corpus
 from propscope.document import Document
@@ -308,14 +308,9 @@ def score(c: Campaign, path: Path) -> dict[str, Any]:
 
 
 def machine() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
-        model = next((line.split(":", 1)[1].strip() for line in out.splitlines()
-                      if line.startswith("Model name")), platform.processor())
-    except OSError:
-        model = platform.processor()
     import os
-    return f"{os.cpu_count()}-core Debian VM, {model}, Python {platform.python_version()}"
+
+    return f"{os.cpu_count()}-core Debian VM, {cpu_model()}, Python {platform.python_version()}"
 
 
 def write_subsection(title: str, body: str, path: Path = BENCHMARKS) -> None:

@@ -37,6 +37,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from benchdoc import (  # bench/ is on sys.path when run as a script
+    cpu_model,
+    cpu_seconds_with_children,
+    replace_section,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Ingest"
@@ -98,13 +104,6 @@ def raw_read_seconds(path: Path) -> float:
 ANALYZERS = ("references", "repetitions")
 
 
-def _cpu_s() -> float:
-    """CPU seconds of this process plus its reaped children (pool workers, once closed)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-
-
 def child(data: Path, corpus_path: Path, mode: str) -> dict:
     """One measured run: ``ingest`` (no analyzers), ``local`` or ``processes`` end to end."""
     import psutil
@@ -132,7 +131,7 @@ def child(data: Path, corpus_path: Path, mode: str) -> dict:
     corpus = propscope.open_corpus(corpus_path)
     run_id = corpus.start_run("bench-ingest")
     rss_start = proc.memory_info().rss / 2**20
-    cpu0, t0 = _cpu_s(), time.perf_counter()
+    cpu0, t0 = cpu_seconds_with_children(), time.perf_counter()
     out: dict = {"mode": mode}
     if mode == "ingest":
         summary = ingest_paths(corpus, [data], settings, run_id, progress=progress)
@@ -155,7 +154,7 @@ def child(data: Path, corpus_path: Path, mode: str) -> dict:
         out["after_ingest"] = {k: v.get("documents", 0) for k, v in after.items()}
         out["rows"] = {t: corpus.count(t) for t in ANALYZERS}
     out["total_s"] = time.perf_counter() - t0
-    out["cpu_s"] = _cpu_s() - cpu0
+    out["cpu_s"] = cpu_seconds_with_children() - cpu0
     out["summary"] = summary.as_dict()
     corpus.close()
     out["rss_mb"] = samples
@@ -164,31 +163,6 @@ def child(data: Path, corpus_path: Path, mode: str) -> dict:
     out["worker_peak_rss_mb"] = round(
         resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     return out
-
-
-def write_section(text: str) -> None:
-    """Replace (or append) this benchmark's own section, leaving the others untouched."""
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    lines = current.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION), None)
-    if start is None:
-        new = current.rstrip("\n") + "\n\n" + text
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        new = "".join(lines[:start]) + text + ("\n" if end < len(lines) else "") + "".join(lines[end:])
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(new, encoding="utf-8")
-
-
-def cpu_model() -> str:
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _run(data: Path, corpus_path: Path, mode: str) -> dict:
@@ -285,10 +259,10 @@ def main() -> None:
              f"{last['rss_start_mb']} MB). Ingest writes in batches of 5,000 documents (or 32 M "
              "characters) and at most two batches wait for the workers, so the Python side is "
              "bounded by the batch; what grows is DuckDB's buffer pool, far slower than the "
-             "corpus (next subsection).\n")
+             "corpus (next section).\n")
     print(text)
     if args.write:
-        write_section(text)
+        replace_section(SECTION, text)
         print(f"written to {DOC}", file=sys.stderr)
 
 

@@ -8,8 +8,8 @@ each committed batch to a no-op consumer as ``propscope run`` hands it to the
 analysis, and samples the process's resident memory once a second. One run per
 DuckDB ``memory_limit`` in ``--limits`` (``default``: DuckDB's own, 80 % of RAM).
 Reports RSS when a quarter, half, three quarters and all of the run's time had
-passed, and the peak. ``--write`` adds the table to the ``## Ingest`` section of
-docs/benchmarks.md (as its subsection ``### Memory as the corpus grows``).
+passed, and the peak. ``--write`` replaces the section ``## Ingest: memory as the
+corpus grows`` of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DOC = ROOT / "docs" / "benchmarks.md"
-SUBSECTION = "### Memory as the corpus grows"
+SECTION = "## Ingest: memory as the corpus grows"
 sys.path.insert(0, str(HERE))
+from benchdoc import replace_section  # noqa: E402 - needs the line above when imported
 
 
 def child(corpus_path: str, shards: int, limit: str) -> dict:
@@ -70,19 +71,6 @@ def child(corpus_path: str, shards: int, limit: str) -> dict:
             "peak_mb": round(max(samples))}
 
 
-def write(text: str) -> None:
-    doc = DOC.read_text(encoding="utf-8")
-    if SUBSECTION in doc:
-        start = doc.index(SUBSECTION)
-        end = min([i for i in (doc.find("\n## ", start), doc.find("\n### ", start + 1))
-                   if i != -1] or [len(doc)])
-        doc = doc[:start] + text.rstrip("\n") + "\n" + doc[end:]
-    else:
-        start = doc.index("## Ingest")
-        end = doc.find("\n## ", start + 1)
-        end = len(doc) if end == -1 else end
-        doc = doc[:end].rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n" + doc[end:]
-    DOC.write_text(doc, encoding="utf-8")
 
 
 def main() -> None:
@@ -109,7 +97,7 @@ def main() -> None:
     table = "".join(
         f"| {r['limit']} | {r['documents']:,} | {r['input_mb']:,} | {r['wall_s']} | "
         f"{' / '.join(str(x) for x in r['rss_mb'])} | {r['peak_mb']} |\n" for r in rows)
-    text = (f"{SUBSECTION}\n\n"
+    text = (f"{SECTION}\n\n"
             f"Command: `.venv/bin/python bench/ingest_memory.py --shards {args.shards} --limits "
             f"{' '.join(args.limits)} --write`  \n"
             f"Machine: {os.cpu_count()}-core Debian VM, Python {platform.python_version()}; "
@@ -126,7 +114,7 @@ def main() -> None:
             "the limit plus the Python side, at no cost in time.\n")
     print(text)
     if args.write:
-        write(text)
+        replace_section(SECTION, text)
 
 
 if __name__ == "__main__":

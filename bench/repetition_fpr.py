@@ -18,12 +18,11 @@ import argparse
 import datetime as dt
 import os
 import platform
-import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from benchdoc import cpu_model, replace_section  # bench/ is on sys.path when run as a script
 from propscope.analyze.references import find_references
 from propscope.analyze.repetition import find_repetitions
 
@@ -37,15 +36,6 @@ def corpora(data: Path) -> dict[str, list[Path]]:
     for lang_dir in sorted((data / "semeval2023").glob("*/articles")):
         out[f"semeval2023/{lang_dir.parent.name}"] = sorted(lang_dir.glob("*.txt"))
     return {k: v for k, v in out.items() if v}
-
-
-def cpu_model() -> str:
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-        m = re.search(r"Model name:\s*(.+)", out)
-        return m.group(1).strip() if m else platform.processor()
-    except (OSError, subprocess.CalledProcessError):
-        return platform.processor() or "unknown"
 
 
 def sample_check(samples: Path) -> str:
@@ -125,21 +115,6 @@ def render(results: dict, flagged: list[tuple[str, str, dict]], unique: tuple[in
     return "\n".join(lines)
 
 
-def write_section(text: str) -> Path:
-    """Replace (or append) only this section of docs/benchmarks.md; others stay untouched."""
-    path = ROOT / "docs" / "benchmarks.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = old.find(SECTION + "\n")
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        nxt = old.find("\n## ", start + len(SECTION))
-        tail = old[nxt + 1:] if nxt >= 0 else ""
-        new = old[:start] + text.rstrip("\n") + "\n" + ("\n" + tail if tail else "")
-    path.write_text(new, encoding="utf-8")
-    return path
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -174,7 +149,7 @@ def main() -> None:
     report = render(results, flagged, unique, sample, perf, command)
     print(report)
     if not args.no_write:
-        print(f"written to {write_section(report)}")
+        print(f"written to {replace_section(SECTION, report)}")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ import psutil
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
+from benchdoc import cpu_model  # noqa: E402
 from synthetic import Spec, write_corpus  # noqa: E402
 
 DATA = HERE / "_data"
@@ -212,13 +213,7 @@ def _totals(corpus: Path) -> dict[str, int]:
 
 # -- docs/benchmarks.md -------------------------------------------------------------
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name"):
-                model = line.split(":", 1)[1].strip()
-    except OSError:
-        pass
+    model = cpu_model()
     mem = psutil.virtual_memory().total / GB
     return f"{os.cpu_count()}-core Debian VM ({model}), {mem:.0f} GB RAM, Python {platform.python_version()}"
 

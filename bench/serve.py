@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 
+from benchdoc import cpu_model, replace_section  # bench/ is on sys.path when run as a script
 from propscope import open_corpus
 from propscope.present.browse_index import index_path
 
@@ -194,28 +195,6 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
-def cpu_model() -> str:
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def write_section(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start = current.find(SECTION + "\n")
-    if start >= 0:
-        nxt = current.find("\n## ", start + len(SECTION))
-        current = current[:start] + text + (current[nxt + 1:] if nxt >= 0 else "")
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    path.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=1_000_000)
@@ -281,7 +260,7 @@ def main() -> None:
         f"(worst page kind p99 {worst:.0f} ms).", ""])
     print(text)
     if not args.no_write:
-        write_section(text)
+        replace_section(SECTION, text)
 
 
 if __name__ == "__main__":

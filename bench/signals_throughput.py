@@ -41,6 +41,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchdoc import (  # bench/ is on sys.path when run as a script
+    cpu_model,
+    cpu_seconds_with_children,
+    replace_section,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Signals throughput (end to end)"
@@ -54,13 +60,6 @@ def _ingest_bench() -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def _cpu_s() -> float:
-    """CPU seconds of this process plus its reaped children (pool workers, once closed)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _peaks() -> dict[str, float]:
@@ -113,10 +112,10 @@ def _ingest(data: Path, corpus_path: Path) -> tuple[Any, dict[str, Any]]:
 
     corpus = propscope.open_corpus(corpus_path)
     run_id = corpus.start_run("bench-signals")
-    c0, t0 = _cpu_s(), time.perf_counter()
+    c0, t0 = cpu_seconds_with_children(), time.perf_counter()
     summary = ingest_paths(corpus, [data], Settings(), run_id)
     return corpus, {"run_id": run_id, "ingest_s": time.perf_counter() - t0,
-                    "ingest_cpu_s": _cpu_s() - c0, "documents": summary.as_dict()["documents"]}
+                    "ingest_cpu_s": cpu_seconds_with_children() - c0, "documents": summary.as_dict()["documents"]}
 
 
 def _analyze(corpus: Any, run_id: str, engine_name: str) -> dict[str, Any]:
@@ -127,13 +126,13 @@ def _analyze(corpus: Any, run_id: str, engine_name: str) -> dict[str, Any]:
     settings = Settings(analyzers=ANALYZERS, engine=engine_name,
                         workers=2 if engine_name == "processes" else None,
                         force_stages=ANALYZERS)
-    c0, t0 = _cpu_s(), time.perf_counter()
+    c0, t0 = cpu_seconds_with_children(), time.perf_counter()
     engine = get_engine(settings)
     try:
         summary = analyze_corpus(corpus, settings, run_id, engine=engine)
     finally:
         engine.close()  # workers reaped here, so their CPU time is counted below
-    return {"analyze_s": time.perf_counter() - t0, "analyze_cpu_s": _cpu_s() - c0,
+    return {"analyze_s": time.perf_counter() - t0, "analyze_cpu_s": cpu_seconds_with_children() - c0,
             "summary": summary}
 
 
@@ -173,7 +172,7 @@ def part_overlap(data: Path, corpus_path: Path) -> dict[str, Any]:
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     settings = Settings(analyzers=ANALYZERS, engine="processes", workers=2)
     corpus = propscope.open_corpus(corpus_path)
-    c0, t0 = _cpu_s(), time.perf_counter()
+    c0, t0 = cpu_seconds_with_children(), time.perf_counter()
     run_id = _start_run(corpus, "bench-signals", settings)
     engine = get_engine(settings)
     try:
@@ -184,7 +183,7 @@ def part_overlap(data: Path, corpus_path: Path) -> dict[str, Any]:
     finally:
         engine.close()
     out: dict[str, Any] = {"ingest_s": t1 - t0, "analyze_s": time.perf_counter() - t1,
-                           "total_s": time.perf_counter() - t0, "cpu_s": _cpu_s() - c0,
+                           "total_s": time.perf_counter() - t0, "cpu_s": cpu_seconds_with_children() - c0,
                            "main_cpu_s": (lambda r: r.ru_utime + r.ru_stime)(
                                resource.getrusage(resource.RUSAGE_SELF)),
                            "documents": ingested["documents"],
@@ -295,16 +294,6 @@ def _verdict(res: dict[str, Any]) -> str:
     )
 
 
-def cpu_model() -> str:
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def render(res: dict[str, Any], before: dict[str, Any] | None, command: str) -> str:
     after = _figures(res)
     prior = _figures(before) if before else None
@@ -331,19 +320,6 @@ def render(res: dict[str, Any], before: dict[str, Any] | None, command: str) -> 
         "from the main process after ingest, so their peak RSS counts pages they share with it; "
         "main-process RSS is highest during ingest (see `## Ingest`).\n"
     )
-
-
-def write_section(text: str) -> None:
-    """Replace (or append) this section of docs/benchmarks.md, leaving the others untouched."""
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    start = current.find(SECTION + "\n")
-    if start < 0:
-        new = current.rstrip("\n") + "\n\n" + text.rstrip("\n") + "\n"
-    else:
-        nxt = current.find("\n## ", start + len(SECTION))
-        tail = current[nxt + 1:] if nxt >= 0 else ""
-        new = current[:start] + text.rstrip("\n") + "\n" + ("\n" + tail if tail else "")
-    DOC.write_text(new, encoding="utf-8")
 
 
 def main() -> None:
@@ -393,7 +369,7 @@ def main() -> None:
     text = render(res, before, command)
     print(text)
     if args.write:
-        write_section(text)
+        replace_section(SECTION, text)
         print(f"written to {DOC}", file=sys.stderr)
 
 

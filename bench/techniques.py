@@ -23,13 +23,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
+
+from benchdoc import cpu_model, replace_section  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
@@ -112,16 +113,6 @@ def run_child(engine: str, args: argparse.Namespace, taxonomy: str, limit: int |
     return json.loads(out.strip().splitlines()[-1])
 
 
-def _cpu() -> str:
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 HEADER = ("| engine | articles/s | tokens/s | CPU s (scoring) | peak RSS MB | SI F1 | TC micro-F1 | span F1 "
           "| paragraph micro-F1 |")
 RULE = "|---|---|---|---|---|---|---|---|---|"
@@ -179,7 +170,7 @@ def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command:
            speed: list[str] | None = None) -> str:
     """Markdown for our section: engine comparison (``onnx`` vs ``torch_res``), then full-split F1."""
     lines = [SECTION, "",
-             f"Command: `{command}` · machine: {os.cpu_count()}-core Debian VM, {_cpu()} · "
+             f"Command: `{command}` · machine: {os.cpu_count()}-core Debian VM, {cpu_model()} · "
              f"{THREADS} threads per engine · date {date.today().isoformat()} · {load_note}.", "",
              "### int8 ONNX (shipped) vs PyTorch fp32 eager, same model, same articles", "",
              f"{_which(onnx, full)} SemEval-2023 validation articles by ID ({onnx['tokens']:,} tokens), one 256-token "
@@ -217,18 +208,6 @@ def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command:
               "see Piskorski et al., 2023 (official metric: micro-F1) |",
               "", _targets(v2020, full), *(["", note] if note else []), "", "### Training time", "", train_note, ""]
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    """Replace (or append) only our section; other sections are left byte-for-byte."""
-    current = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    start = current.find(SECTION + "\n")
-    if start == -1:
-        new = current.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = current.find("\n## ", start + len(SECTION))
-        new = current[:start] + text + ("\n" + current[nxt + 1 :] if nxt != -1 else "")
-    DOCS.write_text(new, encoding="utf-8")
 
 
 def main() -> None:
@@ -286,7 +265,7 @@ def main() -> None:
     print(text)
     print(json.dumps({"onnx": onnx, "torch": torch_res, "semeval2020": v2020, "cmp2020": cmp2020}), file=sys.stderr)
     if not a.no_write:
-        write_section(text)
+        replace_section(SECTION, text, DOCS)
 
 
 if __name__ == "__main__":
