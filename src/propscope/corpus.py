@@ -15,6 +15,7 @@ Why this shape:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -199,6 +200,18 @@ class Corpus:
     def transaction(self) -> _Transaction:
         return _Transaction(self.con)
 
+    @contextlib.contextmanager
+    def registered(self, **tables: pa.Table) -> Iterator[None]:
+        """Arrow tables visible to SQL under these names for the body; unregistered
+        afterwards, also when the body fails (a stale name would shadow the next batch)."""
+        for name, tbl in tables.items():
+            self.con.register(name, tbl)
+        try:
+            yield
+        finally:
+            for name in tables:
+                self.con.unregister(name)
+
     # -- runs ------------------------------------------------------------
     def start_run(self, command: str, settings: dict[str, Any] | None = None) -> str:
         run_id = now_utc().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
@@ -226,9 +239,14 @@ class Corpus:
         return len(new_ids), len(docs) - len(new_ids)
 
     def insert_documents(self, docs: Sequence[Document], run_id: str,
-                         doc_rows: pa.Table | None = None) -> pa.Array:
+                         doc_rows: pa.Table | None = None, *,
+                         ids_registered: bool = False) -> pa.Array:
         """:meth:`add_documents`, returning the ``doc_id`` of each document stored for
-        the first time (DuckDB reports them, so no second look-up is needed)."""
+        the first time (DuckDB reports them, so no second look-up is needed).
+
+        External IDs go to ``external_ids`` (the duplicate-ID check of ingest) unless
+        the caller did that already (``ids_registered``: ingest, ``ingest/ids.py``).
+        """
         if not docs:
             return pa.array([], pa.string())
         if doc_rows is None:
@@ -237,9 +255,7 @@ class Corpus:
             src_rows = doc_rows.select(DOCUMENT_SOURCES_SCHEMA.names)
         else:
             src_rows = _sources_table(docs, run_id)
-        with self.transaction():
-            self.con.register("_new_docs", doc_rows)
-            self.con.register("_new_srcs", src_rows)
+        with self.transaction(), self.registered(_new_docs=doc_rows, _new_srcs=src_rows):
             # INSERT OR IGNORE probes the primary-key index per new row; an anti-join
             # would scan the whole (growing) table on every batch.
             new = self.con.sql("INSERT OR IGNORE INTO documents SELECT * FROM _new_docs "
@@ -247,14 +263,11 @@ class Corpus:
             self.con.execute(
                 "INSERT OR IGNORE INTO document_sources "
                 "SELECT DISTINCT ON (doc_id, file, record) * FROM _new_srcs")
-            # Ingest has registered these IDs already (ingest/ids.py); this keeps
-            # documents added any other way visible to its conflict check.
-            self.con.execute(
-                "INSERT OR IGNORE INTO external_ids SELECT coalesce(source, file), "
-                "external_id, min(doc_id) FROM _new_srcs WHERE external_id IS NOT NULL "
-                "GROUP BY ALL")
-            self.con.unregister("_new_docs")
-            self.con.unregister("_new_srcs")
+            if not ids_registered:
+                self.con.execute(
+                    "INSERT OR IGNORE INTO external_ids SELECT coalesce(source, file), "
+                    "external_id, min(doc_id) FROM _new_srcs WHERE external_id IS NOT NULL "
+                    "GROUP BY ALL")
         return new.combine_chunks() if isinstance(new, pa.ChunkedArray) else new
 
     def add_rejected(self, rejected: Iterable[Rejected], run_id: str) -> int:
@@ -263,13 +276,11 @@ class Corpus:
             return 0
         tbl = pa.table({"file": [r[0] for r in rows], "record": [r[1] for r in rows],
                         "reason": [r[2] for r in rows], "run_id": [r[3] for r in rows]})
-        with self.transaction():
-            self.con.register("_rej", tbl)
+        with self.transaction(), self.registered(_rej=tbl):
             self.con.execute(
                 "INSERT INTO quarantine SELECT DISTINCT ON (file, record, reason) * FROM _rej n "
                 "ANTI JOIN quarantine q ON q.file = n.file AND q.record = n.record "
                 "AND q.reason = n.reason")
-            self.con.unregister("_rej")
         return len(rows)
 
     def file_done(self, file: str, size: int, mtime: float) -> bool:
@@ -339,8 +350,7 @@ class Corpus:
         scans the stage's (growing) tables.
         """
         ids = pa.table({"doc_id": pa.array(list(doc_ids), pa.string())})
-        with self.transaction():
-            self.con.register("_ids", ids)
+        with self.transaction(), self.registered(_ids=ids):
             marked = self.con.sql(
                 "INSERT OR IGNORE INTO stage_done SELECT ?, doc_id, ?, ? FROM _ids "
                 "RETURNING doc_id", params=[stage, version, run_id]).to_arrow_table()
@@ -348,24 +358,23 @@ class Corpus:
             if marked.num_rows < ids.num_rows:
                 seen = ids.filter(pc.invert(pc.is_in(ids.column("doc_id"),
                                                      value_set=marked.column(0))))
-                self.con.register("_seen", seen)
-                self.con.execute("INSERT OR REPLACE INTO stage_done SELECT ?, doc_id, ?, ? "
-                                 "FROM _seen", [stage, version, run_id])
-            for name, tbl in tables.items():
-                if "run_id" not in tbl.schema.names:
-                    tbl = tbl.append_column("run_id", pa.array([run_id] * tbl.num_rows, pa.string()))
-                self.ensure_table(name, tbl.schema)
+            with self.registered(**({"_seen": seen} if seen is not None else {})):
                 if seen is not None:
-                    self.con.execute(
-                        f"DELETE FROM {q(name)} WHERE doc_id IN (SELECT doc_id FROM _seen)")
-                if tbl.num_rows:
-                    self.con.register("_rows", tbl)
-                    cols = ", ".join(q(c) for c in tbl.schema.names)
-                    self.con.execute(f"INSERT INTO {q(name)} ({cols}) SELECT {cols} FROM _rows")
-                    self.con.unregister("_rows")
-            if seen is not None:
-                self.con.unregister("_seen")
-            self.con.unregister("_ids")
+                    self.con.execute("INSERT OR REPLACE INTO stage_done SELECT ?, doc_id, ?, ? "
+                                     "FROM _seen", [stage, version, run_id])
+                for name, tbl in tables.items():
+                    if "run_id" not in tbl.schema.names:
+                        tbl = tbl.append_column("run_id",
+                                                pa.array([run_id] * tbl.num_rows, pa.string()))
+                    self.ensure_table(name, tbl.schema)
+                    if seen is not None:
+                        self.con.execute(
+                            f"DELETE FROM {q(name)} WHERE doc_id IN (SELECT doc_id FROM _seen)")
+                    if tbl.num_rows:
+                        cols = ", ".join(q(c) for c in tbl.schema.names)
+                        with self.registered(_rows=tbl):
+                            self.con.execute(
+                                f"INSERT INTO {q(name)} ({cols}) SELECT {cols} FROM _rows")
 
     def reset_stage(self, stage: str, tables: Iterable[str] = ()) -> None:
         """Forget a stage's results (``--force-stage``)."""

@@ -47,21 +47,17 @@ def split_id_conflicts(corpus: Corpus, docs: Sequence[Document]
         "doc_id": pa.array(list(first.values()), pa.string()),
     })
     con = corpus.con
-    with corpus.transaction():
-        con.register("_id_batch", table)
-        try:
-            # New IDs (the usual case) are registered with the batch's first document;
-            # only IDs already known need their document looked up.
-            added = con.execute("INSERT OR IGNORE INTO external_ids SELECT scope, external_id, "
-                                "doc_id FROM _id_batch RETURNING scope, external_id").fetchall()
-            owner = {key: first[key] for key in added}
-            if len(owner) < len(first):
-                owner.update(((scope, ext), doc_id) for scope, ext, doc_id in con.execute(
-                    "SELECT e.scope, e.external_id, e.doc_id FROM _id_batch b "
-                    "JOIN external_ids e USING (scope, external_id)").fetchall()
-                    if (scope, ext) not in owner)
-        finally:
-            con.unregister("_id_batch")
+    with corpus.transaction(), corpus.registered(_id_batch=table):
+        # New IDs (the usual case) are registered with the batch's first document;
+        # only IDs already known need their document looked up.
+        added = con.execute("INSERT OR IGNORE INTO external_ids SELECT scope, external_id, "
+                            "doc_id FROM _id_batch RETURNING scope, external_id").fetchall()
+        owner = {key: first[key] for key in added}
+        if len(owner) < len(first):
+            owner.update(((scope, ext), doc_id) for scope, ext, doc_id in con.execute(
+                "SELECT e.scope, e.external_id, e.doc_id FROM _id_batch b "
+                "JOIN external_ids e USING (scope, external_id)").fetchall()
+                if (scope, ext) not in owner)
     bad: dict[int, str] = {}
     for i, doc in indexed:
         kept = owner[(doc.source or doc.file, doc.external_id or "")]

@@ -174,7 +174,8 @@ class _Writer:
         (only worked out when someone listens: ``on_new``)."""
         docs, conflicts = split_id_conflicts(self.corpus, batch.docs)
         rows = documents_rows(docs, self.run_id) if docs else None
-        new_ids = self.corpus.insert_documents(docs, self.run_id, doc_rows=rows)
+        new_ids = self.corpus.insert_documents(docs, self.run_id, doc_rows=rows,
+                                               ids_registered=True)
         self.summary.records += len(docs)
         self.summary.documents += len(new_ids)
         self.summary.duplicates += len(docs) - len(new_ids)

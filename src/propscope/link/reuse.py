@@ -175,13 +175,9 @@ def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress
             docs = pa.table({"doc_no": pa.array(nos, pa.int32()),
                              "doc_id": pa.array(doc_ids.pop(lo), pa.string()),
                              "n_keys": pa.array(counts[:len(nos)], pa.int32())})
-            with corpus.transaction():
-                con.register("_new_keys", keys)
-                con.register("_new_docs", docs)
+            with corpus.transaction(), corpus.registered(_new_keys=keys, _new_docs=docs):
                 con.execute("INSERT INTO reuse_keys SELECT key, doc_no FROM _new_keys")
                 con.execute("INSERT INTO reuse_docs SELECT doc_no, doc_id, n_keys FROM _new_docs")
-                con.unregister("_new_keys")
-                con.unregister("_new_docs")
         if progress is not None:
             progress.advance(len(nos))
     return total
@@ -280,13 +276,9 @@ def _align_pending(corpus: Corpus, p: ReuseParams, engine: Engine,
         with timer.step("align: write"):
             checked = pa.table({"a": pa.array([x for x, _ in pairs], pa.int32()),
                                 "b": pa.array([y for _, y in pairs], pa.int32())})
-            with corpus.transaction():
-                con.register("_m", matches)
-                con.register("_c", checked)
+            with corpus.transaction(), corpus.registered(_m=matches, _c=checked):
                 con.execute("INSERT INTO reuse_matches SELECT *, NULL FROM _m")
                 con.execute("INSERT INTO reuse_checked SELECT a, b FROM _c")
-                con.unregister("_m")
-                con.unregister("_c")
         aligned += len(pairs)
         found += matches.num_rows
         if progress is not None:
