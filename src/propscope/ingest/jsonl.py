@@ -61,13 +61,15 @@ def _parse(line: bytes) -> tuple[object, str | None]:
 def _holds_float(value: object) -> bool:
     """Whether a parsed JSON value contains a float anywhere (article records rarely do)."""
     kind = type(value)
+    if kind is float:
+        return True
     if kind is dict:
-        return any(type(v) is float or (type(v) in (dict, list) and _holds_float(v))
-                   for v in value.values())  # type: ignore[union-attr]
-    if kind is list:
-        return any(type(v) is float or (type(v) in (dict, list) and _holds_float(v))
-                   for v in value)  # type: ignore[union-attr]
-    return kind is float
+        value = value.values()  # type: ignore[union-attr]
+    elif kind is not list:
+        return False
+    # Scalars are tested inline: this runs once per ingested line.
+    return any(type(v) is float or (type(v) in (dict, list) and _holds_float(v))
+               for v in value)  # type: ignore[union-attr]
 
 
 def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
