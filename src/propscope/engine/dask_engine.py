@@ -35,6 +35,19 @@ R = TypeVar("R")
 IN_FLIGHT_PER_THREAD = 2
 CONNECT_TIMEOUT_S = 20
 
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    # The workers' statistical profiler samples every thread each 10 ms: on 2 cores
+    # it cost about a fifth of the CPU time of the analysis batches.
+    "distributed.worker.profile.enabled": False,
+    # Nannies start workers with MALLOC_TRIM_THRESHOLD_=65536. Setting any malloc
+    # threshold turns off glibc's adaptive mmap threshold, so every buffer above
+    # 128 KiB (each batch of texts received, each Arrow result sent) is mmap'ed and
+    # unmapped again, faulting in fresh pages each time. On 2 cores that was 4 s
+    # of kernel time per worker for 100k documents, against 0.4 s without it
+    # (None unsets the variable; docs/scaling.md).
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
+}
+
 
 class DaskEngine:
     """Run batches on a Dask cluster (an existing one, or a LocalCluster started here)."""
@@ -56,10 +69,9 @@ class DaskEngine:
             if scheduler:
                 self.client = Client(scheduler, timeout=connect_timeout_s)
             else:
-                # The workers' statistical profiler samples every thread each 10 ms: on
-                # 2 cores it cost about a fifth of the CPU time of the analysis batches
-                # (and their wall time). A cluster of the user's keeps its own settings.
-                with dask.config.set({"distributed.worker.profile.enabled": False}):
+                # A cluster of the user's keeps its own settings; ours changes two defaults
+                # that cost this workload dearly (see LOCAL_CLUSTER_CONFIG).
+                with dask.config.set(LOCAL_CLUSTER_CONFIG):
                     self.cluster = LocalCluster(
                         n_workers=workers or os.cpu_count() or 2, threads_per_worker=1,
                         processes=True, host="127.0.0.1", dashboard_address=dashboard_address,
