@@ -16,6 +16,10 @@ takes several minutes). ``--trained`` is the work folder of a training run (``pr
 The SemEval-2020 model is a two-member ensemble: ``--member-work DIR`` (once per
 extra member, in order) gives the work folders of its other members, so PyTorch
 runs the same ensemble; without it only the SemEval-2023 model is compared.
+A model with SI-only members (``si_members`` in its config.json: another model's
+encoder voting on SI) runs their fp32 originals too: ``--si-member-work DIR`` (once
+per SI member, in order; default the ``--trained`` folder, which holds both
+taxonomies' weights).
 """
 
 from __future__ import annotations
@@ -39,14 +43,14 @@ THREADS = 2
 
 
 def child(engine: str, taxonomy: str, data: Path, trained: Path | None, base: Path | None, limit: int | None,
-          members: list[Path] | None = None) -> dict:
+          members: list[Path] | None = None, si_members: list[Path] | None = None) -> dict:
     """Run one engine over the validation split; return throughput, memory and F1."""
     from propscope.analyze.techniques.model import load_model
     from propscope.evaluate.runner import evaluate_model
 
     model = load_model(taxonomy)
     if engine == "torch":
-        model = _torch_model(model, taxonomy, trained, base, members or [])
+        model = _torch_model(model, taxonomy, trained, base, members or [], si_members or [])
     evaluate_model(taxonomy, data, limit=2, model=model)  # warm-up (lazy init, allocator)
     t0 = time.perf_counter()
     res = evaluate_model(taxonomy, data, limit=limit, model=model)
@@ -56,7 +60,8 @@ def child(engine: str, taxonomy: str, data: Path, trained: Path | None, base: Pa
     return res
 
 
-def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None, members: list[Path]):
+def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None, members: list[Path],
+                 si_members: list[Path]):
     """The shipped model object with its encoders swapped for the fp32 PyTorch originals."""
     import numpy as np
     import torch
@@ -71,6 +76,13 @@ def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None, 
     if len(nets) != len(model.sessions):
         raise SystemExit(f"{taxonomy}: shipped model has {len(model.sessions)} member(s), "
                          f"{len(nets)} work folder(s) given (--trained, --member-work)")
+    si_specs = model.config.get("si_members", [])
+    si_work = si_members or [trained] * len(si_specs)
+    if len(si_work) != len(si_specs):
+        raise SystemExit(f"{taxonomy}: shipped model has {len(si_specs)} SI member(s), "
+                         f"{len(si_work)} --si-member-work folder(s) given")
+    si_nets = [training.load_trained(base or training.default_base_dir(), work, _taxonomy_of(spec["model"]))[0]
+               for work, spec in zip(si_work, si_specs, strict=True)]
 
     def run_net(net, ids, mask, index, lengths):
         logits, hidden = [], []
@@ -89,13 +101,21 @@ def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None, 
         ids, mask, index = encoding.window_batch(model.tokenizer, encs)
         lengths = [len(e.ids) for e in encs]
         outs = [run_net(net, ids, mask, index, lengths) for net in nets]
+        si_outs = [run_net(net, ids, mask, index, lengths) for net in si_nets]
         # the shipped model's own member combination (mean, and si_combine for SI)
-        return combine(texts, encs, [o[0] for o in outs], [o[1] for o in outs])
+        return combine(texts, encs, [o[0] for o in outs], [o[1] for o in outs], si_outs)
 
     combine = model.combine
     model.score = score
     model.name = model.name + " (PyTorch fp32 eager)"
     return model
+
+
+def _taxonomy_of(folder: str) -> str:
+    """Taxonomy of a shipped model folder named in ``si_members`` (read from its config.json)."""
+    from propscope.analyze.techniques.model import MODELS_DIR
+
+    return json.loads((MODELS_DIR / folder / "config.json").read_text(encoding="utf-8"))["taxonomy"]
 
 
 def run_child(engine: str, args: argparse.Namespace, taxonomy: str, limit: int | None) -> dict:
@@ -109,6 +129,8 @@ def run_child(engine: str, args: argparse.Namespace, taxonomy: str, limit: int |
         cmd += ["--limit", str(limit)]
     for work in args.member_work if taxonomy == "semeval2020" else []:
         cmd += ["--member-work", str(work)]
+    for work in args.si_member_work if taxonomy == "semeval2020" else []:
+        cmd += ["--si-member-work", str(work)]
     out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -221,6 +243,9 @@ def main() -> None:
                    help="validation articles for the ONNX-vs-PyTorch comparison (PyTorch fp32 is slow; 0: all)")
     p.add_argument("--member-work", type=Path, action="append", default=[],
                    help="work folder of a further member of the semeval2020 ensemble (repeat, in order)")
+    p.add_argument("--si-member-work", type=Path, action="append", default=[],
+                   help="work folder of an SI-only member of the semeval2020 model (repeat, in order; "
+                        "default: --trained)")
     p.add_argument("--child", choices=["onnx", "torch"], default=None)
     p.add_argument("--train-note", default="", help="text for the training-time paragraph")
     p.add_argument("--note", default="", help="paragraph after the validation table (how figures were tuned)")
@@ -230,7 +255,8 @@ def main() -> None:
     p.add_argument("--no-write", action="store_true")
     a = p.parse_args()
     if a.child:
-        print(json.dumps(child(a.child, a.taxonomy, a.data, a.trained, a.base, a.limit, a.member_work)))
+        print(json.dumps(child(a.child, a.taxonomy, a.data, a.trained, a.base, a.limit, a.member_work,
+                               a.si_member_work)))
         return
     load_before = os.getloadavg()[0]
     onnx_cmp = run_child("onnx", a, "semeval2023", a.compare_limit)
@@ -255,6 +281,7 @@ def main() -> None:
     command = "python bench/techniques.py" + "".join(
         f" {flag} {value}" for flag, value in [("--trained", a.trained),
                                                *[("--member-work", w) for w in a.member_work],
+                                               *[("--si-member-work", w) for w in a.si_member_work],
                                                ("--base", a.base), ("--limit", a.limit),
                                                ("--compare-limit", a.compare_limit),
                                                ("--speed-repeats", a.speed_repeats or None),

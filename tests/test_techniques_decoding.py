@@ -111,6 +111,7 @@ def test_si_combination_comes_from_the_config(tmp_path):
 
     def old(config):  # a config written before si_combine and seeds existed
         config.pop("si_combine")
+        config.pop("si_members", None)
         config["thresholds"] = {k: v for k, v in config["thresholds"].items() if not k.endswith("_seed")}
 
     legacy = _copy_model(tmp_path, old)

@@ -32,6 +32,7 @@ def single_member(tmp_path, index: int) -> TechniqueModel:
         (folder / name).symlink_to(src / name)
     config["members"] = [member]
     config.pop("tc_members", None)
+    config.pop("si_members", None)  # SI-only members are not under test here
     (folder / "config.json").write_text(json.dumps(config))
     return TechniqueModel(folder, threads=1)
 

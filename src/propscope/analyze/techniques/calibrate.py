@@ -134,16 +134,23 @@ def cross_fit(model_path: Path, data_dir: Path, taxonomy: str, repeats: int = 10
 
 
 def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description="Held-out (2-fold cross-fitted) estimate of the decoding tuning.")
+    p = argparse.ArgumentParser(description="Held-out (2-fold cross-fitted) estimate of the decoding tuning, "
+                                            "or (--tune) the tuning itself.")
     p.add_argument("--taxonomy", required=True, choices=["semeval2020", "semeval2023"])
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--repeats", type=int, default=10)
     p.add_argument("--no-seeds", action="store_true", help="ablation: plain thresholds (no hysteresis)")
     p.add_argument("--combine", choices=heads.COMBINE, default=None,
                    help="ablation: member combination for SI instead of the config's si_combine")
+    p.add_argument("--tune", action="store_true",
+                   help="instead: choose the thresholds on the whole validation split and write them into "
+                        "the shipped config.json (as training does after export)")
     a = p.parse_args(argv)
     from .model import model_dir
 
+    if a.tune:
+        print(json.dumps(tune(model_dir(a.taxonomy), a.data, a.taxonomy), indent=2))
+        return
     print(json.dumps(cross_fit(model_dir(a.taxonomy), a.data, a.taxonomy, a.repeats,
                                seeds=[0.0] if a.no_seeds else SEEDS, combine=a.combine), indent=2))
 

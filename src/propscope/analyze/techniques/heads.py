@@ -150,17 +150,45 @@ def si_spans(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, threshold:
 COMBINE = ("mean", "logit_mean")
 
 
-def any_technique(member_probs: list[np.ndarray], combine: str = "mean") -> np.ndarray:
+@dataclass
+class SiHead:
+    """A logistic 'any technique' head over another encoder's hidden states.
+
+    The SemEval-2023 encoder never saw SemEval-2020 labels, but its states carry
+    them: this head, fitted on the 2020 training articles (``sihead.py``), turns
+    them into one more SI vote. ``w`` and ``b`` already fold in the feature
+    standardisation, so scoring is one matrix-vector product.
+    """
+
+    w: np.ndarray  # (H,)
+    b: float
+
+    def __call__(self, hidden: np.ndarray) -> np.ndarray:
+        return sigmoid(hidden.astype(np.float64) @ self.w + self.b).astype(np.float32)
+
+    def save(self, path) -> None:
+        np.savez(path, si_w=self.w.astype(np.float64), si_b=np.asarray([self.b], np.float64))
+
+    @classmethod
+    def load(cls, path) -> SiHead:
+        arrays = np.load(path)
+        return cls(np.asarray(arrays["si_w"], np.float64), float(arrays["si_b"][0]))
+
+
+def any_technique(member_probs: list[np.ndarray], combine: str = "mean",
+                  extra: list[np.ndarray] | None = None) -> np.ndarray:
     """The ensemble's 'any technique' score per token, from each member's (tokens, K + 1) scores.
 
-    ``mean`` averages probabilities. ``logit_mean`` averages log-odds (a geometric
-    mean of odds): one member that is sure a token is plain text then outweighs
-    another that is lukewarm about it, which removed more spurious SI spans than it
-    lost on the SemEval-2020 validation split (see MODEL_CARD.md).
+    ``extra`` are further per-token votes (1-D probabilities), e.g. from SI-only
+    members (see :class:`SiHead` and ``si_members`` in MODEL_CARD.md); every vote
+    weighs the same. ``mean`` averages probabilities. ``logit_mean`` averages
+    log-odds (a geometric mean of odds): one member that is sure a token is plain
+    text then outweighs another that is lukewarm about it, which removed more
+    spurious SI spans than it lost on the SemEval-2020 validation split.
     """
     if combine not in COMBINE:
         raise ValueError(f"unknown member combination {combine!r} (one of {', '.join(COMBINE)})")
-    cols = np.stack([p[:, -1] for p in member_probs]).astype(np.float64)
+    cols = np.stack([p[:, -1] for p in member_probs] + list(extra or [])).astype(np.float64)
     if combine == "mean":
         return cols.mean(axis=0).astype(np.float32)
     cols = np.clip(cols, 1e-6, 1 - 1e-6)

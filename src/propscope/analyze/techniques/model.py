@@ -31,6 +31,14 @@ def model_dir(taxonomy: str) -> Path:
     return MODELS_DIR / f"propscope-techniques-{taxonomy}"
 
 
+def si_member_onnx(path: Path, spec: dict) -> Path:
+    """The ONNX file of an SI-only member: a sibling model folder (so never a copy), else a shipped one."""
+    where = path.parent / spec["model"]
+    if not where.exists():
+        where = MODELS_DIR / spec["model"]
+    return where / spec.get("onnx", "model.int8.onnx")
+
+
 @dataclass
 class DocScores:
     """Per-token outputs for one text (windows already merged)."""
@@ -53,6 +61,12 @@ class TechniqueModel:
     scores are averaged over members in probability space, and a given span's
     technique is the mean of the members' span-head softmaxes, so seeds that
     disagree cancel out (fewer spurious spans, the main cost in SI precision).
+
+    ``si_members`` (optional) are encoders that only vote on SI: another shipped
+    model's ONNX file, referenced by folder name (not copied), whose 'any
+    technique' column and/or an :class:`heads.SiHead` over its hidden states join
+    the SI score. They never touch technique spans, TC or paragraph labels, so
+    they may have another label set (the SemEval-2023 model in the 2020 one).
     """
 
     def __init__(self, path: Path, threads: int = 0) -> None:
@@ -84,6 +98,7 @@ class TechniqueModel:
         self.sessions = [ort.InferenceSession(str(path / m["onnx"]), opts, providers=["CPUExecutionProvider"])
                          for m in members]
         self.session = self.sessions[0]
+        self.si_members = [self._si_member(path, m, opts) for m in self.config.get("si_members", [])]
         t = self.config.get("thresholds", {})
         self.labels: list[str] = list(self.config["labels"])
         self.heads = heads.Heads(
@@ -101,6 +116,25 @@ class TechniqueModel:
             raise ModelError(f"{path / 'config.json'}: unknown si_combine {self.si_combine!r}",
                              hint=f"one of {', '.join(heads.COMBINE)}")
 
+    def _si_member(self, path: Path, spec: dict, opts) -> tuple[object, bool, heads.SiHead | None]:
+        """``(session, use its any-technique column, head over its states)`` for one SI-only member."""
+        import onnxruntime as ort
+
+        onnx = si_member_onnx(path, spec)
+        where = onnx.parent
+        if not onnx.exists():
+            raise ModelError(f"{path / 'config.json'}: SI member not found: {onnx}",
+                             hint="reinstall propscope (the SI member is another shipped model)")
+        if (where / "tokenizer.json").read_bytes() != (path / "tokenizer.json").read_bytes():
+            raise ModelError(f"{path / 'config.json'}: SI member {where.name} has another tokenizer",
+                             hint="SI members must share the tokenizer (their tokens are aligned one to one)")
+        try:
+            head = heads.SiHead.load(path / spec["head"]) if spec.get("head") else None
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(f"{path / spec['head']}: cannot read SI head ({exc})") from exc
+        session = ort.InferenceSession(str(onnx), opts, providers=["CPUExecutionProvider"])
+        return session, bool(spec.get("any_column", True)), head
+
     # ------------------------------------------------------------------ raw scores
     def score(self, texts: list[str]) -> list[DocScores]:
         """Run the encoder over overlapping windows of every text; merge per token."""
@@ -117,22 +151,40 @@ class TechniqueModel:
             p, h = self._run(session, ids, mask, index, lengths)
             member_probs.append(p)
             states.append(h)
-        return self.combine(texts, encs, member_probs, states)
+        si_outputs = [self._run(session, ids, mask, index, lengths) for session, _, _ in self.si_members]
+        return self.combine(texts, encs, member_probs, states, si_outputs)
 
     def combine(self, texts: list[str], encs: list[encoding.Encoded], member_probs: list[list[np.ndarray]],
-                states: list[list[np.ndarray]]) -> list[DocScores]:
+                states: list[list[np.ndarray]],
+                si_outputs: list[tuple[list[np.ndarray], list[np.ndarray]]] | None = None) -> list[DocScores]:
         """Per-document scores from each member's outputs (``[member][doc]``).
 
-        Token scores are the mean over members; the SI score follows ``si_combine``.
+        Token scores are the mean over members; the SI score follows ``si_combine``,
+        over the members' and the SI-only members' votes (``si_outputs``: per SI
+        member, its ``(probs, states)`` per document, in ``si_members`` order).
         Public so another engine (the PyTorch benchmark) reuses exactly this step.
         """
         n = len(member_probs)
         out = []
         for d, (t, e) in enumerate(zip(texts, encs, strict=True)):
             mine = [m[d] for m in member_probs]
-            si = heads.any_technique(mine, self.si_combine) if n > 1 and self.si_combine != "mean" else None
+            extra = self.si_votes(d, si_outputs or [])
+            si = (heads.any_technique(mine, self.si_combine, extra)
+                  if extra or (n > 1 and self.si_combine != "mean") else None)
             out.append(DocScores(t, e, sum(mine) / n, states[0][d], [s[d] for s in states] if n > 1 else None, si))
         return out
+
+    def si_votes(self, doc: int, si_outputs: list[tuple[list[np.ndarray], list[np.ndarray]]]) -> list[np.ndarray]:
+        """The SI-only members' per-token votes for document ``doc``."""
+        if len(si_outputs) != len(self.si_members):
+            raise ValueError(f"{len(si_outputs)} SI member output(s) for {len(self.si_members)} SI member(s)")
+        votes = []
+        for (_, any_column, head), (probs, hidden) in zip(self.si_members, si_outputs, strict=True):
+            if any_column:
+                votes.append(probs[doc][:, -1])
+            if head is not None:
+                votes.append(head(hidden[doc]))
+        return votes
 
     @staticmethod
     def _run(session, ids: np.ndarray, mask: np.ndarray, index: list[tuple[int, int, int]],
