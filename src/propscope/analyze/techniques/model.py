@@ -49,7 +49,8 @@ class DocScores:
     hidden: np.ndarray  # (n_tokens, H) final hidden states (of the first member)
     member_hidden: list[np.ndarray] | None = None  # every member's states (ensembles only)
     # (n_tokens,) 'any technique' score for SI, set only when an ensemble's members are
-    # not combined by the plain mean (config ``si_combine``); otherwise probs[:, -1] is used.
+    # not combined by the plain mean (config ``si_combine``) or SI-only members vote
+    # (``si_members``); otherwise probs[:, -1] is used.
     si_scores: np.ndarray | None = None
 
 
