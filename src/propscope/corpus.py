@@ -255,6 +255,12 @@ class Corpus:
             src_rows = doc_rows.select(DOCUMENT_SOURCES_SCHEMA.names)
         else:
             src_rows = _sources_table(docs, run_id)
+        return self.insert_rows(doc_rows, src_rows, ids_registered=ids_registered)
+
+    def insert_rows(self, doc_rows: pa.Table, src_rows: pa.Table, *,
+                    ids_registered: bool = False) -> pa.Array:
+        """:meth:`insert_documents` from Arrow rows: ``doc_rows`` (``documents``, one per
+        ``doc_id``) and ``src_rows`` (``document_sources``, one per occurrence)."""
         with self.transaction(), self.registered(_new_docs=doc_rows, _new_srcs=src_rows):
             # INSERT OR IGNORE probes the primary-key index per new row; an anti-join
             # would scan the whole (growing) table on every batch.
@@ -448,17 +454,20 @@ class _Transaction:
             self.con.execute("ROLLBACK")
 
 
-def documents_rows(docs: Sequence[Document], run_id: str) -> pa.Table:
-    """The ``documents`` rows of the first occurrence of each ``doc_id`` in ``docs``.
+def documents_rows(docs: Sequence[Document], run_id: str, *, first_only: bool = True
+                   ) -> pa.Table:
+    """The ``documents`` rows of the first occurrence of each ``doc_id`` in ``docs``
+    (of every occurrence, in order, with ``first_only=False``).
 
     Built column-wise, far cheaper than row dicts on large ingest batches.
     """
-    first: dict[str, Document] = {}
-    for doc in docs:
-        first.setdefault(doc.doc_id, doc)
-    docs = list(first.values())
+    if first_only:
+        first: dict[str, Document] = {}
+        for doc in docs:
+            first.setdefault(doc.doc_id, doc)
+        docs = list(first.values())
     return pa.table({
-        "doc_id": list(first), "source": [d.source for d in docs],
+        "doc_id": [d.doc_id for d in docs], "source": [d.source for d in docs],
         "published": pa.array([d.published for d in docs], _TS),
         "url": [d.url for d in docs], "title": [d.title for d in docs],
         "lang": [d.lang for d in docs], "text": [d.text for d in docs],
@@ -468,6 +477,20 @@ def documents_rows(docs: Sequence[Document], run_id: str) -> pa.Table:
         "file": [d.file for d in docs], "record": [d.record for d in docs],
         "run_id": [run_id] * len(docs),
     }, schema=DOCUMENTS_SCHEMA)
+
+
+def first_occurrences(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """``(documents rows, document_sources rows)`` of occurrence rows in reading order:
+    the first occurrence of each ``doc_id`` (as :func:`documents_rows` keeps it) and
+    every occurrence's source columns."""
+    src_rows = rows.select(DOCUMENT_SOURCES_SCHEMA.names)
+    ids = rows.column("doc_id")
+    if pc.count_distinct(ids).as_py() == rows.num_rows:
+        return rows, src_rows
+    first: dict[str, int] = {}
+    for i, doc_id in enumerate(ids.to_pylist()):
+        first.setdefault(doc_id, i)
+    return rows.take(pa.array(list(first.values()), pa.int64())), src_rows
 
 
 def _sources_table(docs: Sequence[Document], run_id: str) -> pa.Table:

@@ -8,6 +8,7 @@ is already done, so ``run`` can be repeated or resumed after a crash.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import inspect
 import json
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .analyze.registry import Analyzer, AnalyzerResult, get_analyzer
 from .corpus import Corpus, open_corpus
@@ -60,20 +62,30 @@ def ingest(paths: Sequence[str | Path], corpus_path: str | Path, settings: Setti
 
 
 def ingest_into(corpus: Corpus, paths: Sequence[str | Path], settings: Settings, run_id: str,
-                reporter: Reporter = NULL_REPORTER, overlap: _Overlap | None = None
-                ) -> dict[str, Any]:
-    """Ingest ``paths``; with ``overlap``, each committed batch's new documents are
-    analysed by the engine's workers while the next batches are read."""
+                reporter: Reporter = NULL_REPORTER, overlap: _Overlap | None = None,
+                engine: Engine | None = None) -> dict[str, Any]:
+    """Ingest ``paths``. With an ``engine`` that has workers, they parse JSON Lines;
+    with ``overlap``, each committed batch's new documents are analysed by the
+    engine's workers while the next batches are read (for JSON Lines, by the
+    worker that parsed them, in the same job)."""
     from .ingest import ingest_paths, total_input_bytes
+    from .ingest.parallel import WorkerParse
 
     total = total_input_bytes(paths)
+    workers = None
+    if overlap is not None:
+        workers = WorkerParse(overlap.engine, extra=functools.partial(_fused_rows, overlap.names),
+                              on_extra=overlap.accept)
+    elif engine is not None and engine.name != "local":
+        workers = WorkerParse(engine)
     with reporter.stage("ingest", total=total, unit="bytes") as bar:
         if overlap is None:
-            result = ingest_paths(corpus, paths, settings, run_id, progress=bar.advance)
+            result = ingest_paths(corpus, paths, settings, run_id, progress=bar.advance,
+                                  workers=workers)
         else:
             with overlap:
                 result = ingest_paths(corpus, paths, settings, run_id, progress=bar.advance,
-                                      on_new=overlap.submit, lock=overlap.lock)
+                                      on_new=overlap.submit, lock=overlap.lock, workers=workers)
     summary = result.as_dict()
     summary["corpus_documents"] = corpus.count("documents")
     return summary
@@ -131,6 +143,14 @@ def _run_fused_batch(job: tuple[tuple[str, ...], pa.RecordBatch]) -> FusedResult
             errors = [(i, r) for i, r in enumerate(results) if isinstance(r, str)]
             out[name] = (_to_tables(get_analyzer(name), good), errors)
     return out
+
+
+def _fused_rows(names: tuple[str, ...], rows: pa.Table) -> tuple[pa.Table, FusedResult]:
+    """Worker side, beside ingest (:class:`~propscope.ingest.parallel.WorkerParse`):
+    the fused analyzers over a parsed chunk's ``documents`` rows, with the
+    ``doc_id, file, record`` of the documents they ran on (what writing needs)."""
+    batch = rows.select(_FUSED_NAMES).combine_chunks().to_batches()[0]
+    return rows.select(["doc_id", "file", "record"]), _run_fused_batch((names, batch))
 
 
 def _fused_documents(batch: pa.RecordBatch) -> list[Document]:
@@ -314,6 +334,8 @@ class _Overlap:
         self.failed = dict.fromkeys(self.names, 0)
         self.started = time.perf_counter()
         self.thread = threading.Thread(target=self._loop, name="propscope-overlap", daemon=True)
+        self.parsed: list[_Held] = []  # results of worker-parsed chunks not written yet
+        self.parsed_docs = self.parsed_rows = 0
 
     def __enter__(self) -> _Overlap:
         self.started = time.perf_counter()
@@ -326,12 +348,20 @@ class _Overlap:
         self.thread.join()
         if exc_type is None and self.error is not None:
             raise self.error
+        if exc_type is None:
+            self._flush_parsed()
 
     def submit(self, rows: pa.Table) -> None:
         """Queue new documents (``documents`` rows) for analysis (blocks while two
         batches wait)."""
-        for batch in rows.select(_FUSED_NAMES).to_batches(max_chunksize=self.batch_size):
-            self._put(batch)
+        rows = rows.select(_FUSED_NAMES)
+        for start in range(0, rows.num_rows, self.batch_size):
+            # A slice pickles with its parent's whole buffers: taking the rows out
+            # sends each worker only its own texts (half the bytes at 2 slices).
+            part = rows.slice(start, self.batch_size)
+            if part.num_rows < rows.num_rows:
+                part = part.take(pa.array(range(part.num_rows)))
+            self._put(part.combine_chunks().to_batches()[0])
 
     def _put(self, item: pa.RecordBatch | None) -> None:
         while True:
@@ -344,6 +374,25 @@ class _Overlap:
                 return
             except queue.Full:
                 continue
+
+    def accept(self, stored: pa.Array, extra: tuple[pa.Table, FusedResult]) -> None:
+        """Results computed by the worker that parsed a chunk (:func:`_fused_rows`), for
+        the documents of it just stored (``stored``); written in grouped transactions.
+        Called by ingest's writing thread, outside ``lock``."""
+        meta, results = extra
+        if len(stored) < meta.num_rows:
+            meta, results = _only(meta, results, stored)
+        self.parsed.append(_Held(meta, results))
+        self.parsed_docs += meta.num_rows
+        self.parsed_rows += sum(t.num_rows for tables, _ in results.values() for t in tables.values())
+        if (len(self.parsed) >= FUSED_WRITE_BATCHES or self.parsed_docs >= FUSED_WRITE_DOCS
+                or self.parsed_rows >= FUSED_WRITE_ROWS):
+            self._flush_parsed()
+
+    def _flush_parsed(self) -> None:
+        if self.parsed:
+            self._write(self.parsed)
+        self.parsed, self.parsed_docs, self.parsed_rows = [], 0, 0
 
     def _jobs(self) -> Iterator[tuple[tuple[str, ...], pa.RecordBatch]]:
         while (batch := self.queue.get()) is not None:
@@ -377,6 +426,22 @@ class _Overlap:
                        "seconds": round(elapsed, 3), "beside_ingest": True,
                        "docs_per_s": round(self.done / elapsed, 1) if elapsed else None}
                 for name in self.names}
+
+
+def _only(meta: pa.Table, results: FusedResult, keep_ids: pa.Array) -> tuple[pa.Table, FusedResult]:
+    """``meta`` and ``results`` of the documents in ``keep_ids`` only (error
+    positions renumbered to match)."""
+    keep = pc.is_in(meta.column("doc_id"), value_set=keep_ids)
+    position: dict[int, int] = {}
+    for old, kept in enumerate(keep.to_pylist()):
+        if kept:
+            position[old] = len(position)
+    out: FusedResult = {}
+    for name, (tables, errors) in results.items():
+        out[name] = ({t: tbl.filter(pc.is_in(tbl.column("doc_id"), value_set=keep_ids))
+                      for t, tbl in tables.items()},
+                     [(position[i], err) for i, err in errors if i in position])
+    return meta.filter(keep), out
 
 
 def _overlap_for(corpus: Corpus, settings: Settings, run_id: str,
@@ -525,7 +590,7 @@ def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Pat
             if paths:
                 overlap = _overlap_for(corpus, settings, run_id, engine)
                 summary["ingest"] = ingest_into(corpus, paths, settings, run_id, reporter,
-                                                overlap)
+                                                overlap, engine)
                 _check_ingest(summary["ingest"], settings)
             summary["analyze"] = analyze_corpus(corpus, settings, run_id, reporter, engine)
             _merge_overlap(summary["analyze"], overlap)

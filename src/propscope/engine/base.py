@@ -13,7 +13,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from ..errors import EngineError
@@ -30,11 +30,80 @@ class Engine(Protocol):
         """Apply ``fn`` to every item; yield ``(item, result)`` in input order."""
         ...
 
+    def submit(self, fn: Callable[[T], R], item: T) -> Any:
+        """Start ``fn(item)`` where the engine computes; returns a future (``.result()``)."""
+        ...
+
+    def cancel(self, futures: list[Any]) -> None:
+        """Drop submitted work that has not run yet."""
+        ...
+
+    @property
+    def capacity(self) -> int:
+        """How many submitted items to keep in flight: enough to keep every worker busy."""
+        ...
+
     def describe(self) -> dict[str, Any]:
         """What the engine is (for run summaries): workers, dashboard link, ..."""
         ...
 
     def close(self) -> None: ...
+
+
+class OrderedPipe:
+    """Work submitted as it is produced, results taken back in submission order.
+
+    For a producer that cannot be a generator feeding :meth:`Engine.map_ordered`
+    (ingest pushes items as it reads them). At most ``engine.capacity`` items are
+    in flight, so memory stays bounded; *markers* (plain values without work)
+    come back in order between the results, e.g. "this file is finished" after
+    the last of its chunks.
+    """
+
+    _MARK = object()
+
+    def __init__(self, engine: Engine, fn: Callable[[Any], Any]) -> None:
+        self.engine, self.fn = engine, fn
+        self.limit = max(1, engine.capacity)
+        self.entries: deque[tuple[Any, Any]] = deque()
+        self.running = 0
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def submit(self, item: Any, tag: Any = None) -> list[tuple[Any, Any]]:
+        """Start ``fn(item)``; returns the ``(tag, result)`` pairs (``tag`` defaults to
+        the item; markers come as ``(marker, None)``) that had to be taken back first
+        to stay within the bound. Only ``item`` travels to the worker."""
+        self.entries.append((item if tag is None else tag, self.engine.submit(self.fn, item)))
+        self.running += 1
+        out: list[tuple[Any, Any]] = []
+        while self.running >= self.limit:
+            out.append(self._pop())
+        return out
+
+    def mark(self, marker: Any) -> list[tuple[Any, Any]]:
+        """Queue ``marker``; returned at once (as ``(marker, None)``) if nothing is in flight."""
+        self.entries.append((marker, self._MARK))
+        return self.drain() if self.running == 0 else []
+
+    def drain(self) -> list[tuple[Any, Any]]:
+        """Everything still queued, in order (waits for the work in flight)."""
+        return [self._pop() for _ in range(len(self.entries))]
+
+    def _pop(self) -> tuple[Any, Any]:
+        item, fut = self.entries.popleft()
+        if fut is self._MARK:
+            return item, None
+        self.running -= 1
+        return item, fut.result()
+
+    def cancel(self) -> None:
+        futures = [f for _, f in self.entries if f is not self._MARK]
+        self.entries.clear()
+        self.running = 0
+        if futures:
+            self.engine.cancel(futures)
 
 
 def bounded_ordered(submit: Callable[[T], Any], items: Iterable[T], *, limit: int,
@@ -68,6 +137,16 @@ class LocalEngine:
     def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
         for item in items:
             yield item, fn(item)
+
+    def submit(self, fn: Callable[[T], R], item: T) -> Future[R]:
+        done: Future[R] = Future()
+        done.set_result(fn(item))
+        return done
+
+    def cancel(self, futures: list[Any]) -> None:
+        pass
+
+    capacity = 1
 
     def describe(self) -> dict[str, Any]:
         return {"engine": self.name, "workers": 1}
@@ -104,8 +183,18 @@ class ProcessEngine:
 
     def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
         yield from bounded_ordered(lambda item: self.pool.submit(fn, item), items,
-                                   limit=self.workers * 2,
-                                   cancel=lambda futs: [f.cancel() for f in futs])
+                                   limit=self.capacity, cancel=self.cancel)
+
+    def submit(self, fn: Callable[[T], R], item: T) -> Future[R]:
+        return self.pool.submit(fn, item)
+
+    def cancel(self, futures: list[Any]) -> None:
+        for fut in futures:
+            fut.cancel()
+
+    @property
+    def capacity(self) -> int:
+        return self.workers * 2
 
     def describe(self) -> dict[str, Any]:
         return {"engine": self.name, "workers": self.workers}

@@ -93,9 +93,18 @@ class DaskEngine:
         return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
     def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        yield from bounded_ordered(lambda item: self.client.submit(fn, item, pure=False), items,
-                                   limit=self.threads * IN_FLIGHT_PER_THREAD,
-                                   cancel=self.client.cancel)
+        yield from bounded_ordered(lambda item: self.submit(fn, item), items,
+                                   limit=self.capacity, cancel=self.cancel)
+
+    def submit(self, fn: Callable[[T], R], item: T) -> Any:
+        return self.client.submit(fn, item, pure=False)
+
+    def cancel(self, futures: list[Any]) -> None:
+        self.client.cancel(futures)
+
+    @property
+    def capacity(self) -> int:
+        return self.threads * IN_FLIGHT_PER_THREAD
 
     @property
     def dashboard_link(self) -> str | None:

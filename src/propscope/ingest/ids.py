@@ -35,12 +35,43 @@ def split_id_conflicts(corpus: Corpus, docs: Sequence[Document]
     Registers the first document of every ID not seen before, so a later batch,
     or a later run, sees it.
     """
-    indexed = [(i, d) for i, d in enumerate(docs) if d.external_id]
-    if not indexed:
+    bad = _conflicts(corpus, [d.doc_id for d in docs], [d.source or d.file for d in docs],
+                     [d.external_id for d in docs])
+    if not bad:
         return list(docs), []
+    keep = [d for i, d in enumerate(docs) if i not in bad]
+    rejected = [Rejected(docs[i].file, docs[i].record, _reason(docs[i].external_id or "", first))
+                for i, first in sorted(bad.items())]
+    return keep, rejected
+
+
+def split_id_conflicts_rows(corpus: Corpus, rows: pa.Table) -> tuple[pa.Table, list[Rejected]]:
+    """:func:`split_id_conflicts` for ``documents`` rows (one per occurrence, in order)."""
+    ext = rows.column("external_id")
+    if ext.null_count == rows.num_rows:
+        return rows, []
+    cols = rows.select(["doc_id", "source", "file", "record"]).to_pydict()
+    ext_ids = ext.to_pylist()
+    bad = _conflicts(corpus, cols["doc_id"],
+                     [s or f for s, f in zip(cols["source"], cols["file"], strict=True)], ext_ids)
+    if not bad:
+        return rows, []
+    keep = pa.array([i not in bad for i in range(rows.num_rows)])
+    rejected = [Rejected(cols["file"][i] or "", cols["record"][i] or "",
+                         _reason(ext_ids[i] or "", first)) for i, first in sorted(bad.items())]
+    return rows.filter(keep), rejected
+
+
+def _conflicts(corpus: Corpus, doc_ids: Sequence[str], scopes: Sequence[str],
+               ext_ids: Sequence[str | None]) -> dict[int, str]:
+    """Position -> doc_id of the first document with that scoped ID, for each
+    document whose ID belongs to another document."""
+    indexed = [i for i, ext in enumerate(ext_ids) if ext]
+    if not indexed:
+        return {}
     first: dict[tuple[str, str], str] = {}  # the batch's first document per scoped ID
-    for _, doc in indexed:
-        first.setdefault((doc.source or doc.file, doc.external_id or ""), doc.doc_id)
+    for i in indexed:
+        first.setdefault((scopes[i], ext_ids[i] or ""), doc_ids[i])
     table = pa.table({
         "scope": pa.array([scope for scope, _ in first], pa.string()),
         "external_id": pa.array([ext for _, ext in first], pa.string()),
@@ -59,13 +90,8 @@ def split_id_conflicts(corpus: Corpus, docs: Sequence[Document]
                 "JOIN external_ids e USING (scope, external_id)").fetchall()
                 if (scope, ext) not in owner)
     bad: dict[int, str] = {}
-    for i, doc in indexed:
-        kept = owner[(doc.source or doc.file, doc.external_id or "")]
-        if kept != doc.doc_id:
+    for i in indexed:
+        kept = owner[(scopes[i], ext_ids[i] or "")]
+        if kept != doc_ids[i]:
             bad[i] = kept
-    if not bad:
-        return list(docs), []
-    keep = [d for i, d in enumerate(docs) if i not in bad]
-    rejected = [Rejected(docs[i].file, docs[i].record, _reason(docs[i].external_id or "", first))
-                for i, first in sorted(bad.items())]
-    return keep, rejected
+    return bad

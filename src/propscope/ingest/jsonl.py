@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 try:  # a C parser, about 2.5x faster than the standard library on article lines
@@ -75,30 +76,87 @@ def _holds_float(value: object) -> bool:
 def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
                    ) -> Iterator[Document | Rejected]:
     resolver = FieldResolver(options)
-    head = stream.peek(64).lstrip() if hasattr(stream, "peek") else b""
-    if head.startswith(b"[") and split_suffixes(name)[0] == ".json":
+    if is_array(stream, name):
         yield from _iter_array(stream, name, options, resolver)
         return
     limit = options.max_record_bytes
     for lineno, line, size in iter_lines(stream, limit):
-        recno = str(lineno)
         if line is None:
-            yield Rejected(name, recno, f"record of {size} bytes is larger than "
-                                        f"max_record_bytes ({limit}); skipped")
+            yield _too_long(name, lineno, size, limit)
+        else:
+            yield from line_items(line, str(lineno), name, resolver)
+
+
+def is_array(stream: BinaryIO, name: str) -> bool:
+    """Whether ``stream`` is one JSON array (only a ``.json`` file starting with ``[``)."""
+    head = stream.peek(64).lstrip() if hasattr(stream, "peek") else b""
+    return head.startswith(b"[") and split_suffixes(name)[0] == ".json"
+
+
+def _too_long(name: str, lineno: int, size: int, limit: int) -> Rejected:
+    return Rejected(name, str(lineno), f"record of {size} bytes is larger than "
+                                       f"max_record_bytes ({limit}); skipped")
+
+
+def line_items(line: bytes, recno: str, name: str, resolver: FieldResolver
+               ) -> Iterator[Document | Rejected]:
+    """The Document (and notes) or the Rejected of one JSON line; nothing for a blank one.
+
+    Shared by the reader above and by :func:`parse_chunk`, so a line gives the same
+    result whichever process parses it.
+    """
+    if line.isspace():  # blank line (no copy, unlike strip())
+        return
+    try:
+        value, note = _parse(line)
+    except ValueError as exc:  # JSONDecodeError, or bad bytes inside a string
+        yield Rejected(name, recno, f"malformed JSON: {exc}")
+        return
+    if not isinstance(value, dict):
+        yield Rejected(name, recno, f"JSON line is a {type(value).__name__}, not an object")
+        return
+    yield from record_to_document(
+        value, resolver, name, recno, note=note,
+        check_surrogates=_SURROGATE_ESCAPES[0] in line or _SURROGATE_ESCAPES[1] in line)
+
+
+@dataclass
+class LineChunk:
+    """Consecutive raw lines of one JSON Lines input, to be parsed elsewhere.
+
+    The reading process only splits lines (cheap); :func:`parse_chunk` does the
+    JSON parsing and record mapping on an engine's worker.
+    """
+
+    name: str
+    lines: list[tuple[int, bytes]] = field(default_factory=list)  # (line number, raw line)
+    size: int = 0  # bytes in ``lines``
+
+
+def iter_line_chunks(stream: BinaryIO, name: str, options: ReadOptions, max_lines: int,
+                     max_bytes: int) -> Iterator[LineChunk | Rejected]:
+    """The lines of a JSON Lines stream in chunks (a line above the record limit is
+    rejected here, as :func:`iter_documents` would)."""
+    limit = options.max_record_bytes
+    chunk = LineChunk(name)
+    for lineno, line, size in iter_lines(stream, limit):
+        if line is None:
+            yield _too_long(name, lineno, size, limit)
             continue
-        if line.isspace():  # blank line (no copy, unlike strip())
-            continue
-        try:
-            value, note = _parse(line)
-        except ValueError as exc:  # JSONDecodeError, or bad bytes inside a string
-            yield Rejected(name, recno, f"malformed JSON: {exc}")
-            continue
-        if not isinstance(value, dict):
-            yield Rejected(name, recno, f"JSON line is a {type(value).__name__}, not an object")
-            continue
-        yield from record_to_document(
-            value, resolver, name, recno, note=note,
-            check_surrogates=_SURROGATE_ESCAPES[0] in line or _SURROGATE_ESCAPES[1] in line)
+        chunk.lines.append((lineno, line))
+        chunk.size += size
+        if len(chunk.lines) >= max_lines or chunk.size >= max_bytes:
+            yield chunk
+            chunk = LineChunk(name)
+    if chunk.lines:
+        yield chunk
+
+
+def parse_chunk(chunk: LineChunk, options: ReadOptions) -> Iterator[Document | Rejected]:
+    """Every record of ``chunk``, exactly as :func:`iter_documents` reads them."""
+    resolver = FieldResolver(options)
+    for lineno, line in chunk.lines:
+        yield from line_items(line, str(lineno), chunk.name, resolver)
 
 
 def _iter_array(stream: BinaryIO, name: str, options: ReadOptions,

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from ..document import Document, Rejected
+from . import jsonl
+from .jsonl import LineChunk
 from .records import ReadOptions
 from .registry import choose_reader
 from .sources import InputFile
@@ -21,9 +23,15 @@ SNIFF_BYTES = 8192
 
 
 def read_unit(unit: InputFile, options: ReadOptions,
-              on_open: Callable[[BinaryIO], None] | None = None
-              ) -> Iterator[Document | Rejected]:
-    """All records of ``unit``; ``on_open`` receives the raw stream (for progress)."""
+              on_open: Callable[[BinaryIO], None] | None = None,
+              chunks: tuple[int, int] | None = None
+              ) -> Iterator[Document | Rejected | LineChunk]:
+    """All records of ``unit``; ``on_open`` receives the raw stream (for progress).
+
+    With ``chunks=(max_lines, max_bytes)``, JSON Lines input comes as unparsed
+    :class:`LineChunk` items instead of Documents (for parsing on an engine's workers);
+    every other format is read as usual.
+    """
     suffix, compression = split_suffixes(unit.name)
     try:
         raw = unit.open()
@@ -33,13 +41,14 @@ def read_unit(unit: InputFile, options: ReadOptions,
     if on_open is not None:
         on_open(raw)
     try:
-        yield from _read(raw, unit.name, suffix, compression, options)
+        yield from _read(raw, unit.name, suffix, compression, options, chunks)
     finally:
         raw.close()
 
 
 def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
-          options: ReadOptions) -> Iterator[Document | Rejected]:
+          options: ReadOptions, chunks: tuple[int, int] | None
+          ) -> Iterator[Document | Rejected | LineChunk]:
     decoder = None
     last = "0"
     try:
@@ -56,8 +65,14 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
             if reader is None:
                 yield Rejected(name, "", why or "unreadable")
             else:
-                for item in reader(stream, name, options):
-                    last = item.record or last
+                if (chunks is not None and reader is jsonl.iter_documents
+                        and not jsonl.is_array(stream, name)):
+                    items = jsonl.iter_line_chunks(stream, name, options, *chunks)
+                else:
+                    items = reader(stream, name, options)
+                for item in items:
+                    last = (str(item.lines[-1][0]) if isinstance(item, LineChunk)
+                            else item.record or last)
                     yield item
     except Exception as exc:  # noqa: BLE001 - see module docstring
         yield Rejected(name, "", f"reading stopped after record {last}, rest of the file "

@@ -23,10 +23,12 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..corpus import Corpus, documents_rows
+from ..corpus import Corpus, documents_rows, first_occurrences
 from ..document import Document, Rejected
 from ..gctuning import relaxed_gc
-from .ids import split_id_conflicts
+from .ids import split_id_conflicts, split_id_conflicts_rows
+from .jsonl import LineChunk
+from .parallel import CHUNK_BYTES, CHUNK_LINES, ChunkFeeder, ParsedChunk, WorkerParse, extra_ids
 from .reading import read_unit
 from .records import ReadOptions
 from .registry import is_archive
@@ -108,17 +110,19 @@ class _Writer:
     def __init__(self, corpus: Corpus, run_id: str, summary: IngestSummary,
                  progress: _Progress, lock: threading.Lock,
                  on_new: Callable[[pa.Table], None] | None = None,
-                 batch_docs: int = BATCH_DOCS) -> None:
+                 batch_docs: int = BATCH_DOCS,
+                 on_extra: Callable[[pa.Array, Any], None] | None = None) -> None:
         self.batch_docs = max(1, batch_docs)
         self.corpus, self.run_id, self.summary, self.progress = corpus, run_id, summary, progress
         self.lock = lock
         self.on_new = on_new
+        self.on_extra = on_extra
         self.docs: list[Document] = []
         self.rejected: list[Rejected] = []
         self.finished: list[tuple[InputFile, int, int]] = []
         self.chars = 0
         self.error: BaseException | None = None
-        self.queue: queue.Queue[_Batch | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[_Batch | ParsedChunk | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._loop, name="propscope-ingest-writer",
                                        daemon=True)
         self.thread.start()
@@ -137,6 +141,11 @@ class _Writer:
         self.finished.append((unit, documents, quarantined))
         if len(self.finished) >= self.batch_docs:
             self.flush()
+
+    def add_parsed(self, parsed: ParsedChunk) -> None:
+        """Queue a chunk parsed by a worker, after everything added before it."""
+        self.flush()
+        self.queue.put(parsed)
 
     def flush(self) -> None:
         """Hand the current batch to the writer thread (blocks while two are queued)."""
@@ -162,12 +171,35 @@ class _Writer:
             if self.error is not None:
                 continue  # keep draining so the reading side never blocks forever
             try:
+                if isinstance(batch, ParsedChunk):
+                    with self.lock:
+                        stored = self._write_parsed(batch)
+                    if self.on_extra is not None and batch.extra is not None and len(stored):
+                        self.on_extra(stored, batch.extra)
+                    continue
                 with self.lock:
                     fresh = self._write(batch)
                 if self.on_new is not None and fresh is not None and fresh.num_rows:
                     self.on_new(fresh)
             except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
                 self.error = exc
+
+    def _write_parsed(self, parsed: ParsedChunk) -> pa.Array:
+        """Write a worker-parsed chunk as :meth:`_write` writes a batch; returns the
+        IDs stored for the first time whose rows the worker's ``extra`` saw."""
+        rows, conflicts = split_id_conflicts_rows(self.corpus, parsed.rows)
+        new_ids = pa.array([], pa.string())
+        if rows.num_rows:
+            doc_rows, src_rows = first_occurrences(rows)
+            new_ids = self.corpus.insert_rows(doc_rows, src_rows, ids_registered=True)
+        self.summary.records += rows.num_rows
+        self.summary.documents += len(new_ids)
+        self.summary.duplicates += rows.num_rows - len(new_ids)
+        rejected = parsed.rejected + conflicts
+        if rejected:
+            self.corpus.add_rejected(rejected, self.run_id)
+            self.summary.quarantined += len(rejected)
+        return extra_ids(parsed, rows, new_ids)
 
     def _write(self, batch: _Batch) -> pa.Table | None:
         """Write one batch; returns the rows it stored for the first time
@@ -197,14 +229,17 @@ class _Writer:
 def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run_id: str,
                  progress: Callable[[int], None] | None = None,
                  on_new: Callable[[pa.Table], None] | None = None,
-                 lock: threading.Lock | None = None) -> IngestSummary:
+                 lock: threading.Lock | None = None,
+                 workers: WorkerParse | None = None) -> IngestSummary:
     """Ingest files, folders and archives under ``paths`` into ``corpus``.
 
     ``progress(n)`` is called with the number of input bytes (on disk) newly
     covered; :func:`total_input_bytes` gives the total to expect. ``on_new``
     gets each committed batch's new documents (see :class:`_Writer`); a caller
     that uses the corpus from another thread meanwhile passes the ``lock`` it
-    holds while doing so.
+    holds while doing so. With ``workers``, JSON Lines input is parsed on the
+    engine's workers (:mod:`.parallel`); ``on_new`` then sees only the documents
+    of other formats, and ``workers.on_extra`` those of JSON Lines.
     """
     started = time.perf_counter()
     options = ReadOptions.from_settings(settings)
@@ -219,10 +254,20 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
             return corpus.file_done(unit.name, unit.size, unit.mtime)
 
     writer = _Writer(corpus, run_id, summary, tracker, lock, on_new,
-                     batch_docs=getattr(settings, "ingest_batch_docs", BATCH_DOCS))
+                     batch_docs=getattr(settings, "ingest_batch_docs", BATCH_DOCS),
+                     on_extra=workers.on_extra if workers else None)
+    feeder = None
+    if workers is not None:
+        feeder = ChunkFeeder(workers, options, run_id, writer.add_parsed, writer.file_done)
     try:
         with relaxed_gc():
-            _ingest_files(files, options, writer, tracker, summary, done)
+            _ingest_files(files, options, writer, tracker, summary, done, feeder)
+            if feeder is not None:
+                feeder.drain()
+    except BaseException:
+        if feeder is not None:
+            feeder.cancel()
+        raise
     finally:
         writer.close()
     summary.seconds = round(time.perf_counter() - started, 3)
@@ -230,10 +275,19 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
 
 
 def _ingest_files(files: list[Path], options: ReadOptions, writer: _Writer, tracker: _Progress,
-                  summary: IngestSummary, done: Callable[[InputFile], bool]) -> None:
+                  summary: IngestSummary, done: Callable[[InputFile], bool],
+                  feeder: ChunkFeeder | None = None) -> None:
 
     def watch(raw: BinaryIO) -> None:
         tracker.stream = raw
+
+    def file_done(unit: InputFile, documents: int, quarantined: int) -> None:
+        if feeder is None:
+            writer.file_done(unit, documents, quarantined)
+        else:  # after the unit's chunks still in flight; flushed so a crash keeps the mark
+            feeder.file_done(unit, documents, quarantined)
+
+    chunks = (CHUNK_LINES, CHUNK_BYTES) if feeder is not None else None
 
     for path in files:
         top = disk_input(path)
@@ -252,13 +306,19 @@ def _ingest_files(files: list[Path], options: ReadOptions, writer: _Writer, trac
                 continue
             summary.files += 1
             documents = quarantined = 0
-            for item in read_unit(unit, options, None if archive else watch):
+            for item in read_unit(unit, options, None if archive else watch, chunks):
+                if isinstance(item, LineChunk):
+                    feeder.submit(unit, item)  # type: ignore[union-attr]
+                    tracker.poll()
+                    continue
+                if feeder is not None and isinstance(item, Document) and len(feeder):
+                    feeder.drain()  # documents are written in reading order
                 d, q = writer.add(item)
                 documents += d
                 quarantined += q
-            writer.file_done(unit, documents, quarantined)
+            file_done(unit, documents, quarantined)
         if archive:
-            writer.file_done(top, 0, 0)
+            file_done(top, 0, 0)
         tracker.finish()
 
 
