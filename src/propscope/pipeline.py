@@ -423,7 +423,7 @@ class _Overlap:
     def summaries(self) -> dict[str, dict[str, Any]]:
         elapsed = time.perf_counter() - self.started
         return {name: {"status": "ok", "documents": self.done, "failed": self.failed[name],
-                       "seconds": round(elapsed, 3), "beside_ingest": True,
+                       "seconds": round(elapsed, 3), "beside_ingest": self.done,
                        "docs_per_s": round(self.done / elapsed, 1) if elapsed else None}
                 for name in self.names}
 
@@ -469,6 +469,7 @@ def _merge_overlap(analyzed: dict[str, Any], overlap: _Overlap | None) -> None:
         elif later.get("status") == "ok":
             later["documents"] = later.get("documents", 0) + early["documents"]
             later["failed"] = later.get("failed", 0) + early["failed"]
+            later["beside_ingest"] = early["documents"]
 
 
 def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
