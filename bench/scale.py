@@ -49,6 +49,7 @@ SECTION = "## Scale"
 CLI = [sys.executable, "-c", "import sys; from propscope.cli import main; sys.exit(main())"]
 FAST = ["references", "repetitions"]
 GB = 1024 ** 3
+CORES = os.cpu_count() or 1
 # "HH:MM:SS <stage>: done 1234/1234 docs 567.8 docs/s 12.3s"
 LINE = re.compile(r"^\d\d:\d\d:\d\d (?P<stage>.+?): done (?P<done>\d+)(?:/\d+)? (?P<unit>\S+) "
                   r"\S+ \S+/s (?P<secs>[\d.]+)s")
@@ -174,7 +175,7 @@ def bench_one(n: int, engine: str, workers: int, sample: int, keep: bool) -> dic
             shutil.rmtree(work, ignore_errors=True)
     docs = totals.get("documents", 0)
     return {
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "generated": n,
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "generated": n, "cores": CORES,
         "commit": _commit(),
         "engine": engine, "workers": 1 if engine == "local" else workers,
         "input_mb": round(size_mb, 1), "documents": docs, "totals": totals,
@@ -253,18 +254,22 @@ def render(results: list[dict[str, Any]]) -> str:
              "```", "",
              "| documents | engine | wall s | docs/s | ingest s | analyze s | link s | "
              "peak GB (largest process) | peak GB (whole tree) | CPU s (CLI / workers) | "
-             "corpus GB | load avg | speed-up vs local | commit | date |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+             "corpus GB | load avg | cores busy | speed-up vs local | ceiling | commit | date |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     local = {r["generated"]: r["wall_s"] for r in results if r["engine"] == "local"}
     for r in results:
-        speedup = (f"{local[r['generated']] / r['wall_s']:.2f}×"
-                   if r["generated"] in local and r["engine"] != "local" else "–")
+        speedup = ceiling = "–"
+        if r["generated"] in local and r["engine"] != "local":
+            speedup = f"{local[r['generated']] / r['wall_s']:.2f}×"
+            cpu = _total_cpu(r)
+            if cpu:
+                ceiling = f"{local[r['generated']] / (cpu / r.get('cores', CORES)):.2f}×"
         lines.append(
             f"| {r['documents']:,} | {r['engine']} | {r['wall_s']:.0f} | {r['docs_per_s']:,.0f} | "
             f"{stage_s(r, 'ingest')} | {stage_s(r, 'analyze')} | {stage_s(r, 'link')} | "
             f"{r['peak_gb_max_process']:.2f} | {r['peak_gb_tree']:.2f} | {_cpu(r)} | "
-            f"{r.get('corpus_gb', '–')} | {_load(r)} | {speedup} | {r.get('commit') or '–'} | "
-            f"{r['date']} |")
+            f"{r.get('corpus_gb', '–')} | {_load(r)} | {_busy(r)} | {speedup} | {ceiling} | "
+            f"{r.get('commit') or '–'} | {r['date']} |")
     samples = [r for r in results if r.get("techniques_sample")]
     if samples:
         lines += ["", "Technique model on a sample (same corpora):", "",
@@ -289,11 +294,24 @@ def render(results: list[dict[str, Any]]) -> str:
               "the CLI process (which also runs DuckDB's own threads) and of all workers "
               "together; *load avg* is the machine's 1-minute load before → after the run "
               "(2 cores: anything above 2 means the run was competing for the CPU, and wall "
-              "times stretch accordingly); *commit* is the code measured (`+dirty`: the tree "
-              "had uncommitted edits under `src/` at that moment; for the rows of "
-              "2026-11-26 07:37-07:47 UTC these were the `propscope train` ensemble option "
-              "and its docs, outside the measured path).", ""]
+              "times stretch accordingly); *cores busy* is all CPU seconds over wall time; "
+              "*ceiling* is the speed-up over `local` that the engine would reach if its CPU "
+              "seconds were spread perfectly over all cores (local wall ÷ (engine CPU s ÷ "
+              "cores)): a parallel engine cannot beat it without doing less work than "
+              "`local`; *commit* is the code measured (`+dirty`: the tree "
+              "had uncommitted edits under `src/` at that moment).", ""]
     return "\n".join(lines)
+
+
+def _total_cpu(r: dict[str, Any]) -> float | None:
+    cpu = r.get("cpu_s_by_role")
+    return sum(cpu.values()) if cpu else None
+
+
+def _busy(r: dict[str, Any]) -> str:
+    """Average cores in use: CPU seconds of the whole process tree over wall time."""
+    cpu = _total_cpu(r)
+    return f"{cpu / r['wall_s']:.2f}" if cpu and r["wall_s"] else "–"
 
 
 def _cpu(r: dict[str, Any]) -> str:
