@@ -111,7 +111,7 @@ def child(data: Path, corpus_path: Path, mode: str) -> dict:
     import propscope
     from propscope.engine import get_engine
     from propscope.ingest import ingest_paths, total_input_bytes
-    from propscope.pipeline import _overlap_for, analyze_corpus
+    from propscope.pipeline import _overlap_for, analyze_corpus, worker_parse_for
     from propscope.settings import Settings
 
     proc = psutil.Process()
@@ -139,13 +139,17 @@ def child(data: Path, corpus_path: Path, mode: str) -> dict:
     else:
         engine = get_engine(settings)
         try:
+            # As pipeline.ingest_into: with workers, JSON Lines is parsed (and analysed) there.
             overlap = _overlap_for(corpus, settings, run_id, engine)
+            workers = worker_parse_for(overlap, engine)
             if overlap is None:
-                summary = ingest_paths(corpus, [data], settings, run_id, progress=progress)
+                summary = ingest_paths(corpus, [data], settings, run_id, progress=progress,
+                                       workers=workers)
             else:
                 with overlap:
                     summary = ingest_paths(corpus, [data], settings, run_id, progress=progress,
-                                           on_new=overlap.submit, lock=overlap.lock)
+                                           on_new=overlap.submit, lock=overlap.lock,
+                                           workers=workers)
             out["ingest_s"] = time.perf_counter() - t0
             after = analyze_corpus(corpus, settings, run_id, engine=engine)
         finally:

@@ -177,7 +177,7 @@ def part_overlap(data: Path, corpus_path: Path) -> dict[str, Any]:
     engine = get_engine(settings)
     try:
         overlap = _overlap_for(corpus, settings, run_id, engine)
-        ingested = ingest_into(corpus, [data], settings, run_id, overlap=overlap)
+        ingested = ingest_into(corpus, [data], settings, run_id, overlap=overlap, engine=engine)
         t1 = time.perf_counter()
         summary = analyze_corpus(corpus, settings, run_id, engine=engine)
     finally:

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,6 +31,9 @@ from .errors import ModelError, NothingIngested, StrictQuarantine
 from .gctuning import relaxed_gc
 from .progress import NULL_REPORTER, Reporter
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .ingest.parallel import WorkerParse
 
 # Corpus-level stages: name -> "module:function(corpus, settings, run_id, progress)".
 LINK_STAGES: dict[str, str] = {
@@ -69,15 +72,9 @@ def ingest_into(corpus: Corpus, paths: Sequence[str | Path], settings: Settings,
     engine's workers while the next batches are read (for JSON Lines, by the
     worker that parsed them, in the same job)."""
     from .ingest import ingest_paths, total_input_bytes
-    from .ingest.parallel import WorkerParse
 
     total = total_input_bytes(paths)
-    workers = None
-    if overlap is not None:
-        workers = WorkerParse(overlap.engine, extra=functools.partial(_fused_rows, overlap.names),
-                              on_extra=overlap.accept)
-    elif engine is not None and engine.name != "local":
-        workers = WorkerParse(engine)
+    workers = worker_parse_for(overlap, engine)
     with reporter.stage("ingest", total=total, unit="bytes") as bar:
         if overlap is None:
             result = ingest_paths(corpus, paths, settings, run_id, progress=bar.advance,
@@ -89,6 +86,19 @@ def ingest_into(corpus: Corpus, paths: Sequence[str | Path], settings: Settings,
     summary = result.as_dict()
     summary["corpus_documents"] = corpus.count("documents")
     return summary
+
+
+def worker_parse_for(overlap: _Overlap | None, engine: Engine | None) -> WorkerParse | None:
+    """How ingest uses the engine's workers: parsing JSON Lines (any engine with
+    workers), and with ``overlap`` also the fused analyzers, in the same job."""
+    from .ingest.parallel import WorkerParse
+
+    if overlap is not None:
+        return WorkerParse(overlap.engine, extra=functools.partial(_fused_rows, overlap.names),
+                           on_extra=overlap.accept)
+    if engine is not None and engine.name != "local":
+        return WorkerParse(engine)
+    return None
 
 
 def _check_ingest(summary: dict[str, Any], settings: Settings) -> None:
