@@ -62,9 +62,9 @@ class OrderedPipe:
 
     _MARK = object()
 
-    def __init__(self, engine: Engine, fn: Callable[[Any], Any]) -> None:
+    def __init__(self, engine: Engine, fn: Callable[[Any], Any], depth: int = 1) -> None:
         self.engine, self.fn = engine, fn
-        self.limit = max(1, engine.capacity)
+        self.limit = max(1, engine.capacity * depth)
         self.entries: deque[tuple[Any, Any]] = deque()
         self.running = 0
 

@@ -31,10 +31,15 @@ from .jsonl import LineChunk, parse_chunk
 from .records import ReadOptions
 from .sources import InputFile
 
-# Lines per chunk, and bytes: large enough that a hand-over costs little against
-# parsing it, small enough that a few chunks per worker in flight stay small.
+# Lines per chunk, and bytes: large enough that a hand-over and its writes cost
+# little against parsing it, small enough that the chunks in flight stay small and
+# the pipe fills fast. 100k documents on 2 cores, ingest phase: 7.2 s with 1,000
+# lines, 5.2-5.3 with 2,500, 5.3-5.4 with 5,000, 5.8-5.9 with 10,000.
 CHUNK_LINES = 2500
 CHUNK_BYTES = 8 << 20
+# Chunks in flight per unit of engine capacity (see OrderedPipe): the writer takes
+# them in bursts, and with one unit the workers waited.
+PIPE_DEPTH = 2
 
 
 @dataclass
@@ -119,7 +124,7 @@ class ChunkFeeder:
                  file_done: Callable[[InputFile, int, int], None]) -> None:
         self.options, self.run_id, self.extra = options, run_id, workers.extra
         self.deliver, self.mark_done = deliver, file_done
-        self.pipe = OrderedPipe(workers.engine, parse_job)
+        self.pipe = OrderedPipe(workers.engine, parse_job, depth=PIPE_DEPTH)
         # unit name -> [documents, quarantined] of its chunks taken back so far
         self.counts: dict[str, list[int]] = {}
 

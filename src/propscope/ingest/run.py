@@ -98,7 +98,8 @@ class _Writer:
 
     Parsing is Python work that holds the GIL; DuckDB's inserts and commits
     release it. Writing batch *n* while batch *n + 1* is parsed uses both cores
-    of a small machine. The queue holds at most two batches, so memory stays
+    of a small machine. The queue holds at most four batches (worker-parsed chunks
+    arrive in bursts; two left the workers idle while it was full), so memory stays
     bounded; every use of the corpus connection goes through ``lock``.
 
     ``on_new``, if given, receives each batch's newly stored documents (first
@@ -122,7 +123,7 @@ class _Writer:
         self.finished: list[tuple[InputFile, int, int]] = []
         self.chars = 0
         self.error: BaseException | None = None
-        self.queue: queue.Queue[_Batch | ParsedChunk | None] = queue.Queue(maxsize=2)
+        self.queue: queue.Queue[_Batch | ParsedChunk | None] = queue.Queue(maxsize=4)
         self.thread = threading.Thread(target=self._loop, name="propscope-ingest-writer",
                                        daemon=True)
         self.thread.start()
@@ -148,7 +149,7 @@ class _Writer:
         self.queue.put(parsed)
 
     def flush(self) -> None:
-        """Hand the current batch to the writer thread (blocks while two are queued)."""
+        """Hand the current batch to the writer thread (blocks while four are queued)."""
         if self.error is not None:
             raise self.error
         if self.docs or self.rejected or self.finished:
