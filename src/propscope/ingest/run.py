@@ -28,7 +28,15 @@ from ..document import Document, Rejected
 from ..gctuning import relaxed_gc
 from .ids import split_id_conflicts, split_id_conflicts_rows
 from .jsonl import LineChunk
-from .parallel import CHUNK_BYTES, CHUNK_LINES, ChunkFeeder, ParsedChunk, WorkerParse, extra_ids
+from .parallel import (
+    CHUNK_BYTES,
+    CHUNK_LINES,
+    WRITE_DOCS,
+    ChunkFeeder,
+    ParsedChunk,
+    WorkerParse,
+    extra_ids,
+)
 from .reading import read_unit
 from .records import ReadOptions
 from .registry import is_archive
@@ -168,15 +176,34 @@ class _Writer:
             raise self.error
 
     def _loop(self) -> None:
-        while (batch := self.queue.get()) is not None:
+        pending: _Batch | ParsedChunk | None = None  # taken from the queue, not written yet
+        while True:
+            batch = pending if pending is not None else self.queue.get()
+            pending = None
+            if batch is None:
+                return
             if self.error is not None:
                 continue  # keep draining so the reading side never blocks forever
             try:
                 if isinstance(batch, ParsedChunk):
+                    chunks = [batch]
+                    docs = batch.rows.num_rows
+                    while docs < WRITE_DOCS:  # the chunks already waiting go in the same write
+                        try:
+                            more = self.queue.get_nowait()
+                        except queue.Empty:
+                            break
+                        if not isinstance(more, ParsedChunk):
+                            pending = more
+                            break
+                        chunks.append(more)
+                        docs += more.rows.num_rows
                     with self.lock:
-                        stored = self._write_parsed(batch)
-                    if self.on_extra is not None and batch.extra is not None and len(stored):
-                        self.on_extra(stored, batch.extra)
+                        stored = self._write_parsed(chunks)
+                    if self.on_extra is not None:
+                        for chunk, ids in zip(chunks, stored, strict=True):
+                            if chunk.extra is not None and len(ids):
+                                self.on_extra(ids, chunk.extra)
                     continue
                 with self.lock:
                     fresh = self._write(batch)
@@ -185,10 +212,12 @@ class _Writer:
             except BaseException as exc:  # noqa: BLE001 - re-raised in the calling thread
                 self.error = exc
 
-    def _write_parsed(self, parsed: ParsedChunk) -> pa.Array:
-        """Write a worker-parsed chunk as :meth:`_write` writes a batch; returns the
-        IDs stored for the first time whose rows the worker's ``extra`` saw."""
-        rows, conflicts = split_id_conflicts_rows(self.corpus, parsed.rows)
+    def _write_parsed(self, chunks: list[ParsedChunk]) -> list[pa.Array]:
+        """Write worker-parsed chunks (in order) as :meth:`_write` writes a batch;
+        returns, per chunk, the IDs stored for the first time whose rows its
+        worker's ``extra`` saw."""
+        together = chunks[0].rows if len(chunks) == 1 else pa.concat_tables(c.rows for c in chunks)
+        rows, conflicts = split_id_conflicts_rows(self.corpus, together)
         new_ids = pa.array([], pa.string())
         if rows.num_rows:
             doc_rows, src_rows = first_occurrences(rows)
@@ -196,11 +225,11 @@ class _Writer:
         self.summary.records += rows.num_rows
         self.summary.documents += len(new_ids)
         self.summary.duplicates += rows.num_rows - len(new_ids)
-        rejected = parsed.rejected + conflicts
+        rejected = [r for c in chunks for r in c.rejected] + conflicts
         if rejected:
             self.corpus.add_rejected(rejected, self.run_id)
             self.summary.quarantined += len(rejected)
-        return extra_ids(parsed, rows, new_ids)
+        return extra_ids(chunks, rows, new_ids)
 
     def _write(self, batch: _Batch) -> pa.Table | None:
         """Write one batch; returns the rows it stored for the first time
