@@ -202,9 +202,10 @@ def render(onnx: dict, torch_res: dict | None, full: dict, v2020: dict, command:
         lines += _compare(onnx, torch_res)
     if cmp2020:
         o, t = cmp2020
-        lines += ["", "The SemEval-2020 model (two members: token scores averaged, the SI score from the mean of "
-                      f"their log-odds), same setting, {_which(o, v2020).lower()} PTC validation articles "
-                      f"({o['tokens']:,} tokens); both engines run both members:",
+        lines += ["", "The SemEval-2020 model (two members: token scores averaged; the SI score is the mean of "
+                      "four log-odds: both members' 'any technique' columns plus the SemEval-2023 encoder's, and "
+                      f"a 2020 SI head on that encoder's states), same setting, {_which(o, v2020).lower()} PTC validation articles "
+                      f"({o['tokens']:,} tokens); both engines run all three encoders:",
                   "", HEADER, RULE, _row(o), *_compare(o, t, paragraph=False)]
     lines += speed or []
     onnx = full
