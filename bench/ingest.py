@@ -261,8 +261,9 @@ def main() -> None:
             f"`local` {statistics.median(r['peak_rss_mb'] for r in local_runs):.0f} MB.  \n")
     text += (f"Main-process RSS as the input is consumed (last run): {rss} (at start "
              f"{last['rss_start_mb']} MB). Ingest writes in batches of 5,000 documents (or 32 M "
-             "characters) and at most two batches wait for the workers, so the Python side is "
-             "bounded by the batch; what grows is DuckDB's buffer pool, far slower than the "
+             "characters) and, with workers, JSON Lines goes to them in chunks of 2,500 lines (at "
+             "most four chunks in flight per worker, four results waiting to be written), "
+             "so the Python side is bounded by the batch; what grows is DuckDB's buffer pool, far slower than the "
              "corpus (next section).\n")
     print(text)
     if args.write:

@@ -107,7 +107,7 @@ def main() -> None:
             "analysis; resident memory of the process sampled once a second.\n\n"
             "| DuckDB memory_limit | documents | input MB | wall s | RSS MB at 1/4, 1/2, 3/4, "
             "end of the run | peak RSS MB |\n|---|---:|---:|---:|---|---:|\n" + table + "\n"
-            "Python holds at most two batches at a time; what grows is DuckDB's buffer pool "
+            "Python holds a bounded number of batches at a time; what grows is DuckDB's buffer pool "
             "(written blocks and primary-key indexes). It grows far slower than the corpus "
             "(10x the documents of the 100k runs above, about 2x the memory), and with a "
             "limit set (`SET memory_limit`; DuckDB evicts written blocks) it levels off at "
