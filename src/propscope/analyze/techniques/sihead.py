@@ -81,16 +81,19 @@ def member_states(onnx: Path, tokenizer, texts: list[str]) -> list[np.ndarray]:
 
 
 def fit(taxonomy: str, data_dir: Path, member: int = 0, l2: float = L2, write: bool = True,
-        add: str | None = None) -> dict:
+        add: str | None = None, path: Path | None = None) -> dict:
     """Fit SI member ``member``'s head on the training split of ``taxonomy``; optionally ship it.
 
-    ``add`` (a shipped model folder name) first appends that model as a new SI member
-    (its 'any technique' column plus the head fitted here) and fits that one.
+    ``add`` (a model folder name beside ``path``, else a shipped one) first appends
+    that model as a new SI member (its 'any technique' column plus the head fitted
+    here) and fits that one. ``path``: the model folder (default: the shipped one).
     """
-    path = model_dir(taxonomy)
+    path = path or model_dir(taxonomy)
     members = json.loads((path / "config.json").read_text(encoding="utf-8")).get("si_members", [])
     if add is not None:
-        other = json.loads((model_dir_of(add) / "config.json").read_text(encoding="utf-8"))
+        beside = path.parent / add
+        other_dir = beside if (beside / "config.json").exists() else model_dir_of(add)
+        other = json.loads((other_dir / "config.json").read_text(encoding="utf-8"))
         members = [*members, {"model": add, "onnx": "model.int8.onnx", "any_column": True,
                               "head": f"si_head_{other['taxonomy']}.npz"}]
         member = len(members) - 1

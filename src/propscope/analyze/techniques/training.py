@@ -561,7 +561,10 @@ if __name__ == "__main__":
 ENSEMBLES: dict[str, dict] = {
     "semeval2020": {"members": [{"epochs": 30, "patience": 8, "lr": 3e-4, "seed": 16,
                                  "si_weight": 4.0}],
-                    "tc_members": [0], "si_combine": "logit_mean"},
+                    "tc_members": [0], "si_combine": "logit_mean",
+                    # SI-only members (docs/techniques.md): model folders whose encoder's
+                    # 'any technique' column and a fitted SI head vote on SI.
+                    "si_members": ["propscope-techniques-semeval2023"]},
 }
 
 
@@ -594,6 +597,15 @@ def rebuild(data_dir: Path, taxonomy_name: str, *, models_dir: Path, work_dir: P
               log=log, **recipe)
         add_member(base, member_dir, taxonomy_name, models_dir, data_dir,
                    tc_members=plan.get("tc_members"), si_combine=plan.get("si_combine"), log=log)
+    si_folders = (plan or {}).get("si_members", [])
+    if si_folders and not max_articles:
+        from . import sihead
+        from .calibrate import tune
+
+        for folder in si_folders:
+            log(f"SI-only member {folder}: head fitted on the training split")
+            sihead.fit(taxonomy_name, data_dir, add=folder, path=out)
+        log(f"thresholds tuned with the SI-only members: {tune(out, data_dir, taxonomy_name)}")
     return {"taxonomy": taxonomy_name, "model_dir": str(out), "device": device, "members": members,
             "seconds": round(time.time() - t0, 1), "best_epoch": report["best_epoch"],
             "validation": report["validation"]}
