@@ -69,7 +69,7 @@ def _inputs(folder: Path) -> list[Path]:
                            published=f"2024-03-{1 + i % 28:02d}T08:00:00Z"))
     lines[7] = '{"text": "broken line'  # malformed JSON
     lines[11] = ""  # blank line: skipped silently
-    lines[13] = _line("x" * 5000, id="huge")  # above max_record_bytes
+    lines[13] = _line("x" * 20_000, id="huge")  # above max_record_bytes
     lines[21] = lines[3]  # exact duplicate in a later chunk: one document, two sources
     # Same ID and source as story 5, another text: the later record is an ID conflict. Its
     # text also appears further on under a fresh ID, so that document's stored row
@@ -78,6 +78,7 @@ def _inputs(folder: Path) -> list[Path]:
     lines[25] = _line(conflict, id="n5", source="site-2.example")
     lines[26] = _line(conflict, id="fresh", source="site-0.example")  # same 4-line chunk
     lines[33] = b"\xff\xfe broken utf8".decode("latin-1")  # not JSON at all
+    lines[35] = '{"text": ' + "[" * 3000 + "]" * 3000 + "}"  # nested too deeply to parse
     first = folder / "a.jsonl"
     first.write_text("\n".join(lines) + "\n", encoding="utf-8")
     csv = folder / "b.csv"
@@ -108,7 +109,7 @@ def test_worker_parsing_stores_what_the_one_process_reader_stores(
 
     monkeypatch.setattr(ingest_run, "CHUNK_LINES", 4)  # many chunks, several in flight
     inputs = _inputs(tmp_path)
-    base = Settings(analyzers=("references", "repetitions"), max_record_bytes=2000)
+    base = Settings(analyzers=("references", "repetitions"), max_record_bytes=10_000)
     pipeline.run(inputs, tmp_path / "local.duckdb", None, base)
     pipeline.run(inputs, tmp_path / "proc.duckdb", None, base.replace(engine="processes", workers=2))
     local, proc = _rows(tmp_path / "local.duckdb"), _rows(tmp_path / "proc.duckdb")
@@ -117,6 +118,8 @@ def test_worker_parsing_stores_what_the_one_process_reader_stores(
     reasons = " | ".join(r[2] for r in local["quarantine"])
     assert "malformed JSON" in reasons and "max_record_bytes" in reasons
     assert "duplicate id 'n5'" in reasons
+    assert "nested too deeply" in reasons  # only that record lost; the file read on
+    assert any("Story 39" in r[6] for r in local["documents"])
     assert len(local["ingested_files"]) == 3
     # The analysis ran beside ingest, by the workers that parsed the chunks; only the
     # document whose stored row is not the occurrence its worker analysed (the ID

@@ -112,12 +112,22 @@ def line_items(line: bytes, recno: str, name: str, resolver: FieldResolver
     except ValueError as exc:  # JSONDecodeError, or bad bytes inside a string
         yield Rejected(name, recno, f"malformed JSON: {exc}")
         return
+    except RecursionError:  # arrays or objects nested thousands deep
+        yield Rejected(name, recno, "malformed JSON: nested too deeply to read")
+        return
     if not isinstance(value, dict):
         yield Rejected(name, recno, f"JSON line is a {type(value).__name__}, not an object")
         return
-    yield from record_to_document(
-        value, resolver, name, recno, note=note,
-        check_surrogates=_SURROGATE_ESCAPES[0] in line or _SURROGATE_ESCAPES[1] in line)
+    try:
+        items = list(record_to_document(
+            value, resolver, name, recno, note=note,
+            check_surrogates=_SURROGATE_ESCAPES[0] in line or _SURROGATE_ESCAPES[1] in line))
+    except Exception as exc:  # noqa: BLE001 - one strange record costs only itself
+        # Whichever process parses the line (a worker, with --engine processes/dask),
+        # the record alone is quarantined and reading goes on.
+        yield Rejected(name, recno, f"record could not be read: {type(exc).__name__}: {exc}")
+        return
+    yield from items
 
 
 @dataclass
