@@ -60,7 +60,7 @@ def _line(text: str, **fields: object) -> str:
 
 
 def _inputs(folder: Path) -> list[Path]:
-    """Three inputs, read in name order: JSON Lines, CSV, gzipped JSON Lines."""
+    """Four inputs, read in name order: JSON Lines, CSV, gzipped JSON Lines, a cut gzip file."""
     filler = "Voters across the valley said the new bridge #BridgeNow would cut commutes."
     lines = []
     for i in range(40):
@@ -89,7 +89,12 @@ def _inputs(folder: Path) -> list[Path]:
         for i in range(12):
             fh.write(_line(f"Archive {i}: {filler} #BridgeNow #BridgeNow", id=f"z{i}") + "\n")
         fh.write(lines[26] + "\n")  # duplicate of a JSON Lines document from another file
-    return [first, csv, third]
+    # A gzip file cut short: what was read is kept, and the reason names the last record.
+    whole = gzip.compress("".join(_line(f"Cut {i}: {filler} {'word ' * (i * 37 % 90)}") + "\n\n"
+                                  for i in range(60)).encode())
+    fourth = folder / "d.jsonl.gz"
+    fourth.write_bytes(whole[: len(whole) * 2 // 3])
+    return [first, csv, third, fourth]
 
 
 def _rows(corpus_path: Path) -> dict[str, list[tuple]]:
@@ -120,7 +125,8 @@ def test_worker_parsing_stores_what_the_one_process_reader_stores(
     assert "duplicate id 'n5'" in reasons
     assert "nested too deeply" in reasons  # only that record lost; the file read on
     assert any("Story 39" in r[6] for r in local["documents"])
-    assert len(local["ingested_files"]) == 3
+    assert len(local["ingested_files"]) == 4
+    assert "were kept" in reasons  # the cut gzip file, same reason on both engines (above)
     # The analysis ran beside ingest, by the workers that parsed the chunks; only the
     # document whose stored row is not the occurrence its worker analysed (the ID
     # conflict above) was left to the analyze stage.

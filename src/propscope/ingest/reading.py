@@ -71,8 +71,11 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
                 else:
                     items = reader(stream, name, options)
                 for item in items:
-                    last = (str(item.lines[-1][0]) if isinstance(item, LineChunk)
-                            else item.record or last)
+                    if isinstance(item, LineChunk):  # its last line that yields a record
+                        last = next((str(n) for n, line in reversed(item.lines)
+                                     if not line.isspace()), last)
+                    else:
+                        last = item.record or last
                     yield item
     except Exception as exc:  # noqa: BLE001 - see module docstring
         yield Rejected(name, "", f"reading stopped after record {last}, rest of the file "
