@@ -150,3 +150,31 @@ def test_our_dask_workers_keep_glibc_malloc_thresholds() -> None:
         assert set(engine.client.run(_malloc_setting).values()) == {None}
     finally:
         engine.close()
+
+
+def test_the_writer_stops_when_the_end_marker_comes_while_gathering_chunks(tmp_path: Path) -> None:
+    """The writing thread gathers waiting chunks with ``get_nowait``; when that takes
+    the end marker, the thread must still end (it used to wait forever)."""
+    import threading
+
+    from propscope.ingest.jsonl import LineChunk
+    from propscope.ingest.parallel import ChunkJob, parse_job
+    from propscope.ingest.records import ReadOptions
+    from propscope.ingest.run import IngestSummary, _Progress, _Writer
+
+    lines = [(i + 1, _line(f"Gathered story {i} about the harbour ferry.", id=f"g{i}").encode())
+             for i in range(3)]
+    chunk = parse_job(ChunkJob(LineChunk("g.jsonl", lines), ReadOptions(), "run-1", None))
+    with open_corpus(tmp_path / "w.duckdb") as corpus:
+        summary = IngestSummary()
+        writer = _Writer(corpus, "run-1", summary, _Progress(None, summary), threading.Lock())
+        writer.queue.put(None)  # stop the writer's own thread; the loop is driven below
+        writer.thread.join()
+        writer.queue.put(chunk)
+        writer.queue.put(None)
+        driven = threading.Thread(target=writer._loop, daemon=True)
+        driven.start()
+        driven.join(timeout=10)
+        assert not driven.is_alive()
+        assert writer.error is None
+        assert corpus.count("documents") == 3 and summary.documents == 3

@@ -176,10 +176,11 @@ class _Writer:
             raise self.error
 
     def _loop(self) -> None:
-        pending: _Batch | ParsedChunk | None = None  # taken from the queue, not written yet
+        # An item taken from the queue while gathering chunks, handled next; the end
+        # marker (None) may be taken that way too, so it is a list, not an Optional.
+        pending: list[_Batch | ParsedChunk | None] = []
         while True:
-            batch = pending if pending is not None else self.queue.get()
-            pending = None
+            batch = pending.pop() if pending else self.queue.get()
             if batch is None:
                 return
             if self.error is not None:
@@ -194,7 +195,7 @@ class _Writer:
                         except queue.Empty:
                             break
                         if not isinstance(more, ParsedChunk):
-                            pending = more
+                            pending.append(more)
                             break
                         chunks.append(more)
                         docs += more.rows.num_rows
