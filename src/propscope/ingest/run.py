@@ -315,7 +315,8 @@ def _ingest_files(files: list[Path], options: ReadOptions, writer: _Writer, trac
     def file_done(unit: InputFile, documents: int, quarantined: int) -> None:
         if feeder is None:
             writer.file_done(unit, documents, quarantined)
-        else:  # after the unit's chunks still in flight; flushed so a crash keeps the mark
+        else:  # once the unit's chunks still in flight are written (the mark then goes
+            # to the writer with the next chunk's write, or at the end)
             feeder.file_done(unit, documents, quarantined)
 
     chunks = (CHUNK_LINES, CHUNK_BYTES) if feeder is not None else None
