@@ -226,41 +226,27 @@ class Corpus:
             [now_utc(), status, json.dumps(summary, default=str), run_id])
 
     # -- documents -------------------------------------------------------
-    def add_documents(self, docs: Sequence[Document], run_id: str,
-                      doc_rows: pa.Table | None = None) -> tuple[int, int]:
+    def add_documents(self, docs: Sequence[Document], run_id: str) -> tuple[int, int]:
         """Insert documents; exact duplicates only add a ``document_sources`` row.
 
         Returns ``(new_documents, duplicate_occurrences)``. Safe to call again with
         the same documents (a resumed ingest): nothing is inserted twice.
-        ``doc_rows`` is :func:`documents_rows` of ``docs`` when the caller already
-        built it (ingest hands the same Arrow rows on to the analysis).
         """
-        new_ids = self.insert_documents(docs, run_id, doc_rows)
+        if not docs:
+            return 0, 0
+        new_ids = self.insert_rows(*first_occurrences(documents_rows(docs, run_id)))
         return len(new_ids), len(docs) - len(new_ids)
 
-    def insert_documents(self, docs: Sequence[Document], run_id: str,
-                         doc_rows: pa.Table | None = None, *,
-                         ids_registered: bool = False) -> pa.Array:
-        """:meth:`add_documents`, returning the ``doc_id`` of each document stored for
-        the first time (DuckDB reports them, so no second look-up is needed).
+    def insert_rows(self, doc_rows: pa.Table, src_rows: pa.Table, *,
+                    ids_registered: bool = False) -> pa.Array:
+        """Insert ``doc_rows`` (``documents``, one per ``doc_id``) and ``src_rows``
+        (``document_sources``, one per occurrence; see :func:`first_occurrences`);
+        returns the ``doc_id`` of each document stored for the first time (DuckDB
+        reports them, so no second look-up is needed).
 
         External IDs go to ``external_ids`` (the duplicate-ID check of ingest) unless
         the caller did that already (``ids_registered``: ingest, ``ingest/ids.py``).
         """
-        if not docs:
-            return pa.array([], pa.string())
-        if doc_rows is None:
-            doc_rows = documents_rows(docs, run_id)
-        if doc_rows.num_rows == len(docs):  # no exact duplicate inside the batch: same rows
-            src_rows = doc_rows.select(DOCUMENT_SOURCES_SCHEMA.names)
-        else:
-            src_rows = _sources_table(docs, run_id)
-        return self.insert_rows(doc_rows, src_rows, ids_registered=ids_registered)
-
-    def insert_rows(self, doc_rows: pa.Table, src_rows: pa.Table, *,
-                    ids_registered: bool = False) -> pa.Array:
-        """:meth:`insert_documents` from Arrow rows: ``doc_rows`` (``documents``, one per
-        ``doc_id``) and ``src_rows`` (``document_sources``, one per occurrence)."""
         with self.transaction(), self.registered(_new_docs=doc_rows, _new_srcs=src_rows):
             # INSERT OR IGNORE probes the primary-key index per new row; an anti-join
             # would scan the whole (growing) table on every batch.
@@ -454,18 +440,12 @@ class _Transaction:
             self.con.execute("ROLLBACK")
 
 
-def documents_rows(docs: Sequence[Document], run_id: str, *, first_only: bool = True
-                   ) -> pa.Table:
-    """The ``documents`` rows of the first occurrence of each ``doc_id`` in ``docs``
-    (of every occurrence, in order, with ``first_only=False``).
+def documents_rows(docs: Sequence[Document], run_id: str) -> pa.Table:
+    """One ``documents`` row per document in ``docs``, in order (exact duplicates
+    included: :func:`first_occurrences` splits them off).
 
     Built column-wise, far cheaper than row dicts on large ingest batches.
     """
-    if first_only:
-        first: dict[str, Document] = {}
-        for doc in docs:
-            first.setdefault(doc.doc_id, doc)
-        docs = list(first.values())
     return pa.table({
         "doc_id": [d.doc_id for d in docs], "source": [d.source for d in docs],
         "published": pa.array([d.published for d in docs], _TS),
@@ -480,9 +460,9 @@ def documents_rows(docs: Sequence[Document], run_id: str, *, first_only: bool = 
 
 
 def first_occurrences(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
-    """``(documents rows, document_sources rows)`` of occurrence rows in reading order:
-    the first occurrence of each ``doc_id`` (as :func:`documents_rows` keeps it) and
-    every occurrence's source columns."""
+    """``(documents rows, document_sources rows)`` of occurrence rows in reading order
+    (:func:`documents_rows`): the first occurrence of each ``doc_id`` and every
+    occurrence's source columns."""
     src_rows = rows.select(DOCUMENT_SOURCES_SCHEMA.names)
     ids = rows.column("doc_id")
     if pc.count_distinct(ids).as_py() == rows.num_rows:
@@ -491,16 +471,6 @@ def first_occurrences(rows: pa.Table) -> tuple[pa.Table, pa.Table]:
     for i, doc_id in enumerate(ids.to_pylist()):
         first.setdefault(doc_id, i)
     return rows.take(pa.array(list(first.values()), pa.int64())), src_rows
-
-
-def _sources_table(docs: Sequence[Document], run_id: str) -> pa.Table:
-    return pa.table({
-        "doc_id": [d.doc_id for d in docs], "source": [d.source for d in docs],
-        "published": pa.array([d.published for d in docs], _TS),
-        "url": [d.url for d in docs], "author": [d.author for d in docs],
-        "external_id": [d.external_id for d in docs], "file": [d.file for d in docs],
-        "record": [d.record for d in docs], "run_id": [run_id] * len(docs),
-    }, schema=DOCUMENT_SOURCES_SCHEMA)
 
 
 def _row_doc(r: dict[str, Any]) -> Document:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from ..corpus import Corpus
-from ..document import Document, Rejected
+from ..document import Rejected
 
 
 def _reason(external_id: str, first_doc: str) -> str:
@@ -28,25 +28,13 @@ def _reason(external_id: str, first_doc: str) -> str:
             f"first (doc_id {first_doc}); this one skipped")
 
 
-def split_id_conflicts(corpus: Corpus, docs: Sequence[Document]
-                       ) -> tuple[list[Document], list[Rejected]]:
-    """``docs`` without ID conflicts, and a Rejected for each conflicting one.
+def split_id_conflicts(corpus: Corpus, rows: pa.Table) -> tuple[pa.Table, list[Rejected]]:
+    """``rows`` (``documents`` rows, one per occurrence, in reading order) without ID
+    conflicts, and a Rejected for each conflicting one.
 
     Registers the first document of every ID not seen before, so a later batch,
     or a later run, sees it.
     """
-    bad = _conflicts(corpus, [d.doc_id for d in docs], [d.source or d.file for d in docs],
-                     [d.external_id for d in docs])
-    if not bad:
-        return list(docs), []
-    keep = [d for i, d in enumerate(docs) if i not in bad]
-    rejected = [Rejected(docs[i].file, docs[i].record, _reason(docs[i].external_id or "", first))
-                for i, first in sorted(bad.items())]
-    return keep, rejected
-
-
-def split_id_conflicts_rows(corpus: Corpus, rows: pa.Table) -> tuple[pa.Table, list[Rejected]]:
-    """:func:`split_id_conflicts` for ``documents`` rows (one per occurrence, in order)."""
     ext = rows.column("external_id")
     if ext.null_count == rows.num_rows:
         return rows, []

@@ -92,7 +92,7 @@ def parse_job(job: ChunkJob) -> ParsedChunk:
                 docs.append(item)
             else:
                 rejected.append(item)
-        rows = documents_rows(docs, job.run_id, first_only=False)
+        rows = documents_rows(docs, job.run_id)
         extra = job.extra(first_occurrences(rows)[0]) if job.extra and docs else None
     return ParsedChunk(rows, rejected, extra)
 

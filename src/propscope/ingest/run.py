@@ -4,7 +4,7 @@ Per input unit (a file or an archive member): skip it when the corpus already
 ingested it with the same size and modification time; else read its records,
 and once they are all written mark it done. Writes go in batches (documents,
 then quarantine rows, then the "file done" marks of the files the batch
-finished), each ``add_documents`` being one transaction that ignores what is
+finished), each document write being one transaction that ignores what is
 already stored. A crash therefore loses at most the unmarked files, which the
 next run reads again without creating duplicates.
 """
@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from ..corpus import Corpus, documents_rows, first_occurrences
 from ..document import Document, Rejected
 from ..gctuning import relaxed_gc
-from .ids import split_id_conflicts, split_id_conflicts_rows
+from .ids import split_id_conflicts
 from .jsonl import LineChunk
 from .parallel import (
     CHUNK_BYTES,
@@ -218,43 +218,41 @@ class _Writer:
         returns, per chunk, the IDs stored for the first time whose rows its
         worker's ``extra`` saw."""
         together = chunks[0].rows if len(chunks) == 1 else pa.concat_tables(c.rows for c in chunks)
-        rows, conflicts = split_id_conflicts_rows(self.corpus, together)
-        new_ids = pa.array([], pa.string())
+        kept, _, new_ids = self._store(together, [r for c in chunks for r in c.rejected])
+        return extra_ids(chunks, kept, new_ids)
+
+    def _write(self, batch: _Batch) -> pa.Table | None:
+        """Write one batch; returns the rows it stored for the first time
+        (only worked out when someone listens: ``on_new``)."""
+        _, doc_rows, new_ids = self._store(documents_rows(batch.docs, self.run_id), batch.rejected)
+        for unit, documents, quarantined in batch.finished:
+            self.corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents,
+                                       quarantined, self.run_id)
+        if self.on_new is None or not doc_rows.num_rows:
+            return None
+        # Exactly the rows the corpus just stored, so each new document is handed
+        # on once, by the batch that stored it.
+        return doc_rows if len(new_ids) == doc_rows.num_rows else doc_rows.filter(
+            pc.is_in(doc_rows.column("doc_id"), value_set=new_ids))
+
+    def _store(self, rows: pa.Table, rejected: list[Rejected]
+               ) -> tuple[pa.Table, pa.Table, pa.Array]:
+        """Documents (one row per occurrence, in reading order) and quarantine rows
+        of one write: ID conflicts quarantined, exact duplicates kept as sources.
+        Returns the rows kept, their first occurrences and the IDs new to the corpus."""
+        rows, conflicts = split_id_conflicts(self.corpus, rows)
+        doc_rows, new_ids = rows, pa.array([], pa.string())
         if rows.num_rows:
             doc_rows, src_rows = first_occurrences(rows)
             new_ids = self.corpus.insert_rows(doc_rows, src_rows, ids_registered=True)
         self.summary.records += rows.num_rows
         self.summary.documents += len(new_ids)
         self.summary.duplicates += rows.num_rows - len(new_ids)
-        rejected = [r for c in chunks for r in c.rejected] + conflicts
+        rejected = rejected + conflicts
         if rejected:
             self.corpus.add_rejected(rejected, self.run_id)
             self.summary.quarantined += len(rejected)
-        return extra_ids(chunks, rows, new_ids)
-
-    def _write(self, batch: _Batch) -> pa.Table | None:
-        """Write one batch; returns the rows it stored for the first time
-        (only worked out when someone listens: ``on_new``)."""
-        docs, conflicts = split_id_conflicts(self.corpus, batch.docs)
-        rows = documents_rows(docs, self.run_id) if docs else None
-        new_ids = self.corpus.insert_documents(docs, self.run_id, doc_rows=rows,
-                                               ids_registered=True)
-        self.summary.records += len(docs)
-        self.summary.documents += len(new_ids)
-        self.summary.duplicates += len(docs) - len(new_ids)
-        rejected = batch.rejected + conflicts
-        if rejected:
-            self.corpus.add_rejected(rejected, self.run_id)
-            self.summary.quarantined += len(rejected)
-        for unit, documents, quarantined in batch.finished:
-            self.corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents,
-                                       quarantined, self.run_id)
-        if self.on_new is None or rows is None:
-            return None
-        # Exactly the rows the corpus just stored, so each new document is handed
-        # on once, by the batch that stored it.
-        return rows if len(new_ids) == rows.num_rows else rows.filter(
-            pc.is_in(rows.column("doc_id"), value_set=new_ids))
+        return rows, doc_rows, new_ids
 
 
 def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run_id: str,
