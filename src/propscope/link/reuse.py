@@ -134,6 +134,22 @@ def _align_job(job: tuple[list[tuple[int, int]], dict[int, str], int, AlignParam
     return align_batch(pairs, texts, min_words, params)
 
 
+def _timed_columns(cur: Any, sql: str, batch_size: int, timer: StepTimer,
+                   step: str) -> Iterator[list[list[Any]]]:
+    """The result of ``sql`` streamed in batches, each as Python lists (one per
+    column); reading and converting is timed under ``step``, what the caller does
+    with a batch is not."""
+    with timer.step(step):
+        reader = cur.sql(sql).to_arrow_reader(batch_size)
+    while True:
+        with timer.step(step):
+            batch = next(reader, None)
+            if batch is None:
+                return
+            columns = [col.to_pylist() for col in batch.columns]
+        yield columns
+
+
 def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress: Any,
                         timer: StepTimer) -> int:
     """Band keys of documents not hashed before: one streamed scan, workers hash.
@@ -153,17 +169,11 @@ def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress
         # The reader's snapshot predates this stage's writes, so the ANTI JOIN keeps
         # selecting the same documents while batches are written.
         cur = con.cursor()
-        with timer.step("hash: read texts"):
-            reader = cur.sql("SELECT d.doc_id, d.text FROM documents d ANTI JOIN reuse_docs r "
-                             "USING (doc_id) ORDER BY d.doc_id").to_arrow_reader(p.hash_batch)
         lo = start
-        while True:
-            with timer.step("hash: read texts"):
-                batch = next(reader, None)
-                if batch is None:
-                    break
-                texts = batch.column(1).to_pylist()
-                doc_ids[lo] = batch.column(0).to_pylist()
+        for ids, texts in _timed_columns(cur, "SELECT d.doc_id, d.text FROM documents d ANTI JOIN "
+                                         "reuse_docs r USING (doc_id) ORDER BY d.doc_id",
+                                         p.hash_batch, timer, "hash: read texts"):
+            doc_ids[lo] = ids
             yield list(range(lo, lo + len(texts))), texts, p.lsh
             lo += len(texts)
         cur.close()
@@ -231,20 +241,12 @@ def batch_texts(corpus: Corpus, pairs: np.ndarray, size: int,
     cur = corpus.con.cursor()
     try:
         cur.register("_want", want)
-        with timer.step("align: read texts"):
-            reader = cur.sql("SELECT w.batch, w.doc_no, d.text FROM _want w "
-                             "JOIN reuse_docs r USING (doc_no) JOIN documents d USING (doc_id) "
-                             "ORDER BY w.batch").to_arrow_reader(8192)
         current, texts = 0, {}
-        while True:
-            with timer.step("align: read texts"):
-                chunk = next(reader, None)
-                if chunk is None:
-                    break
-                batches = chunk.column(0).to_numpy()
-                nos = chunk.column(1).to_pylist()
-                values = chunk.column(2).to_pylist()
-            for bi, no, text in zip(batches.tolist(), nos, values, strict=True):
+        for batches, nos, values in _timed_columns(
+                cur, "SELECT w.batch, w.doc_no, d.text FROM _want w JOIN reuse_docs r "
+                     "USING (doc_no) JOIN documents d USING (doc_id) ORDER BY w.batch",
+                8192, timer, "align: read texts"):
+            for bi, no, text in zip(batches, nos, values, strict=True):
                 while bi != current:
                     yield texts
                     current, texts = current + 1, {}
