@@ -255,25 +255,43 @@ def _analyze_fused(corpus: Corpus, names: list[str], settings: Settings, run_id:
     # "analyze: NAME"); the others are announced here.
     reporter.print(f"analyze: {', '.join(names)} in one pass over the documents")
     with reporter.stage(f"analyze: {names[0]}", total=pending) as bar:
-        held: list[_Held] = []
-        docs = rows = 0
+        group = _Group()
         for (_, batch), results in engine.map_ordered(_run_fused_batch, jobs):
-            held.append(_Held(batch, results))
-            docs += batch.num_rows
-            rows += sum(t.num_rows for tables, _ in results.values() for t in tables.values())
-            if (len(held) >= FUSED_WRITE_BATCHES or docs >= FUSED_WRITE_DOCS
-                    or rows >= FUSED_WRITE_ROWS):
-                done += _write_fused(corpus, analyzers, run_id, held, failed)
-                bar.advance(docs)
-                held, docs, rows = [], 0, 0
-        if held:
-            done += _write_fused(corpus, analyzers, run_id, held, failed)
-            bar.advance(docs)
+            if group.add(_Held(batch, results)):
+                written = _write_fused(corpus, analyzers, run_id, group.take(), failed)
+                done += written
+                bar.advance(written)
+        if group.held:
+            written = _write_fused(corpus, analyzers, run_id, group.take(), failed)
+            done += written
+            bar.advance(written)
     elapsed = time.perf_counter() - started
     return {name: {"status": "ok", "documents": done, "failed": failed[name],
                    "seconds": round(elapsed, 3),
                    "docs_per_s": round(done / elapsed, 1) if elapsed else None}
             for name in names}
+
+
+class _Group:
+    """Batches' results waiting to be written in one transaction per table: every
+    :data:`FUSED_WRITE_BATCHES` batches, :data:`FUSED_WRITE_DOCS` documents or
+    :data:`FUSED_WRITE_ROWS` result rows, whichever comes first."""
+
+    def __init__(self) -> None:
+        self.held: list[_Held] = []
+        self.docs = self.rows = 0
+
+    def add(self, held: _Held) -> bool:
+        """Hold one batch's results; True when the group should be written now."""
+        self.held.append(held)
+        self.docs += len(held.doc_ids)
+        self.rows += sum(t.num_rows for tables, _ in held.results.values() for t in tables.values())
+        return (len(self.held) >= FUSED_WRITE_BATCHES or self.docs >= FUSED_WRITE_DOCS
+                or self.rows >= FUSED_WRITE_ROWS)
+
+    def take(self) -> list[_Held]:
+        held, self.held, self.docs, self.rows = self.held, [], 0, 0
+        return held
 
 
 class _Held:
@@ -344,8 +362,7 @@ class _Overlap:
         self.failed = dict.fromkeys(self.names, 0)
         self.started = time.perf_counter()
         self.thread = threading.Thread(target=self._loop, name="propscope-overlap", daemon=True)
-        self.parsed: list[_Held] = []  # results of worker-parsed chunks not written yet
-        self.parsed_docs = self.parsed_rows = 0
+        self.parsed = _Group()  # results of worker-parsed chunks not written yet
 
     def __enter__(self) -> _Overlap:
         self.started = time.perf_counter()
@@ -392,17 +409,12 @@ class _Overlap:
         meta, results = extra
         if len(stored) < meta.num_rows:
             meta, results = _only(meta, results, stored)
-        self.parsed.append(_Held(meta, results))
-        self.parsed_docs += meta.num_rows
-        self.parsed_rows += sum(t.num_rows for tables, _ in results.values() for t in tables.values())
-        if (len(self.parsed) >= FUSED_WRITE_BATCHES or self.parsed_docs >= FUSED_WRITE_DOCS
-                or self.parsed_rows >= FUSED_WRITE_ROWS):
+        if self.parsed.add(_Held(meta, results)):
             self._flush_parsed()
 
     def _flush_parsed(self) -> None:
-        if self.parsed:
-            self._write(self.parsed)
-        self.parsed, self.parsed_docs, self.parsed_rows = [], 0, 0
+        if self.parsed.held:
+            self._write(self.parsed.take())
 
     def _jobs(self) -> Iterator[tuple[tuple[str, ...], pa.RecordBatch]]:
         while (batch := self.queue.get()) is not None:
@@ -410,19 +422,12 @@ class _Overlap:
 
     def _loop(self) -> None:
         try:
-            held: list[_Held] = []
-            docs = rows = 0
+            group = _Group()
             for (_, batch), results in self.engine.map_ordered(_run_fused_batch, self._jobs()):
-                held.append(_Held(batch, results))
-                docs += batch.num_rows
-                rows += sum(t.num_rows for tables, _ in results.values()
-                            for t in tables.values())
-                if (len(held) >= FUSED_WRITE_BATCHES or docs >= FUSED_WRITE_DOCS
-                        or rows >= FUSED_WRITE_ROWS):
-                    self._write(held)
-                    held, docs, rows = [], 0, 0
-            if held:
-                self._write(held)
+                if group.add(_Held(batch, results)):
+                    self._write(group.take())
+            if group.held:
+                self._write(group.take())
         except BaseException as exc:  # noqa: BLE001 - re-raised in the ingesting thread
             self.error = exc
 
