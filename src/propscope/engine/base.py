@@ -106,27 +106,18 @@ class OrderedPipe:
             self.engine.cancel(futures)
 
 
-def bounded_ordered(submit: Callable[[T], Any], items: Iterable[T], *, limit: int,
-                    cancel: Callable[[list[Any]], object]) -> Iterator[tuple[T, Any]]:
-    """Submit ``items`` with at most ``limit`` futures in flight; yield results in order.
-
-    The one submission loop of every pool-like engine: bounded memory whatever the
-    corpus size, deterministic write order whatever the scheduling. ``cancel``
-    frees what is still queued when the caller stops early or a task fails.
-    """
-    in_flight: deque[tuple[T, Any]] = deque()
+def map_bounded(engine: Engine, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
+    """``map_ordered`` of every pool-like engine: at most ``engine.capacity`` items in
+    flight (bounded memory whatever the corpus size), results in input order
+    (deterministic writes whatever the scheduling); what is still queued is
+    cancelled when the caller stops early or a task fails."""
+    pipe = OrderedPipe(engine, fn)
     try:
         for item in items:
-            in_flight.append((item, submit(item)))
-            if len(in_flight) >= limit:
-                head, fut = in_flight.popleft()
-                yield head, fut.result()
-        while in_flight:
-            head, fut = in_flight.popleft()
-            yield head, fut.result()
+            yield from pipe.submit(item)
+        yield from pipe.drain()
     finally:
-        if in_flight:
-            cancel([fut for _, fut in in_flight])
+        pipe.cancel()
 
 
 class LocalEngine:
@@ -182,8 +173,7 @@ class ProcessEngine:
                                         initargs=(os.getpid(),))
 
     def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        yield from bounded_ordered(lambda item: self.pool.submit(fn, item), items,
-                                   limit=self.capacity, cancel=self.cancel)
+        yield from map_bounded(self, fn, items)
 
     def submit(self, fn: Callable[[T], R], item: T) -> Future[R]:
         return self.pool.submit(fn, item)

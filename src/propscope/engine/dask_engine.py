@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from ..errors import EngineError
-from .base import bounded_ordered
+from .base import map_bounded
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -93,8 +93,7 @@ class DaskEngine:
         return max(1, sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()))
 
     def map_ordered(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[tuple[T, R]]:
-        yield from bounded_ordered(lambda item: self.submit(fn, item), items,
-                                   limit=self.capacity, cancel=self.cancel)
+        yield from map_bounded(self, fn, items)
 
     def submit(self, fn: Callable[[T], R], item: T) -> Any:
         return self.client.submit(fn, item, pure=False)
