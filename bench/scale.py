@@ -330,10 +330,6 @@ def growth(results: list[dict[str, Any]]) -> str:
     """How cost grows: the exponent b in time ~ n^b between successive sizes, per engine."""
     import math
 
-    def total_cpu(r: dict[str, Any]) -> float | None:
-        cpu = r.get("cpu_s_by_role")
-        return sum(cpu.values()) if cpu else None
-
     parts = []
     for engine in ("local", "processes", "dask"):
         rs = sorted((r for r in results if r["engine"] == engine), key=lambda r: r["documents"])
@@ -343,7 +339,7 @@ def growth(results: list[dict[str, Any]]) -> str:
                 continue
             span = math.log(b["documents"] / a["documents"])
             text = f"{a['documents']:,}→{b['documents']:,}: wall n^{math.log(b['wall_s'] / a['wall_s']) / span:.2f}"
-            ca, cb = total_cpu(a), total_cpu(b)
+            ca, cb = _total_cpu(a), _total_cpu(b)
             if ca and cb:
                 text += f", CPU n^{math.log(cb / ca) / span:.2f}"
             steps.append(text)
