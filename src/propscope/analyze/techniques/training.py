@@ -281,12 +281,13 @@ def evaluate_doc_heads(head: heads.Heads, outs: list[DocOutput], grid: list[floa
 def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *, device: str = "cpu",
           epochs: int = 15, lr: float = 2e-4, batch_size: int = 16, seed: int = 13, patience: int = 4,
           max_articles: int | None = None, deadline: float | None = None, si_weight: float = 1.0,
-          log=print) -> dict:
+          extra_2023: bool = False, log=print) -> dict:
     """Train one taxonomy; write ``trained-<taxonomy>.safetensors`` + ``metrics-<taxonomy>.json``.
 
     ``si_weight`` scales the loss of the 'any technique' channel (SI decodes from
     it; with one channel among K + 1 it otherwise gets 1/(K+1) of the token loss)
-    and its weight in the epoch selection.
+    and its weight in the epoch selection. ``extra_2023`` (semeval2020 only) adds
+    the SemEval-2023 English articles PTC lacks, relabelled (:mod:`.crosswalk`).
     """
     t0 = time.time()
     random.seed(seed)
@@ -298,9 +299,17 @@ def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *,
     train_set, val_set = data.split()
     if max_articles:
         train_set, val_set = train_set[:max_articles], val_set[: max(2, max_articles // 3)]
+    n_extra = 0
+    if extra_2023 and taxonomy_name == "semeval2020":
+        from .crosswalk import extra_2020_articles
+
+        extra = extra_2020_articles(data_dir)[: max_articles or None]
+        n_extra = len(extra)
+        train_set = train_set + extra
     tok = encoding.load_tokenizer(base_dir / "tokenizer.json")
     windows = make_windows(tok, train_set, label_index)
-    log(f"[{taxonomy_name}] {len(train_set)} train / {len(val_set)} val articles, {len(windows)} windows, device {device}")
+    log(f"[{taxonomy_name}] {len(train_set)} train ({n_extra} from semeval2023) / {len(val_set)} val articles, "
+        f"{len(windows)} windows, device {device}")
     model = build_model(base_dir, len(labels)).to(device)
     model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     enc_params = [p for n, p in model.named_parameters() if p.requires_grad and n.startswith("encoder.")]
@@ -365,6 +374,7 @@ def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *,
     work_dir.mkdir(parents=True, exist_ok=True)
     save_file(state, str(work_dir / f"trained-{taxonomy_name}.safetensors"))
     report = {"taxonomy": taxonomy_name, "labels": labels, "lr": lr, "seed": seed, "si_weight": si_weight,
+              "extra_2023": n_extra,
               "epochs_run": len(history),
               "best_epoch": max(history, key=lambda h: h["score"])["epoch"], "history": history,
               "validation": {**final, **doc_metrics}, "doc_heads": doc_meta, "device": device,
@@ -483,7 +493,8 @@ def add_member(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: P
                                          "training": config.get("training", {})}]
     n = len(members) + 1
     member = {"onnx": f"member{n}.int8.onnx", "heads": f"heads{n}.npz",
-              "training": {k: report.get(k) for k in ("lr", "seed", "si_weight", "epochs_run", "best_epoch", "device",
+              "training": {k: report.get(k) for k in ("lr", "seed", "si_weight", "extra_2023", "epochs_run",
+                                                      "best_epoch", "device",
                                                       "train_seconds", "n_train", "n_val", "val_ids_sha1")},
               "validation_fp32": report["validation"], "quantization": QUANTIZATION}
     _write_member(model, doc, work_dir, taxonomy_name, out / member["onnx"], out / member["heads"])
@@ -516,6 +527,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--si-weight", type=float, default=1.0,
                    help="loss and selection weight of the 'any technique' (SI) channel")
+    p.add_argument("--extra-2023", action="store_true",
+                   help="semeval2020: also train on the SemEval-2023 English articles PTC lacks (relabelled)")
     p.add_argument("--add-member", action="store_true",
                    help="do not train: add the model in --work to the shipped model in --models-dir as an "
                         "ensemble member, then re-tune thresholds on --data")
@@ -538,7 +551,7 @@ def main(argv: list[str] | None = None) -> None:
             deadline = start + share if share else None
             rep = train(a.data, tax, base, trial, device=a.device, epochs=a.epochs, lr=lr,
                         batch_size=a.batch_size, max_articles=a.max_articles, deadline=deadline,
-                        patience=a.patience, seed=a.seed, si_weight=a.si_weight)
+                        patience=a.patience, seed=a.seed, si_weight=a.si_weight, extra_2023=a.extra_2023)
             score = selection_score(rep["validation"], a.si_weight)
             if best is None or score > best[0]:
                 best = (score, trial)
