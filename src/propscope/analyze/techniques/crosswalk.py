@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 
 from ...evaluate.formats import Span
@@ -64,17 +65,21 @@ def aligned_spans(source: dataset.Article, target_text: str) -> list[Span] | Non
     return out
 
 
+def _aligned(d2020: dataset.LabelledSet, d2023: dataset.LabelledSet,
+             training_only: bool) -> Iterator[tuple[dataset.Article, list[Span]]]:
+    """Each shared article whose texts match up to whitespace: (2020 article, 2023 spans moved onto it)."""
+    old = {a.doc_id: a for a in d2020.articles if not (training_only and dataset.is_validation(a.doc_id))}
+    for art in d2023.articles:
+        if art.doc_id in old:
+            moved = aligned_spans(art, old[art.doc_id].text)
+            if moved is not None:
+                yield old[art.doc_id], moved
+
+
 def learn_renaming(d2020: dataset.LabelledSet, d2023: dataset.LabelledSet) -> dict[str, str]:
     """2023 label -> 2020 label, from spans aligned on shared training articles."""
-    texts_2020 = {a.doc_id: a for a in d2020.articles if not dataset.is_validation(a.doc_id)}
     votes: dict[str, Counter] = defaultdict(Counter)
-    for art in d2023.articles:
-        old = texts_2020.get(art.doc_id)
-        if old is None:
-            continue
-        moved = aligned_spans(art, old.text)
-        if moved is None:
-            continue
+    for old, moved in _aligned(d2020, d2023, training_only=True):
         by_place: dict[tuple[int, int], list[str]] = defaultdict(list)
         for s in old.spans:
             by_place[(s.start, s.end)].append(s.technique)
@@ -89,11 +94,7 @@ def learn_renaming(d2020: dataset.LabelledSet, d2023: dataset.LabelledSet) -> di
     return renaming
 
 
-def extra_2020_articles(data_dir: str | Path) -> list[dataset.Article]:
-    """SemEval-2023 English articles absent from PTC and outside validation, with 2020 labels."""
-    d2020 = dataset.load(data_dir, "semeval2020")
-    d2023 = dataset.load(data_dir, "semeval2023")
-    renaming = learn_renaming(d2020, d2023)
+def _extra(d2020: dataset.LabelledSet, d2023: dataset.LabelledSet, renaming: dict[str, str]) -> list[dataset.Article]:
     known = {a.doc_id for a in d2020.articles}
     out = []
     for art in d2023.articles:
@@ -102,6 +103,13 @@ def extra_2020_articles(data_dir: str | Path) -> list[dataset.Article]:
         spans = [Span(s.doc_id, s.start, s.end, renaming[s.technique]) for s in art.spans if s.technique in renaming]
         out.append(dataset.Article(art.doc_id, art.text, sorted(spans)))
     return out
+
+
+def extra_2020_articles(data_dir: str | Path) -> list[dataset.Article]:
+    """SemEval-2023 English articles absent from PTC and outside validation, with 2020 labels."""
+    d2020 = dataset.load(data_dir, "semeval2020")
+    d2023 = dataset.load(data_dir, "semeval2023")
+    return _extra(d2020, d2023, learn_renaming(d2020, d2023))
 
 
 def agreement(data_dir: str | Path) -> dict:
@@ -116,24 +124,15 @@ def agreement(data_dir: str | Path) -> dict:
 
     d2020 = dataset.load(data_dir, "semeval2020")
     d2023 = dataset.load(data_dir, "semeval2023")
-    old = {a.doc_id: a for a in d2020.articles}
-    shared = [a for a in d2023.articles if a.doc_id in old]
-    pred: list[Span] = []
-    gold: list[Span] = []
-    aligned = 0
-    for art in shared:
-        moved = aligned_spans(art, old[art.doc_id].text)
-        if moved is None:
-            continue
-        aligned += 1
-        pred += moved
-        gold += old[art.doc_id].spans
-    extra = extra_2020_articles(data_dir)
-    return {"shared_articles": len(shared), "aligned": aligned,
-            "si_of_2023_spans_vs_2020_gold": si_score(pred, gold).as_dict(),
-            "renaming": learn_renaming(d2020, d2023),
+    shared = {a.doc_id for a in d2020.articles} & {a.doc_id for a in d2023.articles}
+    pairs = list(_aligned(d2020, d2023, training_only=False))
+    pred = [s for _, moved in pairs for s in moved]
+    gold = [s for old, _ in pairs for s in old.spans]
+    renaming = learn_renaming(d2020, d2023)
+    extra = _extra(d2020, d2023, renaming)
+    return {"shared_articles": len(shared), "aligned": len(pairs),
+            "si_of_2023_spans_vs_2020_gold": si_score(pred, gold).as_dict(), "renaming": renaming,
             "extra_training_articles": len(extra), "extra_spans": sum(len(a.spans) for a in extra)}
-
 
 def main(argv: list[str] | None = None) -> None:
     import argparse
