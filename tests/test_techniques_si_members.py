@@ -15,7 +15,7 @@ import pytest
 
 from propscope.analyze.techniques import heads
 from propscope.analyze.techniques.model import TechniqueModel, model_dir
-from propscope.analyze.techniques.sihead import fit_logistic
+from propscope.analyze.techniques.sihead import fit_logistic, head_file_for
 from propscope.errors import ModelError
 
 TEXT = (
@@ -128,3 +128,10 @@ def test_si_member_must_exist_and_share_the_tokenizer(tmp_path):
     (other / "tokenizer.json").write_text((model_dir("semeval2023") / "tokenizer.json").read_text() + " ")
     with pytest.raises(ModelError, match="another tokenizer"):
         make_model(tmp_path, [{"model": "propscope-techniques-semeval2023"}])
+
+
+def test_a_second_encoder_of_one_taxonomy_gets_its_own_head_file():
+    first = head_file_for([], "semeval2023", "propscope-techniques-semeval2023")
+    assert first == "si_head_semeval2023.npz"  # the shipped name
+    second = head_file_for([{"head": first}], "semeval2023", "other-2023-encoder")
+    assert second == "si_head_other-2023-encoder.npz"

@@ -80,6 +80,13 @@ def member_states(onnx: Path, tokenizer, texts: list[str]) -> list[np.ndarray]:
     return out
 
 
+def head_file_for(members: list[dict], taxonomy: str, folder: str) -> str:
+    """The head file of a new SI member: named after its taxonomy, or after its folder when
+    another SI member of that taxonomy already holds the name (two encoders must not share one)."""
+    name = f"si_head_{taxonomy}.npz"
+    return f"si_head_{folder}.npz" if any(m.get("head") == name for m in members) else name
+
+
 def fit(taxonomy: str, data_dir: Path, member: int = 0, l2: float = L2, write: bool = True,
         add: str | None = None, path: Path | None = None) -> dict:
     """Fit SI member ``member``'s head on the training split of ``taxonomy``; optionally ship it.
@@ -95,7 +102,7 @@ def fit(taxonomy: str, data_dir: Path, member: int = 0, l2: float = L2, write: b
         other_dir = beside if (beside / "config.json").exists() else model_dir_of(add)
         other = json.loads((other_dir / "config.json").read_text(encoding="utf-8"))
         members = [*members, {"model": add, "onnx": "model.int8.onnx", "any_column": True,
-                              "head": f"si_head_{other['taxonomy']}.npz"}]
+                              "head": head_file_for(members, other["taxonomy"], add)}]
         member = len(members) - 1
     if not 0 <= member < len(members):
         raise SystemExit(f"{path / 'config.json'}: no SI member {member} (add one with --add MODEL_FOLDER)")
