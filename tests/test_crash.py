@@ -46,12 +46,7 @@ STAGE_TIMEOUT_S = 90
 
 
 def _needs_stages() -> None:
-    try:
-        from propscope.ingest import ingest_paths  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"ingest not available yet: {exc}")
-    if not FAST:
-        pytest.skip("no per-document analyzer available yet")
+    assert FAST, "no fast per-document analyzer is registered"
 
 
 class Workspace:
@@ -230,10 +225,6 @@ def test_kill_during_analyze_on_dask_then_resume_on_processes(
 
 
 def test_kill_during_linking_then_resume(workspace: Workspace, tmp_path: Path) -> None:
-    try:
-        from propscope.link.reuse import run_reuse  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"linking not available yet: {exc}")
     corpus = workspace.fresh_corpus("link")
     run_and_kill(workspace.command(corpus, "processes"), ("link: reuse: started",), lambda: True)
     with open_corpus(corpus, read_only=True) as c:
