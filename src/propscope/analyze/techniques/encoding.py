@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 from tokenizers import Tokenizer
 
+from ..stopwords import STOPWORDS
+
 MAX_LENGTH = 256   # tokens per window, including [CLS] and [SEP]
 STRIDE = 128       # step between window starts: consecutive windows overlap by 126 tokens
 
@@ -34,6 +36,13 @@ def load_tokenizer(path: str | Path) -> Tokenizer:
 
 
 def make_windows(n: int, size: int = MAX_LENGTH - 2, stride: int = STRIDE) -> list[tuple[int, int]]:
+    """Windows from the first token every ``stride`` tokens, and one ending at the last token.
+
+    Every window that starts before ``n - size`` lies on the fixed grid, so a token
+    more than ``size`` tokens before the end is scored only by windows that text
+    appended later cannot reach: its spans stay the same. The last window is
+    anchored at the end so that the final tokens also get a full window of context.
+    """
     if n <= size:
         return [(0, n)]
     starts = list(range(0, n - size, stride)) + [n - size]
@@ -145,9 +154,22 @@ def decode_runs(text: str, enc: Encoded, probs: np.ndarray, threshold: float,
         if seed is not None and probs[f : last + 1].max() < seed:
             continue
         a, b = _trim(text, *_snap(text, int(enc.offsets[f, 0]), int(enc.offsets[last, 1])))
-        if b > a:
+        if b > a and has_content_word(text, a, b):
             spans.append((a, b, float(probs[f : last + 1].mean())))
     return spans
+
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def has_content_word(text: str, a: int, b: int) -> bool:
+    """True when ``text[a:b]`` holds a word of 3+ characters that is not a function word.
+
+    A technique is carried by words that mean something: a span such as "a", "A"
+    or "of the" is never worth showing an analyst, whatever the model's score.
+    """
+    return any(len(w) >= 3 and w.casefold() not in STOPWORDS
+               for w in _WORD_RUN.findall(text, a, b))
 
 
 _EDGE = " \t\n,;:.-\u2013\u2014"

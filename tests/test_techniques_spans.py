@@ -1,0 +1,82 @@
+"""Span properties an analyst relies on: stable under appended text, never a lone function word.
+
+Texts are written for these tests; nothing is copied from the labelled corpora.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from propscope.analyze.techniques.encoding import (
+    Encoded,
+    decode_runs,
+    has_content_word,
+    make_windows,
+)
+from propscope.analyze.techniques.model import TechniqueModel, model_dir
+
+LOADED = (
+    "The reckless, shameful plan from the mayor is a disaster for every hard-working family.\n"
+    "Either we stop this madness now, or our city will be ruined forever.\n"
+)
+FILLER = "The committee met on Tuesday and reviewed the minutes of the previous session.\n"
+
+
+@pytest.fixture(scope="module")
+def model() -> TechniqueModel:
+    return TechniqueModel(model_dir("semeval2023"))
+
+
+@pytest.mark.parametrize("n", [1, 253, 254, 255, 382, 383, 1000, 5000])
+def test_windows_far_from_the_end_do_not_move_when_text_grows(n: int) -> None:
+    wins = make_windows(n)
+    assert all(0 < e - s <= 254 for s, e in wins)
+    assert wins[-1][1] == n and {t for s, e in wins for t in range(s, e)} == set(range(n))
+    longer = make_windows(n + 777)
+    far = [w for w in wins if w[0] < n - 254]
+    assert far == longer[: len(far)]
+    # a token more than one window before the end is covered by exactly the same windows
+    for t in range(0, max(0, n - 254), 37):
+        assert [w for w in wins if w[0] <= t < w[1]] == [w for w in longer if w[0] <= t < w[1]]
+
+
+def test_text_appended_far_after_a_passage_leaves_its_spans_alone(model: TechniqueModel) -> None:
+    text = LOADED + FILLER * 40  # the passage is far more than one window before the end
+    before = model.spans("d", model.score([text])[0])
+    appended = text + "\nA wholly unrelated paragraph about gardening, tomatoes and rain.\n" * 5
+    after = model.spans("d", model.score([appended])[0])
+    head = len(LOADED)
+    early_before = [(s.start, s.end, s.technique) for s, _ in before if s.end <= head]
+    early_after = [(s.start, s.end, s.technique) for s, _ in after if s.end <= head]
+    assert early_before, "expected a technique span in the loaded passage"
+    assert early_before == early_after
+
+
+def test_leading_whitespace_shifts_spans_by_its_length_only(model: TechniqueModel) -> None:
+    spans = model.spans("d", model.score([LOADED])[0])
+    shifted = model.spans("d", model.score(["   \n" + LOADED])[0])
+    assert [(s.start + 4, s.end + 4, s.technique) for s, _ in spans] == \
+        [(s.start, s.end, s.technique) for s, _ in shifted]
+
+
+def test_every_span_holds_a_content_word_and_whole_words(model: TechniqueModel) -> None:
+    text = LOADED + "A. I. O. — a, an, the: of the. Ça va? Ünïcödé wörds hère, naïve café.\n"
+    doc = model.score([text])[0]
+    for span, _ in model.spans("d", doc):
+        piece = text[span.start:span.end]
+        assert has_content_word(text, span.start, span.end), piece
+        assert not (span.start > 0 and text[span.start - 1].isalnum() and piece[0].isalnum())
+        assert not (span.end < len(text) and text[span.end].isalnum() and piece[-1].isalnum())
+
+
+def test_a_lone_letter_or_function_word_is_never_a_span() -> None:
+    text = "A of the mayor"
+    offsets = np.array([[0, 1], [2, 4], [5, 8], [9, 14]])
+    enc = Encoded(np.arange(4), offsets, make_windows(4))
+    hot_first_three = np.array([0.9, 0.9, 0.9, 0.0])
+    assert decode_runs(text, enc, hot_first_three, 0.5, max_gap=0) == []
+    all_hot = np.array([0.9, 0.9, 0.9, 0.9])
+    assert [(a, b) for a, b, _ in decode_runs(text, enc, all_hot, 0.5)] == [(0, 14)]
+    assert not has_content_word("a, A. of the; I", 0, 15)
+    assert has_content_word("Ünïcödé", 0, 7)
