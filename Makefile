@@ -36,7 +36,7 @@ browser-deps:
 
 ## make docs: build the documentation site into site/ (offline; any warning, e.g. a broken link, fails)
 docs: $(STAMP)
-	$(BIN)/mkdocs build --strict --site-dir site
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site  # the variable hides a theme banner
 
 ## make dist: build the sdist and the wheel into dist/
 dist: $(STAMP)
