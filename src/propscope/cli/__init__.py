@@ -8,6 +8,8 @@ commands the same way.
 from __future__ import annotations
 
 import importlib
+import json
+from pathlib import Path
 
 import click
 
@@ -21,8 +23,31 @@ COMMAND_MODULES = [
 ]
 
 
+def version_text() -> str:
+    """The package version plus each shipped model's name and version (its ``config.json``).
+
+    The models are retrained between releases, and spans are only reproducible with the model
+    that made them, so a bug report or a methods section needs both versions.
+    """
+    lines = [f"propscope {__version__}"]
+    for config in sorted((Path(__file__).resolve().parents[1] / "models").glob("*/config.json")):
+        try:
+            meta = json.loads(config.read_text(encoding="utf-8"))
+            lines.append(f"model {meta.get('name', config.parent.name)} {meta.get('version', '?')}")
+        except (OSError, ValueError):
+            lines.append(f"model {config.parent.name} (config.json unreadable)")
+    return "\n".join(lines)
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="propscope")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version of propscope and of its shipped models, then exit.")
 def main() -> None:
     """propscope: propaganda techniques, text manipulation and coordinated messaging.
 
