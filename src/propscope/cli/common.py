@@ -31,7 +31,7 @@ console = Console(stderr=True, highlight=False)
 
 def say(text: str) -> None:
     """Print one human message on stderr, literally (no markup, no control sequences)."""
-    console.print(terminal_safe(text), markup=False, highlight=False, emoji=False)
+    console.print(terminal_safe(text), markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
 def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -68,8 +69,11 @@ def serve(corpus_path: Path, host: str, port: int, no_auth: bool, quiet: bool,
         shown = f"{url}?{TOKEN_PARAM}={token}" if token else url
         summary = {"url": shown, "corpus": str(corpus_path),
                    **({"token": token} if token else {})}
-        emit(summary, quiet=quiet and not token, json_out=json_out,
-             human=lambda s: f"propscope: serving {s['corpus']} on {s['url']} (Ctrl+C stops)")
+        if json_out:  # one line, so a script can read it with readline()
+            click.echo(json.dumps(summary, sort_keys=True))
+        else:
+            emit(summary, quiet=quiet and not token, json_out=False,
+                 human=lambda s: f"propscope: serving {s['corpus']} on {s['url']} (Ctrl+C stops)")
         sys.stdout.flush()
 
     run_server(corpus_path, host=host, port=port, token=token, on_ready=ready)
