@@ -194,14 +194,19 @@ class Corpus:
 
     def _check_propscope(self) -> None:
         """Refuse a DuckDB file that is not a propscope corpus (rather than add our
-        tables to another program's database). An empty database is adopted."""
+        tables to another program's database). An empty database is adopted for
+        writing; reading also accepts a partitioned-Parquet catalog (views with
+        propscope's table names, no ``meta``), which is never written."""
         try:
             version = self._stored_version()
         except (duckdb.Error, ValueError, TypeError):
             version = None  # a ``meta`` table of another shape, or a non-numeric version
         if version is not None:
             return
-        if self.read_only or self.tables():
+        tables = self.tables()
+        if self.read_only and "documents" in tables:
+            return  # a catalog of views over exported Parquet (engine/partitioned.py): read only
+        if self.read_only or tables:
             raise ForeignDatabase(
                 f"{self.path} is a DuckDB database but not a propscope corpus "
                 "(no meta.schema_version)",
@@ -555,12 +560,14 @@ def corpus_error(exc: BaseException, path: Path) -> CorpusError:
         pid = _LOCK_PID.search(text)
         holder = f" (process {pid.group(1)})" if pid else ""
         return CorpusLocked(
-            f"corpus {path} is open for writing by another process{holder}",
-            hint="wait for the running propscope command to finish (DuckDB allows one writer, "
-                 "and no reader while it writes), then try again")
+            f"corpus {path} is locked by another process{holder}",
+            hint="another propscope command has it open (a run writing it, or serve/status "
+                 "reading it while this command writes): DuckDB allows one writer or several "
+                 "readers, not both. Wait for that command to finish (or stop it), then try again")
     if is_disk_full(exc):
         return DiskFull(
-            f"no space left while writing {path} ({text.splitlines()[0][:200]})",
+            f"no space left (disk full or a file-size limit) while working on {path}: "
+            f"{text.splitlines()[0][:300]}",
             hint="free disk space (or raise the file-size limit) and run the same command again: "
                  "finished batches are kept and the run resumes where it stopped")
     if "corrupt" in low or "checksum" in low or "not a valid duckdb database" in low:
