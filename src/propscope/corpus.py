@@ -16,7 +16,9 @@ Why this shape:
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -29,7 +31,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .document import Document, Rejected
-from .errors import CorpusError
+from .errors import (
+    CorpusCorrupt,
+    CorpusError,
+    CorpusLocked,
+    CorpusTooNew,
+    DiskFull,
+    ForeignDatabase,
+    NotACorpus,
+)
 
 SCHEMA_VERSION = 2
 
@@ -139,23 +149,29 @@ class Corpus:
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        if read_only and not self.path.exists():
-            raise CorpusError(f"corpus file not found: {self.path}",
-                              hint="create it with `propscope ingest SOURCES --corpus FILE`")
+        existed = check_corpus_file(self.path, read_only=read_only)
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:  # locked by another writer, not a DuckDB file, ...
-            raise CorpusError(f"cannot open corpus {self.path}: {exc}",
-                              hint="is another propscope process writing to it?") from exc
-        self.con.execute("SET TimeZone = 'UTC'")
-        if not read_only:
-            # Checkpoint (fold the WAL into the file) less often than DuckDB's 16 MB
-            # default: ingest commits many batches and each checkpoint rewrites
-            # indexes. Crash safety is unchanged: an un-checkpointed WAL is replayed.
-            self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
-            self._migrate()
-        else:
-            self._check_version()
+        except duckdb.Error as exc:  # locked by another writer, damaged, ...
+            raise corpus_error(exc, self.path) from exc
+        try:
+            self.con.execute("SET TimeZone = 'UTC'")
+            if existed:
+                self._check_propscope()
+            if not read_only:
+                # Checkpoint (fold the WAL into the file) less often than DuckDB's 16 MB
+                # default: ingest commits many batches and each checkpoint rewrites
+                # indexes. Crash safety is unchanged: an un-checkpointed WAL is replayed.
+                self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
+                self._migrate()
+            else:
+                self._check_version()
+        except duckdb.Error as exc:
+            self.con.close()
+            raise corpus_error(exc, self.path) from exc
+        except CorpusError:
+            self.con.close()
+            raise
 
     # -- lifecycle -------------------------------------------------------
     def close(self) -> None:
@@ -176,10 +192,31 @@ class Corpus:
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         return int(row[0]) if row else None
 
+    def _check_propscope(self) -> None:
+        """Refuse a DuckDB file that is not a propscope corpus (rather than add our
+        tables to another program's database). An empty database is adopted for
+        writing; reading also accepts a partitioned-Parquet catalog (views with
+        propscope's table names, no ``meta``), which is never written."""
+        try:
+            version = self._stored_version()
+        except (duckdb.Error, ValueError, TypeError):
+            version = None  # a ``meta`` table of another shape, or a non-numeric version
+        if version is not None:
+            return
+        tables = self.tables()
+        if self.read_only and "documents" in tables:
+            return  # a catalog of views over exported Parquet (engine/partitioned.py): read only
+        if self.read_only or tables:
+            raise ForeignDatabase(
+                f"{self.path} is a DuckDB database but not a propscope corpus "
+                "(no meta.schema_version)",
+                hint="point --corpus at a propscope corpus file, or at a new path to create one; "
+                     "propscope never adds its tables to another program's database")
+
     def _check_version(self) -> None:
         version = self._stored_version()
         if version is not None and version > SCHEMA_VERSION:
-            raise CorpusError(
+            raise CorpusTooNew(
                 f"{self.path} has schema version {version}; this propscope knows up to "
                 f"{SCHEMA_VERSION}", hint="upgrade propscope to read this corpus")
 
@@ -480,6 +517,74 @@ def _row_doc(r: dict[str, Any]) -> Document:
         author=r["author"], external_id=r["external_id"], file=r["file"] or "",
         record=r["record"] or "", meta=json.loads(r["meta"]) if r["meta"] else {},
     )
+
+
+# Every DuckDB database file has these bytes at offset 8 (after a checksum).
+DUCKDB_MAGIC = b"DUCK"
+_LOCK_PID = re.compile(r"PID (\d+)")
+
+
+def check_corpus_file(path: Path, *, read_only: bool) -> bool:
+    """Whether ``path`` holds a corpus to open; refuse anything that is not a DuckDB file.
+
+    DuckDB opens some files that are not databases (a ``.jsonl`` becomes an empty
+    in-memory catalog), so the header is read first. An absent path is a new
+    corpus when writing; an empty (0-byte) file, as ``mktemp`` leaves, too.
+    """
+    if not path.exists():
+        if read_only:
+            raise CorpusError(f"corpus file not found: {path}",
+                              hint="create it with `propscope run SOURCES --corpus FILE`")
+        return False
+    if path.is_dir():
+        raise NotACorpus(f"{path} is a folder, not a corpus file",
+                         hint="--corpus names one DuckDB file, e.g. corpus.duckdb")
+    with path.open("rb") as fh:
+        head = fh.read(12)
+    if not head and not read_only:
+        path.unlink()  # nothing to lose; DuckDB refuses to open an empty file
+        return False
+    if len(head) < 12 or head[8:12] != DUCKDB_MAGIC:
+        raise NotACorpus(
+            f"{path} is not a DuckDB file (it starts with {head[:8]!r})",
+            hint="--corpus names the corpus database (e.g. corpus.duckdb); input files "
+                 "(.jsonl, .csv, ...) are given as SOURCES")
+    return True
+
+
+def corpus_error(exc: BaseException, path: Path) -> CorpusError:
+    """A coded error, with what to do, for a DuckDB or OS failure on the corpus ``path``."""
+    text = str(exc)
+    low = text.lower()
+    if "could not set lock" in low or "conflicting lock" in low:
+        pid = _LOCK_PID.search(text)
+        holder = f" (process {pid.group(1)})" if pid else ""
+        return CorpusLocked(
+            f"corpus {path} is locked by another process{holder}",
+            hint="another propscope command has it open (a run writing it, or serve/status "
+                 "reading it while this command writes): DuckDB allows one writer or several "
+                 "readers, not both. Wait for that command to finish (or stop it), then try again")
+    if is_disk_full(exc):
+        return DiskFull(
+            f"no space left (disk full or a file-size limit) while working on {path}: "
+            f"{text.splitlines()[0][:300]}",
+            hint="free disk space (or raise the file-size limit) and run the same command again: "
+                 "finished batches are kept and the run resumes where it stopped")
+    if "corrupt" in low or "checksum" in low or "not a valid duckdb database" in low:
+        return CorpusCorrupt(
+            f"corpus {path} is damaged: {text.splitlines()[0][:200]}",
+            hint="restore it from a backup, or ingest the sources again into a new corpus "
+                 "file; the input files themselves are not affected")
+    return CorpusError(f"cannot use corpus {path}: {text.splitlines()[0][:300] if text else exc!r}",
+                       hint="see the message above; docs/cli.md lists the error codes")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """A write failed for lack of space (ENOSPC) or a file-size limit (EFBIG)."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    low = str(exc).lower()
+    return any(s in low for s in ("no space left", "file too large", "disk quota"))
 
 
 def open_corpus(path: str | Path, *, read_only: bool = False) -> Corpus:

@@ -1,7 +1,7 @@
 """Errors users see: each says what went wrong, where, and what to do next.
 
 Codes are stable (``PS1xx`` input, ``PS2xx`` corpus, ``PS3xx`` model, ``PS4xx``
-engine) so they can be searched for in docs and issue reports.
+engine, ``PS5xx`` web app) so they can be searched for in docs and issue reports.
 """
 
 from __future__ import annotations
@@ -41,6 +41,42 @@ class CorpusError(PropscopeError):
     code = "PS200"
 
 
+class CorpusLocked(CorpusError):
+    """Another process holds the corpus open for writing (DuckDB allows one writer)."""
+
+    code = "PS201"
+
+
+class NotACorpus(CorpusError):
+    """The path is not a DuckDB file at all (a .jsonl, a CSV, a truncated file)."""
+
+    code = "PS202"
+
+
+class ForeignDatabase(CorpusError):
+    """A DuckDB file that another program made: propscope will not add tables to it."""
+
+    code = "PS203"
+
+
+class CorpusCorrupt(CorpusError):
+    """DuckDB found the file damaged (checksum mismatch, unreadable block)."""
+
+    code = "PS204"
+
+
+class DiskFull(CorpusError):
+    """Writing the corpus or an export ran out of disk space (or hit a file-size limit)."""
+
+    code = "PS205"
+
+
+class CorpusTooNew(CorpusError):
+    """The file was written by a newer propscope (a higher schema version)."""
+
+    code = "PS206"
+
+
 class ModelError(PropscopeError):
     """The technique model is missing or could not be loaded."""
 
@@ -51,3 +87,13 @@ class EngineError(PropscopeError):
     """An execution engine failed (e.g. the Dask scheduler is unreachable)."""
 
     code = "PS400"
+
+
+class ServeError(PropscopeError):
+    """The web app could not start (address in use, cannot bind)."""
+
+    code = "PS500"
+
+
+class PortInUse(ServeError):
+    code = "PS501"

@@ -5,16 +5,23 @@ the CLI decides whether anyone is watching. When stderr is not a terminal (a log
 file, a cluster job, a test driving a subprocess) rich would print nothing until
 a stage ends, so :class:`LineStageProgress` prints plain timestamped lines
 instead: one when a stage starts, one every few seconds, one when it ends.
+
+Messages can quote the input (an analyzer's error about a document, a file
+name), so nothing here is read as rich markup and control characters are shown
+as escapes: a document holding ``[/]`` or an ESC sequence cannot crash or
+restyle the terminal.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,6 +32,19 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.text import Text
+
+from .safetext import terminal_safe
+
+# ``Reporter.print("[yellow]...")``: a leading style tag (from our own code) becomes the
+# style of an otherwise literal message.
+_LEADING_STYLE = re.compile(r"^\[(yellow|red|green|bold|dim|cyan)\]")
+
+
+def print_literal(console: Console, message: str, style: str | None = None,
+                  **kwargs: Any) -> None:
+    """Print ``message`` exactly as written: no markup, no emoji codes, no control sequences."""
+    console.print(Text(terminal_safe(message), style=style or ""), highlight=False,
+                  emoji=False, **kwargs)
 
 
 class RateColumn(TextColumn):
@@ -64,7 +84,7 @@ class StageProgress:
 
     def note(self, message: str) -> None:
         if self._console is not None:
-            self._console.print(message)
+            print_literal(self._console, message)
 
 
 class LineStageProgress(StageProgress):
@@ -101,8 +121,8 @@ class LineStageProgress(StageProgress):
             parts.append(f"eta {max(0.0, (self.total - self.done) / rate):.0f}s")
         stamp = time.strftime("%H:%M:%S")
         assert self._console is not None
-        self._console.print(f"{stamp} {self.description}: {state} " + " ".join(parts),
-                            soft_wrap=True)
+        print_literal(self._console, f"{stamp} {self.description}: {state} " + " ".join(parts),
+                      soft_wrap=True)
 
 
 class Reporter:
@@ -129,12 +149,19 @@ class Reporter:
                    TextColumn(unit), TaskProgressColumn(), RateColumn(unit), TimeElapsedColumn(),
                    TextColumn("eta"), TimeRemainingColumn()]
         with Progress(*columns, console=self.console, transient=False) as progress:
-            task = progress.add_task(description, total=total)
+            # The description column is markup ("[bold]{task.description}"): escape it.
+            task = progress.add_task(escape(terminal_safe(description, one_line=True)),
+                                     total=total)
             yield StageProgress(progress, task, self.console)
 
-    def print(self, message: str) -> None:
-        if self.console is not None:
-            self.console.print(message)
+    def print(self, message: str, style: str | None = None) -> None:
+        """Print ``message`` literally; a leading ``[yellow]``-style tag sets its style."""
+        if self.console is None:
+            return
+        tag = _LEADING_STYLE.match(message)
+        if tag and style is None:
+            style, message = tag.group(1), message[tag.end():]
+        print_literal(self.console, message, style)
 
 
 NULL_REPORTER = Reporter(quiet=True)

@@ -2,6 +2,10 @@
 
 Commands stay thin: parse, build options, call the library function, then
 :func:`emit` the summary it returned.
+
+Everything printed for a human may quote the input (file names, quarantine
+reasons, source names), so it is printed literally: rich markup is off and
+control characters are shown as ``\\xNN`` escapes (:mod:`propscope.safetext`).
 """
 
 from __future__ import annotations
@@ -10,15 +14,24 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
+import duckdb
 from rich.console import Console
 
-from ..errors import PropscopeError
+from ..corpus import corpus_error, is_disk_full
+from ..errors import DiskFull, PropscopeError
+from ..safetext import terminal_safe
 
 # Progress and human summaries go to stderr so ``--json`` keeps stdout machine-readable.
 console = Console(stderr=True, highlight=False)
+
+
+def say(text: str) -> None:
+    """Print one human message on stderr, literally (no markup, no control sequences)."""
+    console.print(terminal_safe(text), markup=False, highlight=False, emoji=False, soft_wrap=True)
 
 
 def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,11 +45,15 @@ def output_options(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def emit(summary: dict[str, Any], *, quiet: bool, json_out: bool,
          human: Callable[[dict[str, Any]], str] | None = None) -> None:
-    """Print a command's summary: JSON on stdout, or a human line on stderr."""
+    """Print a command's summary: JSON on stdout, or a human line on stderr.
+
+    JSON escapes control characters itself (``ensure_ascii``), so a hostile
+    value cannot reach the terminal through ``--json`` either.
+    """
     if json_out:
         click.echo(json.dumps(summary, indent=2, default=str, sort_keys=True))
     elif not quiet:
-        console.print(human(summary) if human else _default_human(summary))
+        say(human(summary) if human else _default_human(summary))
 
 
 def _default_human(summary: dict[str, Any]) -> str:
@@ -44,14 +61,32 @@ def _default_human(summary: dict[str, Any]) -> str:
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn :class:`PropscopeError` into a clear message and exit status 2."""
+    """Turn failures users can act on into a coded message and exit status 2.
+
+    Besides :class:`PropscopeError`, a DuckDB error (a corpus damaged or locked
+    mid-command) and a full disk become coded errors with a hint, not tracebacks.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        corpus = kwargs.get("corpus_path")
         try:
             return fn(*args, **kwargs)
         except PropscopeError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
+            _fail(exc)
+        except duckdb.Error as exc:
+            _fail(corpus_error(exc, Path(corpus) if corpus else Path("(corpus)")))
+        except OSError as exc:
+            if not is_disk_full(exc):
+                raise
+            where = exc.filename or corpus or "the output"
+            _fail(DiskFull(f"no space left while writing {where} ({exc.strerror})",
+                           hint="free disk space (or raise the file-size limit) and run the "
+                                "same command again: finished work is kept and resumed"))
 
     return wrapper
+
+
+def _fail(exc: PropscopeError) -> None:
+    click.echo("error: " + terminal_safe(str(exc)), err=True)
+    sys.exit(2)

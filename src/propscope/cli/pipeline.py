@@ -10,8 +10,14 @@ import click
 from .. import pipeline
 from ..corpus import open_corpus
 from ..progress import Reporter
+from ..safetext import terminal_safe
 from ..settings import load_settings
 from .common import emit, handle_errors, output_options
+
+
+def _v(value: Any) -> str:
+    """An input-derived value inside one line of output: escaped, it cannot forge lines."""
+    return terminal_safe(value, one_line=True)
 
 corpus_option = click.option("--corpus", "corpus_path", required=True,
                              type=click.Path(dir_okay=False, path_type=Path),
@@ -53,13 +59,14 @@ def _human_run(s: dict[str, Any]) -> str:
         lines.append(f"{ing.get('documents', 0)} ingested, {ing.get('duplicates', 0)} duplicate(s), "
                      f"{ing.get('quarantined', 0)} quarantined, see propscope status")
     for name, res in (s.get("analyze") or {}).items():
-        lines.append(f"analyze {name}: {res.get('status')} ({res.get('documents', 0)} documents)")
+        lines.append(f"analyze {_v(name)}: {_v(res.get('status'))} "
+                     f"({res.get('documents', 0)} documents)")
     for name, res in (s.get("link") or {}).items():
-        lines.append(f"link {name}: {res.get('status', 'ok')}")
+        lines.append(f"link {_v(name)}: {_v(res.get('status', 'ok'))}")
     if s.get("totals"):
         lines.append("corpus: " + ", ".join(f"{k} {v}" for k, v in s["totals"].items()))
     if s.get("export"):
-        lines.append(f"exports: {s['export']['out']}")
+        lines.append(f"exports: {_v(s['export']['out'])}")
     return "\n".join(lines)
 
 
@@ -157,14 +164,18 @@ def link_cmd(corpus_path: Path, min_words: int | None, window_s: float | None,
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]),
               default="parquet", show_default=True)
+@click.option("--keep-formulas", is_flag=True,
+              help="CSV only: write cells starting with = + - @ TAB or CR as they are "
+                   "(default: prefix a single quote so spreadsheets show them, not run them).")
 @output_options
 @handle_errors
-def export_cmd(corpus_path: Path, out_dir: Path, fmt: str, quiet: bool, json_out: bool) -> None:
+def export_cmd(corpus_path: Path, out_dir: Path, fmt: str, keep_formulas: bool, quiet: bool,
+               json_out: bool) -> None:
     """Write one file per table (documented in docs/exports.md) and network.gexf."""
     from ..present.export import export_corpus
 
     with open_corpus(corpus_path, read_only=True) as corpus:
-        summary = export_corpus(corpus, out_dir, fmt)
+        summary = export_corpus(corpus, out_dir, fmt, formula_guard=not keep_formulas)
     emit(summary, quiet=quiet, json_out=json_out,
          human=lambda s: f"wrote {len(s['tables'])} file(s) to {s['out']}")
 
@@ -180,19 +191,20 @@ def status_cmd(corpus_path: Path, quiet: bool, json_out: bool) -> None:
 
 
 def _human_status(s: dict[str, Any]) -> str:
-    lines = [f"corpus {s['corpus']}",
+    lines = [f"corpus {_v(s['corpus'])}",
              "  " + ", ".join(f"{k}: {v}" for k, v in s["totals"].items()),
              f"  sources: {s['sources']}, published {s['published_from']} .. {s['published_to']}"]
     for st in s["stages"]:
-        lines.append(f"  stage {st['stage']} v{st['version']}: {st['documents']} documents")
+        lines.append(f"  stage {_v(st['stage'])} v{_v(st['version'])}: {st['documents']} documents")
     for st in s["link_stages"]:
-        lines.append(f"  stage {st['stage']} v{st['version']}: corpus of {st['documents']} documents")
+        lines.append(f"  stage {_v(st['stage'])} v{_v(st['version'])}: "
+                     f"corpus of {st['documents']} documents")
     for r in s["runs"][:5]:
-        lines.append(f"  run {r['run_id']} {r['command']} {r['status']}")
+        lines.append(f"  run {_v(r['run_id'])} {_v(r['command'])} {_v(r['status'])}")
     if s["quarantine"]:
         lines.append(f"  quarantine ({s['totals'].get('quarantine', 0)}):")
         for r in s["quarantine"][:20]:
-            lines.append(f"    {r['file']}:{r['record']}: {r['reason']}")
+            lines.append(f"    {_v(r['file'])}:{_v(r['record'])}: {_v(r['reason'])}")
     return "\n".join(lines)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import click
 
 from ..corpus import open_corpus
 from ..present.report import DEFAULT_MAX_DOCUMENTS, write_report
-from .common import emit, handle_errors, output_options
+from .common import emit, handle_errors, output_options, say
 
 _corpus_option = click.option(
     "--corpus", "corpus_path", required=True,
@@ -36,22 +38,45 @@ def report(corpus_path: Path, out_path: Path, max_documents: int, quiet: bool,
 @click.command()
 @_corpus_option
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Interface to bind; the default keeps the app local to this machine.")
-@click.option("--port", default=8765, show_default=True, type=int)
+              help="Interface to bind; the default keeps the app local to this machine. "
+                   "Any other address needs the access token printed at start-up.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: a free one, reported in the ready line).")
+@click.option("--no-auth", is_flag=True,
+              help="With a non-loopback --host: serve without an access token (anyone who "
+                   "can reach the port can read the corpus).")
 @output_options
 @handle_errors
-def serve(corpus_path: Path, host: str, port: int, quiet: bool, json_out: bool) -> None:
+def serve(corpus_path: Path, host: str, port: int, no_auth: bool, quiet: bool,
+          json_out: bool) -> None:
     """Browse a corpus in a local, read-only web app.
 
-    With --json, one line {"url": ...} is printed on stdout once the address is
-    known, so scripts can wait for it; --quiet prints nothing but errors.
+    Once the port is bound and the app is ready, one line is printed: with
+    --json a JSON object {"url": ...} on stdout (with "token" when one is needed),
+    so scripts can wait for it; --quiet prints nothing but errors and warnings.
     """
+    from ..present.guard import TOKEN_PARAM, is_loopback, new_token
     from ..present.webapp import serve as run_server
 
-    url = f"http://{host}:{port}/"
-    emit({"url": url, "corpus": str(corpus_path)}, quiet=quiet, json_out=json_out,
-         human=lambda s: f"propscope: serving {s['corpus']} on {s['url']} (Ctrl+C stops)")
-    run_server(corpus_path, host=host, port=port)
+    token = None
+    if not is_loopback(host):
+        token = None if no_auth else new_token()
+        say(f"warning: serving on {host}, reachable from other machines, over plain HTTP "
+            "(no TLS): " + ("anyone who can reach the port can read the whole corpus (--no-auth)"
+                            if no_auth else "only holders of the access token below get in"))
+
+    def ready(url: str) -> None:
+        shown = f"{url}?{TOKEN_PARAM}={token}" if token else url
+        summary = {"url": shown, "corpus": str(corpus_path),
+                   **({"token": token} if token else {})}
+        if json_out:  # one line, so a script can read it with readline()
+            click.echo(json.dumps(summary, sort_keys=True))
+        else:
+            emit(summary, quiet=quiet and not token, json_out=False,
+                 human=lambda s: f"propscope: serving {s['corpus']} on {s['url']} (Ctrl+C stops)")
+        sys.stdout.flush()
+
+    run_server(corpus_path, host=host, port=port, token=token, on_ready=ready)
 
 
 commands = [report, serve]

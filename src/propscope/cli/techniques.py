@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import ModelError
-from .common import console, emit, handle_errors, output_options
+from .common import emit, handle_errors, output_options, say
 
 TAXONOMY = click.Choice(["semeval2020", "semeval2023"])
 FORMATS = click.Choice(["spans", "semeval2023-paragraphs"])
@@ -47,7 +47,7 @@ def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path
 
     def log(msg: str) -> None:
         if not quiet and not json_out:
-            console.print(msg, markup=False)
+            say(msg)
 
     with tempfile.TemporaryDirectory(prefix="propscope-train-") as tmp:
         summary = training.rebuild(data_dir, taxonomy, models_dir=models_dir or MODELS_DIR,

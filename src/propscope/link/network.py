@@ -13,6 +13,7 @@ from pathlib import Path
 import networkx as nx
 
 from ..corpus import Corpus
+from ..safetext import xml_safe_graph
 
 
 def build_graph(corpus: Corpus) -> nx.Graph:
@@ -44,5 +45,6 @@ def write_gexf(corpus: Corpus, path: Path) -> None:
     """Write ``network.gexf`` (atomically: a half-written file never replaces a good one)."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
-    nx.write_gexf(build_graph(corpus), tmp)
+    # Source names come from the input: escape what XML forbids, or Gephi rejects the file.
+    nx.write_gexf(xml_safe_graph(build_graph(corpus)), tmp)
     tmp.replace(path)

@@ -20,13 +20,38 @@ from .browse_index import MAX_TOKEN_CHARS
 PAGE_SIZE = 50
 MAX_QUERY_TOKENS = 8
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+# Larger than any corpus' document rank or page number, far below DuckDB's BIGINT limit.
+MAX_INT_PARAM = 10**12
+_DIGITS = re.compile(r"[0-9]{1,13}")
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+class BadParameter(ValueError):
+    """A query parameter the app cannot use: answered with 400 and this message."""
+
+
+def int_param(params: Any, name: str, maximum: int = MAX_INT_PARAM) -> int:
+    """A non-negative integer query parameter (absent or empty: 0).
+
+    Checked as text before ``int()``: Python would take ``1_000``, `` 7`` or a
+    100,000-digit number, and a value past DuckDB's BIGINT made the query fail (500).
+    """
+    raw = str(params.get(name) or "").strip()
+    if not raw:
+        return 0
+    if not _DIGITS.fullmatch(raw) or int(raw) > maximum:
+        raise BadParameter(f"{name} must be a whole number from 0 to {maximum:,}")
+    return int(raw)
+
+
+def _date(name: str, value: str | None) -> date | None:
+    if not value:
         return None
+    try:
+        if len(value) == 10:
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise BadParameter(f"{name} must be a date written YYYY-MM-DD")
 
 
 def query_tokens(text: str) -> list[str]:
@@ -57,13 +82,9 @@ class Selection:
         def get(name: str) -> str:
             return str(params.get(name) or "").strip()[:300]
 
-        try:
-            after = max(0, int(get("after") or 0))
-        except ValueError:
-            after = 0
         return cls(q=get("q"), source=get("source"), technique=get("technique"),
-                   signal=get("signal"), date_from=_date(get("from")), date_to=_date(get("to")),
-                   after=after)
+                   signal=get("signal"), date_from=_date("from", get("from")),
+                   date_to=_date("to", get("to")), after=int_param(params, "after"))
 
     def params(self, **override: Any) -> dict[str, str]:
         s = replace(self, **override)

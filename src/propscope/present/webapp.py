@@ -6,6 +6,11 @@ Design choices, and why:
   and HEAD are routed; the server binds to 127.0.0.1 unless told otherwise. No
   route takes a file path: documents are looked up by ID, sources by name, and
   anything else is a 404.
+* **Hostile clients and input.** :func:`serve` answers only to the bound
+  address's names (DNS rebinding) and, off loopback, only to holders of a token
+  (:mod:`propscope.present.guard`); every numeric or date query parameter is
+  checked (400 with a message, never a 500); CSV cells that a spreadsheet would
+  run as formulas get a leading single quote.
 * **Fast at a million documents.** Pages read the side index built by
   :mod:`propscope.present.browse_index` (keyset pagination, column filters,
   an inverted token index for search); corpus-wide aggregates are computed once
@@ -23,10 +28,12 @@ Design choices, and why:
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import re
+import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,11 +51,14 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__
-from ..errors import CorpusError
+from ..corpus import corpus_error, open_corpus
+from ..errors import PortInUse, ServeError
 from .browse_index import ensure_index
+from .export import guard_formulas
+from .guard import AccessGuard, allowed_hosts, url_host
 from .html import Palette, csp, render
 from .queries import CorpusQueries, Schema
-from .selection import PAGE_SIZE, Selection, query_tokens
+from .selection import PAGE_SIZE, BadParameter, Selection, int_param, query_tokens
 from .views import clusters_view, document_view, signals_view, techniques_view
 
 DOC_ID = re.compile(r"^[\w\-]{1,128}$")
@@ -65,16 +75,16 @@ class CorpusBrowser:
 
     def __init__(self, corpus_path: Path) -> None:
         self.path = Path(corpus_path)
-        if not self.path.exists():
-            raise CorpusError(f"corpus file not found: {self.path}",
-                              hint="create it with `propscope run SOURCES --corpus FILE`")
-        index = ensure_index(self.path)
+        # The checks every command makes: a DuckDB file, a propscope corpus, a schema
+        # this version knows, no writer holding it (coded errors, not tracebacks).
+        with open_corpus(self.path, read_only=True):
+            pass
         try:
+            index = ensure_index(self.path)
             self.con = duckdb.connect(str(self.path), read_only=True)
             self.con.execute(f"ATTACH '{_sql_str(index)}' AS ps_index (READ_ONLY)")
         except duckdb.Error as exc:
-            raise CorpusError(f"cannot open corpus {self.path} read-only: {exc}",
-                              hint="is another propscope process writing to it?") from exc
+            raise corpus_error(exc, self.path) from exc
         self.con.execute("SET TimeZone = 'UTC'")
         self.con.execute("SET enable_progress_bar = false")
         self.schema = Schema.read(self.con)
@@ -346,10 +356,7 @@ def network(request: Request) -> Response:
 
 def reuse(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
-    try:
-        page = max(0, int(request.query_params.get("page") or 0))
-    except ValueError:
-        page = 0
+    page = int_param(request.query_params, "page", maximum=10**9)
     per = 20
     clusters = clusters_view(b.queries(), per, page * per)
     total = b.cached("reuse_total", None)
@@ -383,6 +390,7 @@ def export(request: Request) -> Response:
                                  pc.binary_join(tbl["techniques"], ";"))
             tbl = tbl.set_column(tbl.schema.get_field_index("signals"), "signals",
                                  pc.binary_join(tbl["signals"], ";"))
+            tbl = guard_formulas(tbl)  # spreadsheets must show titles like =HYPERLINK(), not run them
             out = io.BytesIO()
             pacsv.write_csv(tbl, out, pacsv.WriteOptions(include_header=first))
             first = False
@@ -400,8 +408,21 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return Response("not found", status_code=status)
 
 
-def create_app(corpus_path: Path) -> Starlette:
-    """The ASGI app over ``corpus_path`` (opened read-only; side index built if needed)."""
+async def bad_request(request: Request, exc: Exception) -> Response:
+    """400 naming the parameter that could not be used (escaped by the template)."""
+    message = str(exc)
+    with contextlib.suppress(Exception):
+        return _page(request, "app_error.html", status=400, status_code=400, message=message)
+    return Response(f"400 Bad Request: {message}", status_code=400, media_type="text/plain")
+
+
+def create_app(corpus_path: Path, *, hosts: frozenset[str] | None = None,
+               token: str | None = None, port: int = 0) -> Starlette:
+    """The ASGI app over ``corpus_path`` (opened read-only; side index built if needed).
+
+    ``hosts``: the ``Host`` values to answer (``None``: any, as for a test client);
+    ``token``: required from every client when given (see :mod:`.guard`).
+    """
     browser = CorpusBrowser(Path(corpus_path))
     routes = [
         Route("/", overview, methods=["GET", "HEAD"]),
@@ -412,15 +433,64 @@ def create_app(corpus_path: Path) -> Starlette:
         Route("/reuse", reuse, methods=["GET", "HEAD"]),
         Route("/export.{fmt:str}", export, methods=["GET", "HEAD"]),
     ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found,
+                                                       BadParameter: bad_request})
     app.state.browser = browser
+    if hosts is not None or token is not None:
+        app.add_middleware(AccessGuard, hosts=hosts, token=token, port=port)
     return app
 
 
-def serve(corpus_path: Path | str, host: str = "127.0.0.1", port: int = 8765,
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: a free one), or a coded error.
+
+    Binding before anything is announced is what lets ``serve`` print its ready
+    line only when connections will be answered, and name a busy port.
+    """
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise ServeError(f"cannot listen on {host}: {exc.strerror}",
+                         hint="--host takes an address of this machine, e.g. 127.0.0.1") from exc
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(f"port {port} on {host} is already in use",
+                            hint="stop the program using it, or pick another with --port "
+                                 "(--port 0 takes a free one)") from exc
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror}",
+                         hint="ports below 1024 need privileges; try the default --port 8765"
+                         ) from exc
+    return sock
+
+
+def serve(corpus_path: Path | str, host: str = "127.0.0.1", port: int = 8765, *,
+          token: str | None = None, on_ready: Callable[[str], None] | None = None,
           log_level: str = "warning") -> None:
-    """Run the app with uvicorn until interrupted."""
+    """Run the app with uvicorn until interrupted.
+
+    The socket is bound and the app built (index, aggregates) before
+    ``on_ready(url)`` is called, so the URL it gets answers at once. Requests must
+    name the bound address in ``Host``; ``token`` (if given) is required too.
+    """
     import uvicorn
 
-    app = create_app(Path(corpus_path))
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False)
+    sock = bind(host, port)
+    try:
+        port = sock.getsockname()[1]
+        app = create_app(Path(corpus_path), hosts=allowed_hosts(host, port), token=token,
+                         port=port)
+    except BaseException:
+        sock.close()
+        raise
+    if on_ready is not None:
+        on_ready(f"http://{url_host(host)}:{port}/")
+    config = uvicorn.Config(app, log_level=log_level, access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
