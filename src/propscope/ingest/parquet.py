@@ -2,7 +2,8 @@
 
 Only the columns that map to a document field are read. Record numbers are row
 numbers, 1-based across the file. Parquet needs random access: a compressed or
-archived Parquet file is first spooled to a temporary file.
+archived Parquet file is first spooled to a temporary file, at most
+``max_spool_bytes`` of it.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pyarrow.parquet as pq
 
 from ..document import Document, Rejected
 from .records import FieldResolver, ReadOptions, record_to_document
-from .streams import seekable
+from .streams import SpoolTooLarge, seekable
 
 BATCH_ROWS = 2048
 
@@ -25,7 +26,7 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
     resolver = FieldResolver(options)
     row = 0
     try:
-        pfile = pq.ParquetFile(seekable(stream))
+        pfile = pq.ParquetFile(seekable(stream, options.max_spool_bytes))
         names = tuple(pfile.schema_arrow.names)
         cols = resolver.resolve(names)
         if "text" not in cols:
@@ -37,6 +38,8 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
             for record in batch.to_pylist():
                 row += 1
                 yield from record_to_document(record, resolver, name, str(row))
+    except SpoolTooLarge as exc:
+        yield Rejected(name, "", f"compressed or archived Parquet file {exc}")
     except (pa.ArrowException, OSError) as exc:
         where = f"after row {row}" if row else "before any row"
         yield Rejected(name, str(row + 1), f"unreadable Parquet data {where}: {exc}")
