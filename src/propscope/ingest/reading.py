@@ -82,9 +82,10 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
         yield Rejected(name, "", f"reading stopped after record {last}, rest of the file "
                                  f"skipped: {type(exc).__name__}: {exc}")
     # Why the bytes ended early: damage or a cap in this file's decompression, else the
-    # cap met while reading the archive member itself (``CappedReader``).
-    stopped = decoder.error if decoder is not None and decoder.error else getattr(raw, "error",
-                                                                                   None)
+    # cap met while reading the archive member itself (``CappedReader``) or in the
+    # archive's own decompression (a ``.tar.gz`` whose member was being read).
+    stopped = (decoder.error if decoder is not None and decoder.error else None) or getattr(
+        raw, "error", None) or (budget.exceeded if budget is not None else None)
     if stopped:
         kept = f"records up to {last} were kept" if last != "0" else "nothing could be read"
         yield Rejected(name, "", f"{stopped}; {kept}")
