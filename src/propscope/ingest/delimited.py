@@ -13,9 +13,10 @@ A quoted field may span lines, so one stray quote could swallow the rest of a
 file into one field. Rows are therefore parsed strictly (``strict=True``), and
 a row spanning several lines that is malformed (a quote closed then followed by
 other text, the file ending inside quotes) or that grows past
-``max_record_bytes`` is a *runaway*: its first line is quarantined with the
-reason, and reading starts again at the next line, from the lines already read
-(held, at most ``max_record_bytes`` of them). So memory stays bounded and the
+``max_record_bytes``, or that has not the header's number of fields (two stray
+quotes pairing up across good rows) is a *runaway*: its first line is
+quarantined with the reason, and reading starts again at the next line, from
+the lines already read (held, at most ``max_record_bytes`` of them). So memory stays bounded and the
 rows after a stray quote still go in. A one-line row that only the strict
 parser refuses is read leniently, as before. Each line is parsed at most three
 times: once in the runaway, once re-read, and, should a runaway start inside
@@ -50,6 +51,10 @@ class _Line:
 
 class _RecordTooLarge(Exception):
     """The row being read passed ``max_record_bytes`` (raised inside ``csv.reader``)."""
+
+
+class _WrongWidth(Exception):
+    """A row spanning lines that has not the header's number of fields."""
 
 
 class _Lines:
@@ -110,9 +115,14 @@ def _lenient(line: _Line, delimiter: str) -> list[str]:
     return next(csv.reader([line.text or ""], delimiter=delimiter), [])
 
 
-def _rows(lines: _Lines, name: str, delimiter: str
+def _rows(lines: _Lines, name: str, delimiter: str, width: list[int]
           ) -> Iterator[tuple[list[str], list[_Line]] | Rejected]:
-    """``(row, its lines)`` for each row, or a Rejected for what could not be a row."""
+    """``(row, its lines)`` for each row, or a Rejected for what could not be a row.
+
+    ``width`` holds the header's number of fields once it is known: a row spanning
+    lines with another number of fields is most likely two stray quotes pairing up
+    across good rows, so it is treated as a runaway too (its rows are read again).
+    """
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     while True:
         lines.start_row()
@@ -123,32 +133,37 @@ def _rows(lines: _Lines, name: str, delimiter: str
             except csv.Error as exc:
                 yield Rejected(name, str(line.lineno), f"unreadable CSV row: {exc}")
             continue
+        problem: Exception | None = None
         try:
             row = next(reader)
         except StopIteration:
             return
         except (csv.Error, _RecordTooLarge) as exc:
+            problem = exc
+        if problem is None and len(lines.taken) > 1 and width and len(row) != width[0]:
+            problem = _WrongWidth(f"a row of {len(row)} fields, the header has {width[0]}")
+        if problem is None:
+            yield row, lines.taken
+        else:
             taken = lines.taken
             if not taken:
-                yield Rejected(name, "", f"unreadable CSV: {exc}")
+                yield Rejected(name, "", f"unreadable CSV: {problem}")
                 return
             first = taken[0]
-            if len(taken) == 1 and not isinstance(exc, _RecordTooLarge):
+            if len(taken) == 1 and not isinstance(problem, _RecordTooLarge):
                 try:
                     yield _lenient(first, delimiter), taken
                 except csv.Error as again:
                     yield Rejected(name, str(first.lineno), f"unreadable CSV row: {again}")
                 continue
             yield Rejected(name, str(first.lineno),
-                           _runaway_reason(first, taken[-1], exc, lines.limit))
+                           _runaway_reason(first, taken[-1], problem, lines.limit))
             rest = taken[1:]
             alone = first.reread  # a runaway within re-read lines: no third full parse
             for line in rest:
                 line.reread = True
                 line.alone = line.alone or alone
             lines.back.extendleft(reversed(rest))
-            continue
-        yield row, lines.taken
 
 
 def _iter_delimited(stream: BinaryIO, name: str, options: ReadOptions,
@@ -156,7 +171,8 @@ def _iter_delimited(stream: BinaryIO, name: str, options: ReadOptions,
     lines = _Lines(stream, options.max_record_bytes)
     resolver = FieldResolver(options)
     header: list[str] | None = None
-    for item in _rows(lines, name, delimiter):
+    width: list[int] = []
+    for item in _rows(lines, name, delimiter, width):
         if isinstance(item, Rejected):
             yield item
             continue
@@ -178,6 +194,7 @@ def _iter_delimited(stream: BinaryIO, name: str, options: ReadOptions,
                 yield Rejected(name, recno, "header has no text column (looked for "
                                             f"{resolver.text_columns_hint()}); file skipped")
                 return
+            width.append(len(header))
             continue
         if not row or (len(row) == 1 and not row[0].strip()):
             continue

@@ -149,9 +149,12 @@ class _ZstdSource:
 
     Only headers are parsed (magic, frame header descriptor, 3-byte block headers);
     payloads are skipped by count, so the cost is a few operations per block.
-    Bytes at a frame boundary that do not start a frame are withheld from the
-    decompressor (which would raise and drop the output it held): zero padding
-    ends the stream cleanly, anything else is reported as :attr:`trailing`.
+    Reading pauses at the end of every frame (:attr:`paused`): the reader of that
+    frame sees its end, and the next frame gets a fresh reader, so damage in one
+    frame never costs the output of the frames before it. Bytes at a frame
+    boundary that do not start a frame are withheld from the decompressor (which
+    would raise and drop the output it held): zero padding ends the stream
+    cleanly, anything else is reported as :attr:`trailing`.
     """
 
     def __init__(self, raw: BinaryIO) -> None:
@@ -159,27 +162,32 @@ class _ZstdSource:
         self._state = _AT_MAGIC
         self._skip = 0
         self._checksum = False
-        self._hold = b""  # an incomplete header, handed over once complete
+        self._ending = False  # the last block of a frame is being skipped
+        self._hold = b""  # an incomplete header, walked once more bytes come
+        self._rest = b""  # bytes after a frame's end, walked after the pause
         self._out = b""  # walked bytes not yet handed over
         self._stopped = False
-        self.frames = 0
+        self.paused = False
+        self.frames = 0  # complete frames handed over
         self.ended = False  # the raw input is exhausted
         self.trailing = False  # non-zero bytes that are no frame follow the last frame
 
     def read(self, size: int = -1) -> bytes:
         size = size if size and size > 0 else _RAW_CHUNK
-        while not self._out and not self._stopped:
-            chunk = self._raw.read(max(size, _RAW_CHUNK))
-            if not chunk:
-                self.ended = self._stopped = True
-                if self._hold and self._state == _AT_MAGIC:  # 1 to 3 bytes after a frame
-                    self.trailing = bool(self._hold.strip(b"\x00"))
-                    self._hold = b""
-                break
-            data = self._hold + chunk
-            self._hold = b""
-            end = self._walk(data)
-            self._out = data[:end]
+        while not self._out and not self._stopped and not self.paused:
+            if self._rest:
+                data, self._rest = self._rest, b""
+            else:
+                chunk = self._raw.read(max(size, _RAW_CHUNK))
+                if not chunk:
+                    self.ended = self._stopped = True
+                    if self._hold and self._state == _AT_MAGIC:  # 1 to 3 bytes after a frame
+                        self.trailing = bool(self._hold.strip(b"\x00"))
+                        self._hold = b""
+                    break
+                data = self._hold + chunk
+                self._hold = b""
+            self._out = data[:self._walk(data)]
         out, self._out = self._out[:size], self._out[size:]
         return out
 
@@ -188,7 +196,7 @@ class _ZstdSource:
         return self._state == _AT_MAGIC and not self._skip and not self._hold
 
     def _walk(self, data: bytes) -> int:
-        """Follow the headers in ``data``; how many of its bytes can go to the decompressor."""
+        """Follow the headers in ``data``; how many of its bytes go to the decompressor now."""
         pos, n = 0, len(data)
         while True:
             if self._skip:
@@ -197,6 +205,12 @@ class _ZstdSource:
                 pos += step
                 if self._skip:
                     return n
+            if self._ending:  # a frame ends here: pause, the rest comes after
+                self._ending = False
+                self.frames += 1
+                self.paused = True
+                self._rest = data[pos:]
+                return pos
             need = _NEED[self._state]
             if n - pos < need:
                 self._hold = data[pos:]
@@ -228,7 +242,7 @@ class _ZstdSource:
                 if header & 1:  # last block of the frame
                     self._skip += 4 if self._checksum else 0
                     self._state = _AT_MAGIC
-                    self.frames += 1
+                    self._ending = True
             pos += need
 
     def _stop_at(self, rest: bytes) -> None:
@@ -242,18 +256,26 @@ class _ZstdSource:
 
 
 class _ZstdStream:
-    """zstandard's streaming reader across frames, with truncation and trailing data noticed."""
+    """zstandard's streaming reader, one per frame, truncation and trailing data noticed."""
 
     label = "zstd"
     errors: tuple[type[Exception], ...] = (zstandard.ZstdError,)
 
     def __init__(self, raw: BinaryIO) -> None:
         self._source = _ZstdSource(raw)
-        self._reader = zstandard.ZstdDecompressor().stream_reader(
+        self._reader = self._open()
+
+    def _open(self) -> Any:
+        return zstandard.ZstdDecompressor().stream_reader(
             self._source, read_size=_RAW_CHUNK, read_across_frames=True, closefd=False)
 
     def readinto(self, buffer: memoryview) -> int:
-        return self._reader.readinto(buffer)
+        while True:
+            got = self._reader.readinto(buffer)
+            if got or not self._source.paused:
+                return got
+            self._source.paused = False  # the frame is out: the next one, fresh
+            self._reader = self._open()
 
     def end_problem(self, produced: int) -> str | None:
         source = self._source
@@ -261,8 +283,7 @@ class _ZstdStream:
             return (f"corrupt zstd data after {produced} bytes: data that is not a zstd frame "
                     f"follows frame {source.frames}; ignored")
         if source.ended and not source.complete():
-            frame = source.frames + (source._state != _AT_MAGIC)  # noqa: SLF001 - same module
-            return (f"truncated zstd stream: input ended inside frame {frame} "
+            return (f"truncated zstd stream: input ended inside frame {source.frames + 1} "
                     f"after {produced} bytes")
         return None
 
