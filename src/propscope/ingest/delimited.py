@@ -13,14 +13,17 @@ A quoted field may span lines, so one stray quote could swallow the rest of a
 file into one field. Rows are therefore parsed strictly (``strict=True``), and
 a row spanning several lines that is malformed (a quote closed then followed by
 other text, the file ending inside quotes) or that grows past
-``max_record_bytes``, or that has not the header's number of fields (two stray
-quotes pairing up across good rows) is a *runaway*: its first line is
-quarantined with the reason, and reading starts again at the next line, from
-the lines already read (held, at most ``max_record_bytes`` of them). So memory stays bounded and the
-rows after a stray quote still go in. A one-line row that only the strict
-parser refuses is read leniently, as before. Each line is parsed at most three
-times: once in the runaway, once re-read, and, should a runaway start inside
-re-read lines, once more as a one-line row; the cost stays linear.
+``max_record_bytes`` is a *runaway*: its first line is quarantined with the
+reason, and reading starts again at the next line, from the lines already read
+(held, at most ``max_record_bytes`` of them). So memory stays bounded and the
+rows after a stray quote still go in. (Not caught: a second stray quote that
+*closes* the first properly, a quote followed by the delimiter or the line end,
+makes the lines between one valid row; with the header's width it is read as
+one record, else quarantined as a row of the wrong width. No reader can tell
+that from intent.) A one-line row that only the strict parser refuses is read
+leniently, as before. Each line is parsed at most three times: once in the
+runaway, once re-read, and, should a runaway start inside re-read lines, once
+more as a one-line row; the cost stays linear.
 """
 
 from __future__ import annotations
@@ -51,10 +54,6 @@ class _Line:
 
 class _RecordTooLarge(Exception):
     """The row being read passed ``max_record_bytes`` (raised inside ``csv.reader``)."""
-
-
-class _WrongWidth(Exception):
-    """A row spanning lines that has not the header's number of fields."""
 
 
 class _Lines:
@@ -115,14 +114,9 @@ def _lenient(line: _Line, delimiter: str) -> list[str]:
     return next(csv.reader([line.text or ""], delimiter=delimiter), [])
 
 
-def _rows(lines: _Lines, name: str, delimiter: str, width: list[int]
+def _rows(lines: _Lines, name: str, delimiter: str
           ) -> Iterator[tuple[list[str], list[_Line]] | Rejected]:
-    """``(row, its lines)`` for each row, or a Rejected for what could not be a row.
-
-    ``width`` holds the header's number of fields once it is known: a row spanning
-    lines with another number of fields is most likely two stray quotes pairing up
-    across good rows, so it is treated as a runaway too (its rows are read again).
-    """
+    """``(row, its lines)`` for each row, or a Rejected for what could not be a row."""
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     while True:
         lines.start_row()
@@ -140,8 +134,6 @@ def _rows(lines: _Lines, name: str, delimiter: str, width: list[int]
             return
         except (csv.Error, _RecordTooLarge) as exc:
             problem = exc
-        if problem is None and len(lines.taken) > 1 and width and len(row) != width[0]:
-            problem = _WrongWidth(f"a row of {len(row)} fields, the header has {width[0]}")
         if problem is None:
             yield row, lines.taken
         else:
@@ -171,8 +163,7 @@ def _iter_delimited(stream: BinaryIO, name: str, options: ReadOptions,
     lines = _Lines(stream, options.max_record_bytes)
     resolver = FieldResolver(options)
     header: list[str] | None = None
-    width: list[int] = []
-    for item in _rows(lines, name, delimiter, width):
+    for item in _rows(lines, name, delimiter):
         if isinstance(item, Rejected):
             yield item
             continue
@@ -194,7 +185,6 @@ def _iter_delimited(stream: BinaryIO, name: str, options: ReadOptions,
                 yield Rejected(name, recno, "header has no text column (looked for "
                                             f"{resolver.text_columns_hint()}); file skipped")
                 return
-            width.append(len(header))
             continue
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
