@@ -246,6 +246,34 @@ def test_decompression_bombs_are_capped_with_a_clear_reason(tmp_path: Path) -> N
         ("big.jsonl.gz", "")]
 
 
+def _dictionary_bomb(path: Path, rows: int, value_bytes: int) -> None:
+    """A Parquet file of ``rows`` rows sharing one dictionary value: tiny on disk."""
+    value = pa.array(["x" * value_bytes])
+    column = pa.DictionaryArray.from_arrays(pa.array([0] * rows, pa.int32()), value)
+    pq.write_table(pa.table({"text": column}), path, compression="zstd")
+
+
+def test_parquet_dictionary_bomb_is_capped_in_bounded_memory(tmp_path: Path) -> None:
+    _dictionary_bomb(tmp_path / "bomb.parquet", 8192, 100 * 1024)  # ~1 KB: 800 MiB of text
+    pq.write_table(pa.table({"text": GOOD[:4]}), tmp_path / "ok.parquet")
+    assert (tmp_path / "bomb.parquet").stat().st_size < 4096
+    tracemalloc.start()
+    _, q, texts = run(tmp_path, tmp_path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert set(GOOD[:4]) <= texts and len(texts) == 5  # one distinct text from the bomb
+    assert q[("bomb.parquet", "")].startswith("decompression cap:")
+    assert "max_expansion_ratio" in q[("bomb.parquet", "")]
+    assert peak < 160 * MiB, peak  # batches of 2,048 rows took 200 MiB each
+    # a row over max_record_bytes is quarantined before it becomes Python objects
+    (tmp_path / "rows").mkdir()
+    _dictionary_bomb(tmp_path / "rows" / "wide.parquet", 3, 200 * 1024)
+    _, q, texts = run(tmp_path / "rows", tmp_path / "rows", max_record_bytes=100 * 1024)
+    assert not texts
+    assert q[("wide.parquet", "2")] == ("record of 204800 bytes is larger than max_record_bytes "
+                                        "(102400); skipped")
+
+
 # -- 18. spooled members (zip, Parquet) capped ----------------------------------------------
 
 def test_spooled_copies_are_capped(tmp_path: Path) -> None:
