@@ -20,6 +20,10 @@ class Settings:
     # ingest
     field_map: dict[str, str] = field(default_factory=dict)  # canonical name -> input column
     max_record_bytes: int = 64 * 1024 * 1024  # larger records are quarantined, not loaded
+    # decompression caps, per input file on disk (all its layers and members together):
+    max_expanded_bytes: int = 64 * 1024**3  # bytes decompressed at most
+    max_expansion_ratio: float = 200.0  # decompressed/on-disk, enforced past 64 MiB
+    max_spool_bytes: int = 4 * 1024**3  # temporary copy of a compressed zip/Parquet, at most
     strict: bool = False
     ingest_batch_docs: int = 5000  # documents per ingest commit (a crash loses at most these)
     # analyze

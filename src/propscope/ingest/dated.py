@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 from ..document import Document, Rejected
-from .records import ReadOptions, default_source
+from .records import ReadOptions, default_source, has_text
 from .streams import decode_text, iter_lines
 
 HEADER = re.compile(rb" date (\d{4})-(\d{2})-(\d{2})(?: |\r?\n|\Z)")
@@ -53,8 +53,9 @@ def _finish(rec: _Record, name: str, source: str, limit: int) -> Iterator[Docume
     text, note = decode_text(b"".join(rec.parts))
     rec.parts = []
     text = text.rstrip("\r\n")
-    if not text.strip():
-        yield Rejected(name, recno, "record without text (a date header and nothing else)")
+    if not has_text(text):
+        yield Rejected(name, recno, "record without text (a date header and nothing else, "
+                                    "or only NUL/control characters)")
         return
     published = None
     try:

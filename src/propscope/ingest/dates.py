@@ -22,6 +22,9 @@ from dateutil import parser as _dateutil
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?\Z")
 _HAS_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _DEFAULT = datetime(2000, 1, 1)
+# Longer strings are not dates. The fallback parsers cost ~10 microseconds per
+# character, so a crafted multi-megabyte "date" column would stall ingest.
+MAX_DATE_CHARS = 200
 
 
 def _aware(value: datetime) -> datetime:
@@ -49,6 +52,8 @@ def _from_string(text: str) -> datetime:
     except ValueError:
         pass
     text = text.strip()
+    if len(text) > MAX_DATE_CHARS:
+        raise ValueError(f"{len(text)} characters is too long for a date")
     if len(text) == 4 and text.isdigit():  # a bare year, not 2020 seconds after 1970
         return datetime(int(text), 1, 1, tzinfo=UTC)
     if _NUMBER.match(text):

@@ -13,7 +13,7 @@ from typing import BinaryIO
 
 from ..document import Document, Rejected
 from . import dated
-from .records import ReadOptions, default_source
+from .records import ReadOptions, default_source, has_text
 from .streams import decode_text, read_bounded
 
 
@@ -30,8 +30,9 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
         return
     text, note = decode_text(data)
     del data
-    if not text.strip():
-        yield Rejected(name, "1", "record without text (file holds only whitespace)")
+    if not has_text(text):
+        yield Rejected(name, "1", "record without text (file holds only whitespace, NUL, "
+                                  "control or invisible characters)")
         return
     yield Document.create(text, source=default_source(name), file=name, record="1")
     if note:

@@ -17,7 +17,7 @@ from .jsonl import LineChunk
 from .records import ReadOptions
 from .registry import choose_reader
 from .sources import InputFile
-from .streams import DecompressingReader, buffered, split_suffixes
+from .streams import DecompressingReader, ExpansionBudget, buffered, split_suffixes
 
 SNIFF_BYTES = 8192
 
@@ -40,21 +40,22 @@ def read_unit(unit: InputFile, options: ReadOptions,
         return
     if on_open is not None:
         on_open(raw)
+    budget = unit.budget or ExpansionBudget.for_input(unit.size, options)
     try:
-        yield from _read(raw, unit.name, suffix, compression, options, chunks)
+        yield from _read(raw, unit.name, suffix, compression, options, chunks, budget)
     finally:
         raw.close()
 
 
 def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
-          options: ReadOptions, chunks: tuple[int, int] | None
-          ) -> Iterator[Document | Rejected | LineChunk]:
+          options: ReadOptions, chunks: tuple[int, int] | None,
+          budget: ExpansionBudget | None = None) -> Iterator[Document | Rejected | LineChunk]:
     decoder = None
     last = "0"
     try:
         stream = buffered(raw)
         if compression:
-            decoder = DecompressingReader(stream, compression)
+            decoder = DecompressingReader(stream, compression, budget)
             stream = buffered(decoder)  # type: ignore[arg-type]
         head = stream.peek(SNIFF_BYTES)
         if not head:
@@ -80,6 +81,11 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
     except Exception as exc:  # noqa: BLE001 - see module docstring
         yield Rejected(name, "", f"reading stopped after record {last}, rest of the file "
                                  f"skipped: {type(exc).__name__}: {exc}")
-    if decoder is not None and decoder.error:
+    # Why the bytes ended early: damage or a cap in this file's decompression, else the
+    # cap met while reading the archive member itself (``CappedReader``) or in the
+    # archive's own decompression (a ``.tar.gz`` whose member was being read).
+    stopped = (decoder.error if decoder is not None and decoder.error else None) or getattr(
+        raw, "error", None) or (budget.exceeded if budget is not None else None)
+    if stopped:
         kept = f"records up to {last} were kept" if last != "0" else "nothing could be read"
-        yield Rejected(name, "", f"{decoder.error}; {kept}")
+        yield Rejected(name, "", f"{stopped}; {kept}")

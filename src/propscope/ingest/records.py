@@ -21,6 +21,7 @@ What a record can go wrong with, and what happens (never an exception):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,11 @@ from typing import Any
 from ..document import Document, Rejected
 from ..errors import InputError
 from .dates import parse_date
+from .streams import (
+    DEFAULT_MAX_EXPANDED_BYTES,
+    DEFAULT_MAX_EXPANSION_RATIO,
+    DEFAULT_MAX_SPOOL_BYTES,
+)
 
 # canonical field -> input column aliases, in order of preference (lower case)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -47,6 +53,19 @@ FIELDS = tuple(ALIASES)
 FIELD_SYNONYMS = {"date": "published", "external_id": "id", "language": "lang",
                   "content": "text", "body": "text"}
 _NESTED_NAME_KEYS = ("screen_name", "username", "name", "handle", "id")
+# A character that shows: not whitespace, not a C0/C1 control (NUL included), not an
+# invisible format character. Found at the first position of any real text.
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2060-\u2064\ufeff]")
+
+
+def has_text(text: str) -> bool:
+    """Whether ``text`` holds anything but whitespace, NUL/control or invisible characters.
+
+    Text of only NUL or control bytes would become an empty-looking document that
+    every analyzer skips and every export shows blank; it is quarantined instead.
+    Linear, and O(1) for ordinary text (the first character usually shows).
+    """
+    return _VISIBLE.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -55,6 +74,9 @@ class ReadOptions:
 
     field_map: Mapping[str, str] = field(default_factory=dict)
     max_record_bytes: int = 64 * 1024 * 1024
+    max_expanded_bytes: int = DEFAULT_MAX_EXPANDED_BYTES
+    max_expansion_ratio: float = DEFAULT_MAX_EXPANSION_RATIO
+    max_spool_bytes: int = DEFAULT_MAX_SPOOL_BYTES
 
     @classmethod
     def from_settings(cls, settings: Any) -> ReadOptions:
@@ -65,7 +87,13 @@ class ReadOptions:
             raise InputError(f"unknown field name(s) in --field: {', '.join(unknown)}",
                              hint=f"use one of: {', '.join(FIELDS)} (e.g. --field text=body)")
         return cls(field_map=field_map,
-                   max_record_bytes=int(settings.max_record_bytes))
+                   max_record_bytes=int(settings.max_record_bytes),
+                   max_expanded_bytes=int(getattr(settings, "max_expanded_bytes",
+                                                  DEFAULT_MAX_EXPANDED_BYTES)),
+                   max_expansion_ratio=float(getattr(settings, "max_expansion_ratio",
+                                                     DEFAULT_MAX_EXPANSION_RATIO)),
+                   max_spool_bytes=int(getattr(settings, "max_spool_bytes",
+                                               DEFAULT_MAX_SPOOL_BYTES)))
 
 
 class FieldResolver:
@@ -166,8 +194,10 @@ def record_to_document(record: Mapping[str, Any], resolver: FieldResolver, file:
             raw_text = str(raw_text)
         else:
             raw_text = ""
-    if not raw_text or raw_text.isspace():
+    if not raw_text or not has_text(raw_text):
         what = "empty text" if text_col is not None else "no text field"
+        if raw_text and not raw_text.isspace():
+            what = "only NUL, control or invisible characters"
         yield Rejected(file, recno, f"record without text ({what}; looked for "
                                     f"{resolver.text_columns_hint()})")
         return

@@ -320,7 +320,7 @@ def _ingest_files(files: list[Path], options: ReadOptions, writer: _Writer, trac
     chunks = (CHUNK_LINES, CHUNK_BYTES) if feeder is not None else None
 
     for path in files:
-        top = disk_input(path)
+        top = disk_input(path, options)
         tracker.start(top.size)
         if done(top):
             summary.files_skipped += 1
@@ -361,7 +361,7 @@ def iter_input_documents(paths: Sequence[str | Path], settings: Any
     """
     options = ReadOptions.from_settings(settings)
     for path in expand_paths(paths):
-        for unit in iter_units(disk_input(path)):
+        for unit in iter_units(disk_input(path, options)):
             if isinstance(unit, Rejected):
                 yield unit
             else:

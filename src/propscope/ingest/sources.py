@@ -23,11 +23,20 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..document import Rejected
 from ..errors import InputError
-from .streams import BUFFER_SIZE, DecompressingReader, buffered, seekable, split_suffixes
+from .streams import (
+    BUFFER_SIZE,
+    CappedReader,
+    DecompressingReader,
+    ExpansionBudget,
+    SpoolTooLarge,
+    buffered,
+    seekable,
+    split_suffixes,
+)
 
 
 @dataclass
@@ -39,6 +48,9 @@ class InputFile:
     mtime: float
     open: Callable[[], BinaryIO]
     on_disk: bool = False  # True: position in ``open()``'s stream is progress on disk
+    # What the file on disk holding this input may still decompress to (shared by
+    # all its members); None: a fresh budget from the read options when read.
+    budget: ExpansionBudget | None = None
 
 
 # Corpus databases (often kept next to their inputs) are never input.
@@ -80,30 +92,51 @@ def expand_paths(paths: Sequence[str | Path], exclude: Iterable[Path] = ()) -> l
     return out
 
 
-def disk_input(path: Path) -> InputFile:
+def disk_input(path: Path, options: Any = None) -> InputFile:
+    """The file at ``path`` as an input, with its decompression budget (caps from ``options``,
+    a :class:`~.records.ReadOptions`; the defaults when None)."""
     stat = path.stat()
     return InputFile(name=str(path), size=stat.st_size, mtime=stat.st_mtime,
-                     open=lambda: open(path, "rb", buffering=BUFFER_SIZE), on_disk=True)
+                     open=lambda: open(path, "rb", buffering=BUFFER_SIZE), on_disk=True,
+                     budget=ExpansionBudget.for_input(stat.st_size, options))
+
+
+def _budget(inp: InputFile) -> ExpansionBudget:
+    if inp.budget is None:
+        inp.budget = ExpansionBudget.for_input(inp.size)
+    return inp.budget
 
 
 def _zip_members(stream: BinaryIO, outer: InputFile) -> Iterator[InputFile]:
-    with zipfile.ZipFile(seekable(stream)) as archive:
+    budget = _budget(outer)
+    with zipfile.ZipFile(seekable(stream, budget.max_spool)) as archive:
         for info in archive.infolist():
             if info.is_dir() or _skip(info.filename):
                 continue
             mtime = float(calendar.timegm((*info.date_time, 0, 0, 0)))
             yield InputFile(name=f"{outer.name}!{info.filename}", size=info.file_size,
-                            mtime=mtime, open=lambda info=info: archive.open(info))
+                            mtime=mtime, budget=budget,
+                            open=lambda info=info: CappedReader(archive.open(info), budget))
 
 
 def _tar_members(stream: BinaryIO, outer: InputFile) -> Iterator[InputFile]:
+    budget = _budget(outer)
     with tarfile.open(fileobj=stream, mode="r|") as archive:
         for member in archive:
             if not member.isfile() or _skip(member.name):
                 continue
             yield InputFile(name=f"{outer.name}!{member.name}", size=member.size,
-                            mtime=float(member.mtime),
-                            open=lambda member=member: archive.extractfile(member))
+                            mtime=float(member.mtime), budget=budget,
+                            open=lambda member=member: _tar_open(archive, member, budget))
+
+
+def _tar_open(archive: tarfile.TarFile, member: tarfile.TarInfo,
+              budget: ExpansionBudget) -> BinaryIO:
+    """A tar member's bytes; a sparse member's holes are expansion too, so it is charged."""
+    stream = archive.extractfile(member)
+    if stream is None:
+        raise ValueError(f"{member.name} has no content")
+    return CappedReader(stream, budget) if member.issparse() else stream  # type: ignore[return-value]
 
 
 ARCHIVES: dict[str, Callable[[BinaryIO, InputFile], Iterator[InputFile]]] = {
@@ -128,20 +161,29 @@ def iter_units(inp: InputFile) -> Iterator[InputFile | Rejected]:
         return
     decoder = None
     count = 0
+    budget = _budget(inp)
     try:
         stream: BinaryIO = buffered(raw)
         if compression:
-            decoder = DecompressingReader(stream, compression)
+            decoder = DecompressingReader(stream, compression, budget)
             stream = buffered(decoder)  # type: ignore[arg-type]
         try:
             for member in expand(stream, inp):
+                if budget.exceeded is not None:  # a member hit the cap: the rest would too
+                    break
                 count += 1
                 yield from iter_units(member)
+        except SpoolTooLarge as exc:
+            yield Rejected(inp.name, "", f"{suffix} archive {exc}")
         except _ARCHIVE_ERRORS as exc:
-            yield Rejected(inp.name, "", f"damaged {suffix} archive after {count} member(s), "
-                                         f"rest skipped: {type(exc).__name__}: {exc}")
+            if budget.exceeded is None:
+                yield Rejected(inp.name, "", f"damaged {suffix} archive after {count} member(s), "
+                                             f"rest skipped: {type(exc).__name__}: {exc}")
         if decoder is not None and decoder.error:
             yield Rejected(inp.name, "", f"{decoder.error}; the {count} member(s) before it "
                                          "were kept")
+        elif budget.exceeded is not None:
+            yield Rejected(inp.name, "", f"{budget.exceeded}; archive members after the "
+                                         f"{count} read were not opened")
     finally:
         raw.close()
