@@ -19,13 +19,15 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import accumulate
 
 from .stopwords import STOPWORDS
 
-# A token with the whitespace before it: the whitespace decides whether two
-# occurrences are the same text ("Iran (" vs "Iran(").
-_PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
+# A token: a run of letters/digits or one other non-space character. Whether
+# whitespace precedes it is part of its key ("Iran (" vs "Iran(") and is read
+# from the character before it. (A pattern that also consumed the leading
+# whitespace, ``\s*(?:...)``, backtracks over every whitespace run it cannot end
+# in a token: quadratic on a long run of spaces, hours on a few megabytes.)
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _OPENERS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "„": "“"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 MAX_TOKENS = 40
@@ -55,15 +57,19 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    pieces = _PIECE_RE.findall(text)
-    ends = list(accumulate(map(len, pieces)))
-    # findall skips nothing but trailing whitespace, so the pieces tile the text.
-    keys = []
-    starts = []
-    for piece, end in zip(pieces, ends, strict=True):
-        tok = piece.lstrip()
-        keys.append(" " + tok if len(tok) != len(piece) else tok)
-        starts.append(end - len(tok))
+    """The tokens of ``text``, each keyed with a leading " " when whitespace precedes it.
+
+    One linear scan: every character is either whitespace (skipped) or part of
+    exactly one token, so no input makes the pattern backtrack.
+    """
+    keys: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN_RE.finditer(text):
+        start, tok = m.start(), m.group()
+        keys.append(" " + tok if start and text[start - 1].isspace() else tok)
+        starts.append(start)
+        ends.append(m.end())
     return Tokens(keys, starts, ends)
 
 
