@@ -20,6 +20,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
+
 from .stopwords import STOPWORDS
 
 # A token: a run of letters/digits or one other non-space character. Whether
@@ -235,6 +237,86 @@ def occurrences(text: str, phrase: str, token_starts: set[int], token_ends: set[
     return out
 
 
+_HASH_BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_HASH_BASE_INV = pow(_HASH_BASE, -1, 1 << 64)
+
+
+class _Occurrences:
+    """Every phrase's occurrences, found through token-sequence hashes.
+
+    Searching the whole text once per candidate phrase costs phrases x text, and a
+    text with thousands of distinct repeated phrases (each link or number pasted
+    three times) made that quadratic. Here each phrase length, in tokens, takes
+    one vectorised pass over the token list: every window of that many tokens gets
+    a hash of its tokens (the first one without its leading-space flag, since a
+    phrase may follow white space or not), and only the windows whose hash is a
+    phrase's are compared with it in the text. Equal token sequences hash
+    equally, so nothing is missed; a collision is only a comparison that fails.
+    The result is exactly what :func:`occurrences` gives.
+    """
+
+    def __init__(self, text: str, toks: Tokens) -> None:
+        self.text, self.toks = text, toks
+        codes: dict[str, int] = {}
+        n = len(toks.keys)
+        ids = np.fromiter((codes.setdefault(k, len(codes) + 1) for k in toks.keys),
+                          dtype=np.uint64, count=n)
+        self.first = np.fromiter(
+            (codes.setdefault(k[1:] if k[:1] == " " else k, len(codes) + 1) for k in toks.keys),
+            dtype=np.uint64, count=n)
+        with np.errstate(over="ignore"):
+            up = np.full(n + 1, _HASH_BASE, dtype=np.uint64)
+            up[0] = 1
+            self.up = np.cumprod(up, dtype=np.uint64)
+            down = np.full(n + 1, _HASH_BASE_INV, dtype=np.uint64)
+            down[0] = 1
+            self.down = np.cumprod(down, dtype=np.uint64)
+            self.prefix = np.zeros(n + 1, dtype=np.uint64)
+            np.cumsum(ids * self.up[:n], dtype=np.uint64, out=self.prefix[1:])
+
+    def _window_hashes(self, length: int) -> np.ndarray:
+        """The hash of every window of ``length`` tokens, by its first token's index."""
+        n = len(self.first)
+        i = np.arange(n - length + 1)
+        with np.errstate(over="ignore"):
+            rest = (self.prefix[i + length] - self.prefix[i + 1]) * self.down[i + 1]
+            return rest + self.first[i] * self.up[length]
+
+    def _phrase_hash(self, first: int, stop: int) -> int:
+        with np.errstate(over="ignore"):
+            rest = (self.prefix[stop] - self.prefix[first + 1]) * self.down[first + 1]
+            return int(rest + self.first[first] * self.up[stop - first])
+
+    def find(self, ranges: list[tuple[int, int]]) -> list[list[int]]:
+        """For each token range ``[first, stop)``: the non-overlapping starts of its
+        text, at token edges, without cutting a hyphenated word."""
+        by_length: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for k, (first, stop) in enumerate(ranges):
+            by_length[stop - first][self._phrase_hash(first, stop)].append(k)
+        found: list[list[int]] = [[] for _ in ranges]
+        starts, ends = self.toks.starts, self.toks.ends
+        for length, wanted in by_length.items():
+            hashes = self._window_hashes(length)
+            keys = np.fromiter(wanted, dtype=np.uint64, count=len(wanted))
+            hits = np.flatnonzero(np.isin(hashes, keys))
+            windows: dict[int, list[int]] = defaultdict(list)
+            for i, h in zip(hits.tolist(), hashes[hits].tolist(), strict=True):
+                windows[h].append(i)
+            for h, ks in wanted.items():
+                for k in ks:
+                    first, stop = ranges[k]
+                    phrase = self.text[starts[first]:ends[stop - 1]]
+                    size, out, free = len(phrase), found[k], -1
+                    for i in windows.get(h, ()):
+                        s = starts[i]
+                        if (s >= free and ends[i + length - 1] == s + size
+                                and self.text.startswith(phrase, s)
+                                and not _cuts_word(self.text, s, s + size)):
+                            out.append(s)
+                            free = s + size
+        return found
+
+
 def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
     """Every maximal repeat of ``text`` (after trimming) seen ``min_count`` times or more.
 
@@ -247,8 +329,6 @@ def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
     if not groups:
         return []
     seen: set[str] = set()
-    token_starts: set[int] | None = None
-    token_ends: set[int] | None = None
     out = []
     ranges: list[tuple[int, int]] = []
     for length, pos in groups:
@@ -261,6 +341,8 @@ def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
             # candidate of its own: it is the inserted unit, the words around it
             # the template's context.
             ranges += [(p0 + i, p0 + j) for i, j in _asides(span, a, b) if (i, j) != (a, b)]
+    wanted: list[tuple[int, int]] = []
+    shapes: list[tuple[str, int, int]] = []
     for first, stop in ranges:
         phrase_keys = toks.keys[first:stop]
         phrase = text[toks.starts[first]:toks.ends[stop - 1]]
@@ -271,10 +353,12 @@ def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
         if words < 2 or content < 1 or not _balanced(phrase_keys):
             continue
         seen.add(phrase)
-        if token_starts is None:
-            token_starts, token_ends = set(toks.starts), set(toks.ends)
-        assert token_ends is not None
-        starts = occurrences(text, phrase, token_starts, token_ends)
+        wanted.append((first, stop))
+        shapes.append((phrase, words, content))
+    if not wanted:
+        return []
+    for (phrase, words, content), starts in zip(shapes, _Occurrences(text, toks).find(wanted),
+                                                 strict=True):
         if len(starts) >= min_count:
             out.append(Repeat(phrase, tuple(starts), words, content))
     return out

@@ -148,17 +148,20 @@ def _trim_url(url: str) -> str:
     """
     # Bracket counts are taken once and updated as characters are dropped: a link
     # followed by thousands of ")" is trimmed in one pass, not one count per ")".
-    counts = {c: url.count(c) for c in "()[]{}"}
+    counts: dict[str, int] = {}
     end = len(url)
     while end:
         c = url[end - 1]
-        unbalanced = c in _CLOSERS and counts[c] > counts[_CLOSERS[c]]
-        if c in _TRAILING or unbalanced:
-            end -= 1
-            if c in counts:
-                counts[c] -= 1
-        else:
+        if c in _CLOSERS:
+            if c not in counts:
+                counts[c] = url.count(c, 0, end)
+                counts[_CLOSERS[c]] = url.count(_CLOSERS[c], 0, end)
+            if counts[c] <= counts[_CLOSERS[c]]:
+                break
+            counts[c] -= 1
+        elif c not in _TRAILING:
             break
+        end -= 1
     return url[:end]
 
 
