@@ -177,25 +177,52 @@ def _trim(keys: list[str]) -> tuple[int, int]:
     return a, b
 
 
+def _is_dash(keys: list[str], i: int) -> bool:
+    """A dash standing as a word: "—" or "–", or a hyphen with spaces on both sides."""
+    t = keys[i].strip()
+    return t in ("—", "–") or (t == "-" and keys[i][:1] == " "
+                               and i + 1 < len(keys) and keys[i + 1][:1] == " ")
+
+
+def _repeats_name(keys: list[str], mark: int, i: int, j: int) -> bool:
+    """Does the aside ``keys[i:j]`` repeat the word right before its opening ``mark``
+    ("the Union — Union / UN News —")?"""
+    name = keys[mark - 1].strip() if mark > 0 else ""
+    return _is_word(name) and any(k.strip() == name for k in keys[i:j])
+
+
 def _asides(keys: list[str], a: int, b: int) -> list[tuple[int, int]]:
     """``[i, j)`` token ranges of the asides within ``keys[a:b]``: round/square-bracketed
-    groups (brackets included) and stretches between two commas (commas excluded)."""
+    groups (brackets included) and stretches between two commas (commas excluded);
+    and, when they repeat the name they follow, stretches between two dashes and
+    what follows a spaced slash to the end of the repeat. (A dash or slash aside that
+    does not repeat the name stays part of the longer repeat, the rule it always had.)"""
     out, stack = [], []
-    comma = None
+    marks: dict[str, int | None] = {",": None, "—": None}
     for i in range(a, b):
         t = keys[i].strip()
+        mark = "," if t == "," else "—" if _is_dash(keys, i) else None
         if t in ("(", "["):
             stack.append((t, i))
         elif t in (")", "]") and stack and _OPENERS[stack[-1][0]] == t:
             j = stack.pop()[1]
             if i + 1 - j >= 4:
                 out.append((j, i + 1))
-        elif t == "," and not stack:
-            if comma is not None and i - comma > 2:
-                out.append((comma + 1, i))
-            comma = i
-    if comma is not None and b - comma > 3 and b < len(keys) and keys[b].strip() == ",":
-        out.append((comma + 1, b))
+        elif mark and not stack:
+            prev = marks[mark]
+            if prev is not None and i - prev > 2 and (
+                    mark == "," or _repeats_name(keys, prev, prev + 1, i)):
+                out.append((prev + 1, i))
+            marks[mark] = i
+        elif t == "/" and not stack and keys[i][:1] == " " and i + 1 < b \
+                and keys[i + 1][:1] == " " and b - i > 2 and _repeats_name(keys, i, i + 1, b):
+            out.append((i + 1, b))
+    after = keys[b] if b < len(keys) else ""
+    for mark, prev in marks.items():
+        closes = after.strip() == "," if mark == "," else bool(after) and _is_dash(keys, b)
+        if prev is not None and b - prev > 3 and closes and (
+                mark == "," or _repeats_name(keys, prev, prev + 1, b)):
+            out.append((prev + 1, b))
     return out
 
 
