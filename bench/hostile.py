@@ -35,6 +35,7 @@ import math
 import os
 import platform
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -123,25 +124,52 @@ def _a_setoff(mb: float) -> str:
 
 ANALYZERS: dict[str, tuple[str, Callable[[float], str], float]] = {
     # name: (what, builder(MB), MB at 1x)
-    "a_whitespace": ("references + repetitions: spaces/tabs/newlines run", _a_whitespace, 1.0),
+    "a_whitespace": ("references + repetitions: spaces/tabs/newlines run", _a_whitespace, 0.5),
     "a_links": ("references: many links, bare hosts, closing brackets", _a_links, 0.1),
-    "a_hashtags": ("references: many tags/handles, one huge tag, a run of #", _a_hashtags, 0.25),
-    "a_posts": ("references: attributions among sentences full of links", _a_posts, 0.25),
-    "a_repeats": ("repetitions: thousands of distinct repeated phrases", _a_repeats, 0.25),
-    "a_one_line": ("references + repetitions: one line, runs of one char, nesting", _a_one_line, 1.0),
-    "a_setoff": ("repetitions: a name-repeating insertion every 20 words", _a_setoff, 0.25),
+    "a_hashtags": ("references: many tags/handles, one huge tag, a run of #", _a_hashtags, 0.1),
+    "a_posts": ("references: attributions among sentences full of links", _a_posts, 0.1),
+    "a_repeats": ("repetitions: thousands of distinct repeated phrases", _a_repeats, 0.1),
+    "a_one_line": ("references + repetitions: one line, runs of one char, nesting", _a_one_line, 0.5),
+    "a_setoff": ("repetitions: a name-repeating insertion every 20 words", _a_setoff, 0.1),
 }
 
 
-def run_child(case: str, scale: int) -> None:
-    """Child mode: build the text, run the analyzer, print its seconds as JSON."""
+def run_child(case: str, scale: int, inputs: list[str]) -> None:
+    """Child mode: run one case once (its imports and a warm-up on a one-record input
+    first, not timed) and print the seconds of the measured call as JSON.
+
+    Analyzer cases build their text here; reader and coordination cases get
+    ``[baseline input, input, scratch folder]`` and go through the public pipeline
+    functions (``propscope.pipeline.ingest`` / ``run``), as the CLI does.
+    """
     sys.path.insert(0, str(ROOT / "src"))
-    _, build, mb = ANALYZERS[case]
-    text = build(mb * scale)
-    _analyzer_refs_reps("warm up: imports and tables")
+    from propscope.gctuning import relaxed_gc  # as the pipeline runs analyzers
+    if case in ANALYZERS:
+        _, build, mb = ANALYZERS[case]
+        text = build(mb * scale)
+        _analyzer_refs_reps("warm up: imports and tables")
+        t0 = time.perf_counter()
+        with relaxed_gc():
+            _analyzer_refs_reps(text)
+        print(json.dumps({"seconds": time.perf_counter() - t0, "chars": len(text)}))
+        return
+    from propscope import load_settings
+    from propscope.pipeline import ingest, run
+    baseline, path, scratch = inputs
+    if case in READERS:
+        settings = load_settings(quiet=True)
+
+        def call(p: str, corpus: Path) -> None:
+            ingest([p], corpus, settings)
+    else:
+        settings = load_settings(quiet=True, analyzers=("references",))
+
+        def call(p: str, corpus: Path) -> None:
+            run([p], corpus, None, settings)
+    call(baseline, Path(scratch) / "warm.duckdb")
     t0 = time.perf_counter()
-    _analyzer_refs_reps(text)
-    print(json.dumps({"seconds": time.perf_counter() - t0, "chars": len(text)}))
+    call(path, Path(scratch) / "case.duckdb")
+    print(json.dumps({"seconds": time.perf_counter() - t0, "chars": os.path.getsize(path)}))
 
 
 # --------------------------------------------------- readers (CLI ingest) ----
@@ -391,37 +419,48 @@ def _tree_rss(pid: int) -> int:
 
 
 def measure(cmd: list[str], timeout: float, cwd: Path, env: dict[str, str]) -> tuple[Measure, str]:
-    """Run ``cmd`` under ``nice`` in its own process group, watching its memory."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(["nice", "-n", "10", *cmd], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    """Run ``cmd`` under ``nice`` in its own process group, watching its memory.
+    Output goes to files (a pipe left unread could stall a chatty child)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(["nice", "-n", "10", *cmd], cwd=cwd, env=env, stdout=out,
+                                stderr=err, start_new_session=True)
+        try:
+            status, stopped, usage, peak_tree = _watch(proc, t0, timeout)
+        except BaseException:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+        wall = time.perf_counter() - t0
+        out.seek(0)
+        err.seek(0)
+        text = out.read().decode(errors="replace")
+        error = err.read().decode(errors="replace")
+    code = os.waitstatus_to_exitcode(status)
+    peak = max(usage.ru_maxrss * 1024, peak_tree)
+    note = "" if stopped or code == 0 else f"exit {code}: {error.strip()[-200:]}"
+    return Measure(None if stopped else wall, wall, peak, stopped, note), text
+
+
+def _watch(proc: subprocess.Popen[bytes], t0: float,
+           timeout: float) -> tuple[int, str | None, Any, int]:
+    """Wait for ``proc``, stopping it (and its process group) above the memory cap
+    or the time limit. Returns (wait status, why stopped or None, rusage, peak
+    RSS of its process tree as sampled)."""
     stopped = None
     peak_tree = 0
-    out_chunks: list[bytes] = []
     while True:
-        try:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        except ChildProcessError:
-            break
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             break
         peak_tree = max(peak_tree, _tree_rss(proc.pid))
-        elapsed = time.perf_counter() - t0
-        if peak_tree > MEMORY_CAP or elapsed > timeout:
+        if peak_tree > MEMORY_CAP or time.perf_counter() - t0 > timeout:
             stopped = "memory" if peak_tree > MEMORY_CAP else "time"
             os.killpg(proc.pid, signal.SIGKILL)
-            pid, status, usage = os.wait4(proc.pid, 0)
+            _, status, usage = os.wait4(proc.pid, 0)
             break
         time.sleep(0.05)
-    wall = time.perf_counter() - t0
-    assert proc.stdout is not None and proc.stderr is not None
-    out_chunks.append(proc.stdout.read())
-    err = proc.stderr.read().decode(errors="replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
-    peak = max(usage.ru_maxrss * 1024, peak_tree)
-    text = b"".join(out_chunks).decode(errors="replace")
-    note = "" if stopped or proc.returncode == 0 else f"exit {proc.returncode}: {err.strip()[-200:]}"
-    return Measure(None if stopped else wall, wall, peak, stopped, note), text
+    return status, stopped, usage, peak_tree
 
 
 def _env() -> dict[str, str]:
@@ -429,12 +468,6 @@ def _env() -> dict[str, str]:
     env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
     env.setdefault("OMP_NUM_THREADS", "1")
     return env
-
-
-def _propscope() -> list[str]:
-    """The CLI of this checkout (``src`` first on the path), in this interpreter."""
-    return [sys.executable, "-c", "import sys; from propscope.cli import main; "
-            "sys.argv[0] = 'propscope'; sys.exit(main())"]
 
 
 def run_case(group: str, name: str, scales: list[int], timeout: float) -> dict[str, Any]:
@@ -453,28 +486,24 @@ def run_case(group: str, name: str, scales: list[int], timeout: float) -> dict[s
                     m.seconds, sizes[s] = res["seconds"], res["chars"]
                 rows[s] = m
         else:
-            cfg = d / "settings.toml"
-            cfg.write_text('analyzers = ["references"]\nquiet = true\n', encoding="utf-8")
             builder = READERS[name][1] if group == "reader" else COORDINATION[name][1]
-
-            def command(path: Path, corpus: Path) -> list[str]:
-                verb = "ingest" if group == "reader" else "run"
-                extra = [] if group == "reader" else ["--config", str(cfg)]
-                return [*_propscope(), verb, str(path), "--corpus", str(corpus), "-q", *extra]
-
             base_input = _one_record(builder, d) if group == "reader" else c_baseline(d)
-            bm, _ = measure(command(base_input, d / "base.duckdb"), timeout, ROOT, env)
-            base = bm.wall
             for s in scales:
                 path = builder(d, s)
                 sizes[s] = path.stat().st_size
-                m, _ = measure(command(path, d / f"c{s}.duckdb"), timeout, ROOT, env)
+                scratch = d / f"scratch{s}"
+                scratch.mkdir()
+                m, out = measure([sys.executable, str(Path(__file__).resolve()), "--child", name,
+                                  "--scale", str(s), "--inputs", str(base_input), str(path),
+                                  str(scratch)], timeout, ROOT, env)
                 if m.seconds is not None:
-                    m.seconds = max(m.seconds - base, 0.001)
+                    lines = out.strip().splitlines()
+                    m.seconds = json.loads(lines[-1])["seconds"] if lines else None
+                    if m.seconds is None:
+                        m.note = m.note or "no result"
                 rows[s] = m
                 path.unlink()
-                for f in d.glob(f"c{s}.duckdb*"):
-                    f.unlink()
+                shutil.rmtree(scratch, ignore_errors=True)
     return {"group": group, "name": name, "rows": rows, "sizes": sizes, "base": base}
 
 
@@ -533,9 +562,10 @@ def main() -> None:
     ap.add_argument("--write-docs", action="store_true", help="rewrite the docs/benchmarks.md section")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     ap.add_argument("--scale", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--inputs", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        run_child(args.child, args.scale)
+        run_child(args.child, args.scale, args.inputs or [])
         return
     cases = ([("analyzer", n) for n in ANALYZERS] + [("reader", n) for n in READERS]
              + [("coordination", n) for n in COORDINATION])
