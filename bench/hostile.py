@@ -10,14 +10,13 @@ cap or the time limit, so a quadratic path cannot take the machine down). The
 growth exponent is the log-log slope of time from 1x to 16x: 1.0 is linear, 2.0
 quadratic. Target: every exponent <= 1.15 and no case above 2 GB at 16x.
 
-* Analyzer cases run the analyzer in the child process and time only its call
-  (the child's imports are not counted).
-* Reader and coordination cases go through the stable public entry point, the
-  ``propscope`` CLI (``ingest`` for readers; ``run`` with the references analyzer
-  and the link stage for coordination), so they measure whatever the readers and
-  linkers of the checkout do. Their time is the command's wall time minus the same
-  command's time on a one-record input of the same format (start-up, imports and
-  schema creation), measured once per case.
+* Analyzer cases build their text in the child and time only the analyzer call.
+* Reader and coordination cases go through the stable public entry points the
+  CLI itself calls (``propscope.pipeline.ingest`` for readers; ``run`` with the
+  references analyzer and the link stage for coordination), so they measure
+  whatever the readers and linkers of the checkout do. The child first imports
+  everything and runs the same call on a one-record input of the same format
+  (not timed), then times the call on the case's input.
 
     nice python bench/hostile.py                  # all cases, prints the table
     nice python bench/hostile.py --write-docs     # ... and the "## Hostile input" section
@@ -620,20 +619,24 @@ def write_docs(lines: list[str], good: int, bad: int, total: float, args: argpar
         f"(5-minute load average {load:.1f}); whole run {total:.0f} s.",
         "",
         "Each case is an input built to hit a super-linear path, at three sizes, run in a fresh "
-        "subprocess under `nice`. Time: analyzer cases time the analyzer call in the child; reader "
-        "cases time `propscope ingest`, the coordination case `propscope run` (references and the "
-        "link stage), each minus the same command on a one-record input (start-up). Peak RSS is "
-        "the subprocess's `ru_maxrss` (or, for a stopped case, the watchdog's sum over its "
-        f"process tree); a case above {MEMORY_CAP / 1e9:.1f} GB or {args.timeout:.0f} s is stopped. "
+        "subprocess under `nice`. Time: the measured call only, after the child's imports and a "
+        "warm-up: analyzer cases call `find_references` and `find_repetitions` (its exact "
+        "algorithm, which the batch pre-test can only skip); reader cases call the public "
+        "`propscope.pipeline.ingest`, the coordination case `propscope.pipeline.run` with the "
+        "references analyzer and the link stage, as the CLI does. Peak RSS is the subprocess's "
+        "`ru_maxrss` (imports included, about 170 MB), or for a stopped case the watchdog's sum "
+        f"over its process tree; a case above {MEMORY_CAP / 1e9:.1f} GB or {args.timeout:.0f} s is stopped. "
         "Exponent: log-log slope of time from the smallest to the largest size (1 = linear, "
         f"2 = quadratic). Target: exponent <= {TARGET_EXPONENT} and peak <= 2 GB at 16x.",
         "",
         *lines,
         "",
-        f"{good} cases within target, {bad} not. Readers and coordination are measured through "
-        "the CLI of this checkout: cases marked **no** there belong to the reader and linker "
-        "rewrites (issue 14 items 2, 5, 6, 9, 10) and are re-measured after they merge. Times "
-        "under ~0.1 s make exponents noisy (the start-up subtracted is itself measured once).",
+        f"{good} cases within target, {bad} not. Readers and coordination are measured with "
+        "the readers and linker of this checkout: a case marked **no** there belongs to the "
+        "reader and linker rewrites (issue 14 items 2, 5, 6, 9, 10) and is re-measured after "
+        "they merge. The bench measures time and memory, not what was read (the fuzz and "
+        "bad-input tests check that). Times under ~0.3 s make exponents noisy, mostly on the "
+        "low side (fixed costs weigh more at 1x).",
     ])
     path = replace_section(SECTION, text)
     print(f"wrote {path}")
