@@ -26,6 +26,8 @@ words (also in ``docs/signals.md``):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -131,51 +133,99 @@ def _link_weight(domain: str | None) -> int:
     return 0 if domain == "pic.twitter.com" else 23
 
 
+_NON_SPACE_RE = re.compile(r"\S")
+
+
 class _Segment:
-    """The weighted length of ``text[cut:end]`` for many cuts, finding links once."""
+    """The weighted length of ``text[cut:end]`` for many cuts, in logarithmic time
+    each: links are found once, their weight corrections summed from the right,
+    and a cut's correction is read with a binary search. (Summing the links after
+    each cut, or copying the text after it, made a long run of sentences full of
+    links quadratic.)"""
 
     def __init__(self, text: str, start: int, end: int) -> None:
-        self.text, self.end = text, end
-        self.links = [(start + u.start, _link_weight(u.domain) - len(u.value))
+        self.text = text
+        self.links = [(start + u.start, start + u.end, _link_weight(u.domain) - len(u.value))
                       for u in find_urls(text[start:end])]
+        self.link_starts = [a for a, _, _ in self.links]
+        self.after = [0] * (len(self.links) + 1)  # after[i]: corrections of links i, i+1, ...
+        for i in range(len(self.links) - 1, -1, -1):
+            self.after[i] = self.after[i + 1] + self.links[i][2]
+        stop = end
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        self.stop = stop  # the end with trailing white space dropped
 
     def weight(self, cut: int) -> int:
-        size = len(self.text[cut:self.end].strip())
-        return size + sum(delta for at, delta in self.links if at >= cut)
+        lead = _NON_SPACE_RE.search(self.text, cut, self.stop)
+        size = self.stop - lead.start() if lead else 0
+        return size + self.after[bisect_left(self.link_starts, cut)]
+
+    def has_words(self, start: int, end: int) -> bool:
+        """Does ``text[start:end]`` hold prose, beyond links, tags and mentions?"""
+        i = bisect_left(self.link_starts, start)
+        pieces, at = [], start
+        while i < len(self.links) and self.links[i][0] < end:
+            pieces.append(self.text[at:self.links[i][0]])
+            at = max(at, self.links[i][1])
+            i += 1
+        pieces.append(self.text[at:end])
+        return _has_prose(" ".join(pieces))
+
+
+def _has_prose(stripped: str) -> bool:
+    return bool(_WORD_RE.search(re.sub(r"[#@＃]\w+", " ", stripped)))
 
 
 def _has_words(segment: str) -> bool:
     """Does the segment hold prose, beyond links, tags and mentions?"""
-    stripped = segment
-    for u in find_urls(segment):
-        stripped = stripped.replace(u.value, " ")
-    stripped = re.sub(r"[#@＃]\w+", " ", stripped)
-    return bool(_WORD_RE.search(stripped))
+    return _Segment(segment, 0, len(segment)).has_words(0, len(segment))
+
+
+class _Sentences:
+    """Every sentence boundary of the text, found once per document and looked up
+    by binary search for each post (not searched again for each post)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in _SENTENCE_END_RE.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def cuts(self, start: int, end: int) -> Iterator[int]:
+        """The boundaries inside ``text[start:end]``, as a search of that piece alone
+        would find them (the white space after the mark must end before ``end``)."""
+        i = bisect_left(self.starts, start)
+        while i < len(self.ends) and self.ends[i] < end:
+            yield self.ends[i]
+            i += 1
 
 
 def _line_start(text: str, pos: int, floor: int) -> int:
     return max(text.rfind("\n", floor, pos) + 1, floor)
 
 
-def _fit_by_sentences(text: str, start: int, body_end: int, limit: int) -> int:
-    segment = _Segment(text, start, body_end)
+def _fit_by_sentences(text: str, segment: _Segment, sentences: _Sentences, start: int,
+                      body_end: int, limit: int) -> int:
     if segment.weight(start) <= limit:
         return start
     cut = start
-    for m in _SENTENCE_END_RE.finditer(text, start, body_end):
-        cut = m.end()
+    for cut in sentences.cuts(start, body_end):
         if segment.weight(cut) <= limit:
             return cut
     return cut
 
 
-def body_start(text: str, body_end: int, floor: int, limit: int) -> int:
+def body_start(text: str, body_end: int, floor: int, limit: int,
+               sentences: _Sentences | None = None) -> int:
     """Where the post whose text ends at ``body_end`` begins (rules 1-3 above)."""
     floor = max(floor, body_end - MAX_LOOKBACK)
     line_start = _line_start(text, body_end, floor)
-    if _has_words(text[line_start:body_end]):
-        return _fit_by_sentences(text, line_start, body_end, limit)
     segment = _Segment(text, floor, body_end)
+    if segment.has_words(line_start, body_end):
+        return _fit_by_sentences(text, segment, sentences or _Sentences(text[:body_end]),
+                                 line_start, body_end, limit)
     start = line_start
     have_words = False
     while start > floor:
@@ -190,8 +240,8 @@ def body_start(text: str, body_end: int, floor: int, limit: int) -> int:
             break
         if segment.weight(prev_start) > limit:
             break
+        have_words = have_words or segment.has_words(prev_start, start - 1)
         start = prev_start
-        have_words = have_words or _has_words(line)
     return start
 
 
@@ -224,6 +274,7 @@ def find_embedded_posts(text: str) -> list[EmbeddedPost]:
     anchors.sort(key=lambda a: a[0])
     posts: list[EmbeddedPost] = []
     floor = 0
+    sentences = _Sentences(text) if anchors else None
     for _, platform, m in anchors:
         if m.start() < floor:
             continue
@@ -235,7 +286,8 @@ def find_embedded_posts(text: str) -> list[EmbeddedPost]:
         else:
             body_end, author = m.start(), m.group("name").strip() or None
         limit = int(PLATFORM_LIMITS[platform] * LIMIT_SLACK)
-        start = _skip_space(text, body_start(text, body_end, floor, limit), body_end)
+        start = _skip_space(text, body_start(text, body_end, floor, limit, sentences),
+                            body_end)
         hs, he = m.span("handle")
         end = m.end()
         posts.append(EmbeddedPost(start, end, body_end, author, m.group("handle"),

@@ -30,7 +30,14 @@ from .text_patterns import (
     normalize_tracking_id,
 )
 
-KINDS = ("hashtag", "mention", "url", "email", "tracking_id", "embedded_post")
+KINDS = ("hashtag", "mention", "url", "email", "tracking_id", "embedded_post", "capped")
+# At most this many embedded-post rows per document. Posts never overlap, so their
+# text together is never longer than the document, but a crafted page can hold tens
+# of thousands of attributions; beyond the cap the post rows stop and one row of
+# kind ``capped`` (value ``embedded_post``, ``normalized`` saying how many were
+# found and kept and where the first dropped post begins; no span, like the
+# IDs read from HTML) records it, after the rows with spans.
+MAX_EMBEDDED_POSTS = 1000
 
 REFERENCES_SCHEMA = pa.schema([
     ("doc_id", pa.string()),
@@ -89,6 +96,18 @@ def _post_row(doc_id: str, text: str, p: EmbeddedPost) -> dict[str, Any]:
     }
 
 
+def _capped_row(doc_id: str, kind: str, found: int, kept: int, at: int) -> dict[str, Any]:
+    """The row that says a per-document cap stopped the rows of ``kind`` at ``at``."""
+    return {
+        "doc_id": doc_id, "kind": "capped", "value": kind,
+        "normalized": f"{found} {kind} found, first {kept} kept (cap {kept}); "
+                      f"the first one dropped starts at offset {at}",
+        "start": None, "end": None, "author": None, "handle": None, "posted": None,
+        "domain": None, "is_shortener": None, "subtype": None, "location": "text",
+        "parent_start": None,
+    }
+
+
 def _html_tracking_rows(doc_id: str, meta: dict[str, Any]) -> list[dict[str, Any]]:
     """Rows for the IDs that ingest read from the raw HTML (not in the text, so no span)."""
     items = meta.get("html_tracking_ids") if isinstance(meta, dict) else None
@@ -119,7 +138,8 @@ def _html_tracking_rows(doc_id: str, meta: dict[str, Any]) -> list[dict[str, Any
 
 
 def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """All reference rows of one text, ordered by position (HTML-only IDs last)."""
+    """All reference rows of one text, ordered by position (a ``capped`` row and
+    HTML-only IDs last)."""
     posts = find_embedded_posts(text)
     urls = find_urls(text)
     emails = find_emails(text)
@@ -136,6 +156,8 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
         attributions = _Spans((p.handle_start, p.handle_end) for p in posts)
         mentions = [m for m in mentions if not attributions.overlaps(m)]
 
+    dropped = posts[MAX_EMBEDDED_POSTS:]
+    posts = posts[:MAX_EMBEDDED_POSTS]
     rows = [_post_row(doc_id, text, p) for p in posts]
     rows += [_row(doc_id, "url", u) for u in urls]
     rows += [_row(doc_id, "email", e) for e in emails]
@@ -149,6 +171,9 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
                 hit = post_spans.containing(row["start"], row["start"] + 1)
                 row["parent_start"] = hit[0] if hit else None
     rows.sort(key=lambda r: (r["start"], r["kind"] != "embedded_post"))
+    if dropped:
+        rows.append(_capped_row(doc_id, "embedded_post", len(posts) + len(dropped), len(posts),
+                                dropped[0].start))
     rows += _html_tracking_rows(doc_id, meta or {})
     return rows
 

@@ -19,13 +19,17 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from itertools import accumulate
+
+import numpy as np
 
 from .stopwords import STOPWORDS
 
-# A token with the whitespace before it: the whitespace decides whether two
-# occurrences are the same text ("Iran (" vs "Iran(").
-_PIECE_RE = re.compile(r"\s*(?:\w+|[^\w\s])")
+# A token: a run of letters/digits or one other non-space character. Whether
+# whitespace precedes it is part of its key ("Iran (" vs "Iran(") and is read
+# from the character before it. (A pattern that also consumed the leading
+# whitespace, ``\s*(?:...)``, backtracks over every whitespace run it cannot end
+# in a token: quadratic on a long run of spaces, hours on a few megabytes.)
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 _OPENERS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "„": "“"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 MAX_TOKENS = 40
@@ -55,15 +59,19 @@ class Tokens:
 
 
 def tokenize(text: str) -> Tokens:
-    pieces = _PIECE_RE.findall(text)
-    ends = list(accumulate(map(len, pieces)))
-    # findall skips nothing but trailing whitespace, so the pieces tile the text.
-    keys = []
-    starts = []
-    for piece, end in zip(pieces, ends, strict=True):
-        tok = piece.lstrip()
-        keys.append(" " + tok if len(tok) != len(piece) else tok)
-        starts.append(end - len(tok))
+    """The tokens of ``text``, each keyed with a leading " " when whitespace precedes it.
+
+    One linear scan: every character is either whitespace (skipped) or part of
+    exactly one token, so no input makes the pattern backtrack.
+    """
+    keys: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _TOKEN_RE.finditer(text):
+        start, tok = m.start(), m.group()
+        keys.append(" " + tok if start and text[start - 1].isspace() else tok)
+        starts.append(start)
+        ends.append(m.end())
     return Tokens(keys, starts, ends)
 
 
@@ -169,25 +177,52 @@ def _trim(keys: list[str]) -> tuple[int, int]:
     return a, b
 
 
+def _is_dash(keys: list[str], i: int) -> bool:
+    """A dash standing as a word: "—" or "–", or a hyphen with spaces on both sides."""
+    t = keys[i].strip()
+    return t in ("—", "–") or (t == "-" and keys[i][:1] == " "
+                               and i + 1 < len(keys) and keys[i + 1][:1] == " ")
+
+
+def _repeats_name(keys: list[str], mark: int, i: int, j: int) -> bool:
+    """Does the aside ``keys[i:j]`` repeat the word right before its opening ``mark``
+    ("the Union — Union / UN News —")?"""
+    name = keys[mark - 1].strip() if mark > 0 else ""
+    return _is_word(name) and any(k.strip() == name for k in keys[i:j])
+
+
 def _asides(keys: list[str], a: int, b: int) -> list[tuple[int, int]]:
     """``[i, j)`` token ranges of the asides within ``keys[a:b]``: round/square-bracketed
-    groups (brackets included) and stretches between two commas (commas excluded)."""
+    groups (brackets included) and stretches between two commas (commas excluded);
+    and, when they repeat the name they follow, stretches between two dashes and
+    what follows a spaced slash to the end of the repeat. (A dash or slash aside that
+    does not repeat the name stays part of the longer repeat, the rule it always had.)"""
     out, stack = [], []
-    comma = None
+    marks: dict[str, int | None] = {",": None, "—": None}
     for i in range(a, b):
         t = keys[i].strip()
+        mark = "," if t == "," else "—" if _is_dash(keys, i) else None
         if t in ("(", "["):
             stack.append((t, i))
         elif t in (")", "]") and stack and _OPENERS[stack[-1][0]] == t:
             j = stack.pop()[1]
             if i + 1 - j >= 4:
                 out.append((j, i + 1))
-        elif t == "," and not stack:
-            if comma is not None and i - comma > 2:
-                out.append((comma + 1, i))
-            comma = i
-    if comma is not None and b - comma > 3 and b < len(keys) and keys[b].strip() == ",":
-        out.append((comma + 1, b))
+        elif mark and not stack:
+            prev = marks[mark]
+            if prev is not None and i - prev > 2 and (
+                    mark == "," or _repeats_name(keys, prev, prev + 1, i)):
+                out.append((prev + 1, i))
+            marks[mark] = i
+        elif t == "/" and not stack and keys[i][:1] == " " and i + 1 < b \
+                and keys[i + 1][:1] == " " and b - i > 2 and _repeats_name(keys, i, i + 1, b):
+            out.append((i + 1, b))
+    after = keys[b] if b < len(keys) else ""
+    for mark, prev in marks.items():
+        closes = after.strip() == "," if mark == "," else bool(after) and _is_dash(keys, b)
+        if prev is not None and b - prev > 3 and closes and (
+                mark == "," or _repeats_name(keys, prev, prev + 1, b)):
+            out.append((prev + 1, b))
     return out
 
 
@@ -229,6 +264,86 @@ def occurrences(text: str, phrase: str, token_starts: set[int], token_ends: set[
     return out
 
 
+_HASH_BASE = 0x9E3779B97F4A7C15  # odd: invertible modulo 2**64
+_HASH_BASE_INV = pow(_HASH_BASE, -1, 1 << 64)
+
+
+class _Occurrences:
+    """Every phrase's occurrences, found through token-sequence hashes.
+
+    Searching the whole text once per candidate phrase costs phrases x text, and a
+    text with thousands of distinct repeated phrases (each link or number pasted
+    three times) made that quadratic. Here each phrase length, in tokens, takes
+    one vectorised pass over the token list: every window of that many tokens gets
+    a hash of its tokens (the first one without its leading-space flag, since a
+    phrase may follow white space or not), and only the windows whose hash is a
+    phrase's are compared with it in the text. Equal token sequences hash
+    equally, so nothing is missed; a collision is only a comparison that fails.
+    The result is exactly what :func:`occurrences` gives.
+    """
+
+    def __init__(self, text: str, toks: Tokens) -> None:
+        self.text, self.toks = text, toks
+        codes: dict[str, int] = {}
+        n = len(toks.keys)
+        ids = np.fromiter((codes.setdefault(k, len(codes) + 1) for k in toks.keys),
+                          dtype=np.uint64, count=n)
+        self.first = np.fromiter(
+            (codes.setdefault(k[1:] if k[:1] == " " else k, len(codes) + 1) for k in toks.keys),
+            dtype=np.uint64, count=n)
+        with np.errstate(over="ignore"):
+            up = np.full(n + 1, _HASH_BASE, dtype=np.uint64)
+            up[0] = 1
+            self.up = np.cumprod(up, dtype=np.uint64)
+            down = np.full(n + 1, _HASH_BASE_INV, dtype=np.uint64)
+            down[0] = 1
+            self.down = np.cumprod(down, dtype=np.uint64)
+            self.prefix = np.zeros(n + 1, dtype=np.uint64)
+            np.cumsum(ids * self.up[:n], dtype=np.uint64, out=self.prefix[1:])
+
+    def _window_hashes(self, length: int) -> np.ndarray:
+        """The hash of every window of ``length`` tokens, by its first token's index."""
+        n = len(self.first)
+        i = np.arange(n - length + 1)
+        with np.errstate(over="ignore"):
+            rest = (self.prefix[i + length] - self.prefix[i + 1]) * self.down[i + 1]
+            return rest + self.first[i] * self.up[length]
+
+    def _phrase_hash(self, first: int, stop: int) -> int:
+        with np.errstate(over="ignore"):
+            rest = (self.prefix[stop] - self.prefix[first + 1]) * self.down[first + 1]
+            return int(rest + self.first[first] * self.up[stop - first])
+
+    def find(self, ranges: list[tuple[int, int]]) -> list[list[int]]:
+        """For each token range ``[first, stop)``: the non-overlapping starts of its
+        text, at token edges, without cutting a hyphenated word."""
+        by_length: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for k, (first, stop) in enumerate(ranges):
+            by_length[stop - first][self._phrase_hash(first, stop)].append(k)
+        found: list[list[int]] = [[] for _ in ranges]
+        starts, ends = self.toks.starts, self.toks.ends
+        for length, wanted in by_length.items():
+            hashes = self._window_hashes(length)
+            keys = np.fromiter(wanted, dtype=np.uint64, count=len(wanted))
+            hits = np.flatnonzero(np.isin(hashes, keys))
+            windows: dict[int, list[int]] = defaultdict(list)
+            for i, h in zip(hits.tolist(), hashes[hits].tolist(), strict=True):
+                windows[h].append(i)
+            for h, ks in wanted.items():
+                for k in ks:
+                    first, stop = ranges[k]
+                    phrase = self.text[starts[first]:ends[stop - 1]]
+                    size, out, free = len(phrase), found[k], -1
+                    for i in windows.get(h, ()):
+                        s = starts[i]
+                        if (s >= free and ends[i + length - 1] == s + size
+                                and self.text.startswith(phrase, s)
+                                and not _cuts_word(self.text, s, s + size)):
+                            out.append(s)
+                            free = s + size
+        return found
+
+
 def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
     """Every maximal repeat of ``text`` (after trimming) seen ``min_count`` times or more.
 
@@ -241,8 +356,6 @@ def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
     if not groups:
         return []
     seen: set[str] = set()
-    token_starts: set[int] | None = None
-    token_ends: set[int] | None = None
     out = []
     ranges: list[tuple[int, int]] = []
     for length, pos in groups:
@@ -255,6 +368,8 @@ def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
             # candidate of its own: it is the inserted unit, the words around it
             # the template's context.
             ranges += [(p0 + i, p0 + j) for i, j in _asides(span, a, b) if (i, j) != (a, b)]
+    wanted: list[tuple[int, int]] = []
+    shapes: list[tuple[str, int, int]] = []
     for first, stop in ranges:
         phrase_keys = toks.keys[first:stop]
         phrase = text[toks.starts[first]:toks.ends[stop - 1]]
@@ -265,10 +380,12 @@ def find_repeats(text: str, min_count: int = 3) -> list[Repeat]:
         if words < 2 or content < 1 or not _balanced(phrase_keys):
             continue
         seen.add(phrase)
-        if token_starts is None:
-            token_starts, token_ends = set(toks.starts), set(toks.ends)
-        assert token_ends is not None
-        starts = occurrences(text, phrase, token_starts, token_ends)
+        wanted.append((first, stop))
+        shapes.append((phrase, words, content))
+    if not wanted:
+        return []
+    for (phrase, words, content), starts in zip(shapes, _Occurrences(text, toks).find(wanted),
+                                                 strict=True):
         if len(starts) >= min_count:
             out.append(Repeat(phrase, tuple(starts), words, content))
     return out

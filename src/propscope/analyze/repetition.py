@@ -32,6 +32,7 @@ by the same account are not stuffing.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +74,10 @@ ATTACHED_MIN_COUNT = 3
 SET_OFF_SHARE = 0.8          # share of occurrences that must be set off
 WINDOW_CHARS = 1_000_000     # longer texts are judged in pieces of this size
 
-_OPEN_MARKS = ",(–—[-"
+_OPEN_MARKS = ",(–—[-/"
+# Marks that set a phrase off only with white space between them and it (a
+# hyphen or slash glued to a word joins words: "re-entry", "and/or").
+_SPACED_MARKS = "-/"
 _CLOSE_MARKS = ",)–—].;:!?-"
 _NAME_WORD_RE = re.compile(r"\w[\w'’\-]*")
 _EDGE_PUNCT = "\"'“”‘’«»()[]"
@@ -97,13 +101,20 @@ def _bracketed(phrase: str) -> bool:
 def _is_set_off(text: str, start: int, end: int) -> bool:
     """Does the occurrence stand apart, with punctuation on both sides?
 
-    A hyphen counts only as a dash standing between spaces, never glued to a word.
+    A hyphen counts only as a dash standing between spaces, never glued to a word;
+    a slash opens an aside only with a space after it, and only one that repeats
+    the word before the slash ("Union / Union Daily"), whatever comes after it.
     """
     before = text[max(0, start - 3):start]
     after = text[end:end + 3]
     b, a = before.rstrip(), after.lstrip()
-    if not b or b[-1] not in _OPEN_MARKS or (b[-1] == "-" and len(b) == len(before)):
+    if not b or b[-1] not in _OPEN_MARKS or (b[-1] in _SPACED_MARKS and len(b) == len(before)):
         return False
+    if b[-1] == "/":
+        # "Name / Name Daily": a slash sets off what follows it (whatever ends it)
+        # only when that repeats the name before the slash; "PMOI / MEK" is one name.
+        name = _NAME_WORD_RE.findall(text[max(0, start - 80):start].rstrip()[:-1])
+        return bool(name) and name[-1] in _NAME_WORD_RE.findall(text[start:end])
     return not a or (a[0] in _CLOSE_MARKS and not (a[0] == "-" and len(a) == len(after)))
 
 
@@ -230,6 +241,7 @@ def _findings(text: str) -> list[Finding]:
         f = _judge(text, rep, starts, doc_words)
         if f is not None:
             findings.append(f)
+    findings = _without_names_of_insertions(text, findings, doc_words)
     # Most occurrences first (an inserted aside before the longer repeat around it
     # when they tie); a finding overlapping one already kept is dropped unless
     # enough of its occurrences lie elsewhere to pass on their own.
@@ -248,6 +260,57 @@ def _findings(text: str) -> list[Finding]:
         for s in f.starts:
             covered[s:s + size] = b"\x01" * size
     return kept
+
+
+def _explained_by(text: str, f: Finding, insertion: Finding) -> set[int]:
+    """The starts of ``f`` that lie inside an occurrence of ``insertion``, or right
+    before one (only white space and opening marks between): the name an aside
+    follows, when the aside repeats that name."""
+    size, starts = len(insertion.repeat.phrase), insertion.starts
+    out = set()
+    for s in f.starts:
+        end = s + len(f.repeat.phrase)
+        k = bisect_right(starts, s) - 1
+        if k >= 0 and s < starts[k] + size and end <= starts[k] + size:
+            out.add(s)
+            continue
+        k = bisect_left(starts, end)
+        if k < len(starts) and starts[k] - end <= 4 and not text[end:starts[k]].strip(
+                _OPEN_MARKS + " \t\n"):
+            out.add(s)
+    return out
+
+
+def _without_names_of_insertions(text: str, findings: list[Finding],
+                                 doc_words: int) -> list[Finding]:
+    """Findings with the share of a name that a set-off insertion explains taken out.
+
+    In "the Union (Union / UN News)" the name comes back twice per insertion, once
+    before it and once inside it, so counted alone it occurs twice as often as the
+    insertion and would win every overlap, hiding the insertion (the inserted unit,
+    with its exact count) behind a name that ordinary writing repeats. A phrase
+    that is (part of) the name an insertion follows and also lies within the
+    insertion keeps only its occurrences outside the insertion and not right
+    before it, and is reported only if those pass on their own.
+    """
+    insertions = [f for f in findings if f.rule in ("set_off_insertion", "attached")]
+    if not insertions:
+        return findings
+    out = []
+    for f in findings:
+        explained: set[int] = set()
+        for ins in insertions:
+            if (ins.entity and len(f.starts) > len(ins.starts)
+                    and f.repeat.phrase in ins.entity and f.repeat.phrase in ins.repeat.phrase):
+                explained |= _explained_by(text, f, ins)
+        if not explained:
+            out.append(f)
+            continue
+        own = tuple(s for s in f.starts if s not in explained)
+        judged = _judge(text, f.repeat, own, doc_words) if len(own) >= ATTACHED_MIN_COUNT else None
+        if judged is not None:
+            out.append(judged)
+    return out
 
 
 def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:

@@ -37,26 +37,39 @@ class Found:
     subtype: str | None = None
 
 
+# Where combining marks live: the Basic Multilingual Plane, the Supplementary
+# Multilingual Plane (Brahmi, Kaithi, Chakma, ... vowel signs and viramas) and the
+# variation selectors supplement. Other planes hold none.
+_MARK_PLANES = ((0x300, 0x20000), (0xE0100, 0xE01F0))
+
+
 def _combining_marks() -> str:
-    """A regex class body of every combining mark in the Basic Multilingual Plane.
+    """A regex class body of every combining mark (Unicode category M*).
 
     Python's ``\\w`` leaves out combining marks (Devanagari vowel signs, Arabic
-    harakat, ...), which would cut hashtags such as ``#हिन्दी`` in two.
+    harakat, Kaithi virama, emoji variation selectors, ...), which would cut
+    hashtags such as ``#हिन्दी`` in two.
     """
     ranges: list[tuple[int, int]] = []
-    for cp in range(0x300, 0x10000):
+    for cp in (c for lo, hi in _MARK_PLANES for c in range(lo, hi)):
         if unicodedata.category(chr(cp))[0] == "M":
             if ranges and ranges[-1][1] == cp - 1:
                 ranges[-1] = (ranges[-1][0], cp)
             else:
                 ranges.append((cp, cp))
-    return "".join(f"\\u{a:04x}-\\u{b:04x}" if a != b else f"\\u{a:04x}" for a, b in ranges)
+    return "".join(f"\\U{a:08x}-\\U{b:08x}" if a != b else f"\\U{a:08x}" for a, b in ranges)
 
 
 MARKS = _combining_marks()
+# The zero-width non-joiner and joiner: inside Persian, Indic and emoji text they
+# change how letters join, not which word it is.
+JOINERS = "\u200c\u200d"
 # A "word character" for tags and handles: letters, digits, underscore, marks,
 # and the zero-width (non-)joiners that Persian and Indic words contain.
-WORD_CHAR = rf"[\w{MARKS}\u200c\u200d]"
+WORD_CHAR = rf"[\w{MARKS}{JOINERS}]"
+# What may not come right before a "#" or "@" (a word, a mark), also when a
+# joiner stands between: "x\u200d#tag" reads as "x#tag", which is not a tag.
+_GLUED_BEFORE = rf"(?<![\w{MARKS}])(?<![\w{MARKS}][{JOINERS}])"
 
 # ------------------------------------------------------ fast scanning ----
 #
@@ -133,14 +146,23 @@ def _trim_url(url: str) -> str:
     Closing brackets are kept only when the link itself opened them, so
     ``(see https://x.org/a)`` loses its ``)`` but ``/wiki/Foo_(bar)`` keeps it.
     """
-    while url:
-        c = url[-1]
-        unbalanced = c in _CLOSERS and url.count(c) > url.count(_CLOSERS[c])
-        if c in _TRAILING or unbalanced:
-            url = url[:-1]
-        else:
+    # Bracket counts are taken once and updated as characters are dropped: a link
+    # followed by thousands of ")" is trimmed in one pass, not one count per ")".
+    counts: dict[str, int] = {}
+    end = len(url)
+    while end:
+        c = url[end - 1]
+        if c in _CLOSERS:
+            if c not in counts:
+                counts[c] = url.count(c, 0, end)
+                counts[_CLOSERS[c]] = url.count(_CLOSERS[c], 0, end)
+            if counts[c] <= counts[_CLOSERS[c]]:
+                break
+            counts[c] -= 1
+        elif c not in _TRAILING:
             break
-    return url
+        end -= 1
+    return url[:end]
 
 
 def _tld_is_link(tld: str) -> bool:
@@ -237,10 +259,13 @@ def find_urls(text: str) -> list[Found]:
     # host would have to cross the "://"), and matches starting inside one are
     # dropped below; so runs whose only dots lie inside such links need no scan.
     dots = _outside([m.start() for m in _DOT_LETTER_RE.finditer(text)], spans)
+    k = 0  # cursor into the sorted, disjoint spans: matches come in text order
     for m in finditer_near(_BARE_URL_RE, text, dots):
         start = m.start()
-        if any(a <= start < b for a, b in spans):
-            continue
+        while k < len(spans) and spans[k][1] <= start:
+            k += 1
+        if k < len(spans) and spans[k][0] <= start:
+            continue  # starts inside a link with a scheme
         host, tld, rest = m.group("host"), m.group("tld"), m.group("rest")
         if _WWW_RE.match(host):
             ok = True
@@ -281,13 +306,30 @@ def find_emails(text: str) -> list[Found]:
 
 # ------------------------------------------------------------- hashtags ----
 
-_HASHTAG_RE = re.compile(rf"(?<![\w&#＃/{MARKS}])[#＃]({WORD_CHAR}+)")
+_HASHTAG_RE = re.compile(rf"{_GLUED_BEFORE}(?<![&#＃/])[#＃](\w{WORD_CHAR}*)")
+# The longest tag body taken for a hashtag, in characters. Platforms cap a whole
+# post at 280 (Twitter/X) and tags are words or short phrases; a "#" followed by
+# thousands of letters is a crafted or broken text, and is not reported at all
+# (truncating it would invent a tag nobody wrote).
+MAX_HASHTAG = 140
 _HEX_COLOUR_RE = re.compile(r"(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 
 
 def fold(s: str) -> str:
-    """The comparison form of a tag or handle: NFKC, then Unicode case folding."""
+    """The comparison form of a tag or handle: NFKC, then Unicode case folding.
+
+    Joiners inside are kept: in Persian and Indic text they are part of how the
+    word is spelled (``#زن‌زندگی‌آزادی``).
+    """
     return unicodedata.normalize("NFKC", s).casefold()
+
+
+def _end_without_joiners(text: str, start: int, end: int) -> int:
+    """``end`` moved back over trailing joiners: a joiner at the end of a tag or
+    handle belongs to what follows (an emoji sequence), not to the word."""
+    while end > start and text[end - 1] in JOINERS:
+        end -= 1
+    return end
 
 
 def _is_hashtag_body(body: str, text: str, end: int) -> bool:
@@ -301,8 +343,11 @@ def _is_hashtag_body(body: str, text: str, end: int) -> bool:
 def find_hashtags(text: str) -> list[Found]:
     """Hashtags in any script, glued to punctuation or not (``nation.#Iran``).
 
-    Not hashtags: a ``#`` right after a letter or digit (``C#``), after ``&``
-    (HTML entities such as ``&#39;``), a number (``#1``), a hex colour. Tags
+    Not hashtags: a ``#`` right after a letter or digit (``C#``, also with a
+    joiner between), after ``&`` (HTML entities such as ``&#39;``), a number
+    (``#1``), a hex colour, a body longer than ``MAX_HASHTAG`` characters.
+    Joiners and combining marks inside a tag are part of it (``#می‌خواهم``,
+    ``#র‍্যাব``); a joiner at its end is not. Tags
     inside links are removed by the caller, which knows the link spans.
     """
     out = []
@@ -310,18 +355,24 @@ def find_hashtags(text: str) -> list[Found]:
     if "＃" in text:
         marks = sorted(marks + _positions(text, "＃"))
     for m in finditer_near(_HASHTAG_RE, text, marks):
-        body = m.group(1)
-        if _is_hashtag_body(body, text, m.end()):
-            out.append(Found(m.start(), m.end(), m.group(), fold(body)))
+        end = _end_without_joiners(text, m.start(1), m.end())
+        body = text[m.start(1):end]
+        if len(body) <= MAX_HASHTAG and _is_hashtag_body(body, text, end):
+            out.append(Found(m.start(), end, text[m.start():end], fold(body)))
     return out
 
 
 # ------------------------------------------------------------- mentions ----
 
 _MENTION_RE = re.compile(
-    rf"(?<![\w@+\-/{MARKS}])@(?P<handle>{WORD_CHAR}+(?:\.[a-z0-9_]{WORD_CHAR}*)*)"
+    rf"{_GLUED_BEFORE}(?<![@+\-/])@(?P<handle>\w{WORD_CHAR}*(?:\.[a-z0-9_]{WORD_CHAR}*)*)"
     r"(?P<server>@(?:[^\W_][\w\-]*\.)+[^\W\d_]{2,24})?"
 )
+
+
+# The longest handle taken for a mention (platforms allow 15 to 30 characters;
+# fediverse names a few more). Longer runs after "@" are not reported.
+MAX_HANDLE = 100
 
 
 def find_mentions(text: str) -> list[Found]:
@@ -331,16 +382,17 @@ def find_mentions(text: str) -> list[Found]:
     digit or ``@``); ``.@name`` (the old reply-made-public habit) is a mention.
     A dot continues a handle only before a lower-case letter, digit or ``_``
     (``@jane.doe``), so ``@Jane.Then`` stops at the sentence end. Handles made
-    only of digits (``@3``) are skipped.
+    only of digits (``@3``) and longer than ``MAX_HANDLE`` are skipped.
     ``normalized`` is the handle without ``@``, case-folded.
     """
     out = []
     for m in finditer_near(_MENTION_RE, text, _positions(text, "@")):
-        handle = m.group("handle")
-        if handle.isdigit():
+        server = m.group("server") or ""
+        end = m.end() if server else _end_without_joiners(text, m.start("handle"), m.end())
+        handle = text[m.start("handle"):m.end("handle") if server else end]
+        if handle.isdigit() or len(handle) > MAX_HANDLE:
             continue
-        full = handle + (m.group("server") or "")
-        out.append(Found(m.start(), m.end(), m.group(), fold(full)))
+        out.append(Found(m.start(), end, text[m.start():end], fold(handle + server)))
     return out
 
 
