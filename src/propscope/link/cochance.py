@@ -33,7 +33,7 @@ and the observed count ``X`` (distinct items of that kind co-acted on) is compar
 with ``Poisson(lambda_ab)``: ``p = P(X >= x)``. Kinds are combined by taking the
 smallest p-value times the number of kinds (Bonferroni): one post carrying a link,
 a hashtag and a text is one coincidence, not three independent ones. The p-values of all pairs that co-acted
-in at least ``min_items`` distinct posts (the only ones that can become edges) are corrected with Holm's step-down Bonferroni (family-wise: see
+at least once are corrected with Holm's step-down Bonferroni (family-wise: see
 :func:`_holm`); an edge needs an adjusted ``p <= alpha`` *and* co-actions in at least ``min_items`` distinct posts (one post with a
 link, a hashtag and a text is one moment, not three).
 """
@@ -167,9 +167,10 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     best = p_k.argmin(axis=1)
     lam = lam_k[np.arange(len(cand)), best]
     p = np.minimum(1.0, p_k.min(axis=1) * n_kinds)
-    # Tests counted: the pairs that reached min_items distinct posts. A pair below it can
-    # never become an edge, whatever its p-value, so it does not spend the error budget.
-    m = len(cand)
+    # Tests counted: every pair that co-acted at least once, not only those that reached
+    # min_items (that filter looks at the same data as the test; counting only the
+    # survivors let viral-burst pairs through on dev seeds).
+    m = max(stats["pairs_co_acting"], len(cand))
     cand = cand.assign(expected=lam, p=p, q=_holm(p, m), kind=best)
     stats["pairs_tested"] = len(cand)
     stats["pairs_significant"] = int((cand["q"] <= alpha).sum())

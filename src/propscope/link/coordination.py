@@ -50,7 +50,10 @@ from .window import estimate_window
 
 STAGE = "coordination"
 VERSION = "2"
-ALPHA = 0.05  # Holm (family-wise) level over every pair that co-acted at least once
+ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
+#: Longest estimated window: with no quick items at all (no coordination to see) the
+#: estimate would be a day, and "together within a day" is not a co-action.
+MAX_WINDOW_S = 600.0
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
 #: ``meta`` keys naming the post a document retweets, replies to, quotes or forwards.
@@ -293,7 +296,8 @@ def _fingerprint(corpus: Corpus, settings: Settings) -> str:
     con = corpus.con
     parts = [str(corpus.count("documents")), str(corpus.count("document_sources")),
              str(settings.coordination_window_s), str(settings.coordination_min_items),
-             str(settings.coordination_item_cap), str(settings.coordination_near_text)]
+             str(settings.coordination_item_cap), str(settings.coordination_near_text),
+             str(settings.coordination_min_window_s), str(settings.coordination_alpha)]
     if corpus.has_table("references"):
         parts.append(str(corpus.count("references")))
     if corpus.has_table("reuse_clusters"):
@@ -330,15 +334,21 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         n_events = corpus.con.execute("SELECT count(*) FROM _coord_events").fetchone()[0]
     estimated = settings.coordination_window_s is None
     with timer.step("window"):
-        window = (estimate_window(corpus.con) if estimated
-                  else float(settings.coordination_window_s))
+        # The estimate is floored: it comes from the quickest tenth of items, which in a
+        # small or sparse corpus can be a pair of posts 5 s apart, and a window shorter
+        # than a group's own spread splits it. A wider window costs little: the chance
+        # test measures how close each item's shares are anyway.
+        window = (max(estimate_window(corpus.con, max_s=MAX_WINDOW_S),
+                      settings.coordination_min_window_s)
+                  if estimated else float(settings.coordination_window_s))
     with timer.step("shares"):
         shares, actors, _ = _shares(corpus)
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
-                         min_items=settings.coordination_min_items, alpha=ALPHA)
+                         min_items=settings.coordination_min_items,
+                         alpha=settings.coordination_alpha)
         del shares
-    sig = res.pairs[res.pairs["q"] <= ALPHA] if len(res.pairs) else res.pairs
+    sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
     with timer.step("evidence"):
         if len(sig):
             keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
