@@ -236,27 +236,39 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
                            kind="mergesort").reset_index(drop=True)
 
 
+def _runs(keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of equal keys in a sorted list."""
+    bounds = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
 def _edges(ev: pd.DataFrame, pairs: pd.DataFrame, window: float) -> list[dict[str, Any]]:
+    """One row per (pair, kind) from the evidence (sorted by pair, time): plain lists,
+    not a pandas group per edge (that was most of the stage's time)."""
+    ev = ev.sort_values(["source_a", "source_b", "kind", "time_a", "item"], kind="mergesort")
+    col = {c: ev[c].tolist() for c in ev.columns}
+    info = {(a, b): (e, p, q, m) for a, b, e, p, q, m in pairs.reset_index()[
+        ["source_a", "source_b", "expected", "p", "q", "moments"]].itertuples(index=False)}
+    keys = list(zip(col["source_a"], col["source_b"], col["kind"], strict=True))
     rows = []
-    for (a, b, kind), grp in ev.groupby(["source_a", "source_b", "kind"], sort=True):
-        pr = pairs.loc[(a, b)]
-        lead = Counter(grp["leader"])
-        leader, led = lead.most_common(1)[0]
-        listed = [{"item": r.item, "raw_a": r.raw_a, "raw_b": r.raw_b,
-                   "time_a": r.time_a.isoformat(), "time_b": r.time_b.isoformat(),
-                   "delay_s": round(float(r.delay_s), 3), "sharers": int(r.item_sharers)}
-                  for r in grp.head(MAX_ITEMS).itertuples(index=False)]
-        p = float(pr["p"])
+    for lo, hi in _runs(keys):
+        a, b, kind = keys[lo]
+        expected, p, q, moments = info[(a, b)]
+        n = hi - lo
+        leader, led = Counter(col["leader"][lo:hi]).most_common(1)[0]
+        listed = [{"item": col["item"][i], "raw_a": col["raw_a"][i], "raw_b": col["raw_b"][i],
+                   "time_a": col["time_a"][i].isoformat(), "time_b": col["time_b"][i].isoformat(),
+                   "delay_s": round(float(col["delay_s"][i]), 3),
+                   "sharers": int(col["item_sharers"][i])} for i in range(lo, min(hi, lo + MAX_ITEMS))]
+        times = col["time_a"][lo:hi] + col["time_b"][lo:hi]
         rows.append({
-            "source_a": a, "source_b": b, "kind": kind, "weight": len(grp),
-            "first_seen": min(grp["time_a"].min(), grp["time_b"].min()),
-            "last_seen": max(grp["time_a"].max(), grp["time_b"].max()),
-            "items": json.dumps(listed, ensure_ascii=False), "expected": float(pr["expected"]),
-            "p_value": p, "p_adjusted": float(pr["q"]), "window_s": window,
-            "score": float(-math.log10(max(p, 1e-300))), "moments": int(pr["moments"]),
-            "leader": leader if led * 2 > len(grp) else None,
-            "lead_share": round(led / len(grp), 3),
-            "rarity": float((1.0 / np.log2(1.0 + grp["item_sharers"].to_numpy())).sum()),
+            "source_a": a, "source_b": b, "kind": kind, "weight": n,
+            "first_seen": min(times), "last_seen": max(times),
+            "items": json.dumps(listed, ensure_ascii=False), "expected": float(expected),
+            "p_value": float(p), "p_adjusted": float(q), "window_s": window,
+            "score": float(-math.log10(max(float(p), 1e-300))), "moments": int(moments),
+            "leader": leader if led * 2 > n else None, "lead_share": round(led / n, 3),
+            "rarity": float(sum(1.0 / math.log2(1.0 + s) for s in col["item_sharers"][lo:hi])),
         })
     return rows
 
@@ -266,26 +278,29 @@ def _communities(ev: pd.DataFrame, edge_rows: list[dict[str, Any]]) -> list[dict
     for r in edge_rows:
         weight[(r["source_a"], r["source_b"])] += r["rarity"]
     groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())])
-    by_pair = {k: g for k, g in ev.groupby(["source_a", "source_b"], sort=False)}
+    cols = {c: ev[c].tolist() for c in ("source_a", "source_b", "kind", "item", "time_a",
+                                        "time_b")}
+    in_group: dict[str, list[int]] = defaultdict(list)
+    for n, group in enumerate(groups):
+        for m in group["members"]:
+            in_group[m].append(n)
+    kinds: list[Counter[str]] = [Counter() for _ in groups]
+    per: list[dict[str, list[dict[str, Any]]]] = [defaultdict(list) for _ in groups]
+    for i, (a, b) in enumerate(zip(cols["source_a"], cols["source_b"], strict=True)):
+        for n in set(in_group.get(a, ())) & set(in_group.get(b, ())):
+            kind, item = cols["kind"][i], cols["item"][i]
+            ta, tb = cols["time_a"][i].isoformat(), cols["time_b"][i].isoformat()
+            kinds[n][kind] += 1
+            per[n][a].append({"kind": kind, "item": item, "time": ta, "with": b, "with_time": tb})
+            per[n][b].append({"kind": kind, "item": item, "time": tb, "with": a, "with_time": ta})
     rows = []
-    for n, group in enumerate(groups, start=1):
-        cid = f"C{n:04d}"
+    for n, group in enumerate(groups):
+        cid = f"C{n + 1:04d}"
         members = group["members"]
-        kinds: Counter[str] = Counter()
-        per: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for (a, b), g in by_pair.items():
-            if a not in members or b not in members:
-                continue
-            kinds.update(g["kind"])
-            for r in g.itertuples(index=False):
-                per[a].append({"kind": r.kind, "item": r.item, "time": r.time_a.isoformat(),
-                               "with": b, "with_time": r.time_b.isoformat()})
-                per[b].append({"kind": r.kind, "item": r.item, "time": r.time_b.isoformat(),
-                               "with": a, "with_time": r.time_a.isoformat()})
-        dominant = kinds.most_common(1)[0][0] if kinds else None
+        dominant = kinds[n].most_common(1)[0][0] if kinds[n] else None
         for m in sorted(members):
             strength, role = members[m]
-            listed = sorted(per[m], key=lambda e: (e["time"], e["item"], e["with"]))[:MAX_ITEMS]
+            listed = sorted(per[n][m], key=lambda e: (e["time"], e["item"], e["with"]))[:MAX_ITEMS]
             rows.append({"community_id": cid, "source": m, "size": len(members),
                          "evidence": json.dumps(listed, ensure_ascii=False),
                          "strength": strength, "role": role, "dominant_kind": dominant})
