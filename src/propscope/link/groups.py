@@ -18,7 +18,7 @@ from typing import Any
 import igraph as ig
 import leidenalg
 
-RESOLUTION = 0.1
+RESOLUTION = 0.3
 JOIN_SHARE = 0.5
 MIN_STRENGTH = 0.25
 
