@@ -163,3 +163,31 @@ def test_negative_control_yields_no_group(tmp_path: Path) -> None:
     corpus = corpus_of(tmp_path, background(rnd, 150))
     run_coordination(corpus, Settings(), "r1")
     assert corpus.count("communities") == 0
+
+
+def test_co_retweets_from_platform_fields_form_a_group(tmp_path: Path) -> None:
+    rnd = random.Random(7)
+    ring = ["amp-1", "amp-2", "amp-3"]
+    posts = background(rnd)
+    docs = [Document.create(text, source=acc, published=T0 + timedelta(seconds=t),
+                            file="posts.jsonl", record=str(n))
+            for n, (acc, text, t) in enumerate(posts)]
+    for n in range(60):  # everyone retweets now and then, at random times
+        for j in range(4):
+            docs.append(Document.create(f"RT {word(rnd)} {word(rnd)}", source=f"user-{n:03d}",
+                                        published=T0 + timedelta(seconds=rnd.uniform(0, 20 * DAY)),
+                                        file="rt.jsonl", record=f"bg-{n}-{j}",
+                                        meta={"retweet_of": f"post-{rnd.randrange(100, 300)}"}))
+    for k in range(4):  # the ring retweets the same four posts within seconds, in turn
+        for i, acc in enumerate(ring):
+            docs.append(Document.create(f"RT {word(rnd)} {word(rnd)} {k}", source=acc,
+                                        published=T0 + timedelta(days=2 * k + 1, seconds=9 * i),
+                                        file="rt.jsonl", record=f"{k}-{i}",
+                                        meta={"retweet_of": f"post-{k}"}))
+    corpus = make_corpus(tmp_path, docs)
+    run_coordination(corpus, Settings(), "r1")
+    assert groups(corpus) == [set(ring)]
+    assert set(corpus.df("communities")["dominant_kind"]) == {"retweet"}
+    edges = corpus.df("coordination_edges")
+    assert set(edges["kind"]) == {"retweet"}
+    assert set(edges["leader"]) <= set(ring)  # who retweeted first, per pair
