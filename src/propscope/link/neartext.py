@@ -57,7 +57,7 @@ def near_text_items(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     """
     ids: list[str] = []
     keys: list[np.ndarray] = []
-    exact: dict[str, int] = {}
+    exact: dict[int, int] = {}  # hash of the normalised text -> first row (not the text: memory)
     exact_of: list[int] = []
     batch_ids: list[str] = []
     batch_sets: list[list[bytes]] = []
@@ -78,7 +78,7 @@ def near_text_items(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
             continue
         i = len(ids)
         ids.append(doc_id)
-        first = exact.setdefault(norm, i)
+        first = exact.setdefault(hash(norm), i)
         exact_of.append(first)
         if first == i:  # only distinct normalised texts are signed
             batch_ids.append(doc_id)
