@@ -32,6 +32,7 @@ The same scorer is applied to propscope and to the CooRnet/CooRTweet recipe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import random
@@ -277,10 +278,11 @@ def qut_toolkit(path: Path, window_s: float, min_shares: int = 3) -> list[set[st
             GROUP BY ALL""").fetchall()
     db = str(path.with_suffix(".qut.sqlite"))
     Path(db).unlink(missing_ok=True)
-    initialise_db(db)
-    preprocess_data(db, ([doc, actor, actor, None, None, text, ts, urls or []]
-                         for doc, actor, text, ts, urls in rows))
-    compute_co_link_network(db, window_s, n_threads=1, min_edge_weight=min_shares)
+    with contextlib.redirect_stdout(sys.stderr):  # it prints progress; stdout is our JSON
+        initialise_db(db)
+        preprocess_data(db, ([doc, actor, actor, None, None, text, ts, urls or []]
+                             for doc, actor, text, ts, urls in rows))
+        compute_co_link_network(db, window_s, n_threads=1, min_edge_weight=min_shares)
     g = nx.Graph()
     g.add_edges_from((r[0], r[1]) for r in get_edge_rows(db, "co_link"))
     return [set(c) for c in nx.connected_components(g) if len(c) >= 2]

@@ -19,8 +19,39 @@ import igraph as ig
 import leidenalg
 
 RESOLUTION = 0.3
+MERGE_DENSITY = 0.08  # pieces of one group: at least this share of cross pairs are edges
 JOIN_SHARE = 0.5
 MIN_STRENGTH = 0.25
+
+
+def _merge_pieces(blocks: list[set[str]], edges: list[tuple[str, str, float]]) -> list[set[str]]:
+    """Join blocks CPM cut out of one sparse group (members that missed actions).
+
+    Two blocks merge when at least ``MERGE_DENSITY`` of the pairs across them are edges,
+    at least 3 edges, touching at least 2 accounts on each side: an account shared by
+    two groups ties one account on its side to all of the other, and stays a bridge
+    (it is added to the second group as ``also`` below). Only blocks merge, so no
+    account without edges can enter a group here.
+    """
+    blocks = [set(b) for b in blocks]
+    while True:
+        where = {n: i for i, b in enumerate(blocks) for n in b}
+        cross: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+        for a, b, _ in edges:
+            i, j = where[a], where[b]
+            if i != j:
+                cross[(min(i, j), max(i, j))].append((a, b) if i < j else (b, a))
+        best, best_density = None, MERGE_DENSITY
+        for (i, j), pairs in cross.items():
+            density = len(pairs) / (len(blocks[i]) * len(blocks[j]))
+            if (len(pairs) >= 3 and density >= best_density
+                    and len({a for a, _ in pairs}) >= 2 and len({b for _, b in pairs}) >= 2):
+                best, best_density = (i, j), density
+        if best is None:
+            return blocks
+        i, j = best
+        blocks[i] |= blocks[j]
+        del blocks[j]
 
 
 def overlapping_groups(edges: list[tuple[str, str, float]]) -> list[dict[str, Any]]:
@@ -42,7 +73,8 @@ def overlapping_groups(edges: list[tuple[str, str, float]]) -> list[dict[str, An
     # above RESOLUTION whatever the size of the rest of the graph.
     part = leidenalg.find_partition(g, leidenalg.CPMVertexPartition,
                                     resolution_parameter=RESOLUTION, seed=42)
-    cores = [{names[v] for v in members} for members in part if len(members) >= 2]
+    cores = _merge_pieces([{names[v] for v in members} for members in part], edges)
+    cores = [c for c in cores if len(c) >= 2]
     groups: list[dict[str, tuple[float, str]]] = []
     for core in cores:
         members: dict[str, tuple[float, str]] = {}
