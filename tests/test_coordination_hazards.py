@@ -191,3 +191,29 @@ def test_co_retweets_from_platform_fields_form_a_group(tmp_path: Path) -> None:
     edges = corpus.df("coordination_edges")
     assert set(edges["kind"]) == {"retweet"}
     assert set(edges["leader"]) <= set(ring)  # who retweeted first, per pair
+
+
+def test_short_links_join_their_expansion_when_the_data_has_it(tmp_path: Path) -> None:
+    rnd = random.Random(8)
+    ring = ["short-a", "short-b", "short-c"]
+    docs = [Document.create(text, source=acc, published=T0 + timedelta(seconds=t),
+                            file="posts.jsonl", record=str(n))
+            for n, (acc, text, t) in enumerate(background(rnd))]
+    for k in range(4):  # one member posts the short link, the others the article itself
+        for i, acc in enumerate(ring):
+            code = f"Xy{k}Q"
+            url = f"https://bit.ly/{code}" if i == 0 else f"https://www.story.example/item/{k}"
+            meta = {"url_expansions": {f"https://bit.ly/{code}": f"https://story.example/item/{k}"}}
+            docs.append(Document.create(f"see {word(rnd)} {word(rnd)} {url}", source=acc,
+                                        published=T0 + timedelta(days=2 * k + 1, seconds=6 * i),
+                                        file="s.jsonl", record=f"{k}-{i}",
+                                        meta=meta if i == 0 else {}))
+    corpus = make_corpus(tmp_path, docs)
+    rows = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
+    corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
+                       {"references": pa.Table.from_pylist(rows, schema=REFERENCES_SCHEMA)})
+    run_coordination(corpus, Settings(), "r1")
+    assert groups(corpus) == [set(ring)]
+    ev = corpus.df("coordination_evidence")
+    short = ev[ev["raw_a"].str.contains("bit.ly", na=False)]
+    assert len(short) and set(short["item"]) <= {f"story.example/item/{k}" for k in range(4)}

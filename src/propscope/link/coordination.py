@@ -41,7 +41,7 @@ import pyarrow as pa
 
 from ..corpus import Corpus
 from ..settings import Settings
-from .canonical import canonical_url
+from .canonical import canonical_url, join_short_links
 from .cochance import test_pairs
 from .groups import overlapping_groups
 from .neartext import near_text_items
@@ -121,12 +121,24 @@ def _temp(corpus: Corpus, name: str, tbl: pa.Table) -> None:
 
 
 def _url_map(corpus: Corpus) -> None:
-    """``_coord_urls(raw, item)``: every distinct link as written, to its canonical item."""
+    """``_coord_urls(raw, item)``: every distinct link as written, to its canonical item.
+
+    A short link is joined to its expansion when some document's ``meta`` carries
+    ``url_expansions`` (``{short: expanded}``, as platforms' ``entities.urls`` give).
+    """
     raws = [r[0] for r in corpus.con.execute(
         "SELECT DISTINCT value FROM \"references\" WHERE kind = 'url' AND value IS NOT NULL"
     ).fetchall()]
+    expansions = []
+    for (meta,) in corpus.con.execute(
+            "SELECT meta FROM documents WHERE meta LIKE '%\"url_expansions\"%'").fetchall():
+        found = json.loads(meta).get("url_expansions")
+        if isinstance(found, dict):
+            expansions += [(str(k), str(v)) for k, v in found.items()]
+    joined = join_short_links(expansions)
+    items = [canonical_url(r) for r in raws]
     tbl = pa.table({"raw": pa.array(raws, pa.string()),
-                    "item": pa.array([canonical_url(r) for r in raws], pa.string())})
+                    "item": pa.array([joined.get(i, i) for i in items], pa.string())})
     _temp(corpus, "_coord_urls", tbl)
 
 
