@@ -119,7 +119,9 @@ def _edit(text: str, rnd: random.Random) -> str:
 
 
 def generate(seed: int, negative: bool = False, n_background: int = 1500,
-             n_groups: int = 8) -> World:
+             n_groups: int = 8, junkies: int = 0) -> World:
+    """The corpus; ``junkies > 0`` draws every burst's sharers from only that many
+    accounts (a news-junkie subpopulation: the stress case of the chance model)."""
     rnd = random.Random(seed)
     w = World()
     counter = itertools.count()
@@ -160,7 +162,8 @@ def generate(seed: int, negative: bool = False, n_background: int = 1500,
         url = f"https://breaking-{b % 7}.example/live/{_word(rnd)}-{b}"
         headline = sentence(rnd.randint(8, 14))
         t = rnd.uniform(0, span)
-        for acc in rnd.sample(w.background, rnd.randint(20, 80)):
+        pool = w.background[:junkies] if junkies else w.background
+        for acc in rnd.sample(pool, min(len(pool), rnd.randint(20, 80))):
             text = _edit(headline, rnd) if rnd.random() < 0.6 else sentence(8)
             post(acc, t + rnd.expovariate(1 / 180.0), f"{text} {_variant(url, rnd)}")
     if negative:
@@ -312,9 +315,9 @@ def score(w: World, found: list[set[str]], kinds: list[str | None] | None = None
             "dominant_kind_found": f"{kind_ok}/{len(w.groups)}" if kinds else "n/a"}
 
 
-def run(seed: int, negative: bool) -> dict[str, Any]:
+def run(seed: int, negative: bool, junkies: int = 0) -> dict[str, Any]:
     t = time.perf_counter()
-    w = generate(seed, negative=negative)
+    w = generate(seed, negative=negative, junkies=junkies)
     path = Path(tempfile.mkdtemp()) / "realistic.duckdb"
     load(w, path)
     t_gen = time.perf_counter() - t
@@ -395,6 +398,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=DEV_SEEDS[0])
     ap.add_argument("--held-out", action="store_true", help=f"the held-out seed {HELD_OUT_SEED}")
     ap.add_argument("--negative", action="store_true", help="no planted groups")
+    ap.add_argument("--junkies", type=int, default=0,
+                    help="bursts drawn from only this many accounts (stress case)")
     ap.add_argument("--report", action="store_true",
                     help="dev seeds, the negative control and the held-out seed (run this once, "
                          "at the end), written to docs/benchmarks.md")
@@ -405,7 +410,7 @@ def main() -> None:
     seed = HELD_OUT_SEED if args.held_out else args.seed
     if not args.held_out and seed == HELD_OUT_SEED:
         sys.exit("that is the held-out seed: use --held-out, once")
-    print(json.dumps(run(seed, args.negative), indent=2, default=str))
+    print(json.dumps(run(seed, args.negative, args.junkies), indent=2, default=str))
 
 
 if __name__ == "__main__":
