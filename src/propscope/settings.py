@@ -33,6 +33,11 @@ class Settings:
     # link
     reuse_min_words: int = 40
     coordination_window_s: float | None = None  # None: estimated from the data
+    coordination_min_window_s: float = 60.0  # floor of the estimated window
+    coordination_alpha: float = 0.05  # family-wise (Holm) error level of the edges
+    coordination_min_items: int = 3  # distinct posts a pair must co-act in to be an edge
+    coordination_item_cap: int = 200  # items shared by more accounts are left out (reported)
+    coordination_near_text: bool = True  # near-identical texts (MinHash) as one item
     # engine
     engine: str = "local"  # local | processes | dask
     scheduler: str | None = None

@@ -1,40 +1,30 @@
-"""Coordination: sources that act on the same items within seconds, beyond chance.
+"""Coordination: sources that act on the same items, again and again, faster than chance.
 
 **Actions.** Every occurrence of a document (``document_sources``: the same text
 posted by several sources appears once per source) is an action of its source
-(the ``source`` column; ``author`` when there is no source) at its publication
-time, on each item the document carries:
+(``source``, else ``author``) at its publication time, on each item it carries:
 
-* ``url``: a link, by its normalised form (``references``);
-* ``hashtag``: a hashtag, normalised;
-* ``embedded_post``: an embedded social-media post;
-* ``text``: near-identical text: the document's exact content (when it occurs more
-  than once) and the reuse cluster its passages belong to (``reuse_clusters``).
+* ``url``: a link by its canonical form (:func:`.canonical.canonical_url`: scheme,
+  ``www.``/mobile hosts, tracking parameters, fragments, trailing slashes do not
+  matter; short links are their own item unless the data holds their expansion);
+* ``hashtag``: a hashtag, normalised; ``embedded_post``: an embedded post;
+* ``text``: near-identical text (:mod:`.neartext`: normalised, MinHash-LSH
+  joined), the exact document otherwise, and reuse clusters (``reuse_clusters``);
+* ``retweet``/``reply``/``quote``/``forward``: the post acted on, when the input
+  carries it in the document's ``meta`` (``retweet_of``, ``reply_to``, ...).
 
-**Co-actions.** Two sources co-act on an item when their actions on it fall within
-the window (set with ``coordination_window_s`` or estimated, see :mod:`.window`).
-Per pair of sources and kind, ``X`` = the number of distinct items they co-acted on.
+**The test** (:mod:`.cochance`): per item, the fraction of its sharers' pairs that
+fall within the window is what chance gives *for that item*; each account's own
+taste for niche or viral items is kept; a pair's co-actions across items and kinds
+are compared with a Poisson law of the expected count, corrected with
+Holm's step-down Bonferroni, and an edge needs co-actions in ``coordination_min_items``
+distinct posts. Items shared by more than ``coordination_item_cap`` accounts are
+left out (reported in the summary): the cost stays linear in shares.
 
-**The chance test.** The null hypothesis keeps *which* items every source acted on
-(so an item's popularity is what it is) and makes *when* random: action times are
-exchangeable across all actions of that kind (a global time permutation, which
-keeps the corpus's own rhythm of busy days and quiet nights). Two actions then
-fall within the window with probability ``q``, measured exactly on the data:
-the fraction of pairs of action times, over all actions of the kind, that lie
-within the window of each other. For a pair of sources that acted ``c_u`` and
-``c_v`` times on each of their common items, the expected number of co-actions
-is ``lambda = q * sum(c_u * c_v)`` and ``X`` is compared with a Poisson(lambda)
-law: ``p = P(X >= x)``. A popular link shared by many sources at random times is
-co-shared by many pairs, but rarely within seconds, so it ties nobody; the same
-few sources posting the same items within seconds, again and again, is not
-chance. An edge is kept when ``p`` times the number of source pairs at risk for
-that kind is at most ``ALPHA`` (Bonferroni over every pair that shares at least
-one item, see :func:`pairs_at_risk`): a single co-share is enough only when the
-corpus is such that even one such coincidence is unexpected anywhere.
-
-**Communities** are found with the Leiden algorithm (leidenalg over igraph,
-modularity, fixed seed) on the kept edges, weighted by co-actions; every member
-comes with its evidence: the items it shared with other members, with times.
+**Groups** (:mod:`.groups`): Leiden on the significant edges, then overlapping
+membership by strong ties, with a strength per member. Evidence for every edge
+(each co-action: item, raw forms, both times, delay, the item's sharers and its
+chance of a close pair) is in ``coordination_evidence``.
 """
 
 from __future__ import annotations
@@ -42,36 +32,58 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Any
 
-import igraph as ig
-import leidenalg
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from ..corpus import Corpus
 from ..settings import Settings
+from .canonical import canonical_url, join_short_links
+from .cochance import test_pairs
+from .groups import overlapping_groups
+from .neartext import near_text_items
 from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "1"
-ALPHA = 0.05
-MAX_ITEMS = 100  # shared items listed per edge / per community member
+VERSION = "2"
+ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
+#: Longest estimated window: with no quick items at all (no coordination to see) the
+#: estimate would be a day, and "together within a day" is not a co-action.
+MAX_WINDOW_S = 600.0
+MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
+#: ``meta`` keys naming the post a document retweets, replies to, quotes or forwards.
+PLATFORM_KEYS = {
+    "retweet": ("retweet_of", "retweeted_id", "retweeted_status_id"),
+    "reply": ("reply_to", "in_reply_to", "in_reply_to_status_id"),
+    "quote": ("quote_of", "quoted_status_id"),
+    "forward": ("forward_from", "fwd_from"),
+}
 _TS = pa.timestamp("us", tz="UTC")
 
 EDGES_SCHEMA = pa.schema([
     ("source_a", pa.string()), ("source_b", pa.string()), ("kind", pa.string()),
     ("weight", pa.int64()), ("first_seen", _TS), ("last_seen", _TS), ("items", pa.string()),
     ("expected", pa.float64()), ("p_value", pa.float64()), ("p_adjusted", pa.float64()),
-    ("window_s", pa.float64()), ("run_id", pa.string()),
+    ("window_s", pa.float64()), ("score", pa.float64()), ("moments", pa.int64()),
+    ("leader", pa.string()), ("lead_share", pa.float64()), ("rarity", pa.float64()),
+    ("run_id", pa.string()),
+])
+EVIDENCE_SCHEMA = pa.schema([
+    ("source_a", pa.string()), ("source_b", pa.string()), ("kind", pa.string()),
+    ("item", pa.string()), ("raw_a", pa.string()), ("raw_b", pa.string()),
+    ("doc_a", pa.string()), ("doc_b", pa.string()), ("time_a", _TS), ("time_b", _TS),
+    ("delay_s", pa.float64()), ("item_sharers", pa.int64()), ("item_close_share", pa.float64()),
+    ("run_id", pa.string()),
 ])
 COMMUNITIES_SCHEMA = pa.schema([
     ("community_id", pa.string()), ("source", pa.string()), ("size", pa.int64()),
-    ("evidence", pa.string()), ("run_id", pa.string()),
+    ("evidence", pa.string()), ("strength", pa.float64()), ("role", pa.string()),
+    ("dominant_kind", pa.string()), ("run_id", pa.string()),
 ])
 
 
@@ -94,218 +106,225 @@ def poisson_sf(x: int, lam: float) -> float:
 
 
 # -- events ---------------------------------------------------------------------
-def _build_events(corpus: Corpus) -> None:
+_OCC = """
+    SELECT doc_id, coalesce(source, author) AS actor, published AS t FROM document_sources
+    UNION ALL
+    SELECT d.doc_id, coalesce(d.source, d.author), d.published
+    FROM documents d ANTI JOIN document_sources s USING (doc_id)
+"""
+
+
+def _temp(corpus: Corpus, name: str, tbl: pa.Table) -> None:
+    """A temp table from Arrow rows (a replacement scan: no registration to leak)."""
+    arrow_rows = tbl  # noqa: F841 (read by DuckDB by name)
+    corpus.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM arrow_rows")
+
+
+def _url_map(corpus: Corpus) -> None:
+    """``_coord_urls(raw, item)``: every distinct link as written, to its canonical item.
+
+    A short link is joined to its expansion when some document's ``meta`` carries
+    ``url_expansions`` (``{short: expanded}``, as platforms' ``entities.urls`` give).
+    """
+    raws = [r[0] for r in corpus.con.execute(
+        "SELECT DISTINCT value FROM \"references\" WHERE kind = 'url' AND value IS NOT NULL"
+    ).fetchall()]
+    expansions = []
+    for (meta,) in corpus.con.execute(
+            "SELECT meta FROM documents WHERE meta LIKE '%\"url_expansions\"%'").fetchall():
+        found = json.loads(meta).get("url_expansions")
+        if isinstance(found, dict):
+            expansions += [(str(k), str(v)) for k, v in found.items()]
+    joined = join_short_links(expansions)
+    items = [canonical_url(r) for r in raws]
+    tbl = pa.table({"raw": pa.array(raws, pa.string()),
+                    "item": pa.array([joined.get(i, i) for i in items], pa.string())})
+    _temp(corpus, "_coord_urls", tbl)
+
+
+def _text_map(corpus: Corpus) -> None:
+    """``_coord_near(doc_id, item)``: documents with a near-identical partner."""
+    cur = corpus.con.cursor()
+    reader = cur.sql("SELECT doc_id, text FROM documents WHERE length(text) <= 5000 "
+                            "ORDER BY doc_id").to_arrow_reader(20000)
+
+    def rows() -> Any:
+        for batch in reader:
+            yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True)
+
+    near = near_text_items(rows())
+    cur.close()
+    tbl = pa.table({"doc_id": pa.array(list(near), pa.string()),
+                    "item": pa.array(list(near.values()), pa.string())})
+    _temp(corpus, "_coord_near", tbl)
+
+
+def _build_events(corpus: Corpus, near_text: bool = True) -> None:
     con = corpus.con
     parts = []
     if corpus.has_table("references"):
-        kinds = ", ".join(f"'{k}'" for k in KINDS)
-        parts.append(f"""SELECT o.actor, r.kind, coalesce(r.normalized, r.value) AS item, o.t
-            FROM "references" r JOIN occ o USING (doc_id) WHERE r.kind IN ({kinds})""")
-    # Every occurrence is an action on its exact text, repeated or not: texts posted once
-    # still count towards each source's activity and the total the chance test divides by.
-    parts.append("SELECT o.actor, 'text', 'doc:' || o.doc_id, o.t FROM occ o")
+        _url_map(corpus)
+        parts.append("""SELECT o.actor, 'url', u.item, o.t, o.doc_id, r.value
+            FROM "references" r JOIN _coord_urls u ON u.raw = r.value JOIN occ o USING (doc_id)
+            WHERE r.kind = 'url'""")
+        parts.append("""SELECT o.actor, r.kind, coalesce(r.normalized, r.value), o.t, o.doc_id,
+                   r.value
+            FROM "references" r JOIN occ o USING (doc_id)
+            WHERE r.kind IN ('hashtag', 'embedded_post')""")
+    if near_text:
+        _text_map(corpus)
+        parts.append("""SELECT o.actor, 'text', coalesce(n.item, 'doc:' || o.doc_id), o.t,
+                   o.doc_id, NULL FROM occ o LEFT JOIN _coord_near n USING (doc_id)""")
+    else:
+        parts.append("SELECT o.actor, 'text', 'doc:' || o.doc_id, o.t, o.doc_id, NULL FROM occ o")
     if corpus.has_table("reuse_clusters"):
-        parts.append("""SELECT o.actor, 'text', 'reuse:' || c.cluster_id, o.t
+        parts.append("""SELECT o.actor, 'text', 'reuse:' || c.cluster_id, o.t, o.doc_id, NULL
             FROM (SELECT DISTINCT cluster_id, doc_id FROM reuse_clusters) c JOIN occ o USING (doc_id)""")
+    for kind, keys in PLATFORM_KEYS.items():
+        ref = "coalesce(" + ", ".join(f"json_extract_string(d.meta, '$.{k}')" for k in keys) + ")"
+        parts.append(f"""SELECT o.actor, '{kind}', '{kind}:' || {ref}, o.t, o.doc_id, {ref}
+            FROM documents d JOIN occ o USING (doc_id)
+            WHERE d.meta IS NOT NULL AND {ref} IS NOT NULL""")
     con.execute("DROP TABLE IF EXISTS _coord_events")
     con.execute(f"""
         CREATE TEMP TABLE _coord_events AS
-        WITH occ AS (
-            SELECT doc_id, coalesce(source, author) AS actor, published AS t FROM document_sources
-            UNION ALL
-            SELECT d.doc_id, coalesce(d.source, d.author), d.published
-            FROM documents d ANTI JOIN document_sources s USING (doc_id)
-        )
-        SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) e(actor, kind, item, t)
+        WITH occ AS ({_OCC})
+        SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) e(actor, kind, item, t, doc_id, raw)
         WHERE actor IS NOT NULL AND t IS NOT NULL AND item IS NOT NULL
     """)
+    con.execute("DROP TABLE IF EXISTS _coord_urls")
+    con.execute("DROP TABLE IF EXISTS _coord_near")
 
 
-def _co_actions(corpus: Corpus, window_s: float) -> pd.DataFrame:
-    """Closest in-window co-action per (kind, item, pair of sources)."""
-    w = float(window_s)
-    return corpus.con.execute(f"""
-        WITH e AS (
-            SELECT actor, kind, item, t, epoch(t) AS s,
-                   CAST(floor(epoch(t) / {w}) AS BIGINT) AS bucket FROM _coord_events
-        ), shifted AS (
-            SELECT e.*, e.bucket + d.d AS nb FROM e, (VALUES (-1), (0), (1)) d(d)
-        ), j AS (
-            SELECT x.kind, x.item, x.actor AS a, y.actor AS b, x.t AS ta, y.t AS tb,
-                   abs(x.s - y.s) AS dt
-            FROM shifted x JOIN e y
-              ON x.kind = y.kind AND x.item = y.item AND x.nb = y.bucket AND x.actor < y.actor
-            WHERE abs(x.s - y.s) <= {w}
-        )
-        -- Ties in dt (an item shared again and again) are broken on (ta, tb) so the same
-        -- co-action is chosen whatever the row order (engine, resumed run): same exports.
-        SELECT kind, item, a, b, arg_min(ta, (dt, ta, tb)) AS ta, arg_min(tb, (dt, ta, tb)) AS tb,
-               min(dt) AS dt
-        FROM j GROUP BY kind, item, a, b
-    """).df()
-
-
-def _degrees(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _shares(corpus: Corpus) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """First share per (actor, kind, item) as integer codes; actor and doc names by code."""
     con = corpus.con
-    items = con.execute("SELECT kind, item, count(DISTINCT actor) AS n FROM _coord_events "
-                        "GROUP BY kind, item").df()
-    actors = con.execute("SELECT kind, actor, count(DISTINCT item) AS d FROM _coord_events "
-                         "GROUP BY kind, actor").df()
-    return items, actors
-
-
-def time_overlap(times: np.ndarray, window_s: float) -> float:
-    """Fraction of pairs of ``times`` (epoch seconds) at most ``window_s`` apart: exact, O(n log n)."""
-    n = len(times)
-    if n < 2:
-        return 0.0
-    t = np.sort(times)
-    hi = np.searchsorted(t, t + window_s, side="right")
-    close = int((hi - np.arange(n) - 1).sum())  # pairs (i < j) with t_j - t_i <= window
-    return close / (n * (n - 1) / 2)
-
-
-def _overlaps(corpus: Corpus, window_s: float) -> dict[str, float]:
-    out = {}
-    for (kind,) in corpus.con.execute("SELECT DISTINCT kind FROM _coord_events").fetchall():
-        times = corpus.con.execute("SELECT epoch(t) FROM _coord_events WHERE kind = ?",
-                                   [kind]).fetchnumpy()["epoch(t)"]
-        out[kind] = time_overlap(np.asarray(times, dtype=np.float64), window_s)
-    return out
-
-
-def _shared(corpus: Corpus, co: pd.DataFrame) -> pd.DataFrame:
-    """For each co-acting pair: sum over their common items of (actions of a) * (actions of b)."""
-    if co.empty:
-        return pd.DataFrame(columns=["kind", "a", "b", "shared"])
-    tested = co[["kind", "a", "b"]].drop_duplicates()
-    con = corpus.con
-    con.register("_tested", tested)
-    try:
-        # Two materialised steps, each one join on its full key: as one query the
-        # planner sometimes joined the per-actor counts with each other before the
-        # tested pairs (53 s instead of under 1 s at 1M documents, depending on
-        # what ran before it in the process).
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE _coord_counts AS
-            SELECT kind, actor, item, count(*) AS k FROM _coord_events e
-            WHERE EXISTS (SELECT 1 FROM _tested p WHERE p.kind = e.kind
-                          AND (p.a = e.actor OR p.b = e.actor))
-            GROUP BY kind, actor, item""")
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE _coord_left AS
-            SELECT p.kind, p.a, p.b, x.item, x.k
-            FROM _tested p JOIN _coord_counts x ON x.kind = p.kind AND x.actor = p.a""")
-        out = con.execute("""
-            SELECT l.kind, l.a, l.b, sum(l.k * y.k) AS shared
-            FROM _coord_left l
-            JOIN _coord_counts y ON y.kind = l.kind AND y.actor = l.b AND y.item = l.item
-            GROUP BY l.kind, l.a, l.b""").df()
-    finally:
-        con.unregister("_tested")
-        con.execute("DROP TABLE IF EXISTS _coord_counts")
-        con.execute("DROP TABLE IF EXISTS _coord_left")
-    return out
-
-
-# -- the test -------------------------------------------------------------------
-def pairs_at_risk(items: pd.DataFrame, actors: pd.DataFrame) -> dict[str, float]:
-    """Per kind, how many source pairs are tested: an upper bound on the pairs sharing an item.
-
-    A pair that never acted on a common item cannot co-act, so its smallest attainable
-    p-value is 1 and it does not count against the significance level (Tarone's
-    argument). Counting the pairs that do share an item exactly needs a quadratic
-    join on popular items; ``min(C(sources, 2), sum_i C(n_i, 2))`` bounds it from
-    above, which keeps the correction valid (conservative).
-    """
-    per_item = (items["n"] * (items["n"] - 1) / 2).groupby(items["kind"]).sum()
-    n_actors = actors.groupby("kind").size()
-    return {k: float(max(1.0, min(per_item.get(k, 0.0), n_actors.get(k, 0) * (n_actors.get(k, 0) - 1) / 2)))
-            for k in set(per_item.index) | set(n_actors.index)}
-
-
-def significant_edges(co: pd.DataFrame, shared: pd.DataFrame, overlap: dict[str, float],
-                      at_risk: dict[str, float], alpha: float = ALPHA) -> pd.DataFrame:
-    """Per (pair, kind): co-actions, expected count under chance, p-values; kept edges only.
-
-    A pure function of small frames, so it can be tested and run on any engine. One
-    sort of all co-actions, then plain lists sliced per pair: a pandas group per pair
-    cost about 2 ms each, which made this the slowest step of the stage.
-    """
-    cols = ["a", "b", "kind", "weight", "expected", "p_value", "p_adjusted", "items",
-            "first_seen", "last_seen"]
-    if co.empty:
-        return pd.DataFrame(columns=cols)
-    common = {(k, a, b): float(x) for k, a, b, x in shared.itertuples(index=False)}
-    # Within a (kind, a, b) group items are distinct, so (ta, item) orders it totally.
-    srt = co.sort_values(["kind", "a", "b", "ta", "item"], kind="mergesort")
-    kinds, sa, sb = (srt[c].tolist() for c in ("kind", "a", "b"))
-    items, tas, tbs = srt["item"].tolist(), list(srt["ta"]), list(srt["tb"])
-    bounds = [0] + [i for i in range(1, len(kinds))
-                    if (kinds[i], sa[i], sb[i]) != (kinds[i - 1], sa[i - 1], sb[i - 1])]
-    rows = []
-    for lo, hi in zip(bounds, bounds[1:] + [len(kinds)], strict=True):
-        kind, a, b = kinds[lo], sa[lo], sb[lo]
-        x = hi - lo
-        lam = overlap.get(kind, 1.0) * max(common.get((kind, a, b), x), x)
-        p = poisson_sf(x, lam)
-        listed = [{"item": items[i], "time_a": tas[i].isoformat(), "time_b": tbs[i].isoformat()}
-                  for i in range(lo, min(hi, lo + MAX_ITEMS))]
-        rows.append({"a": a, "b": b, "kind": kind, "weight": x, "expected": lam, "p_value": p,
-                     "p_adjusted": min(1.0, p * at_risk.get(kind, 1.0)),
-                     "items": json.dumps(listed, ensure_ascii=False),
-                     "first_seen": min(min(tas[lo:hi]), min(tbs[lo:hi])),
-                     "last_seen": max(max(tas[lo:hi]), max(tbs[lo:hi]))})
-    out = pd.DataFrame(rows, columns=cols)
-    return out[out["p_adjusted"] <= alpha].reset_index(drop=True)
-
-
-# -- communities ----------------------------------------------------------------
-def find_communities(edges: pd.DataFrame, co: pd.DataFrame) -> list[dict[str, Any]]:
-    """Leiden communities over kept edges, each member with its evidence."""
-    if edges.empty:
-        return []
-    weights: dict[tuple[str, str], float] = defaultdict(float)
-    for a, b, w in edges[["a", "b", "weight"]].itertuples(index=False):
-        weights[(a, b)] += float(w)
-    names = sorted({n for pair in weights for n in pair})
-    index = {n: i for i, n in enumerate(names)}
-    pairs = sorted(weights)
-    g = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b in pairs])
-    g.vs["name"] = names
-    g.es["weight"] = [weights[p] for p in pairs]
-    part = leidenalg.find_partition(g, leidenalg.ModularityVertexPartition,
-                                    weights="weight", seed=42)
-    groups = sorted((sorted(names[v] for v in members) for members in part if len(members) >= 2),
-                    key=lambda m: (-len(m), m[0]))
-    kept = {(a, b, k) for a, b, k in edges[["a", "b", "kind"]].itertuples(index=False)}
-    # One pass over the co-actions for all communities (a filter of the whole frame per
-    # community grew with communities x co-actions); rows keep the frame's order.
-    group_of = {m: n for n, members in enumerate(groups) for m in members}
-    ev: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for kind, item, a, b, ta, tb in co[["kind", "item", "a", "b", "ta", "tb"]].itertuples(
-            index=False):
-        if (a, b, kind) not in kept or group_of.get(a, -1) != group_of.get(b, -2):
-            continue
-        ev[a].append({"kind": kind, "item": item, "time": ta.isoformat(), "with": b,
-                      "with_time": tb.isoformat()})
-        ev[b].append({"kind": kind, "item": item, "time": tb.isoformat(), "with": a,
-                      "with_time": ta.isoformat()})
-    rows = []
-    for n, members in enumerate(groups, start=1):
-        cid = f"C{n:04d}"
-        for m in members:
-            listed = sorted(ev[m], key=lambda e: (e["time"], e["item"], e["with"]))[:MAX_ITEMS]
-            rows.append({"community_id": cid, "source": m, "size": len(members),
-                         "evidence": json.dumps(listed, ensure_ascii=False)})
-    return rows
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _coord_shares AS
+        SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, t) AS doc_id,
+               arg_min(raw, t) AS raw FROM _coord_events GROUP BY actor, kind, item""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _coord_coded AS
+        SELECT s.*, dense_rank() OVER (ORDER BY actor) - 1 AS actor_code,
+               dense_rank() OVER (ORDER BY kind, item) - 1 AS item_code,
+               dense_rank() OVER (ORDER BY doc_id) - 1 AS doc_code,
+               row_number() OVER (ORDER BY kind, item, t, actor) - 1 AS row_code
+        FROM _coord_shares s""")
+    con.execute("DROP TABLE IF EXISTS _coord_shares")
+    df = con.execute("""SELECT actor_code AS actor, item_code AS item, kind,
+                               epoch(t) AS t, doc_code AS doc, row_code AS row
+                        FROM _coord_coded""").df()
+    actors = [r[0] for r in con.execute(
+        "SELECT DISTINCT actor, actor_code FROM _coord_coded ORDER BY actor_code").fetchall()]
+    return df, actors, []
 
 
 # -- the stage ------------------------------------------------------------------
+def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
+              items: pd.DataFrame) -> pd.DataFrame:
+    """Every co-action of the kept pairs, with names, raw forms, documents and times."""
+    ra, rb = co["ra"].to_numpy(np.int64), co["rb"].to_numpy(np.int64)
+    need = pa.table({"row_code": pa.array(np.unique(np.r_[ra, rb]), pa.int64())})
+    _temp(corpus, "_coord_need", need)
+    rows = corpus.con.execute("""SELECT c.row_code, c.actor, c.item, c.raw, c.doc_id, c.t
+        FROM _coord_coded c JOIN _coord_need USING (row_code)""").df().set_index("row_code")
+    corpus.con.execute("DROP TABLE IF EXISTS _coord_need")
+    x, y = rows.loc[ra].reset_index(drop=True), rows.loc[rb].reset_index(drop=True)
+    swap = (x["actor"] > y["actor"]).to_numpy()  # source_a < source_b, as in the edges
+    first = pd.DataFrame({c: np.where(swap, y[c].to_numpy(), x[c].to_numpy()) for c in x})
+    second = pd.DataFrame({c: np.where(swap, x[c].to_numpy(), y[c].to_numpy()) for c in x})
+    stats = items.set_index("item")
+    out = pd.DataFrame({
+        "source_a": first["actor"], "source_b": second["actor"], "kind": co["kind"].to_numpy(),
+        "item": first["item"], "raw_a": first["raw"], "raw_b": second["raw"],
+        "doc_a": first["doc_id"], "doc_b": second["doc_id"],
+        "time_a": first["t"], "time_b": second["t"],
+        "delay_s": (y["t"] - x["t"]).dt.total_seconds().abs().to_numpy(),
+        "item_sharers": stats.loc[co["item"].to_numpy(), "n"].to_numpy(np.int64),
+        "item_close_share": stats.loc[co["item"].to_numpy(), "q"].to_numpy(np.float64),
+        "leader": np.asarray(actors, dtype=object)[co["first"].to_numpy()],
+    })
+    return out.sort_values(["source_a", "source_b", "time_a", "kind", "item"],
+                           kind="mergesort").reset_index(drop=True)
+
+
+def _runs(keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
+    """``(start, end)`` of each run of equal keys in a sorted list."""
+    bounds = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _edges(ev: pd.DataFrame, pairs: pd.DataFrame, window: float) -> list[dict[str, Any]]:
+    """One row per (pair, kind) from the evidence (sorted by pair, time): plain lists,
+    not a pandas group per edge (that was most of the stage's time)."""
+    ev = ev.sort_values(["source_a", "source_b", "kind", "time_a", "item"], kind="mergesort")
+    col = {c: ev[c].tolist() for c in ev.columns}
+    info = {(a, b): (e, p, q, m) for a, b, e, p, q, m in pairs.reset_index()[
+        ["source_a", "source_b", "expected", "p", "q", "moments"]].itertuples(index=False)}
+    keys = list(zip(col["source_a"], col["source_b"], col["kind"], strict=True))
+    rows = []
+    for lo, hi in _runs(keys):
+        a, b, kind = keys[lo]
+        expected, p, q, moments = info[(a, b)]
+        n = hi - lo
+        leader, led = Counter(col["leader"][lo:hi]).most_common(1)[0]
+        listed = [{"item": col["item"][i], "raw_a": col["raw_a"][i], "raw_b": col["raw_b"][i],
+                   "time_a": col["time_a"][i].isoformat(), "time_b": col["time_b"][i].isoformat(),
+                   "delay_s": round(float(col["delay_s"][i]), 3),
+                   "sharers": int(col["item_sharers"][i])} for i in range(lo, min(hi, lo + MAX_ITEMS))]
+        times = col["time_a"][lo:hi] + col["time_b"][lo:hi]
+        rows.append({
+            "source_a": a, "source_b": b, "kind": kind, "weight": n,
+            "first_seen": min(times), "last_seen": max(times),
+            "items": json.dumps(listed, ensure_ascii=False), "expected": float(expected),
+            "p_value": float(p), "p_adjusted": float(q), "window_s": window,
+            "score": float(-math.log10(max(float(p), 1e-300))), "moments": int(moments),
+            "leader": leader if led * 2 > n else None, "lead_share": round(led / n, 3),
+            "rarity": float(sum(1.0 / math.log2(1.0 + s) for s in col["item_sharers"][lo:hi])),
+        })
+    return rows
+
+
+def _communities(ev: pd.DataFrame, edge_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    weight: dict[tuple[str, str], float] = defaultdict(float)
+    for r in edge_rows:
+        weight[(r["source_a"], r["source_b"])] += r["rarity"]
+    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())])
+    cols = {c: ev[c].tolist() for c in ("source_a", "source_b", "kind", "item", "time_a",
+                                        "time_b")}
+    in_group: dict[str, list[int]] = defaultdict(list)
+    for n, group in enumerate(groups):
+        for m in group["members"]:
+            in_group[m].append(n)
+    kinds: list[Counter[str]] = [Counter() for _ in groups]
+    per: list[dict[str, list[dict[str, Any]]]] = [defaultdict(list) for _ in groups]
+    for i, (a, b) in enumerate(zip(cols["source_a"], cols["source_b"], strict=True)):
+        for n in set(in_group.get(a, ())) & set(in_group.get(b, ())):
+            kind, item = cols["kind"][i], cols["item"][i]
+            ta, tb = cols["time_a"][i].isoformat(), cols["time_b"][i].isoformat()
+            kinds[n][kind] += 1
+            per[n][a].append({"kind": kind, "item": item, "time": ta, "with": b, "with_time": tb})
+            per[n][b].append({"kind": kind, "item": item, "time": tb, "with": a, "with_time": ta})
+    rows = []
+    for n, group in enumerate(groups):
+        cid = f"C{n + 1:04d}"
+        members = group["members"]
+        dominant = kinds[n].most_common(1)[0][0] if kinds[n] else None
+        for m in sorted(members):
+            strength, role = members[m]
+            listed = sorted(per[n][m], key=lambda e: (e["time"], e["item"], e["with"]))[:MAX_ITEMS]
+            rows.append({"community_id": cid, "source": m, "size": len(members),
+                         "evidence": json.dumps(listed, ensure_ascii=False),
+                         "strength": strength, "role": role, "dominant_kind": dominant})
+    return rows
+
+
 def _fingerprint(corpus: Corpus, settings: Settings) -> str:
     con = corpus.con
     parts = [str(corpus.count("documents")), str(corpus.count("document_sources")),
-             str(settings.coordination_window_s)]
+             str(settings.coordination_window_s), str(settings.coordination_min_items),
+             str(settings.coordination_item_cap), str(settings.coordination_near_text),
+             str(settings.coordination_min_window_s), str(settings.coordination_alpha)]
     if corpus.has_table("references"):
         parts.append(str(corpus.count("references")))
     if corpus.has_table("reuse_clusters"):
@@ -324,10 +343,11 @@ def _stored_fingerprint(corpus: Corpus) -> str | None:
 
 def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                      progress: Any = None) -> dict[str, Any]:
-    """Build coordination edges and communities. Skipped when its inputs did not change.
+    """Build coordination edges, their evidence and groups. Skipped when inputs did not change.
 
-    It works on compact action rows (no text), so it is recomputed as a whole when
-    documents arrive: the chance test needs every item's global popularity anyway.
+    It works on compact integer share rows (no text, except once for near-identical
+    texts), so it is recomputed as a whole when documents arrive: the chance test needs
+    every item's sharers anyway.
     """
     started = time.perf_counter()
     fingerprint = _fingerprint(corpus, settings)
@@ -337,33 +357,43 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         return {"status": "skipped", "reason": "no new documents"}
     timer = StepTimer()
     with timer.step("events"):
-        _build_events(corpus)
+        _build_events(corpus, settings.coordination_near_text)
         n_events = corpus.con.execute("SELECT count(*) FROM _coord_events").fetchone()[0]
     estimated = settings.coordination_window_s is None
     with timer.step("window"):
-        window = (estimate_window(corpus.con) if estimated
-                  else float(settings.coordination_window_s))
-    with timer.step("co_actions"):
-        co = _co_actions(corpus, window)
-    with timer.step("degrees"):
-        items, actors = _degrees(corpus)
-    with timer.step("shared"):
-        shared = _shared(corpus, co)
-    with timer.step("overlaps"):
-        overlap = _overlaps(corpus, window)
+        # The estimate is floored: it comes from the quickest tenth of items, which in a
+        # small or sparse corpus can be a pair of posts 5 s apart, and a window shorter
+        # than a group's own spread splits it. A wider window costs little: the chance
+        # test measures how close each item's shares are anyway.
+        window = (max(estimate_window(corpus.con, max_s=MAX_WINDOW_S),
+                      settings.coordination_min_window_s)
+                  if estimated else float(settings.coordination_window_s))
+    with timer.step("shares"):
+        shares, actors, _ = _shares(corpus)
     with timer.step("test"):
-        edges = significant_edges(co, shared, overlap, pairs_at_risk(items, actors))
+        res = test_pairs(shares, window, cap=settings.coordination_item_cap,
+                         min_items=settings.coordination_min_items,
+                         alpha=settings.coordination_alpha)
+        del shares
+    sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
+    with timer.step("evidence"):
+        if len(sig):
+            keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
+            ev = _evidence(corpus, keep, actors, res.items)
+            named = sig.assign(source_a=[actors[i] for i in sig["a"]],
+                               source_b=[actors[i] for i in sig["b"]])
+            pairs = named.set_index(["source_a", "source_b"])
+            edge_rows = _edges(ev, pairs, window)
+        else:
+            ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
     with timer.step("communities"):
-        communities = find_communities(edges, co)
-    edge_rows = [{"source_a": r["a"], "source_b": r["b"], "kind": r["kind"],
-                  "weight": int(r["weight"]), "first_seen": r["first_seen"],
-                  "last_seen": r["last_seen"], "items": r["items"], "expected": r["expected"],
-                  "p_value": r["p_value"], "p_adjusted": r["p_adjusted"], "window_s": window,
-                  "run_id": run_id} for r in edges.to_dict("records")]
-    edge_rows.sort(key=lambda r: (r["source_a"], r["source_b"], r["kind"]))
-    for r in communities:
+        communities = _communities(ev, edge_rows) if edge_rows else []
+    for r in edge_rows + communities:
         r["run_id"] = run_id
+    ev_rows = ev.drop(columns=["leader"], errors="ignore").assign(run_id=run_id)
     corpus.replace_table("coordination_edges", pa.Table.from_pylist(edge_rows, EDGES_SCHEMA))
+    corpus.replace_table("coordination_evidence", pa.Table.from_pandas(
+        ev_rows[EVIDENCE_SCHEMA.names], EVIDENCE_SCHEMA, preserve_index=False))
     corpus.replace_table("communities", pa.Table.from_pylist(communities, COMMUNITIES_SCHEMA))
     with corpus.transaction():
         corpus.con.execute("CREATE TABLE IF NOT EXISTS coordination_state "
@@ -371,11 +401,15 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         corpus.con.execute("INSERT OR REPLACE INTO coordination_state VALUES ('input', ?), "
                            "('window_s', ?)", [fingerprint, str(window)])
         corpus.mark_corpus_stage(STAGE, VERSION, corpus.count("documents"), run_id)
-    corpus.con.execute("DROP TABLE IF EXISTS _coord_events")
+    for t in ("_coord_events", "_coord_coded"):
+        corpus.con.execute(f"DROP TABLE IF EXISTS {t}")
     if progress is not None:
         progress.advance(n_events)
     return {"status": "ok", "actions": n_events, "window_s": window,
-            "window_estimated": estimated, "co_actions": len(co),
-            "pairs_tested": int(co.groupby(["kind", "a", "b"]).ngroups) if len(co) else 0,
+            "window_estimated": estimated, "co_actions": int(res.stats.get("co_actions", 0)),
+            "pairs_tested": int(res.stats.get("pairs_tested", 0)),
+            "item_cap": settings.coordination_item_cap,
+            "items_capped": int(res.stats.get("items_capped", 0)),
+            "shares_capped": int(res.stats.get("shares_capped", 0)),
             "edges": len(edge_rows), "communities": len({r["community_id"] for r in communities}),
             "seconds": round(time.perf_counter() - started, 2), "steps": timer.summary()}

@@ -343,8 +343,26 @@ class CorpusQueries:
                    any_value({ev}) AS evidence
             FROM communities GROUP BY community_id ORDER BY size DESC, community_id LIMIT ?""",
                    [limit])
+        strength = self.schema.col("communities", "strength")
+        role = self.schema.col("communities", "role", "'core'")
+        dominant = self.schema.col("communities", "dominant_kind")
+        has_ev = self.has("coordination_evidence")
         for c in out:
             c["evidence"] = _jsonish(c["evidence"])
+            extra = self.cur.execute(f"""
+                SELECT any_value({dominant}),
+                       list(struct_pack(source := source, strength := {strength},
+                                        role := {role}) ORDER BY source)[:30]
+                FROM communities WHERE community_id = ?""", [c["community_id"]]).fetchone()
+            c["dominant_kind"], c["roster"] = extra[0], extra[1]
+            c["coactions"] = rows(self.cur, """
+                SELECT e.time_a, e.source_a, e.source_b, e.kind, e.item, e.raw_a, e.delay_s,
+                       e.item_sharers
+                FROM coordination_evidence e
+                WHERE e.source_a IN (SELECT source FROM communities WHERE community_id = ?)
+                  AND e.source_b IN (SELECT source FROM communities WHERE community_id = ?)
+                ORDER BY e.time_a, e.source_a, e.source_b LIMIT 12""",
+                                 [c["community_id"], c["community_id"]]) if has_ev else []
         return out
 
     # -- one document -------------------------------------------------------------------

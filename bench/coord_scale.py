@@ -1,0 +1,141 @@
+"""Coordination cost as the corpus grows: posts/s, peak memory, growth exponent.
+
+Corpora come from ``bench/campaign_realistic.py``'s generator with more background
+accounts (bursts, popular links, the hashtag everyone uses, planted groups), so
+the hazards grow with the corpus. Each size is built once (cached under
+``--work``), then ``run_coordination`` runs in a fresh child process whose peak
+RSS is read from the kernel (``ru_maxrss`` of the child).
+
+    nice -n 10 python bench/coord_scale.py --sizes 100000 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchdoc import cpu_model, replace_section
+
+HEADING = "## Coordination scale"
+PER_BACKGROUND = 19  # posts per background account, measured on the generator (40k / 2083)
+
+
+def build(size: int, work: Path) -> Path:
+    from campaign_realistic import generate, load
+
+    path = work / f"coord-{size}.duckdb"
+    if path.exists():
+        return path
+    w = generate(seed=7, n_background=max(200, size // PER_BACKGROUND))
+    tmp = path.with_suffix(".tmp.duckdb")
+    tmp.unlink(missing_ok=True)
+    load(w, tmp)
+    tmp.replace(path)
+    return path
+
+
+def child(path: Path) -> None:
+    from propscope.corpus import open_corpus
+    from propscope.link.coordination import run_coordination
+    from propscope.settings import Settings
+
+    with open_corpus(path) as corpus:
+        corpus.con.execute("SET threads = 2")
+        posts = corpus.count("documents")
+        t = time.perf_counter()
+        summary = run_coordination(corpus, Settings(force_stages=("coordination",)), "scale")
+        summary["wall_s"] = time.perf_counter() - t
+        summary["posts"] = posts
+    print(json.dumps(summary, default=str))
+
+
+def measure(path: Path) -> dict:
+    with open_corpus_copy(path) as copy:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out = subprocess.run([sys.executable, __file__, "--child", str(copy)], check=True,
+                             capture_output=True, text=True, env={**os.environ})
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(max(peak, before) / 1024)
+    return result
+
+
+class open_corpus_copy:  # noqa: N801 (a context manager named like a function)
+    """A throwaway copy of a built corpus, so every run starts from the same state."""
+
+    def __init__(self, path: Path) -> None:
+        self.src, self.copy = path, path.with_name(path.stem + ".run.duckdb")
+
+    def __enter__(self) -> Path:
+        self.copy.write_bytes(self.src.read_bytes())
+        return self.copy
+
+    def __exit__(self, *exc: object) -> None:
+        self.copy.unlink(missing_ok=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--work", type=Path, default=Path("/tmp/coord-scale"))
+    ap.add_argument("--child", type=Path, default=None)
+    ap.add_argument("--no-write", action="store_true")
+    args = ap.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        t = time.perf_counter()
+        path = build(size, args.work)
+        built = time.perf_counter() - t
+        r = measure(path)
+        r["build_s"] = round(built, 1)
+        rows.append(r)
+        print(json.dumps({k: r[k] for k in ("posts", "wall_s", "peak_rss_mb", "co_actions",
+                                            "items_capped", "edges", "communities")}), flush=True)
+    lines = ["| Posts | Coordination wall s | Posts/s | Peak RSS (MB) | Co-actions | "
+             "Items over the cap | Edges | Groups |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['posts']:,} | {r['wall_s']:.1f} | {r['posts'] / r['wall_s']:,.0f} | "
+                     f"{r['peak_rss_mb']:,} | {r['co_actions']:,} | {r['items_capped']} | "
+                     f"{r['edges']:,} | {r['communities']} |")
+    growth = ""
+    if len(rows) >= 2:
+        a, b = rows[0], rows[-1]
+        k = math.log(b["wall_s"] / a["wall_s"]) / math.log(b["posts"] / a["posts"])
+        km = math.log(b["peak_rss_mb"] / a["peak_rss_mb"]) / math.log(b["posts"] / a["posts"])
+        growth = (f"\nGrowth exponent from {a['posts']:,} to {b['posts']:,} posts: time "
+                  f"n^{k:.2f}, peak memory n^{km:.2f}.\n")
+    steps = "\n".join(f"* {r['posts']:,} posts: " + ", ".join(
+        f"{name} {v['wall_s']:.1f} s" for name, v in r["steps"].items()) for r in rows)
+    body = f"""{HEADING}
+
+Command: `nice -n 10 python bench/coord_scale.py --sizes {' '.join(map(str, args.sizes))}`
+({datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, {cpu_model()}, DuckDB `threads = 2`).
+Corpora from `bench/campaign_realistic.py`'s generator with more background accounts
+(viral bursts, popular links, one hashtag everyone uses, planted groups). The
+coordination stage alone, in a child process; peak RSS is the child's.
+
+{chr(10).join(lines)}
+{growth}
+Steps (wall seconds):
+
+{steps}
+"""
+    print(body)
+    if not args.no_write:
+        replace_section(HEADING, body)
+
+
+if __name__ == "__main__":
+    main()

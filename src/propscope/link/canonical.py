@@ -1,0 +1,110 @@
+"""Canonical items for coordination: one key per link however it was written, per text however punctuated.
+
+Why: a group that posts the same article as ``http://www.site.org/a/?utm_source=x``,
+``https://m.site.org/a#top`` and ``https://site.org/a`` acts on *one* item; compared as
+written, the three shares are three items and the group looks like three strangers.
+The raw form is kept alongside (evidence shows what was actually posted).
+
+:func:`canonical_url` rules, in order (documented in ``docs/coordination.md``):
+
+* scheme ignored (``http``/``https``/none are one item); userinfo dropped;
+* host case-folded, trailing dot dropped, leading ``www.``/``www2.``/``m.``/
+  ``mobile.``/``amp.`` labels dropped; any port ``80``/``443`` dropped;
+* path kept with its case (paths are case-sensitive), trailing ``/`` dropped,
+  ``//`` collapsed;
+* query: parameters in :data:`TRACKING_PARAMS` or starting with one of
+  :data:`TRACKING_PREFIXES` dropped, the rest sorted;
+* fragment dropped;
+* a link on a known shortener (``t.co``, ``bit.ly``, ...) stays its own item,
+  ``short:host/code``; when the data holds its expansion (see
+  :func:`join_short_links`), it is joined to the expanded link's item.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from ..analyze.web_data import LINK_SHORTENERS, TRACKING_QUERY_PARAMS, TRACKING_QUERY_PREFIXES
+
+#: Query parameters that say who shared or where a click came from, never what is linked.
+TRACKING_PARAMS = frozenset(TRACKING_QUERY_PARAMS) | frozenset({
+    "ref", "ref_src", "ref_url", "referrer", "igshid", "igsh", "si", "s",
+    "feature", "share", "shared", "sharesource", "fbclid", "gclid", "dclid", "msclkid",
+    "yclid", "twclid", "ttclid", "mc_cid", "mc_eid", "_ga", "_gl", "spm", "cmpid", "ncid",
+    "sr_share", "smid", "smtyp", "at_medium", "at_campaign",
+})
+#: Parameter prefixes with the same meaning (``utm_source``, ``pk_campaign``, ...).
+TRACKING_PREFIXES = tuple(sorted(set(TRACKING_QUERY_PREFIXES) | {"utm_", "pk_", "hsa_", "mtm_",
+                                                                  "oly_", "_hs"}))
+#: Host labels that name a mobile or alternate front-end of the same site.
+HOST_PREFIXES = ("www.", "www2.", "www3.", "m.", "mobile.", "amp.")
+
+_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
+
+
+def _host(netloc_host: str) -> str:
+    host = unicodedata.normalize("NFKC", netloc_host).lower().rstrip(".")
+    stripped = True
+    while stripped:
+        stripped = False
+        for p in HOST_PREFIXES:
+            if host.startswith(p) and host.count(".") >= 2:
+                host, stripped = host[len(p):], True
+    return host
+
+
+def canonical_url(raw: str) -> str:
+    """The item key of a link: ``host/path?sorted-query`` (``short:`` + it for shorteners).
+
+    Never raises: a link that does not parse is its own item (its stripped, case-folded text).
+    """
+    text = raw.strip()
+    if not _SCHEME_RE.match(text):
+        text = "https://" + text.lstrip("/")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:
+        return "bad:" + raw.strip().lower()
+    host = _host(host)
+    if port is not None and port not in (80, 443):
+        host += f":{port}"
+    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
+    kept = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                  if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES))
+    out = host + path + ("?" + urlencode(kept) if kept else "")
+    if host in LINK_SHORTENERS:
+        return "short:" + out
+    return out
+
+
+def join_short_links(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Map each short link's item to its expansion's item, from ``(short_raw, expanded_raw)`` pairs.
+
+    The expansion comes from the data itself (a post's ``expanded_url`` field, a
+    redirect recorded by a crawler): propscope never follows links. A short link
+    whose expansion is not in the data stays its own item.
+    """
+    out: dict[str, str] = {}
+    for short, expanded in pairs:
+        s, e = canonical_url(short), canonical_url(expanded)
+        if s.startswith("short:") and not e.startswith("short:"):
+            out[s] = e
+    return out
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
+def normalize_text(text: str) -> str:
+    """Text as a key for near-identical matching: words only, case-folded, one space apart.
+
+    Links are dropped (they are items of their own), and so are digits, punctuation,
+    emoji and whitespace runs, which copy-pasters change without changing the message.
+    """
+    text = _URL_RE.sub(" ", unicodedata.normalize("NFKC", text))
+    return " ".join(_WORD_RE.findall(text.casefold()))
