@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from .. import pipeline
+from ..analyze.language import describe as describe_languages
 from ..corpus import open_corpus
 from ..progress import Reporter
 from ..settings import load_settings
@@ -54,6 +55,7 @@ def _human_run(s: dict[str, Any]) -> str:
                      f"{ing.get('quarantined', 0)} quarantined, see propscope status")
     for name, res in (s.get("analyze") or {}).items():
         lines.append(f"analyze {name}: {res.get('status')} ({res.get('documents', 0)} documents)")
+    lines += describe_languages(s.get("languages"))
     for name, res in (s.get("link") or {}).items():
         lines.append(f"link {name}: {res.get('status', 'ok')}")
     if s.get("totals"):
@@ -114,7 +116,7 @@ def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, 
 @click.command("analyze")
 @corpus_option
 @click.option("--analyzer", "analyzers", multiple=True,
-              help="Run only these analyzers (default: references, repetitions, techniques).")
+              help="Run only these analyzers (default: language, references, repetitions, techniques).")
 @engine_options
 @config_option
 @output_options
@@ -187,6 +189,7 @@ def _human_status(s: dict[str, Any]) -> str:
         lines.append(f"  stage {st['stage']} v{st['version']}: {st['documents']} documents")
     for st in s["link_stages"]:
         lines.append(f"  stage {st['stage']} v{st['version']}: corpus of {st['documents']} documents")
+    lines += ["  " + line for line in describe_languages(s.get("languages"))]
     for r in s["runs"][:5]:
         lines.append(f"  run {r['run_id']} {r['command']} {r['status']}")
     if s["quarantine"]:
