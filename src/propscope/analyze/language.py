@@ -185,9 +185,14 @@ def identify(text: str, declared: str | None = None) -> LanguageResult:
     for p in confident:
         shares[p[2]] = shares.get(p[2], 0) + p[4] / total
     mixed = len([s for s in shares.values() if s >= MIXED_SHARE]) >= 2
+    main, main_conf = detected, conf
+    if mixed:  # the language of most letters, not whatever the whole text's n-grams lean to
+        main = max(shares, key=lambda k: shares[k])
+        mine = [p for p in confident if p[2] == main]
+        main_conf = round(sum(p[3] * p[4] for p in mine) / sum(p[4] for p in mine), 4)
     code = normalize_code(declared)
     return LanguageResult(
-        lang=code or detected, confidence=1.0 if code else conf, declared=code is not None,
+        lang=code or main, confidence=1.0 if code else main_conf, declared=code is not None,
         declared_value=declared if code else None, detected=detected, detected_confidence=conf,
         mixed=mixed,
         shares={k: round(v, 3) for k, v in sorted(shares.items(), key=lambda kv: -kv[1])} if mixed else {},

@@ -16,7 +16,8 @@ from ..errors import InputError
 
 # Tables exported, in this order; documented column by column in docs/exports.md.
 EXPORT_TABLES = [
-    "documents", "document_sources", "references", "repetitions", "spans", "doc_labels",
+    "documents", "document_sources", "languages", "language_segments", "coverage",
+    "references", "repetitions", "spans", "doc_labels",
     "reuse_pairs", "reuse_clusters", "reuse_insertions", "coordination_edges", "communities",
     "quarantine",
 ]
