@@ -188,3 +188,31 @@ def test_language_tables_are_documented():
     docs = documented_columns()
     for table, schema in language.ANALYZER.tables.items():
         assert table in docs and set(schema.names) <= docs[table], table
+
+
+@pytest.mark.browser
+def test_browser_shows_what_was_not_analysed(mixed_run, tmp_path):
+    """The app and the report in a real headless Chromium: the coverage is on screen."""
+    from conftest_present import LiveServer, console_errors, make_driver
+
+    driver = make_driver(tmp_path / "profile")
+    server = LiveServer(mixed_run["corpus"])
+    try:
+        driver.get(server.url + "/")
+        block = driver.find_element("id", "coverage")
+        assert block.is_displayed()
+        assert block.find_element("css selector", '[data-count="not-analysed"]').text == "5"
+        assert "language zh not supported" in block.text
+        row = driver.find_element("css selector", '#coverage-table tr[data-analysis="techniques"]')
+        assert [c.text for c in row.find_elements("css selector", "td")] == [
+            "techniques", "1", "1", "5", "0"]
+        ru_id = mixed_run["docs"]["ru-1"][0]
+        driver.get(f"{server.url}/doc/{ru_id}")
+        cell = driver.find_element("css selector", '[data-coverage="techniques"]')
+        assert cell.is_displayed() and cell.text == "not analysed (language ru not supported)"
+        driver.get((mixed_run["out"] / "report.html").as_uri())
+        assert driver.find_element("id", "coverage").is_displayed()
+        assert not console_errors(driver)
+    finally:
+        server.stop()
+        driver.quit()
