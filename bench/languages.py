@@ -12,7 +12,7 @@ confidence that counts as sure (``HIGH``). Mixed documents: an English article's
 first half followed by the second half of an article in another language must be
 flagged ``mixed``; single-language articles must not be.
 
-    nice python bench/languages.py [--data ../shared/data] [--no-write]
+    nice python bench/languages.py [--data ../shared/data] [--pipeline-docs N] [--no-write]
 
 Writes the section ``## Language identification`` of docs/benchmarks.md. The
 comparison libraries are optional (``pip install -e '.[bench]'``; lingua too if
@@ -183,8 +183,29 @@ def stage_speed(articles: list[tuple[str, str]], posts: list[tuple[str, str]]) -
     return out
 
 
+def pipeline_speed(n: int) -> dict[str, float]:
+    """The stage inside the pipeline on ``n`` generated documents (bench/synthetic.py,
+    ~1 KB each) in a real corpus file: reading, identifying, writing ``languages``
+    and ``coverage``, and the one update of ``documents``."""
+    import tempfile
+
+    from propscope import load_settings, pipeline
+    from synthetic import Spec, write_corpus
+
+    with tempfile.TemporaryDirectory() as tmp:
+        files = write_corpus(Spec(documents=n), Path(tmp) / "in")
+        corpus = Path(tmp) / "c.duckdb"
+        pipeline.ingest(files, corpus, load_settings(quiet=True))
+        c0, w0 = time.process_time(), time.perf_counter()
+        summary = pipeline.analyze(corpus, load_settings(analyzers=("language",)))
+        cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    docs = summary["language"]["documents"]
+    return {"docs": docs, "per_cpu_s": docs / cpu, "per_wall_s": docs / wall}
+
+
 def render(results: dict[str, dict[str, dict]], missing: list[str], mixed: dict[str, int],
-           speed: dict[str, float], sets: dict[str, list], command: str) -> str:
+           speed: dict[str, float], sets: dict[str, list], command: str,
+           pipe: dict[str, float]) -> str:
     names = list(results)
     langs = sorted({g for g, _ in sets["articles"]})
     post_langs = sorted({g for g, _ in sets["posts"]})
@@ -241,6 +262,11 @@ def render(results: dict[str, dict[str, dict]], missing: list[str], mixed: dict[
         f"| short posts ({len(sets['posts']) * 30:,}) | {speed['posts_1cpu']:,.0f} | "
         f"{speed['posts_2proc_cpu']:,.0f} | {speed['posts_2proc_wall']:,.0f} |",
         "",
+        f"Inside the pipeline (`propscope analyze --analyzer language` on a real corpus of "
+        f"{pipe['docs']:,} generated ~1 KB documents, `bench/synthetic.py`; reading, writing "
+        "`languages` and 4 `coverage` rows per document, one update of `documents`): "
+        f"{pipe['per_cpu_s']:,.0f} documents per CPU second of the process, "
+        f"{pipe['per_wall_s']:,.0f} per wall second.", "",
         f"Load average during the speed runs: {speed['load']:.1f} before, "
         f"{speed['load_after']:.1f} after, on 2 cores shared with other jobs: the wall figures "
         "are what was left of the machine, the CPU figures what the stage costs.",
@@ -252,6 +278,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--pipeline-docs", type=int, default=20_000,
+                    help="generated documents for the in-pipeline speed (default 20,000)")
     args = ap.parse_args()
     if not (args.data / "semeval2023").is_dir():
         sys.exit(f"no SemEval-2023 data under {args.data}")
@@ -266,7 +294,8 @@ def main() -> None:
         results[name] = {k: evaluate(fn, v) for k, v in sets.items()}
         print(name, {k: round(v["acc"], 4) for k, v in results[name].items()}, flush=True)
     mixed = mixed_check(sets["articles"])
-    text = render(results, missing, mixed, speed, sets, "nice python bench/languages.py")
+    pipe = pipeline_speed(args.pipeline_docs)
+    text = render(results, missing, mixed, speed, sets, "nice python bench/languages.py", pipe)
     print(text)
     if not args.no_write:
         print(f"wrote {replace_section(SECTION, text)}")
