@@ -5,6 +5,7 @@ analysed is counted, with the reason, wherever results are shown."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -195,8 +196,12 @@ def test_browser_shows_what_was_not_analysed(mixed_run, tmp_path):
     """The app and the report in a real headless Chromium: the coverage is on screen."""
     from conftest_present import LiveServer, console_errors, make_driver
 
+    # A copy: the TestClient app above keeps this process's handle on the original
+    # (DuckDB attaches one file once per process).
+    corpus = tmp_path / "copy.duckdb"
+    shutil.copy(mixed_run["corpus"], corpus)
     driver = make_driver(tmp_path / "profile")
-    server = LiveServer(mixed_run["corpus"])
+    server = LiveServer(corpus)
     try:
         driver.get(server.url + "/")
         block = driver.find_element("id", "coverage")
