@@ -116,6 +116,8 @@ def mixed_run(tmp_path_factory):
     assert res.exit_code == 0, res.output
     status = CliRunner().invoke(main, ["status", "--corpus", str(corpus), "--json"])
     assert status.exit_code == 0, status.output
+    human = CliRunner().invoke(main, ["status", "--corpus", str(corpus)])
+    assert human.exit_code == 0, human.output
     con = duckdb.connect(str(corpus), read_only=True)
     by_id = {ext: (doc_id, lang, conf, declared) for ext, doc_id, lang, conf, declared in
              con.execute("SELECT external_id, doc_id, lang, lang_confidence, lang_declared "
@@ -124,6 +126,7 @@ def mixed_run(tmp_path_factory):
     labels = {r[0] for r in con.execute("SELECT DISTINCT doc_id FROM doc_labels").fetchall()}
     con.close()
     return {"corpus": corpus, "out": out, "cli": res.output, "status": json.loads(status.output),
+            "status_text": human.output,
             "docs": by_id, "spans": spans, "labels": labels}
 
 
@@ -149,6 +152,9 @@ def test_cli_summary_and_status_count_what_was_not_analysed(mixed_run):
     assert "techniques: 1 analysed, 1 low confidence, 5 not analysed" in cli
     assert "1 not analysed (language fr not supported)" in cli
     assert "1 not analysed (language de (declared) not supported)" in cli
+    text = " ".join(mixed_run["status_text"].split())
+    assert "techniques: 1 analysed, 1 low confidence, 5 not analysed" in text
+    assert "languages: en 2" in text and "1 declared, 1 mixed" in text
     langs = mixed_run["status"]["languages"]
     assert langs["languages"] == {"en": 2, "ar": 1, "de": 1, "fr": 1, "ru": 1, "zh": 1}
     assert (langs["declared"], langs["mixed"], langs["unidentified"]) == (1, 1, 0)
