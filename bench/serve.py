@@ -65,7 +65,7 @@ def generate(path: Path, n: int, sources: int) -> float:
                    array_to_string(list_transform(range(24),
                        lambda k: {words}[(hash(i * 31 + k) % {nv})::INTEGER + 1]), ' ')
                    || ' ref' || (i % 20000) || '.',
-                   printf('%064x', hash(i)), NULL, NULL, NULL, 'bench.jsonl', i::VARCHAR, 'bench'
+                   printf('%064x', hash(i)), NULL, NULL, NULL, 'bench.jsonl', i::VARCHAR, 'bench', 1.0, TRUE
             FROM range({n}) t(i)""")
         con.execute("""CREATE TABLE spans (doc_id VARCHAR, technique VARCHAR, family VARCHAR,
             "start" BIGINT, "end" BIGINT, confidence DOUBLE, model VARCHAR, explanation VARCHAR,

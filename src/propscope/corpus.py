@@ -41,7 +41,7 @@ from .errors import (
     NotACorpus,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # How much WAL may build up before DuckDB checkpoints it into the file.
 CHECKPOINT_THRESHOLD = "256MB"
@@ -63,6 +63,11 @@ DOCUMENTS_SCHEMA = pa.schema([
     ("file", pa.string()),
     ("record", pa.string()),
     ("run_id", pa.string()),
+    # Added in schema 3 (appended, so version-2 files migrate by ALTER TABLE): how
+    # sure ``lang`` is, and whether the input declared it (False: identified by the
+    # ``language`` stage; NULL: not identified yet).
+    ("lang_confidence", pa.float64()),
+    ("lang_declared", pa.bool_()),
 ])
 
 DOCUMENT_SOURCES_SCHEMA = pa.schema([
@@ -85,7 +90,8 @@ _BASE_DDL = [
     """CREATE TABLE IF NOT EXISTS documents (
         doc_id VARCHAR PRIMARY KEY, source VARCHAR, published TIMESTAMPTZ, url VARCHAR,
         title VARCHAR, lang VARCHAR, text VARCHAR, content_hash VARCHAR, author VARCHAR,
-        external_id VARCHAR, meta VARCHAR, file VARCHAR, record VARCHAR, run_id VARCHAR)""",
+        external_id VARCHAR, meta VARCHAR, file VARCHAR, record VARCHAR, run_id VARCHAR,
+        lang_confidence DOUBLE, lang_declared BOOLEAN)""",
     """CREATE TABLE IF NOT EXISTS document_sources (
         doc_id VARCHAR, source VARCHAR, published TIMESTAMPTZ, url VARCHAR, author VARCHAR,
         external_id VARCHAR, file VARCHAR, record VARCHAR, run_id VARCHAR,
@@ -115,6 +121,10 @@ MIGRATIONS: dict[int, list[str]] = {
     # 1 -> 2: external_ids (created empty by _BASE_DDL) filled from what is stored.
     1: ["INSERT OR IGNORE INTO external_ids SELECT coalesce(source, file), external_id, "
         "min(doc_id) FROM document_sources WHERE external_id IS NOT NULL GROUP BY ALL"],
+    # 2 -> 3: language confidence and origin; until now ``lang`` was only ever declared.
+    2: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS lang_confidence DOUBLE",
+        "ALTER TABLE documents ADD COLUMN IF NOT EXISTS lang_declared BOOLEAN",
+        "UPDATE documents SET lang_confidence = 1.0, lang_declared = TRUE WHERE lang IS NOT NULL"],
 }
 
 _PA_TO_DUCK = {
@@ -493,6 +503,8 @@ def documents_rows(docs: Sequence[Document], run_id: str) -> pa.Table:
         "meta": [json.dumps(d.meta, sort_keys=True) if d.meta else None for d in docs],
         "file": [d.file for d in docs], "record": [d.record for d in docs],
         "run_id": [run_id] * len(docs),
+        "lang_confidence": [1.0 if d.lang else None for d in docs],
+        "lang_declared": [True if d.lang else None for d in docs],
     }, schema=DOCUMENTS_SCHEMA)
 
 
@@ -516,6 +528,7 @@ def _row_doc(r: dict[str, Any]) -> Document:
         published=r["published"], url=r["url"], title=r["title"], lang=r["lang"],
         author=r["author"], external_id=r["external_id"], file=r["file"] or "",
         record=r["record"] or "", meta=json.loads(r["meta"]) if r["meta"] else {},
+        lang_confidence=r.get("lang_confidence"), lang_declared=r.get("lang_declared"),
     )
 
 

@@ -64,6 +64,10 @@ class Document:
     file: str = ""
     record: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    # Set by the ``language`` stage (``documents.lang_confidence``/``lang_declared``):
+    # whether ``lang`` came from the input (True) or was identified (False).
+    lang_confidence: float | None = None
+    lang_declared: bool | None = None
 
     @classmethod
     def create(cls, text: str, **fields: Any) -> Document:

@@ -502,6 +502,8 @@ def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
     if settings.limit is not None:
         pending = min(pending, settings.limit)
     if pending == 0:
+        if analyzer.finish is not None:  # also after a crash between writing and finishing
+            analyzer.finish(corpus)
         return {"status": "up to date", "documents": 0}
     started = time.perf_counter()
     done = failed = 0
@@ -525,6 +527,8 @@ def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
     except ModelError as exc:
         reporter.print(f"[yellow]{name}: not computed ({exc})")
         return {"status": "not computed", "reason": str(exc), "documents": done}
+    if analyzer.finish is not None:
+        analyzer.finish(corpus)
     elapsed = time.perf_counter() - started
     return {"status": "ok", "documents": done, "failed": failed,
             "seconds": round(elapsed, 3), "docs_per_s": round(done / elapsed, 1) if elapsed else None}
@@ -610,6 +614,7 @@ def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Pat
                 _check_ingest(summary["ingest"], settings)
             summary["analyze"] = analyze_corpus(corpus, settings, run_id, reporter, engine)
             _merge_overlap(summary["analyze"], overlap)
+            summary["languages"] = language_summary(corpus)
             summary["link"] = link_corpus(corpus, settings, run_id, reporter, engine)
             if out_dir is not None:
                 summary["export"] = export_corpus(corpus, out_dir, "parquet")
@@ -632,9 +637,16 @@ def _write_report(corpus: Corpus, path: Path, reporter: Reporter) -> str:
     return str(path)
 
 
+def language_summary(corpus: Corpus) -> dict[str, Any] | None:
+    """Languages and per-analysis coverage (:func:`propscope.analyze.language.summary`)."""
+    from .analyze.language import summary
+
+    return summary(corpus.con)
+
+
 def corpus_totals(corpus: Corpus) -> dict[str, int]:
     """Row counts of the tables an analyst cares about (for summaries and ``status``)."""
-    names = ["documents", "document_sources", "references", "repetitions", "spans",
+    names = ["documents", "document_sources", "languages", "references", "repetitions", "spans",
              "doc_labels", "reuse_pairs", "reuse_clusters", "coordination_edges",
              "communities", "quarantine"]
     return {n: corpus.count(n) for n in names if corpus.has_table(n)}
@@ -661,5 +673,6 @@ def status(corpus_path: str | Path) -> dict[str, Any]:
             "sources": span[2],
             "published_from": span[0], "published_to": span[1],
             "stages": stages, "link_stages": link_stages,
+            "languages": language_summary(corpus),
             "runs": runs, "quarantine": reasons,
         }

@@ -27,7 +27,7 @@ class Settings:
     strict: bool = False
     ingest_batch_docs: int = 5000  # documents per ingest commit (a crash loses at most these)
     # analyze
-    analyzers: tuple[str, ...] = ("references", "repetitions", "techniques")
+    analyzers: tuple[str, ...] = ("language", "references", "repetitions", "techniques")
     taxonomy: str = "semeval2023"
     batch_size: int = 512
     # link

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
@@ -27,6 +28,10 @@ class Analyzer:
     description: str = ""
     # Optional batch form (e.g. a neural model that is faster on many documents at once).
     batch_fn: Callable[[list[Document]], list[AnalyzerResult]] | None = field(default=None)
+    # Optional: called with the open corpus once the stage's batches are written (also
+    # when it was up to date), in the writing process; e.g. ``language`` copies its
+    # results into ``documents`` there with one set-based update.
+    finish: Callable[[Any], Any] | None = field(default=None)
 
     def run_batch(self, docs: list[Document]) -> list[AnalyzerResult]:
         if self.batch_fn is not None:
@@ -39,6 +44,7 @@ _REGISTRY: dict[str, Analyzer] = {}
 # Built-ins are imported lazily so that, e.g., the technique model is only loaded
 # when the techniques analyzer is actually used.
 _BUILTIN_MODULES = {
+    "language": "propscope.analyze.language",
     "references": "propscope.analyze.references",
     "repetitions": "propscope.analyze.repetition",
     "techniques": "propscope.analyze.techniques.analyzer",

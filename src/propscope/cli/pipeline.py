@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from .. import pipeline
+from ..analyze.language import describe as describe_languages
 from ..corpus import open_corpus
 from ..progress import Reporter
 from ..safetext import terminal_safe
@@ -61,6 +62,7 @@ def _human_run(s: dict[str, Any]) -> str:
     for name, res in (s.get("analyze") or {}).items():
         lines.append(f"analyze {_v(name)}: {_v(res.get('status'))} "
                      f"({res.get('documents', 0)} documents)")
+    lines += [_v(line) for line in describe_languages(s.get("languages"))]
     for name, res in (s.get("link") or {}).items():
         lines.append(f"link {_v(name)}: {_v(res.get('status', 'ok'))}")
     if s.get("totals"):
@@ -121,7 +123,7 @@ def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, 
 @click.command("analyze")
 @corpus_option
 @click.option("--analyzer", "analyzers", multiple=True,
-              help="Run only these analyzers (default: references, repetitions, techniques).")
+              help="Run only these analyzers (default: language, references, repetitions, techniques).")
 @engine_options
 @config_option
 @output_options
@@ -199,6 +201,7 @@ def _human_status(s: dict[str, Any]) -> str:
     for st in s["link_stages"]:
         lines.append(f"  stage {_v(st['stage'])} v{_v(st['version'])}: "
                      f"corpus of {st['documents']} documents")
+    lines += ["  " + _v(line) for line in describe_languages(s.get("languages"))]
     for r in s["runs"][:5]:
         lines.append(f"  run {_v(r['run_id'])} {_v(r['command'])} {_v(r['status'])}")
     if s["quarantine"]:

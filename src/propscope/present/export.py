@@ -25,7 +25,8 @@ from ..safetext import FORMULA_START_REGEX
 
 # Tables exported, in this order; documented column by column in docs/exports.md.
 EXPORT_TABLES = [
-    "documents", "document_sources", "references", "repetitions", "spans", "doc_labels",
+    "documents", "document_sources", "languages", "language_segments", "coverage",
+    "references", "repetitions", "spans", "doc_labels",
     "reuse_pairs", "reuse_clusters", "reuse_insertions", "coordination_edges",
     "coordination_evidence", "communities", "quarantine",
 ]

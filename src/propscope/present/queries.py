@@ -406,6 +406,19 @@ class CorpusQueries:
         return rows(self.cur, f"SELECT task, label, {self.schema.col('doc_labels', 'score')} AS score "
                     "FROM doc_labels WHERE doc_id = ? ORDER BY task, score DESC NULLS LAST", [doc_id])
 
+    def coverage(self) -> dict[str, Any] | None:
+        """Languages and per-analysis coverage (None before the ``language`` stage ran)."""
+        from ..analyze.language import summary
+
+        return summary(self.cur)
+
+    def document_coverage(self, doc_id: str) -> list[dict[str, Any]] | None:
+        """Whether each language-dependent analysis ran on this document, and why not."""
+        if "coverage" not in self.schema.columns:
+            return None
+        return rows(self.cur, "SELECT analysis, status, reason FROM coverage WHERE doc_id = ? "
+                    "ORDER BY analysis", [doc_id])
+
     def document_occurrences(self, doc_id: str) -> list[dict[str, Any]]:
         if "document_sources" not in self.schema.columns:
             return []

@@ -20,12 +20,13 @@ def palette_for(qs: CorpusQueries) -> Palette:
 
 def techniques_view(qs: CorpusQueries, palette: Palette, top_sources: int = 15) -> dict[str, Any]:
     table = qs.techniques()
+    coverage = qs.coverage()
     if table is None:
-        return {"table": None}
+        return {"table": None, "coverage": coverage}
     by_source = qs.techniques_by_source(top_sources) or []
     unit, over_time = qs.techniques_over_time() or ("month", [])
     families = sorted({r["family"] for r in by_source} | {r["family"] for r in table})
-    return {"table": table, "top_sources": top_sources, "unit": unit,
+    return {"table": table, "coverage": coverage, "top_sources": top_sources, "unit": unit,
             "legend": charts.legend(families, palette),
             "by_source": charts.stacked_bars_by_source(by_source, palette),
             "over_time": charts.bars_over_time(over_time, unit, palette)}
@@ -57,4 +58,5 @@ def document_view(qs: CorpusQueries, doc_id: str, palette: Palette) -> dict[str,
     marks = build_marks(text, spans, refs, reps, palette)
     return {"doc": doc, "spans": spans, "refs": refs, "reps": reps,
             "labels": qs.document_labels(doc_id), "reuse": qs.document_reuse(doc_id),
+            "coverage": qs.document_coverage(doc_id),
             "occurrences": qs.document_occurrences(doc_id), "html": highlight(text, marks)}

@@ -10,12 +10,13 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ...document import Document
+from .. import language
 from ..registry import Analyzer, AnalyzerResult, register
 from . import taxonomy
 from .model import load_model
 
 TAXONOMY = "semeval2023"
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: gated by language (no non-English or unidentified text)
 
 SPANS_SCHEMA = pa.schema([
     ("doc_id", pa.string()),
@@ -38,26 +39,40 @@ LABELS_SCHEMA = pa.schema([
 ])
 
 
-def _english(doc: Document) -> bool:
-    # The model is trained on English news only; an explicit other language is skipped
-    # rather than given confident-looking nonsense. Unknown language is analysed.
-    return not doc.lang or doc.lang.lower().startswith("en")
+def _plan(doc: Document) -> language.LanguageResult | None:
+    """The document's language when the model may read it, else None.
+
+    The model is trained on English news only: a document in another language,
+    or whose language cannot be identified, is not run through it (its
+    ``coverage`` rows, written by the ``language`` stage from the same
+    :func:`~propscope.analyze.language.decide`, say why).
+    """
+    if not doc.text.strip():
+        return None
+    res = language.identify_document(doc)
+    status, _ = language.decide(res, "techniques")
+    return None if status == language.NOT_ANALYSED else res
 
 
 def analyze_batch(docs: list[Document]) -> list[AnalyzerResult]:
-    """Technique spans and genre/framing labels for each document."""
+    """Technique spans and genre/framing labels for each document the model can read."""
+    plans = {d.doc_id: _plan(d) for d in docs}
+    todo = [d for d in docs if plans[d.doc_id] is not None]
     model = load_model(TAXONOMY)
-    todo = [d for d in docs if _english(d) and d.text.strip()]
     scored = dict(zip((d.doc_id for d in todo), model.score([d.text for d in todo]), strict=True))
     families = {t.label: t.family for t in taxonomy.techniques_2023()}
+    supported = language.SUPPORTED["techniques"]
     results = []
     for doc in docs:
         scores = scored.get(doc.doc_id)
-        if scores is None:
+        plan = plans[doc.doc_id]
+        if scores is None or plan is None:
             results.append({"spans": [], "doc_labels": []})
             continue
         spans = []
         for span, conf in model.spans(doc.doc_id, scores):
+            if language.outside(plan, supported, span.start, span.end):
+                continue  # a paragraph of a mixed document in a language the model cannot read
             snippet = doc.text[span.start : span.end]
             spans.append({"doc_id": doc.doc_id, "technique": span.technique,
                           "family": families.get(span.technique, ""), "start": span.start,
