@@ -80,3 +80,21 @@ def test_a_lone_letter_or_function_word_is_never_a_span() -> None:
     assert [(a, b) for a, b, _ in decode_runs(text, enc, all_hot, 0.5)] == [(0, 14)]
     assert not has_content_word("a, A. of the; I", 0, 15)
     assert has_content_word("Ünïcödé", 0, 7)
+
+
+def test_long_texts_tokenised_in_pieces_give_the_one_call_tokens(model: TechniqueModel) -> None:
+    import random
+
+    from propscope.analyze.techniques.encoding import encode, text_pieces
+
+    rnd = random.Random(5)
+    words = ["the", "Mayor's", "café", "naïve", "U.S.", "—", "(hello)", "don't", "😀", "東京",
+             "\n\n", "\t", ",", "x" * 40, "\u00a0", "tax-payers"]
+    for _ in range(12):
+        text = " ".join(rnd.choice(words) for _ in range(rnd.randint(1500, 6000)))
+        assert len(text_pieces(text)) > 1 or len(text) <= 8192
+        ours = encode(model.tokenizer, text)
+        one = model.tokenizer.encode(text, add_special_tokens=False)
+        assert ours.ids.tolist() == one.ids
+        assert [tuple(o) for o in ours.offsets.tolist()] == [tuple(o) for o in one.offsets]
+    assert text_pieces("") == [(0, 0)] and text_pieces("y" * 20000) == [(0, 8192), (8192, 16384), (16384, 20000)]
