@@ -355,3 +355,21 @@ def test_zstd_reader_time_and_memory_are_linear() -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 8 * MiB, peak
+
+
+def test_two_stray_quotes_before_a_good_multiline_row_lose_only_their_own_lines(tmp_path: Path) -> None:
+    """Found by the CSV fuzz: two runaway lines in a row used to make the next good
+    multi-line row be read line by line (and lost)."""
+    from propscope import load_settings
+    from propscope.document import Document, Rejected
+    from propscope.ingest import iter_input_documents
+
+    path = tmp_path / "stray.csv"
+    path.write_text('id,text,published,site\n9,"x\n9,"x\n'
+                    'c1,"the council, ""quoted"" words\nsecond line",2020-05-05,site\n'
+                    'c2,plain row,2020-05-06,site\n', encoding="utf-8")
+    items = list(iter_input_documents([path], load_settings()))
+    texts = [i.text for i in items if isinstance(i, Document)]
+    rejected = [i.record for i in items if isinstance(i, Rejected)]
+    assert texts == ['the council, "quoted" words\nsecond line', "plain row"]
+    assert rejected == ["2", "3"]

@@ -151,10 +151,12 @@ def _rows(lines: _Lines, name: str, delimiter: str
             yield Rejected(name, str(first.lineno),
                            _runaway_reason(first, taken[-1], problem, lines.limit))
             rest = taken[1:]
-            alone = first.reread  # a runaway within re-read lines: no third full parse
             for line in rest:
+                # A line put back by a second runaway is read alone next time: at most three
+                # parses per line. A line put back for the first time gets a full parse again,
+                # so a good multi-line row after two stray quotes is still read whole.
+                line.alone = line.alone or line.reread
                 line.reread = True
-                line.alone = line.alone or alone
             lines.back.extendleft(reversed(rest))
 
 

@@ -13,6 +13,9 @@ from . import charts
 from .html import Palette, build_marks, highlight
 from .queries import CorpusQueries
 
+LIST_CAP = 300   # rows per findings table on one document's page
+MARK_CAP = 1500  # findings highlighted in one document's text
+
 
 def palette_for(qs: CorpusQueries) -> Palette:
     return Palette(qs.technique_families())
@@ -55,8 +58,19 @@ def document_view(qs: CorpusQueries, doc_id: str, palette: Palette) -> dict[str,
     refs = qs.document_references(doc_id)
     reps = qs.document_repetitions(doc_id)
     text = doc.get("text") or ""
+    # A hostile document can hold hundreds of thousands of findings: the page shows the
+    # first ones and says how many there are (all rows are in the exports), so its size
+    # stays near the text's own (a 1 MB page of links once rendered as 77 MB).
+    totals = {k: None if rows is None else len(rows)
+              for k, rows in (("spans", spans), ("refs", refs), ("reps", reps))}
     marks = build_marks(text, spans, refs, reps, palette)
-    return {"doc": doc, "spans": spans, "refs": refs, "reps": reps,
+    marks_capped = len(marks) > MARK_CAP
+    if marks_capped:  # keep the marks nearest the start, where a reader begins
+        marks = sorted(marks, key=lambda mk: mk.start)[:MARK_CAP]
+    spans, refs, reps = (None if rows is None else rows[:LIST_CAP] for rows in (spans, refs, reps))
+    return {"doc": doc, "spans": spans, "refs": refs, "reps": reps, "totals": totals,
+            "list_cap": LIST_CAP, "marks_capped": marks_capped,
+            "mark_cap": MARK_CAP,
             "labels": qs.document_labels(doc_id), "reuse": qs.document_reuse(doc_id),
             "coverage": qs.document_coverage(doc_id),
             "occurrences": qs.document_occurrences(doc_id), "html": highlight(text, marks)}
