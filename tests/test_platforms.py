@@ -309,3 +309,39 @@ def test_resume_adds_no_duplicate_posts(tmp_path: Path) -> None:
 def test_documents_meta_does_not_repeat_the_post(tmp_path: Path) -> None:
     corpus = ingest(tmp_path, "mastodon-statuses.json")
     assert corpus.sql("SELECT count(*) n FROM documents WHERE meta IS NOT NULL")["n"][0] == 0
+
+
+def test_formats_command_lists_every_format() -> None:
+    from click.testing import CliRunner
+
+    from propscope.cli import main
+
+    result = CliRunner().invoke(main, ["formats", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = {f["name"]: f for f in json.loads(result.output)}
+    assert {f.name for f in platforms.FORMATS} <= set(listed)
+    assert {"generic-jsonl", "generic-delimited", "generic-plaintext"} <= set(listed)
+    assert "forwarded_from" in listed["telegram"]["fields"]
+    assert "expanded_url" in listed["x-v2"]["fields"]
+
+
+def test_inspect_shows_detection_and_records_without_writing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from propscope.cli import main
+
+    path = tmp_path / "export.txt"  # misnamed on purpose
+    raw = (FIXTURES / "telegram-result.json").read_text(encoding="utf-8")
+    path.write_text(raw.replace("Уточнение:", "Уточнение:\\u001b[2J\\u202e"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["inspect", str(path), "-n", "3"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "format:      telegram" in out and "detected by: content:" in out
+    assert "post.relation: forward" in out and "post.parent_author: Северный Курьер" in out
+    assert "\x1b" not in out and "\u202e" not in out  # shown escaped
+    assert "\\x1b[2J\\u202e" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.txt"]  # nothing written
+    data = json.loads(CliRunner().invoke(main, ["inspect", str(path), "--json"]).output)
+    assert data[0]["format"]["name"] == "telegram"
+    assert [r["record"] for r in data[0]["records"]] == ["2", "3", "4", "5"]
+    assert data[0]["records"][3]["quarantined"].startswith("telegram post 1700000001/5")
