@@ -12,7 +12,7 @@ import click
 
 from ..ingest.platforms.inspect import all_formats, inspect_path
 from ..ingest.records import ReadOptions
-from .common import handle_errors
+from .common import handle_errors, output_options
 
 # Bidirectional overrides and isolates: they can make shown text read differently.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -30,12 +30,14 @@ def safe(value: Any, width: int = 0) -> str:
 
 
 @click.command("formats")
-@click.option("--json", "json_out", is_flag=True, help="Machine-readable list on stdout.")
-def formats_cmd(json_out: bool) -> None:
+@output_options
+def formats_cmd(quiet: bool, json_out: bool) -> None:
     """List every input format: how it is detected and which fields are mapped."""
     found = all_formats()
     if json_out:
         click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+        return
+    if quiet:
         return
     for fmt in found:
         click.echo(f"{fmt['name']}  [{fmt['platform']}]")
@@ -47,14 +49,16 @@ def formats_cmd(json_out: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--records", "-n", default=5, show_default=True, type=click.IntRange(0, 1000),
               help="How many records to show per file.")
-@click.option("--json", "json_out", is_flag=True, help="Machine-readable output on stdout.")
+@output_options
 @handle_errors
-def inspect_cmd(file: Path, records: int, json_out: bool) -> None:
+def inspect_cmd(file: Path, records: int, quiet: bool, json_out: bool) -> None:
     """Show FILE's detected format, its field mapping and its first records as
     propscope reads them. Nothing is written."""
     units = list(inspect_path(file, ReadOptions(), records))
     if json_out:
         click.echo(json.dumps(units, indent=2, ensure_ascii=False, default=str))
+        return
+    if quiet:
         return
     for unit in units:
         fmt = unit["format"]

@@ -17,7 +17,8 @@ from .base import Post, as_str, metrics_of, post_document, unique
 from .jsonin import Items, guarded, reader_for, sub
 
 PLATFORM = "tiktok"
-METRICS = ("view_count", "like_count", "comment_count", "share_count", "reply_count")
+METRICS = ("view_count", "like_count", "comment_count", "share_count", "reply_count",
+           "favorites_count")
 
 
 def expand(value: Any, name: str, recno: str) -> Items:
