@@ -345,3 +345,25 @@ def test_inspect_shows_detection_and_records_without_writing(tmp_path: Path) -> 
     assert data[0]["format"]["name"] == "telegram"
     assert [r["record"] for r in data[0]["records"]] == ["2", "3", "4", "5"]
     assert data[0]["records"][3]["quarantined"].startswith("telegram post 1700000001/5")
+
+
+@pytest.mark.parametrize("block", [3, 64, 1 << 20])
+def test_stream_scanner_cuts_items_whatever_the_block_size(block: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from propscope.ingest.platforms import jsonscan
+
+    monkeypatch.setattr(jsonscan, "BLOCK", block)
+    messages = [{"id": i, "text": ["}]\"[{", {"type": "link", "text": "]]"}], "x": "\\" * (i % 3)}
+                for i in range(50)]
+    messages.append({"id": 50, "deep": [[[[[[[{"x": "}"}]]]]]]]})  # beyond the fast path
+    messages.append({"id": 51, "big": "a" * 500})  # over the limit below
+    doc = {"name": "Канал {", "type": "public_channel", "messages": messages, "after": [1]}
+    raw = json.dumps(doc, ensure_ascii=False, indent=1).encode()
+    scan = jsonscan.Scan()
+    items = list(jsonscan.iter_array_items(io.BytesIO(raw), b"messages", scan, 400))
+    assert [i for i, _ in items] == list(range(1, 53))
+    assert [json.loads(b)["id"] for _, b in items[:51]] == list(range(51))
+    assert items[51][1] is None  # skipped unheld, reported by number
+    assert scan.found and not scan.truncated and b'"public_channel"' in scan.header

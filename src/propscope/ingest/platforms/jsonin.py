@@ -18,12 +18,31 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from ...document import Document, Rejected
-from ..jsonl import _parse as parse_json
+from ..jsonl import _parse as _careful_parse
 from ..records import ReadOptions
 from ..streams import iter_lines, read_bounded
 
+try:
+    from orjson import loads as _fast_loads
+except ImportError:  # pragma: no cover - orjson is a dependency
+    _fast_loads = None
+
 Items = Iterator[Document | Rejected]
 Expand = Callable[[Any, str, str], Items]
+
+
+def parse_json(data: bytes) -> tuple[Any, str | None]:
+    """A JSON value and a repair note, as :func:`..jsonl._parse` gives them, but
+    trusting orjson's result as is: platform records are large nested objects, and
+    the generic reader's float check (for integers beyond 64 bits, which platforms
+    send as strings) walked every value of every page twice. What orjson refuses
+    (bad UTF-8, lone surrogates, NaN) takes the generic, repairing path."""
+    if _fast_loads is not None:
+        try:
+            return _fast_loads(data), None
+        except ValueError:
+            pass
+    return _careful_parse(data)
 
 
 def is_json_lines(head: bytes) -> bool:

@@ -18,10 +18,9 @@ from functools import partial
 from typing import Any, BinaryIO
 
 from ...document import Rejected
-from ..jsonl import _parse as parse_json
 from ..records import ReadOptions
 from .base import Post, as_str, iso, metrics_of, post_document, unique
-from .jsonin import Items, guarded
+from .jsonin import Items, guarded, parse_json
 from .jsonscan import Scan, iter_array_items
 
 PLATFORM = "telegram"
