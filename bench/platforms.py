@@ -6,7 +6,7 @@ For each format, writes a synthetic export of about ``--mb`` MB (posts with
 reposts, replies and quotes, as the format encodes them; random words, so texts
 differ) and measures two things: reading alone (the reader's Documents, no
 corpus) and a full ingest into a fresh DuckDB corpus (documents, sources,
-``posts``). Reports MB/s and posts/s for both. ``--big-mb N`` also streams an N MB
+``posts``). Reports MB/s and posts/s for both. ``--big-mb N...`` also streams an N MB
 Telegram ``result.json`` and ingests an N MB X JSONL file, each in a child process,
 and reports the child's peak RSS (bounded memory: it should not grow with N).
 ``--write`` replaces the section ``## Platform exports`` of docs/benchmarks.md.
@@ -278,7 +278,7 @@ def big_child(kind: str, path: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mb", type=float, default=8.0)
-    parser.add_argument("--big-mb", type=float, default=0.0)
+    parser.add_argument("--big-mb", type=float, nargs="*", default=[])
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -294,9 +294,10 @@ def main() -> None:
             path.unlink()
             print(json.dumps(rows[-1]), flush=True)
         if args.big_mb:
-            for kind, name in (("telegram-read", "telegram"), ("x-ingest", "x-v2")):
+            for kind, name, megabytes in ((k, n, m) for m in args.big_mb for k, n in (
+                    ("telegram-read", "telegram"), ("x-ingest", "x-v2"))):
                 path = Path(tmp) / GENERATORS[name][0]
-                write(path, name, args.big_mb)
+                write(path, name, megabytes)
                 out = subprocess.run([sys.executable, __file__, "--child", kind, str(path)],
                                      capture_output=True, text=True, check=True,
                                      env=dict(os.environ))
@@ -308,7 +309,7 @@ def main() -> None:
     if args.write:
         lines = [SECTION, "",
                  f"`nice .venv/bin/python bench/platforms.py --mb {args.mb:g}"
-                 + (f" --big-mb {args.big_mb:g}" if args.big_mb else "") + " --write` on "
+                 + (" --big-mb " + " ".join(f"{m:g}" for m in args.big_mb) if args.big_mb else "") + " --write` on "
                  f"{os.cpu_count()} cores ({cpu_model()}), shared with other work. Generated "
                  "exports (reposts, replies, quotes as each format encodes them). *Read*: "
                  "the reader alone (Documents, no corpus); *ingest*: into a fresh DuckDB "

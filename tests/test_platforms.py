@@ -367,3 +367,61 @@ def test_stream_scanner_cuts_items_whatever_the_block_size(block: int,
     assert [json.loads(b)["id"] for _, b in items[:51]] == list(range(51))
     assert items[51][1] is None  # skipped unheld, reported by number
     assert scan.found and not scan.truncated and b'"public_channel"' in scan.header
+
+
+def test_mixed_corpus_through_propscope_run(tmp_path: Path) -> None:
+    """Telegram forwards, X retweets and a news site's articles through the whole job."""
+    from click.testing import CliRunner
+
+    from propscope.cli import main
+
+    inputs = tmp_path / "in"
+    (inputs / "harbor-times").mkdir(parents=True)
+    shutil.copy(FIXTURES / "telegram-result.json", inputs / "result.json")
+    shutil.copy(FIXTURES / "x-search.jsonl", inputs / "tweets.jsonl")
+    (inputs / "harbor-times" / "bridge.txt").write_text(
+        "Harbor bridge opens today after six years of construction; the council says it "
+        "will carry trams and bikes.\n", encoding="utf-8")
+    db, out = tmp_path / "c.duckdb", tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(inputs), "--corpus", str(db), "--out",
+                                       str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    assert (out / "documents.parquet").exists() and (out / "report.html").exists()
+    with propscope.open_corpus(db, read_only=True) as corpus:
+        got = posts(corpus)
+        relations = sorted((p["platform"], p["relation"]) for p in got.values())
+        assert relations.count(("x", "repost")) == 2
+        assert ("telegram", "forward") in relations
+        network = sorted((p["author"], p["parent_author"]) for p in got.values()
+                         if p["relation"] in ("repost", "forward"))
+        assert network == [("amplifier_1", "harbor_news"), ("citywatch", "harbor_news"),
+                           ("Вестник Полдень", "Северный Курьер")]
+        article = corpus.sql("SELECT doc_id, source FROM documents WHERE file LIKE "
+                             "'%bridge.txt'").to_dict("records")
+        assert article[0]["source"] == "harbor-times"
+        assert article[0]["doc_id"] not in {p["doc_id"] for p in got.values()}
+        stages = set(corpus.sql("SELECT stage FROM corpus_stages")["stage"])
+        assert stages  # analysis and linking ran over the platform documents too
+
+
+def test_platform_files_beside_parallel_jsonl(tmp_path: Path) -> None:
+    """With --engine processes, generic JSON Lines go to the workers and platform
+    files are read in the ingesting process; both end up in the corpus."""
+    from click.testing import CliRunner
+
+    from propscope.cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(FIXTURES / "x-search.jsonl", inputs / "tweets.jsonl")
+    (inputs / "feed.jsonl").write_text("".join(
+        json.dumps({"id": str(i), "text": f"generic post number {i} about the harbor",
+                    "source": "feed"}) + "\n" for i in range(30)), encoding="utf-8")
+    db = tmp_path / "c.duckdb"
+    result = CliRunner().invoke(main, ["run", str(inputs), "--corpus", str(db), "--engine",
+                                       "processes", "--workers", "2", "-q"])
+    assert result.exit_code == 0, result.output
+    with propscope.open_corpus(db, read_only=True) as corpus:
+        assert set(posts(corpus)) == {"1001", "1002", "1003", "1004", "1005", "1010"}
+        feed = corpus.sql("SELECT count(*) n FROM documents WHERE source = 'feed'")["n"][0]
+        assert feed == 30
