@@ -139,7 +139,8 @@ def test_mastodon_statuses(tmp_path: Path) -> None:
         "repost", orig["post_id"], "ana", "cora@far.example")
     assert boost["doc_id"] == orig["doc_id"]
     assert boost["published"] == at("2024-03-01T10:07:00+00:00")
-    assert (reply["relation"], reply["parent_id"]) == ("reply", orig["post_id"])
+    assert (reply["relation"], reply["parent_id"], reply["parent_author"]) == (
+        "reply", orig["post_id"], "ana")
     assert text_of(corpus, reply["doc_id"]) == "opinion\n\n@ana Too expensive & too late."
 
 

@@ -76,6 +76,10 @@ def status_items(status: Any, name: str, recno: str) -> Items:
         shown = reblog
     elif as_str(status.get("in_reply_to_id")):
         post.relation, post.parent_id = "reply", as_str(status.get("in_reply_to_id"))
+        to = as_str(status.get("in_reply_to_account_id"))  # named among the mentions
+        post.parent_author = next((as_str(m.get("acct")) for m in status.get("mentions") or []
+                                   if isinstance(m, Mapping) and as_str(m.get("id")) == to),
+                                  None)
     elif isinstance(quoted, Mapping):
         post.relation, post.parent_id = "quote", as_str(quoted.get("id"))
         post.parent_author = as_str(dig(quoted, "account", "acct"))
