@@ -85,7 +85,11 @@ def post_document(text: Any, post: Post, file: str, recno: str, *, published: An
 
 def as_str(value: Any) -> str | None:
     """A non-empty string of a scalar (IDs arrive as numbers on some platforms)."""
-    if value is None or isinstance(value, Mapping | list | bool):
+    kind = type(value)
+    if kind is str:  # the common case first: this runs for every field of every post
+        text = value.strip()
+        return text or None
+    if value is None or kind in (dict, list, bool) or isinstance(value, Mapping):
         return None
     text = str(value).strip()
     return text or None
@@ -94,7 +98,7 @@ def as_str(value: Any) -> str | None:
 def dig(record: Any, *path: str) -> Any:
     """``record[path[0]][path[1]]...``, or None where any step is missing."""
     for part in path:
-        if not isinstance(record, Mapping):
+        if type(record) is not dict and not isinstance(record, Mapping):
             return None
         record = record.get(part)
     return record
@@ -104,11 +108,13 @@ def metrics_of(record: Any, names: Iterable[str], rename: Mapping[str, str] | No
                ) -> dict[str, int | float]:
     """The numeric ``names`` of ``record`` (numbers in strings too: CSV exports)."""
     out: dict[str, int | float] = {}
-    if not isinstance(record, Mapping):
+    if type(record) is not dict and not isinstance(record, Mapping):
         return out
     for name in names:
         value = record.get(name)
-        if isinstance(value, str):
+        if value is None:
+            continue
+        if type(value) is str:
             value = value.replace(",", "").strip()
             try:
                 value = int(value) if value.lstrip("-").isdigit() else float(value)
