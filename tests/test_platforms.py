@@ -235,7 +235,8 @@ def test_youtube_tiktok_crowdtangle_4cat(tmp_path: Path) -> None:
     ("mastodon-statuses.json", "mastodon"), ("bluesky-feed.json", "bluesky"),
     ("reddit-comments.ndjson", "reddit"), ("youtube-api.jsonl", "youtube"),
     ("tiktok-research.jsonl", "tiktok-research"), ("crowdtangle.csv", "crowdtangle-csv"),
-    ("4cat-dataset.csv", "4cat-csv"),
+    ("4cat-dataset.csv", "4cat-csv"), ("video.info.json", "yt-dlp"),
+    ("meta-content-library.csv", "meta-content-library-csv"),
 ])
 def test_detected_by_content(fixture: str, expected: str) -> None:
     head = (FIXTURES / fixture).read_bytes()[:8192]
@@ -426,3 +427,30 @@ def test_platform_files_beside_parallel_jsonl(tmp_path: Path) -> None:
         assert set(posts(corpus)) == {"1001", "1002", "1003", "1004", "1005", "1010"}
         feed = corpus.sql("SELECT count(*) n FROM documents WHERE source = 'feed'")["n"][0]
         assert feed == 30
+
+
+def test_ytdlp_info_and_meta_content_library(tmp_path: Path) -> None:
+    corpus = ingest(tmp_path, "video.info.json", "meta-content-library.csv")
+    got = posts(corpus)
+    video = got["vid00000002"]
+    assert (video["platform"], video["author"], video["author_name"], video["author_id"]) == (
+        "youtube", "@harbortv", "Harbor TV", "UCchan1")
+    assert video["links"] == ["https://news.example.com/ferry"]
+    assert video["metrics"] == {"view_count": 300, "like_count": 12, "comment_count": 2}
+    assert video["published"] == datetime.fromtimestamp(1709300000, UTC)
+    assert text_of(corpus, video["doc_id"]).startswith("Ночной паром 🚢\n\nРепортаж.")
+    top, reply = got["cm1"], got["cm1.r1"]
+    assert (top["relation"], top["parent_id"], top["root_id"]) == ("reply", "vid00000002",
+                                                                   "vid00000002")
+    assert (reply["parent_id"], reply["author"]) == ("cm1", "@fan_two")
+    assert reply["record"] == "1.c2"
+    page = got["5551"]
+    assert (page["platform"], page["author"], page["author_name"], page["author_id"]) == (
+        "facebook", "harbordaily", "Harbor Daily", "201")
+    assert page["metrics"] == {"reaction_count": 120, "share_count": 14, "comment_count": 9}
+    assert page["links"] == ["https://news.example.com/bridge"] and page["edited"] is False
+    shared = got["5552"]
+    assert (shared["relation"], shared["parent_id"], shared["edited"]) == ("repost", "5551",
+                                                                           True)
+    assert corpus.sql("SELECT lang FROM documents WHERE doc_id = ?",
+                      [shared["doc_id"]])["lang"][0] == "es"
