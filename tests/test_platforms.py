@@ -454,3 +454,16 @@ def test_ytdlp_info_and_meta_content_library(tmp_path: Path) -> None:
                                                                            True)
     assert corpus.sql("SELECT lang FROM documents WHERE doc_id = ?",
                       [shared["doc_id"]])["lang"][0] == "es"
+
+
+def test_bluesky_jetstream_events(tmp_path: Path) -> None:
+    assert platforms.detect((FIXTURES / "bluesky-jetstream.jsonl").read_bytes()).name == "bluesky"
+    corpus = ingest(tmp_path, "bluesky-jetstream.jsonl")
+    got = posts(corpus)
+    post = got["at://did:plc:erin555/app.bsky.feed.post/3keee5"]
+    assert (post["author"], post["author_id"], post["hashtags"], post["relation"]) == (
+        "did:plc:erin555", "did:plc:erin555", ["bridges"], "original")
+    assert post["url"] == "https://bsky.app/profile/did:plc:erin555/post/3keee5"
+    reasons = quarantine(corpus)
+    assert "repost record without the reposted post's text" in reasons["2"]
+    assert "delete event" in reasons["3"]

@@ -8,7 +8,9 @@ Accepted shapes, one per line or as one document:
   timelines return them (in ``feed``): a ``reasonRepost`` makes a ``repost`` by
   ``reason.by`` at ``reason.indexedAt`` carrying the reposted post's text;
 * a repository record (``uri`` plus ``value``), as ``com.atproto.repo.listRecords``
-  returns them (in ``records``).
+  returns them (in ``records``);
+* a Jetstream event (``did`` plus ``commit`` with ``collection``, ``rkey``, ``record``),
+  one per line as the firehose relay sends them (author: the DID).
 
 ``record.reply.parent``/``root`` make a ``reply``; an embedded record
 (``app.bsky.embed.record`` or ``recordWithMedia``) a ``quote``. Links, mentions and
@@ -79,6 +81,13 @@ def item_items(item: Any, name: str, recno: str) -> Items:
     if not isinstance(item, Mapping):
         yield Rejected(name, recno, f"item is a {type(item).__name__}, not an object")
         return
+    commit = item.get("commit")
+    if isinstance(commit, Mapping) and item.get("did"):  # a Jetstream event
+        if commit.get("operation") == "delete":
+            yield Rejected(name, recno, "bluesky delete event (the post is gone); skipped")
+            return
+        item = {"uri": f"at://{item['did']}/{commit.get('collection')}/{commit.get('rkey')}",
+                "record": commit.get("record")}
     view = item.get("post") if isinstance(item.get("post"), Mapping) else item
     record = view.get("record") or view.get("value")
     if not isinstance(record, Mapping) and view.get("$type"):
