@@ -467,3 +467,20 @@ def test_bluesky_jetstream_events(tmp_path: Path) -> None:
     reasons = quarantine(corpus)
     assert "repost record without the reposted post's text" in reasons["2"]
     assert "delete event" in reasons["3"]
+
+
+def test_schema_2_corpus_gains_posts_on_open(tmp_path: Path) -> None:
+    from propscope.corpus import SCHEMA_VERSION
+
+    path = tmp_path / "old.duckdb"
+    with propscope.open_corpus(path) as corpus:  # made as a version-2 file would be
+        corpus.con.execute("DROP TABLE posts")
+        corpus.con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    with propscope.open_corpus(path) as corpus:
+        assert corpus.has_table("posts") and corpus.count("posts") == 0
+        version = corpus.con.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        assert version == str(SCHEMA_VERSION)
+    pipeline.ingest([FIXTURES / "reddit-comments.ndjson"], path, Settings())
+    with propscope.open_corpus(path) as corpus:
+        assert corpus.count("posts") == 4
