@@ -60,7 +60,6 @@ def iter_array_items(stream: BinaryIO, key: bytes, scan: Scan, limit: int
     wanted = b'"' + key + b'"'
     buf = b""
     pos = 0  # next byte of buf to scan
-    base = 0  # file offset of buf[0]
     depth = 0
     state = 0  # 0: before the array, 1: key seen, 2: inside the array, 3: after it
     item_start: int | None = None  # buf offset of the current item's first byte
@@ -83,7 +82,6 @@ def iter_array_items(stream: BinaryIO, key: bytes, scan: Scan, limit: int
             keep = item_start if item_start is not None else resume
             if state < 2 and len(header) < HEADER_LIMIT:
                 header += buf[:keep]
-            base += keep
             buf = buf[keep:]
             pos = resume - keep
             if item_start is not None:

@@ -134,7 +134,7 @@ def message_items(message: Any, name: str, recno: str, *, chat: Mapping[str, Any
     edited = message.get("edited_unixtime") or message.get("edited")
     if edited:
         post.edited, post.edited_at = True, iso(edited)
-    is_channel = b"channel" in str(chat.get("type", "")).encode()
+    is_channel = "channel" in str(chat.get("type", ""))
     source = chat_name if is_channel or post.author is None else post.author
     published = message.get("date_unixtime") or message.get("date")
     yield from post_document(text, post, name, recno, published=published, source=source)
