@@ -30,12 +30,16 @@ def expand(value: Any, name: str, recno: str) -> Items:
         yield Rejected(name, recno, f"JSON value is a {type(value).__name__}, not an object")
         return
     if "data" in value or "errors" in value and "id" not in value:
+        # A page holds many tweets: a damaged part of it costs only the tweets that
+        # need that part, so every piece is type-checked before use.
         data = value.get("data") or []
-        tweets = [data] if isinstance(data, Mapping) else list(data)
-        includes = value.get("includes") or {}
-        users = {u.get("id"): u for u in includes.get("users") or [] if isinstance(u, Mapping)}
-        refs = {t.get("id"): t for t in includes.get("tweets") or [] if isinstance(t, Mapping)}
-        errors = [e for e in value.get("errors") or [] if isinstance(e, Mapping)]
+        tweets = [data] if isinstance(data, Mapping) else _list(data)
+        includes = value.get("includes") if isinstance(value.get("includes"), Mapping) else {}
+        users = {as_str(u.get("id")): u for u in _list(includes.get("users"))
+                 if isinstance(u, Mapping)}
+        refs = {as_str(t.get("id")): t for t in _list(includes.get("tweets"))
+                if isinstance(t, Mapping)}
+        errors = [e for e in _list(value.get("errors")) if isinstance(e, Mapping)]
         count = len(tweets) + len(errors)
         for index, tweet in enumerate(tweets, 1):
             yield from guarded(lambda t, n, r: tweet_items(t, n, r, users, refs),
@@ -44,6 +48,10 @@ def expand(value: Any, name: str, recno: str) -> Items:
             yield Rejected(name, sub(recno, index, count), _error_reason(error))
         return
     yield from tweet_items(value, name, recno, {}, {})
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _error_reason(error: Mapping[str, Any]) -> str:
@@ -56,7 +64,7 @@ def _user(tweet: Mapping[str, Any], users: Mapping[Any, Any]) -> Mapping[str, An
     inline = tweet.get("author")
     if isinstance(inline, Mapping):
         return inline
-    found = users.get(tweet.get("author_id"))
+    found = users.get(as_str(tweet.get("author_id")))
     return found if isinstance(found, Mapping) else {}
 
 
@@ -83,20 +91,20 @@ def tweet_items(tweet: Any, name: str, recno: str, users: Mapping[Any, Any],
     if conversation and conversation != post_id:
         post.root_id = conversation
     source_tweet: Mapping[str, Any] = tweet  # whose text and entities the document holds
-    listed = {r.get("type"): r for r in tweet.get("referenced_tweets") or []
+    listed = {as_str(r.get("type")): r for r in _list(tweet.get("referenced_tweets"))
               if isinstance(r, Mapping)}
     for kind, relation in _RELATIONS:
         ref = listed.get(kind)
         if ref is None:
             continue
         post.relation, post.parent_id = relation, as_str(ref.get("id"))
-        parent = refs.get(ref.get("id")) or (ref if "text" in ref else None)
+        parent = refs.get(as_str(ref.get("id"))) or (ref if "text" in ref else None)
         if isinstance(parent, Mapping):
             post.parent_author = as_str(_user(parent, users).get("username"))
             if relation == "repost" and isinstance(_text(parent), str):
                 source_tweet = parent
         if relation == "reply" and post.parent_author is None:
-            reply_user = users.get(tweet.get("in_reply_to_user_id")) or tweet.get(
+            reply_user = users.get(as_str(tweet.get("in_reply_to_user_id"))) or tweet.get(
                 "in_reply_to_user")
             if isinstance(reply_user, Mapping):
                 post.parent_author = as_str(reply_user.get("username"))
