@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 from benchdoc import cpu_model, replace_section  # noqa: E402
 
 SECTION = "## Platform exports"
+BIG_SECTION = "## Platform exports: large files"
 WORDS = ["bridge", "harbor", "council", "vote", "budget", "river", "street", "market", "school", "rail", "tariff", "wage", "мост", "город", "совет", "選挙", "橋", "市場", "🌉", "🎉", "union", "farmer", "port", "ferry", "night", "policy", "report", "claim", "source", "leak", "plan", "road", "tax", "green", "energy", "grid", "water", "price"]
 
 
@@ -270,6 +271,8 @@ def big_child(kind: str, path: str) -> None:
         from propscope.settings import Settings
 
         corpus = propscope.open_corpus(Path(path).with_suffix(".duckdb"))
+        if os.environ.get("BENCH_MEMORY_LIMIT"):
+            corpus.con.execute(f"SET memory_limit = '{os.environ['BENCH_MEMORY_LIMIT']}'")
         ingest_paths(corpus, [Path(path)], Settings(), "bench")
         count = corpus.count("posts")
         corpus.close()
@@ -291,6 +294,10 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=8.0)
     parser.add_argument("--big-mb", type=float, nargs="*", default=[])
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--big-only", action="store_true",
+                        help="only the --big-mb runs, written to their own section")
+    parser.add_argument("--memory-limit", default="",
+                        help="DuckDB memory_limit for the x-ingest runs (e.g. 1GB)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -299,7 +306,7 @@ def main() -> None:
     rows, big = [], []
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        for name, (file_name, _, _) in GENERATORS.items():
+        for name, (file_name, _, _) in ({} if args.big_only else GENERATORS).items():
             path = Path(tmp) / file_name
             write(path, name, args.mb)
             rows.append(measure(path, name))
@@ -310,16 +317,29 @@ def main() -> None:
                     ("telegram-read", "telegram"), ("x-read", "x-v2"), ("x-ingest", "x-v2"))):
                 path = Path(tmp) / GENERATORS[name][0]
                 write(path, name, megabytes)
+                env = dict(os.environ, BENCH_MEMORY_LIMIT=args.memory_limit)
                 out = subprocess.run([sys.executable, __file__, "--child", kind, str(path)],
-                                     capture_output=True, text=True, check=True,
-                                     env=dict(os.environ))
+                                     capture_output=True, text=True, check=True, env=env)
                 result = json.loads(out.stdout.strip().splitlines()[-1])
                 result["mb"] = path.stat().st_size / 1e6
                 big.append(result)
                 print(json.dumps(result), flush=True)
                 path.unlink()
     load_after = os.getloadavg()[0]
-    if args.write:
+    if args.write and args.big_only:
+        command = ("nice .venv/bin/python bench/platforms.py --big-only --big-mb "
+                   + " ".join(f"{m:g}" for m in args.big_mb)
+                   + (f" --memory-limit {args.memory_limit}" if args.memory_limit else "")
+                   + " --write")
+        lines = [BIG_SECTION, "", f"`{command}` on {os.cpu_count()} cores ({cpu_model()}); "
+                 f"load average {load_before:.1f} at the start, {load_after:.1f} at the end. "
+                 "Columns as in the table above.", "",
+                 "| run | file MB | posts | seconds | RSS after imports MB | peak RSS MB |",
+                 "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {b['kind']} | {b['mb']:,.0f} | {b['posts']:,} | {b['seconds']:.0f} | "
+                  f"{b['baseline_rss_mb']:.0f} | {b['peak_rss_mb']:.0f} |" for b in big]
+        replace_section(BIG_SECTION, "\n".join(lines) + "\n")
+    elif args.write:
         lines = [SECTION, "",
                  f"`nice .venv/bin/python bench/platforms.py --mb {args.mb:g}"
                  + (" --big-mb " + " ".join(f"{m:g}" for m in args.big_mb) if args.big_mb else "") + " --write` on "
