@@ -82,6 +82,33 @@ DOCUMENT_SOURCES_SCHEMA = pa.schema([
     ("run_id", pa.string()),
 ])
 
+POSTS_SCHEMA = pa.schema([
+    ("platform", pa.string()),
+    ("post_id", pa.string()),
+    ("doc_id", pa.string()),
+    ("published", _TS),
+    ("author", pa.string()),
+    ("author_name", pa.string()),
+    ("author_id", pa.string()),
+    ("channel", pa.string()),
+    ("relation", pa.string()),
+    ("parent_id", pa.string()),
+    ("parent_author", pa.string()),
+    ("root_id", pa.string()),
+    ("links", pa.list_(pa.string())),
+    ("hashtags", pa.list_(pa.string())),
+    ("mentions", pa.list_(pa.string())),
+    ("metrics", pa.string()),  # JSON: the platform's counts, under its own names
+    ("edited", pa.bool_()),
+    ("edited_at", pa.string()),
+    ("status", pa.string()),
+    ("url", pa.string()),
+    ("file", pa.string()),
+    ("record", pa.string()),
+    ("run_id", pa.string()),
+])
+POST_KEY = "post"  # Document.meta key of the post model (ingest/platforms/base.py)
+
 _BASE_DDL = [
     "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
     """CREATE TABLE IF NOT EXISTS runs (
@@ -111,6 +138,15 @@ _BASE_DDL = [
     """CREATE TABLE IF NOT EXISTS external_ids (
         scope VARCHAR, external_id VARCHAR, doc_id VARCHAR,
         PRIMARY KEY (scope, external_id))""",
+    # One row per platform post (ingest/platforms): a repost shares its original's
+    # doc_id (the text is stored once) and keeps its own author, time and ID.
+    """CREATE TABLE IF NOT EXISTS posts (
+        platform VARCHAR, post_id VARCHAR, doc_id VARCHAR, published TIMESTAMPTZ,
+        author VARCHAR, author_name VARCHAR, author_id VARCHAR, channel VARCHAR,
+        relation VARCHAR, parent_id VARCHAR, parent_author VARCHAR, root_id VARCHAR,
+        links VARCHAR[], hashtags VARCHAR[], mentions VARCHAR[], metrics VARCHAR,
+        edited BOOLEAN, edited_at VARCHAR, status VARCHAR, url VARCHAR, file VARCHAR,
+        record VARCHAR, run_id VARCHAR, PRIMARY KEY (platform, post_id))""",
     """CREATE TABLE IF NOT EXISTS corpus_stages (
         stage VARCHAR PRIMARY KEY, version VARCHAR, documents BIGINT, run_id VARCHAR,
         finished TIMESTAMPTZ)""",
@@ -122,6 +158,7 @@ MIGRATIONS: dict[int, list[str]] = {
     1: ["INSERT OR IGNORE INTO external_ids SELECT coalesce(source, file), external_id, "
         "min(doc_id) FROM document_sources WHERE external_id IS NOT NULL GROUP BY ALL"],
     # 2 -> 3: language confidence and origin; until now ``lang`` was only ever declared.
+    # (The posts table of platform exports, also new in 3, is created empty by _BASE_DDL.)
     2: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS lang_confidence DOUBLE",
         "ALTER TABLE documents ADD COLUMN IF NOT EXISTS lang_declared BOOLEAN",
         "UPDATE documents SET lang_confidence = 1.0, lang_declared = TRUE WHERE lang IS NOT NULL"],
@@ -282,7 +319,19 @@ class Corpus:
         if not docs:
             return 0, 0
         new_ids = self.insert_rows(*first_occurrences(documents_rows(docs, run_id)))
+        self.add_posts(docs, run_id)
         return len(new_ids), len(docs) - len(new_ids)
+
+    def add_posts(self, docs: Sequence[Document], run_id: str) -> int:
+        """Store the post model of the ``docs`` that carry one (platform exports);
+        the first row of each ``(platform, post_id)`` wins, so a resumed ingest or a
+        post seen in two files adds nothing. Returns the rows written."""
+        rows = posts_rows(docs, run_id)
+        if not rows.num_rows:
+            return 0
+        with self.transaction(), self.registered(_new_posts=rows):
+            self.con.execute("INSERT OR IGNORE INTO posts SELECT * FROM _new_posts")
+        return rows.num_rows
 
     def insert_rows(self, doc_rows: pa.Table, src_rows: pa.Table, *,
                     ids_registered: bool = False) -> pa.Array:
@@ -500,12 +549,47 @@ def documents_rows(docs: Sequence[Document], run_id: str) -> pa.Table:
         "lang": [d.lang for d in docs], "text": [d.text for d in docs],
         "content_hash": [d.content_hash for d in docs], "author": [d.author for d in docs],
         "external_id": [d.external_id for d in docs],
-        "meta": [json.dumps(d.meta, sort_keys=True) if d.meta else None for d in docs],
+        "meta": [_meta_json(d.meta) if d.meta else None for d in docs],
         "file": [d.file for d in docs], "record": [d.record for d in docs],
         "run_id": [run_id] * len(docs),
         "lang_confidence": [1.0 if d.lang else None for d in docs],
         "lang_declared": [True if d.lang else None for d in docs],
     }, schema=DOCUMENTS_SCHEMA)
+
+
+def _meta_json(meta: dict[str, Any]) -> str | None:
+    """``documents.meta``; the post model goes to ``posts`` instead (:func:`posts_rows`)."""
+    if POST_KEY in meta:
+        meta = {k: v for k, v in meta.items() if k != POST_KEY}
+        if not meta:
+            return None
+    return json.dumps(meta, sort_keys=True)
+
+
+def posts_rows(docs: Sequence[Document], run_id: str) -> pa.Table:
+    """One ``posts`` row per document carrying a post model, in order."""
+    cols: dict[str, list[Any]] = {name: [] for name in POSTS_SCHEMA.names}
+    seen: set[tuple[str, str]] = set()
+    for doc in docs:
+        post = doc.meta.get(POST_KEY) if doc.meta else None
+        if post is None or (post["platform"], post["post_id"]) in seen:
+            continue  # the first occurrence of a post wins, as in ``documents``
+        seen.add((post["platform"], post["post_id"]))
+        for name in ("platform", "post_id", "author", "author_name", "author_id", "channel",
+                     "parent_id", "parent_author", "root_id", "edited_at", "status", "url"):
+            cols[name].append(post.get(name))
+        cols["relation"].append(post.get("relation", "original"))
+        for name in ("links", "hashtags", "mentions"):
+            cols[name].append(post.get(name) or [])
+        metrics = post.get("metrics")
+        cols["metrics"].append(json.dumps(metrics, sort_keys=True) if metrics else None)
+        cols["edited"].append(bool(post.get("edited")))
+        cols["doc_id"].append(doc.doc_id)
+        cols["published"].append(doc.published)
+        cols["file"].append(doc.file)
+        cols["record"].append(doc.record)
+        cols["run_id"].append(run_id)
+    return pa.table(cols, schema=POSTS_SCHEMA)
 
 
 def first_occurrences(rows: pa.Table) -> tuple[pa.Table, pa.Table]:

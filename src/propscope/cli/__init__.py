@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "propscope.cli.pipeline",      # run, ingest, analyze, link, export, status
     "propscope.cli.techniques",    # train, predict-spans, eval
     "propscope.cli.present",       # report, serve
+    "propscope.cli.formats",       # formats, inspect
 ]
 
 

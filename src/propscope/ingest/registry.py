@@ -5,7 +5,9 @@ Document | Rejected]``: ``stream`` is a buffered binary stream (already
 decompressed; readers never close it), ``name`` the input's display name (used
 as ``file`` in every row), ``options`` a :class:`.records.ReadOptions`.
 
-Adding a format is one module and one line in :data:`READERS`.
+Adding a format is one module and one line in :data:`READERS`. Platform and
+collection-tool exports (:mod:`.platforms`) are recognised by content first,
+whatever their suffix; the table here is the fallback.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from ..document import Document, Rejected
-from . import delimited, html, jsonl, parquet, plaintext, warc
+from . import delimited, html, jsonl, parquet, plaintext, platforms, warc
 from .records import ReadOptions
 from .streams import binary_kind, split_suffixes
 
@@ -68,4 +70,7 @@ def choose_reader(suffix: str, head: bytes) -> tuple[Reader | None, str | None]:
     if kind is not None:
         what = f"not {suffix} input" if reader is not None else "no reader for it"
         return None, f"binary file ({kind}), {what}; skipped"
+    platform = platforms.detect(head)
+    if platform is not None:
+        return platform.reader, None
     return (reader or _sniff(head)), None

@@ -225,6 +225,7 @@ class _Writer:
         """Write one batch; returns the rows it stored for the first time
         (only worked out when someone listens: ``on_new``)."""
         _, doc_rows, new_ids = self._store(documents_rows(batch.docs, self.run_id), batch.rejected)
+        self.corpus.add_posts(batch.docs, self.run_id)  # platform exports' post model
         for unit, documents, quarantined in batch.finished:
             self.corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents,
                                        quarantined, self.run_id)
