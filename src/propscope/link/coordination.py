@@ -10,8 +10,9 @@ posted by several sources appears once per source) is an action of its source
 * ``hashtag``: a hashtag, normalised; ``embedded_post``: an embedded post;
 * ``text``: near-identical text (:mod:`.neartext`: normalised, MinHash-LSH
   joined), the exact document otherwise, and reuse clusters (``reuse_clusters``);
-* ``retweet``/``reply``/``quote``/``forward``: the post acted on, when the input
-  carries it in the document's ``meta`` (``retweet_of``, ``reply_to``, ...).
+* ``retweet``/``reply``/``quote``/``forward``: the post acted on, from the ``posts``
+  table of platform exports (``relation``, ``parent_id``), or when the input carries it
+  in the document's ``meta`` (``retweet_of``, ``reply_to``, ...).
 
 **The test** (:mod:`.cochance`): per item, the fraction of its sharers' pairs that
 fall within the window is what chance gives *for that item*; each account's own
@@ -56,6 +57,9 @@ ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become
 MAX_WINDOW_S = 600.0
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
+#: The co-action kind of a ``posts.relation`` (a platform repost is a ``retweet``).
+_RELATION_KIND = "CASE p.relation WHEN 'repost' THEN 'retweet' ELSE p.relation END"
+
 #: ``meta`` keys naming the post a document retweets, replies to, quotes or forwards.
 PLATFORM_KEYS = {
     "retweet": ("retweet_of", "retweeted_id", "retweeted_status_id"),
@@ -185,6 +189,17 @@ def _build_events(corpus: Corpus, near_text: bool = True) -> None:
         parts.append(f"""SELECT o.actor, '{kind}', '{kind}:' || {ref}, o.t, o.doc_id, {ref}
             FROM documents d JOIN occ o USING (doc_id)
             WHERE d.meta IS NOT NULL AND {ref} IS NOT NULL""")
+    if corpus.has_table("posts"):
+        # Platform exports (ingest/platforms) keep who reposted, replied to, quoted or
+        # forwarded what: the post acted on is the item (for a Telegram forward, which
+        # names only the source chat, that chat), the reposter's own time is the time.
+        parts.append(f"""SELECT p.author, {_RELATION_KIND},
+                   {_RELATION_KIND} || ':' || p.platform || ':'
+                       || coalesce(p.parent_id, 'from:' || p.parent_author),
+                   p.published, p.doc_id, coalesce(p.parent_id, p.parent_author)
+            FROM posts p
+            WHERE p.relation IN ('repost', 'reply', 'quote', 'forward')
+              AND coalesce(p.parent_id, p.parent_author) IS NOT NULL""")
     con.execute("DROP TABLE IF EXISTS _coord_events")
     con.execute(f"""
         CREATE TEMP TABLE _coord_events AS
