@@ -64,3 +64,47 @@ def test_co_retweets_in_an_x_export_group_the_amplifiers_only(tmp_path: Path) ->
     assert relations.get("repost") == 5 * 4 + 5 * 8
     assert members == {f"amplifier_{i}" for i in range(4)}
     assert "retweet" in kinds
+
+
+def _telegram_channel(name: str, forwards_from: str, times: list[float]) -> dict:
+    """A channel export (Telegram Desktop result.json) whose posts forward another channel."""
+    messages = [{"id": i + 1, "type": "message", "date": _stamp(t)[:19],
+                 "date_unixtime": str(int((T0 + timedelta(seconds=t)).timestamp())),
+                 "from": name, "from_id": f"channel{abs(hash(name)) % 10**9}",
+                 "forwarded_from": forwards_from,
+                 "text": f"Сводка номер {i} о ремонте моста", "text_entities": [
+                     {"type": "plain", "text": f"Сводка номер {i} о ремонте моста"}]}
+                for i, t in enumerate(times)]
+    return {"name": name, "type": "public_channel", "id": abs(hash(name)) % 10**9,
+            "messages": messages}
+
+
+def test_a_mixed_corpus_shows_the_forward_chain_and_the_retweet_network(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from propscope.present.webapp import create_app
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "x-page.jsonl").write_text(json.dumps(_page(random.Random(4))) + "\n",
+                                                   encoding="utf-8")
+    for k, name in enumerate(("Канал Север", "Канал Юг")):
+        export = _telegram_channel(name, "Источник", [3600.0 * (k + 1) * j for j in range(1, 4)])
+        (tmp_path / "in" / f"result-{k}.json").write_text(json.dumps(export, ensure_ascii=False),
+                                                          encoding="utf-8")
+    (tmp_path / "in" / "site-article.txt").write_text(
+        "Harbour works to finish in spring\n\nThe city said the harbour works would end in "
+        "spring, after a winter of delays and a review of the budget.\n", encoding="utf-8")
+    corpus, out = tmp_path / "c.duckdb", tmp_path / "out"
+    settings = load_settings(analyzers=("references", "repetitions"), quiet=True)
+    run([str(tmp_path / "in")], corpus, out, settings)
+    import pyarrow.parquet as pq
+
+    relations = pq.read_table(out / "post_relations.parquet").to_pylist()
+    forwards = {(r["source"], r["target"], r["posts"]) for r in relations if r["relation"] == "forward"}
+    assert forwards == {("Канал Север", "Источник", 3), ("Канал Юг", "Источник", 3)}
+    reposts = {r["source"] for r in relations if r["relation"] == "repost"}
+    assert {f"amplifier_{i}" for i in range(4)} <= reposts
+    assert all(r["target"] == "origin_desk" for r in relations if r["relation"] == "repost")
+    html = TestClient(create_app(corpus)).get("/network").text
+    assert 'data-relation="forward"' in html and 'data-relation="repost"' in html
+    assert "Источник" in html and "amplifier_0" in html

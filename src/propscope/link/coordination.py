@@ -356,6 +356,29 @@ def _stored_fingerprint(corpus: Corpus) -> str | None:
     return row[0] if row else None
 
 
+def _post_relations(corpus: Corpus, run_id: str) -> None:
+    """``post_relations``: who reposted, quoted, replied to or forwarded whom, and how often.
+
+    Read straight from the ``posts`` of platform exports: a structure the platform
+    recorded, not an inference, so it is shown beside the tested co-actions (a forward
+    chain or a retweet network), never mixed into their chance test.
+    """
+    with corpus.transaction():
+        corpus.con.execute("DROP TABLE IF EXISTS post_relations")
+        corpus.con.execute("""
+            CREATE TABLE post_relations AS
+            SELECT p.author AS source, coalesce(p.parent_author, par.author) AS target,
+                   p.platform, p.relation, count(*) AS posts,
+                   min(p.published) AS first_seen, max(p.published) AS last_seen,
+                   min(p.post_id) AS sample_post_id, ? AS run_id
+            FROM posts p LEFT JOIN posts par
+              ON par.platform = p.platform AND par.post_id = p.parent_id
+            WHERE p.relation IN ('repost', 'quote', 'reply', 'forward')
+              AND p.author IS NOT NULL AND coalesce(p.parent_author, par.author) IS NOT NULL
+            GROUP BY p.author, coalesce(p.parent_author, par.author), p.platform, p.relation
+            ORDER BY posts DESC, source, target, relation""", [run_id])
+
+
 def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                      progress: Any = None) -> dict[str, Any]:
     """Build coordination edges, their evidence and groups. Skipped when inputs did not change.
@@ -410,6 +433,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     corpus.replace_table("coordination_evidence", pa.Table.from_pandas(
         ev_rows[EVIDENCE_SCHEMA.names], EVIDENCE_SCHEMA, preserve_index=False))
     corpus.replace_table("communities", pa.Table.from_pylist(communities, COMMUNITIES_SCHEMA))
+    _post_relations(corpus, run_id)
     with corpus.transaction():
         corpus.con.execute("CREATE TABLE IF NOT EXISTS coordination_state "
                            "(key VARCHAR PRIMARY KEY, value VARCHAR)")

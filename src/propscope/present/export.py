@@ -28,7 +28,7 @@ EXPORT_TABLES = [
     "documents", "document_sources", "languages", "language_segments", "coverage",
     "references", "repetitions", "spans", "doc_labels",
     "reuse_pairs", "reuse_clusters", "reuse_insertions", "coordination_edges",
-    "coordination_evidence", "communities", "posts", "quarantine",
+    "coordination_evidence", "communities", "posts", "post_relations", "quarantine",
 ]
 # Columns never exported: they describe how a row was made, not what was found.
 _BOOKKEEPING = {"run_id"}

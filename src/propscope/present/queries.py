@@ -333,6 +333,14 @@ class CorpusQueries:
         total = self.cur.execute("SELECT count(*) FROM coordination_edges").fetchone()[0]
         return {"nodes": list(nodes.values()), "edges": edges, "total_edges": total}
 
+    def post_relations(self, limit: int = 200) -> list[dict[str, Any]] | None:
+        """Reposts, quotes, replies and forwards between accounts, most frequent first."""
+        if not self.has("post_relations"):
+            return None
+        return rows(self.cur, "SELECT source, target, platform, relation, posts, first_seen, "
+                              "last_seen FROM post_relations ORDER BY posts DESC, source, target, "
+                              "relation LIMIT ?", [limit])
+
     def communities(self, limit: int = 50) -> list[dict[str, Any]] | None:
         """Communities, largest first, with members and the evidence that binds them."""
         if not self.has("communities"):

@@ -124,6 +124,7 @@ class CorpusBrowser:
         self.cached("signals", lambda: signals_view(qs))
         self.cached("network", qs.network)
         self.cached("communities", qs.communities)
+        self.cached("post_relations", qs.post_relations)
         self.cached("reuse_total", qs.reuse_count)
         self.cached("facets", self._facets)
 
@@ -351,7 +352,8 @@ def source(request: Request) -> Response:
 def network(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
     return _constant_page(request, "app_network.html", net=b.cached("network", None),
-                 comms=b.cached("communities", None))
+                          comms=b.cached("communities", None),
+                          relations=b.cached("post_relations", None))
 
 
 def reuse(request: Request) -> Response:
