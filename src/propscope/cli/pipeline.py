@@ -10,10 +10,12 @@ import click
 from .. import pipeline
 from ..analyze.language import describe as describe_languages
 from ..corpus import open_corpus
+from ..errors import InputError
 from ..progress import Reporter
 from ..safetext import terminal_safe
 from ..settings import load_settings
 from .common import emit, handle_errors, output_options
+from .preflight import check_field_map
 
 
 def _v(value: Any) -> str:
@@ -32,8 +34,10 @@ def engine_options(fn: Any) -> Any:
                       help="Where per-document and linking work runs (default: local).")(fn)
     fn = click.option("--scheduler", help="Address of an existing Dask scheduler "
                       "(with --engine dask; default: start a LocalCluster).")(fn)
-    fn = click.option("--workers", type=int, help="Worker processes (processes/dask).")(fn)
-    fn = click.option("--limit", type=int, help="Analyze at most this many documents.")(fn)
+    fn = click.option("--workers", type=click.IntRange(min=1),
+                      help="Worker processes (processes/dask).")(fn)
+    fn = click.option("--limit", type=click.IntRange(min=1),
+                      help="Analyze at most this many documents.")(fn)
     fn = click.option("--force-stage", "force_stages", multiple=True,
                       help="Recompute this stage from scratch (repeatable).")(fn)
     fn = click.option("--resume", is_flag=True, help="Continue an interrupted run. Every run "
@@ -80,8 +84,9 @@ def _human_run(s: dict[str, Any]) -> str:
 @click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
               help="Map a canonical field (text, source, published, ...) to an input column.")
 @click.option("--strict", is_flag=True, default=None, help="Fail if any record is quarantined.")
-@click.option("--min-words", type=int, help="Shortest passage counted as reuse (default 40).")
-@click.option("--window", "window_s", type=float,
+@click.option("--min-words", type=click.IntRange(min=1),
+              help="Shortest passage counted as reuse (default 40).")
+@click.option("--window", "window_s", type=click.FloatRange(min=0, min_open=True),
               help="Coordination window in seconds (default: estimated from the data).")
 @engine_options
 @config_option
@@ -94,6 +99,8 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
             force_stages: tuple[str, ...], resume: bool, config: str | None,
             quiet: bool, json_out: bool) -> None:
     """Run the whole main job: ingest SOURCES, analyze, link, export and report."""
+    check_run_arguments(sources, corpus_path, out_dir)
+    check_field_map(sources, _fields(fields) or {})
     settings = load_settings(config, field_map=_fields(fields), strict=strict, engine=engine,
                              scheduler=scheduler, workers=workers, limit=limit,
                              force_stages=force_stages or None, reuse_min_words=min_words,
@@ -101,6 +108,27 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
     reporter = Reporter(quiet=quiet or json_out)
     summary = pipeline.run(list(sources), corpus_path, out_dir, settings, reporter)
     emit(summary, quiet=quiet, json_out=json_out, human=_human_run)
+
+
+def check_run_arguments(sources: tuple[Path, ...], corpus_path: Path,
+                        out_dir: Path | None) -> None:
+    """Refuse, before any stage runs, what would fail or do nothing after minutes of work."""
+    if not sources and not corpus_path.exists():
+        raise InputError("nothing to run: no SOURCES given and the corpus does not exist yet",
+                         hint="give the files or folders to read, e.g. "
+                              "propscope run data/ --corpus corpus.duckdb")
+    if out_dir is not None:
+        ensure_out_dir(out_dir)
+
+
+def ensure_out_dir(out_dir: Path) -> None:
+    """Create ``--out`` now, so a bad path is a coded error before any work, not a traceback after."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"--out {out_dir}: cannot create this folder ({exc.strerror})",
+                         hint="choose a folder you can write to; a file of that name "
+                              "is not replaced") from exc
 
 
 @click.command("ingest")
@@ -115,6 +143,7 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
 def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, ...],
                strict: bool | None, config: str | None, quiet: bool, json_out: bool) -> None:
     """Read files, folders and archives into the corpus (resumable, idempotent)."""
+    check_field_map(sources, _fields(fields) or {})
     settings = load_settings(config, field_map=_fields(fields), strict=strict)
     summary = pipeline.ingest(list(sources), corpus_path, settings, Reporter(quiet or json_out))
     emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"ingest": s}))
@@ -142,8 +171,9 @@ def analyze_cmd(corpus_path: Path, analyzers: tuple[str, ...], engine: str | Non
 
 @click.command("link")
 @corpus_option
-@click.option("--min-words", type=int, help="Shortest passage counted as reuse (default 40).")
-@click.option("--window", "window_s", type=float,
+@click.option("--min-words", type=click.IntRange(min=1),
+              help="Shortest passage counted as reuse (default 40).")
+@click.option("--window", "window_s", type=click.FloatRange(min=0, min_open=True),
               help="Coordination window in seconds (default: estimated from the data).")
 @engine_options
 @config_option
@@ -176,6 +206,7 @@ def export_cmd(corpus_path: Path, out_dir: Path, fmt: str, keep_formulas: bool, 
     """Write one file per table (documented in docs/exports.md) and network.gexf."""
     from ..present.export import export_corpus
 
+    ensure_out_dir(out_dir)
     with open_corpus(corpus_path, read_only=True) as corpus:
         summary = export_corpus(corpus, out_dir, fmt, formula_guard=not keep_formulas)
     emit(summary, quiet=quiet, json_out=json_out,
