@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from ..document import Document
 from .embedded_posts import EmbeddedPost, find_embedded_posts
+from .fingerprints import find_crypto_addresses, link_fingerprints
 from .registry import Analyzer, register
 from .text_patterns import (
     Found,
@@ -30,7 +31,8 @@ from .text_patterns import (
     normalize_tracking_id,
 )
 
-KINDS = ("hashtag", "mention", "url", "email", "tracking_id", "embedded_post", "capped")
+KINDS = ("hashtag", "mention", "url", "email", "tracking_id", "crypto_address", "payment_handle",
+         "messaging_channel", "embedded_post", "capped")
 # At most this many embedded-post rows per document. Posts never overlap, so their
 # text together is never longer than the document, but a crafted page can hold tens
 # of thousands of attributions; beyond the cap the post rows stop and one row of
@@ -164,6 +166,8 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
     rows += [_row(doc_id, "hashtag", h) for h in hashtags]
     rows += [_row(doc_id, "mention", m, handle=m.value[1:]) for m in mentions]
     rows += [_row(doc_id, "tracking_id", t) for t in find_tracking_ids(text)]
+    rows += [_row(doc_id, "crypto_address", c) for c in find_crypto_addresses(text)]
+    rows += [_row(doc_id, kind, f) for kind, f in link_fingerprints(urls)]
     if posts:
         post_spans = _Spans((p.start, p.end) for p in posts)
         for row in rows:
@@ -184,7 +188,8 @@ def analyze_references(doc: Document) -> dict[str, list[dict[str, Any]]]:
 
 
 register(Analyzer(
-    name="references", version="1", tables={"references": REFERENCES_SCHEMA},
+    name="references", version="2", tables={"references": REFERENCES_SCHEMA},
     fn=analyze_references,
-    description="hashtags, mentions, links, e-mails, tracking IDs and embedded posts, with exact spans",
+    description="hashtags, mentions, links, e-mails, tracking IDs, wallets, donation handles, "
+                "messaging channels and embedded posts, with exact spans",
 ))

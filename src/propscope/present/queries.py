@@ -31,6 +31,10 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Reference kinds that can tie sources to one operator (docs/signals.md).
+FINGERPRINT_KINDS = ("tracking_id", "crypto_address", "payment_handle", "messaging_channel")
+
+
 def q(name: str) -> str:
     """Quote an identifier: ``references`` and ``end`` are SQL keywords."""
     return '"' + name.replace('"', '""') + '"'
@@ -215,16 +219,18 @@ class CorpusQueries:
             GROUP BY r.phrase ORDER BY occurrences DESC, r.phrase LIMIT ?""", [limit])
 
     def shared_tracking_ids(self, limit: int = 20) -> list[dict[str, Any]] | None:
-        """Tracking identifiers (analytics/ad IDs) seen on more than one source."""
+        """Operator fingerprints seen on more than one source: tracking (analytics/ad) IDs,
+        cryptocurrency addresses, donation handles and messaging channels."""
         if not self.has("references"):
             return None
         norm = self.schema.col("references", "normalized", "NULL")
         return rows(self.cur, f"""
-            SELECT coalesce(r.{norm}, r.value) AS identifier, count(DISTINCT d.source) AS sources,
-                   count(DISTINCT r.doc_id) AS documents,
+            SELECT coalesce(r.{norm}, r.value) AS identifier, any_value(r.kind) AS kind,
+                   count(DISTINCT d.source) AS sources, count(DISTINCT r.doc_id) AS documents,
                    list(DISTINCT d.source ORDER BY d.source)[:8] AS source_list
             FROM {q('references')} r JOIN documents d USING (doc_id)
-            WHERE r.kind = 'tracking_id' GROUP BY 1 HAVING count(DISTINCT d.source) > 1
+            WHERE r.kind IN ({", ".join(f"'{k}'" for k in FINGERPRINT_KINDS)})
+            GROUP BY 1 HAVING count(DISTINCT d.source) > 1
             ORDER BY sources DESC, documents DESC, identifier LIMIT ?""", [limit])
 
     def embedded_by_handle(self, limit: int = 20) -> list[dict[str, Any]] | None:
