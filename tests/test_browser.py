@@ -176,3 +176,31 @@ def test_hostile_corpus_executes_nothing(driver, tmp_path):
         console_errors(driver)
     finally:
         server.stop()
+
+
+def test_a_node_click_lists_names_and_shared_items_never_object_object(driver, tmp_path):
+    """Coordination v2 stores an edge's items as objects; the panel must show the items."""
+    import json
+    import random
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from propscope import load_settings
+    from propscope.pipeline import run
+    from test_platform_coordination import _page
+
+    src = tmp_path / "x-page.jsonl"
+    src.write_text(json.dumps(_page(random.Random(4))) + "\n", encoding="utf-8")
+    corpus = tmp_path / "c.duckdb"
+    run([str(src)], corpus, None, load_settings(analyzers=("references",), quiet=True))
+    server = LiveServer(corpus)
+    try:
+        driver.get(server.url + "/network")
+        WebDriverWait(driver, 20).until(
+            lambda d: d.find_element("id", "network").get_attribute("data-ready"))
+        driver.find_element("css selector", "#network g.node circle").click()
+        panel = driver.find_element("id", "network-detail").text
+    finally:
+        server.stop()
+    assert "[object Object]" not in panel
+    assert "amplifier_" in panel and "retweet" in panel and "shared: retweet:" in panel

@@ -283,7 +283,8 @@ def _edges(ev: pd.DataFrame, pairs: pd.DataFrame, window: float) -> list[dict[st
         expected, p, q, moments = info[(a, b)]
         n = hi - lo
         leader, led = Counter(col["leader"][lo:hi]).most_common(1)[0]
-        listed = [{"item": col["item"][i], "raw_a": col["raw_a"][i], "raw_b": col["raw_b"][i],
+        listed = [{"item": col["item"][i], "raw_a": _text(col["raw_a"][i]),
+                   "raw_b": _text(col["raw_b"][i]),
                    "time_a": col["time_a"][i].isoformat(), "time_b": col["time_b"][i].isoformat(),
                    "delay_s": round(float(col["delay_s"][i]), 3),
                    "sharers": int(col["item_sharers"][i])} for i in range(lo, min(hi, lo + MAX_ITEMS))]
@@ -354,6 +355,12 @@ def _stored_fingerprint(corpus: Corpus) -> str | None:
         return None
     row = corpus.con.execute("SELECT value FROM coordination_state WHERE key = 'input'").fetchone()
     return row[0] if row else None
+
+
+def _text(value: Any) -> str | None:
+    """A raw form for the evidence JSON: a missing one (pandas' NaN) is null, never ``NaN``,
+    which is not JSON and broke the app's network view."""
+    return value if isinstance(value, str) else None
 
 
 def _post_relations(corpus: Corpus, run_id: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -200,9 +201,21 @@ def _fmt_delay(seconds: Any) -> str:
     return "+" + (f"{d}d " if d else "") + (f"{h}h " if h or d else "") + f"{m}m"
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as None: ``JSON.parse`` rejects them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def _json_text(value: Any) -> str:
-    """JSON for a ``<script type=application/json>`` block: ``<``, ``>``, ``&`` escaped."""
-    text = json.dumps(value, default=str, ensure_ascii=False)
+    """JSON for a ``<script type=application/json>`` block: ``<``, ``>``, ``&`` escaped,
+    and always valid (NaN becomes null)."""
+    text = json.dumps(_finite(value), default=str, ensure_ascii=False, allow_nan=False)
     return Markup(text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
                   .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

@@ -110,6 +110,16 @@
     });
   }
 
+  // An edge's items are strings (older corpora) or objects with the canonical item and
+  // the raw forms posted (coordination v2): show the item, never "[object Object]".
+  function itemLabel(x) {
+    if (x !== null && typeof x === "object") {
+      var raw = Array.isArray(x.raw) ? x.raw[0] : x.raw;
+      return String(x.item || raw || "");
+    }
+    return String(x);
+  }
+
   function show(n) {
     if (!panel) { return; }
     panel.textContent = "";
@@ -125,7 +135,7 @@
       .forEach(function (e) {
         var li = document.createElement("li");
         var other = e.source_a === n.id ? e.source_b : e.source_a;
-        var items = Array.isArray(e.items) ? e.items.slice(0, 5).map(String).join(", ") : "";
+        var items = Array.isArray(e.items) ? e.items.slice(0, 5).map(itemLabel).join(", ") : "";
         li.textContent = other + " · " + e.kind + " · weight " + e.weight +
           (items ? " · shared: " + items : "");
         ul.appendChild(li);
