@@ -108,3 +108,23 @@ def test_a_mixed_corpus_shows_the_forward_chain_and_the_retweet_network(tmp_path
     html = TestClient(create_app(corpus)).get("/network").text
     assert 'data-relation="forward"' in html and 'data-relation="repost"' in html
     assert "Источник" in html and "amplifier_0" in html
+
+
+def test_source_pages_say_what_was_computed_and_found(tmp_path: Path) -> None:
+    """A source outside every group is 'in no coordinated group', never 'not computed'."""
+    from starlette.testclient import TestClient
+
+    from propscope.present.webapp import create_app
+
+    src = tmp_path / "x-page.jsonl"
+    src.write_text(json.dumps(_page(random.Random(4))) + "\n", encoding="utf-8")
+    corpus = tmp_path / "c.duckdb"
+    run([str(src)], corpus, None, load_settings(analyzers=("references",), quiet=True))
+    client = TestClient(create_app(corpus))
+    member = client.get("/source", params={"name": "amplifier_0"}).text
+    outsider = client.get("/source", params={"name": "reader_00"}).text
+    assert "C0001" in member and 'data-community="none"' not in member
+    assert 'data-community="none"' in outsider and "in no coordinated group" in outsider
+    for page in (member, outsider):
+        assert "not computed" not in page.lower() or "Not computed: techniques" in page
+        assert "Not computed: the references" not in page

@@ -328,6 +328,12 @@ def source(request: Request) -> Response:
     row = cur.execute("SELECT n, first, last, spans, techniques, signals "
                       "FROM ps_index.source_stats WHERE source = ?", [name]).fetchone()
     if not row or not row[0]:
+        # An account whose posts all repeat other sources' documents (reposts, forwards,
+        # exact copies) holds no document of its own, but it is a node of the network and
+        # may be in a group: its page lists what it republished, never a dead end.
+        row = cur.execute("SELECT count(*), min(published), max(published), 0, [], [] "
+                          "FROM document_sources WHERE source = ?", [name]).fetchone()
+    if not row or not row[0]:
         raise HTTPException(404)
     stats = row[:4]
     techniques = [(t["name"], t["n"]) for t in row[4]]
@@ -346,7 +352,8 @@ def source(request: Request) -> Response:
     return _page(request, "app_source.html", name=name, stats=stats, techniques=techniques,
                  signals=signals, net=qs.network(max_edges=100, source=name),
                  community=community, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
-                 sel=Selection(source=name))
+                 sel=Selection(source=name),
+                 computed={t: qs.has(t) for t in ("spans", "references", "communities")})
 
 
 def network(request: Request) -> Response:
