@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -21,11 +22,20 @@ PEEK_BYTES = 256 * 1024  # enough for a header line or a first JSON record
 MAX_FILES = 20  # files peeked at per run: a folder of thousands needs no more
 
 
+def _files(src: Path) -> Iterator[Path]:
+    """Files under ``src``, lazily: a folder of a million files is not listed up front."""
+    if not src.is_dir():
+        yield src
+        return
+    for root, _, names in os.walk(src):
+        for name in names:
+            yield Path(root) / name
+
+
 def _candidate_files(sources: Iterable[Path]) -> Iterator[Path]:
     seen = 0
     for src in sources:
-        paths = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file())
-        for path in paths:
+        for path in _files(src):
             if path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".ndjson"):
                 yield path
                 seen += 1
