@@ -189,12 +189,12 @@ def run_child(case: str, scale: int, inputs: list[str]) -> None:
     from propscope.pipeline import ingest, run
     baseline, path, scratch = inputs
     if case in READERS:
-        settings = load_settings(quiet=True)
+        settings = load_settings()
 
         def call(p: str, corpus: Path) -> None:
             ingest([p], corpus, settings)
     else:
-        settings = load_settings(quiet=True, analyzers=("references",))
+        settings = load_settings(analyzers=("references",))
 
         def call(p: str, corpus: Path) -> None:
             run([p], corpus, None, settings)

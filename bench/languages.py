@@ -195,7 +195,7 @@ def pipeline_speed(n: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         files = write_corpus(Spec(documents=n), Path(tmp) / "in")
         corpus = Path(tmp) / "c.duckdb"
-        pipeline.ingest(files, corpus, load_settings(quiet=True))
+        pipeline.ingest(files, corpus, load_settings())
         c0, w0 = time.process_time(), time.perf_counter()
         summary = pipeline.analyze(corpus, load_settings(analyzers=("language",)))
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0

@@ -23,15 +23,31 @@ def skips_are_failures() -> bool:
     )
 
 
+def _as_failure(report: pytest.CollectReport | pytest.TestReport) -> None:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+    report.outcome = "failed"
+    report.longrepr = (
+        f"skipped where skips are failures (CI / PROPSCOPE_REQUIRE_SHARED=1): {reason}"
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, None, None]:
+    """A whole module skipped while it is collected (``pytest.importorskip``,
+    ``pytest.skip(allow_module_level=True)``) never reaches the per-test hook below."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and skips_are_failures():
+        _as_failure(report)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, None, None]:
+    """Every skip of a test (``pytest.skip`` in the test or a fixture, a ``skipif``
+    marker) in setup, call or teardown; an expected failure (xfail) is not a skip."""
     outcome = yield
     report = outcome.get_result()
     if report.skipped and skips_are_failures() and not hasattr(report, "wasxfail"):
-        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
-        report.outcome = "failed"
-        report.longrepr = (
-            f"skipped where skips are failures (CI / PROPSCOPE_REQUIRE_SHARED=1): {reason}"
-        )
+        _as_failure(report)

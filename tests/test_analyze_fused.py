@@ -4,7 +4,6 @@ and still quarantines a document an analyzer fails on."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,7 @@ from propscope.corpus import open_corpus
 from propscope.document import Document
 from propscope.engine import get_engine
 from propscope.settings import Settings
-
-sys.path.insert(0, str(Path(__file__).parent))
-from signals_golden_cases import golden_cases  # noqa: E402
+from signals_golden_cases import golden_cases
 
 BOTH = ("references", "repetitions")
 

@@ -192,7 +192,7 @@ def test_a_node_click_lists_names_and_shared_items_never_object_object(driver, t
     src = tmp_path / "x-page.jsonl"
     src.write_text(json.dumps(_page(random.Random(4))) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"
-    run([str(src)], corpus, None, load_settings(analyzers=("references",), quiet=True))
+    run([str(src)], corpus, None, load_settings(analyzers=("references",)))
     server = LiveServer(corpus)
     try:
         driver.get(server.url + "/network")

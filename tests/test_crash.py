@@ -33,11 +33,8 @@ import pytest
 from propscope import pipeline
 from propscope.corpus import open_corpus
 from propscope.settings import load_settings
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from synthetic import Spec, write_corpus  # noqa: E402
-from test_engines import FAST, differing, export_hashes  # noqa: E402
+from synthetic import Spec, write_corpus
+from test_engines import FAST, differing, export_hashes
 
 pytestmark = pytest.mark.slow
 
@@ -166,7 +163,7 @@ def _columns(corpus, table: str) -> list[str]:  # noqa: ANN001 - a Corpus
 
 
 def assert_resumes_to_reference(ws: Workspace, corpus: Path, engine: str, tmp: Path) -> None:
-    done = subprocess.run(ws.command(corpus, engine) + ["--resume", "--json"],
+    done = subprocess.run(ws.command(corpus, engine) + ["--json"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert _rows(corpus, "SELECT count(*) - count(DISTINCT doc_id) FROM documents") == 0

@@ -27,7 +27,7 @@ def _page(tmp_path: Path, text: str) -> tuple[str, int]:
     src = tmp_path / "doc.jsonl"
     src.write_text(json.dumps({"id": "big", "source": "site", "text": text}) + "\n")
     corpus = tmp_path / "c.duckdb"
-    settings = load_settings(analyzers=("references", "repetitions"), quiet=True)
+    settings = load_settings(analyzers=("references", "repetitions"))
     run([str(src)], corpus, None, settings)
     with open_corpus(corpus, read_only=True) as c:
         doc_id = c.con.execute("SELECT doc_id FROM documents").fetchone()[0]

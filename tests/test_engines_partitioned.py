@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from propscope import pipeline
 from propscope.corpus import open_corpus
 from propscope.engine.partitioned import export_partitioned
 from propscope.settings import Settings
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from synthetic import Spec, write_corpus  # noqa: E402
-from test_engines import FAST  # noqa: E402
+from synthetic import Spec, write_corpus
+from test_engines import FAST
 
 
 def _rows(con, table: str, cols: list[str]) -> list[tuple]:  # noqa: ANN001 - a DuckDB connection

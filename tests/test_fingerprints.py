@@ -130,7 +130,7 @@ def test_two_sites_sharing_a_wallet_are_shown_together(tmp_path: Path) -> None:
              "text": "An unrelated article about the harbour works."}]
     src.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     corpus = tmp_path / "c.duckdb"
-    run([str(src)], corpus, None, load_settings(analyzers=("references",), quiet=True))
+    run([str(src)], corpus, None, load_settings(analyzers=("references",)))
     with open_corpus(corpus, read_only=True) as c:
         found = c.con.execute("SELECT count(*) FROM \"references\" WHERE kind = 'crypto_address'"
                               ).fetchone()[0]

@@ -209,11 +209,7 @@ def test_license_citation_changelog_and_security_files():
 
 
 def test_hook_rewrites_links_that_leave_docs():
-    sys.path.insert(0, str(ROOT / "docs" / "hooks"))
-    try:
-        from propscope_docs import rewrite_links
-    finally:
-        sys.path.pop(0)
+    from propscope_docs import rewrite_links  # docs/hooks is on the path (pyproject.toml)
     card = rewrite_links("[card](../src/propscope/models/MODEL_CARD.md#training)",
                          "docs/techniques.md", "techniques.md")
     assert card == "[card](model-card.md#training)"

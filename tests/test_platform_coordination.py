@@ -53,7 +53,7 @@ def test_co_retweets_in_an_x_export_group_the_amplifiers_only(tmp_path: Path) ->
     src = tmp_path / "x-page.jsonl"
     src.write_text(json.dumps(_page(random.Random(4))) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"
-    settings = load_settings(analyzers=("references", "repetitions"), quiet=True)
+    settings = load_settings(analyzers=("references", "repetitions"))
     run([str(src)], corpus, None, settings)
     with open_corpus(corpus, read_only=True) as c:
         relations = dict(c.con.execute(
@@ -95,7 +95,7 @@ def test_a_mixed_corpus_shows_the_forward_chain_and_the_retweet_network(tmp_path
         "Harbour works to finish in spring\n\nThe city said the harbour works would end in "
         "spring, after a winter of delays and a review of the budget.\n", encoding="utf-8")
     corpus, out = tmp_path / "c.duckdb", tmp_path / "out"
-    settings = load_settings(analyzers=("references", "repetitions"), quiet=True)
+    settings = load_settings(analyzers=("references", "repetitions"))
     run([str(tmp_path / "in")], corpus, out, settings)
     import pyarrow.parquet as pq
 
@@ -119,7 +119,7 @@ def test_source_pages_say_what_was_computed_and_found(tmp_path: Path) -> None:
     src = tmp_path / "x-page.jsonl"
     src.write_text(json.dumps(_page(random.Random(4))) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"
-    run([str(src)], corpus, None, load_settings(analyzers=("references",), quiet=True))
+    run([str(src)], corpus, None, load_settings(analyzers=("references",)))
     client = TestClient(create_app(corpus))
     member = client.get("/source", params={"name": "amplifier_0"}).text
     outsider = client.get("/source", params={"name": "reader_00"}).text

@@ -23,9 +23,7 @@ from propscope.analyze.references import find_references
 from propscope.analyze.repeat_filter import may_repeat
 from propscope.analyze.repeats import find_repeats
 from propscope.analyze.repetition import find_repetitions, find_repetitions_batch
-
-sys.path.insert(0, str(Path(__file__).parent))
-from signals_golden_cases import golden_cases  # noqa: E402
+from signals_golden_cases import golden_cases
 
 GOLDEN = Path(__file__).with_name("signals_golden.json")
 SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -186,6 +186,12 @@ def duck_type(dtype: pa.DataType) -> str:
     raise CorpusError(f"no DuckDB column type for Arrow type {dtype}")
 
 
+def first_documents_sql(limit: int) -> str:
+    """A subquery of the first ``limit`` documents' IDs in ``doc_id`` order: the sample that
+    ``--limit`` means for every stage (analyze and link see the same documents)."""
+    return f"SELECT doc_id FROM documents ORDER BY doc_id LIMIT {int(limit)}"
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
@@ -411,7 +417,7 @@ class Corpus:
                           limit: int | None = None) -> Iterator[list[Document]]:
         """Documents not yet processed by ``stage`` at ``version``, in batches."""
         where = ("doc_id NOT IN (SELECT doc_id FROM stage_done WHERE stage = ? AND version = ?)")
-        sql_limit = f" AND doc_id IN (SELECT doc_id FROM documents ORDER BY doc_id LIMIT {int(limit)})" if limit else ""
+        sql_limit = f" AND doc_id IN ({first_documents_sql(limit)})" if limit else ""
         yield from self.iter_documents(where + sql_limit, [stage, version], batch_size)
 
     def pending_arrow(self, stage: str, version: str, batch_size: int = 500,
@@ -420,7 +426,7 @@ class Corpus:
         which cost far less to read and to send to worker processes."""
         where = ("doc_id NOT IN (SELECT doc_id FROM stage_done WHERE stage = ? AND version = ?)")
         if limit:
-            where += f" AND doc_id IN (SELECT doc_id FROM documents ORDER BY doc_id LIMIT {int(limit)})"
+            where += f" AND doc_id IN ({first_documents_sql(limit)})"
         cur = self.con.cursor()
         cur.execute("SET TimeZone = 'UTC'")
         rel = cur.sql(f"SELECT {columns} FROM documents WHERE {where} ORDER BY doc_id",

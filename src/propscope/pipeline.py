@@ -491,7 +491,7 @@ def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
                    reporter: Reporter, engine: Engine) -> dict[str, Any]:
     try:
         analyzer = get_analyzer(name)
-    except (ModelError, ImportError) as exc:
+    except ModelError as exc:
         reporter.print(f"[yellow]{name}: not computed ({exc})")
         return {"status": "not computed", "reason": str(exc)}
     if name in settings.force_stages:
@@ -564,11 +564,8 @@ def link_corpus(corpus: Corpus, settings: Settings, run_id: str,
     summary: dict[str, Any] = {}
     for stage, target in LINK_STAGES.items():
         module_name, fn_name = target.split(":")
-        try:
-            fn = getattr(importlib.import_module(module_name), fn_name)
-        except (ImportError, AttributeError) as exc:
-            summary[stage] = {"status": "not computed", "reason": f"not available: {exc}"}
-            continue
+        # A broken or missing module is a defect of this build: it fails loudly.
+        fn = getattr(importlib.import_module(module_name), fn_name)
         if stage in settings.force_stages:
             corpus.reset_stage(stage)
         extra = ({"engine": engine} if engine is not None
@@ -628,10 +625,8 @@ def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Pat
 
 
 def _write_report(corpus: Corpus, path: Path, reporter: Reporter) -> str:
-    try:
-        from .present.report import write_report
-    except ImportError as exc:
-        return f"not written: {exc}"
+    from .present.report import write_report
+
     write_report(corpus, path)
     reporter.print(f"report: {path}")
     return str(path)

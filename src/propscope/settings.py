@@ -42,11 +42,8 @@ class Settings:
     engine: str = "local"  # local | processes | dask
     scheduler: str | None = None
     workers: int | None = None
-    limit: int | None = None
+    limit: int | None = None  # analyze and link at most the first N documents (doc_id order)
     force_stages: tuple[str, ...] = ()
-    # output
-    quiet: bool = False
-    json: bool = False
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

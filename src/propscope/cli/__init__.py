@@ -58,12 +58,7 @@ def main() -> None:
 
 def _load_commands() -> None:
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # that command family is not part of this build
-                continue
-            raise
+        module = importlib.import_module(name)  # a broken command module fails loudly
         for command in module.commands:
             main.add_command(command)
 

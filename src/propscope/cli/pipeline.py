@@ -37,11 +37,10 @@ def engine_options(fn: Any) -> Any:
     fn = click.option("--workers", type=click.IntRange(min=1),
                       help="Worker processes (processes/dask).")(fn)
     fn = click.option("--limit", type=click.IntRange(min=1),
-                      help="Analyze at most this many documents.")(fn)
+                      help="Analyze and link at most the first N documents (in doc_id order), "
+                           "e.g. to try a long job on a sample.")(fn)
     fn = click.option("--force-stage", "force_stages", multiple=True,
                       help="Recompute this stage from scratch (repeatable).")(fn)
-    fn = click.option("--resume", is_flag=True, help="Continue an interrupted run. Every run "
-                      "resumes anyway (finished work is never redone); the flag documents intent.")(fn)
     return fn
 
 
@@ -96,7 +95,7 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
             fields: tuple[str, ...], strict: bool | None, min_words: int | None,
             window_s: float | None, engine: str | None,
             scheduler: str | None, workers: int | None, limit: int | None,
-            force_stages: tuple[str, ...], resume: bool, config: str | None,
+            force_stages: tuple[str, ...], config: str | None,
             quiet: bool, json_out: bool) -> None:
     """Run the whole main job: ingest SOURCES, analyze, link, export and report."""
     check_run_arguments(sources, corpus_path, out_dir)
@@ -159,7 +158,7 @@ def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, 
 @handle_errors
 def analyze_cmd(corpus_path: Path, analyzers: tuple[str, ...], engine: str | None,
                 scheduler: str | None, workers: int | None, limit: int | None,
-                force_stages: tuple[str, ...], resume: bool, config: str | None,
+                force_stages: tuple[str, ...], config: str | None,
                 quiet: bool, json_out: bool) -> None:
     """Run the per-document analyzers on documents they have not seen."""
     settings = load_settings(config, analyzers=analyzers or None, engine=engine,
@@ -181,11 +180,11 @@ def analyze_cmd(corpus_path: Path, analyzers: tuple[str, ...], engine: str | Non
 @handle_errors
 def link_cmd(corpus_path: Path, min_words: int | None, window_s: float | None,
              engine: str | None, scheduler: str | None, workers: int | None,
-             limit: int | None, force_stages: tuple[str, ...], resume: bool,
+             limit: int | None, force_stages: tuple[str, ...],
              config: str | None, quiet: bool, json_out: bool) -> None:
     """Find text reuse and coordination across the whole corpus (incremental)."""
     settings = load_settings(config, reuse_min_words=min_words, coordination_window_s=window_s,
-                             engine=engine, scheduler=scheduler, workers=workers,
+                             engine=engine, scheduler=scheduler, workers=workers, limit=limit,
                              force_stages=force_stages or None)
     summary = pipeline.link(corpus_path, settings, Reporter(quiet or json_out))
     emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"link": s}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,8 @@ from .common import emit, handle_errors, output_options, say
 TAXONOMY = click.Choice(["semeval2020", "semeval2023"])
 FORMATS = click.Choice(["spans", "semeval2023-paragraphs"])
 DEFAULT_DATA = Path("../shared/data")
+# Distributions of the [train] extra that the training code imports.
+TRAIN_EXTRA = ("torch", "transformers", "safetensors")
 
 
 @click.command("train")
@@ -38,11 +41,13 @@ def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path
           lr: float, device: str | None, max_articles: int | None, ensemble: bool, quiet: bool,
           json_out: bool) -> None:
     """Rebuild the shipped technique model from the labelled data (needs the [train] extra)."""
-    try:
-        from ..analyze.techniques import training
-    except ImportError as exc:
-        raise ModelError(f"training needs PyTorch and transformers ({exc.name} is missing)",
-                         hint="pip install torch==2.13.0 'propscope[train]'") from exc
+    # Ask for the [train] extra's packages by name: an ImportError raised inside our own
+    # training module is a defect and must surface as one, not as "install the extra".
+    missing = [m for m in TRAIN_EXTRA if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ModelError(f"training needs PyTorch and transformers ({', '.join(missing)} missing)",
+                         hint="pip install torch==2.13.0 'propscope[train]'")
+    from ..analyze.techniques import training
     from ..analyze.techniques.model import MODELS_DIR
 
     def log(msg: str) -> None:

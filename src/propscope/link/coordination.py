@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..corpus import Corpus
+from ..corpus import Corpus, first_documents_sql
 from ..settings import Settings
 from .canonical import canonical_url, join_short_links
 from .cochance import test_pairs
@@ -163,7 +163,7 @@ def _text_map(corpus: Corpus) -> None:
     _temp(corpus, "_coord_near", tbl)
 
 
-def _build_events(corpus: Corpus, near_text: bool = True) -> None:
+def _build_events(corpus: Corpus, near_text: bool = True, limit: int | None = None) -> None:
     con = corpus.con
     parts = []
     if corpus.has_table("references"):
@@ -201,11 +201,13 @@ def _build_events(corpus: Corpus, near_text: bool = True) -> None:
             WHERE p.relation IN ('repost', 'reply', 'quote', 'forward')
               AND coalesce(p.parent_id, p.parent_author) IS NOT NULL""")
     con.execute("DROP TABLE IF EXISTS _coord_events")
+    # --limit N: only actions in the first N documents (doc_id order), as analyze reads them.
+    sample = f" AND doc_id IN ({first_documents_sql(limit)})" if limit else ""
     con.execute(f"""
         CREATE TEMP TABLE _coord_events AS
         WITH occ AS ({_OCC})
         SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) e(actor, kind, item, t, doc_id, raw)
-        WHERE actor IS NOT NULL AND t IS NOT NULL AND item IS NOT NULL
+        WHERE actor IS NOT NULL AND t IS NOT NULL AND item IS NOT NULL{sample}
     """)
     con.execute("DROP TABLE IF EXISTS _coord_urls")
     con.execute("DROP TABLE IF EXISTS _coord_near")
@@ -341,6 +343,8 @@ def _fingerprint(corpus: Corpus, settings: Settings) -> str:
              str(settings.coordination_window_s), str(settings.coordination_min_items),
              str(settings.coordination_item_cap), str(settings.coordination_near_text),
              str(settings.coordination_min_window_s), str(settings.coordination_alpha)]
+    if settings.limit is not None:  # a sample's result is not the whole corpus's
+        parts.append(f"limit={settings.limit}")
     if corpus.has_table("references"):
         parts.append(str(corpus.count("references")))
     if corpus.has_table("reuse_clusters"):
@@ -402,7 +406,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         return {"status": "skipped", "reason": "no new documents"}
     timer = StepTimer()
     with timer.step("events"):
-        _build_events(corpus, settings.coordination_near_text)
+        _build_events(corpus, settings.coordination_near_text, settings.limit)
         n_events = corpus.con.execute("SELECT count(*) FROM _coord_events").fetchone()[0]
     estimated = settings.coordination_window_s is None
     with timer.step("window"):

@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..corpus import Corpus
+from ..corpus import Corpus, first_documents_sql
 from ..engine import Engine
 from ..engine.base import LocalEngine
 from ..settings import Settings
@@ -151,7 +151,7 @@ def _timed_columns(cur: Any, sql: str, batch_size: int, timer: StepTimer,
 
 
 def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress: Any,
-                        timer: StepTimer) -> int:
+                        timer: StepTimer, limit: int | None = None) -> int:
     """Band keys of documents not hashed before: one streamed scan, workers hash.
 
     Every per-batch statement here touches only the batch (an append), never a
@@ -160,8 +160,10 @@ def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress
     """
     con = corpus.con
     start = con.execute("SELECT coalesce(max(doc_no), -1) + 1 FROM reuse_docs").fetchone()[0]
+    # --limit N: only the first N documents (doc_id order), as analyze reads them.
+    sample = f" WHERE d.doc_id IN ({first_documents_sql(limit)})" if limit else ""
     total = con.execute("SELECT count(*) FROM documents d ANTI JOIN reuse_docs r "
-                        "USING (doc_id)").fetchone()[0]
+                        "USING (doc_id)" + sample).fetchone()[0]
     doc_ids: dict[int, list[str]] = {}  # first doc_no of a batch in flight -> its doc_ids
 
     def jobs() -> Iterator[tuple[list[int], list[str], LshParams]]:
@@ -171,7 +173,7 @@ def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress
         cur = con.cursor()
         lo = start
         for ids, texts in _timed_columns(cur, "SELECT d.doc_id, d.text FROM documents d ANTI JOIN "
-                                         "reuse_docs r USING (doc_id) ORDER BY d.doc_id",
+                                         f"reuse_docs r USING (doc_id){sample} ORDER BY d.doc_id",
                                          p.hash_batch, timer, "hash: read texts"):
             doc_ids[lo] = ids
             yield list(range(lo, lo + len(texts))), texts, p.lsh
@@ -375,6 +377,8 @@ def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = N
     version = p.version()
     started = time.perf_counter()
     n_docs = corpus.count("documents")
+    if settings.limit is not None:  # the stage covers (and records) only that sample
+        n_docs = min(n_docs, settings.limit)
     state = corpus.corpus_stage_state(STAGE)
     if state is None or state[0] != version or not corpus.has_table("reuse_state"):
         _reset(corpus)
@@ -388,7 +392,7 @@ def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = N
     engine = engine or LocalEngine()
     timer = StepTimer()
     with timer.step("hash"):
-        hashed = _hash_new_documents(corpus, p, engine, progress, timer)
+        hashed = _hash_new_documents(corpus, p, engine, progress, timer, settings.limit)
     with timer.step("order"):
         _build_order(corpus)
     with timer.step("candidates"):

@@ -83,14 +83,11 @@ def export_corpus(corpus: Corpus, out_dir: str | Path, fmt: str = "parquet", *,
             f"COPY (SELECT {cols} FROM {q(table)} ORDER BY ALL) TO '{_sql_path(tmp)}' {options}")
         os.replace(tmp, target)
         written[table] = corpus.count(table)
-    try:
+    if corpus.has_table("coordination_edges"):
         from ..link.network import write_gexf
-    except ImportError:
-        pass
-    else:
-        if corpus.has_table("coordination_edges"):
-            write_gexf(corpus, out / "network.gexf")
-            written["network.gexf"] = 1
+
+        write_gexf(corpus, out / "network.gexf")
+        written["network.gexf"] = 1
     return {"out": str(out), "format": fmt, "tables": written,
             **({"formula_guard": formula_guard} if fmt == "csv" else {})}
 
