@@ -81,11 +81,9 @@ def build_sample_corpus_with_pipeline(path: Path) -> tuple[Path, str] | None:
     Returns ``None`` when this build has no pipeline yet, so callers can fall back to
     :func:`build_sample_corpus`.
     """
-    try:
-        from propscope.pipeline import run
-        from propscope.settings import load_settings
-    except ImportError:
-        return None
+    from propscope.pipeline import run
+    from propscope.settings import load_settings
+
     sample_text()  # skips when the shared sample is absent
     src = SAMPLE if SAMPLE.exists() else SAMPLE_ALT
     run([src], path, None, load_settings())
