@@ -22,11 +22,13 @@ demo: $(STAMP)
 	rm -rf out/demo
 	$(BIN)/propscope run examples/corpus --corpus out/demo/corpus.duckdb --out out/demo
 
-## make test: install test needs (Python packages, Debian chromium + chromedriver), run the suite
+## make test: install test needs (Python packages, Debian chromium + chromedriver), lint, type-check
+## (mypy on src/), run the suite
 ## (the suite also builds the wheel and installs it into a fresh virtualenv: tests/test_wheel.py,
 ## and builds the docs site with broken links failing: tests/test_install_docs.py)
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check src tests bench docs/hooks
+	$(BIN)/mypy  # settings in pyproject.toml [tool.mypy]: all of src/, strict on the listed modules
 	$(BIN)/pytest -q -p no:cacheprovider
 
 browser-deps:
@@ -63,6 +65,7 @@ train: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench docs/hooks
+	$(BIN)/mypy
 
 clean:
 	rm -rf out .pytest_cache build dist site

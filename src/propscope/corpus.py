@@ -186,6 +186,17 @@ def duck_type(dtype: pa.DataType) -> str:
     raise CorpusError(f"no DuckDB column type for Arrow type {dtype}")
 
 
+def one(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
+    """The row of a query that always returns one (an aggregate such as ``count(*)``).
+
+    DuckDB types ``fetchone()`` as possibly ``None``; for these queries it never is, and
+    saying so here keeps every caller typed."""
+    row = result.fetchone()
+    if row is None:  # pragma: no cover - an aggregate without GROUP BY returns one row
+        raise CorpusError("a query that returns one row returned none")
+    return row
+
+
 def first_documents_sql(limit: int) -> str:
     """A subquery of the first ``limit`` documents' IDs in ``doc_id`` order: the sample that
     ``--limit`` means for every stage (analyze and link see the same documents)."""
@@ -237,9 +248,9 @@ class Corpus:
         self.close()
 
     def _stored_version(self) -> int | None:
-        exists = self.con.execute(
+        exists = one(self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ).fetchone()[0]
+        ))[0]
         if not exists:
             return None
         row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -337,7 +348,7 @@ class Corpus:
             return 0
         with self.transaction(), self.registered(_new_posts=rows):
             self.con.execute("INSERT OR IGNORE INTO posts SELECT * FROM _new_posts")
-        return rows.num_rows
+        return int(rows.num_rows)
 
     def insert_rows(self, doc_rows: pa.Table, src_rows: pa.Table, *,
                     ids_registered: bool = False) -> pa.Array:
@@ -408,10 +419,10 @@ class Corpus:
         self.con.execute(f"CREATE TABLE IF NOT EXISTS {q(name)} ({', '.join(cols)})")
 
     def pending_count(self, stage: str, version: str) -> int:
-        return self.con.execute(
+        return int(one(self.con.execute(
             "SELECT count(*) FROM documents d ANTI JOIN stage_done s "
             "ON s.doc_id = d.doc_id AND s.stage = ? AND s.version = ?", [stage, version]
-        ).fetchone()[0]
+        ))[0])
 
     def pending_documents(self, stage: str, version: str, batch_size: int = 500,
                           limit: int | None = None) -> Iterator[list[Document]]:
@@ -502,16 +513,16 @@ class Corpus:
 
     # -- reading -----------------------------------------------------------
     def has_table(self, name: str) -> bool:
-        return bool(self.con.execute(
+        return bool(one(self.con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-        ).fetchone()[0])
+        ))[0])
 
     def tables(self) -> list[str]:
         return [r[0] for r in self.con.execute(
             "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
 
     def count(self, name: str) -> int:
-        return int(self.con.execute(f"SELECT count(*) FROM {q(name)}").fetchone()[0])
+        return int(one(self.con.execute(f"SELECT count(*) FROM {q(name)}"))[0])
 
     def arrow(self, name: str) -> pa.Table:
         """A whole table as an Arrow table (``run_id`` and bookkeeping columns included)."""

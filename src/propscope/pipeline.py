@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .analyze.registry import Analyzer, AnalyzerResult, get_analyzer
-from .corpus import Corpus, open_corpus
+from .corpus import Corpus, one, open_corpus
 from .document import Document, Rejected
 from .engine import Engine, get_engine
 from .errors import ModelError, NothingIngested, StrictQuarantine
@@ -651,8 +651,8 @@ def status(corpus_path: str | Path) -> dict[str, Any]:
     """What the corpus holds: counts, sources, time span, runs, stages, quarantine."""
     with open_corpus(corpus_path, read_only=True) as corpus:
         con = corpus.con
-        span = con.execute("SELECT min(published), max(published), count(DISTINCT source) "
-                           "FROM documents").fetchone()
+        span = one(con.execute("SELECT min(published), max(published), count(DISTINCT source) "
+                               "FROM documents"))
         runs = corpus.sql("SELECT run_id, command, status, started, finished FROM runs "
                           "ORDER BY started DESC LIMIT 10").to_dict("records")
         stages = corpus.sql("SELECT stage, version, count(*) AS documents FROM stage_done "

@@ -59,7 +59,8 @@ def _finish(rec: _Record, name: str, source: str, limit: int) -> Iterator[Docume
         return
     published = None
     try:
-        published = datetime(*(int(p) for p in rec.date), tzinfo=UTC)
+        year, month, day = (int(p) for p in rec.date)
+        published = datetime(year, month, day, tzinfo=UTC)
     except ValueError as exc:
         shown = b"-".join(rec.date).decode()
         yield Rejected(name, recno, f"unparsable date {shown!r} ({exc}); record kept without a date")
@@ -76,11 +77,12 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
     orphan_line = 0
     for lineno, line, size in iter_lines(stream, limit):
         match = HEADER.match(line) if line is not None else None
-        if match is not None:
+        if match is not None and line is not None:
             if rec is not None:
                 yield from _finish(rec, name, source, limit)
             rest = line[match.end():] if line[match.end() - 1:match.end()] == b" " else b""
-            rec = _Record(lineno, match.groups(), rest)
+            year, month, day = match.groups()
+            rec = _Record(lineno, (year, month, day), rest)
             continue
         if rec is None:
             if line is None or line.strip():

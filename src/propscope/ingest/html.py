@@ -70,7 +70,8 @@ def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = N
                       fetched: datetime | None = None) -> Iterator[Document | Rejected]:
     """The Document of one HTML page (shared by the file and the WARC reader)."""
     try:
-        extracted = trafilatura.bare_extraction(
+        # Any: trafilatura types it as a union of its Document, a dict (as_dict=True) and None
+        extracted: Any = trafilatura.bare_extraction(
             _HUGE_TAG.sub(rb"<\1>", data), url=url, with_metadata=True, include_comments=False,
             date_extraction_params=_DATE_PARAMS)
     except Exception as exc:  # noqa: BLE001 - a parser bug on one page must not stop ingest

@@ -70,7 +70,7 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
                         and not jsonl.is_array(stream, name)):
                     items = jsonl.iter_line_chunks(stream, name, options, *chunks)
                 else:
-                    items = reader(stream, name, options)
+                    items = reader(stream, name, options)  # type: ignore[assignment]  # a subset
                 for item in items:
                     if isinstance(item, LineChunk):  # its last line that yields a record
                         last = next((str(n) for n, line in reversed(item.lines)

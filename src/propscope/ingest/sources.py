@@ -17,13 +17,14 @@ valid until the next one is requested, which is how the ingest loop uses them.
 from __future__ import annotations
 
 import calendar
+import functools
 import os
 import tarfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from ..document import Rejected
 from ..errors import InputError
@@ -77,7 +78,7 @@ def expand_paths(paths: Sequence[str | Path], exclude: Iterable[Path] = ()) -> l
             raise InputError(f"input path not found: {given}",
                              hint="check the path; folders are read recursively")
         if path.is_dir():
-            found = []
+            found: list[Path] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found.extend(Path(root) / f for f in sorted(files) if not _skip(f))
@@ -116,7 +117,13 @@ def _zip_members(stream: BinaryIO, outer: InputFile) -> Iterator[InputFile]:
             mtime = float(calendar.timegm((*info.date_time, 0, 0, 0)))
             yield InputFile(name=f"{outer.name}!{info.filename}", size=info.file_size,
                             mtime=mtime, budget=budget,
-                            open=lambda info=info: CappedReader(archive.open(info), budget))
+                            open=functools.partial(_zip_open, archive, info, budget))
+
+
+def _zip_open(archive: zipfile.ZipFile, info: zipfile.ZipInfo,
+              budget: ExpansionBudget) -> BinaryIO:
+    """A zip member's bytes, charged to the input's expansion budget."""
+    return cast(BinaryIO, CappedReader(archive.open(info), budget))
 
 
 def _tar_members(stream: BinaryIO, outer: InputFile) -> Iterator[InputFile]:
@@ -127,7 +134,7 @@ def _tar_members(stream: BinaryIO, outer: InputFile) -> Iterator[InputFile]:
                 continue
             yield InputFile(name=f"{outer.name}!{member.name}", size=member.size,
                             mtime=float(member.mtime), budget=budget,
-                            open=lambda member=member: _tar_open(archive, member, budget))
+                            open=functools.partial(_tar_open, archive, member, budget))
 
 
 def _tar_open(archive: tarfile.TarFile, member: tarfile.TarInfo,
@@ -136,7 +143,7 @@ def _tar_open(archive: tarfile.TarFile, member: tarfile.TarInfo,
     stream = archive.extractfile(member)
     if stream is None:
         raise ValueError(f"{member.name} has no content")
-    return CappedReader(stream, budget) if member.issparse() else stream  # type: ignore[return-value]
+    return cast(BinaryIO, CappedReader(stream, budget) if member.issparse() else stream)
 
 
 ARCHIVES: dict[str, Callable[[BinaryIO, InputFile], Iterator[InputFile]]] = {

@@ -26,7 +26,7 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO, cast
 
 import zstandard
 
@@ -266,8 +266,9 @@ class _ZstdStream:
         self._reader = self._open()
 
     def _open(self) -> Any:
+        # _ZstdSource is file-like (read()), which is all the stream reader uses
         return zstandard.ZstdDecompressor().stream_reader(
-            self._source, read_size=_RAW_CHUNK, read_across_frames=True, closefd=False)
+            cast(IO[bytes], self._source), read_size=_RAW_CHUNK, read_across_frames=True, closefd=False)
 
     def readinto(self, buffer: memoryview) -> int:
         while True:
@@ -347,7 +348,7 @@ class CappedReader(io.RawIOBase):
     inside a zip would cost time quadratic in its size; it is spooled instead.
     """
 
-    def __init__(self, raw: BinaryIO, budget: ExpansionBudget) -> None:
+    def __init__(self, raw: IO[bytes], budget: ExpansionBudget) -> None:
         super().__init__()
         self._raw = raw
         self._budget = budget

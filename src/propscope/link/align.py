@@ -104,7 +104,7 @@ def _seeds(xa: Prepared, xb: Prepared, p: AlignParams, min_words: int) -> list[t
     va = sa[ia].tolist()
     for v in va:
         count_a[v] = count_a.get(v, 0) + 1
-    seeds = []
+    seeds: list[tuple[int, int]] = []
     for i, v in zip(ia.tolist(), va, strict=True):
         js = where_b[v]
         if len(js) > p.max_repeats or count_a[v] > p.max_repeats:

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from ..corpus import one
+
 
 @dataclass(frozen=True)
 class CandidateParams:
@@ -87,8 +89,8 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, p: CandidateParams,
     statements = [f"CREATE OR REPLACE TEMP TABLE _reuse_held AS {held_sql(keys)}",
                   "CREATE OR REPLACE TEMP TABLE _reuse_candidates AS "
                   + candidate_pairs_sql(p, "_reuse_held", docs)]
-    previous = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-    order = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    previous = one(con.execute("SELECT current_setting('memory_limit')"))[0]
+    order = one(con.execute("SELECT current_setting('preserve_insertion_order')"))[0]
     retried = False
     try:
         con.execute("SET preserve_insertion_order = false")

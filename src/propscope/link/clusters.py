@@ -65,7 +65,7 @@ def _segments(pairs: list[PairRow]) -> tuple[list[tuple[str, int, int]], list[tu
     segments: list[tuple[str, int, int]] = []
     index: dict[str, list[int]] = {}
     for doc in sorted(spans):
-        ids = []
+        ids: list[int] = []
         for s, e in sorted(spans[doc]):
             if ids and s < segments[ids[-1]][2]:
                 d, s0, e0 = segments[ids[-1]]
@@ -123,14 +123,15 @@ def build_clusters(pairs: list[PairRow], published: dict[str, datetime | None],
         for seg in segs:
             doc, start, end = segments[seg]
             ts = published.get(doc)
-            best = None  # the pair tying this copy to the earliest copy, else its best pair
+            best: tuple[tuple[bool, float], int] | None = None  # the pair tying this copy to the earliest copy, else its best pair
             for n in by_seg[seg]:
                 other = links[n][0] if links[n][1] == seg else links[n][1]
                 rank = (other != first, -pairs[n].similarity)
                 if best is None or rank < best[0]:
                     best = (rank, n)
+            assert best is not None  # every segment belongs to at least one pair
             sim = 1.0 if seg == first else pairs[best[1]].similarity
-            added = []
+            added: list[dict[str, Any]] = []
             if seg != first and pairs[best[1]].doc_b == doc:
                 added = [{"start": s, "end": e, "text": t} for s, e, t in pairs[best[1]].inserted]
             for item in added:

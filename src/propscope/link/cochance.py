@@ -170,7 +170,7 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     # Tests counted: every pair that co-acted at least once, not only those that reached
     # min_items (that filter looks at the same data as the test; counting only the
     # survivors let viral-burst pairs through on dev seeds).
-    m = max(stats["pairs_co_acting"], len(cand))
+    m = int(max(stats["pairs_co_acting"], len(cand)))
     cand = cand.assign(expected=lam, p=p, q=_holm(p, m), kind=best)
     stats["pairs_tested"] = len(cand)
     stats["pairs_significant"] = int((cand["q"] <= alpha).sum())

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..corpus import Corpus, first_documents_sql
+from ..corpus import Corpus, first_documents_sql, one
 from ..settings import Settings
 from .canonical import canonical_url, join_short_links
 from .cochance import test_pairs
@@ -407,7 +407,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     timer = StepTimer()
     with timer.step("events"):
         _build_events(corpus, settings.coordination_near_text, settings.limit)
-        n_events = corpus.con.execute("SELECT count(*) FROM _coord_events").fetchone()[0]
+        n_events = one(corpus.con.execute("SELECT count(*) FROM _coord_events"))[0]
     estimated = settings.coordination_window_s is None
     with timer.step("window"):
         # The estimate is floored: it comes from the quickest tenth of items, which in a
@@ -416,7 +416,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         # test measures how close each item's shares are anyway.
         window = (max(estimate_window(corpus.con, max_s=MAX_WINDOW_S),
                       settings.coordination_min_window_s)
-                  if estimated else float(settings.coordination_window_s))
+                  if settings.coordination_window_s is None
+                  else float(settings.coordination_window_s))
     with timer.step("shares"):
         shares, actors, _ = _shares(corpus)
     with timer.step("test"):

@@ -94,8 +94,8 @@ def near_text_items(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     rows_b = [np.asarray(exact_of, dtype=np.int64)]
     if keys:
         allkeys = np.concatenate(keys)
-        for b in range(BANDS):
-            col = allkeys[:, b]
+        for band in range(BANDS):
+            col = allkeys[:, band]
             order = np.argsort(col, kind="stable")
             sk = col[order]
             starts = np.r_[True, sk[1:] != sk[:-1]]

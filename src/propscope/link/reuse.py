@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..corpus import Corpus, first_documents_sql
+from ..corpus import Corpus, first_documents_sql, one
 from ..engine import Engine
 from ..engine.base import LocalEngine
 from ..settings import Settings
@@ -159,11 +159,11 @@ def _hash_new_documents(corpus: Corpus, p: ReuseParams, engine: Engine, progress
     documents made this step quadratic.
     """
     con = corpus.con
-    start = con.execute("SELECT coalesce(max(doc_no), -1) + 1 FROM reuse_docs").fetchone()[0]
+    start = one(con.execute("SELECT coalesce(max(doc_no), -1) + 1 FROM reuse_docs"))[0]
     # --limit N: only the first N documents (doc_id order), as analyze reads them.
     sample = f" WHERE d.doc_id IN ({first_documents_sql(limit)})" if limit else ""
-    total = con.execute("SELECT count(*) FROM documents d ANTI JOIN reuse_docs r "
-                        "USING (doc_id)" + sample).fetchone()[0]
+    total = one(con.execute("SELECT count(*) FROM documents d ANTI JOIN reuse_docs r "
+                        "USING (doc_id)" + sample))[0]
     doc_ids: dict[int, list[str]] = {}  # first doc_no of a batch in flight -> its doc_ids
 
     def jobs() -> Iterator[tuple[list[int], list[str], LshParams]]:
@@ -243,7 +243,8 @@ def batch_texts(corpus: Corpus, pairs: np.ndarray, size: int,
     cur = corpus.con.cursor()
     try:
         cur.register("_want", want)
-        current, texts = 0, {}
+        current = 0
+        texts: dict[int, str] = {}
         for batches, nos, values in _timed_columns(
                 cur, "SELECT w.batch, w.doc_no, d.text FROM _want w JOIN reuse_docs r "
                      "USING (doc_no) JOIN documents d USING (doc_id) ORDER BY w.batch",
@@ -397,7 +398,7 @@ def run_reuse(corpus: Corpus, settings: Settings, run_id: str, progress: Any = N
         _build_order(corpus)
     with timer.step("candidates"):
         retried = candidate_pairs(corpus.con, p.candidates)
-        candidates = corpus.con.execute("SELECT count(*) FROM _reuse_candidates").fetchone()[0]
+        candidates = one(corpus.con.execute("SELECT count(*) FROM _reuse_candidates"))[0]
     with timer.step("align"):
         aligned, _ = _align_pending(corpus, p, engine, progress, timer)
     with timer.step("outputs"):

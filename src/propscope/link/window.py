@@ -20,6 +20,8 @@ import math
 import duckdb
 import numpy as np
 
+from ..corpus import one
+
 DEFAULT_WINDOW_S = 60.0
 
 
@@ -33,7 +35,7 @@ def estimate_window(con: duckdb.DuckDBPyConnection, events: str = "_coord_events
     copies are republished hours or days apart by nature, and would stretch the
     window to that).
     """
-    has_urls = con.execute(f"SELECT count(*) FROM {events} WHERE kind = 'url'").fetchone()[0]
+    has_urls = one(con.execute(f"SELECT count(*) FROM {events} WHERE kind = 'url'"))[0]
     where = "WHERE kind = 'url'" if has_urls else "WHERE item NOT LIKE 'reuse:%'"
     rows = con.execute(f"""
         WITH firsts AS (

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..corpus import one
 from .queries import Schema, q
 
 INDEX_VERSION = "3"
@@ -60,12 +61,12 @@ def signature(con: duckdb.DuckDBPyConnection, catalog: str) -> str:
     """Cheap fingerprint of the corpus content the index depends on."""
     schema = Schema.read(con, catalog)
     parts = [INDEX_VERSION]
-    n, x = con.execute(f"SELECT count(*), coalesce(bit_xor(hash(doc_id)), 0) "
-                       f"FROM {catalog}.documents").fetchone()
+    n, x = one(con.execute(f"SELECT count(*), coalesce(bit_xor(hash(doc_id)), 0) "
+                           f"FROM {catalog}.documents"))
     parts += [str(n), str(x)]
     for t in ("spans", "references", "repetitions", "reuse_clusters", "coordination_edges"):
         if schema.has(t):
-            parts.append(f"{t}:{con.execute(f'SELECT count(*) FROM {catalog}.{q(t)}').fetchone()[0]}")
+            parts.append(f"{t}:{one(con.execute(f'SELECT count(*) FROM {catalog}.{q(t)}'))[0]}")
     return "|".join(parts)
 
 
@@ -83,9 +84,9 @@ def ensure_index(corpus_path: Path, *, rebuild: bool = False) -> Path:
         con.execute(f"ATTACH {_lit(str(Path(corpus_path).resolve()))} AS ps_corpus (READ_ONLY)")
         sig = signature(con, "ps_corpus")
         have = None
-        if con.execute("SELECT count(*) FROM information_schema.tables "
+        if one(con.execute("SELECT count(*) FROM information_schema.tables "
                        "WHERE table_catalog = current_database() AND table_name = 'ix_meta'"
-                       ).fetchone()[0]:
+                       ))[0]:
             row = con.execute("SELECT value FROM ix_meta WHERE key = 'signature'").fetchone()
             have = row[0] if row else None
         if rebuild or have != sig:

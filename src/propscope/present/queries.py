@@ -15,6 +15,8 @@ from typing import Any
 
 import duckdb
 
+from ..corpus import one
+
 # The columns a view needs from each table; a table lacking any is "not computed".
 REQUIRED: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id", "source", "published", "text"),
@@ -56,7 +58,7 @@ class Schema:
 
     @classmethod
     def read(cls, cur: duckdb.DuckDBPyConnection, catalog: str | None = None) -> Schema:
-        catalog = catalog or cur.execute("SELECT current_database()").fetchone()[0]
+        catalog = catalog or one(cur.execute("SELECT current_database()"))[0]
         cols: dict[str, set[str]] = {}
         for table, column in cur.execute(
                 "SELECT table_name, column_name FROM information_schema.columns "
@@ -109,10 +111,10 @@ class CorpusQueries:
                      "min(published) AS first, max(published) AS last FROM documents")[0]
             out.update(r)
         if "document_sources" in self.schema.columns:
-            out["occurrences"] = self.cur.execute(
-                "SELECT count(*) FROM document_sources").fetchone()[0]
+            out["occurrences"] = one(self.cur.execute(
+                "SELECT count(*) FROM document_sources"))[0]
         if self.has("quarantine"):
-            out["quarantined"] = self.cur.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+            out["quarantined"] = one(self.cur.execute("SELECT count(*) FROM quarantine"))[0]
         return out
 
     def stage_versions(self) -> dict[str, list[str]]:
@@ -143,7 +145,7 @@ class CorpusQueries:
             entry: dict[str, Any] = {"table": table, "label": label, "computed": self.has(table),
                                      "rows": None, "models": []}
             if entry["computed"]:
-                entry["rows"] = self.cur.execute(f"SELECT count(*) FROM {q(table)}").fetchone()[0]
+                entry["rows"] = one(self.cur.execute(f"SELECT count(*) FROM {q(table)}"))[0]
                 if "model" in self.schema.columns[table]:
                     entry["models"] = [r[0] for r in self.cur.execute(
                         f"SELECT DISTINCT model FROM {q(table)} WHERE model IS NOT NULL "
@@ -193,7 +195,7 @@ class CorpusQueries:
         """Span counts per (period, family); the period adapts to the corpus' time span."""
         if not self.has("spans"):
             return None
-        span = self.cur.execute("SELECT min(published), max(published) FROM documents").fetchone()
+        span = one(self.cur.execute("SELECT min(published), max(published) FROM documents"))
         if span[0] is None:
             return ("month", [])
         days = (span[1] - span[0]).days
@@ -306,7 +308,7 @@ class CorpusQueries:
     def reuse_count(self) -> int | None:
         if not self.has("reuse_clusters"):
             return None
-        return self.cur.execute("SELECT count(DISTINCT cluster_id) FROM reuse_clusters").fetchone()[0]
+        return one(self.cur.execute("SELECT count(DISTINCT cluster_id) FROM reuse_clusters"))[0]
 
     # -- coordination ----------------------------------------------------------------
     def network(self, max_edges: int = 400, source: str | None = None) -> dict[str, Any] | None:
@@ -336,7 +338,7 @@ class CorpusQueries:
                                          "weight": 0.0})
                 n["degree"] += 1
                 n["weight"] += float(e["weight"] or 0)
-        total = self.cur.execute("SELECT count(*) FROM coordination_edges").fetchone()[0]
+        total = one(self.cur.execute("SELECT count(*) FROM coordination_edges"))[0]
         return {"nodes": list(nodes.values()), "edges": edges, "total_edges": total}
 
     def post_relations(self, limit: int = 200) -> list[dict[str, Any]] | None:
@@ -363,11 +365,11 @@ class CorpusQueries:
         has_ev = self.has("coordination_evidence")
         for c in out:
             c["evidence"] = _jsonish(c["evidence"])
-            extra = self.cur.execute(f"""
+            extra = one(self.cur.execute(f"""
                 SELECT any_value({dominant}),
                        list(struct_pack(source := source, strength := {strength},
                                         role := {role}) ORDER BY source)[:30]
-                FROM communities WHERE community_id = ?""", [c["community_id"]]).fetchone()
+                FROM communities WHERE community_id = ?""", [c["community_id"]]))
             c["dominant_kind"], c["roster"] = extra[0], extra[1]
             c["coactions"] = rows(self.cur, """
                 SELECT e.time_a, e.source_a, e.source_b, e.kind, e.item, e.raw_a, e.delay_s,

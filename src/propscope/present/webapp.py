@@ -51,7 +51,7 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__
-from ..corpus import corpus_error, open_corpus
+from ..corpus import corpus_error, one, open_corpus
 from ..errors import PortInUse, ServeError
 from .browse_index import ensure_index
 from .export import guard_formulas
@@ -234,9 +234,9 @@ class CorpusBrowser:
             hi = start if start < self.max_ord else None
         while True:
             where, params = sel.where(tokens, 0, hi, sid)
-            n = int(self.cursor().execute(
+            n = int(one(self.cursor().execute(
                 f"SELECT count(*) FROM (SELECT 1 FROM ps_index.browse b WHERE {where} "
-                f"LIMIT {COUNT_CAP + 1})", params).fetchone()[0])
+                f"LIMIT {COUNT_CAP + 1})", params))[0])
             if n > COUNT_CAP or hi is None:
                 return min(n, COUNT_CAP), n > COUNT_CAP
             hi = hi * COUNT_WINDOW_GROWTH

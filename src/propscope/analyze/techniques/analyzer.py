@@ -62,7 +62,7 @@ def analyze_batch(docs: list[Document]) -> list[AnalyzerResult]:
     scored = dict(zip((d.doc_id for d in todo), model.score([d.text for d in todo]), strict=True))
     families = {t.label: t.family for t in taxonomy.techniques_2023()}
     supported = language.SUPPORTED["techniques"]
-    results = []
+    results: list[AnalyzerResult] = []
     for doc in docs:
         scores = scored.get(doc.doc_id)
         plan = plans[doc.doc_id]

@@ -14,6 +14,7 @@ import argparse
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from ...evaluate.scorers import paragraph_score, si_score, span_score
 from . import dataset, heads
@@ -103,7 +104,7 @@ def cross_fit(model_path: Path, data_dir: Path, taxonomy: str, repeats: int = 10
         rng.shuffle(order)
         halves.append(sorted(order[: len(val) // 2]))
     gold = [s for a in val for s in a.spans]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for half in halves:
         a_idx = set(half)
         parts = [[i for i in range(len(val)) if i in a_idx], [i for i in range(len(val)) if i not in a_idx]]

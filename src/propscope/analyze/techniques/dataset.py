@@ -87,7 +87,7 @@ def load(data_dir: str | Path, taxonomy: str) -> LabelledSet:
 
 
 def _read_doc_labels(path: Path) -> dict[str, frozenset[str]]:
-    out = {}
+    out: dict[str, frozenset[str]] = {}
     if not path.exists():
         return out
     for line in path.read_text(encoding="utf-8").splitlines():

@@ -198,7 +198,7 @@ def any_technique(member_probs: list[np.ndarray], combine: str = "mean",
 def paragraph_labels(doc_id: str, text: str, enc: Encoded, probs: np.ndarray, labels: list[str],
                      threshold: float) -> dict[tuple[str, int], frozenset[str]]:
     """SemEval-2023 subtask-3 labels: a line has a technique if one of its tokens scores high."""
-    out = {}
+    out: dict[tuple[str, int], frozenset[str]] = {}
     starts, ends = enc.offsets[:, 0], enc.offsets[:, 1]
     for no, a, b in paragraph_lines(text):
         inside = (starts < b) & (ends > a)

@@ -12,6 +12,7 @@ import json
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -172,7 +173,7 @@ class TechniqueModel:
             extra = self.si_votes(d, si_outputs or [])
             si = (heads.any_technique(mine, self.si_combine, extra)
                   if extra or (n > 1 and self.si_combine != "mean") else None)
-            out.append(DocScores(t, e, sum(mine) / n, states[0][d], [s[d] for s in states] if n > 1 else None, si))
+            out.append(DocScores(t, e, cast(np.ndarray, sum(mine)) / n, states[0][d], [s[d] for s in states] if n > 1 else None, si))
         return out
 
     def si_votes(self, doc: int, si_outputs: list[tuple[list[np.ndarray], list[np.ndarray]]]) -> list[np.ndarray]:

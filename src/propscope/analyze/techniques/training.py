@@ -208,6 +208,7 @@ def evaluate_outputs(outputs: list[DocOutput], head: heads.Heads, paragraphs: di
             sc = paragraph_score(pred, gold_par)
             if best_par is None or sc.micro.f1 > best_par[0].micro.f1:
                 best_par = (sc, t)
+        assert best_par is not None  # the threshold grid is never empty
         res["paragraph"] = {"micro": best_par[0].micro.as_dict(), "macro_f1": round(best_par[0].macro_f1, 4),
                             "threshold": best_par[1]}
     return res
@@ -266,14 +267,15 @@ def evaluate_doc_heads(head: heads.Heads, outs: list[DocOutput], grid: list[floa
         g = heads.softmax(f @ head.genre_w + head.genre_b)
         pred_g[o.article.doc_id] = frozenset([head.genre_labels[int(g.argmax())]])
         scores_f[o.article.doc_id] = heads.sigmoid(f @ head.framing_w + head.framing_b)
-    g = multilabel_score(pred_g, gold_g, head.genre_labels)
+    genre = multilabel_score(pred_g, gold_g, head.genre_labels)
     best = None
     for t in grid:
         pred_f = {d: frozenset(head.framing_labels[k] for k in np.nonzero(s >= t)[0]) for d, s in scores_f.items()}
         sc = multilabel_score(pred_f, gold_f, head.framing_labels)
         if best is None or sc.micro.f1 > best[0].micro.f1:
             best = (sc, t)
-    return {"genre": {"micro_f1": round(g.micro.f1, 4), "macro_f1": round(g.macro_f1, 4), "n": len(gold_g)},
+    assert best is not None  # the threshold grid is never empty
+    return {"genre": {"micro_f1": round(genre.micro.f1, 4), "macro_f1": round(genre.macro_f1, 4), "n": len(gold_g)},
             "framing": {"micro_f1": round(best[0].micro.f1, 4), "macro_f1": round(best[0].macro_f1, 4),
                         "threshold": best[1], "n": len(gold_f)}}
 
@@ -358,6 +360,7 @@ def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *,
             stale += 1
         if stale >= patience or (deadline and time.time() > deadline):
             break
+    assert best_state is not None  # set after the first epoch
     model.load_state_dict(best_state)
     outs = run_model(model, tok, val_set, device)
     head = head_from_model(model, labels)
@@ -473,7 +476,8 @@ def _write_member(model: TechniqueTagger, doc: dict, work_dir: Path, taxonomy_na
                      nodes_to_exclude=list(fp32_nodes))
     arrays = {"span_w": model.span.weight.detach().numpy().T.copy(), "span_b": model.span.bias.detach().numpy()}
     arrays.update({k: v for k, v in doc.items()})
-    np.savez_compressed(heads_file, **{k: np.asarray(v, np.float32) for k, v in arrays.items()})
+    # numpy's stubs read **arrays as its allow_pickle keyword
+    np.savez_compressed(heads_file, **{k: np.asarray(v, np.float32) for k, v in arrays.items()})  # type: ignore[arg-type]
 
 
 def add_member(base_dir: Path, work_dir: Path, taxonomy_name: str, models_dir: Path, data_dir: Path,
@@ -555,6 +559,7 @@ def main(argv: list[str] | None = None) -> None:
             score = selection_score(rep["validation"], a.si_weight)
             if best is None or score > best[0]:
                 best = (score, trial)
+        assert best is not None  # the first learning rate always runs
         for f in best[1].iterdir():
             shutil.copy(f, a.work / f.name)
         print(f"[{tax}] kept {best[1].name}")
@@ -600,6 +605,7 @@ def rebuild(data_dir: Path, taxonomy_name: str, *, models_dir: Path, work_dir: P
     plan = ENSEMBLES.get(taxonomy_name) if ensemble else None
     members = 1
     for recipe in (plan or {}).get("members", []):
+        assert plan is not None  # members come from the plan
         members += 1
         member_dir = work_dir / f"member{members}"
         recipe = dict(recipe)

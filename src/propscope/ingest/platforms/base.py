@@ -83,6 +83,12 @@ def post_document(text: Any, post: Post, file: str, recno: str, *, published: An
         yield Rejected(file, recno, note)
 
 
+def as_mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is an object, else an empty one: a damaged part of a record is read as
+    absent (typed, so the fields read from it need no further checks)."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def as_str(value: Any) -> str | None:
     """A non-empty string of a scalar (IDs arrive as numbers on some platforms)."""
     kind = type(value)

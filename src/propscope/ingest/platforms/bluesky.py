@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...document import Rejected
-from .base import Post, as_str, dig, metrics_of, post_document, unique
+from .base import Post, as_mapping, as_str, dig, metrics_of, post_document, unique
 from .jsonin import Items, guarded, reader_for, sub
 
 PLATFORM = "bluesky"
@@ -106,7 +106,7 @@ def item_items(item: Any, name: str, recno: str) -> Items:
         yield Rejected(name, recno, "bluesky post without a uri (a bare record carries "
                                     "no identity); skipped")
         return
-    author = view.get("author") if isinstance(view.get("author"), Mapping) else {}
+    author = as_mapping(view.get("author"))
     handle = as_str(author.get("handle"))
     post = Post(PLATFORM, uri, author=handle or _author_of(uri),
                 author_name=as_str(author.get("displayName")),
@@ -115,10 +115,10 @@ def item_items(item: Any, name: str, recno: str) -> Items:
     published: Any = record.get("createdAt")
     reason = item.get("reason")
     parent_uri = as_str(dig(record, "reply", "parent", "uri"))
-    embed = record.get("embed") if isinstance(record.get("embed"), Mapping) else {}
+    embed = as_mapping(record.get("embed"))
     quoted = as_str(dig(embed, "record", "uri")) or as_str(dig(embed, "record", "record", "uri"))
     if isinstance(reason, Mapping) and str(reason.get("$type", "")).endswith("reasonRepost"):
-        by = reason.get("by") if isinstance(reason.get("by"), Mapping) else {}
+        by = as_mapping(reason.get("by"))
         repost_uri = as_str(reason.get("uri"))
         by_handle = as_str(by.get("handle")) or as_str(by.get("did"))
         post = Post(PLATFORM, repost_uri or f"repost:{by.get('did')}:{uri}",

@@ -22,6 +22,7 @@ from ..jsonl import _parse as _careful_parse
 from ..records import ReadOptions
 from ..streams import iter_lines, read_bounded
 
+_fast_loads: Callable[[bytes], Any] | None
 try:
     from orjson import loads as _fast_loads
 except ImportError:  # pragma: no cover - orjson is a dependency

@@ -32,7 +32,7 @@ def _things(value: Any) -> Iterator[Mapping[str, Any]]:
             yield from _things(item)
         return
     if not isinstance(value, Mapping):
-        yield value  # type: ignore[misc]  # reported by thing_items
+        yield value  # reported by thing_items
         return
     kind, data = value.get("kind"), value.get("data")
     if kind == "Listing" and isinstance(data, Mapping):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...document import Rejected
-from .base import Post, as_str, dig, metrics_of, post_document, unique
+from .base import Post, as_mapping, as_str, dig, metrics_of, post_document, unique
 from .jsonin import Items, guarded, reader_for, sub
 
 PLATFORM = "x"
@@ -34,7 +34,7 @@ def expand(value: Any, name: str, recno: str) -> Items:
         # need that part, so every piece is type-checked before use.
         data = value.get("data") or []
         tweets = [data] if isinstance(data, Mapping) else _list(data)
-        includes = value.get("includes") if isinstance(value.get("includes"), Mapping) else {}
+        includes = as_mapping(value.get("includes"))
         users = {as_str(u.get("id")): u for u in _list(includes.get("users"))
                  if isinstance(u, Mapping)}
         refs = {as_str(t.get("id")): t for t in _list(includes.get("tweets"))

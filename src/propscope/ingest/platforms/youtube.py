@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ...document import Rejected
-from .base import Post, as_str, dig, metrics_of, post_document, unique
+from .base import Post, as_mapping, as_str, dig, metrics_of, post_document, unique
 from .jsonin import Items, guarded, reader_for, sub
 
 PLATFORM = "youtube"
@@ -49,7 +49,7 @@ def resource_items(resource: Any, name: str, recno: str) -> Items:
         yield Rejected(name, recno, f"resource is a {type(resource).__name__}, not an object")
         return
     kind = str(resource.get("kind", ""))
-    snippet = resource.get("snippet") if isinstance(resource.get("snippet"), Mapping) else {}
+    snippet = as_mapping(resource.get("snippet"))
     if kind == "youtube#comment":
         yield from _comment(resource, snippet, name, recno)
         return
