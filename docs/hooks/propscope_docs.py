@@ -41,7 +41,8 @@ IMPORTED = {
 # SECURITY.md points at the threat model, docs/security.md: it joins the site with it.
 NEEDS = {"SECURITY.md": "security.md"}
 # docs/ pages placed in the navigation by hand; every other docs/*.md is a guide.
-REFERENCE = {"index.md": None, "exports.md": "Exports schema", "api.md": "Python API"}
+REFERENCE = {"index.md": None, "exports.md": "Exports schema", "api.md": "Python API",
+             "architecture.md": "Architecture"}
 
 LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 
@@ -69,6 +70,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         {"Home": "index.md"},
         {"Guides": guides},
         {"Reference": [
+            {"Architecture": "architecture.md"},
             {"Commands": ["commands/index.md", *commands]},
             {"Exports schema": "exports.md"},
             {"Python API": "api.md"},
