@@ -1,137 +1,93 @@
 """Corpora for the report, web app and browser tests (imported by those test modules).
 
-Each builder writes a real DuckDB corpus with :func:`propscope.open_corpus` and
-fills the result tables the way the analyzers would, so the views can be tested
-before (and independently of) the producers. Texts are our own, from varied
-viewpoints; the real sample article is only read from /work/shared at test time.
+Every corpus is built by the real pipeline (:func:`conftest.build_corpus`: ingest, the
+analyzers, reuse, coordination) from input files written here, so its tables have exactly the
+schemas the stages write. The one stand-in is the technique model: tests need spans at known
+places, so :func:`fixture_technique_model` swaps the shipped ONNX model for rules while
+keeping the real analyzer's name, version, tables and taxonomy (the writer, the schemas and
+everything downstream are the real ones). Texts are our own, from varied viewpoints; the real
+sample article is only read from ../shared at test time.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import dataclasses
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from propscope import Document, open_corpus
+from conftest import build_corpus, write_jsonl
+from propscope.document import Document
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "advocacy-article-2020-10-28.txt"
 SAMPLE_ALT = Path("/work/shared/samples/advocacy-article-2020-10-28.txt")
 STUFFED = "(PMOI / MEK Iran)"
-
-RESULT_DDL = {
-    "spans": 'CREATE TABLE spans (doc_id VARCHAR, technique VARCHAR, family VARCHAR, "start" BIGINT, '
-             '"end" BIGINT, confidence DOUBLE, model VARCHAR, explanation VARCHAR, run_id VARCHAR)',
-    "references": 'CREATE TABLE "references" (doc_id VARCHAR, kind VARCHAR, value VARCHAR, '
-                  'normalized VARCHAR, "start" BIGINT, "end" BIGINT, author VARCHAR, handle VARCHAR, '
-                  'posted VARCHAR, domain VARCHAR, is_shortener BOOLEAN, location VARCHAR, run_id VARCHAR)',
-    "repetitions": 'CREATE TABLE repetitions (doc_id VARCHAR, phrase VARCHAR, count BIGINT, '
-                   'starts BIGINT[], density DOUBLE, score DOUBLE, reason VARCHAR, run_id VARCHAR)',
-    "doc_labels": "CREATE TABLE doc_labels (doc_id VARCHAR, task VARCHAR, label VARCHAR, score DOUBLE)",
-    "reuse_pairs": "CREATE TABLE reuse_pairs (doc_a VARCHAR, a_start BIGINT, a_end BIGINT, "
-                   "doc_b VARCHAR, b_start BIGINT, b_end BIGINT, similarity DOUBLE)",
-    "reuse_clusters": 'CREATE TABLE reuse_clusters (cluster_id BIGINT, doc_id VARCHAR, "start" BIGINT, '
-                      '"end" BIGINT, published TIMESTAMPTZ, is_earliest BOOLEAN, delay_s DOUBLE)',
-    "coordination_edges": "CREATE TABLE coordination_edges (source_a VARCHAR, source_b VARCHAR, "
-                          "kind VARCHAR, weight DOUBLE, first_seen TIMESTAMPTZ, "
-                          "last_seen TIMESTAMPTZ, items VARCHAR)",
-    "communities": "CREATE TABLE communities (community_id BIGINT, source VARCHAR, size BIGINT, "
-                   "evidence VARCHAR)",
-}
+FAST = ("language", "references", "repetitions")  # every analyzer but the technique model
 
 
-def sample_text() -> str:
-    """The sample article's text as ingest stores it (the `` date YYYY-MM-DD `` prefix removed)."""
+def sample_path() -> Path:
+    """The shared sample article (a test that needs it skips without ../shared; CI fails)."""
     path = SAMPLE if SAMPLE.exists() else SAMPLE_ALT
     if not path.exists():
         pytest.skip("shared sample article not available")
-    raw = path.read_text(encoding="utf-8")
-    return re.sub(r"^\s*date \d{4}-\d{2}-\d{2} ", "", raw)
+    return path
 
 
-def _create_tables(con, names) -> None:
-    for n in names:
-        con.execute(RESULT_DDL[n].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+def build_sample_corpus(path: Path, **settings: Any) -> tuple[Path, str]:
+    """The sample article through the real pipeline, every analyzer included (added to the
+    corpus at ``path`` if there is one). Returns (corpus path, the article's doc_id)."""
+    src = sample_path()
+    build_corpus(path, [src], **settings)
+    text = re.sub(r"^\s*date \d{4}-\d{2}-\d{2} ", "", src.read_text(encoding="utf-8"))
+    return path, Document.create(text).doc_id
 
 
-def _insert(con, table: str, rows: list[tuple]) -> None:
-    if rows:
-        marks = ", ".join("?" * len(rows[0]))
-        con.executemany(f'INSERT INTO "{table}" VALUES ({marks})', rows)
+# -- the technique model's stand-in --------------------------------------------------------------
+
+Rule = tuple[str, str]  # (technique, the text it marks: a regex; its first match is the span)
 
 
-def sample_facts(text: str) -> dict:
-    """Known facts of the sample article: the stuffed phrase and the embedded posts."""
-    starts = [m.start() for m in re.finditer(re.escape(STUFFED), text)]
-    posts = []
-    pos = 0
-    for line in text.split("\n"):
-        m = re.search(r"\(@(\w+)\) \w+ \d{1,2}, \d{4}\s*$", line)
-        if m and " — " in line:
-            posts.append((pos, pos + len(line.rstrip()), m.group(1)))
-        pos += len(line) + 1
-    return {"starts": starts, "posts": posts}
+@contextlib.contextmanager
+def fixture_technique_model(rules: dict[str, list[Rule]]) -> Iterator[None]:
+    """While open, the ``techniques`` analyzer marks, in each document, the first match of each
+    rule of the rules listed for a word the document contains (``rules`` keyed by such words).
+    Name, version, tables, families and explanations are the real analyzer's."""
+    from propscope.analyze import registry
+    from propscope.analyze.techniques import analyzer, taxonomy
+
+    families = {t.label: t.family for t in taxonomy.techniques_2023()}
+
+    def analyze(doc: Document) -> dict[str, list[dict[str, Any]]]:
+        spans = []
+        for word, marks in rules.items():
+            if word not in doc.text:
+                continue
+            for technique, pattern in marks:
+                m = re.search(pattern, doc.text)
+                if m:
+                    spans.append({"doc_id": doc.doc_id, "technique": technique,
+                                  "family": families[technique], "start": m.start(),
+                                  "end": m.end(), "confidence": 0.7, "model": "fixture-model@1",
+                                  "snippet": m.group(),
+                                  "explanation": taxonomy.explain(technique, m.group())})
+        labels = [{"doc_id": doc.doc_id, "task": "genre", "label": "reporting", "score": 0.9,
+                   "model": "fixture-model@1"}]
+        return {"spans": spans, "doc_labels": labels}
+
+    real = registry.get_analyzer("techniques")
+    registry.register(dataclasses.replace(real, fn=analyze, batch_fn=None))
+    try:
+        yield
+    finally:
+        registry.register(analyzer.ANALYZER)
 
 
-def build_sample_corpus_with_pipeline(path: Path) -> tuple[Path, str] | None:
-    """The sample article through the real pipeline (ingest, analyzers, link stages).
-
-    Returns ``None`` when this build has no pipeline yet, so callers can fall back to
-    :func:`build_sample_corpus`.
-    """
-    from propscope.pipeline import run
-    from propscope.settings import load_settings
-
-    sample_text()  # skips when the shared sample is absent
-    src = SAMPLE if SAMPLE.exists() else SAMPLE_ALT
-    run([src], path, None, load_settings())
-    with open_corpus(path, read_only=True) as corpus:
-        doc_id = corpus.con.execute("SELECT doc_id FROM documents").fetchone()[0]
-    return path, doc_id
-
-
-def build_sample_corpus(path: Path) -> tuple[Path, str]:
-    """The real sample article with its known findings inserted by hand.
-
-    Used where the test needs fixed rows (e.g. technique spans before the model lands,
-    or a corpus shared with other fixtures); returns (corpus path, doc_id).
-    """
-    text = sample_text()
-    facts = sample_facts(text)
-    doc = Document.create(text, source="sample-advocacy-site", title="Sample advocacy article",
-                          published=datetime(2020, 10, 28, tzinfo=UTC), file=str(SAMPLE.name),
-                          record="1", url="https://example.org/advocacy")
-    with open_corpus(path) as corpus:
-        run = corpus.start_run("test")
-        corpus.add_documents([doc], run)
-        con = corpus.con
-        _create_tables(con, ["spans", "references", "repetitions"])
-        _insert(con, "repetitions", [(doc.doc_id, STUFFED, len(facts["starts"]), facts["starts"],
-                                      0.05, 9.0, "keyword stuffing", run)])
-        refs = [(doc.doc_id, "embedded_post", text[a:b][:80], None, a, b, None, h, None,
-                 "twitter.com", False, None, run) for a, b, h in facts["posts"]]
-        for m in re.finditer(r"#\w+", text):
-            refs.append((doc.doc_id, "hashtag", m.group(), m.group().lower(), m.start(), m.end(),
-                         None, None, None, None, False, None, run))
-        for m in re.finditer(r"https?://t\.co/\w+", text):
-            refs.append((doc.doc_id, "url", m.group(), m.group(), m.start(), m.end(), None, None,
-                         None, "t.co", True, None, run))
-        _insert(con, "references", refs)
-        a = text.index("a beacon of hope")
-        b = text.index("clear and present danger")
-        _insert(con, "spans", [
-            (doc.doc_id, "Loaded_Language", "Manipulative Wording", a, a + 16, 0.81, "test-model-1",
-             "emotionally charged image", run),
-            (doc.doc_id, "Exaggeration-Minimisation", "Manipulative Wording", b, b + 24, 0.64,
-             "test-model-1", "overstated threat", run),
-            (doc.doc_id, "Appeal_to_Fear-Prejudice", "Justification", b - 10, a + 16, 0.55,
-             "test-model-1", "danger framing", run),
-        ])
-        corpus.finish_run(run, "ok", {})
-    return path, doc.doc_id
-
+# -- thirty documents over five sources -----------------------------------------------------------
 
 SOURCES = ["harbor-daily.example", "ridge-news.example", "plains-voice.example",
            "river-post.example", "summit-wire.example"]
@@ -149,72 +105,61 @@ TOPICS = [
     ("Bridge repairs finally begin", "Commuters face detours for months, but officials say the "
      "bridge is safe and repairs are overdue."),
 ]
+TRACKING_ID = "UA-445566-1"
+PAIR_LINKS = 8
+# Spans at known places: Loaded_Language on the headline of every even document, and
+# Appeal_to_Fear-Prejudice on the sentence after it in every fifth (marked by its words).
+EVEN, FIFTH = "Edition: even.", "Edition: fifth."
+MULTI_RULES: dict[str, list[Rule]] = {
+    EVEN: [("Loaded_Language", r"^[^.]+")],
+    FIFTH: [("Appeal_to_Fear-Prejudice", r"(?<=\.\n\n)[^.;]{17}")],
+}
 
 
-def build_multi_corpus(path: Path) -> tuple[Path, dict]:
-    """30 documents over 5 sources and 30 days, with every kind of finding."""
-    base = datetime(2024, 3, 1, 8, tzinfo=UTC)
-    docs = []
+STUFFING = (" Our answer: (Save Our Rivers) we say (Save Our Rivers), today (Save Our Rivers) "
+            "and tomorrow (Save Our Rivers).")
+
+
+def multi_records(sources: list[str] = SOURCES) -> list[dict[str, Any]]:
+    """The thirty input records, one a day. Documents 2j and 2j+1 (two sources) are posted 30
+    seconds apart around midnight and share links no one else posts: coordination links the
+    five sources in a ring (each pair of neighbours co-acts three times, on PAIR_LINKS links
+    each time, far more than chance among five accounts). Same-topic documents share their
+    headline and first sentence (reuse); document 0 stuffs a set-off phrase (repetitions)."""
+    base = datetime(2024, 3, 1, tzinfo=UTC)
+    records = []
     for i in range(30):
         title, body = TOPICS[i % len(TOPICS)]
-        src = SOURCES[i % len(SOURCES)]
         extra = " #CityVote" if i % 3 == 0 else ""
         if i % 10 == 7:
             extra += " The zebra crossing referendum is unusual."
-        text = f"{title}.\n\n{body} Report number {i}.{extra}"
-        docs.append(Document.create(text, source=src, title=title, url=f"https://{src}/a/{i}",
-                                    published=base + timedelta(days=i, hours=i % 5),
-                                    file="multi.jsonl", record=str(i + 1)))
-    ids = [d.doc_id for d in docs]
-    with open_corpus(path) as corpus:
-        run = corpus.start_run("test")
-        corpus.add_documents(docs, run)
-        con = corpus.con
-        _create_tables(con, RESULT_DDL)
-        spans, refs = [], []
-        for i, d in enumerate(docs):
-            t = d.text
-            k = t.index(".")
-            if i % 2 == 0:
-                spans.append((d.doc_id, "Loaded_Language", "Manipulative Wording", 0, k, 0.7,
-                              "test-model-1", "charged wording", run))
-            if i % 5 == 0:
-                spans.append((d.doc_id, "Appeal_to_Fear-Prejudice", "Justification", k + 3,
-                              k + 20, 0.6, "test-model-1", "fear", run))
-            if "#CityVote" in t:
-                s = t.index("#CityVote")
-                refs.append((d.doc_id, "hashtag", "#CityVote", "#cityvote", s, s + 9, None, None,
-                             None, None, False, None, run))
-            if i % 4 == 0:
-                refs.append((d.doc_id, "tracking_id", "UA-445566-1", "UA-445566", None, None,
-                             None, None, None, None, False, "html", run))
-        _insert(con, "spans", spans)
-        _insert(con, "references", refs)
-        _insert(con, "repetitions", [(ids[0], "water rules", 2, [docs[0].text.index("water rules"),
-                                      docs[0].text.rindex("water rules")], 0.1, 2.0, "repeated", run)])
-        _insert(con, "doc_labels", [(ids[0], "genre", "reporting", 0.9)])
-        _insert(con, "reuse_pairs", [(ids[0], 0, 20, ids[6], 0, 20, 0.93)])
-        _insert(con, "reuse_clusters", [
-            (1, ids[0], 0, 20, docs[0].published, True, 0.0),
-            (1, ids[6], 0, 20, docs[6].published, False,
-             (docs[6].published - docs[0].published).total_seconds()),
-            (1, ids[12], 0, 20, docs[12].published, False,
-             (docs[12].published - docs[0].published).total_seconds())])
-        _insert(con, "coordination_edges", [
-            (SOURCES[0], SOURCES[1], "hashtag", 5.0, base, base + timedelta(days=9),
-             json.dumps(["#cityvote"])),
-            (SOURCES[1], SOURCES[2], "url", 2.0, base, base + timedelta(days=3),
-             json.dumps(["https://example.net/x"])),
-            (SOURCES[3], SOURCES[4], "text", 1.0, base, base, json.dumps(["passage"]))])
-        _insert(con, "communities", [
-            (0, SOURCES[0], 3, json.dumps({"shared": "#cityvote"})),
-            (0, SOURCES[1], 3, json.dumps({"shared": "#cityvote"})),
-            (0, SOURCES[2], 3, json.dumps({"shared": "#cityvote"})),
-            (1, SOURCES[3], 2, json.dumps({"shared": "passage"})),
-            (1, SOURCES[4], 2, json.dumps({"shared": "passage"}))])
-        corpus.finish_run(run, "ok", {})
-    return path, {"ids": ids, "docs": docs}
+        if i % 4 == 0:
+            extra += f" Site analytics {TRACKING_ID}."
+        if i == 0:
+            extra += STUFFING
+        links = " ".join(f"https://links.example/{i // 2}/{k}" for k in range(PAIR_LINKS))
+        marks = (f" {EVEN}" if i % 2 == 0 else "") + (f" {FIFTH}" if i % 5 == 0 else "")
+        src = sources[i % len(sources)]
+        at = base + timedelta(days=i, seconds=86370 if i % 2 == 0 else 0)
+        records.append({
+            "text": f"{title}.\n\n{body} Report number {i}.{extra} Sources: {links}.{marks}",
+            "title": title, "source": src, "url": f"https://{src}/a/{i}",
+            "published": at.isoformat()})
+    return records
 
+
+def build_multi_corpus(path: Path, sources: list[str] = SOURCES) -> tuple[Path, dict[str, Any]]:
+    """30 documents over 5 sources and 30 days, with every kind of finding, through the real
+    pipeline. Returns (corpus path, {"ids": doc_ids in record order, "docs": Documents})."""
+    records = multi_records(sources)
+    src = write_jsonl(path.parent / f"{path.stem}-multi.jsonl", records)
+    with fixture_technique_model(MULTI_RULES):
+        build_corpus(path, [src], reuse_min_words=12)
+    docs = [Document.create(r["text"]) for r in records]
+    return path, {"ids": [d.doc_id for d in docs], "docs": docs}
+
+
+# -- hostile fields --------------------------------------------------------------------------------
 
 XSS = [
     '<script>window.__xss = 1</script>',
@@ -227,46 +172,30 @@ XSS = [
 
 
 def build_xss_corpus(path: Path) -> tuple[Path, list[str]]:
-    """Every displayed field carries a payload that sets ``window.__xss`` if it ever runs."""
-    docs = []
+    """Every input field that is displayed carries a payload that sets ``window.__xss`` if it
+    ever runs: text (twice, so it is also a repeated phrase), source, title, URL and author,
+    plus a hashtag and a link every document shares (coordination evidence)."""
+    records = []
     for i, payload in enumerate(XSS):
-        text = f"Ordinary opening sentence {i}. {payload} And a closing line with {payload}."
-        docs.append(Document.create(text, source=f"{payload} source{i}", title=payload,
-                                    url=f"javascript:window.__xss={10 + i}", author=payload,
-                                    published=datetime(2023, 5, 1 + i, tzinfo=UTC),
-                                    file=f"{payload}.jsonl", record=payload))
-    with open_corpus(path) as corpus:
-        run = corpus.start_run("test")
-        corpus.add_documents(docs, run)
-        con = corpus.con
-        _create_tables(con, RESULT_DDL)
-        for i, d in enumerate(docs):
-            p = XSS[i]
-            s = d.text.index(p)
-            _insert(con, "spans", [(d.doc_id, p, p, s, s + len(p), 0.9, p, p, run)])
-            _insert(con, "references", [(d.doc_id, "embedded_post", p, p, s, s + len(p), p, p, p,
-                                         p, False, p, run),
-                                        (d.doc_id, "tracking_id", p, p, None, None, None, None,
-                                         None, None, False, None, run)])
-            _insert(con, "repetitions", [(d.doc_id, p, 2, [s, d.text.rindex(p)], 0.1, 1.0, p, run)])
-            _insert(con, "doc_labels", [(d.doc_id, p, p, 0.5)])
-        srcs = [d.source for d in docs]
-        _insert(con, "coordination_edges", [(srcs[i], srcs[i + 1], XSS[i], 1.0, None, None,
-                                             json.dumps([XSS[i]])) for i in range(len(srcs) - 1)])
-        _insert(con, "communities", [(0, s, len(srcs), json.dumps({"why": XSS[0]})) for s in srcs])
-        _insert(con, "reuse_clusters", [(7, d.doc_id, 0, 5, d.published, i == 0, 3600.0 * i)
-                                        for i, d in enumerate(docs)])
-        corpus.finish_run(run, "ok", {})
-    return path, [d.doc_id for d in docs]
+        text = (f"Ordinary opening sentence {i}. {payload} And a closing line with {payload}. "
+                f"#Shared https://x.example/?q={payload}")
+        records.append({"text": text, "source": f"{payload} source{i}", "title": payload,
+                        "url": f"javascript:window.__xss={10 + i}", "author": payload,
+                        "published": datetime(2023, 5, 1, 9, i, tzinfo=UTC).isoformat()})
+    src = write_jsonl(path.parent / f"{path.stem}-xss.jsonl", records)
+    with fixture_technique_model({"Ordinary": [("Loaded_Language", r"<[^>]+>")]}):
+        build_corpus(path, [src], coordination_min_items=1)
+    return path, [Document.create(r["text"]).doc_id for r in records]
 
 
 def build_bare_corpus(path: Path) -> Path:
-    """Documents only: every analysis section must say "not computed"."""
-    docs = [Document.create(f"Plain note number {i} about the weather.", source="notes",
-                            published=datetime(2022, 1, 1 + i, tzinfo=UTC)) for i in range(3)]
-    with open_corpus(path) as corpus:
-        run = corpus.start_run("test")
-        corpus.add_documents(docs, run)
+    """Documents only (ingested, nothing analyzed): every analysis section says "not computed"."""
+    from propscope import load_settings, pipeline
+
+    records = [{"text": f"Plain note number {i} about the weather.", "source": "notes",
+                "published": datetime(2022, 1, 1 + i, tzinfo=UTC).isoformat()} for i in range(3)]
+    src = write_jsonl(path.parent / f"{path.stem}-bare.jsonl", records)
+    pipeline.ingest([src], path, load_settings())
     return path
 
 

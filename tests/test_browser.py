@@ -16,7 +16,6 @@ from conftest_present import (
     LiveServer,
     build_multi_corpus,
     build_sample_corpus,
-    build_sample_corpus_with_pipeline,
     build_xss_corpus,
     console_errors,
     make_driver,
@@ -39,7 +38,7 @@ def driver(tmp_path_factory):
 def demo(tmp_path_factory):
     """The multi-source corpus plus the real sample article, served live."""
     path, info = build_multi_corpus(tmp_path_factory.mktemp("demo") / "demo.duckdb")
-    _, sample_id = build_sample_corpus(path)
+    _, sample_id = build_sample_corpus(path, reuse_min_words=12)  # the multi corpus's setting
     server = LiveServer(path)
     yield server, info, sample_id, path
     server.stop()
@@ -111,9 +110,9 @@ return out;
 
 @pytest.fixture(scope="module")
 def sample_server(tmp_path_factory):
-    """The sample article through the real pipeline (hand-made rows if it is not there)."""
+    """The sample article through the real pipeline."""
     path = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    built = build_sample_corpus_with_pipeline(path) or build_sample_corpus(path)
+    built = build_sample_corpus(path)
     server = LiveServer(built[0])
     yield server, built[1]
     server.stop()

@@ -169,19 +169,13 @@ def test_08_serve_refuses_rebinding_hosts_and_requires_a_token_off_loopback(tmp_
 # -- 11: GEXF is valid XML whatever the text ------------------------------------------------------
 
 def test_11_gexf_stays_valid_xml_with_control_characters(tmp_path):
-    from conftest_present import RESULT_DDL
-
     controls = "".join(chr(c) for c in range(0x20))
     names = [f"ctl{controls}.example", "plain.example", "esc\x1b[31m.example", "nul\x00a", "nul\x01a"]
-    with open_corpus(tmp_path / "c.duckdb") as corpus:
-        corpus.con.execute(RESULT_DDL["coordination_edges"])
-        corpus.con.execute(RESULT_DDL["communities"])
-        for a, b in zip(names, names[1:], strict=False):
-            corpus.con.execute("INSERT INTO coordination_edges VALUES (?, ?, ?, 2.0, ?, ?, ?)",
-                               [a, b, f"hashtag\x0b{controls}", datetime(2024, 1, 1, tzinfo=UTC),
-                                datetime(2024, 1, 2, tzinfo=UTC), "#x\x00"])
-        corpus.con.execute("ALTER TABLE coordination_edges ADD COLUMN p_adjusted DOUBLE DEFAULT 0.01")
-        corpus.con.execute("INSERT INTO communities VALUES (1, ?, 2, ?)", [names[0], "e\x02"])
+    # The five sources coordinate in a ring (conftest_present.multi_records): the real
+    # coordination stage puts their names in edges, evidence and communities.
+    path, _ = build_multi_corpus(tmp_path / "c.duckdb", names)
+    with open_corpus(path, read_only=True) as corpus:
+        assert corpus.count("coordination_edges") and corpus.count("communities")
         export_corpus(corpus, tmp_path / "out", "parquet")
     tree = ET.parse(tmp_path / "out" / "network.gexf")  # raises on invalid XML
     labels = {n.get("label") for n in tree.iter() if n.tag.endswith("node")}

@@ -30,11 +30,12 @@ def test_report_sections_and_offline(tmp_path):
     path, info = build_multi_corpus(tmp_path / "c.duckdb")
     html = _report(path, tmp_path)
     for section in ('id="overview"', 'id="techniques"', 'id="phrases"', 'id="tracking"',
-                    'id="network-data"', 'id="communities"', 'id="cluster-1"', 'id="doc-index"'):
+                    'id="network-data"', 'id="communities"', 'id="doc-index"'):
         assert section in html
+    assert re.search(r'id="cluster-R[0-9a-f]{12}"', html)  # reuse's cluster IDs
     assert 'data-count="documents">30<' in html
     # The tracking ID is on every 4th document: 8 documents spread over all 5 sources.
-    assert re.search(r'UA-445566</td><td class="num">5</td><td class="num">8<', html)
+    assert re.search(r'UA-445566-1</td><td class="num">5</td><td class="num">8<', html)
     # Offline: no external script, stylesheet, image or font.
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=\"(https?:)?//", html)
     assert "not computed" not in html.split('id="documents"')[0].replace("not computed</p>", "")

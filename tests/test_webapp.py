@@ -162,8 +162,8 @@ def test_source_page_matches_the_corpus(multi):
             "SELECT technique, count(DISTINCT doc_id) FROM spans JOIN documents USING (doc_id) "
             "WHERE source = ? GROUP BY 1", [name]).fetchall()
         clusters = con.execute(
-            "SELECT DISTINCT cluster_id FROM reuse_clusters JOIN documents USING (doc_id) "
-            "WHERE source = ?", [name]).fetchall()
+            "SELECT DISTINCT cluster_id FROM reuse_clusters JOIN documents d USING (doc_id) "
+            "WHERE d.source = ?", [name]).fetchall()  # reuse_clusters has its own source too
     assert f"<b>{n}</b><span>documents</span>" in html
     assert techs, "the fixture gives this source techniques"
     for technique, docs in techs:
