@@ -293,3 +293,20 @@ def test_the_fallback_check_catches_one(tmp_path: Path) -> None:
                      "try:\n    import orjson\nexcept ImportError:\n    orjson = None\n")
     found = silent_fallbacks([probe])
     assert len(found) == 1 and found[0].endswith("probe.py:1")
+
+
+def test_train_names_the_missing_extra_and_nothing_else(tmp_path: Path, monkeypatch) -> None:
+    """`propscope train` asks for the [train] packages by name (a missing one is PS300 with
+    the install hint), so an ImportError inside our own training code is never mistaken for
+    a missing extra."""
+    from click.testing import CliRunner
+
+    from propscope.cli import main
+    from propscope.cli import techniques as techniques_cli
+
+    monkeypatch.setattr(techniques_cli, "TRAIN_EXTRA", ("no_such_package_x9",))
+    result = CliRunner().invoke(main, ["train", "--taxonomy", "semeval2023",
+                                       "--data", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "PS300" in result.output and "no_such_package_x9 missing" in result.output
+    assert "propscope[train]" in result.output
