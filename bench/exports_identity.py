@@ -55,9 +55,9 @@ def _files(folder: Path) -> dict[str, str]:
 def build_manifest(work: Path, engine: str = "local", workers: int | None = 2) -> dict[str, Any]:
     """Build the example corpus under ``work`` with ``engine``; export it every way."""
     from propscope.corpus import open_corpus
-    from propscope.engine.partitioned import export_partitioned
     from propscope.pipeline import run
     from propscope.present.export import export_corpus
+    from propscope.present.partitioned import export_partitioned
     from propscope.settings import Settings
 
     corpus_path = work / "corpus.duckdb"

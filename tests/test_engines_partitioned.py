@@ -7,7 +7,7 @@ from pathlib import Path
 
 from propscope import pipeline
 from propscope.corpus import open_corpus
-from propscope.engine.partitioned import export_partitioned
+from propscope.present.partitioned import export_partitioned
 from propscope.settings import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

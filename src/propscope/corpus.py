@@ -252,7 +252,7 @@ class Corpus:
             return
         tables = self.tables()
         if self.read_only and "documents" in tables:
-            return  # a catalog of views over exported Parquet (engine/partitioned.py): read only
+            return  # a catalog of views over exported Parquet (present/partitioned.py): read only
         if self.read_only or tables:
             raise ForeignDatabase(
                 f"{self.path} is a DuckDB database but not a propscope corpus "

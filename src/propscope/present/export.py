@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from ..corpus import Corpus, q
 from ..errors import InputError
 from ..safetext import FORMULA_START_REGEX
+from .gexf import write_gexf
 
 # Tables exported, in this order; documented column by column in docs/exports.md.
 EXPORT_TABLES = [
@@ -83,14 +84,9 @@ def export_corpus(corpus: Corpus, out_dir: str | Path, fmt: str = "parquet", *,
             f"COPY (SELECT {cols} FROM {q(table)} ORDER BY ALL) TO '{_sql_path(tmp)}' {options}")
         os.replace(tmp, target)
         written[table] = corpus.count(table)
-    try:
-        from ..link.network import write_gexf
-    except ImportError:
-        pass
-    else:
-        if corpus.has_table("coordination_edges"):
-            write_gexf(corpus, out / "network.gexf")
-            written["network.gexf"] = 1
+    if corpus.has_table("coordination_edges"):
+        write_gexf(corpus, out / "network.gexf")
+        written["network.gexf"] = 1
     return {"out": str(out), "format": fmt, "tables": written,
             **({"formula_guard": formula_guard} if fmt == "csv" else {})}
 
