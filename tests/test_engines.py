@@ -22,6 +22,7 @@ from propscope.engine.base import LocalEngine, ProcessEngine, get_engine
 from propscope.engine.dask_engine import DaskEngine
 from propscope.errors import EngineError, InputError
 from propscope.settings import Settings
+from propscope.stages.analyze_jobs import run_analyzer_batch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from synthetic import Spec, write_corpus  # noqa: E402
@@ -88,7 +89,7 @@ def test_dask_keeps_a_bounded_number_of_batches_in_flight(dask_engine: DaskEngin
 def test_a_worker_error_reaches_the_caller_with_its_type(dask_engine: DaskEngine) -> None:
     # An unknown analyzer fails inside the worker with InputError, raised again here.
     with pytest.raises(InputError, match="unknown analyzer"):
-        list(dask_engine.map_ordered(pipeline._run_analyzer_batch, [("no-such-analyzer", [])]))
+        list(dask_engine.map_ordered(run_analyzer_batch, [("no-such-analyzer", [])]))
 
 
 def test_dask_describe_names_workers_and_dashboard(dask_engine: DaskEngine) -> None:

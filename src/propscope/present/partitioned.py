@@ -29,14 +29,9 @@ import duckdb
 
 from ..corpus import Corpus, open_corpus, q
 from ..errors import InputError
-from .export import EXPORT_TABLES, export_columns
+from ..tables import EXPORT_TABLES, PARTITION_KEYS
+from .export import export_columns
 
-# The column each table is partitioned on; tables not listed are written as one file.
-PARTITION_KEYS = {
-    "documents": "doc_id", "document_sources": "doc_id", "references": "doc_id",
-    "repetitions": "doc_id", "spans": "doc_id", "doc_labels": "doc_id",
-    "reuse_pairs": "doc_a", "reuse_clusters": "doc_id",
-}
 CATALOG = "catalog.duckdb"
 
 
