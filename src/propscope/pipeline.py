@@ -19,10 +19,11 @@ from .corpus import Corpus, open_corpus
 from .engine import Engine
 from .progress import NULL_REPORTER, Reporter
 from .settings import Settings
-from .stages.analyze import analyze_corpus, start_engine
+from .stages.analyze import analyze_corpus, language_summary, start_engine
 from .stages.ingest import check_ingest, ingest_into
 from .stages.link import link_corpus
 from .stages.overlap import ingest_with_analysis, merge_overlap
+from .stages.present import present_corpus
 from .stages.writer import CorpusWriter
 from .tables import TOTAL_TABLES
 
@@ -88,8 +89,6 @@ def link(corpus_path: str | Path, settings: Settings,
 def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Path | None,
         settings: Settings, reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
     """The whole main job. Each stage is skipped when it has nothing new to do."""
-    from .present.export import export_corpus
-
     Path(corpus_path).parent.mkdir(parents=True, exist_ok=True)
     with _job(corpus_path, "run", settings, reporter) as (corpus, run_id, engine, summary):
         assert engine is not None
@@ -107,27 +106,9 @@ def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Pat
             summary["languages"] = writer.read(language_summary)
             summary["link"] = link_corpus(corpus, settings, run_id, reporter, engine, writer)
         if out_dir is not None:
-            summary["export"] = export_corpus(corpus, out_dir, "parquet")
-            summary["report"] = _write_report(corpus, Path(out_dir) / "report.html", reporter)
+            summary.update(present_corpus(corpus, out_dir, reporter))
         summary["totals"] = corpus_totals(corpus)
     return summary
-
-
-def _write_report(corpus: Corpus, path: Path, reporter: Reporter) -> str:
-    try:
-        from .present.report import write_report
-    except ImportError as exc:
-        return f"not written: {exc}"
-    write_report(corpus, path)
-    reporter.print(f"report: {path}")
-    return str(path)
-
-
-def language_summary(corpus: Corpus) -> dict[str, Any] | None:
-    """Languages and per-analysis coverage (:func:`propscope.analyze.language.summary`)."""
-    from .analyze.language import summary
-
-    return summary(corpus.con)
 
 
 def corpus_totals(corpus: Corpus) -> dict[str, int]:

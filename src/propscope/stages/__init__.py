@@ -6,7 +6,8 @@
   (analyzers: :mod:`propscope.analyze`); :mod:`.overlap` runs the cheap ones
   beside ingest;
 * :mod:`.link`: corpus-level analyses -> reuse and coordination tables and
-  ``corpus_stages`` (:mod:`propscope.link`).
+  ``corpus_stages`` (:mod:`propscope.link`);
+* :mod:`.present`: exports and the report of ``run`` (reads only; :mod:`propscope.present`).
 
 Every write goes through one :class:`~.writer.CorpusWriter` per run.
 :mod:`propscope.pipeline` composes the stages.

@@ -44,6 +44,13 @@ def start_engine(settings: Settings, reporter: Reporter) -> Engine:
     return engine
 
 
+def language_summary(corpus: Corpus) -> dict[str, Any] | None:
+    """Languages and per-analysis coverage (:func:`propscope.analyze.language.summary`)."""
+    from ..analyze.language import summary
+
+    return summary(corpus.con)
+
+
 def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
                    reporter: Reporter = NULL_REPORTER, engine: Engine | None = None,
                    writer: CorpusWriter | None = None) -> dict[str, Any]:
