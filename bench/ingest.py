@@ -7,7 +7,7 @@ mentions, links, some shortened), then measures each run in a fresh child
 process (so its peak memory is its own), on a fresh corpus:
 
 * raw read: ``cat FILE > /dev/null`` (page cache warm) - the physical limit;
-* ingest only: :func:`propscope.ingest.ingest_paths`, no analyzers;
+* ingest only: :func:`propscope.stages.ingest.ingest_paths`, no analyzers;
 * with ``--with-signals``, end to end (JSONL -> corpus with ``references`` and
   ``repetitions`` stored), two ways, alternating so both meet the same load:
   - ``processes``: what ``propscope run --engine processes --workers 2`` does:
@@ -110,9 +110,12 @@ def child(data: Path, corpus_path: Path, mode: str) -> dict:
 
     import propscope
     from propscope.engine import get_engine
-    from propscope.ingest import ingest_paths, total_input_bytes
-    from propscope.pipeline import _overlap_for, analyze_corpus, worker_parse_for
+    from propscope.ingest import total_input_bytes
     from propscope.settings import Settings
+    from propscope.stages.analyze import analyze_corpus
+    from propscope.stages.ingest import ingest_paths
+    from propscope.stages.overlap import overlap_for, worker_parse_for
+    from propscope.stages.writer import CorpusWriter
 
     proc = psutil.Process()
     total = total_input_bytes([data])
@@ -139,19 +142,21 @@ def child(data: Path, corpus_path: Path, mode: str) -> dict:
     else:
         engine = get_engine(settings)
         try:
-            # As pipeline.ingest_into: with workers, JSON Lines is parsed (and analysed) there.
-            overlap = _overlap_for(corpus, settings, run_id, engine)
-            workers = worker_parse_for(overlap, engine)
-            if overlap is None:
-                summary = ingest_paths(corpus, [data], settings, run_id, progress=progress,
-                                       workers=workers)
-            else:
-                with overlap:
+            # As stages.overlap.ingest_with_analysis: with workers, JSON Lines is parsed
+            # (and analysed) there.
+            with CorpusWriter(corpus) as writer:
+                overlap = overlap_for(writer, settings, run_id, engine)
+                workers = worker_parse_for(overlap, engine)
+                if overlap is None:
                     summary = ingest_paths(corpus, [data], settings, run_id, progress=progress,
-                                           on_new=overlap.submit, lock=overlap.lock,
-                                           workers=workers)
-            out["ingest_s"] = time.perf_counter() - t0
-            after = analyze_corpus(corpus, settings, run_id, engine=engine)
+                                           workers=workers, writer=writer)
+                else:
+                    with overlap:
+                        summary = ingest_paths(corpus, [data], settings, run_id,
+                                               progress=progress, on_new=overlap.submit,
+                                               workers=workers, writer=writer)
+                out["ingest_s"] = time.perf_counter() - t0
+                after = analyze_corpus(corpus, settings, run_id, engine=engine, writer=writer)
         finally:
             engine.close()
         out["beside_ingest"] = overlap.done if overlap is not None else 0

@@ -37,8 +37,8 @@ def child(corpus_path: str, shards: int, limit: str) -> dict:
     import psutil
 
     import propscope
-    from propscope.ingest import ingest_paths
     from propscope.settings import Settings
+    from propscope.stages.ingest import ingest_paths
     from synthetic import Spec, write_corpus
 
     folder = HERE / "_data" / "synthetic-1000000"

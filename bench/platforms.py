@@ -228,12 +228,12 @@ def write(path: Path, name: str, megabytes: float) -> None:
 
 def measure(path: Path, name: str) -> dict:
     import propscope
-    from propscope.ingest import ingest_paths
     from propscope.ingest.platforms import detect
     from propscope.ingest.reading import read_unit
     from propscope.ingest.records import ReadOptions
     from propscope.ingest.sources import disk_input
     from propscope.settings import Settings
+    from propscope.stages.ingest import ingest_paths
 
     size = path.stat().st_size
     found = detect(path.open("rb").read(8192))
@@ -267,8 +267,8 @@ def big_child(kind: str, path: str) -> None:
         count = sum(1 for item in read_unit(disk_input(Path(path)), ReadOptions())
                     if type(item).__name__ == "Document")
     else:
-        from propscope.ingest import ingest_paths
         from propscope.settings import Settings
+        from propscope.stages.ingest import ingest_paths
 
         corpus = propscope.open_corpus(Path(path).with_suffix(".duckdb"))
         if os.environ.get("BENCH_MEMORY_LIMIT"):

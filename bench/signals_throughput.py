@@ -107,8 +107,8 @@ def part_alone(data: Path, sample: int) -> dict[str, Any]:
 
 def _ingest(data: Path, corpus_path: Path) -> tuple[Any, dict[str, Any]]:
     import propscope
-    from propscope.ingest import ingest_paths
     from propscope.settings import Settings
+    from propscope.stages.ingest import ingest_paths
 
     corpus = propscope.open_corpus(corpus_path)
     run_id = corpus.start_run("bench-signals")
@@ -166,8 +166,11 @@ def part_overlap(data: Path, corpus_path: Path) -> dict[str, Any]:
     each committed ingest batch beside ingest, then the analyze stage (stragglers)."""
     import propscope
     from propscope.engine import get_engine
-    from propscope.pipeline import _overlap_for, _start_run, analyze_corpus, ingest_into
+    from propscope.pipeline import _start_run, analyze_corpus
+    from propscope.progress import NULL_REPORTER
     from propscope.settings import Settings
+    from propscope.stages.overlap import ingest_with_analysis
+    from propscope.stages.writer import CorpusWriter
 
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     settings = Settings(analyzers=ANALYZERS, engine="processes", workers=2)
@@ -176,10 +179,11 @@ def part_overlap(data: Path, corpus_path: Path) -> dict[str, Any]:
     run_id = _start_run(corpus, "bench-signals", settings)
     engine = get_engine(settings)
     try:
-        overlap = _overlap_for(corpus, settings, run_id, engine)
-        ingested = ingest_into(corpus, [data], settings, run_id, overlap=overlap, engine=engine)
-        t1 = time.perf_counter()
-        summary = analyze_corpus(corpus, settings, run_id, engine=engine)
+        with CorpusWriter(corpus) as writer:
+            ingested, overlap = ingest_with_analysis(corpus, writer, [data], settings, run_id,
+                                                     NULL_REPORTER, engine)
+            t1 = time.perf_counter()
+            summary = analyze_corpus(corpus, settings, run_id, engine=engine, writer=writer)
     finally:
         engine.close()
     out: dict[str, Any] = {"ingest_s": t1 - t0, "analyze_s": time.perf_counter() - t1,

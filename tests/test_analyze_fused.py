@@ -14,6 +14,7 @@ from propscope.corpus import open_corpus
 from propscope.document import Document
 from propscope.engine import get_engine
 from propscope.settings import Settings
+from propscope.stages import analyze as analyze_stage
 from signals_golden_cases import golden_cases
 
 BOTH = ("references", "repetitions")
@@ -56,7 +57,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]
     path = tmp_path_factory.mktemp("separate") / "c.duckdb"
     _make_corpus(path)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "FUSED_ANALYZERS", ())
+        mp.setattr(analyze_stage, "FUSED_ANALYZERS", ())
         summary = _analyze(path, Settings(analyzers=BOTH))
     assert summary["references"]["status"] == "ok"
     return _tables(path)
@@ -66,7 +67,7 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple]
 def test_fused_pass_writes_what_separate_stages_write(reference, tmp_path, monkeypatch, engine):
     path = tmp_path / "c.duckdb"
     _make_corpus(path)
-    monkeypatch.setattr(pipeline, "FUSED_WRITE_DOCS", 16)  # several grouped writes
+    monkeypatch.setattr(analyze_stage, "FUSED_WRITE_DOCS", 16)  # several grouped writes
     summary = _analyze(path, Settings(analyzers=BOTH, engine=engine, workers=2, batch_size=7))
     assert {summary[n]["status"] for n in BOTH} == {"ok"}
     assert summary["references"]["documents"] == summary["repetitions"]["documents"] > 80

@@ -80,8 +80,8 @@ def test_tables_come_back_as_pandas_and_arrow(tmp_path):
 def test_version_1_file_gets_its_external_ids_and_ingest_still_sees_conflicts(tmp_path):
     """A corpus written by schema 1 (no external_ids table) is migrated: the IDs it
     holds are registered, so ingest still quarantines a different text under one."""
-    from propscope.ingest import ingest_paths
     from propscope.settings import Settings
+    from propscope.stages.ingest import ingest_paths
 
     path = tmp_path / "c.duckdb"
     with open_corpus(path) as corpus:

@@ -21,6 +21,7 @@ from propscope.engine.base import LocalEngine, ProcessEngine, get_engine
 from propscope.engine.dask_engine import DaskEngine
 from propscope.errors import EngineError, InputError
 from propscope.settings import Settings
+from propscope.stages.analyze_jobs import run_analyzer_batch
 from synthetic import Spec, write_corpus
 
 # The fast analyzers; the technique model has its own tests and is too slow here. Both
@@ -72,7 +73,7 @@ def test_dask_keeps_a_bounded_number_of_batches_in_flight(dask_engine: DaskEngin
 def test_a_worker_error_reaches_the_caller_with_its_type(dask_engine: DaskEngine) -> None:
     # An unknown analyzer fails inside the worker with InputError, raised again here.
     with pytest.raises(InputError, match="unknown analyzer"):
-        list(dask_engine.map_ordered(pipeline._run_analyzer_batch, [("no-such-analyzer", [])]))
+        list(dask_engine.map_ordered(run_analyzer_batch, [("no-such-analyzer", [])]))
 
 
 def test_dask_describe_names_workers_and_dashboard(dask_engine: DaskEngine) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from propscope import pipeline
 from propscope.corpus import open_corpus
-from propscope.engine.partitioned import export_partitioned
+from propscope.present.partitioned import export_partitioned
 from propscope.settings import Settings
 from synthetic import Spec, write_corpus
 from test_engines import FAST

@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 
 import propscope
 from propscope.document import Document, Rejected
-from propscope.ingest import ingest_paths, iter_input_documents
+from propscope.ingest import iter_input_documents
 from propscope.settings import Settings
+from propscope.stages.ingest import ingest_paths
 
 LIMIT = 20_000
 WORDS = ["the", "vote", "council", "#budget", "@desk_news", "https://ex.org/p?q=1", "t.co/Ab1",

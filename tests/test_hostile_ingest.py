@@ -25,13 +25,13 @@ import pyarrow.parquet as pq
 import zstandard
 
 import propscope
-from propscope.ingest import ingest_paths
 from propscope.ingest.dates import parse_date
 from propscope.ingest.delimited import iter_csv
 from propscope.ingest.html import declared_lang, html_to_documents
 from propscope.ingest.records import ReadOptions
 from propscope.ingest.streams import DecompressingReader, buffered
 from propscope.settings import Settings
+from propscope.stages.ingest import ingest_paths
 
 GOOD = [f"Good record number {i}: the harbour council voted on the budget." for i in range(60)]
 MiB = 1 << 20

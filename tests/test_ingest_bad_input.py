@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import propscope
-from propscope.ingest import ingest_paths
 from propscope.settings import Settings
+from propscope.stages.ingest import ingest_paths
 
 GOOD = [f"Good record number {i}: a short report on the harbour budget vote." for i in range(40)]
 

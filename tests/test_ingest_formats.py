@@ -17,8 +17,9 @@ import pytest
 import zstandard
 
 import propscope
-from propscope.ingest import ingest_paths, iter_input_documents, total_input_bytes
+from propscope.ingest import iter_input_documents, total_input_bytes
 from propscope.settings import Settings
+from propscope.stages.ingest import ingest_paths
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "advocacy-article-2020-10-28.txt"
 

@@ -110,9 +110,9 @@ def _rows(corpus_path: Path) -> dict[str, list[tuple]]:
 
 def test_worker_parsing_stores_what_the_one_process_reader_stores(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import propscope.ingest.run as ingest_run
+    import propscope.stages.ingest as ingest_stage
 
-    monkeypatch.setattr(ingest_run, "CHUNK_LINES", 4)  # many chunks, several in flight
+    monkeypatch.setattr(ingest_stage, "CHUNK_LINES", 4)  # many chunks, several in flight
     inputs = _inputs(tmp_path)
     base = Settings(analyzers=("references", "repetitions"), max_record_bytes=10_000)
     pipeline.run(inputs, tmp_path / "local.duckdb", None, base)
@@ -153,28 +153,24 @@ def test_our_dask_workers_keep_glibc_malloc_thresholds() -> None:
 
 
 def test_the_writer_stops_when_the_end_marker_comes_while_gathering_chunks(tmp_path: Path) -> None:
-    """The writing thread gathers waiting chunks with ``get_nowait``; when that takes
+    """The writer thread gathers waiting chunks with ``take_waiting``; when that takes
     the end marker, the thread must still end (it used to wait forever)."""
-    import threading
-
     from propscope.ingest.jsonl import LineChunk
     from propscope.ingest.parallel import ChunkJob, parse_job
     from propscope.ingest.records import ReadOptions
-    from propscope.ingest.run import IngestSummary, _Progress, _Writer
+    from propscope.stages.ingest_write import IngestSummary, IngestWrites
+    from propscope.stages.writer import CorpusWriter
 
     lines = [(i + 1, _line(f"Gathered story {i} about the harbour ferry.", id=f"g{i}").encode())
              for i in range(3)]
     chunk = parse_job(ChunkJob(LineChunk("g.jsonl", lines), ReadOptions(), "run-1", None))
     with open_corpus(tmp_path / "w.duckdb") as corpus:
         summary = IngestSummary()
-        writer = _Writer(corpus, "run-1", summary, _Progress(None, summary), threading.Lock())
-        writer.queue.put(None)  # stop the writer's own thread; the loop is driven below
-        writer.thread.join()
-        writer.queue.put(chunk)
-        writer.queue.put(None)
-        driven = threading.Thread(target=writer._loop, daemon=True)
-        driven.start()
-        driven.join(timeout=10)
-        assert not driven.is_alive()
+        writer = CorpusWriter(corpus)
+        with writer.lock:  # the chunk and the end marker both wait when the thread looks
+            IngestWrites(writer, "run-1", summary).add_parsed(chunk)
+            writer._queue.put((None, False))
+        writer._thread.join(timeout=10)
+        assert not writer._thread.is_alive()
         assert writer.error is None
         assert corpus.count("documents") == 3 and summary.documents == 3

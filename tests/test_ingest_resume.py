@@ -10,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 import propscope
-from propscope.ingest import ingest_paths
 from propscope.settings import Settings
+from propscope.stages.ingest import ingest_paths
 
 
 def make_inputs(folder: Path, files: int = 3, rows: int = 1200) -> None:
@@ -78,7 +78,7 @@ def test_changed_file_is_read_again_and_only_new_records_added(tmp_path: Path) -
 KILLER = textwrap.dedent("""
     import os, signal, sys
     import propscope
-    from propscope.ingest import ingest_paths
+    from propscope.stages.ingest import ingest_paths
     from propscope.settings import Settings
     calls = 0
     def progress(n):

@@ -39,7 +39,7 @@ class Settings:
     coordination_item_cap: int = 200  # items shared by more accounts are left out (reported)
     coordination_near_text: bool = True  # near-identical texts (MinHash) as one item
     # engine
-    engine: str = "local"  # local | processes | dask
+    engine: str = "local"  # a name in propscope.engine.ENGINES
     scheduler: str | None = None
     workers: int | None = None
     limit: int | None = None  # analyze and link at most the first N documents (doc_id order)

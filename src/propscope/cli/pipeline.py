@@ -10,10 +10,12 @@ import click
 from .. import pipeline
 from ..analyze.language import describe as describe_languages
 from ..corpus import open_corpus
+from ..engine import ENGINES
 from ..errors import InputError
+from ..present.exporters import FORMATS as EXPORT_FORMATS
 from ..progress import Reporter
 from ..safetext import terminal_safe
-from ..settings import load_settings
+from ..settings import Settings, load_settings
 from .common import emit, handle_errors, output_options
 from .preflight import check_field_map
 
@@ -30,7 +32,7 @@ config_option = click.option("--config", type=click.Path(exists=True, dir_okay=F
 
 
 def engine_options(fn: Any) -> Any:
-    fn = click.option("--engine", type=click.Choice(["local", "processes", "dask"]),
+    fn = click.option("--engine", type=click.Choice(list(ENGINES)),
                       help="Where per-document and linking work runs (default: local).")(fn)
     fn = click.option("--scheduler", help="Address of an existing Dask scheduler "
                       "(with --engine dask; default: start a LocalCluster).")(fn)
@@ -151,7 +153,7 @@ def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, 
 @click.command("analyze")
 @corpus_option
 @click.option("--analyzer", "analyzers", multiple=True,
-              help="Run only these analyzers (default: language, references, repetitions, techniques).")
+              help=f"Run only these analyzers (default: {', '.join(Settings().analyzers)}).")
 @engine_options
 @config_option
 @output_options
@@ -193,7 +195,7 @@ def link_cmd(corpus_path: Path, min_words: int | None, window_s: float | None,
 @click.command("export")
 @corpus_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]),
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)),
               default="parquet", show_default=True)
 @click.option("--keep-formulas", is_flag=True,
               help="CSV only: write cells starting with = + - @ TAB or CR as they are "

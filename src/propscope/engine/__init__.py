@@ -6,6 +6,6 @@ stage runs in this process (``local``), in a pool of processes on this machine
 come back to the caller, which is the corpus's single writer.
 """
 
-from .base import Engine, get_engine
+from .base import ENGINES, Engine, get_engine
 
-__all__ = ["Engine", "get_engine"]
+__all__ = ["ENGINES", "Engine", "get_engine"]

@@ -7,7 +7,6 @@ therefore exports) are deterministic whatever the engine.
 
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 import time
@@ -193,23 +192,34 @@ class ProcessEngine:
         self.pool.shutdown(cancel_futures=True)
 
 
-_ENGINES: dict[str, str] = {
-    "local": "propscope.engine.base:LocalEngine",
-    "processes": "propscope.engine.base:ProcessEngine",
-    "dask": "propscope.engine.dask_engine:DaskEngine",
+def _local(settings: Settings) -> Engine:
+    return LocalEngine()
+
+
+def _processes(settings: Settings) -> Engine:
+    return ProcessEngine(settings.workers)
+
+
+def _dask(settings: Settings) -> Engine:
+    # Imported here: Dask and distributed load in about a second, and most runs never use them.
+    from .dask_engine import DaskEngine
+
+    return DaskEngine(scheduler=settings.scheduler, workers=settings.workers)
+
+
+# The engines, registered once: name -> a builder from the settings. The CLI's
+# ``--engine`` choices and the error for an unknown name come from here.
+ENGINES: dict[str, Callable[[Settings], Engine]] = {
+    "local": _local,
+    "processes": _processes,
+    "dask": _dask,
 }
 
 
 def get_engine(settings: Settings) -> Engine:
     """Build the engine named by ``settings.engine``."""
-    target = _ENGINES.get(settings.engine)
-    if target is None:
+    build = ENGINES.get(settings.engine)
+    if build is None:
         raise EngineError(f"unknown engine {settings.engine!r}",
-                          hint=f"choose one of: {', '.join(_ENGINES)}")
-    module_name, cls_name = target.split(":")
-    cls = getattr(importlib.import_module(module_name), cls_name)
-    if settings.engine == "local":
-        return cls()
-    if settings.engine == "processes":
-        return cls(settings.workers)
-    return cls(scheduler=settings.scheduler, workers=settings.workers)
+                          hint=f"choose one of: {', '.join(ENGINES)}")
+    return build(settings)

@@ -1,16 +1,17 @@
 """Ingest: files, folders and archives of many formats into one corpus.
 
-Public API (used by the pipeline and the CLI)::
+Public API (used by the ingest stage, :mod:`propscope.stages.ingest`, which
+writes what is read into the corpus; nothing here knows the corpus)::
 
-    summary = ingest_paths(corpus, ["data/"], settings, run_id, progress=bar.update)
     total = total_input_bytes(["data/"])          # for the progress bar
-    for item in iter_input_documents(["part-1/"], settings): ...   # no corpus
+    for item in iter_input_documents(["part-1/"], settings): ...   # documents, rejections
 
 Layout: one module per format (:mod:`.plaintext`, :mod:`.dated`, :mod:`.jsonl`,
 :mod:`.delimited`, :mod:`.parquet`, :mod:`.html`, :mod:`.warc`), chosen by
 suffix from :data:`.registry.READERS`; :mod:`.sources` walks folders and
 archives, :mod:`.streams` decompresses and sniffs, :mod:`.records` maps
-structured rows to documents, :mod:`.run` writes batches to the corpus.
+structured rows to documents, :mod:`.walk` walks the inputs in order and
+:mod:`.parallel` parses JSON Lines chunks on the engine's workers.
 
 Bad input never stops a run: every problem becomes a ``quarantine`` row
 (``file``, ``record``, ``reason``; an empty ``record`` means the whole file or
@@ -19,10 +20,10 @@ the point where reading stopped) and every good record is kept.
 
 from .records import ALIASES, FIELDS, ReadOptions
 from .registry import READERS
-from .run import IngestSummary, ingest_paths, iter_input_documents, total_input_bytes
 from .sources import expand_paths
+from .walk import iter_input_documents, total_input_bytes
 
 __all__ = [
-    "ALIASES", "FIELDS", "READERS", "IngestSummary", "ReadOptions", "expand_paths",
-    "ingest_paths", "iter_input_documents", "total_input_bytes",
+    "ALIASES", "FIELDS", "READERS", "ReadOptions", "expand_paths", "iter_input_documents",
+    "total_input_bytes",
 ]

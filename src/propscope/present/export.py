@@ -22,19 +22,12 @@ import pyarrow.compute as pc
 from ..corpus import Corpus, q
 from ..errors import InputError
 from ..safetext import FORMULA_START_REGEX
+from ..tables import EXPORT_TABLES
+from .exporters import FORMATS
+from .gexf import write_gexf
 
-# Tables exported, in this order; documented column by column in docs/exports.md.
-EXPORT_TABLES = [
-    "documents", "document_sources", "languages", "language_segments", "coverage",
-    "references", "repetitions", "spans", "doc_labels",
-    "reuse_pairs", "reuse_clusters", "reuse_insertions", "coordination_edges",
-    "coordination_evidence", "communities", "posts", "post_relations", "quarantine",
-]
 # Columns never exported: they describe how a row was made, not what was found.
 _BOOKKEEPING = {"run_id"}
-FORMATS = {"parquet": ("parquet", "(FORMAT parquet, COMPRESSION zstd)"),
-           "csv": ("csv", "(FORMAT csv, HEADER true)"),
-           "jsonl": ("jsonl", "(FORMAT json)")}
 
 
 def export_columns(corpus: Corpus, table: str) -> list[str]:
@@ -84,8 +77,6 @@ def export_corpus(corpus: Corpus, out_dir: str | Path, fmt: str = "parquet", *,
         os.replace(tmp, target)
         written[table] = corpus.count(table)
     if corpus.has_table("coordination_edges"):
-        from ..link.network import write_gexf
-
         write_gexf(corpus, out / "network.gexf")
         written["network.gexf"] = 1
     return {"out": str(out), "format": fmt, "tables": written,

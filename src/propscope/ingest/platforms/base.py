@@ -6,7 +6,7 @@ account at a time: a repost carries the original's text (so it collapses onto th
 original's document) but keeps its own author, time and ID, and says whom it
 points at. The post rides along with its Document in ``Document.meta["post"]``
 (:data:`POST_KEY`); the ingest writer turns it into a ``posts`` row
-(:func:`propscope.corpus.posts_rows`) and leaves it out of ``documents.meta``.
+(:func:`propscope.rows.posts_rows`) and leaves it out of ``documents.meta``.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ builds a tiny DuckDB "catalog" file whose views read those files. Opening the
 catalog with :func:`propscope.open_corpus` gives the same tables as the corpus.
 
     propscope run data/ --corpus corpus.duckdb                     # the default
-    python -m propscope.engine.partitioned corpus.duckdb lake/     # files + lake/catalog.duckdb
+    python -m propscope.present.partitioned corpus.duckdb lake/     # files + lake/catalog.duckdb
 
 Tables keyed by another column (``reuse_pairs`` by ``doc_a``, coordination by
 source) are partitioned by that column, or written as one file when small.
@@ -29,14 +29,9 @@ import duckdb
 
 from ..corpus import Corpus, open_corpus, q
 from ..errors import InputError
-from ..present.export import EXPORT_TABLES, export_columns
+from ..tables import EXPORT_TABLES, PARTITION_KEYS
+from .export import export_columns
 
-# The column each table is partitioned on; tables not listed are written as one file.
-PARTITION_KEYS = {
-    "documents": "doc_id", "document_sources": "doc_id", "references": "doc_id",
-    "repetitions": "doc_id", "spans": "doc_id", "doc_labels": "doc_id",
-    "reuse_pairs": "doc_a", "reuse_clusters": "doc_id",
-}
 CATALOG = "catalog.duckdb"
 
 
@@ -115,7 +110,7 @@ def _sql(path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (2, 3):
-        print("usage: python -m propscope.engine.partitioned CORPUS.duckdb OUT_DIR [PREFIX_CHARS]",
+        print("usage: python -m propscope.present.partitioned CORPUS.duckdb OUT_DIR [PREFIX_CHARS]",
               file=sys.stderr)
         return 2
     with open_corpus(args[0], read_only=True) as corpus:
