@@ -114,13 +114,13 @@ def _check_ingest(summary: dict[str, Any], settings: Settings) -> None:
 
 
 # -- analyze -----------------------------------------------------------------
-def _run_analyzer_batch(job: tuple[str, list[Document]]) -> list[AnalyzerResult | str]:
+def _run_analyzer_batch(job: tuple[str | Analyzer, list[Document]]) -> list[AnalyzerResult | str]:
     """Worker side: run one analyzer over a batch; a failing document yields its error text.
 
     Module-level (not a closure) so it pickles to process pools and Dask workers.
     """
     name, docs = job
-    analyzer = get_analyzer(name)
+    analyzer = name if isinstance(name, Analyzer) else get_analyzer(name)
     try:
         return list(analyzer.run_batch(docs))
     except ModelError:
@@ -494,22 +494,28 @@ def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
     except (ModelError, ImportError) as exc:
         reporter.print(f"[yellow]{name}: not computed ({exc})")
         return {"status": "not computed", "reason": str(exc)}
+    if analyzer.configure is not None:  # bind settings it reads (techniques: taxonomy)
+        analyzer = analyzer.configure(settings)
     if name in settings.force_stages:
         corpus.reset_stage(name, analyzer.tables)
     for table, schema in analyzer.tables.items():
         corpus.ensure_table(table, schema)
+    chosen = analyzer.prepare(corpus, settings, run_id) if analyzer.prepare is not None else None
+    if chosen and chosen.get("line"):
+        reporter.print(chosen["line"])
     pending = corpus.pending_count(analyzer.name, analyzer.version)
     if settings.limit is not None:
         pending = min(pending, settings.limit)
     if pending == 0:
         if analyzer.finish is not None:  # also after a crash between writing and finishing
             analyzer.finish(corpus)
-        return {"status": "up to date", "documents": 0}
+        return {"status": "up to date", "documents": 0, **({"chosen": chosen} if chosen else {})}
     started = time.perf_counter()
     done = failed = 0
+    batch_size = min(settings.batch_size, analyzer.batch_docs or settings.batch_size)
     batches = corpus.pending_documents(analyzer.name, analyzer.version,
-                                       batch_size=settings.batch_size, limit=settings.limit)
-    jobs = ((analyzer.name, batch) for batch in batches)
+                                       batch_size=batch_size, limit=settings.limit)
+    jobs = ((analyzer, batch) for batch in batches)
     try:
         with reporter.stage(f"analyze: {name}", total=pending) as bar:
             for (_, docs), results in engine.map_ordered(_run_analyzer_batch, jobs):
@@ -531,7 +537,8 @@ def _analyze_stage(corpus: Corpus, name: str, settings: Settings, run_id: str,
         analyzer.finish(corpus)
     elapsed = time.perf_counter() - started
     return {"status": "ok", "documents": done, "failed": failed,
-            "seconds": round(elapsed, 3), "docs_per_s": round(done / elapsed, 1) if elapsed else None}
+            "seconds": round(elapsed, 3), "docs_per_s": round(done / elapsed, 1) if elapsed else None,
+            **({"chosen": chosen} if chosen else {})}
 
 
 def analyze(corpus_path: str | Path, settings: Settings,

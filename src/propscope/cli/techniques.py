@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import ModelError
+from ..errors import TrainingExtraMissing
 from .common import emit, handle_errors, output_options, say
 
 TAXONOMY = click.Choice(["semeval2020", "semeval2023"])
 FORMATS = click.Choice(["spans", "semeval2023-paragraphs"])
 DEFAULT_DATA = Path("../shared/data")
+# Third-party modules of the ``train`` extra that propscope.training.train imports.
+TRAIN_MODULES = ("torch", "transformers", "safetensors", "onnx")
 
 
 @click.command("train")
@@ -38,12 +41,12 @@ def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path
           lr: float, device: str | None, max_articles: int | None, ensemble: bool, quiet: bool,
           json_out: bool) -> None:
     """Rebuild the shipped technique model from the labelled data (needs the [train] extra)."""
-    try:
-        from ..analyze.techniques import training
-    except ImportError as exc:
-        raise ModelError(f"training needs PyTorch and transformers ({exc.name} is missing)",
-                         hint="pip install torch==2.13.0 'propscope[train]'") from exc
+    missing = [m for m in TRAIN_MODULES if importlib.util.find_spec(m) is None]
+    if missing:  # checked, not caught: an ImportError inside propscope stays an error
+        raise TrainingExtraMissing(f"training needs the train extra ({', '.join(missing)} missing)",
+                                   hint="pip install torch==2.13.0 'propscope[train]'")
     from ..analyze.techniques.model import MODELS_DIR
+    from ..training import train as training
 
     def log(msg: str) -> None:
         if not quiet and not json_out:

@@ -26,7 +26,7 @@ from ..safetext import FORMULA_START_REGEX
 # Tables exported, in this order; documented column by column in docs/exports.md.
 EXPORT_TABLES = [
     "documents", "document_sources", "languages", "language_segments", "coverage",
-    "references", "repetitions", "spans", "doc_labels",
+    "references", "repetitions", "spans", "doc_labels", "technique_skips",
     "reuse_pairs", "reuse_clusters", "reuse_insertions", "coordination_edges",
     "coordination_evidence", "communities", "posts", "post_relations", "quarantine",
 ]

@@ -13,11 +13,16 @@ from pathlib import Path
 
 from ...errors import InputError
 from ...evaluate.formats import Span, read_spans, write_paragraphs, write_spans
-from .dataset import read_article
 from .model import load_model
 
 FORMATS = ("spans", "semeval2023-paragraphs")
 BATCH = 8
+
+
+def read_article(path: Path) -> str:
+    """An article as the SemEval offsets expect it: ``open(path).read()``, UTF-8."""
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
 
 
 def article_files(paths: Iterable[str | Path]) -> dict[str, Path]:
