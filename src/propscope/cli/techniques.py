@@ -75,9 +75,14 @@ def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path
 def predict_spans(paths: tuple[Path, ...], taxonomy: str, out: Path, given_spans: Path | None, fmt: str,
                   quiet: bool, json_out: bool) -> None:
     """Mark technique spans in article<ID>.txt files (SemEval submission format)."""
+    from ..analyze.techniques.predict import article_files
     from ..analyze.techniques.predict import predict_spans as run
+    from ..progress import Reporter
 
-    summary = run(paths, taxonomy=taxonomy, out=out, given_spans=given_spans, fmt=fmt)
+    total = len(article_files(paths))
+    with Reporter(quiet=quiet or json_out).stage(f"predict-spans ({taxonomy})", total=total) as bar:
+        summary = run(paths, taxonomy=taxonomy, out=out, given_spans=given_spans, fmt=fmt,
+                      progress=bar.advance)
     emit(summary, quiet=quiet, json_out=json_out,
          human=lambda s: f"{s['lines']} line(s) for {s['articles']} article(s) -> {s['out']} "
                          f"({s['model']}, {s['seconds']} s)")

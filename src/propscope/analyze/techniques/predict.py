@@ -16,7 +16,7 @@ from ...evaluate.formats import Span, read_spans, write_paragraphs, write_spans
 from .model import load_model
 
 FORMATS = ("spans", "semeval2023-paragraphs")
-BATCH = 8
+BATCH = 1  # articles scored per call: progress moves after each (windows run one by one anyway)
 
 
 def read_article(path: Path) -> str:
@@ -62,6 +62,7 @@ def predict_spans(paths: Iterable[str | Path], *, taxonomy: str = "semeval2023",
                 raise InputError(f"{given_spans}: span for article {s.doc_id}, which is not among the inputs")
             given.setdefault(s.doc_id, []).append(s)
     model = load_model(taxonomy)
+    # Technique spans, TC and paragraphs never read the SI-only members' votes.
     t0 = time.perf_counter()
     ids = sorted(files)
     spans: list[Span] = []
@@ -75,7 +76,7 @@ def predict_spans(paths: Iterable[str | Path], *, taxonomy: str = "semeval2023",
                 texts.append(read_article(files[doc_id]))
             except UnicodeDecodeError as exc:
                 raise InputError(f"{files[doc_id]}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        for doc_id, doc in zip(batch, model.score(texts), strict=True):
+        for doc_id, doc in zip(batch, model.score(texts, si=False), strict=True):
             tokens += len(doc.enc.ids)
             if fmt == "semeval2023-paragraphs":
                 paragraphs.update(model.paragraphs(doc_id, doc))
@@ -86,8 +87,8 @@ def predict_spans(paths: Iterable[str | Path], *, taxonomy: str = "semeval2023",
                     spans.append(Span(doc_id, s.start, s.end, model.classify(doc, s.start, s.end)[0]))
             else:
                 spans += [s for s, _ in model.spans(doc_id, doc)]
-        if progress:
-            progress(len(batch))
+            if progress:
+                progress(1)  # per article (scoring is per batch; decoding per article)
     lines = write_paragraphs(paragraphs, out) if fmt == "semeval2023-paragraphs" else write_spans(spans, out)
     seconds = time.perf_counter() - t0
     return {"articles": len(ids), "lines": lines, "out": str(out), "taxonomy": taxonomy, "format": fmt,
