@@ -115,7 +115,8 @@ def test_analyzer_contract(offline_model):
             assert row["model"].startswith("propscope-techniques-semeval2023@")
     assert results[0]["spans"] and results[1]["spans"]
     genres = [r for r in results[0]["doc_labels"] if r["task"] == "genre"]
-    assert len(genres) == 1 and genres[0]["label"] in {"opinion", "reporting", "satire"}
+    # "uncertain": the head abstains below its calibrated confidence (genre_min in config.json)
+    assert len(genres) == 1 and genres[0]["label"] in {"opinion", "reporting", "satire", "uncertain"}
     assert results[2] == {"spans": [], "doc_labels": []}  # French: outside the model's language
 
 

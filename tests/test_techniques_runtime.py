@@ -49,3 +49,31 @@ def test_train_without_the_extra_is_a_coded_error(monkeypatch) -> None:
     res = CliRunner().invoke(main, ["train", "--taxonomy", "semeval2023", "--data", "."])
     assert res.exit_code != 0
     assert "PS301" in res.output and "torch" in res.output and "propscope[train]" in res.output
+
+
+def test_genre_head_abstains_below_its_calibrated_confidence() -> None:
+    """genre_min (bench/genre_abstain.py): below a label's threshold the genre is
+    'uncertain'; at or above it the label is shown; framing is unaffected."""
+    import dataclasses
+
+    import numpy as np
+
+    from propscope.analyze.techniques import heads
+    from propscope.analyze.techniques.model import load_model
+
+    model = load_model("semeval2023")
+    assert set(model.heads.genre_min) == set(model.heads.genre_labels)  # shipped calibration
+    doc = model.score(["The corrupt elites have betrayed every family in this country."], si=False)[0]
+    g = model.heads.genre_scores(doc.hidden)
+    best, p = model.heads.genre_labels[int(g.argmax())], float(g.max())
+    assert np.isclose(g.sum(), 1.0)
+    strict = dataclasses.replace(model.heads, genre_min={best: p + 1e-3})
+    loose = dataclasses.replace(model.heads, genre_min={best: p - 1e-3})
+    row_strict = [r for r in strict.doc_labels(doc.hidden) if r[0] == "genre"]
+    row_loose = [r for r in loose.doc_labels(doc.hidden) if r[0] == "genre"]
+    assert row_strict == [("genre", heads.UNCERTAIN, p)]
+    assert row_loose == [("genre", best, p)]
+    framing = [r for r in strict.doc_labels(doc.hidden) if r[0] == "framing"]
+    assert framing == [r for r in loose.doc_labels(doc.hidden) if r[0] == "framing"]
+    # the shipped thresholds never show satire or reporting (no precision 0.8 held out)
+    assert model.heads.genre_min["satire"] > 1.0 and model.heads.genre_min["reporting"] > 1.0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -23,7 +23,7 @@ OPINION = ("The corrupt elites in Brussels have betrayed every hard-working fami
 
 
 def _rows(n_sources: int = 5, per: int = 40) -> list[tuple[str, str, str]]:
-    base = datetime(2024, 3, 4, tzinfo=timezone.utc)
+    base = datetime(2024, 3, 4, tzinfo=UTC)
     rows = []
     for s in range(n_sources):
         for i in range(per * (s + 1)):  # sources of very different sizes
@@ -69,8 +69,8 @@ def test_sample_reads_small_corpora_in_full_and_off_reads_none():
 
 def test_week_in_sql_matches_python(tmp_path):
     con = duckdb.connect()
-    for day in (datetime(2020, 12, 31, 23, tzinfo=timezone.utc), datetime(2021, 1, 4, tzinfo=timezone.utc),
-                datetime(2024, 12, 30, 1, tzinfo=timezone.utc)):
+    for day in (datetime(2020, 12, 31, 23, tzinfo=UTC), datetime(2021, 1, 4, tzinfo=UTC),
+                datetime(2024, 12, 30, 1, tzinfo=UTC)):
         sql = con.execute(f"SELECT {sample.WEEK_SQL} FROM (SELECT ?::TIMESTAMPTZ AS published)",
                           [day]).fetchone()[0]
         assert sql == sample.iso_week(day)

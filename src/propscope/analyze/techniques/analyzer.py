@@ -27,7 +27,7 @@ from . import sample, taxonomy
 from .model import load_model
 
 TAXONOMY = "semeval2023"  # the default; the ``taxonomy`` setting overrides it (configure)
-VERSION = "1.1"  # 1.1: gated by language (no non-English or unidentified text)
+VERSION = "1.2"  # 1.1: gated by language; 1.2: genre abstains below its calibrated confidence
 # Documents per worker call: the bar advances after each (about 2 s of model time on
 # 2 cores), not after a whole ``batch_size`` read of 512 documents (about 2 minutes).
 BATCH_DOCS = 8

@@ -107,7 +107,8 @@ class TechniqueModel:
             framing_labels=list(self.config.get("framing_labels", [])),
             doc_mean=arrays.get("doc_mean"), doc_std=arrays.get("doc_std"),
             genre_w=arrays.get("genre_w"), genre_b=arrays.get("genre_b"),
-            framing_w=arrays.get("framing_w"), framing_b=arrays.get("framing_b"))
+            framing_w=arrays.get("framing_w"), framing_b=arrays.get("framing_b"),
+            genre_min={str(k): float(v) for k, v in self.config.get("genre_min", {}).items()})
         self.name = f"{self.config['name']}@{self.config['version']}"
         # How members' 'any technique' scores combine for SI (absent in older configs: mean).
         self.si_combine = str(self.config.get("si_combine", "mean"))
