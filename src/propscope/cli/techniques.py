@@ -89,6 +89,14 @@ def predict_spans(paths: tuple[Path, ...], taxonomy: str, out: Path, given_spans
 
 
 def _human_eval(s: dict[str, Any]) -> str:
+    if "folds" in s:
+        lines = [f"{s['model']}: {s['folds']}-fold CV over {s['articles']} validation article(s), "
+                 f"{s['scored_on']}"]
+        for key in ("si", "span", "tc", "paragraph"):
+            if key in s:
+                lines.append(f"{key:10s} outer-fold F1 mean {s[key]['mean']:.3f} sd {s[key]['sd']:.3f}"
+                             f"  pooled {s['pooled'][key]:.3f}")
+        return "\n".join(lines)
     lines = []
     if "model" in s:
         lines.append(f"{s['model']} on {s['articles']} validation article(s)")
@@ -116,16 +124,23 @@ def _human_eval(s: dict[str, Any]) -> str:
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help=f"Labelled data for --taxonomy (default {DEFAULT_DATA}).")
 @click.option("--limit", type=int, default=None, help="Only the first N validation articles.")
+@click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
+              help="With --taxonomy: K outer folds over the validation articles (never trained on); "
+                   "thresholds chosen on the other folds, mean and spread reported.")
 @output_options
 @handle_errors
 def eval_cmd(gold: Path | None, pred: Path | None, fmt: str, taxonomy: str | None, data_dir: Path | None,
-             limit: int | None, quiet: bool, json_out: bool) -> None:
+             limit: int | None, folds: int | None, quiet: bool, json_out: bool) -> None:
     """Score predictions against gold (SI, TC, span F1, paragraph F1), or the shipped model."""
     from ..errors import InputError
     from ..evaluate.runner import evaluate_files, evaluate_model
 
     if gold is not None and pred is not None:
         summary = evaluate_files(gold, pred, fmt)
+    elif taxonomy is not None and gold is None and pred is None and folds is not None:
+        from ..evaluate.cv import nested_cv
+
+        summary = nested_cv(taxonomy, data_dir or DEFAULT_DATA, folds)
     elif taxonomy is not None and gold is None and pred is None:
         summary = evaluate_model(taxonomy, data_dir or DEFAULT_DATA, limit=limit)
     else:

@@ -142,11 +142,11 @@ def prepare(corpus: Any, stage: str, version: str, run_id: str, mode: str,
     rows = con.execute(f"SELECT doc_id, source, {WEEK_SQL} FROM documents").fetchall()
     plan = make_plan(rows, mode, budget)
     selected = pa.table({"doc_id": pa.array(sorted(plan.selected), pa.string())})
-    corpus.ensure_table("technique_skips", SKIPS_SCHEMA.append(pa.field("run_id", pa.string())))
+    had = corpus.has_table("technique_skips")  # created on the first skip only
     with corpus.registered(_chosen=selected):
         back = [r[0] for r in con.execute(
             "SELECT doc_id FROM technique_skips WHERE doc_id IN (SELECT doc_id FROM _chosen)"
-        ).fetchall()]
+        ).fetchall()] if had else []
         if back:
             restored = pa.table({"doc_id": pa.array(back, pa.string())})
             with corpus.transaction(), corpus.registered(_back=restored):
@@ -159,6 +159,7 @@ def prepare(corpus: Any, stage: str, version: str, run_id: str, mode: str,
             "ORDER BY doc_id", [stage, version]).fetchall()]
     if skip:
         reason = REASON[mode]
+        corpus.ensure_table("technique_skips", SKIPS_SCHEMA)
         gone = pa.table({"doc_id": pa.array(skip, pa.string())})
         with corpus.transaction(), corpus.registered(_skip=gone):  # after a --force-stage
             con.execute("DELETE FROM technique_skips WHERE doc_id IN (SELECT doc_id FROM _skip)")
