@@ -77,3 +77,25 @@ def test_genre_head_abstains_below_its_calibrated_confidence() -> None:
     assert framing == [r for r in loose.doc_labels(doc.hidden) if r[0] == "framing"]
     # the shipped thresholds never show satire or reporting (no precision 0.8 held out)
     assert model.heads.genre_min["satire"] > 1.0 and model.heads.genre_min["reporting"] > 1.0
+
+
+def test_configured_analyzer_pickles_to_workers_with_its_taxonomy() -> None:
+    """Process and Dask workers get the analyzer bound to the run's taxonomy."""
+    import pickle
+
+    from propscope.analyze.registry import get_analyzer
+    from propscope.document import Document
+    from propscope.settings import Settings
+
+    bound = get_analyzer("techniques").configure(Settings(taxonomy="semeval2020"))
+    blob = pickle.dumps(bound)
+    assert len(blob) < 8192  # references to module-level functions, no model inside
+    again = pickle.loads(blob)
+    assert again.version == bound.version == "1.2/semeval2020"
+    doc = Document.create("The corrupt elites in Brussels have betrayed every hard-working "
+                          "family, and only a fool would still trust their shameless lies.")
+    res = again.run_batch([doc])[0]
+    assert res == bound.fn(doc)
+    assert res["spans"] and all(r["model"].startswith("propscope-techniques-semeval2020@")
+                                for r in res["spans"])
+    assert get_analyzer("techniques").configure(Settings()).version == "1.2"
