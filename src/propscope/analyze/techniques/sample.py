@@ -142,7 +142,10 @@ def prepare(corpus: Any, stage: str, version: str, run_id: str, mode: str,
     rows = con.execute(f"SELECT doc_id, source, {WEEK_SQL} FROM documents").fetchall()
     plan = make_plan(rows, mode, budget)
     selected = pa.table({"doc_id": pa.array(sorted(plan.selected), pa.string())})
-    had = corpus.has_table("technique_skips")  # created on the first skip only
+    # Created on the first skip only. fetchall, not corpus.has_table: its fetchone leaves
+    # the result open, and DuckDB then refuses to register the Arrow table below.
+    had = bool(con.execute("SELECT count(*) FROM information_schema.tables "
+                           "WHERE table_name = 'technique_skips'").fetchall()[0][0])
     with corpus.registered(_chosen=selected):
         back = [r[0] for r in con.execute(
             "SELECT doc_id FROM technique_skips WHERE doc_id IN (SELECT doc_id FROM _chosen)"
