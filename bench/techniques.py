@@ -1,7 +1,7 @@
 """Technique model benchmark: shipped int8 ONNX vs the same model in PyTorch fp32 eager.
 
 Both engines score the same validation articles (the fixed split of
-``propscope.analyze.techniques.dataset``) with the same tokenizer, windows,
+``propscope.training.dataset``) with the same tokenizer, windows,
 heads and thresholds; each runs in its own child process so its peak memory is
 its own. Also evaluates the shipped SemEval-2020 model, and writes everything to
 the ``## Techniques`` section of docs/benchmarks.md.
@@ -66,7 +66,8 @@ def _torch_model(model, taxonomy: str, trained: Path | None, base: Path | None, 
     import numpy as np
     import torch
 
-    from propscope.analyze.techniques import encoding, heads, training
+    from propscope.analyze.techniques import encoding, heads
+    from propscope.training import train as training
 
     torch.set_num_threads(THREADS)
     if trained is None:

@@ -5,7 +5,7 @@
 # "Training time"; there 6 runs had --extra-2023 and 2 did not):
 #   bench/train_parallel.sh semeval2020 W "41 42 43 44 45 46" --epochs 30 --lr 3e-4 --patience 8 \
 #       --si-weight 4 --budget-s 250 --extra-2023
-# Options after the seeds go to `python -m propscope.analyze.techniques.training` unchanged
+# Options after the seeds go to `python -m propscope.training.train` unchanged
 # (add --base DIR for other base weights); DATA defaults to ../shared/data.
 set -u
 if [ $# -lt 3 ]; then
@@ -19,7 +19,7 @@ python=${PYTHON:-python}
 mkdir -p "$work"
 start=$(date +%s)
 for seed in $seeds; do
-  "$python" -m propscope.analyze.techniques.training --data "$data" --taxonomy "$taxonomy" \
+  "$python" -m propscope.training.train --data "$data" --taxonomy "$taxonomy" \
     --work "$work/seed$seed" --seed "$seed" "$@" > "$work/seed$seed.log" 2>&1 &
 done
 wait

@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import count, islice
 from pathlib import Path
 
-from propscope.analyze.techniques import crosswalk, dataset
+from propscope.training import crosswalk, dataset
 
 
 def _ids(validation: bool, n: int) -> list[str]:

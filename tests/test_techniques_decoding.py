@@ -136,10 +136,10 @@ def test_calibration_picks_a_seed_when_only_hysteresis_recovers_the_gold(enc):
     """
     from types import SimpleNamespace
 
-    from propscope.analyze.techniques import calibrate
-    from propscope.analyze.techniques.dataset import Article
     from propscope.analyze.techniques.model import DocScores
     from propscope.evaluate.formats import Span
+    from propscope.training import calibrate
+    from propscope.training.dataset import Article
 
     phrase = "shameless betrayal of workers"
     col = scores(enc, {phrase: 0.4, "betrayal": 0.9, "at noon": 0.4})  # 6 low tokens apart

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from propscope.analyze.techniques import dataset
 from propscope.evaluate.runner import evaluate_model
+from propscope.training import dataset
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 BASELINE = json.loads(Path(__file__).with_name("test_techniques_eval_baseline.json").read_text())

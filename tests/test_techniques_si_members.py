@@ -15,8 +15,8 @@ import pytest
 
 from propscope.analyze.techniques import heads
 from propscope.analyze.techniques.model import TechniqueModel, model_dir
-from propscope.analyze.techniques.sihead import fit_logistic, head_file_for
 from propscope.errors import ModelError
+from propscope.training.sihead import fit_logistic, head_file_for
 
 TEXT = (
     "The council met on Tuesday and approved the new bus timetable.\n\n"

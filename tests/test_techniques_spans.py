@@ -98,3 +98,29 @@ def test_long_texts_tokenised_in_pieces_give_the_one_call_tokens(model: Techniqu
         assert ours.ids.tolist() == one.ids
         assert [tuple(o) for o in ours.offsets.tolist()] == [tuple(o) for o in one.offsets]
     assert text_pieces("") == [(0, 0)] and text_pieces("y" * 20000) == [(0, 8192), (8192, 16384), (16384, 20000)]
+
+
+def test_accents_and_astral_characters_keep_offsets_exact(model: TechniqueModel) -> None:
+    """Offsets are Python code points: accented letters (the uncased tokenizer strips
+    the accents, so the tokens are the same) leave every span where it was, and text
+    before an emoji or CJK characters never pulls a span off its words."""
+    plain = "The reckless, shameful plan from the mayor is a disaster for every cafe owner.\n"
+    accented = plain.replace("cafe", "café").replace("mayor", "mayör")
+    assert len(plain) == len(accented)
+    a = [(s.start, s.end, s.technique) for s, _ in model.spans("d", model.score([plain])[0])]
+    b = [(s.start, s.end, s.technique) for s, _ in model.spans("d", model.score([accented])[0])]
+    assert a and a == b
+    text = "😀🇺🇦 東京 — " + LOADED + "Ça va? 👍🏽 naïve\u00a0wörds.\n"
+    for span, _ in model.spans("d", model.score([text])[0]):
+        piece = text[span.start:span.end]
+        assert piece == piece.strip() and piece[0].isalnum() or piece[0] in "\"'“‘(", piece
+        assert not (span.start > 0 and text[span.start - 1].isalnum() and piece[0].isalnum())
+        assert not (span.end < len(text) and text[span.end].isalnum() and piece[-1].isalnum())
+
+
+def test_decoding_ignores_what_other_documents_are_scored_with(model: TechniqueModel) -> None:
+    """One window per ONNX call: a document's spans do not depend on its batch."""
+    alone = model.spans("d", model.score([LOADED])[0])
+    together = model.score([FILLER * 30, LOADED, "Short."])[1]
+    assert [(s.start, s.end, s.technique, round(c, 6)) for s, c in alone] == \
+        [(s.start, s.end, s.technique, round(c, 6)) for s, c in model.spans("d", together)]

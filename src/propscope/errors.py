@@ -83,6 +83,12 @@ class ModelError(PropscopeError):
     code = "PS300"
 
 
+class TrainingExtraMissing(ModelError):
+    """``propscope train`` without the ``train`` extra (PyTorch, transformers)."""
+
+    code = "PS301"
+
+
 class EngineError(PropscopeError):
     """An execution engine failed (e.g. the Dask scheduler is unreachable)."""
 

@@ -28,7 +28,13 @@ class Settings:
     ingest_batch_docs: int = 5000  # documents per ingest commit (a crash loses at most these)
     # analyze
     analyzers: tuple[str, ...] = ("language", "references", "repetitions", "techniques")
-    taxonomy: str = "semeval2023"
+    taxonomy: str = "semeval2023"  # technique labels: semeval2023 | semeval2020
+    # Which documents the technique model reads: all | sample | off. ``sample`` reads at
+    # most ``techniques_sample_docs`` documents, stratified by source and week (see
+    # analyze/techniques/sample.py); a corpus no larger than that is read in full.
+    # 20,000 documents is about 1.5 h on 2 cores (docs/benchmarks.md, Techniques speed).
+    techniques: str = "sample"
+    techniques_sample_docs: int = 20_000
     batch_size: int = 512
     # link
     reuse_min_words: int = 40

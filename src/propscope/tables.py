@@ -36,6 +36,7 @@ TABLES: dict[str, Table] = {
     "repetitions": Table("analyze:repetitions", "doc_id", total=True),
     "spans": Table("analyze:techniques", "doc_id", total=True),
     "doc_labels": Table("analyze:techniques", "doc_id", total=True),
+    "technique_skips": Table("analyze:techniques"),
     "reuse_pairs": Table("link:reuse", "doc_a", total=True),
     "reuse_clusters": Table("link:reuse", "doc_id", total=True),
     "reuse_insertions": Table("link:reuse"),

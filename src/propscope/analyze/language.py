@@ -360,13 +360,22 @@ def summary(con: Any) -> dict[str, Any] | None:
     done = ("(SELECT doc_id FROM stage_done WHERE stage = 'techniques')"
             if has("stage_done") else "(SELECT NULL AS doc_id WHERE FALSE)")
     model_run = ", ".join(f"'{a}'" for a in SUPPORTED)
+    # Documents the techniques stage left out on purpose (--techniques sample/off):
+    # "not analysed" with that reason (spans, genre and framing all come from that
+    # model), unless the language already ruled them out.
+    skips = ("technique_skips" if has("technique_skips")
+             else "(SELECT NULL AS doc_id, NULL AS reason WHERE FALSE)")
     cov: dict[str, dict[str, Any]] = {}
     for analysis, status, reason, n in con.execute(f"""
             SELECT c.analysis,
-                   CASE WHEN c.status <> '{NOT_ANALYSED}' AND c.analysis IN ({model_run})
+                   CASE WHEN c.status <> '{NOT_ANALYSED}' AND k.doc_id IS NOT NULL
+                             THEN '{NOT_ANALYSED}'
+                        WHEN c.status <> '{NOT_ANALYSED}' AND c.analysis IN ({model_run})
                              AND d.doc_id IS NULL THEN 'pending' ELSE c.status END AS status,
-                   c.reason, count(*)
+                   CASE WHEN c.status <> '{NOT_ANALYSED}' AND k.doc_id IS NOT NULL
+                        THEN k.reason ELSE c.reason END AS reason, count(*)
             FROM coverage c LEFT JOIN {done} d ON d.doc_id = c.doc_id
+            LEFT JOIN {skips} k ON k.doc_id = c.doc_id AND c.analysis IN ({model_run})
             GROUP BY ALL ORDER BY 1, 2, 4 DESC, 3""").fetchall():
         entry = cov.setdefault(analysis, {"analysed": 0, "not analysed": 0,
                                           "low confidence": 0, "pending": 0, "reasons": {}})

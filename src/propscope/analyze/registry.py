@@ -32,6 +32,17 @@ class Analyzer:
     # when it was up to date), in the writing process; e.g. ``language`` copies its
     # results into ``documents`` there with one set-based update.
     finish: Callable[[Any], Any] | None = field(default=None)
+    # Optional: ``configure(settings) -> Analyzer`` binds settings the analyzer reads
+    # (e.g. techniques' ``taxonomy``); the bound analyzer (module-level functions or
+    # ``functools.partial`` of them, so it pickles) is what the workers run.
+    configure: Callable[[Any], Analyzer] | None = field(default=None)
+    # Optional: ``prepare(corpus, settings, run_id) -> dict`` runs in the writing
+    # process before pending documents are counted (techniques marks the documents
+    # its sample leaves out); the dict joins the stage's summary.
+    prepare: Callable[[Any, Any, str], dict[str, Any]] | None = field(default=None)
+    # Optional: documents per worker call when smaller than ``batch_size`` (a slow
+    # model, so the progress bar moves every few seconds).
+    batch_docs: int | None = field(default=None)
 
     def run_batch(self, docs: list[Document]) -> list[AnalyzerResult]:
         if self.batch_fn is not None:

@@ -46,6 +46,20 @@ def engine_options(fn: Any) -> Any:
     return fn
 
 
+def technique_options(fn: Any) -> Any:
+    """``--techniques``, ``--techniques-sample`` and ``--taxonomy`` (settings of the same names)."""
+    fn = click.option("--techniques", "techniques", type=click.Choice(["all", "sample", "off"]),
+                      help="Documents the technique model reads: all, a reproducible sample per "
+                           "source and week (default; a corpus within the budget is read in "
+                           "full), or none.")(fn)
+    fn = click.option("--techniques-sample", "techniques_sample_docs", type=click.IntRange(min=0),
+                      help="Budget of --techniques sample in documents (default 20000).")(fn)
+    fn = click.option("--taxonomy", type=click.Choice(["semeval2023", "semeval2020"]),
+                      help="Technique labels: semeval2023 (23 techniques, default) or "
+                           "semeval2020 (14).")(fn)
+    return fn
+
+
 def _fields(values: tuple[str, ...]) -> dict[str, str] | None:
     if not values:
         return None
@@ -67,6 +81,8 @@ def _human_run(s: dict[str, Any]) -> str:
     for name, res in (s.get("analyze") or {}).items():
         lines.append(f"analyze {_v(name)}: {_v(res.get('status'))} "
                      f"({res.get('documents', 0)} documents)")
+        if isinstance(res.get("chosen"), dict) and res["chosen"].get("line"):
+            lines.append("  " + _v(res["chosen"]["line"]))
     lines += [_v(line) for line in describe_languages(s.get("languages"))]
     for name, res in (s.get("link") or {}).items():
         lines.append(f"link {_v(name)}: {_v(res.get('status', 'ok'))}")
@@ -90,6 +106,7 @@ def _human_run(s: dict[str, Any]) -> str:
 @click.option("--window", "window_s", type=click.FloatRange(min=0, min_open=True),
               help="Coordination window in seconds (default: estimated from the data).")
 @engine_options
+@technique_options
 @config_option
 @output_options
 @handle_errors
@@ -97,7 +114,8 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
             fields: tuple[str, ...], strict: bool | None, min_words: int | None,
             window_s: float | None, engine: str | None,
             scheduler: str | None, workers: int | None, limit: int | None,
-            force_stages: tuple[str, ...], config: str | None,
+            force_stages: tuple[str, ...], techniques: str | None,
+            techniques_sample_docs: int | None, taxonomy: str | None, config: str | None,
             quiet: bool, json_out: bool) -> None:
     """Run the whole main job: ingest SOURCES, analyze, link, export and report."""
     check_run_arguments(sources, corpus_path, out_dir)
@@ -105,7 +123,8 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
     settings = load_settings(config, field_map=_fields(fields), strict=strict, engine=engine,
                              scheduler=scheduler, workers=workers, limit=limit,
                              force_stages=force_stages or None, reuse_min_words=min_words,
-                             coordination_window_s=window_s)
+                             coordination_window_s=window_s, techniques=techniques,
+                             techniques_sample_docs=techniques_sample_docs, taxonomy=taxonomy)
     reporter = Reporter(quiet=quiet or json_out)
     summary = pipeline.run(list(sources), corpus_path, out_dir, settings, reporter)
     emit(summary, quiet=quiet, json_out=json_out, human=_human_run)
@@ -155,17 +174,20 @@ def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, 
 @click.option("--analyzer", "analyzers", multiple=True,
               help=f"Run only these analyzers (default: {', '.join(Settings().analyzers)}).")
 @engine_options
+@technique_options
 @config_option
 @output_options
 @handle_errors
 def analyze_cmd(corpus_path: Path, analyzers: tuple[str, ...], engine: str | None,
                 scheduler: str | None, workers: int | None, limit: int | None,
-                force_stages: tuple[str, ...], config: str | None,
+                force_stages: tuple[str, ...], techniques: str | None,
+                techniques_sample_docs: int | None, taxonomy: str | None, config: str | None,
                 quiet: bool, json_out: bool) -> None:
     """Run the per-document analyzers on documents they have not seen."""
     settings = load_settings(config, analyzers=analyzers or None, engine=engine,
                              scheduler=scheduler, workers=workers, limit=limit,
-                             force_stages=force_stages or None)
+                             force_stages=force_stages or None, techniques=techniques,
+                             techniques_sample_docs=techniques_sample_docs, taxonomy=taxonomy)
     summary = pipeline.analyze(corpus_path, settings, Reporter(quiet or json_out))
     emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"analyze": s}))
 

@@ -9,14 +9,14 @@ from typing import Any
 
 import click
 
-from ..errors import ModelError
+from ..errors import TrainingExtraMissing
 from .common import emit, handle_errors, output_options, say
 
 TAXONOMY = click.Choice(["semeval2020", "semeval2023"])
 FORMATS = click.Choice(["spans", "semeval2023-paragraphs"])
 DEFAULT_DATA = Path("../shared/data")
-# Distributions of the [train] extra that the training code imports.
-TRAIN_EXTRA = ("torch", "transformers", "safetensors")
+# Third-party modules of the ``train`` extra that propscope.training.train imports.
+TRAIN_MODULES = ("torch", "transformers", "safetensors", "onnx")
 
 
 @click.command("train")
@@ -41,14 +41,12 @@ def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path
           lr: float, device: str | None, max_articles: int | None, ensemble: bool, quiet: bool,
           json_out: bool) -> None:
     """Rebuild the shipped technique model from the labelled data (needs the [train] extra)."""
-    # Ask for the [train] extra's packages by name: an ImportError raised inside our own
-    # training module is a defect and must surface as one, not as "install the extra".
-    missing = [m for m in TRAIN_EXTRA if importlib.util.find_spec(m) is None]
-    if missing:
-        raise ModelError(f"training needs PyTorch and transformers ({', '.join(missing)} missing)",
-                         hint="pip install torch==2.13.0 'propscope[train]'")
-    from ..analyze.techniques import training
+    missing = [m for m in TRAIN_MODULES if importlib.util.find_spec(m) is None]
+    if missing:  # checked, not caught: an ImportError inside propscope stays an error
+        raise TrainingExtraMissing(f"training needs the train extra ({', '.join(missing)} missing)",
+                                   hint="pip install torch==2.13.0 'propscope[train]'")
     from ..analyze.techniques.model import MODELS_DIR
+    from ..training import train as training
 
     def log(msg: str) -> None:
         if not quiet and not json_out:
@@ -77,15 +75,28 @@ def train(taxonomy: str, data_dir: Path, models_dir: Path | None, work_dir: Path
 def predict_spans(paths: tuple[Path, ...], taxonomy: str, out: Path, given_spans: Path | None, fmt: str,
                   quiet: bool, json_out: bool) -> None:
     """Mark technique spans in article<ID>.txt files (SemEval submission format)."""
+    from ..analyze.techniques.predict import article_files
     from ..analyze.techniques.predict import predict_spans as run
+    from ..progress import Reporter
 
-    summary = run(paths, taxonomy=taxonomy, out=out, given_spans=given_spans, fmt=fmt)
+    total = len(article_files(paths))
+    with Reporter(quiet=quiet or json_out).stage(f"predict-spans ({taxonomy})", total=total) as bar:
+        summary = run(paths, taxonomy=taxonomy, out=out, given_spans=given_spans, fmt=fmt,
+                      progress=bar.advance)
     emit(summary, quiet=quiet, json_out=json_out,
          human=lambda s: f"{s['lines']} line(s) for {s['articles']} article(s) -> {s['out']} "
                          f"({s['model']}, {s['seconds']} s)")
 
 
 def _human_eval(s: dict[str, Any]) -> str:
+    if "folds" in s:
+        lines = [f"{s['model']}: {s['folds']}-fold CV over {s['articles']} validation article(s), "
+                 f"{s['scored_on']}"]
+        for key in ("si", "span", "tc", "paragraph"):
+            if key in s:
+                lines.append(f"{key:10s} outer-fold F1 mean {s[key]['mean']:.3f} sd {s[key]['sd']:.3f}"
+                             f"  pooled {s['pooled'][key]:.3f}")
+        return "\n".join(lines)
     lines = []
     if "model" in s:
         lines.append(f"{s['model']} on {s['articles']} validation article(s)")
@@ -113,16 +124,23 @@ def _human_eval(s: dict[str, Any]) -> str:
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help=f"Labelled data for --taxonomy (default {DEFAULT_DATA}).")
 @click.option("--limit", type=int, default=None, help="Only the first N validation articles.")
+@click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
+              help="With --taxonomy: K outer folds over the validation articles (never trained on); "
+                   "thresholds chosen on the other folds, mean and spread reported.")
 @output_options
 @handle_errors
 def eval_cmd(gold: Path | None, pred: Path | None, fmt: str, taxonomy: str | None, data_dir: Path | None,
-             limit: int | None, quiet: bool, json_out: bool) -> None:
+             limit: int | None, folds: int | None, quiet: bool, json_out: bool) -> None:
     """Score predictions against gold (SI, TC, span F1, paragraph F1), or the shipped model."""
     from ..errors import InputError
     from ..evaluate.runner import evaluate_files, evaluate_model
 
     if gold is not None and pred is not None:
         summary = evaluate_files(gold, pred, fmt)
+    elif taxonomy is not None and gold is None and pred is None and folds is not None:
+        from ..evaluate.cv import nested_cv
+
+        summary = nested_cv(taxonomy, data_dir or DEFAULT_DATA, folds)
     elif taxonomy is not None and gold is None and pred is None:
         summary = evaluate_model(taxonomy, data_dir or DEFAULT_DATA, limit=limit)
     else:

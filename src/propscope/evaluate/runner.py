@@ -37,10 +37,10 @@ def evaluate_model(taxonomy: str, data_dir: str | Path, *, limit: int | None = N
     """All validation metrics of the shipped model (or ``model``) for ``taxonomy``.
 
     Articles are the validation part of the fixed split (see
-    ``propscope.analyze.techniques.dataset``), in ID order, the first ``limit``.
+    ``propscope.training.dataset``), in ID order, the first ``limit``.
     """
-    from ..analyze.techniques import dataset
     from ..analyze.techniques.model import load_model
+    from ..training import dataset
 
     model = model or load_model(taxonomy)
     _, val = dataset.load(data_dir, taxonomy).split()

@@ -211,18 +211,26 @@ def _analyze_one(corpus: Corpus, writer: CorpusWriter, name: str, settings: Sett
     except ModelError as exc:
         reporter.print(f"[yellow]{name}: not computed ({exc})")
         return {"status": "not computed", "reason": str(exc)}
+    if analyzer.configure is not None:  # bind settings it reads (techniques: taxonomy)
+        analyzer = analyzer.configure(settings)
     prepare(writer, [analyzer], settings)
+    chosen = (writer.call(lambda c: analyzer.prepare(c, settings, run_id))  # type: ignore[misc]
+              if analyzer.prepare is not None else None)
+    if chosen and chosen.get("line"):
+        reporter.print(chosen["line"])
+    extra = {"chosen": chosen} if chosen else {}
     finish = analyzer.finish
     pending = _pending(writer, analyzer, settings)
     if pending == 0:
         if finish is not None:  # also after a crash between writing and finishing
             writer.call(finish)
-        return {"status": "up to date", "documents": 0}
+        return {"status": "up to date", "documents": 0, **extra}
     started = time.perf_counter()
     done = failed = 0
+    batch_size = min(settings.batch_size, analyzer.batch_docs or settings.batch_size)
     batches = corpus.pending_documents(analyzer.name, analyzer.version,
-                                       batch_size=settings.batch_size, limit=settings.limit)
-    jobs = ((analyzer.name, batch) for batch in batches)
+                                       batch_size=batch_size, limit=settings.limit)
+    jobs = ((analyzer, batch) for batch in batches)
     try:
         with reporter.stage(f"analyze: {name}", total=pending) as bar:
             for (_, docs), results in engine.map_ordered(run_analyzer_batch, jobs):
@@ -248,4 +256,4 @@ def _analyze_one(corpus: Corpus, writer: CorpusWriter, name: str, settings: Sett
         return {"status": "not computed", "reason": str(exc), "documents": done}
     if finish is not None:
         writer.call(finish)
-    return _rate(done, started, failed=failed)
+    return _rate(done, started, failed=failed, **extra)

@@ -23,13 +23,15 @@ FUSED_COLUMNS = "doc_id, text, meta, file, record"
 FUSED_NAMES = [c.strip() for c in FUSED_COLUMNS.split(",")]
 
 
-def run_analyzer_batch(job: tuple[str, list[Document]]) -> list[AnalyzerResult | str]:
+def run_analyzer_batch(job: tuple[str | Analyzer, list[Document]]) -> list[AnalyzerResult | str]:
     """Worker side: run one analyzer over a batch; a failing document yields its error text.
 
     Module-level (not a closure) so it pickles to process pools and Dask workers.
     """
     name, docs = job
-    analyzer = get_analyzer(name)
+    # An Analyzer object travels when it was configured from settings (techniques'
+    # taxonomy), so workers use the configured one rather than the registered default.
+    analyzer = name if isinstance(name, Analyzer) else get_analyzer(name)
     try:
         return list(analyzer.run_batch(docs))
     except ModelError:

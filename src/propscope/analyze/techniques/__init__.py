@@ -1,7 +1,8 @@
-"""Persuasion-technique detection: taxonomy, tokenisation, ONNX inference, training.
+"""Persuasion-technique detection at inference time: taxonomy, tokenisation, ONNX, heads.
 
-This package ``__init__`` imports nothing heavy on purpose: the training entry
-point is run on machines that have PyTorch but not the rest of propscope's
-dependencies, and the analyzer (``.analyzer``) registers itself only when the
-pipeline asks for it.
+Imports onnxruntime, tokenizers and numpy only (never PyTorch, never the
+evaluation scorers): training, calibration, SI-head fitting, the crosswalk and
+data preparation live in :mod:`propscope.training` (the ``train`` extra). This
+``__init__`` imports nothing heavy; the analyzer (``.analyzer``) registers itself
+only when the pipeline asks for it.
 """

@@ -85,6 +85,10 @@ class Heads:
     genre_b: np.ndarray | None = None
     framing_w: np.ndarray | None = None     # (H, 14)
     framing_b: np.ndarray | None = None
+    # Per genre label, the confidence below which the head abstains (config
+    # ``genre_min``, calibrated by bench/genre_abstain.py on articles the head never
+    # trained on); a label missing here is always shown (older configs).
+    genre_min: dict[str, float] = field(default_factory=dict)
 
     def classify_span(self, hidden: np.ndarray, first: int, last: int) -> tuple[str, float]:
         probs = softmax(span_features(hidden, first, last) @ self.span_w + self.span_b)
@@ -101,18 +105,30 @@ class Heads:
             feat = (feat - self.doc_mean) / self.doc_std
         return feat
 
+    def genre_scores(self, hidden: np.ndarray) -> np.ndarray:
+        """Softmax over the genre labels for one document's token states."""
+        if self.genre_w is None or self.genre_b is None:
+            raise ValueError("this model has no genre head")
+        return softmax(self.doc_features(hidden) @ self.genre_w + self.genre_b)
+
     def doc_labels(self, hidden: np.ndarray) -> list[tuple[str, str, float]]:
         """``(task, label, score)`` rows: the genre and every framing above threshold."""
         if not self.has_doc_heads:
             return []
         f = self.doc_features(hidden)
-        g = softmax(f @ self.genre_w + self.genre_b)
-        rows = [("genre", self.genre_labels[int(g.argmax())], float(g.max()))]
+        g = self.genre_scores(hidden)
+        best = self.genre_labels[int(g.argmax())]
+        # Below its calibrated confidence the genre is "uncertain" (score: the best guess's).
+        shown = best if float(g.max()) >= self.genre_min.get(best, 0.0) else UNCERTAIN
+        rows = [("genre", shown, float(g.max()))]
         fr = sigmoid(f @ self.framing_w + self.framing_b)
         for k in np.argsort(-fr):
             if fr[k] >= self.thresholds.framing:
                 rows.append(("framing", self.framing_labels[int(k)], float(fr[k])))
         return rows
+
+
+UNCERTAIN = "uncertain"  # the genre label written when the head abstains
 
 
 def _seed(threshold: float, seed: float) -> float | None:

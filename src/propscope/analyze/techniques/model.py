@@ -53,6 +53,9 @@ class DocScores:
     # not combined by the plain mean (config ``si_combine``) or SI-only members vote
     # (``si_members``); otherwise probs[:, -1] is used.
     si_scores: np.ndarray | None = None
+    # True when SI-only members exist but were not run (``score(..., si=False)``):
+    # probs[:, -1] is then not this model's SI score, so si_spans refuses.
+    si_skipped: bool = False
 
 
 class TechniqueModel:
@@ -72,8 +75,6 @@ class TechniqueModel:
     """
 
     def __init__(self, path: Path, threads: int = 0) -> None:
-        import onnxruntime as ort
-
         try:
             self.config = json.loads((path / "config.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -94,13 +95,10 @@ class TechniqueModel:
         # narrows it (the semeval2020 ensemble keeps TC on its first member, see MODEL_CARD.md).
         tc_members = self.config.get("tc_members") or list(range(len(members)))
         self.member_span = [(member_arrays[i]["span_w"], member_arrays[i]["span_b"], i) for i in tc_members]
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        self.sessions = [ort.InferenceSession(str(path / m["onnx"]), opts, providers=["CPUExecutionProvider"])
-                         for m in members]
+        self.threads = threads
+        self.sessions = [session_for(path / m["onnx"], threads) for m in members]
         self.session = self.sessions[0]
-        self.si_members = [self._si_member(path, m, opts) for m in self.config.get("si_members", [])]
+        self.si_members = [self._si_member(path, m) for m in self.config.get("si_members", [])]
         t = self.config.get("thresholds", {})
         self.labels: list[str] = list(self.config["labels"])
         self.heads = heads.Heads(
@@ -110,7 +108,8 @@ class TechniqueModel:
             framing_labels=list(self.config.get("framing_labels", [])),
             doc_mean=arrays.get("doc_mean"), doc_std=arrays.get("doc_std"),
             genre_w=arrays.get("genre_w"), genre_b=arrays.get("genre_b"),
-            framing_w=arrays.get("framing_w"), framing_b=arrays.get("framing_b"))
+            framing_w=arrays.get("framing_w"), framing_b=arrays.get("framing_b"),
+            genre_min={str(k): float(v) for k, v in self.config.get("genre_min", {}).items()})
         self.name = f"{self.config['name']}@{self.config['version']}"
         # How members' 'any technique' scores combine for SI (absent in older configs: mean).
         self.si_combine = str(self.config.get("si_combine", "mean"))
@@ -118,10 +117,12 @@ class TechniqueModel:
             raise ModelError(f"{path / 'config.json'}: unknown si_combine {self.si_combine!r}",
                              hint=f"one of {', '.join(heads.COMBINE)}")
 
-    def _si_member(self, path: Path, spec: dict, opts) -> tuple[object, bool, heads.SiHead | None]:
-        """``(session, use its any-technique column, head over its states)`` for one SI-only member."""
-        import onnxruntime as ort
+    def _si_member(self, path: Path, spec: dict) -> tuple[object, bool, heads.SiHead | None]:
+        """``(session, use its any-technique column, head over its states)`` for one SI-only member.
 
+        The session is the one the other taxonomy's model uses for the same file
+        (:func:`session_for`), so a process holding both models loads that encoder once.
+        """
         onnx = si_member_onnx(path, spec)
         where = onnx.parent
         if not onnx.exists():
@@ -134,12 +135,18 @@ class TechniqueModel:
             head = heads.SiHead.load(path / spec["head"]) if spec.get("head") else None
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"{path / spec['head']}: cannot read SI head ({exc})") from exc
-        session = ort.InferenceSession(str(onnx), opts, providers=["CPUExecutionProvider"])
-        return session, bool(spec.get("any_column", True)), head
+        return session_for(onnx, self.threads), bool(spec.get("any_column", True)), head
 
     # ------------------------------------------------------------------ raw scores
-    def score(self, texts: list[str]) -> list[DocScores]:
-        """Run the encoder over overlapping windows of every text; merge per token."""
+    def score(self, texts: list[str], si: bool = True) -> list[DocScores]:
+        """Run the encoder over overlapping windows of every text; merge per token.
+
+        ``si=False`` skips the SI-only members (another encoder each): their votes only
+        feed :meth:`si_spans` (technique-agnostic SI, used by ``eval``), never technique
+        spans, TC, paragraph or document labels, so the analyzer and ``predict-spans``
+        need not pay a third encoder pass for the semeval2020 model.
+        :meth:`si_spans` then refuses such scores rather than decode another score.
+        """
         encs = [encoding.encode(self.tokenizer, t) for t in texts]
         ids, mask, index = encoding.window_batch(self.tokenizer, encs)
         lengths = [len(e.ids) for e in encs]
@@ -153,12 +160,18 @@ class TechniqueModel:
             p, h = self._run(session, ids, mask, index, lengths)
             member_probs.append(p)
             states.append(h)
+        if not si:
+            out = self.combine(texts, encs, member_probs, states, None, check=False)
+            for d in out:
+                d.si_skipped = bool(self.si_members)
+            return out
         si_outputs = [self._run(session, ids, mask, index, lengths) for session, _, _ in self.si_members]
         return self.combine(texts, encs, member_probs, states, si_outputs)
 
     def combine(self, texts: list[str], encs: list[encoding.Encoded], member_probs: list[list[np.ndarray]],
                 states: list[list[np.ndarray]],
-                si_outputs: list[tuple[list[np.ndarray], list[np.ndarray]]] | None = None) -> list[DocScores]:
+                si_outputs: list[tuple[list[np.ndarray], list[np.ndarray]]] | None = None,
+                check: bool = True) -> list[DocScores]:
         """Per-document scores from each member's outputs (``[member][doc]``).
 
         Token scores are the mean over members; the SI score follows ``si_combine``,
@@ -170,7 +183,7 @@ class TechniqueModel:
         out = []
         for d, (t, e) in enumerate(zip(texts, encs, strict=True)):
             mine = [m[d] for m in member_probs]
-            extra = self.si_votes(d, si_outputs or [])
+            extra = self.si_votes(d, si_outputs or []) if check else []
             si = (heads.any_technique(mine, self.si_combine, extra)
                   if extra or (n > 1 and self.si_combine != "mean") else None)
             out.append(DocScores(t, e, cast(np.ndarray, sum(mine)) / n, states[0][d], [s[d] for s in states] if n > 1 else None, si))
@@ -209,6 +222,8 @@ class TechniqueModel:
         return heads.technique_spans(doc_id, doc.text, doc.enc, doc.probs, self.labels, t.span, t.span_seed)
 
     def si_spans(self, doc_id: str, doc: DocScores) -> list[Span]:
+        if doc.si_skipped:
+            raise ValueError("these scores were computed without the SI-only members (score(si=False))")
         t = self.heads.thresholds
         scores = doc.si_scores if doc.si_scores is not None else doc.probs
         return heads.si_spans(doc_id, doc.text, doc.enc, scores, t.si, t.si_gap, t.si_seed)
@@ -231,6 +246,44 @@ class TechniqueModel:
 
     def doc_labels(self, doc: DocScores) -> list[tuple[str, str, float]]:
         return self.heads.doc_labels(doc.hidden)
+
+
+_SESSIONS: dict[tuple[str, int], object] = {}
+
+
+def session_options(threads: int = 0):
+    """ORT options for a CPU process that may hold several sessions.
+
+    Spinning is off: by default each session's intra-op threads busy-wait between
+    runs, and with one window per call (see ``WINDOW_BATCH``) and several sessions
+    in a process (ensemble members, SI members) the waiting threads burned about as
+    much CPU as the work (bench/techniques_speed.py: ~107 vs ~59 ms CPU per window on
+    the shared 2-core VM). Outputs are unchanged (same kernels, same graph).
+    """
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.add_session_config_entry("session.inter_op.allow_spinning", "0")
+    return opts
+
+
+def session_for(onnx: Path, threads: int = 0):
+    """One ORT session per ONNX file and thread count in this process (callers hold the lock).
+
+    The semeval2020 model's SI-only member *is* the semeval2023 encoder file: both
+    models share this session instead of loading the same 25 MB twice.
+    """
+    import onnxruntime as ort
+
+    key = (str(onnx.resolve()), threads)
+    if key not in _SESSIONS:
+        _SESSIONS[key] = ort.InferenceSession(str(onnx), session_options(threads),
+                                              providers=["CPUExecutionProvider"])
+    return _SESSIONS[key]
 
 
 _CACHE: dict[str, TechniqueModel] = {}

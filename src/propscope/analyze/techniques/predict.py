@@ -13,11 +13,16 @@ from pathlib import Path
 
 from ...errors import InputError
 from ...evaluate.formats import Span, read_spans, write_paragraphs, write_spans
-from .dataset import read_article
 from .model import load_model
 
 FORMATS = ("spans", "semeval2023-paragraphs")
-BATCH = 8
+BATCH = 1  # articles scored per call: progress moves after each (windows run one by one anyway)
+
+
+def read_article(path: Path) -> str:
+    """An article as the SemEval offsets expect it: ``open(path).read()``, UTF-8."""
+    with open(path, encoding="utf-8") as fh:
+        return fh.read()
 
 
 def article_files(paths: Iterable[str | Path]) -> dict[str, Path]:
@@ -57,6 +62,7 @@ def predict_spans(paths: Iterable[str | Path], *, taxonomy: str = "semeval2023",
                 raise InputError(f"{given_spans}: span for article {s.doc_id}, which is not among the inputs")
             given.setdefault(s.doc_id, []).append(s)
     model = load_model(taxonomy)
+    # Technique spans, TC and paragraphs never read the SI-only members' votes.
     t0 = time.perf_counter()
     ids = sorted(files)
     spans: list[Span] = []
@@ -70,7 +76,7 @@ def predict_spans(paths: Iterable[str | Path], *, taxonomy: str = "semeval2023",
                 texts.append(read_article(files[doc_id]))
             except UnicodeDecodeError as exc:
                 raise InputError(f"{files[doc_id]}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        for doc_id, doc in zip(batch, model.score(texts), strict=True):
+        for doc_id, doc in zip(batch, model.score(texts, si=False), strict=True):
             tokens += len(doc.enc.ids)
             if fmt == "semeval2023-paragraphs":
                 paragraphs.update(model.paragraphs(doc_id, doc))
@@ -81,8 +87,8 @@ def predict_spans(paths: Iterable[str | Path], *, taxonomy: str = "semeval2023",
                     spans.append(Span(doc_id, s.start, s.end, model.classify(doc, s.start, s.end)[0]))
             else:
                 spans += [s for s, _ in model.spans(doc_id, doc)]
-        if progress:
-            progress(len(batch))
+            if progress:
+                progress(1)  # per article (scoring is per batch; decoding per article)
     lines = write_paragraphs(paragraphs, out) if fmt == "semeval2023-paragraphs" else write_spans(spans, out)
     seconds = time.perf_counter() - t0
     return {"articles": len(ids), "lines": lines, "out": str(out), "taxonomy": taxonomy, "format": fmt,

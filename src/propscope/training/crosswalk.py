@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from ...evaluate.formats import Span
+from ..evaluate.formats import Span
 from . import dataset
 
 MIN_SHARE = 0.8  # a 2023 label is renamed only where one 2020 label has this share of its aligned spans
@@ -120,7 +120,7 @@ def agreement(data_dir: str | Path) -> dict:
     annotations, not a model). This is the figure that licenses
     :func:`extra_2020_articles`.
     """
-    from ...evaluate.scorers import si_score
+    from ..evaluate.scorers import si_score
 
     d2020 = dataset.load(data_dir, "semeval2020")
     d2023 = dataset.load(data_dir, "semeval2023")

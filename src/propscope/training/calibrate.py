@@ -16,9 +16,10 @@ import random
 from pathlib import Path
 from typing import Any
 
-from ...evaluate.scorers import paragraph_score, si_score, span_score
-from . import dataset, heads
-from .model import TechniqueModel
+from ..analyze.techniques import heads
+from ..analyze.techniques.model import TechniqueModel
+from ..evaluate.scorers import paragraph_score, si_score, span_score
+from . import dataset
 
 GRID = [round(0.3 + 0.05 * i, 2) for i in range(9)]  # 0.30 ... 0.70
 SI_GRID = [round(0.2 + 0.05 * i, 2) for i in range(11)]  # 0.20 ... 0.70: with a seed, extension runs lower
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
                    help="instead: choose the thresholds on the whole validation split and write them into "
                         "the shipped config.json (as training does after export)")
     a = p.parse_args(argv)
-    from .model import model_dir
+    from ..analyze.techniques.model import model_dir
 
     if a.tune:
         print(json.dumps(tune(model_dir(a.taxonomy), a.data, a.taxonomy), indent=2))

@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...evaluate.formats import ParagraphLabels, Span, read_paragraphs, read_spans
+from ..analyze.techniques.predict import read_article as _read_article
+from ..evaluate.formats import ParagraphLabels, Span, read_paragraphs, read_spans
 
 VALIDATION_PERCENT = 18
 
@@ -50,8 +51,7 @@ def _article_id(path: Path) -> str:
 
 def read_article(path: Path) -> str:
     """An article as the SemEval offsets expect it: ``open(path).read()``, UTF-8."""
-    with open(path, encoding="utf-8") as fh:
-        return fh.read()
+    return _read_article(path)
 
 
 def read_articles(folder: Path) -> dict[str, str]:

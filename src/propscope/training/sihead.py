@@ -8,9 +8,9 @@ int8 ONNX hidden states (exactly what inference computes), on the 2020
 *training* articles only (the validation split stays unseen). On 2 cores this
 takes about a minute, mostly the encoder pass::
 
-    python -m propscope.analyze.techniques.sihead --data ../shared/data \
+    python -m propscope.training.sihead --data ../shared/data \
         --add propscope-techniques-semeval2023      # or, to refit: without --add
-    python -m propscope.analyze.techniques.calibrate --taxonomy semeval2020 \
+    python -m propscope.training.calibrate --taxonomy semeval2020 \
         --data ../shared/data --tune               # thresholds for the new SI score
 
 It writes the head's ``.npz`` into the model folder and the SI member (with how
@@ -26,8 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import dataset, encoding, heads
-from .model import MODELS_DIR, TechniqueModel, model_dir, si_member_onnx
+from ..analyze.techniques import encoding, heads
+from ..analyze.techniques.model import MODELS_DIR, TechniqueModel, model_dir, si_member_onnx
+from . import dataset
 
 L2 = 100.0  # ridge strength on standardised states; 100 and 3000 gave the same SI F1 in cross-fitting
 

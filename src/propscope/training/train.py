@@ -2,7 +2,7 @@
 
 This is the only module of propscope that imports torch (the ``[train]`` extra).
 It imports only numpy/tokenizers-level siblings otherwise, so it also runs on a
-bare GPU machine with ``python -m propscope.analyze.techniques.training``.
+bare GPU machine with ``python -m propscope.training.train``.
 
 The model: a pretrained encoder (all-MiniLM-L6-v2 by default) with
 
@@ -34,9 +34,10 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import BertConfig, BertModel
 
-from ...evaluate.formats import Span
-from ...evaluate.scorers import multilabel_score, paragraph_score, si_score, span_score, tc_score
-from . import dataset, encoding, heads, taxonomy
+from ..analyze.techniques import encoding, heads, taxonomy
+from ..evaluate.formats import Span
+from ..evaluate.scorers import multilabel_score, paragraph_score, si_score, span_score, tc_score
+from . import dataset
 
 GRID = [round(0.15 + 0.05 * i, 2) for i in range(13)]  # thresholds tried on validation
 FROZEN = "encoder.embeddings.word_embeddings.weight"

@@ -1,0 +1,153 @@
+"""Technique throughput on news-length documents, before and after, in one run.
+
+Scores the same news articles (the first ``--docs`` PTC articles, ~5,600 characters
+each, the length of a news story) with the analyzer's work (token scores,
+technique spans, genre/framing labels) for both taxonomies, once with the source
+tree of a baseline git revision and once with this tree, each in its own child
+process, alternating ``--repeats`` times; reports documents per second (median
+wall time) and CPU seconds per document, and checks that both trees write
+identical spans and labels.
+
+    nice -n 5 python bench/techniques_speed.py --baseline c7ddfcc --docs 24 --repeats 2
+
+The baseline tree is taken with ``git archive`` (models included), so the figures
+compare code, not machines. The machine is a shared 2-core VM: other jobs run at
+the same time, so wall times are noisy; the CPU time per document is the steadier
+figure. Writes the ``## Techniques speed`` section of docs/benchmarks.md unless
+``--no-write``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from benchdoc import cpu_model, replace_section  # bench/ is on sys.path when run as a script
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "benchmarks.md"
+SECTION = "## Techniques speed"
+TAXONOMIES = ("semeval2023", "semeval2020")
+
+
+def child(data: Path, taxonomy: str, docs: int, out: Path) -> None:
+    """Time the analyzer's model work over ``docs`` articles; write figures + outputs."""
+    from propscope.analyze.techniques import model as model_mod
+
+    files = sorted((data / "ptc2020" / "articles").glob("article*.txt"))[:docs]
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    m = model_mod.load_model(taxonomy)
+    new = "si" in model_mod.TechniqueModel.score.__code__.co_varnames
+
+    def work(batch: list[str]) -> list:
+        # What the analyzer needs: token scores (SI-only members skipped where the
+        # tree can), technique spans and document labels.
+        scored = m.score(batch, si=False) if new else m.score(batch)
+        return [([(s.start, s.end, s.technique, round(c, 4)) for s, c in m.spans(str(i), d)],
+                 [(t, lab, round(sc, 4)) for t, lab, sc in m.doc_labels(d)])
+                for i, d in enumerate(scored)]
+
+    work(texts[:1])  # warm-up: lazy init, allocator
+    t0, c0 = time.perf_counter(), time.process_time()
+    outputs = []
+    for i in range(0, len(texts), 8):  # the analyzer's batch of documents (BATCH_DOCS)
+        outputs += work(texts[i : i + 8])
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    out.write_text(json.dumps({"wall_s": wall, "cpu_s": cpu, "docs": len(texts),
+                               "chars": sum(map(len, texts)), "outputs": outputs}))
+
+
+def baseline_tree(rev: str, where: Path) -> Path:
+    """``src/`` of ``rev`` extracted under ``where`` (git archive, models included)."""
+    arch = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"], check=True,
+                          capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(where)], input=arch, check=True)
+    return where / "src"
+
+
+def run_child(src: Path, data: Path, taxonomy: str, docs: int) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
+        out = Path(fh.name)
+    env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{ROOT / 'bench'}"}
+    subprocess.run([sys.executable, __file__, "--child", taxonomy, "--data", str(data),
+                    "--docs", str(docs), "--out", str(out)], check=True, env=env, cwd=ROOT)
+    res = json.loads(out.read_text())
+    out.unlink()
+    return res
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    p.add_argument("--baseline", default=None, help="git revision to compare against")
+    p.add_argument("--docs", type=int, default=24)
+    p.add_argument("--repeats", type=int, default=2)
+    p.add_argument("--child", default=None)
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--no-write", action="store_true")
+    args = p.parse_args()
+    if args.child:
+        child(args.data, args.child, args.docs, args.out)
+        return
+    trees = {"this tree": ROOT / "src"}
+    with tempfile.TemporaryDirectory() as tmp:
+        if args.baseline:
+            trees = {f"baseline {args.baseline}": baseline_tree(args.baseline, Path(tmp)), **trees}
+        runs: dict[tuple[str, str], list[dict]] = {}
+        for _ in range(args.repeats):
+            for tax in TAXONOMIES:
+                for name, src in trees.items():  # alternate, so load drifts hit both
+                    runs.setdefault((name, tax), []).append(run_child(src, args.data, tax, args.docs))
+    rows, same = [], {}
+    for tax in TAXONOMIES:
+        outs = [runs[(name, tax)][0]["outputs"] for name in trees]
+        spans_same = all([d[0] for d in o] == [d[0] for d in outs[0]] for o in outs)
+        # Labels: the genre head abstains since analyzer 1.2 ('uncertain' below its
+        # calibrated confidence): count those rows apart, everything else must match.
+        changed = abstained = 0
+        for o in outs[1:]:
+            for (_, mine), (_, base) in zip(o, outs[0], strict=True):
+                for a, b in zip(mine, base, strict=True):
+                    if a != b:
+                        if a[0] == "genre" and a[1] == "uncertain" and a[2] == b[2]:
+                            abstained += 1
+                        else:
+                            changed += 1
+        same[tax] = (f"spans {'identical' if spans_same else 'DIFFERENT'}, labels "
+                     + ("identical" if not changed else f"{changed} DIFFERENT")
+                     + (f" except {abstained} genre(s) now 'uncertain' (abstention)" if abstained else ""))
+        for name in trees:
+            r = runs[(name, tax)]
+            wall = statistics.median(x["wall_s"] for x in r)
+            cpu = statistics.median(x["cpu_s"] for x in r)
+            n = r[0]["docs"]
+            walls = ", ".join(f"{x['wall_s']:.1f}" for x in r)
+            rows.append(f"| {tax} | {name} | {n / wall:.2f} | {cpu / n:.3f} | {walls} |")
+    chars = runs[(next(iter(trees)), TAXONOMIES[0])][0]["chars"] / args.docs
+    cmd = " ".join(["python bench/techniques_speed.py", *sys.argv[1:]])
+    text = "\n".join([
+        SECTION, "",
+        f"`{cmd}` on {date.today().isoformat()}, {cpu_model()}, {os.cpu_count()} cores shared with "
+        f"other jobs (load varied during the run), `nice -n 5`. {args.docs} PTC news articles "
+        f"(mean {chars:,.0f} characters), the analyzer's model work (token scores, technique "
+        "spans, genre/framing labels), median of the runs; wall times vary with the other jobs, "
+        "CPU seconds per document less so.", "",
+        "| taxonomy | code | documents/s (wall) | CPU s/document | wall s per run |",
+        "|---|---|---|---|---|", *rows, "",
+        "Outputs, this tree against the first: "
+        + "; ".join(f"{t}: {same[t]}" for t in TAXONOMIES) + ".", ""])
+    print(text)
+    if not args.no_write:
+        replace_section(SECTION, text, DOCS)
+
+
+if __name__ == "__main__":
+    main()
