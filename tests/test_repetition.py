@@ -8,8 +8,8 @@ import pyarrow as pa
 import pytest
 
 from propscope.analyze.registry import get_analyzer
-from propscope.analyze.repeats import find_repeats, tokenize
 from propscope.analyze.repetition import REPETITIONS_SCHEMA, analyze_repetitions
+from propscope.analyze.repetition.maximal_repeats import find_repeats, tokenize
 from propscope.document import Document
 
 # Ordinary sentences from several invented outlets and viewpoints; none repeats
@@ -198,7 +198,7 @@ def test_periodic_spam_is_reported_as_its_unit():
 
 
 def test_very_long_document_is_judged_in_windows_with_true_offsets():
-    from propscope.analyze import repetition
+    from propscope.analyze.repetition import analyzer as repetition
     tag = "(Orion Mining / OMC Group)"
     inserts = [f"Staff at {w} {tag} agreed." for w in ["Orion", "the mine", "the firm", "Orion",
                                                     "the board", "the site"]]
