@@ -8,7 +8,11 @@ import pyarrow as pa
 import pytest
 
 from propscope.analyze.registry import get_analyzer
-from propscope.analyze.repetition import REPETITIONS_SCHEMA, analyze_repetitions
+from propscope.analyze.repetition import (
+    PAGE_FURNITURE_SCHEMA,
+    REPETITIONS_SCHEMA,
+    analyze_repetitions,
+)
 from propscope.analyze.repetition.maximal_repeats import find_repeats, tokenize
 from propscope.document import Document
 
@@ -72,8 +76,9 @@ def reps(text: str) -> list[dict]:
 
 def test_registered_with_schema_that_accepts_its_rows():
     an = get_analyzer("repetitions")
-    assert an.name == "repetitions" and an.version == "1"
-    assert an.tables == {"repetitions": REPETITIONS_SCHEMA}
+    # version 2: page furniture is reported apart (its own table), so rows changed
+    assert an.name == "repetitions" and an.version == "2"
+    assert an.tables == {"repetitions": REPETITIONS_SCHEMA, "page_furniture": PAGE_FURNITURE_SCHEMA}
     assert REPETITIONS_SCHEMA.names[0] == "doc_id"
     text = document(*["The Northern Alliance (NA / Free North) said so."] * 6, every=3)
     rows = an.fn(Document.create(text))["repetitions"]

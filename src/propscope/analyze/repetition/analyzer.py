@@ -26,12 +26,15 @@ Only maximal repeats are considered (see :mod:`.maximal_repeats`); among finding
 overlap, the one with more occurrences wins, so a stuffed phrase is reported
 once and not again as every longer or shorter variant of itself. Repeats inside
 embedded-post attributions (``— Name (@handle) date``) are not counted: two posts
-by the same account are not stuffing.
+by the same account are not stuffing. A finding that stands like page furniture (a
+placeholder or credit line, a dateline, a caption, furniture marked in the page's
+HTML; see :mod:`.furniture`) goes to the ``page_furniture`` table instead.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -39,6 +42,7 @@ import pyarrow as pa
 from ...document import Document
 from ..embedded_posts import find_embedded_posts
 from ..registry import Analyzer, register
+from . import furniture
 from .batch_prefilter import may_repeat
 from .maximal_repeats import count_words, find_repeats
 from .rules import ATTACHED_MIN_COUNT, OPEN_MARKS, Finding, judge, reason
@@ -57,6 +61,18 @@ REPETITIONS_SCHEMA = pa.schema([
     ("entity", pa.string()),
     ("entity_count", pa.int64()),
 ])
+# What a site's template repeats (ads, credits, bylines): shown apart, never counted
+# as manipulation (see :mod:`.furniture`). ``starts`` is empty for ``location`` "html"
+# (furniture the extractor removed from the text).
+PAGE_FURNITURE_SCHEMA = pa.schema([
+    ("doc_id", pa.string()),
+    ("phrase", pa.string()),
+    ("count", pa.int64()),
+    ("starts", pa.list_(pa.int64())),
+    ("rule", pa.string()),
+    ("location", pa.string()),
+])
+
 WINDOW_CHARS = 1_000_000     # longer texts are judged in pieces of this size
 
 
@@ -80,6 +96,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 
 def _findings(text: str) -> list[Finding]:
+    """Every finding of one window (stuffing and furniture alike), overlaps resolved."""
     repeats = find_repeats(text, min_count=ATTACHED_MIN_COUNT)
     if not repeats:
         return []
@@ -168,23 +185,61 @@ def _without_names_of_insertions(text: str, findings: list[Finding],
     return out
 
 
-def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
-    """Stuffing and templated-insertion rows of one text (see the module docstring)."""
-    rows = []
+def find_repetitions_and_furniture(doc_id: str, text: str, furniture_items: Sequence[str] = ()
+                                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Stuffing / templated-insertion rows and page-furniture rows of one text.
+
+    ``furniture_items``: texts the page's markup marks as furniture (HTML only). A
+    finding that stands like furniture (:mod:`.furniture`) is reported there, never
+    as stuffing.
+    """
+    rows: list[dict[str, Any]] = []
+    furniture_rows: list[dict[str, Any]] = []
     for w_start, w_end in _windows(text):
         piece = text[w_start:w_end]
+        findings = _findings(piece)
+        if not findings:
+            continue
         doc_words = count_words(piece)
-        for f in sorted(_findings(piece), key=lambda f: f.starts[0]):
+        spans = furniture.markup_spans(piece, furniture_items) if furniture_items else []
+        captions = furniture.caption_lines(piece)
+        for f in sorted(findings, key=lambda f: f.starts[0]):
             size = len(f.repeat.phrase)
+            starts = [w_start + s for s in f.starts]
+            rule = furniture.classify(piece, f.repeat.phrase, f.starts, spans)
+            if rule is not None:
+                furniture_rows.append({"doc_id": doc_id, "phrase": f.repeat.phrase,
+                                       "count": len(starts), "starts": starts, "rule": rule,
+                                       "location": "text"})
+                continue
+            own = furniture.outside_captions(f.starts, size, captions) if captions else f.starts
+            if len(own) < len(f.starts):
+                judged = judge(piece, f.repeat, own, doc_words) if len(own) >= \
+                    ATTACHED_MIN_COUNT else None
+                if judged is None:
+                    furniture_rows.append({"doc_id": doc_id, "phrase": f.repeat.phrase,
+                                           "count": len(starts), "starts": starts,
+                                           "rule": "caption", "location": "text"})
+                    continue
+                f = judged
+                starts = [w_start + s for s in f.starts]
             rows.append({
                 "doc_id": doc_id, "kind": f.kind, "phrase": f.repeat.phrase,
-                "count": len(f.starts), "starts": [w_start + s for s in f.starts],
+                "count": len(f.starts), "starts": starts,
                 "density": round(len(f.starts) * size / max(len(piece), 1), 6),
                 "score": round(f.score, 3), "reason": reason(f, doc_words), "rule": f.rule,
                 "words": f.repeat.words, "entity": f.entity,
                 "entity_count": f.entity_count or None,
             })
-    return rows
+    if furniture_items:
+        furniture_rows += furniture.removed_rows(doc_id, text, furniture_items)
+    return rows, furniture_rows
+
+
+def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
+    """Stuffing and templated-insertion rows of one text (see the module docstring);
+    page furniture is left out (:func:`find_repetitions_and_furniture` has it)."""
+    return find_repetitions_and_furniture(doc_id, text)[0]
 
 
 class _PreTestPolicy:
@@ -216,36 +271,50 @@ class _PreTestPolicy:
 _PRE_TEST = _PreTestPolicy()
 
 
-def find_repetitions_batch(items: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
-    """``[find_repetitions(doc_id, text) for doc_id, text in items]``, faster.
-
-    Texts that cannot hold a repeat (one vectorised test over the whole batch, see
-    :mod:`.batch_prefilter`) are not analysed one by one; texts long enough to be
-    judged in windows always are.
-    """
-    texts = [text for _, text in items]
+def _possible(texts: list[str]) -> list[bool]:
+    """Which texts can hold a repeat (one vectorised test over the whole batch, see
+    :mod:`.batch_prefilter`); texts long enough to be judged in windows always can."""
     if _PRE_TEST.should_test():
         possible = may_repeat(texts, ATTACHED_MIN_COUNT)
         _PRE_TEST.record(len(possible), sum(possible))
     else:
         possible = [True] * len(texts)
-    return [find_repetitions(doc_id, text) if maybe or len(text) > WINDOW_CHARS else []
+    return [maybe or len(t) > WINDOW_CHARS for t, maybe in zip(texts, possible, strict=True)]
+
+
+def find_repetitions_batch(items: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
+    """``[find_repetitions(doc_id, text) for doc_id, text in items]``, faster: texts
+    that cannot hold a repeat are not analysed one by one."""
+    possible = _possible([text for _, text in items])
+    return [find_repetitions(doc_id, text) if maybe else []
             for (doc_id, text), maybe in zip(items, possible, strict=True)]
 
 
+def _tables(doc: Document, maybe: bool) -> dict[str, list[dict[str, Any]]]:
+    items = furniture.markup_items(doc.meta)
+    if not maybe:
+        return {"repetitions": [], "page_furniture": furniture.removed_rows(doc.doc_id, doc.text,
+                                                                            items)}
+    rows, furniture_rows = find_repetitions_and_furniture(doc.doc_id, doc.text, items)
+    return {"repetitions": rows, "page_furniture": furniture_rows}
+
+
 def analyze_repetitions(doc: Document) -> dict[str, list[dict[str, Any]]]:
-    """The registered analyzer: ``{"repetitions": rows}`` for one document."""
-    return {"repetitions": find_repetitions(doc.doc_id, doc.text)}
+    """The registered analyzer: ``{"repetitions": rows, "page_furniture": rows}`` for one
+    document."""
+    return _tables(doc, True)
 
 
 def analyze_repetitions_batch(docs: list[Document]) -> list[dict[str, list[dict[str, Any]]]]:
     """The batch form the runner uses: same rows as :func:`analyze_repetitions`."""
-    rows = find_repetitions_batch([(d.doc_id, d.text) for d in docs])
-    return [{"repetitions": r} for r in rows]
+    possible = _possible([d.text for d in docs])
+    return [_tables(d, maybe) for d, maybe in zip(docs, possible, strict=True)]
 
 
 register(Analyzer(
-    name="repetitions", version="1", tables={"repetitions": REPETITIONS_SCHEMA},
+    name="repetitions", version="2",
+    tables={"repetitions": REPETITIONS_SCHEMA, "page_furniture": PAGE_FURNITURE_SCHEMA},
     fn=analyze_repetitions, batch_fn=analyze_repetitions_batch,
-    description="keyword stuffing and templated insertion (maximal repeats, scored)",
+    description="keyword stuffing and templated insertion (maximal repeats, scored), "
+                "with page furniture kept apart",
 ))
