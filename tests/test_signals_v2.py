@@ -273,3 +273,29 @@ def test_markup_fingerprints(tmp_path: Path) -> None:
     assert ("payment_handle", "paypal:harbourfund", "html") in got  # a menu link still counts
     assert ("messaging_channel", "telegram:harbour_daily", "html") in got
     assert sum(1 for k, _, _ in got if k == "template_fingerprint") == 1
+
+
+def test_example_corpus_sites_tied_only_by_a_wallet(tmp_path: Path) -> None:
+    """The demo corpus's two volunteer sites share one Monero wallet and nothing else; the
+    overview's shared-fingerprint table shows them together with that evidence."""
+    from starlette.testclient import TestClient
+
+    from propscope.present.webapp import create_app
+
+    root = Path(__file__).parents[1] / "examples" / "corpus"
+    corpus = tmp_path / "demo.duckdb"
+    run([str(root / "tidewater-notes"), str(root / "lowmere-citizen")], corpus, None,
+        load_settings(analyzers=("references", "repetitions"), quiet=True))
+    shared = refs(corpus, "kind = 'crypto_address'")
+    assert {r["source"] for r in shared} == {"tidewater-notes", "lowmere-citizen"}
+    assert len({r["normalized"] for r in shared}) == 1
+    wallet = shared[0]["normalized"]
+    others = refs(corpus, "kind NOT IN ('crypto_address')")
+    by_source: dict[str, set[str]] = {}
+    for r in others:
+        by_source.setdefault(r["source"], set()).add(r["normalized"])
+    assert not set.intersection(*by_source.values()) if len(by_source) == 2 else True
+    html = TestClient(create_app(corpus)).get("/").text
+    row = html[html.index(wallet):]
+    row = row[:row.index("</tr>")]
+    assert "tidewater-notes" in row and "lowmere-citizen" in row

@@ -21,10 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-
-import phonenumbers
+from types import ModuleType
 
 from .text_patterns import Found
+
+
+def _phonenumbers() -> ModuleType:
+    """libphonenumber's metadata, imported on first use: most texts hold no ``+`` and a
+    digit, and its tables would otherwise sit in every worker's heap."""
+    import phonenumbers
+
+    return phonenumbers
 
 _PHONE_TRIGGER = re.compile(r"\+\s?\d")
 # At most this many candidate regions per text are handed to the phone matcher.
@@ -34,11 +41,13 @@ _CONTACT_WORDS = re.compile(
     r"inquir|enquir|questions|send us|get in touch|kontakt|contacto|contatto|courriel|"
     r"связ|почт|пишите)", re.IGNORECASE)
 MIN_TEMPLATE_WORDS = 12
+MAX_ABOUT_CHARS = 2000  # a closing "about" paragraph is looked for in this many last characters
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def e164(raw: str) -> str | None:
     """The E.164 form of an international number, or None when it is not a valid one."""
+    phonenumbers = _phonenumbers()
     try:
         number = phonenumbers.parse(raw, None)
     except phonenumbers.NumberParseException:
@@ -53,10 +62,12 @@ def find_phone_numbers(text: str) -> list[Found]:
     if "+" not in text:
         return []
     out: list[Found] = []
+    phonenumbers: ModuleType | None = None
     floor = 0
     for k, m in enumerate(_PHONE_TRIGGER.finditer(text)):
         if k >= MAX_PHONE_REGIONS or m.start() < floor:
             continue
+        phonenumbers = phonenumbers or _phonenumbers()
         piece_end = min(len(text), m.start() + 40)
         piece = text[m.start():piece_end]
         for match in phonenumbers.PhoneNumberMatcher(piece, None,
@@ -92,14 +103,17 @@ def template_hash(block: str) -> str:
 
 
 def find_about_block(text: str) -> Found | None:
-    """A closing paragraph that starts "About ..." (the site's boilerplate), or None."""
-    tail_start = text.rfind("\n\n", 0, max(0, len(text) - 2))
-    start = tail_start + 2 if tail_start >= 0 else 0
-    block = text[start:].strip()
-    if not block.lower().startswith(("about ", "about:", "who we are")):
+    """A closing paragraph that starts "About ..." or "Who we are" (the site's boilerplate),
+    looked for in the last :data:`MAX_ABOUT_CHARS` characters, or None."""
+    floor = max(0, len(text) - MAX_ABOUT_CHARS)
+    start = max(text.rfind("\n\nAbout", floor), text.rfind("\n\nWho we are", floor))
+    if start < 0:
         return None
+    start += 2
+    if text.find("\n\n", start) >= 0:
+        return None  # not the closing paragraph
+    block = text[start:].rstrip()
     if len(block.split()) < MIN_TEMPLATE_WORDS:
         return None
-    offset = text.index(block, start)
-    return Found(offset, offset + len(block), block, "tpl:" + template_hash(block),
+    return Found(start, start + len(block), block, "tpl:" + template_hash(block),
                  subtype="about_block")

@@ -187,7 +187,7 @@ def monero_valid(address: str) -> str | None:
 # engine skip every other position quickly (ordinary text costs little: 180 MB/s
 # here); a run glued to a letter or digit on its left is a piece of a longer one and
 # is skipped, and the greedy run is maximal on its right.
-_RUN = re.compile(r"[0134789TbB][0-9A-Za-z]{13,}")
+_RUN = re.compile(r"[01348TbB][0-9A-Za-z]{13,}")
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _HEX40 = re.compile(r"0x[0-9a-fA-F]{40}")
 _BASE58 = re.compile(r"[1-9A-HJ-NP-Za-km-z]{26,35}")
@@ -205,7 +205,7 @@ def find_crypto_addresses(text: str) -> list[Found]:
             if value[0] in "48" and monero_valid(value):
                 out.append(Found(m.start(), m.end(), value, "xmr:" + value, subtype="xmr"))
             continue
-        if value[0] in "4789":
+        if value[0] in "48":
             continue
         if _HEX40.fullmatch(value):
             hexpart = value[2:]

@@ -28,9 +28,9 @@ import re
 from datetime import date
 from typing import Any
 
-from ..ingest.html_markup import post_of_url
 from .contact_fingerprints import e164
 from .fingerprints import LINK_FINGERPRINTS, link_fingerprints
+from .post_urls import post_of_url
 from .text_patterns import Found, normalize_url
 from .web_data import LINK_SHORTENERS
 
@@ -154,10 +154,20 @@ def template_rows(doc_id: str, blocks: list[Any]) -> list[dict[str, Any]]:
             and isinstance(b.get("sample"), str)]
 
 
+# The platforms' post hosts (``domain``: without ``www.``); Mastodon servers have any
+# name and are told by ``/@user/ID`` paths.
+_POST_HOSTS = frozenset({
+    "twitter.com", "mobile.twitter.com", "x.com", "t.me", "telegram.me", "facebook.com",
+    "m.facebook.com", "instagram.com", "youtube.com", "m.youtube.com", "youtu.be",
+    "youtube-nocookie.com", "tiktok.com", "bsky.app", "vk.com", "m.vk.com", "truthsocial.com"})
+
+
 def post_links(urls: list[Found]) -> list[tuple[str, Found, dict[str, Any]]]:
     """Links that point to one post on a platform: ``(kind, found, post)``."""
     out = []
     for u in urls:
+        if u.domain not in _POST_HOSTS and "/@" not in u.normalized:
+            continue
         post = post_of_url(u.normalized)
         if post is not None:
             out.append(("post_link", u, post))

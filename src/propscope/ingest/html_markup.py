@@ -33,7 +33,9 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
-MAX_LINKS = 500
+from ..analyze.post_urls import post_of_url
+
+MAX_LINKS = 300
 MAX_FURNITURE = 200
 MAX_EMBEDS = 200
 MAX_ITEM_CHARS = 300
@@ -68,50 +70,6 @@ def _abs(href: str | None, base: str | None) -> str | None:
 
 
 # -- embedded posts ------------------------------------------------------------------
-_POST_URLS: list[tuple[str, re.Pattern[str]]] = [
-    ("twitter", re.compile(r"https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/(?P<handle>\w{1,50})"
-                           r"/status(?:es)?/(?P<id>\d{5,25})", re.I)),
-    ("telegram", re.compile(r"https?://(?:t|telegram)\.me/(?:s/)?(?P<handle>[A-Za-z]\w{3,64})"
-                            r"/(?P<id>\d{1,12})", re.I)),
-    ("facebook", re.compile(r"https?://(?:www\.|m\.)?facebook\.com/(?P<handle>[\w.\-]{1,80})"
-                            r"/(?:posts|videos|photos)/(?:[\w.\-]+/)?(?P<id>[\w\-]{5,80})", re.I)),
-    ("facebook", re.compile(r"https?://(?:www\.)?facebook\.com/(?:permalink\.php|watch/?)"
-                            r"\?(?:story_fbid|v)=(?P<id>\d{5,25})", re.I)),
-    ("instagram", re.compile(r"https?://(?:www\.)?instagram\.com/(?:(?P<handle>[\w.]{1,30})/)?"
-                             r"(?:p|reel|tv)/(?P<id>[\w\-]{5,40})", re.I)),
-    ("youtube", re.compile(r"https?://(?:www\.|m\.)?(?:youtube(?:-nocookie)?\.com/"
-                           r"(?:embed/|watch\?v=|shorts/|live/)|youtu\.be/)(?P<id>[\w\-]{11})", re.I)),
-    ("tiktok", re.compile(r"https?://(?:www\.)?tiktok\.com/@(?P<handle>[\w.]{1,40})/video/"
-                          r"(?P<id>\d{5,25})", re.I)),
-    ("bluesky", re.compile(r"https?://bsky\.app/profile/(?P<handle>[\w.:\-]{1,253})/post/"
-                           r"(?P<id>[a-z0-9]{5,20})", re.I)),
-    ("truth_social", re.compile(r"https?://truthsocial\.com/@(?P<handle>\w{1,40})/(?:posts/)?"
-                                r"(?P<id>\d{5,25})", re.I)),
-    ("vk", re.compile(r"https?://(?:m\.)?vk\.com/(?:wall|video)(?P<handle>-?\d{1,15})_(?P<id>\d{1,15})",
-                      re.I)),
-    # Mastodon last: any server, so only the path shape (``/@user/123``) says it.
-    ("mastodon", re.compile(r"https?://(?P<server>[a-z0-9.\-]+\.[a-z]{2,})/@(?P<handle>\w{1,40})"
-                            r"/(?P<id>\d{6,25})", re.I)),
-]
-
-
-def post_of_url(url: str) -> dict[str, Any] | None:
-    """``{"platform", "handle", "post_id", "url"}`` of a link to one post, or None."""
-    for platform, pattern in _POST_URLS:
-        m = pattern.match(url)
-        if m is None:
-            continue
-        groups = m.groupdict()
-        handle = groups.get("handle")
-        if platform == "mastodon":
-            handle = f"{handle}@{groups['server'].lower()}"
-        if platform == "truth_social" and handle and handle.lower() in ("embed",):
-            continue
-        return {"platform": platform, "handle": handle, "post_id": m.group("id"),
-                "url": m.group(0)}
-    return None
-
-
 _ATTRIBUTION = re.compile(r"[—–-]\s*(?P<name>[^()\n]{1,100}?)\s*\(@(?P<handle>[\w.@\-]{1,60})\)"
                           r"\s*(?P<date>[A-Z][a-z]{2,9}\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2})?")
 _SHARED_BY = re.compile(r"A post shared by (?P<name>[^()\n]{1,100}?)\s*\(@(?P<handle>[\w.]{1,30})\)"
@@ -242,7 +200,7 @@ def _links(root: Any, base: str | None) -> list[dict[str, str]]:
         if (href, text) in seen:
             continue
         seen.add((href, text))
-        out.append({"href": href[:2000], "text": text})
+        out.append({"href": href[:1000], "text": text})
         if len(out) >= MAX_LINKS:
             break
     return out
