@@ -253,8 +253,8 @@ def read_markup(data: bytes, url: str | None = None) -> dict[str, Any]:
     """The meta entries of one page's markup (empty keys left out; never raises)."""
     try:
         root = lxml.html.document_fromstring(data)
-    except (etree.ParserError, ValueError):
-        return {}
+    except (etree.ParserError, etree.LxmlError, ValueError):
+        return {}  # the page keeps its text and tracking IDs; only what markup adds is lost
     for bad in root.iter("script", "style", "noscript"):
         if bad.tag != "script" or not bad.get("data-telegram-post"):
             bad.text = None
