@@ -299,3 +299,27 @@ def test_example_corpus_sites_tied_only_by_a_wallet(tmp_path: Path) -> None:
     row = html[html.index(wallet):]
     row = row[:row.index("</tr>")]
     assert "tidewater-notes" in row and "lowmere-citizen" in row
+
+
+def test_a_line_that_is_template_on_a_sites_pages_is_furniture_on_all(tmp_path: Path) -> None:
+    """Cross-document frequency within a source: a dateline that is furniture on three
+    pages of a site is furniture on a fourth page where it also stands mid-sentence."""
+    tag = "(Karsland Post Wire / KPW)"
+    pages = [{"id": f"p{k}", "source": "karsland.example",
+              "text": "\n".join(f"PORT HALDEN {tag} - {filler(i + 10 * k)}" for i in range(6))}
+             for k in range(3)]
+    mixed = [f"PORT HALDEN {tag} - {filler(i + 40)}" for i in range(3)]
+    mixed += [f"{filler(i + 50)} The board met the agency {tag}, again." for i in range(3)]
+    pages.append({"id": "mixed", "source": "karsland.example", "text": "\n".join(mixed)})
+    alike = [f"PORT HALDEN {tag} - {filler(i + 60)}" for i in range(3)]
+    alike += [f"{filler(i + 70)} The board met the agency {tag}, again." for i in range(3)]
+    other = {"id": "o", "source": "elsewhere.example", "text": "\n".join(alike)}
+    assert find_repetitions("m", "\n".join(mixed)), "on its own, the mixed page is stuffing"
+    corpus = corpus_of(tmp_path, [*pages, other])
+    with open_corpus(corpus, read_only=True) as c:
+        reps = c.con.execute("SELECT d.source, r.phrase FROM repetitions r "
+                             "JOIN documents d USING (doc_id)").fetchall()
+        moved = c.con.execute("SELECT doc_id, rule FROM page_furniture "
+                              "WHERE rule = 'source_template'").fetchall()
+    assert reps == [("elsewhere.example", tag)]  # another site: still stuffing
+    assert len(moved) == 1

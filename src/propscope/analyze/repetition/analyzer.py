@@ -315,6 +315,7 @@ register(Analyzer(
     name="repetitions", version="2",
     tables={"repetitions": REPETITIONS_SCHEMA, "page_furniture": PAGE_FURNITURE_SCHEMA},
     fn=analyze_repetitions, batch_fn=analyze_repetitions_batch,
+    finish=furniture.move_source_templates,
     description="keyword stuffing and templated insertion (maximal repeats, scored), "
                 "with page furniture kept apart",
 ))

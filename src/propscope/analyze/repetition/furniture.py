@@ -26,6 +26,12 @@ stands, never by what it says about anyone:
   ``meta["html_furniture"]``). What the extractor removed altogether is reported too,
   without offsets (rule ``removed_by_extractor``).
 
+* **source template** (``source_template``, a corpus-level pass after the stage): a
+  phrase that is furniture by the rules above on at least :data:`SOURCE_TEMPLATE_DOCS`
+  documents of one source is that site's template; where another document of the same
+  source reports it as stuffing, the row moves to ``page_furniture`` (the same line on
+  many pages of one site is template, not an insertion).
+
 Stuffing inserts an aside *into running sentences*: an occurrence in the middle of
 a line is never furniture by position, so the rules above leave inserted asides
 alone (``bench/furniture_fpr.py``; the sample article stays exact).
@@ -39,6 +45,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 FURNITURE_SHARE = 0.8
+SOURCE_TEMPLATE_DOCS = 3
 MAX_CAPTION_WORDS = 15
 MAX_DATELINE_WORDS = 4
 # Texts read from the markup, per page (ingest caps them too).
@@ -181,3 +188,38 @@ def removed_rows(doc_id: str, text: str, items: Sequence[str]) -> list[dict[str,
             counts[item] = counts.get(item, 0) + 1
     return [{"doc_id": doc_id, "phrase": item, "count": n, "starts": [],
              "rule": "removed_by_extractor", "location": "html"} for item, n in counts.items()]
+
+
+def move_source_templates(corpus: Any) -> int:
+    """The corpus-level rule ``source_template`` (see the module docstring): stuffing rows
+    whose phrase is furniture on at least :data:`SOURCE_TEMPLATE_DOCS` other documents of
+    the same source move to ``page_furniture``. Set-based, idempotent; returns the rows
+    moved."""
+    if not (corpus.has_table("repetitions") and corpus.has_table("page_furniture")):
+        return 0
+    con = corpus.con
+    template = f"""
+        SELECT r.doc_id, r.phrase FROM repetitions r JOIN documents d USING (doc_id)
+        JOIN (SELECT d2.source, pf.phrase, list(DISTINCT pf.doc_id) AS docs
+              FROM page_furniture pf JOIN documents d2 USING (doc_id)
+              WHERE pf.location = 'text' AND pf.rule <> 'source_template'
+              GROUP BY d2.source, pf.phrase
+              HAVING count(DISTINCT pf.doc_id) >= {SOURCE_TEMPLATE_DOCS}) t
+          ON t.source = d.source AND t.phrase = r.phrase"""
+    moved = con.execute(f"SELECT count(*) FROM ({template})").fetchone()[0]
+    if not moved:
+        return 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"""
+            INSERT INTO page_furniture BY NAME
+            SELECT r.doc_id, r.phrase, r.count, r.starts, 'source_template' AS rule,
+                   'text' AS location, r.run_id
+            FROM repetitions r JOIN ({template}) m USING (doc_id, phrase)""")
+        con.execute(f"DELETE FROM repetitions USING ({template}) m "
+                    "WHERE repetitions.doc_id = m.doc_id AND repetitions.phrase = m.phrase")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return int(moved)
