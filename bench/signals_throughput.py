@@ -219,11 +219,32 @@ def measure_overlap(data: Path, work: Path) -> dict[str, Any]:
 
 
 # -- parent ------------------------------------------------------------------
-def _child(*args: str) -> dict[str, Any]:
+def _child(*args: str, src: Path | None = None) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", *args]
-    proc = subprocess.run(cmd, check=True, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONHASHSEED": "0"})
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    if src is not None:  # another checkout's code (the "before" of a change), same data
+        env["PYTHONPATH"] = str(src)
+    proc = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def compare_alone(data: Path, sample: int, before_src: Path, rounds: int) -> dict[str, Any]:
+    """The analyzers alone, before (``before_src``) and after (this checkout), in turns in
+    one run, so that both see the same machine load; the best round of each counts."""
+    after_src = ROOT / "src"
+    runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+    for _ in range(rounds):
+        for name, src in (("before", before_src), ("after", after_src)):
+            runs[name].append(_child("alone", str(data), str(sample), src=src))
+    out: dict[str, Any] = {"rounds": rounds, "load_after": os.getloadavg()[0]}
+    for name, results in runs.items():
+        best = {k: min(r[k] for r in results) for k in ("references_cpu_s", "repetitions_cpu_s")}
+        mb = results[0]["mb"]
+        out[name] = {"mb": mb, **best,
+                     "references_mb_s": mb / best["references_cpu_s"],
+                     "repetitions_mb_s": mb / best["repetitions_cpu_s"],
+                     "both_mb_s": mb / (best["references_cpu_s"] + best["repetitions_cpu_s"])}
+    return out
 
 
 def measure(data: Path, work: Path, sample: int) -> dict[str, Any]:
@@ -338,6 +359,10 @@ def main() -> None:
     ap.add_argument("--overlap", action="store_true",
                     help="only compare ingest-then-analyze with analysis beside ingest "
                          "(as `propscope run --engine processes`); prints JSON")
+    ap.add_argument("--before-src", type=Path,
+                    help="only the analyzers alone, this src/ (before) against ours (after), "
+                         "in turns in one run; prints JSON")
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -363,6 +388,10 @@ def main() -> None:
             _ingest_bench().generate(data, args.docs)
         if args.overlap:
             print(json.dumps(measure_overlap(data, work), indent=1, default=str))
+            return
+        if args.before_src:
+            print(json.dumps(compare_alone(data, args.sample, args.before_src, args.rounds),
+                             indent=1, default=str))
             return
         res = measure(data, work, args.sample)
     if args.save:

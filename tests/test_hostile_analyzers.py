@@ -15,8 +15,8 @@ import pytest
 
 from propscope.analyze.embedded_posts import find_embedded_posts
 from propscope.analyze.references import MAX_EMBEDDED_POSTS, find_references
-from propscope.analyze.repeats import tokenize
 from propscope.analyze.repetition import find_repetitions
+from propscope.analyze.repetition.maximal_repeats import tokenize
 from propscope.analyze.text_patterns import (
     MAX_HASHTAG,
     find_hashtags,

@@ -8,8 +8,12 @@ import pyarrow as pa
 import pytest
 
 from propscope.analyze.registry import get_analyzer
-from propscope.analyze.repeats import find_repeats, tokenize
-from propscope.analyze.repetition import REPETITIONS_SCHEMA, analyze_repetitions
+from propscope.analyze.repetition import (
+    PAGE_FURNITURE_SCHEMA,
+    REPETITIONS_SCHEMA,
+    analyze_repetitions,
+)
+from propscope.analyze.repetition.maximal_repeats import find_repeats, tokenize
 from propscope.document import Document
 
 # Ordinary sentences from several invented outlets and viewpoints; none repeats
@@ -72,8 +76,9 @@ def reps(text: str) -> list[dict]:
 
 def test_registered_with_schema_that_accepts_its_rows():
     an = get_analyzer("repetitions")
-    assert an.name == "repetitions" and an.version == "1"
-    assert an.tables == {"repetitions": REPETITIONS_SCHEMA}
+    # version 2: page furniture is reported apart (its own table), so rows changed
+    assert an.name == "repetitions" and an.version == "2"
+    assert an.tables == {"repetitions": REPETITIONS_SCHEMA, "page_furniture": PAGE_FURNITURE_SCHEMA}
     assert REPETITIONS_SCHEMA.names[0] == "doc_id"
     text = document(*["The Northern Alliance (NA / Free North) said so."] * 6, every=3)
     rows = an.fn(Document.create(text))["repetitions"]
@@ -198,7 +203,7 @@ def test_periodic_spam_is_reported_as_its_unit():
 
 
 def test_very_long_document_is_judged_in_windows_with_true_offsets():
-    from propscope.analyze import repetition
+    from propscope.analyze.repetition import analyzer as repetition
     tag = "(Orion Mining / OMC Group)"
     inserts = [f"Staff at {w} {tag} agreed." for w in ["Orion", "the mine", "the firm", "Orion",
                                                     "the board", "the site"]]

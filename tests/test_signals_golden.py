@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 
 from propscope.analyze.references import find_references
-from propscope.analyze.repeat_filter import may_repeat
-from propscope.analyze.repeats import find_repeats
 from propscope.analyze.repetition import find_repetitions, find_repetitions_batch
+from propscope.analyze.repetition.batch_prefilter import may_repeat
+from propscope.analyze.repetition.maximal_repeats import find_repeats
 from signals_golden_cases import golden_cases
 
 GOLDEN = Path(__file__).with_name("signals_golden.json")

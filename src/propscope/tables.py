@@ -34,6 +34,7 @@ TABLES: dict[str, Table] = {
     "coverage": Table("analyze:language"),
     "references": Table("analyze:references", "doc_id", total=True),
     "repetitions": Table("analyze:repetitions", "doc_id", total=True),
+    "page_furniture": Table("analyze:repetitions", "doc_id"),
     "spans": Table("analyze:techniques", "doc_id", total=True),
     "doc_labels": Table("analyze:techniques", "doc_id", total=True),
     "technique_skips": Table("analyze:techniques"),

@@ -12,7 +12,8 @@ are kept only when their own checksum holds:
 * Bitcoin SegWit addresses: Bech32 (BIP-173) or Bech32m (BIP-350) checksums;
 * Ethereum addresses: EIP-55 mixed-case checksum (Keccak-256); an all-lower or
   all-upper address has no checksum and is kept as written by the format;
-* Monero is not recognised (its checksum needs Monero's block Base58): not analysed.
+* Monero standard, subaddress and integrated addresses: Monero's block Base58 (8-byte
+  blocks as 11 characters), network byte 18/42/19, and a Keccak-256 checksum of the rest.
 
 Handles and channels come from links already found by the URL finder, by host:
 ``paypal.me``, ``patreon.com``, ``ko-fi.com``, ``buymeacoffee.com``, ``boosty.to``;
@@ -137,13 +138,56 @@ def bech32_valid(address: str) -> bool:
     return (version == 0 and const == 1) or (0 < version <= 16 and const == 0x2BC830A3)
 
 
+# -- Monero -------------------------------------------------------------------------
+# Monero's Base58 encodes 8-byte blocks as 11 characters; a last, shorter block of n
+# bytes takes _XMR_BLOCK_CHARS[n] characters.
+_XMR_BLOCK_CHARS = [0, 2, 3, 5, 6, 7, 9, 10, 11]
+_XMR_NET = {18: "standard", 42: "subaddress", 19: "integrated"}
+_XMR_LENGTHS = {95: 69, 106: 77}  # characters -> bytes (standard/subaddress, integrated)
+
+
+def monero_decode(text: str) -> bytes | None:
+    """The bytes of a Monero Base58 string, or None when it is not one."""
+    out = bytearray()
+    for off in range(0, len(text), 11):
+        block = text[off:off + 11]
+        if len(block) not in _XMR_BLOCK_CHARS:
+            return None
+        size = _XMR_BLOCK_CHARS.index(len(block))
+        n = 0
+        for ch in block:
+            if ch not in _B58_INDEX:
+                return None
+            n = n * 58 + _B58_INDEX[ch]
+        if n >= 1 << (8 * size):
+            return None
+        out += n.to_bytes(size, "big")
+    return bytes(out)
+
+
+def monero_valid(address: str) -> str | None:
+    """The kind of a checksum-valid Monero mainnet address (``standard``, ``subaddress``,
+    ``integrated``), or None."""
+    expected = _XMR_LENGTHS.get(len(address))
+    if expected is None or address[0] not in "48":
+        return None
+    raw = monero_decode(address)
+    if raw is None or len(raw) != expected or raw[0] not in _XMR_NET:
+        return None
+    if (raw[0] == 19) != (len(address) == 106):
+        return None
+    if keccak256(raw[:-4])[:4] != raw[-4:]:
+        return None
+    return _XMR_NET[raw[0]]
+
+
 # -- finders ------------------------------------------------------------------------
 # Candidates: runs of ASCII letters and digits that start as an address can (``0x``,
 # ``bc1``/``BC1``, ``1``, ``3``, ``T``). Starting with a character set lets the regex
 # engine skip every other position quickly (ordinary text costs little: 180 MB/s
 # here); a run glued to a letter or digit on its left is a piece of a longer one and
 # is skipped, and the greedy run is maximal on its right.
-_RUN = re.compile(r"[013TbB][0-9A-Za-z]{13,}")
+_RUN = re.compile(r"[01348TbB][0-9A-Za-z]{13,}")
 _ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _HEX40 = re.compile(r"0x[0-9a-fA-F]{40}")
 _BASE58 = re.compile(r"[1-9A-HJ-NP-Za-km-z]{26,35}")
@@ -151,11 +195,17 @@ _BECH_CHARS = re.compile(r"(?:bc|BC)1[0-9A-Za-z]{11,71}")
 
 
 def find_crypto_addresses(text: str) -> list[Found]:
-    """Checksum-valid Bitcoin, Ethereum and Tron addresses, with their spans."""
+    """Checksum-valid Bitcoin, Ethereum, Tron and Monero addresses, with their spans."""
     out: list[Found] = []
     for m in _RUN.finditer(text):
         value = m.group(0)
-        if len(value) > 90 or (m.start() > 0 and text[m.start() - 1] in _ALNUM):
+        if len(value) > 106 or (m.start() > 0 and text[m.start() - 1] in _ALNUM):
+            continue
+        if len(value) in _XMR_LENGTHS:
+            if value[0] in "48" and monero_valid(value):
+                out.append(Found(m.start(), m.end(), value, "xmr:" + value, subtype="xmr"))
+            continue
+        if value[0] in "48":
             continue
         if _HEX40.fullmatch(value):
             hexpart = value[2:]

@@ -17,8 +17,11 @@ from typing import Any
 import pyarrow as pa
 
 from ..document import Document
+from . import markup_references as markup
+from .contact_fingerprints import contact_emails, find_about_block, find_phone_numbers
 from .embedded_posts import EmbeddedPost, find_embedded_posts
 from .fingerprints import find_crypto_addresses, link_fingerprints
+from .link_shapes import find_defanged_urls
 from .registry import Analyzer, register
 from .text_patterns import (
     Found,
@@ -32,7 +35,11 @@ from .text_patterns import (
 )
 
 KINDS = ("hashtag", "mention", "url", "email", "tracking_id", "crypto_address", "payment_handle",
-         "messaging_channel", "embedded_post", "capped")
+         "messaging_channel", "phone_number", "contact_email", "template_fingerprint",
+         "embedded_post", "post_link", "capped")
+#: The kinds that tie sources to one operator (shared infrastructure), shown together.
+FINGERPRINT_KINDS = ("tracking_id", "crypto_address", "payment_handle", "messaging_channel",
+                     "phone_number", "contact_email", "template_fingerprint")
 # At most this many embedded-post rows per document. Posts never overlap, so their
 # text together is never longer than the document, but a crafted page can hold tens
 # of thousands of attributions; beyond the cap the post rows stop and one row of
@@ -144,6 +151,11 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
     HTML-only IDs last)."""
     posts = find_embedded_posts(text)
     urls = find_urls(text)
+    defanged = find_defanged_urls(text)
+    if defanged:  # a defanged link wins over the plain piece of it the URL finder saw
+        spans = _Spans((d.start, d.end) for d in defanged)
+        urls = sorted([u for u in urls if not spans.overlaps(u)] + defanged,
+                      key=lambda f: f.start)
     emails = find_emails(text)
     if urls and emails:
         url_spans = _Spans((u.start, u.end) for u in urls)
@@ -168,6 +180,15 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
     rows += [_row(doc_id, "tracking_id", t) for t in find_tracking_ids(text)]
     rows += [_row(doc_id, "crypto_address", c) for c in find_crypto_addresses(text)]
     rows += [_row(doc_id, kind, f) for kind, f in link_fingerprints(urls)]
+    rows += [_row(doc_id, "phone_number", f) for f in find_phone_numbers(text)]
+    rows += [_row(doc_id, "contact_email", f) for f in contact_emails(text, emails)]
+    rows += [_row(doc_id, kind, f, subtype=post["platform"], handle=post["handle"],
+                  normalized=f"{post['platform']}:{post['post_id']}")
+             for kind, f, post in markup.post_links(urls)]
+    rows += markup.telegram_pastes(doc_id, text)
+    about = find_about_block(text)
+    if about is not None:
+        rows.append(_row(doc_id, "template_fingerprint", about))
     if posts:
         post_spans = _Spans((p.start, p.end) for p in posts)
         for row in rows:
@@ -179,6 +200,21 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
         rows.append(_capped_row(doc_id, "embedded_post", len(posts) + len(dropped), len(posts),
                                 dropped[0].start))
     rows += _html_tracking_rows(doc_id, meta or {})
+    if meta:
+        rows += _markup_rows(doc_id, text, meta, {u.normalized for u in urls})
+    return rows
+
+
+def _markup_rows(doc_id: str, text: str, meta: dict[str, Any], seen: set[str]
+                 ) -> list[dict[str, Any]]:
+    """Rows for what ingest read in the page's markup (embeds, hrefs, footer)."""
+    rows: list[dict[str, Any]] = []
+    for key, build in (("html_embeds", lambda v: markup.embed_rows(doc_id, text, v)),
+                       ("html_links", lambda v: markup.href_rows(doc_id, text, v, seen)),
+                       ("html_template", lambda v: markup.template_rows(doc_id, v))):
+        value = meta.get(key)
+        if isinstance(value, list):
+            rows += build(value)
     return rows
 
 
@@ -188,8 +224,9 @@ def analyze_references(doc: Document) -> dict[str, list[dict[str, Any]]]:
 
 
 register(Analyzer(
-    name="references", version="2", tables={"references": REFERENCES_SCHEMA},
+    name="references", version="3", tables={"references": REFERENCES_SCHEMA},
     fn=analyze_references,
-    description="hashtags, mentions, links, e-mails, tracking IDs, wallets, donation handles, "
-                "messaging channels and embedded posts, with exact spans",
+    description="hashtags, mentions, links (also defanged and from hrefs), e-mails, tracking "
+                "IDs, wallets, donation handles, messaging channels, phone numbers, contact "
+                "e-mails, template hashes, embedded posts and post links, with exact spans",
 ))

@@ -57,7 +57,7 @@ _REGISTRY: dict[str, Analyzer] = {}
 _BUILTIN_MODULES = {
     "language": "propscope.analyze.language",
     "references": "propscope.analyze.references",
-    "repetitions": "propscope.analyze.repetition",
+    "repetitions": "propscope.analyze.repetition.analyzer",
     "techniques": "propscope.analyze.techniques.analyzer",
 }
 

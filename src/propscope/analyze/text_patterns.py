@@ -165,6 +165,12 @@ def _trim_url(url: str) -> str:
     return url[:end]
 
 
+def _public_suffix(host: str) -> bool:
+    from .link_shapes import has_public_suffix  # imported late: it imports this module
+
+    return has_public_suffix(host)
+
+
 def _tld_is_link(tld: str) -> bool:
     low = tld.lower()
     return low in KNOWN_TLDS or low.startswith("xn--") or not tld.isascii()
@@ -269,8 +275,8 @@ def find_urls(text: str) -> list[Found]:
         host, tld, rest = m.group("host"), m.group("tld"), m.group("rest")
         if _WWW_RE.match(host):
             ok = True
-        elif rest:
-            ok = _tld_is_link(tld)
+        elif rest:  # a path: any public suffix (Public Suffix List, see link_shapes)
+            ok = _tld_is_link(tld) or _public_suffix(host)
         else:
             ok = (tld.islower() and tld in KNOWN_TLDS and tld not in AMBIGUOUS_BARE_TLDS)
         if not ok or start < taken_until:

@@ -2,7 +2,9 @@
 
 Boilerplate (menus, footers, comments) is dropped by trafilatura, a maintained
 extractor; its text is stored as the document. Tracking identifiers are read
-from the *raw* HTML (see :mod:`.tracking`) into ``meta["html_tracking_ids"]``.
+from the *raw* HTML (see :mod:`.tracking`) into ``meta["html_tracking_ids"]``;
+embedded posts, ``href`` addresses, the template's furniture (ads, captions, share
+bars, bylines) and its footer are read from the markup (see :mod:`.html_markup`).
 
 ``source`` is the host of the canonical URL (or of the URL the page was fetched
 from, for WARC), else the site name the page declares, else the folder holding
@@ -22,6 +24,7 @@ import trafilatura
 
 from ..document import Document, Rejected
 from .dates import parse_date
+from .html_markup import read_markup
 from .records import ReadOptions, default_source, has_text
 from .streams import read_bounded
 from .tracking import find_tracking_ids
@@ -69,10 +72,11 @@ def declared_lang(data: bytes) -> str | None:
 def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = None,
                       fetched: datetime | None = None) -> Iterator[Document | Rejected]:
     """The Document of one HTML page (shared by the file and the WARC reader)."""
+    page = _HUGE_TAG.sub(rb"<\1>", data)
     try:
         # Any: trafilatura types it as a union of its Document, a dict (as_dict=True) and None
         extracted: Any = trafilatura.bare_extraction(
-            _HUGE_TAG.sub(rb"<\1>", data), url=url, with_metadata=True, include_comments=False,
+            page, url=url, with_metadata=True, include_comments=False,
             date_extraction_params=_DATE_PARAMS)
     except Exception as exc:  # noqa: BLE001 - a parser bug on one page must not stop ingest
         yield Rejected(name, recno, f"HTML extraction failed: {type(exc).__name__}: {exc}")
@@ -94,6 +98,7 @@ def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = N
     tracking = find_tracking_ids(data)
     if tracking:
         meta["html_tracking_ids"] = tracking
+    meta.update(read_markup(page, page_url))  # embeds, hrefs, furniture, footer: read exactly
     yield Document.create(
         text, source=_host(page_url) or extracted.sitename or default_source(name),
         published=published, url=page_url, title=extracted.title or None,

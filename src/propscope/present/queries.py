@@ -34,7 +34,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 
 
 #: Reference kinds that can tie sources to one operator (docs/signals.md).
-FINGERPRINT_KINDS = ("tracking_id", "crypto_address", "payment_handle", "messaging_channel")
+FINGERPRINT_KINDS = ("tracking_id", "crypto_address", "payment_handle", "messaging_channel",
+                     "phone_number", "contact_email", "template_fingerprint")
 
 
 def q(name: str) -> str:

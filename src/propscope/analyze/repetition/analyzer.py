@@ -1,4 +1,4 @@
-"""The ``repetitions`` analyzer: keyword stuffing and templated insertion.
+"""The ``repetitions`` analyzer: keyword stuffing and templated insertion, per document.
 
 Ordinary writing repeats names ("White House" can come back twenty times in a
 short article) but it does not paste the same aside again and again, nor the
@@ -22,28 +22,30 @@ only by how often it occurs; the rules (measured against ordinary news, see
   comes back at least 3 times, each time right after the same capitalised name,
   even when too rare for the rules above.
 
-Only maximal repeats are considered (see :mod:`.repeats`); among findings that
+Only maximal repeats are considered (see :mod:`.maximal_repeats`); among findings that
 overlap, the one with more occurrences wins, so a stuffed phrase is reported
 once and not again as every longer or shorter variant of itself. Repeats inside
 embedded-post attributions (``— Name (@handle) date``) are not counted: two posts
-by the same account are not stuffing.
+by the same account are not stuffing. A finding that stands like page furniture (a
+placeholder or credit line, a dateline, a caption, furniture marked in the page's
+HTML; see :mod:`.furniture`) goes to the ``page_furniture`` table instead.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
 
-from ..document import Document
-from .embedded_posts import find_embedded_posts
-from .registry import Analyzer, register
-from .repeat_filter import may_repeat
-from .repeats import Repeat, count_words, find_repeats
-from .stopwords import STOPWORDS
+from ...document import Document
+from ..embedded_posts import find_embedded_posts
+from ..registry import Analyzer, register
+from . import furniture
+from .batch_prefilter import may_repeat
+from .maximal_repeats import count_words, find_repeats
+from .rules import ATTACHED_MIN_COUNT, OPEN_MARKS, Finding, judge, reason
 
 REPETITIONS_SCHEMA = pa.schema([
     ("doc_id", pa.string()),
@@ -59,150 +61,19 @@ REPETITIONS_SCHEMA = pa.schema([
     ("entity", pa.string()),
     ("entity_count", pa.int64()),
 ])
+# What a site's template repeats (ads, credits, bylines): shown apart, never counted
+# as manipulation (see :mod:`.furniture`). ``starts`` is empty for ``location`` "html"
+# (furniture the extractor removed from the text).
+PAGE_FURNITURE_SCHEMA = pa.schema([
+    ("doc_id", pa.string()),
+    ("phrase", pa.string()),
+    ("count", pa.int64()),
+    ("starts", pa.list_(pa.int64())),
+    ("rule", pa.string()),
+    ("location", pa.string()),
+])
 
-# Thresholds, measured on ordinary news (bench/repetition_fpr.py).
-BRACKET_MIN_COUNT = 4        # "(...)" / "[...]" asides
-BRACKET_MAX_GAP = 300        # words per occurrence, on average
-SET_OFF_MIN_COUNT = 5        # asides between commas or dashes
-SET_OFF_MAX_GAP = 150
-LONG_MIN_WORDS = 4           # content words (function words not counted)
-LONG_MIN_COUNT = 6
-LONG_MIN_DENSITY = 0.03      # share of the document's words
-SHORT_MIN_COUNT = 8
-SHORT_MAX_GAP = 25
-ATTACHED_MIN_COUNT = 3
-SET_OFF_SHARE = 0.8          # share of occurrences that must be set off
 WINDOW_CHARS = 1_000_000     # longer texts are judged in pieces of this size
-
-_OPEN_MARKS = ",(–—[-/"
-# Marks that set a phrase off only with white space between them and it (a
-# hyphen or slash glued to a word joins words: "re-entry", "and/or").
-_SPACED_MARKS = "-/"
-_CLOSE_MARKS = ",)–—].;:!?-"
-_NAME_WORD_RE = re.compile(r"\w[\w'’\-]*")
-_EDGE_PUNCT = "\"'“”‘’«»()[]"
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    kind: str
-    rule: str
-    repeat: Repeat
-    starts: tuple[int, ...]
-    score: float
-    entity: str | None
-    entity_count: int
-
-
-def _bracketed(phrase: str) -> bool:
-    return (phrase[:1], phrase[-1:]) in {("(", ")"), ("[", "]")}
-
-
-def _is_set_off(text: str, start: int, end: int) -> bool:
-    """Does the occurrence stand apart, with punctuation on both sides?
-
-    A hyphen counts only as a dash standing between spaces, never glued to a word;
-    a slash opens an aside only with a space after it, and only one that repeats
-    the word before the slash ("Union / Union Daily"), whatever comes after it.
-    """
-    before = text[max(0, start - 3):start]
-    after = text[end:end + 3]
-    b, a = before.rstrip(), after.lstrip()
-    if not b or b[-1] not in _OPEN_MARKS or (b[-1] in _SPACED_MARKS and len(b) == len(before)):
-        return False
-    if b[-1] == "/":
-        # "Name / Name Daily": a slash sets off what follows it (whatever ends it)
-        # only when that repeats the name before the slash; "PMOI / MEK" is one name.
-        name = _NAME_WORD_RE.findall(text[max(0, start - 80):start].rstrip()[:-1])
-        return bool(name) and name[-1] in _NAME_WORD_RE.findall(text[start:end])
-    return not a or (a[0] in _CLOSE_MARKS and not (a[0] == "-" and len(a) == len(after)))
-
-
-def _words_before(text: str, start: int) -> list[str]:
-    """Up to three words right before a set-off phrase (its opening mark skipped)."""
-    head = text[max(0, start - 80):start].rstrip().rstrip(_OPEN_MARKS).rstrip()
-    words: list[str] = []
-    for part in reversed(head.split()[-3:]):
-        part = part.strip(_EDGE_PUNCT)
-        if not _NAME_WORD_RE.fullmatch(part):
-            break
-        words.insert(0, part)
-    return words
-
-
-def _attachment(text: str, starts: tuple[int, ...]) -> tuple[str | None, int]:
-    """The name the phrase follows most often, and how often.
-
-    The name is the longest run of words (up to three, not starting with a
-    function word, and not all lower-case) that the most occurrences share right
-    before them: ``the Resistance (…)`` and ``for the Resistance (…)`` both give
-    ``Resistance``; ``Minister Alvarez, …`` after varying words gives ``Minister Alvarez``.
-    """
-    counts: dict[str, int] = {}
-    for s in starts:
-        words = _words_before(text, s)
-        for k in range(1, len(words) + 1):
-            tail = words[-k:]
-            if tail[0].casefold() in STOPWORDS or all(w == w.lower() for w in tail):
-                continue
-            name = " ".join(tail)
-            counts[name] = counts.get(name, 0) + 1
-    if not counts:
-        return None, 0
-    entity = max(counts, key=lambda k: (counts[k], len(k)))
-    return entity, counts[entity]
-
-
-def _judge(text: str, rep: Repeat, starts: tuple[int, ...], doc_words: int) -> Finding | None:
-    count = len(starts)
-    gap = doc_words / count if count else float("inf")
-    density_words = count * rep.words / max(doc_words, 1)
-    size = len(rep.phrase)
-    bracketed = _bracketed(rep.phrase)
-    set_off = bracketed or (
-        sum(_is_set_off(text, s, s + size) for s in starts) >= SET_OFF_SHARE * count)
-    entity, entity_count = _attachment(text, starts) if set_off else (None, 0)
-    candidates: list[tuple[float, str, str]] = []
-    if bracketed:
-        candidates.append((min(count / BRACKET_MIN_COUNT, BRACKET_MAX_GAP / gap),
-                           "stuffing", "set_off_insertion"))
-    elif set_off:
-        candidates.append((min(count / SET_OFF_MIN_COUNT, SET_OFF_MAX_GAP / gap),
-                           "stuffing", "set_off_insertion"))
-    if rep.content_words >= LONG_MIN_WORDS:
-        candidates.append((min(count / LONG_MIN_COUNT, density_words / LONG_MIN_DENSITY),
-                           "stuffing", "long_phrase"))
-    else:
-        candidates.append((min(count / SHORT_MIN_COUNT, SHORT_MAX_GAP / gap),
-                           "stuffing", "short_phrase"))
-    score, kind, rule = max(candidates)
-    if (score < 1.0 and set_off and entity_count >= ATTACHED_MIN_COUNT and entity_count == count
-            and entity is not None):
-        score, kind, rule = entity_count / ATTACHED_MIN_COUNT, "templated_insertion", "attached"
-    if score < 1.0:
-        return None
-    return Finding(kind, rule, rep, starts, score, entity, entity_count)
-
-
-def _reason(f: Finding, doc_words: int) -> str:
-    count = len(f.starts)
-    gap = doc_words / count
-    text = (f"the phrase '{f.repeat.phrase}' occurs {count} times in {doc_words} words "
-            f"(once every {gap:.0f} words)")
-    if f.rule == "set_off_insertion":
-        text += ("; it stands apart from the sentence each time (an inserted aside), and "
-                 "ordinary writing gives such an aside once")
-    elif f.rule == "long_phrase":
-        text += (f"; a {f.repeat.words}-word phrase repeated this often covers "
-                 f"{100 * count * f.repeat.words / doc_words:.1f}% of the text, where ordinary "
-                 "writing repeats a phrase this long at most 2-3 times")
-    elif f.rule == "short_phrase":
-        text += "; even names are rarely repeated more than once every 30 words"
-    if f.entity and f.entity_count >= 2:
-        text += f"; attached to '{f.entity}' {f.entity_count} of {count} times"
-        if f.rule == "attached":
-            text += " (the same fixed phrase after the same name)"
-    return text
 
 
 def _attribution_spans(text: str) -> list[tuple[int, int]]:
@@ -225,6 +96,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
 
 
 def _findings(text: str) -> list[Finding]:
+    """Every finding of one window (stuffing and furniture alike), overlaps resolved."""
     repeats = find_repeats(text, min_count=ATTACHED_MIN_COUNT)
     if not repeats:
         return []
@@ -238,7 +110,7 @@ def _findings(text: str) -> list[Finding]:
         starts = tuple(s for s in rep.starts if masked.find(1, s, s + size) < 0)
         if len(starts) < ATTACHED_MIN_COUNT:
             continue
-        f = _judge(text, rep, starts, doc_words)
+        f = judge(text, rep, starts, doc_words)
         if f is not None:
             findings.append(f)
     findings = _without_names_of_insertions(text, findings, doc_words)
@@ -254,7 +126,7 @@ def _findings(text: str) -> list[Finding]:
         free = [s for s in f.starts if covered.find(1, s, s + size) < 0]
         overlapped = len(free) < len(f.starts)
         if overlapped and (len(free) < ATTACHED_MIN_COUNT
-                           or _judge(text, f.repeat, tuple(free), doc_words) is None):
+                           or judge(text, f.repeat, tuple(free), doc_words) is None):
             continue
         kept.append(f)
         for s in f.starts:
@@ -276,7 +148,7 @@ def _explained_by(text: str, f: Finding, insertion: Finding) -> set[int]:
             continue
         k = bisect_left(starts, end)
         if k < len(starts) and starts[k] - end <= 4 and not text[end:starts[k]].strip(
-                _OPEN_MARKS + " \t\n"):
+                OPEN_MARKS + " \t\n"):
             out.add(s)
     return out
 
@@ -307,29 +179,67 @@ def _without_names_of_insertions(text: str, findings: list[Finding],
             out.append(f)
             continue
         own = tuple(s for s in f.starts if s not in explained)
-        judged = _judge(text, f.repeat, own, doc_words) if len(own) >= ATTACHED_MIN_COUNT else None
+        judged = judge(text, f.repeat, own, doc_words) if len(own) >= ATTACHED_MIN_COUNT else None
         if judged is not None:
             out.append(judged)
     return out
 
 
-def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
-    """Stuffing and templated-insertion rows of one text (see the module docstring)."""
-    rows = []
+def find_repetitions_and_furniture(doc_id: str, text: str, furniture_items: Sequence[str] = ()
+                                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Stuffing / templated-insertion rows and page-furniture rows of one text.
+
+    ``furniture_items``: texts the page's markup marks as furniture (HTML only). A
+    finding that stands like furniture (:mod:`.furniture`) is reported there, never
+    as stuffing.
+    """
+    rows: list[dict[str, Any]] = []
+    furniture_rows: list[dict[str, Any]] = []
     for w_start, w_end in _windows(text):
         piece = text[w_start:w_end]
+        findings = _findings(piece)
+        if not findings:
+            continue
         doc_words = count_words(piece)
-        for f in sorted(_findings(piece), key=lambda f: f.starts[0]):
+        spans = furniture.markup_spans(piece, furniture_items) if furniture_items else []
+        captions = furniture.caption_lines(piece)
+        for f in sorted(findings, key=lambda f: f.starts[0]):
             size = len(f.repeat.phrase)
+            starts = [w_start + s for s in f.starts]
+            rule = furniture.classify(piece, f.repeat.phrase, f.starts, spans)
+            if rule is not None:
+                furniture_rows.append({"doc_id": doc_id, "phrase": f.repeat.phrase,
+                                       "count": len(starts), "starts": starts, "rule": rule,
+                                       "location": "text"})
+                continue
+            own = furniture.outside_captions(f.starts, size, captions) if captions else f.starts
+            if len(own) < len(f.starts):
+                judged = judge(piece, f.repeat, own, doc_words) if len(own) >= \
+                    ATTACHED_MIN_COUNT else None
+                if judged is None:
+                    furniture_rows.append({"doc_id": doc_id, "phrase": f.repeat.phrase,
+                                           "count": len(starts), "starts": starts,
+                                           "rule": "caption", "location": "text"})
+                    continue
+                f = judged
+                starts = [w_start + s for s in f.starts]
             rows.append({
                 "doc_id": doc_id, "kind": f.kind, "phrase": f.repeat.phrase,
-                "count": len(f.starts), "starts": [w_start + s for s in f.starts],
+                "count": len(f.starts), "starts": starts,
                 "density": round(len(f.starts) * size / max(len(piece), 1), 6),
-                "score": round(f.score, 3), "reason": _reason(f, doc_words), "rule": f.rule,
+                "score": round(f.score, 3), "reason": reason(f, doc_words), "rule": f.rule,
                 "words": f.repeat.words, "entity": f.entity,
                 "entity_count": f.entity_count or None,
             })
-    return rows
+    if furniture_items:
+        furniture_rows += furniture.removed_rows(doc_id, text, furniture_items)
+    return rows, furniture_rows
+
+
+def find_repetitions(doc_id: str, text: str) -> list[dict[str, Any]]:
+    """Stuffing and templated-insertion rows of one text (see the module docstring);
+    page furniture is left out (:func:`find_repetitions_and_furniture` has it)."""
+    return find_repetitions_and_furniture(doc_id, text)[0]
 
 
 class _PreTestPolicy:
@@ -361,36 +271,51 @@ class _PreTestPolicy:
 _PRE_TEST = _PreTestPolicy()
 
 
-def find_repetitions_batch(items: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
-    """``[find_repetitions(doc_id, text) for doc_id, text in items]``, faster.
-
-    Texts that cannot hold a repeat (one vectorised test over the whole batch, see
-    :mod:`.repeat_filter`) are not analysed one by one; texts long enough to be
-    judged in windows always are.
-    """
-    texts = [text for _, text in items]
+def _possible(texts: list[str]) -> list[bool]:
+    """Which texts can hold a repeat (one vectorised test over the whole batch, see
+    :mod:`.batch_prefilter`); texts long enough to be judged in windows always can."""
     if _PRE_TEST.should_test():
         possible = may_repeat(texts, ATTACHED_MIN_COUNT)
         _PRE_TEST.record(len(possible), sum(possible))
     else:
         possible = [True] * len(texts)
-    return [find_repetitions(doc_id, text) if maybe or len(text) > WINDOW_CHARS else []
+    return [maybe or len(t) > WINDOW_CHARS for t, maybe in zip(texts, possible, strict=True)]
+
+
+def find_repetitions_batch(items: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
+    """``[find_repetitions(doc_id, text) for doc_id, text in items]``, faster: texts
+    that cannot hold a repeat are not analysed one by one."""
+    possible = _possible([text for _, text in items])
+    return [find_repetitions(doc_id, text) if maybe else []
             for (doc_id, text), maybe in zip(items, possible, strict=True)]
 
 
+def _tables(doc: Document, maybe: bool) -> dict[str, list[dict[str, Any]]]:
+    items = furniture.markup_items(doc.meta)
+    if not maybe:
+        return {"repetitions": [], "page_furniture": furniture.removed_rows(doc.doc_id, doc.text,
+                                                                            items)}
+    rows, furniture_rows = find_repetitions_and_furniture(doc.doc_id, doc.text, items)
+    return {"repetitions": rows, "page_furniture": furniture_rows}
+
+
 def analyze_repetitions(doc: Document) -> dict[str, list[dict[str, Any]]]:
-    """The registered analyzer: ``{"repetitions": rows}`` for one document."""
-    return {"repetitions": find_repetitions(doc.doc_id, doc.text)}
+    """The registered analyzer: ``{"repetitions": rows, "page_furniture": rows}`` for one
+    document."""
+    return _tables(doc, True)
 
 
 def analyze_repetitions_batch(docs: list[Document]) -> list[dict[str, list[dict[str, Any]]]]:
     """The batch form the runner uses: same rows as :func:`analyze_repetitions`."""
-    rows = find_repetitions_batch([(d.doc_id, d.text) for d in docs])
-    return [{"repetitions": r} for r in rows]
+    possible = _possible([d.text for d in docs])
+    return [_tables(d, maybe) for d, maybe in zip(docs, possible, strict=True)]
 
 
 register(Analyzer(
-    name="repetitions", version="1", tables={"repetitions": REPETITIONS_SCHEMA},
+    name="repetitions", version="2",
+    tables={"repetitions": REPETITIONS_SCHEMA, "page_furniture": PAGE_FURNITURE_SCHEMA},
     fn=analyze_repetitions, batch_fn=analyze_repetitions_batch,
-    description="keyword stuffing and templated insertion (maximal repeats, scored)",
+    finish=furniture.move_source_templates,
+    description="keyword stuffing and templated insertion (maximal repeats, scored), "
+                "with page furniture kept apart",
 ))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .stopwords import STOPWORDS
+from ..stopwords import STOPWORDS
 
 # A token: a run of letters/digits or one other non-space character. Whether
 # whitespace precedes it is part of its key ("Iran (" vs "Iran(") and is read

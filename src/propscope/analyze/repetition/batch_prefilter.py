@@ -1,7 +1,7 @@
 """A vectorised test that rules out, for a whole batch of texts at once, the texts
-in which :func:`.repeats.find_repeats` cannot find anything.
+in which :func:`.maximal_repeats.find_repeats` cannot find anything.
 
-Every repeat that :func:`.repeats.maximal_groups` reports is at least two tokens
+Every repeat that :func:`.maximal_repeats.maximal_groups` reports is at least two tokens
 long and occurs ``min_count`` times, and its first token can start a phrase (a
 word that is not a function word, or an opening bracket). And a phrase worth
 reporting holds two words, so the tokens from its first one up to the next word
@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .stopwords import STOPWORDS
+from ..stopwords import STOPWORDS
 
 _BASE = 0x9E3779B97F4A7C15  # odd, so it has an inverse modulo 2**64
 _BASE_INV = pow(_BASE, -1, 1 << 64)
@@ -33,7 +33,7 @@ _DOC = np.uint64(0x165667B19E3779F9)
 CHUNK_CHARS = 1 << 19
 # Longer texts are not tested (the exact algorithm judges them in windows anyway).
 MAX_TEXT = 1 << 20
-# The tokens besides words that can start a repeat (``repeats._OPENERS``).
+# The tokens besides words that can start a repeat (``maximal_repeats._OPENERS``).
 _OPENER_CODES = np.array([ord(c) for c in "([{«“„"], dtype=np.uint32)
 SPACE, WORD, OTHER = 0, 1, 2
 
@@ -149,7 +149,7 @@ def _may_repeat(texts: list[str], min_count: int) -> list[bool]:
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     text_starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     doc = np.searchsorted(text_starts, starts, side="right") - 1
-    # A token's key is its text plus "was there whitespace before it" (repeats.tokenize).
+    # A token's key is its text plus "was there whitespace before it" (maximal_repeats.tokenize).
     spaced = np.zeros(len(starts), dtype=bool)
     inner = starts > text_starts[doc]
     spaced[inner] = cls[starts[inner] - 1] == SPACE
