@@ -57,6 +57,9 @@ ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become
 MAX_WINDOW_S = 600.0
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
+#: A co-action is a group's own when the group's accounts are at least this share of
+#: the item's close sharers (see :func:`_own_items`).
+OWN_SHARE = 0.5
 #: The co-action kind of a ``posts.relation`` (a platform repost is a ``retweet``).
 _RELATION_KIND = "CASE p.relation WHEN 'repost' THEN 'retweet' ELSE p.relation END"
 
@@ -82,7 +85,7 @@ EVIDENCE_SCHEMA = pa.schema([
     ("item", pa.string()), ("raw_a", pa.string()), ("raw_b", pa.string()),
     ("doc_a", pa.string()), ("doc_b", pa.string()), ("time_a", _TS), ("time_b", _TS),
     ("delay_s", pa.float64()), ("item_sharers", pa.int64()), ("item_close_share", pa.float64()),
-    ("run_id", pa.string()),
+    ("item_close_sharers", pa.int64()), ("run_id", pa.string()),
 ])
 COMMUNITIES_SCHEMA = pa.schema([
     ("community_id", pa.string()), ("source", pa.string()), ("size", pa.int64()),
@@ -236,7 +239,7 @@ def _shares(corpus: Corpus) -> tuple[pd.DataFrame, list[str], list[str]]:
 
 # -- the stage ------------------------------------------------------------------
 def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
-              items: pd.DataFrame) -> pd.DataFrame:
+              items: pd.DataFrame, close_sharers: np.ndarray) -> pd.DataFrame:
     """Every co-action of the kept pairs, with names, raw forms, documents and times."""
     ra, rb = co["ra"].to_numpy(np.int64), co["rb"].to_numpy(np.int64)
     need = pa.table({"row_code": pa.array(np.unique(np.r_[ra, rb]), pa.int64())})
@@ -257,10 +260,62 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
         "delay_s": (y["t"] - x["t"]).dt.total_seconds().abs().to_numpy(),
         "item_sharers": stats.loc[co["item"].to_numpy(), "n"].to_numpy(np.int64),
         "item_close_share": stats.loc[co["item"].to_numpy(), "q"].to_numpy(np.float64),
+        "item_close_sharers": close_sharers[co["item"].to_numpy()],
         "leader": np.asarray(actors, dtype=object)[co["first"].to_numpy()],
     })
     return out.sort_values(["source_a", "source_b", "time_a", "kind", "item"],
                            kind="mergesort").reset_index(drop=True)
+
+
+def _close_sharers(co: pd.DataFrame, n_items: int) -> np.ndarray:
+    """Per item code: how many accounts shared it within the window of someone else."""
+    if co.empty:
+        return np.zeros(n_items, dtype=np.int64)
+    who = np.unique(np.r_[co["item"].to_numpy(np.int64) * (1 << 32) + co["a"].to_numpy(np.int64),
+                          co["item"].to_numpy(np.int64) * (1 << 32) + co["b"].to_numpy(np.int64)])
+    return np.bincount(who >> 32, minlength=n_items).astype(np.int64)
+
+
+def _own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int) -> pd.DataFrame:
+    """The co-actions that are a group's own, not a crowd's: why burst junkies are not groups.
+
+    Accounts that join many viral bursts meet each other in burst after burst more
+    often than the popularity model expects, and pass the pair test. What they never
+    have is an item that is *theirs*: in a burst, their group is a few of the dozens
+    who shared it within minutes. A planted group is most of the close sharers of the
+    items it pushes. So, with the groups found on all significant edges, a co-action
+    counts only when the accounts of a group that co-acted on that item are at least
+    ``OWN_SHARE`` of its close sharers (for a pair in no common group, the pair itself);
+    a pair keeps its edge only with ``min_items`` such posts. Groups are then found again.
+    """
+    if ev.empty:
+        return ev
+    weight: dict[tuple[str, str], float] = defaultdict(float)
+    for r in edge_rows:
+        weight[(r["source_a"], r["source_b"])] += r["rarity"]
+    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())])
+    member = pd.DataFrame([(g, m) for g, grp in enumerate(groups) for m in grp["members"]],
+                          columns=["gid", "source"])
+    rows = ev[["source_a", "source_b", "kind", "item", "item_close_sharers"]].reset_index()
+    inside = (rows.merge(member.rename(columns={"source": "source_a"}), on="source_a")
+              .merge(member.rename(columns={"source": "source_b"}), on="source_b"))
+    inside = inside[inside["gid_x"] == inside["gid_y"]].rename(columns={"gid_x": "gid"})
+    # per (group, item): the group's accounts among the item's co-acting rows
+    long = pd.concat([inside[["gid", "kind", "item", "source_a"]].rename(
+        columns={"source_a": "who"}), inside[["gid", "kind", "item", "source_b"]].rename(
+        columns={"source_b": "who"})])
+    present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
+    inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
+    owned = set(inside.loc[inside["present"] >= OWN_SHARE * inside["item_close_sharers"],
+                           "index"])
+    alone = ~rows["index"].isin(inside["index"]) & (
+        OWN_SHARE * rows["item_close_sharers"] <= 2)
+    owned |= set(rows.loc[alone, "index"])
+    kept = ev.loc[sorted(owned)]
+    moments = kept.groupby(["source_a", "source_b"])["doc_a"].nunique()
+    good = moments[moments >= min_items].index
+    kept = kept.set_index(["source_a", "source_b"])
+    return kept.loc[kept.index.isin(good)].reset_index()
 
 
 def _runs(keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
@@ -424,11 +479,19 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     with timer.step("evidence"):
         if len(sig):
             keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
-            ev = _evidence(corpus, keep, actors, res.items)
+            n_items = int(res.items["item"].max()) + 1 if len(res.items) else 0
+            ev = _evidence(corpus, keep, actors, res.items, _close_sharers(res.co, n_items))
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]])
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = _edges(ev, pairs, window)
+            ev = _own_items(ev, edge_rows, settings.coordination_min_items)
+            if len(ev):
+                moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
+                pairs = pairs.loc[moments.index].assign(moments=moments)
+                edge_rows = _edges(ev, pairs, window)
+            else:
+                ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
         else:
             ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
     with timer.step("communities"):
