@@ -50,7 +50,7 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "2"
+VERSION = "3"
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -178,12 +178,19 @@ def _build_events(corpus: Corpus, near_text: bool = True) -> None:
                    r.value
             FROM "references" r JOIN occ o USING (doc_id)
             WHERE r.kind IN ('hashtag', 'embedded_post')""")
+    # A platform repost or forward carries its original's text by construction: it is a
+    # retweet/forward co-action with the other reposters, not a copied text, and must not
+    # tie the original's author to everyone who reposted it.
+    reposts = ("WHERE o.doc_id NOT IN (SELECT doc_id FROM posts "
+               "WHERE relation IN ('repost', 'forward') AND doc_id IS NOT NULL)"
+               if corpus.has_table("posts") else "")
     if near_text:
         _text_map(corpus)
-        parts.append("""SELECT o.actor, 'text', coalesce(n.item, 'doc:' || o.doc_id), o.t,
-                   o.doc_id, NULL FROM occ o LEFT JOIN _coord_near n USING (doc_id)""")
+        parts.append(f"""SELECT o.actor, 'text', coalesce(n.item, 'doc:' || o.doc_id), o.t,
+                   o.doc_id, NULL FROM occ o LEFT JOIN _coord_near n USING (doc_id) {reposts}""")
     else:
-        parts.append("SELECT o.actor, 'text', 'doc:' || o.doc_id, o.t, o.doc_id, NULL FROM occ o")
+        parts.append("SELECT o.actor, 'text', 'doc:' || o.doc_id, o.t, o.doc_id, NULL "
+                     f"FROM occ o {reposts}")
     if corpus.has_table("reuse_clusters"):
         parts.append("""SELECT o.actor, 'text', 'reuse:' || c.cluster_id, o.t, o.doc_id, NULL
             FROM (SELECT DISTINCT cluster_id, doc_id FROM reuse_clusters) c JOIN occ o USING (doc_id)""")
@@ -214,13 +221,32 @@ def _build_events(corpus: Corpus, near_text: bool = True) -> None:
     con.execute("DROP TABLE IF EXISTS _coord_near")
 
 
-def _shares(corpus: Corpus) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """First share per (actor, kind, item) as integer codes; actor and doc names by code."""
+def _shares(corpus: Corpus, episode_gap_s: float | None = None
+            ) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """First share per (actor, kind, item, episode) as integer codes; actor names by code.
+
+    An item's **episode** ends when nobody shares it for ``episode_gap_s``: a group that
+    pushes the same hashtag in burst after burst then co-acts once per burst, not once
+    in all (only an account's first share of an item counts). Episodes after the first
+    are items of their own, named ``item @N`` (N from 1), with their own sharers and
+    timing in the chance test. ``None`` keeps one episode per item.
+    """
     con = corpus.con
-    con.execute("""
+    source = "_coord_events"
+    if episode_gap_s:
+        source = f"""(SELECT actor, kind,
+                CASE WHEN episode = 0 THEN item ELSE item || ' @' || episode END AS item,
+                t, doc_id, raw
+            FROM (SELECT *, sum(CASE WHEN gap > {float(episode_gap_s)} THEN 1 ELSE 0 END)
+                        OVER (PARTITION BY kind, item ORDER BY t, actor, doc_id
+                              ROWS UNBOUNDED PRECEDING) AS episode
+                  FROM (SELECT *, epoch(t) - epoch(lag(t) OVER (PARTITION BY kind, item
+                                 ORDER BY t, actor, doc_id)) AS gap
+                        FROM _coord_events)))"""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _coord_shares AS
         SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, t) AS doc_id,
-               arg_min(raw, t) AS raw FROM _coord_events GROUP BY actor, kind, item""")
+               arg_min(raw, t) AS raw FROM {source} GROUP BY actor, kind, item""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _coord_coded AS
         SELECT s.*, dense_rank() OVER (ORDER BY actor) - 1 AS actor_code,
@@ -395,7 +421,8 @@ def _fingerprint(corpus: Corpus, settings: Settings) -> str:
     parts = [str(corpus.count("documents")), str(corpus.count("document_sources")),
              str(settings.coordination_window_s), str(settings.coordination_min_items),
              str(settings.coordination_item_cap), str(settings.coordination_near_text),
-             str(settings.coordination_min_window_s), str(settings.coordination_alpha)]
+             str(settings.coordination_min_window_s), str(settings.coordination_alpha),
+             str(settings.coordination_episode_gap_s)]
     if corpus.has_table("references"):
         parts.append(str(corpus.count("references")))
     if corpus.has_table("reuse_clusters"):
@@ -469,7 +496,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                       settings.coordination_min_window_s)
                   if estimated else float(settings.coordination_window_s))
     with timer.step("shares"):
-        shares, actors, _ = _shares(corpus)
+        shares, actors, _ = _shares(corpus, settings.coordination_episode_gap_s)
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
