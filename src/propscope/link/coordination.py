@@ -45,6 +45,7 @@ from ..settings import Settings
 from .canonical import canonical_url, join_short_links
 from .cochance import test_pairs
 from .groups import overlapping_groups
+from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .neartext import near_text_items
 from .timing import StepTimer
 from .window import estimate_window
@@ -523,6 +524,14 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
     with timer.step("communities"):
         communities = _communities(ev, edge_rows) if edge_rows else []
+    with timer.step("infrastructure"):
+        # shared rare operator fingerprints: edges of their own kind, not in the groups
+        infra, infra_stats = infrastructure_evidence(corpus)
+        infra_edges, infra_ev = infrastructure_rows(infra)
+        edge_rows = edge_rows + infra_edges
+        if len(infra_ev):
+            ev = pd.concat([ev.drop(columns=["leader"], errors="ignore"), infra_ev],
+                           ignore_index=True) if len(ev) else infra_ev
     for r in edge_rows + communities:
         r["run_id"] = run_id
     ev_rows = ev.drop(columns=["leader"], errors="ignore").assign(run_id=run_id)
@@ -547,5 +556,6 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             "item_cap": settings.coordination_item_cap,
             "items_capped": int(res.stats.get("items_capped", 0)),
             "shares_capped": int(res.stats.get("shares_capped", 0)),
-            "edges": len(edge_rows), "communities": len({r["community_id"] for r in communities}),
+            "edges": len(edge_rows) - len(infra_edges), "infrastructure_edges": len(infra_edges),
+            "fingerprint_values_capped": infra_stats["values_capped"], "communities": len({r["community_id"] for r in communities}),
             "seconds": round(time.perf_counter() - started, 2), "steps": timer.summary()}
