@@ -203,7 +203,8 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     n_actors = int(actor.max()) + 1 if len(actor) else 1
     lo, hi = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
     co = pd.DataFrame({"ja": ja, "jb": jb, "a": lo, "b": hi, "item": item[ja],
-                       "kind": s["kind"].to_numpy()[ja], "first": actor[ja],
+                       "kind": pd.Categorical.from_codes(kind_code[ja], kinds.cat.categories),
+                       "first": actor[ja],
                        "ta": t[ja], "tb": t[jb]})
     if "row" in s:
         rows = s["row"].to_numpy(np.int64)

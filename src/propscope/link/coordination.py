@@ -46,7 +46,7 @@ from .canonical import canonical_url, join_short_links
 from .cochance import test_pairs
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
-from .neartext import near_text_items
+from .neartext import near_text_groups
 from .timing import StepTimer
 from .window import estimate_window
 
@@ -151,20 +151,31 @@ def _url_map(corpus: Corpus) -> None:
 
 
 def _text_map(corpus: Corpus) -> None:
-    """``_coord_near(doc_id, item)``: documents with a near-identical partner."""
+    """``_coord_near(doc_id, item)``: documents with a near-identical partner.
+
+    Texts are streamed in ``doc_id`` order and matched by position: no document id is
+    held in Python (at 10M posts a list of ids alone is about a gigabyte).
+    """
+    short = "SELECT doc_id, text FROM documents WHERE length(text) <= 5000"
     cur = corpus.con.cursor()
-    reader = cur.sql("SELECT doc_id, text FROM documents WHERE length(text) <= 5000 "
-                            "ORDER BY doc_id").to_arrow_reader(20000)
+    reader = cur.sql(f"SELECT text FROM ({short}) ORDER BY doc_id").to_arrow_reader(20000)
 
     def rows() -> Any:
         for batch in reader:
-            yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True)
+            yield from batch.column(0).to_pylist()
 
-    near = near_text_items(rows())
+    at, first = near_text_groups(rows())
     cur.close()
-    tbl = pa.table({"doc_id": pa.array(list(near), pa.string()),
-                    "item": pa.array(list(near.values()), pa.string())})
-    _temp(corpus, "_coord_near", tbl)
+    pairs = pa.table({"pos": pa.array(at, pa.int64()), "first": pa.array(first, pa.int64())})
+    _temp(corpus, "_coord_near_pos", pairs)
+    corpus.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _coord_near AS
+        WITH numbered AS (SELECT doc_id, row_number() OVER (ORDER BY doc_id) - 1 AS pos
+                          FROM ({short}))
+        SELECT d.doc_id, 'near:' || f.doc_id AS item
+        FROM _coord_near_pos p JOIN numbered d ON d.pos = p.pos
+        JOIN numbered f ON f.pos = p.first""")
+    corpus.con.execute("DROP TABLE IF EXISTS _coord_near_pos")
 
 
 def _build_events(corpus: Corpus, near_text: bool = True) -> None:
@@ -256,9 +267,11 @@ def _shares(corpus: Corpus, episode_gap_s: float | None = None
                row_number() OVER (ORDER BY kind, item, t, actor) - 1 AS row_code
         FROM _coord_shares s""")
     con.execute("DROP TABLE IF EXISTS _coord_shares")
-    df = con.execute("""SELECT actor_code AS actor, item_code AS item, kind,
-                               epoch(t) AS t, doc_code AS doc, row_code AS row
-                        FROM _coord_coded""").df()
+    # kind as a pandas category straight from Arrow: one small code per share, not a
+    # Python string per share (at 10M posts that alone is gigabytes)
+    df = con.sql("""SELECT actor_code AS actor, item_code AS item, kind,
+                           epoch(t) AS t, doc_code AS doc, row_code AS row
+                    FROM _coord_coded""").to_arrow_table().to_pandas(strings_to_categorical=True)
     actors = [r[0] for r in con.execute(
         "SELECT DISTINCT actor, actor_code FROM _coord_coded ORDER BY actor_code").fetchall()]
     return df, actors, []
