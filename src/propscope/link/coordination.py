@@ -255,18 +255,17 @@ def _shares(corpus: Corpus, episode_gap_s: float | None = None
                   FROM (SELECT *, epoch(t) - epoch(lag(t) OVER (PARTITION BY kind, item
                                  ORDER BY t, actor, doc_id)) AS gap
                         FROM _coord_events)))"""
+    # one statement, no intermediate table; the events are dropped as soon as they are
+    # coded (DuckDB temp tables live in memory until they spill)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _coord_shares AS
-        SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, t) AS doc_id,
-               arg_min(raw, t) AS raw FROM {source} GROUP BY actor, kind, item""")
-    con.execute("""
         CREATE OR REPLACE TEMP TABLE _coord_coded AS
         SELECT s.*, dense_rank() OVER (ORDER BY actor) - 1 AS actor_code,
                dense_rank() OVER (ORDER BY kind, item) - 1 AS item_code,
                dense_rank() OVER (ORDER BY doc_id) - 1 AS doc_code,
                row_number() OVER (ORDER BY kind, item, t, actor) - 1 AS row_code
-        FROM _coord_shares s""")
-    con.execute("DROP TABLE IF EXISTS _coord_shares")
+        FROM (SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, t) AS doc_id,
+                     arg_min(raw, t) AS raw FROM {source} GROUP BY actor, kind, item) s""")
+    con.execute("DROP TABLE IF EXISTS _coord_events")
     # kind as a pandas category straight from Arrow: one small code per share, not a
     # Python string per share (at 10M posts that alone is gigabytes)
     df = con.sql("""SELECT actor_code AS actor, item_code AS item, kind,
