@@ -45,7 +45,7 @@ def build(size: int, work: Path) -> Path:
 #: DuckDB's own memory limit in the child: DuckDB's default is 80% of the machine, and
 #: its temp tables and window sorts fill whatever it is allowed; with a limit they spill
 #: to disk. Part of the ``<= 8 GB`` target's configuration, so stated with the figures.
-DUCKDB_MEMORY_LIMIT = "3GB"
+DUCKDB_MEMORY_LIMIT = "1GB"
 
 
 def child(path: Path) -> None:
