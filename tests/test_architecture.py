@@ -50,9 +50,9 @@ LONG_MODULES: dict[str, int] = {
     "propscope/present/webapp.py": 505,
     "propscope/present/queries.py": 476,
     "propscope/analyze/text_patterns.py": 473,
-    "propscope/link/coordination.py": 466,
     "propscope/analyze/language.py": 419,
     "propscope/link/reuse.py": 414,
+    "propscope/link/coordination.py": 402,
 }
 
 

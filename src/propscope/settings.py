@@ -44,6 +44,7 @@ class Settings:
     coordination_min_items: int = 3  # distinct posts a pair must co-act in to be an edge
     coordination_item_cap: int = 200  # items shared by more accounts are left out (reported)
     coordination_near_text: bool = True  # near-identical texts (MinHash) as one item
+    coordination_episode_gap_s: float | None = 21600.0  # an item's silence that starts a new episode
     # engine
     engine: str = "local"  # a name in propscope.engine.ENGINES
     scheduler: str | None = None

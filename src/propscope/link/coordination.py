@@ -40,33 +40,26 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..corpus import Corpus, first_documents_sql, one
+from ..corpus import Corpus, one
 from ..settings import Settings
-from .canonical import canonical_url, join_short_links
+from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
 from .groups import overlapping_groups
-from .neartext import near_text_items
+from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "2"
+VERSION = "3"
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
 MAX_WINDOW_S = 600.0
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
-#: The co-action kind of a ``posts.relation`` (a platform repost is a ``retweet``).
-_RELATION_KIND = "CASE p.relation WHEN 'repost' THEN 'retweet' ELSE p.relation END"
-
-#: ``meta`` keys naming the post a document retweets, replies to, quotes or forwards.
-PLATFORM_KEYS = {
-    "retweet": ("retweet_of", "retweeted_id", "retweeted_status_id"),
-    "reply": ("reply_to", "in_reply_to", "in_reply_to_status_id"),
-    "quote": ("quote_of", "quoted_status_id"),
-    "forward": ("forward_from", "fwd_from"),
-}
+#: A co-action is a group's own when the group's accounts are at least this share of
+#: the item's close sharers (see :func:`_own_items`).
+OWN_SHARE = 0.5
 _TS = pa.timestamp("us", tz="UTC")
 
 EDGES_SCHEMA = pa.schema([
@@ -82,7 +75,7 @@ EVIDENCE_SCHEMA = pa.schema([
     ("item", pa.string()), ("raw_a", pa.string()), ("raw_b", pa.string()),
     ("doc_a", pa.string()), ("doc_b", pa.string()), ("time_a", _TS), ("time_b", _TS),
     ("delay_s", pa.float64()), ("item_sharers", pa.int64()), ("item_close_share", pa.float64()),
-    ("run_id", pa.string()),
+    ("item_close_sharers", pa.int64()), ("run_id", pa.string()),
 ])
 COMMUNITIES_SCHEMA = pa.schema([
     ("community_id", pa.string()), ("source", pa.string()), ("size", pa.int64()),
@@ -110,139 +103,12 @@ def poisson_sf(x: int, lam: float) -> float:
 
 
 # -- events ---------------------------------------------------------------------
-_OCC = """
-    SELECT doc_id, coalesce(source, author) AS actor, published AS t FROM document_sources
-    UNION ALL
-    SELECT d.doc_id, coalesce(d.source, d.author), d.published
-    FROM documents d ANTI JOIN document_sources s USING (doc_id)
-"""
-
-
-def _temp(corpus: Corpus, name: str, tbl: pa.Table) -> None:
-    """A temp table from Arrow rows (a replacement scan: no registration to leak)."""
-    arrow_rows = tbl  # noqa: F841 (read by DuckDB by name)
-    corpus.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM arrow_rows")
-
-
-def _url_map(corpus: Corpus) -> None:
-    """``_coord_urls(raw, item)``: every distinct link as written, to its canonical item.
-
-    A short link is joined to its expansion when some document's ``meta`` carries
-    ``url_expansions`` (``{short: expanded}``, as platforms' ``entities.urls`` give).
-    """
-    raws = [r[0] for r in corpus.con.execute(
-        "SELECT DISTINCT value FROM \"references\" WHERE kind = 'url' AND value IS NOT NULL"
-    ).fetchall()]
-    expansions = []
-    for (meta,) in corpus.con.execute(
-            "SELECT meta FROM documents WHERE meta LIKE '%\"url_expansions\"%'").fetchall():
-        found = json.loads(meta).get("url_expansions")
-        if isinstance(found, dict):
-            expansions += [(str(k), str(v)) for k, v in found.items()]
-    joined = join_short_links(expansions)
-    items = [canonical_url(r) for r in raws]
-    tbl = pa.table({"raw": pa.array(raws, pa.string()),
-                    "item": pa.array([joined.get(i, i) for i in items], pa.string())})
-    _temp(corpus, "_coord_urls", tbl)
-
-
-def _text_map(corpus: Corpus) -> None:
-    """``_coord_near(doc_id, item)``: documents with a near-identical partner."""
-    cur = corpus.con.cursor()
-    reader = cur.sql("SELECT doc_id, text FROM documents WHERE length(text) <= 5000 "
-                            "ORDER BY doc_id").to_arrow_reader(20000)
-
-    def rows() -> Any:
-        for batch in reader:
-            yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True)
-
-    near = near_text_items(rows())
-    cur.close()
-    tbl = pa.table({"doc_id": pa.array(list(near), pa.string()),
-                    "item": pa.array(list(near.values()), pa.string())})
-    _temp(corpus, "_coord_near", tbl)
-
-
-def _build_events(corpus: Corpus, near_text: bool = True, limit: int | None = None) -> None:
-    con = corpus.con
-    parts = []
-    if corpus.has_table("references"):
-        _url_map(corpus)
-        parts.append("""SELECT o.actor, 'url', u.item, o.t, o.doc_id, r.value
-            FROM "references" r JOIN _coord_urls u ON u.raw = r.value JOIN occ o USING (doc_id)
-            WHERE r.kind = 'url'""")
-        parts.append("""SELECT o.actor, r.kind, coalesce(r.normalized, r.value), o.t, o.doc_id,
-                   r.value
-            FROM "references" r JOIN occ o USING (doc_id)
-            WHERE r.kind IN ('hashtag', 'embedded_post')""")
-    if near_text:
-        _text_map(corpus)
-        parts.append("""SELECT o.actor, 'text', coalesce(n.item, 'doc:' || o.doc_id), o.t,
-                   o.doc_id, NULL FROM occ o LEFT JOIN _coord_near n USING (doc_id)""")
-    else:
-        parts.append("SELECT o.actor, 'text', 'doc:' || o.doc_id, o.t, o.doc_id, NULL FROM occ o")
-    if corpus.has_table("reuse_clusters"):
-        parts.append("""SELECT o.actor, 'text', 'reuse:' || c.cluster_id, o.t, o.doc_id, NULL
-            FROM (SELECT DISTINCT cluster_id, doc_id FROM reuse_clusters) c JOIN occ o USING (doc_id)""")
-    for kind, keys in PLATFORM_KEYS.items():
-        ref = "coalesce(" + ", ".join(f"json_extract_string(d.meta, '$.{k}')" for k in keys) + ")"
-        parts.append(f"""SELECT o.actor, '{kind}', '{kind}:' || {ref}, o.t, o.doc_id, {ref}
-            FROM documents d JOIN occ o USING (doc_id)
-            WHERE d.meta IS NOT NULL AND {ref} IS NOT NULL""")
-    if corpus.has_table("posts"):
-        # Platform exports (ingest/platforms) keep who reposted, replied to, quoted or
-        # forwarded what: the post acted on is the item (for a Telegram forward, which
-        # names only the source chat, that chat), the reposter's own time is the time.
-        parts.append(f"""SELECT p.author, {_RELATION_KIND},
-                   {_RELATION_KIND} || ':' || p.platform || ':'
-                       || coalesce(p.parent_id, 'from:' || p.parent_author),
-                   p.published, p.doc_id, coalesce(p.parent_id, p.parent_author)
-            FROM posts p
-            WHERE p.relation IN ('repost', 'reply', 'quote', 'forward')
-              AND coalesce(p.parent_id, p.parent_author) IS NOT NULL""")
-    con.execute("DROP TABLE IF EXISTS _coord_events")
-    # --limit N: only actions in the first N documents (doc_id order), as analyze reads them.
-    sample = f" AND doc_id IN ({first_documents_sql(limit)})" if limit else ""
-    con.execute(f"""
-        CREATE TEMP TABLE _coord_events AS
-        WITH occ AS ({_OCC})
-        SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) e(actor, kind, item, t, doc_id, raw)
-        WHERE actor IS NOT NULL AND t IS NOT NULL AND item IS NOT NULL{sample}
-    """)
-    con.execute("DROP TABLE IF EXISTS _coord_urls")
-    con.execute("DROP TABLE IF EXISTS _coord_near")
-
-
-def _shares(corpus: Corpus) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """First share per (actor, kind, item) as integer codes; actor and doc names by code."""
-    con = corpus.con
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _coord_shares AS
-        SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, t) AS doc_id,
-               arg_min(raw, t) AS raw FROM _coord_events GROUP BY actor, kind, item""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _coord_coded AS
-        SELECT s.*, dense_rank() OVER (ORDER BY actor) - 1 AS actor_code,
-               dense_rank() OVER (ORDER BY kind, item) - 1 AS item_code,
-               dense_rank() OVER (ORDER BY doc_id) - 1 AS doc_code,
-               row_number() OVER (ORDER BY kind, item, t, actor) - 1 AS row_code
-        FROM _coord_shares s""")
-    con.execute("DROP TABLE IF EXISTS _coord_shares")
-    df = con.execute("""SELECT actor_code AS actor, item_code AS item, kind,
-                               epoch(t) AS t, doc_code AS doc, row_code AS row
-                        FROM _coord_coded""").df()
-    actors = [r[0] for r in con.execute(
-        "SELECT DISTINCT actor, actor_code FROM _coord_coded ORDER BY actor_code").fetchall()]
-    return df, actors, []
-
-
-# -- the stage ------------------------------------------------------------------
 def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
-              items: pd.DataFrame) -> pd.DataFrame:
+              items: pd.DataFrame, close_sharers: np.ndarray) -> pd.DataFrame:
     """Every co-action of the kept pairs, with names, raw forms, documents and times."""
     ra, rb = co["ra"].to_numpy(np.int64), co["rb"].to_numpy(np.int64)
     need = pa.table({"row_code": pa.array(np.unique(np.r_[ra, rb]), pa.int64())})
-    _temp(corpus, "_coord_need", need)
+    temp_table(corpus, "_coord_need", need)
     rows = corpus.con.execute("""SELECT c.row_code, c.actor, c.item, c.raw, c.doc_id, c.t
         FROM _coord_coded c JOIN _coord_need USING (row_code)""").df().set_index("row_code")
     corpus.con.execute("DROP TABLE IF EXISTS _coord_need")
@@ -259,10 +125,62 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
         "delay_s": (y["t"] - x["t"]).dt.total_seconds().abs().to_numpy(),
         "item_sharers": stats.loc[co["item"].to_numpy(), "n"].to_numpy(np.int64),
         "item_close_share": stats.loc[co["item"].to_numpy(), "q"].to_numpy(np.float64),
+        "item_close_sharers": close_sharers[co["item"].to_numpy()],
         "leader": np.asarray(actors, dtype=object)[co["first"].to_numpy()],
     })
     return out.sort_values(["source_a", "source_b", "time_a", "kind", "item"],
                            kind="mergesort").reset_index(drop=True)
+
+
+def _close_sharers(co: pd.DataFrame, n_items: int) -> np.ndarray:
+    """Per item code: how many accounts shared it within the window of someone else."""
+    if co.empty:
+        return np.zeros(n_items, dtype=np.int64)
+    who = np.unique(np.r_[co["item"].to_numpy(np.int64) * (1 << 32) + co["a"].to_numpy(np.int64),
+                          co["item"].to_numpy(np.int64) * (1 << 32) + co["b"].to_numpy(np.int64)])
+    return np.bincount(who >> 32, minlength=n_items).astype(np.int64)
+
+
+def _own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int) -> pd.DataFrame:
+    """The co-actions that are a group's own, not a crowd's: why burst junkies are not groups.
+
+    Accounts that join many viral bursts meet each other in burst after burst more
+    often than the popularity model expects, and pass the pair test. What they never
+    have is an item that is *theirs*: in a burst, their group is a few of the dozens
+    who shared it within minutes. A planted group is most of the close sharers of the
+    items it pushes. So, with the groups found on all significant edges, a co-action
+    counts only when the accounts of a group that co-acted on that item are at least
+    ``OWN_SHARE`` of its close sharers (for a pair in no common group, the pair itself);
+    a pair keeps its edge only with ``min_items`` such posts. Groups are then found again.
+    """
+    if ev.empty:
+        return ev
+    weight: dict[tuple[str, str], float] = defaultdict(float)
+    for r in edge_rows:
+        weight[(r["source_a"], r["source_b"])] += r["rarity"]
+    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())])
+    member = pd.DataFrame([(g, m) for g, grp in enumerate(groups) for m in grp["members"]],
+                          columns=["gid", "source"])
+    rows = ev[["source_a", "source_b", "kind", "item", "item_close_sharers"]].reset_index()
+    inside = (rows.merge(member.rename(columns={"source": "source_a"}), on="source_a")
+              .merge(member.rename(columns={"source": "source_b"}), on="source_b"))
+    inside = inside[inside["gid_x"] == inside["gid_y"]].rename(columns={"gid_x": "gid"})
+    # per (group, item): the group's accounts among the item's co-acting rows
+    long = pd.concat([inside[["gid", "kind", "item", "source_a"]].rename(
+        columns={"source_a": "who"}), inside[["gid", "kind", "item", "source_b"]].rename(
+        columns={"source_b": "who"})])
+    present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
+    inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
+    owned = set(inside.loc[inside["present"] >= OWN_SHARE * inside["item_close_sharers"],
+                           "index"])
+    alone = ~rows["index"].isin(inside["index"]) & (
+        OWN_SHARE * rows["item_close_sharers"] <= 2)
+    owned |= set(rows.loc[alone, "index"])
+    kept = ev.loc[sorted(owned)]
+    moments = kept.groupby(["source_a", "source_b"])["doc_a"].nunique()
+    good = moments[moments >= min_items].index
+    kept = kept.set_index(["source_a", "source_b"])
+    return kept.loc[kept.index.isin(good)].reset_index()
 
 
 def _runs(keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
@@ -342,7 +260,8 @@ def _fingerprint(corpus: Corpus, settings: Settings) -> str:
     parts = [str(corpus.count("documents")), str(corpus.count("document_sources")),
              str(settings.coordination_window_s), str(settings.coordination_min_items),
              str(settings.coordination_item_cap), str(settings.coordination_near_text),
-             str(settings.coordination_min_window_s), str(settings.coordination_alpha)]
+             str(settings.coordination_min_window_s), str(settings.coordination_alpha),
+             str(settings.coordination_episode_gap_s)]
     if settings.limit is not None:  # a sample's result is not the whole corpus's
         parts.append(f"limit={settings.limit}")
     if corpus.has_table("references"):
@@ -406,7 +325,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         return {"status": "skipped", "reason": "no new documents"}
     timer = StepTimer()
     with timer.step("events"):
-        _build_events(corpus, settings.coordination_near_text, settings.limit)
+        build_events(corpus, settings.coordination_near_text, settings.limit)
         n_events = one(corpus.con.execute("SELECT count(*) FROM _coord_events"))[0]
     estimated = settings.coordination_window_s is None
     with timer.step("window"):
@@ -419,7 +338,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                   if settings.coordination_window_s is None
                   else float(settings.coordination_window_s))
     with timer.step("shares"):
-        shares, actors, _ = _shares(corpus)
+        shares, actors, _ = load_shares(corpus, settings.coordination_episode_gap_s)
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
@@ -429,15 +348,31 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     with timer.step("evidence"):
         if len(sig):
             keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
-            ev = _evidence(corpus, keep, actors, res.items)
+            n_items = int(res.items["item"].max()) + 1 if len(res.items) else 0
+            ev = _evidence(corpus, keep, actors, res.items, _close_sharers(res.co, n_items))
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]])
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = _edges(ev, pairs, window)
+            ev = _own_items(ev, edge_rows, settings.coordination_min_items)
+            if len(ev):
+                moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
+                pairs = pairs.loc[moments.index].assign(moments=moments)
+                edge_rows = _edges(ev, pairs, window)
+            else:
+                ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
         else:
             ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
     with timer.step("communities"):
         communities = _communities(ev, edge_rows) if edge_rows else []
+    with timer.step("infrastructure"):
+        # shared rare operator fingerprints: edges of their own kind, not in the groups
+        infra, infra_stats = infrastructure_evidence(corpus)
+        infra_edges, infra_ev = infrastructure_rows(infra)
+        edge_rows = edge_rows + infra_edges
+        if len(infra_ev):
+            ev = pd.concat([ev.drop(columns=["leader"], errors="ignore"), infra_ev],
+                           ignore_index=True) if len(ev) else infra_ev
     for r in edge_rows + communities:
         r["run_id"] = run_id
     ev_rows = ev.drop(columns=["leader"], errors="ignore").assign(run_id=run_id)
@@ -462,5 +397,6 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             "item_cap": settings.coordination_item_cap,
             "items_capped": int(res.stats.get("items_capped", 0)),
             "shares_capped": int(res.stats.get("shares_capped", 0)),
-            "edges": len(edge_rows), "communities": len({r["community_id"] for r in communities}),
+            "edges": len(edge_rows) - len(infra_edges), "infrastructure_edges": len(infra_edges),
+            "fingerprint_values_capped": infra_stats["values_capped"], "communities": len({r["community_id"] for r in communities}),
             "seconds": round(time.perf_counter() - started, 2), "steps": timer.summary()}

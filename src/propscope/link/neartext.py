@@ -18,6 +18,7 @@ two-word text ("thank you") says nothing about who copied whom.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 
 import numpy as np
@@ -49,17 +50,20 @@ def _band_keys(hashvalues: np.ndarray) -> np.ndarray:
     return key
 
 
-def near_text_items(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """``{doc_id: item}`` for near-identical short texts; docs without a partner are left out.
+def near_text_groups(texts: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """``(positions, firsts)``: for every text (by position in ``texts``) that has a
+    near-identical partner, the position of its group's first text.
 
-    ``texts`` yields ``(doc_id, content)``. The item is ``near:<first doc_id>`` of its
-    group (in input order), stable for a given corpus.
+    Compact on purpose (the coordination stage feeds it every short text of the
+    corpus): no per-text Python object is kept, only 8-byte integers per text, one
+    dictionary entry and 12 band keys per *distinct* normalised text, and one graph
+    entry per join (a text that matches nothing costs no graph entry).
     """
-    ids: list[str] = []
+    pos = array("q")  # input position of each kept text
+    exact: dict[int, int] = {}  # hash of the normalised text -> first kept row
+    exact_of = array("q")
     keys: list[np.ndarray] = []
-    exact: dict[int, int] = {}  # hash of the normalised text -> first row (not the text: memory)
-    exact_of: list[int] = []
-    batch_ids: list[str] = []
+    batch_rows = array("q")
     batch_sets: list[list[bytes]] = []
 
     def flush() -> None:
@@ -67,45 +71,72 @@ def near_text_items(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
             return
         sigs = MinHash.bulk(batch_sets, num_perm=NUM_PERM, seed=1)
         keys.append(_band_keys(np.stack([m.hashvalues for m in sigs])))
-        batch_ids.clear()
+        del batch_rows[:]
         batch_sets.clear()
 
-    for doc_id, content in texts:
+    for at, content in enumerate(texts):
         if not content or len(content) > MAX_CHARS:
             continue
         norm = normalize_text(content)
         if norm.count(" ") + 1 < MIN_WORDS:
             continue
-        i = len(ids)
-        ids.append(doc_id)
+        i = len(pos)
+        pos.append(at)
         first = exact.setdefault(hash(norm), i)
         exact_of.append(first)
         if first == i:  # only distinct normalised texts are signed
-            batch_ids.append(doc_id)
+            batch_rows.append(i)
             batch_sets.append(_shingles(norm))
             if len(batch_sets) >= BATCH:
                 flush()
     flush()
-    n = len(ids)
+    del exact
+    n = len(pos)
+    empty = np.empty(0, dtype=np.int64)
     if n < 2:
-        return {}
-    distinct = np.array(sorted(set(exact_of)), dtype=np.int64)  # signed rows, in order
-    rows_a = [np.arange(n, dtype=np.int64)]
-    rows_b = [np.asarray(exact_of, dtype=np.int64)]
+        return empty, empty
+    same = np.frombuffer(exact_of, dtype=np.int64)
+    rows = np.arange(n, dtype=np.int64)
+    dup = same != rows
+    rows_a, rows_b = [rows[dup]], [same[dup]]
     if keys:
+        distinct = np.flatnonzero(~dup)  # signed rows, in order
         allkeys = np.concatenate(keys)
+        del keys[:]
         for band in range(BANDS):
             col = allkeys[:, band]
             order = np.argsort(col, kind="stable")
             sk = col[order]
             starts = np.r_[True, sk[1:] != sk[:-1]]
             head = order[np.maximum.accumulate(np.where(starts, np.arange(len(sk)), 0))]
-            rows_a.append(distinct[order])
-            rows_b.append(distinct[head])
+            joined = head != order
+            rows_a.append(distinct[order[joined]])
+            rows_b.append(distinct[head[joined]])
     a, b = np.concatenate(rows_a), np.concatenate(rows_b)
+    if not len(a):
+        return empty, empty
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n)).tocsr()
     _, label = connected_components(graph, directed=False)
     sizes = np.bincount(label)
     first_of = np.full(len(sizes), n, dtype=np.int64)
-    np.minimum.at(first_of, label, np.arange(n))
-    return {ids[i]: f"near:{ids[first_of[label[i]]]}" for i in range(n) if sizes[label[i]] >= 2}
+    np.minimum.at(first_of, label, rows)
+    keep = sizes[label] >= 2
+    at_pos = np.frombuffer(pos, dtype=np.int64)
+    return at_pos[keep], at_pos[first_of[label[keep]]]
+
+
+def near_text_items(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{doc_id: item}`` for near-identical short texts; docs without a partner are left out.
+
+    ``texts`` yields ``(doc_id, content)``. The item is ``near:<first doc_id>`` of its
+    group (in input order), stable for a given corpus.
+    """
+    ids: list[str] = []
+
+    def contents() -> Iterable[str]:
+        for doc_id, content in texts:
+            ids.append(doc_id)
+            yield content
+
+    at, first = near_text_groups(contents())
+    return {ids[i]: f"near:{ids[f]}" for i, f in zip(at.tolist(), first.tolist(), strict=True)}

@@ -35,9 +35,11 @@ def build_graph(corpus: Corpus) -> nx.Graph:
             if node not in g:
                 cid, size = community.get(node, ("", 0))
                 g.add_node(node, label=node, community=cid, community_size=size)
-        g.add_edge(a, b, weight=float(weight), kinds=kinds, p_adjusted=float(p_adj),
+        # shared-infrastructure edges have no p-value (no chance model): none is written
+        extra = {"p_adjusted": float(p_adj)} if p_adj is not None else {}
+        g.add_edge(a, b, weight=float(weight), kinds=kinds,
                    first_seen=first.isoformat() if first else "",
-                   last_seen=last.isoformat() if last else "")
+                   last_seen=last.isoformat() if last else "", **extra)
     return g
 
 

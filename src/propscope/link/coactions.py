@@ -1,0 +1,197 @@
+"""The co-actions coordination compares: one event per account action on an item.
+
+Why apart from :mod:`.coordination`: turning documents, references and platform
+posts into ``(actor, item, kind, time)`` events (canonical URLs, near-identical
+texts, retweets/replies/quotes/forwards, repeated episodes of one item) is its own
+job with its own SQL; the statistics and groups only read the events it leaves in
+the corpus's temporary tables (``_coord_events``) and the shares it returns.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from ..corpus import Corpus, first_documents_sql
+from .canonical import canonical_url, join_short_links
+from .neartext import near_text_groups
+
+#: The co-action kind of a ``posts.relation`` (a platform repost is a ``retweet``).
+_RELATION_KIND = "CASE p.relation WHEN 'repost' THEN 'retweet' ELSE p.relation END"
+
+#: ``meta`` keys naming the post a document retweets, replies to, quotes or forwards.
+PLATFORM_KEYS = {
+    "retweet": ("retweet_of", "retweeted_id", "retweeted_status_id"),
+    "reply": ("reply_to", "in_reply_to", "in_reply_to_status_id"),
+    "quote": ("quote_of", "quoted_status_id"),
+    "forward": ("forward_from", "fwd_from"),
+}
+
+_OCC = """
+    SELECT doc_id, coalesce(source, author) AS actor, published AS t FROM document_sources
+    UNION ALL
+    SELECT d.doc_id, coalesce(d.source, d.author), d.published
+    FROM documents d ANTI JOIN document_sources s USING (doc_id)
+"""
+
+
+def temp_table(corpus: Corpus, name: str, tbl: pa.Table) -> None:
+    """A temp table from Arrow rows (a replacement scan: no registration to leak)."""
+    arrow_rows = tbl  # noqa: F841 (read by DuckDB by name)
+    corpus.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM arrow_rows")
+
+
+def _url_map(corpus: Corpus) -> None:
+    """``_coord_urls(raw, item)``: every distinct link as written, to its canonical item.
+
+    A short link is joined to its expansion when some document's ``meta`` carries
+    ``url_expansions`` (``{short: expanded}``, as platforms' ``entities.urls`` give).
+    """
+    raws = [r[0] for r in corpus.con.execute(
+        "SELECT DISTINCT value FROM \"references\" WHERE kind = 'url' AND value IS NOT NULL"
+    ).fetchall()]
+    expansions = []
+    for (meta,) in corpus.con.execute(
+            "SELECT meta FROM documents WHERE meta LIKE '%\"url_expansions\"%'").fetchall():
+        found = json.loads(meta).get("url_expansions")
+        if isinstance(found, dict):
+            expansions += [(str(k), str(v)) for k, v in found.items()]
+    joined = join_short_links(expansions)
+    items = [canonical_url(r) for r in raws]
+    tbl = pa.table({"raw": pa.array(raws, pa.string()),
+                    "item": pa.array([joined.get(i, i) for i in items], pa.string())})
+    temp_table(corpus, "_coord_urls", tbl)
+
+
+def _text_map(corpus: Corpus) -> None:
+    """``_coord_near(doc_id, item)``: documents with a near-identical partner.
+
+    Texts are streamed in ``doc_id`` order and matched by position: no document id is
+    held in Python (at 10M posts a list of ids alone is about a gigabyte).
+    """
+    short = "SELECT doc_id, text FROM documents WHERE length(text) <= 5000"
+    cur = corpus.con.cursor()
+    reader = cur.sql(f"SELECT text FROM ({short}) ORDER BY doc_id").to_arrow_reader(20000)
+
+    def rows() -> Any:
+        for batch in reader:
+            yield from batch.column(0).to_pylist()
+
+    at, first = near_text_groups(rows())
+    cur.close()
+    pairs = pa.table({"pos": pa.array(at, pa.int64()), "first": pa.array(first, pa.int64())})
+    temp_table(corpus, "_coord_near_pos", pairs)
+    corpus.con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _coord_near AS
+        WITH numbered AS (SELECT doc_id, row_number() OVER (ORDER BY doc_id) - 1 AS pos
+                          FROM ({short}))
+        SELECT d.doc_id, 'near:' || f.doc_id AS item
+        FROM _coord_near_pos p JOIN numbered d ON d.pos = p.pos
+        JOIN numbered f ON f.pos = p.first""")
+    corpus.con.execute("DROP TABLE IF EXISTS _coord_near_pos")
+
+
+def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = None) -> None:
+    con = corpus.con
+    parts = []
+    if corpus.has_table("references"):
+        _url_map(corpus)
+        parts.append("""SELECT o.actor, 'url', u.item, o.t, o.doc_id, r.value
+            FROM "references" r JOIN _coord_urls u ON u.raw = r.value JOIN occ o USING (doc_id)
+            WHERE r.kind = 'url'""")
+        parts.append("""SELECT o.actor, r.kind, coalesce(r.normalized, r.value), o.t, o.doc_id,
+                   r.value
+            FROM "references" r JOIN occ o USING (doc_id)
+            WHERE r.kind IN ('hashtag', 'embedded_post')""")
+    # A platform repost or forward carries its original's text by construction: it is a
+    # retweet/forward co-action with the other reposters, not a copied text, and must not
+    # tie the original's author to everyone who reposted it.
+    reposts = ("WHERE o.doc_id NOT IN (SELECT doc_id FROM posts "
+               "WHERE relation IN ('repost', 'forward') AND doc_id IS NOT NULL)"
+               if corpus.has_table("posts") else "")
+    if near_text:
+        _text_map(corpus)
+        parts.append(f"""SELECT o.actor, 'text', coalesce(n.item, 'doc:' || o.doc_id), o.t,
+                   o.doc_id, NULL FROM occ o LEFT JOIN _coord_near n USING (doc_id) {reposts}""")
+    else:
+        parts.append("SELECT o.actor, 'text', 'doc:' || o.doc_id, o.t, o.doc_id, NULL "
+                     f"FROM occ o {reposts}")
+    if corpus.has_table("reuse_clusters"):
+        parts.append("""SELECT o.actor, 'text', 'reuse:' || c.cluster_id, o.t, o.doc_id, NULL
+            FROM (SELECT DISTINCT cluster_id, doc_id FROM reuse_clusters) c JOIN occ o USING (doc_id)""")
+    for kind, keys in PLATFORM_KEYS.items():
+        ref = "coalesce(" + ", ".join(f"json_extract_string(d.meta, '$.{k}')" for k in keys) + ")"
+        parts.append(f"""SELECT o.actor, '{kind}', '{kind}:' || {ref}, o.t, o.doc_id, {ref}
+            FROM documents d JOIN occ o USING (doc_id)
+            WHERE d.meta IS NOT NULL AND {ref} IS NOT NULL""")
+    if corpus.has_table("posts"):
+        # Platform exports (ingest/platforms) keep who reposted, replied to, quoted or
+        # forwarded what: the post acted on is the item (for a Telegram forward, which
+        # names only the source chat, that chat), the reposter's own time is the time.
+        parts.append(f"""SELECT p.author, {_RELATION_KIND},
+                   {_RELATION_KIND} || ':' || p.platform || ':'
+                       || coalesce(p.parent_id, 'from:' || p.parent_author),
+                   p.published, p.doc_id, coalesce(p.parent_id, p.parent_author)
+            FROM posts p
+            WHERE p.relation IN ('repost', 'reply', 'quote', 'forward')
+              AND coalesce(p.parent_id, p.parent_author) IS NOT NULL""")
+    con.execute("DROP TABLE IF EXISTS _coord_events")
+    # --limit N: only actions in the first N documents (doc_id order), as analyze reads them.
+    sample = f" AND doc_id IN ({first_documents_sql(limit)})" if limit else ""
+    con.execute(f"""
+        CREATE TEMP TABLE _coord_events AS
+        WITH occ AS ({_OCC})
+        SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) e(actor, kind, item, t, doc_id, raw)
+        WHERE actor IS NOT NULL AND t IS NOT NULL AND item IS NOT NULL{sample}
+    """)
+    con.execute("DROP TABLE IF EXISTS _coord_urls")
+    con.execute("DROP TABLE IF EXISTS _coord_near")
+
+
+def load_shares(corpus: Corpus, episode_gap_s: float | None = None
+            ) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """First share per (actor, kind, item, episode) as integer codes; actor names by code.
+
+    An item's **episode** ends when nobody shares it for ``episode_gap_s``: a group that
+    pushes the same hashtag in burst after burst then co-acts once per burst, not once
+    in all (only an account's first share of an item counts). Episodes after the first
+    are items of their own, named ``item @N`` (N from 1), with their own sharers and
+    timing in the chance test. ``None`` keeps one episode per item.
+    """
+    con = corpus.con
+    source = "_coord_events"
+    if episode_gap_s:
+        source = f"""(SELECT actor, kind,
+                CASE WHEN episode = 0 THEN item ELSE item || ' @' || episode END AS item,
+                t, doc_id, raw
+            FROM (SELECT *, sum(CASE WHEN gap > {float(episode_gap_s)} THEN 1 ELSE 0 END)
+                        OVER (PARTITION BY kind, item ORDER BY t, actor, doc_id
+                              ROWS UNBOUNDED PRECEDING) AS episode
+                  FROM (SELECT *, epoch(t) - epoch(lag(t) OVER (PARTITION BY kind, item
+                                 ORDER BY t, actor, doc_id)) AS gap
+                        FROM _coord_events)))"""
+    # one statement, no intermediate table; the events are dropped as soon as they are
+    # coded (DuckDB temp tables live in memory until they spill)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _coord_coded AS
+        SELECT s.*, dense_rank() OVER (ORDER BY actor) - 1 AS actor_code,
+               dense_rank() OVER (ORDER BY kind, item) - 1 AS item_code,
+               dense_rank() OVER (ORDER BY doc_id) - 1 AS doc_code,
+               row_number() OVER (ORDER BY kind, item, t, actor) - 1 AS row_code
+        FROM (SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, t) AS doc_id,
+                     arg_min(raw, t) AS raw FROM {source} GROUP BY actor, kind, item) s""")
+    con.execute("DROP TABLE IF EXISTS _coord_events")
+    # kind as a pandas category straight from Arrow: one small code per share, not a
+    # Python string per share (at 10M posts that alone is gigabytes)
+    df = con.sql("""SELECT actor_code AS actor, item_code AS item, kind,
+                           epoch(t) AS t, doc_code AS doc, row_code AS row
+                    FROM _coord_coded""").to_arrow_table().to_pandas(strings_to_categorical=True)
+    actors = [r[0] for r in con.execute(
+        "SELECT DISTINCT actor, actor_code FROM _coord_coded ORDER BY actor_code").fetchall()]
+    return df, actors, []
+
+
+# -- the stage ------------------------------------------------------------------
