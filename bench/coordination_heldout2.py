@@ -68,6 +68,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -163,6 +164,8 @@ class World:
     groups: list[list[str]] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)
     group_platform: list[str] = field(default_factory=list)
+    actions: list[int] = field(default_factory=list)  # planned actions per group
+    roles: dict[str, str] = field(default_factory=dict)  # background account -> its part
     background: list[str] = field(default_factory=list)
     hazards: dict[str, int] = field(default_factory=dict)
 
@@ -346,6 +349,10 @@ class _Builder:
         celebs = [self.account("x", rnd, activity=0) for _ in range(max(3, int(15 * s)))]
         self.celebs = celebs
         self.world.background = [a.name for a in people + outlets_x + celebs]
+        self.world.roles.update({a.name: "ordinary" for a in people})
+        self.world.roles.update({a.name: "junkie" for a in junkies})
+        self.world.roles.update({a.name: "outlet" for a in outlets_x})
+        self.world.roles.update({a.name: "celebrity" for a in celebs})
 
         # outlets and their articles
         domains = [f"{w}{rnd.choice(['news', 'times', 'post', 'daily', '24', 'info'])}."
@@ -483,6 +490,10 @@ class _Builder:
             creator = self.account(platform_, rnd, activity=0)
             self.world.background.append(creator.name)
             fans = rnd.sample(pool, min(len(pool), rnd.randint(15, 60)))
+            self.world.roles[creator.name] = "creator"
+            for f in fans:
+                if self.world.roles.get(f.name) == "ordinary":
+                    self.world.roles[f.name] = "fan"
             engagement = {f.name: rnd.betavariate(2, 2) for f in fans}
             pace = {f.name: rnd.lognormvariate(math.log(2 * HOUR), 0.8) for f in fans}
             tag = "".join(rnd.choice(string.ascii_lowercase) for _ in range(5)) + "army"
@@ -547,6 +558,7 @@ class _Builder:
             extra = self._plan[g1][0][-1]
             self._plan[g2][0].append(extra)
             self.world.groups[g2].append(extra.name)
+        self.world.actions = [plan[3] for plan in self._plan]
         for g, (members, kind, timing, actions, miss, lang) in enumerate(self._plan):
             self.act(rnd, g, members, kind, timing, actions, miss, lang)
 
@@ -837,6 +849,8 @@ def score(world: World, found: dict[str, set[str]], kinds: dict[str, str] | None
         "pair_f1": round(2 * precision * recall / (precision + recall), 3)
         if precision + recall else 0.0,
         "background_in_communities": len(in_coms & set(world.background)),
+        "background_in_communities_by_role": dict(sorted(Counter(
+            world.roles.get(a, "?") for a in in_coms & set(world.background)).items())),
         "unknown_in_communities": len(in_coms - set(world.background) - members),
         "dominant_kind_found": sum(1 for x in per_group if x["kind_found"] is True),
         "dominant_kind_scored": sum(1 for x in per_group if x["kind_found"] is not None),
