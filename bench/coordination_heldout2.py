@@ -772,9 +772,12 @@ def run_propscope(files: list[Path], work: Path) -> tuple[Path, float]:
     config = work / "settings.toml"
     config.write_text('analyzers = ["references", "repetitions"]\n')  # techniques: not scored
     corpus = work / "corpus.duckdb"
+    env = dict(os.environ)
+    if env.get("PYTHONPATH"):  # the same code as this process, whatever the working folder
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(x).resolve()) for x in env["PYTHONPATH"].split(os.pathsep))
     started = time.perf_counter()
     subprocess.run([*_propscope_command(), "run", *map(str, files), "--corpus", str(corpus),
-                    "--config", str(config), "--quiet"], check=True)
+                    "--config", str(config), "--quiet"], check=True, env=env)
     return corpus, time.perf_counter() - started
 
 
@@ -873,6 +876,19 @@ def evaluate(seed: int, planted: bool, scale: float, keep: Path | None) -> dict[
     return result
 
 
+def _code_version() -> str:
+    """Which propscope was measured: its folder and, in a checkout, the commit."""
+    import propscope
+
+    where = Path(propscope.__file__).resolve().parent
+    try:
+        commit = subprocess.run(["git", "-C", str(where), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        commit = ""
+    return f"{where} {commit}".strip()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seed", type=int, default=DEV_SEED,
@@ -887,6 +903,7 @@ def main() -> None:
     result["total_seconds"] = round(time.perf_counter() - started, 1)
     result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     result["date"] = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    result["propscope"] = _code_version()
     print(json.dumps(result, indent=1, ensure_ascii=False))
 
 
