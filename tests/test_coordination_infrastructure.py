@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 
 import pandas as pd
-from propscope.present.gexf import build_graph
 
 from propscope.link.coordination import run_coordination
 from propscope.link.infrastructure import EDGE_KIND, INFRASTRUCTURE_KINDS, MAX_SOURCES
 from propscope.present.export import export_corpus
+from propscope.present.gexf import build_graph
 from propscope.settings import Settings
 from test_coordination_hazards import DAY, corpus_of
 from test_fingerprints import bech32_encode
