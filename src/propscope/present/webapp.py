@@ -34,6 +34,7 @@ import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -55,10 +56,13 @@ from ..corpus import corpus_error, open_corpus
 from ..errors import PortInUse, ServeError
 from .browse_index import ensure_index
 from .export import guard_formulas
+from .findings import findings
 from .guard import AccessGuard, allowed_hosts, url_host
 from .html import Palette, csp, render
 from .queries import CorpusQueries, Schema
-from .selection import PAGE_SIZE, BadParameter, Selection, int_param, query_tokens
+from .reuse_view import cluster_page
+from .selection import PAGE_SIZE, BadParameter, Selection, int_param, query_tokens, ref_value
+from .technique_view import technique_page
 from .views import clusters_view, document_view, signals_view, techniques_view
 
 DOC_ID = re.compile(r"^[\w\-]{1,128}$")
@@ -127,6 +131,7 @@ class CorpusBrowser:
         self.cached("post_relations", qs.post_relations)
         self.cached("reuse_total", qs.reuse_count)
         self.cached("facets", self._facets)
+        self.cached("findings", lambda: findings(qs))
 
     def _facets(self) -> dict[str, list[tuple[str, int]]]:
         out: dict[str, list[tuple[str, int]]] = {"source": [], "technique": [], "signal": []}
@@ -243,6 +248,36 @@ class CorpusBrowser:
             if hi >= self.max_ord:
                 hi = None
 
+    def is_reference(self, value: str) -> bool:
+        """True when ``value`` is a reference's normalized form, handle or domain."""
+        if not self.schema.has("references"):
+            return False
+        v = ref_value(value)
+        return self.cursor().execute(
+            'SELECT 1 FROM main."references" WHERE lower(normalized) = ? OR lower(handle) = ? '
+            "OR lower(domain) = ? LIMIT 1", [v, v, v]).fetchone() is not None
+
+    def snippets(self, sel: Selection, doc_ids: list[str], width: int = 90) -> dict[str, Any]:
+        """A short excerpt around the first search word in each listed document."""
+        words = query_tokens(sel.q)
+        if not words or not doc_ids:
+            return {}
+        out: dict[str, Any] = {}
+        found = self.cursor().execute(
+            f"SELECT doc_id, text FROM documents WHERE doc_id IN ({', '.join('?' * len(doc_ids))})",
+            doc_ids).fetchall()
+        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+        for doc_id, text in found:
+            text = text or ""
+            m = pattern.search(text)
+            if not m:
+                continue
+            a = max(0, m.start() - width)
+            b = min(len(text), m.end() + width)
+            out[doc_id] = ("…" if a else "", " ".join(text[a:m.start()].split()), m.group(0),
+                           " ".join(text[m.end():b].split()), "…" if b < len(text) else "")
+        return out
+
     def export_reader(self, sel: Selection) -> pa.RecordBatchReader:
         tokens = self.ranked_tokens(sel)
         where, params = sel.where(tokens or [])
@@ -272,6 +307,10 @@ def _html(request: Request, template: str, **ctx: Any) -> str:
     return render(template, corpus_name=b.path.name, version=__version__, palette=b.palette,
                   doc_href=lambda i: f"/doc/{quote(str(i), safe='')}" if i else None,
                   source_href=lambda s: "/source?" + urlencode({"name": s}) if s else None,
+                  cluster_href=lambda c: f"/reuse/{quote(str(c), safe='')}",
+                  community_href=lambda c: f"/network#community-{quote(str(c), safe='')}",
+                  filter_href=lambda **kw: Selection(**kw).url(),
+                  technique_href=lambda t: "/technique?" + urlencode({"name": t}),
                   request_path=request.url.path, **ctx)
 
 
@@ -295,15 +334,23 @@ def overview(request: Request) -> Response:
     return _constant_page(request, "app_overview.html", ov=b.cached("overview", None),
                  computed=b.cached("computed", None), versions=b.cached("versions", None),
                  tech=b.cached("tech", None), sig=b.cached("signals", None),
-                 facets=b.cached("facets", None), sel=Selection())
+                 facets=b.cached("facets", None), sel=Selection(),
+                 findings=b.cached("findings", None))
 
 
 def documents(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
     sel = Selection.from_params(request.query_params)
+    as_ref = None
+    if sel.q and not sel.ref and b.is_reference(sel.q):
+        # A tracking ID, wallet, handle or hashtag lives in the markup or the references
+        # table, not always in the text the word index reads: search finds it there.
+        sel, as_ref = replace(sel, q="", ref=sel.q), sel.q
     found, next_after = b.page(sel)
     total, capped = b.count(sel)
+    snippets = b.snippets(sel, [r["doc_id"] for r in found]) if sel.q else {}
     return _page(request, "app_documents.html", sel=sel, rows=found, total=total, capped=capped,
+                 snippets=snippets, as_ref=as_ref,
                  next_url=sel.url(after=next_after) if next_after else None,
                  first_url=sel.url(after=0) if sel.after else None,
                  facets=b.cached("facets", None))
@@ -354,6 +401,26 @@ def source(request: Request) -> Response:
                  community=community, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
                  sel=Selection(source=name),
                  computed={t: qs.has(t) for t in ("spans", "references", "communities")})
+
+
+def cluster(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    cid = request.path_params["cluster_id"]
+    if not DOC_ID.match(cid):
+        raise HTTPException(404)
+    view = cluster_page(b.queries(), cid)
+    if view is None:
+        raise HTTPException(404)
+    return _page(request, "app_cluster.html", c=view)
+
+
+def technique(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    name = str(request.query_params.get("name") or "")[:200]
+    view = technique_page(b.queries(), name) if name else None
+    if view is None:
+        raise HTTPException(404)
+    return _page(request, "app_technique.html", t=view, sel=Selection(technique=name))
 
 
 def network(request: Request) -> Response:
@@ -440,6 +507,8 @@ def create_app(corpus_path: Path, *, hosts: frozenset[str] | None = None,
         Route("/source", source, methods=["GET", "HEAD"]),
         Route("/network", network, methods=["GET", "HEAD"]),
         Route("/reuse", reuse, methods=["GET", "HEAD"]),
+        Route("/reuse/{cluster_id}", cluster, methods=["GET", "HEAD"]),
+        Route("/technique", technique, methods=["GET", "HEAD"]),
         Route("/export.{fmt:str}", export, methods=["GET", "HEAD"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found,
