@@ -310,3 +310,30 @@ def test_every_page_of_the_demo_app_reads_clean(server):
                 queue.append(key)
     assert len(seen) > 50  # the crawl reached documents, sources, clusters and techniques
     assert problems == [], "\n".join(problems)
+
+
+def test_search_has_snippets_sorting_and_filters(server):
+    client = _Http(server.url)
+    page = client.get("/documents", params={"q": "tram"}).text
+    assert _count(page) > 0
+    snippets = re.findall(r'<div class="snippet">(.*?)</div>', page, re.S)
+    assert snippets and all(re.search(r"<b>tram</b>", s, re.I) for s in snippets)
+
+    def dates(html: str) -> list[str]:
+        return re.findall(r'<tr data-doc="[^"]+"><td>([^<]+)</td>', html)
+
+    newest, oldest = dates(client.get("/documents").text), dates(client.get(
+        "/documents", params={"sort": "oldest"}).text)
+    dated = [d for d in oldest if d != "—"]
+    assert dated == sorted(dated) and newest[0] >= dated[0]
+    spans = client.get("/documents", params={"sort": "spans"}).text
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td><td>', spans)]
+    assert counts and counts == sorted(counts, reverse=True) and counts[0] > 0
+    # Sorting does not change what is selected, and the next page continues the order.
+    assert _count(spans) == _count(client.get("/documents").text)
+    nxt = re.search(r'href="([^"]+)" id="next-page"', spans)
+    assert nxt
+    second = client.get(nxt.group(1).replace("&amp;", "&")).text
+    more = [int(n) for n in re.findall(r'<td class="num">(\d+)</td><td>', second)]
+    assert more and max(more) <= min(counts)
+    assert client.get("/documents", params={"sort": "bogus"}).status_code == 400

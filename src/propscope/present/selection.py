@@ -54,6 +54,15 @@ def _date(name: str, value: str | None) -> date | None:
     raise BadParameter(f"{name} must be a date written YYYY-MM-DD")
 
 
+SORTS = {"": "newest first", "oldest": "oldest first", "spans": "most technique spans first"}
+
+
+def _sort(value: str) -> str:
+    if value not in SORTS:
+        raise BadParameter("sort must be one of: " + ", ".join(k or "(empty)" for k in SORTS))
+    return value
+
+
 def query_tokens(text: str) -> list[str]:
     """Split a search the way the index was built (letters/digits, lower-case, no accents)."""
     import unicodedata
@@ -90,6 +99,7 @@ class Selection:
     signal: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    sort: str = ""  # "" newest first, "oldest" first, "spans" most technique spans first
     ref: str = ""   # a hashtag, handle, domain, URL or identifier found by the references analyzer
     after: int = 0  # keyset cursor: the ``ord`` of the last row of the previous page
 
@@ -100,7 +110,7 @@ class Selection:
 
         return cls(q=get("q"), source=get("source"), technique=get("technique"),
                    signal=get("signal"), date_from=_date("from", get("from")),
-                   date_to=_date("to", get("to")), ref=get("ref"),
+                   date_to=_date("to", get("to")), ref=get("ref"), sort=_sort(get("sort")),
                    after=int_param(params, "after"))
 
     def params(self, **override: Any) -> dict[str, str]:
@@ -108,7 +118,7 @@ class Selection:
         raw = {"q": s.q, "source": s.source, "technique": s.technique, "signal": s.signal,
                "from": s.date_from.isoformat() if s.date_from else "",
                "to": s.date_to.isoformat() if s.date_to else "",
-               "ref": s.ref, "after": str(s.after) if s.after else ""}
+               "ref": s.ref, "sort": s.sort, "after": str(s.after) if s.after else ""}
         return {k: v for k, v in raw.items() if v}
 
     def url(self, path: str = "/documents", **override: Any) -> str:

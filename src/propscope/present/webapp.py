@@ -61,7 +61,15 @@ from .guard import AccessGuard, allowed_hosts, url_host
 from .html import Palette, csp, render
 from .queries import CorpusQueries, Schema
 from .reuse_view import cluster_page
-from .selection import PAGE_SIZE, BadParameter, Selection, int_param, query_tokens, ref_value
+from .selection import (
+    PAGE_SIZE,
+    SORTS,
+    BadParameter,
+    Selection,
+    int_param,
+    query_tokens,
+    ref_value,
+)
 from .technique_view import technique_page
 from .views import clusters_view, document_view, signals_view, techniques_view
 
@@ -196,6 +204,8 @@ class CorpusBrowser:
         sid = self.source_id(sel)
         if tokens is None or sid == -1:
             return [], None
+        if sel.sort:
+            return self.sorted_page(sel, tokens, sid)
         found: list[dict[str, Any]] = []
         share = self.expected_share(sel)
         # Windows only pay off when they are likely to hold a page: skip them for rare matches.
@@ -214,6 +224,24 @@ class CorpusBrowser:
         more = len(found) > PAGE_SIZE
         found = found[:PAGE_SIZE]
         return found, (found[-1]["ord"] if more and found else None)
+
+    def sorted_page(self, sel: Selection, tokens: list[str],
+                    sid: int | None) -> tuple[list[dict[str, Any]], int | None]:
+        """A page in another order than newest first; ``after`` is then a row offset.
+
+        Oldest first and most spans first cannot use the ``ord`` keyset; an offset costs
+        a scan of the rows before the page, which only deep pages of a huge selection feel.
+        """
+        order = "b.ord DESC" if sel.sort == "oldest" else "b.n_spans DESC, b.ord"
+        where, params = sel.where(tokens, 0, None, sid)
+        cur = self.cursor().execute(
+            "SELECT b.ord, b.doc_id, b.source, b.published, b.title, b.n_spans, "
+            f"b.techniques, b.signals FROM ps_index.browse b WHERE {where} "
+            f"ORDER BY {order} LIMIT {PAGE_SIZE + 1} OFFSET ?", [*params, sel.after])
+        names = [d[0] for d in cur.description]
+        found = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        more = len(found) > PAGE_SIZE
+        return found[:PAGE_SIZE], (sel.after + PAGE_SIZE if more else None)
 
     @property
     def max_ord(self) -> int:
@@ -349,7 +377,7 @@ def documents(request: Request) -> Response:
     found, next_after = b.page(sel)
     total, capped = b.count(sel)
     snippets = b.snippets(sel, [r["doc_id"] for r in found]) if sel.q else {}
-    return _page(request, "app_documents.html", sel=sel, rows=found, total=total, capped=capped,
+    return _page(request, "app_documents.html", sel=sel, sorts=SORTS, rows=found, total=total, capped=capped,
                  snippets=snippets, as_ref=as_ref,
                  next_url=sel.url(after=next_after) if next_after else None,
                  first_url=sel.url(after=0) if sel.after else None,
