@@ -32,6 +32,14 @@ def _passage(text: str, start: Any, end: Any) -> str:
     return text[a:b][:MAX_PASSAGE] if b > a else text[:MAX_PASSAGE]
 
 
+def _wrap(piece: str, tag: str, cls: str, extra: str) -> str:
+    """``piece`` marked with ``tag``, its surrounding whitespace left outside the mark."""
+    core = piece.strip()
+    lead = piece[:len(piece) - len(piece.lstrip())]
+    trail = piece[len(piece.rstrip()):]
+    return f'{escape(lead)}<{tag} class="{cls}"{extra}>{escape(core)}</{tag}>{escape(trail)}'
+
+
 def diff_words(original: str, copy: str, recurring: list[str]) -> tuple[Markup, Markup, list[str]]:
     """``(original with removals marked, copy with insertions marked, inserted pieces)``."""
     a, b = _WORDS.findall(original), _WORDS.findall(copy)
@@ -47,7 +55,7 @@ def diff_words(original: str, copy: str, recurring: list[str]) -> tuple[Markup, 
             right.append(str(escape(new)))
             continue
         if old.strip():
-            left.append(f'<del class="diff-del">{escape(old)}</del>')
+            left.append(_wrap(old, "del", "diff-del", ""))
         else:
             left.append(str(escape(old)))
         if new.strip():
@@ -55,7 +63,7 @@ def diff_words(original: str, copy: str, recurring: list[str]) -> tuple[Markup, 
             again = any(low in r or r in low for r in rec)
             cls = "diff-ins recurring" if again else "diff-ins"
             tip = ' title="also inserted in other copies"' if again else ""
-            right.append(f'<ins class="{cls}"{tip}>{escape(new)}</ins>')
+            right.append(_wrap(new, "ins", cls, tip))
             inserted.append(new.strip())
         else:
             right.append(str(escape(new)))
