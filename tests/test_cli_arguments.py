@@ -112,3 +112,17 @@ def test_help_says_created_if_missing_only_where_it_is(tmp_path: Path) -> None:
     code, out = _invoke("report", "--corpus", str(tmp_path), "--out", str(tmp_path / "r.html"),
                         "--max-documents", "-1")
     assert code == 2 and "Traceback" not in out
+
+
+def test_a_changed_mapping_on_already_ingested_files_is_not_silent(tmp_path: Path) -> None:
+    src = tmp_path / "posts.csv"
+    src.write_text("body,site,when\nhello harbour news today,a.example,2024-03-01\n")
+    corpus = tmp_path / "c.duckdb"
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body", "-q")
+    assert code == 0 and "warning" not in out
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body", "-q")
+    assert code == 0 and "warning" not in out  # a resume with the same mapping says nothing
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body",
+                        "--field", "published=when", "-q")
+    assert code == 0 and "mapping differs" in out and "1 input file(s)" in out
+    assert "new corpus" in out

@@ -16,7 +16,12 @@ from ..progress import Reporter
 from ..safetext import terminal_safe
 from ..settings import load_settings
 from .common import emit, handle_errors, output_options, say
-from .preflight import apply_date_order, check_field_map
+from .preflight import (
+    apply_date_order,
+    check_field_map,
+    previous_field_maps,
+    warn_mapping_not_applied,
+)
 
 
 def _v(value: Any) -> str:
@@ -118,7 +123,9 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
                              force_stages=force_stages or None, reuse_min_words=min_words,
                              coordination_window_s=window_s)
     reporter = Reporter(quiet=quiet or json_out)
+    before = previous_field_maps(corpus_path) if sources else []
     summary = pipeline.run(list(sources), corpus_path, out_dir, settings, reporter)
+    warn_mapping_not_applied(summary.get("ingest"), _fields(fields), before, say)
     emit(summary, quiet=quiet, json_out=json_out, human=_human_run)
 
 
@@ -163,7 +170,9 @@ def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, 
     check_field_map(sources, _fields(fields) or {})
     apply_date_order(date_order, sources, _fields(fields) or {}, say)
     settings = load_settings(config, field_map=_fields(fields), strict=strict)
+    before = previous_field_maps(corpus_path)
     summary = pipeline.ingest(list(sources), corpus_path, settings, Reporter(quiet or json_out))
+    warn_mapping_not_applied(summary, _fields(fields), before, say)
     emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"ingest": s}))
 
 

@@ -170,3 +170,46 @@ def apply_date_order(order: str | None, sources: Iterable[Path],
              f"day/month or month/day ({shown}); they are read month first. Pass --date-order "
              "dmy to read them day first, or --date-order mdy to confirm and silence this.")
     return ambiguous
+
+
+def previous_field_maps(corpus_path: Path) -> list[dict[str, str]]:
+    """The ``--field`` mappings earlier ingests of this corpus used (from its ``runs`` table)."""
+    if not corpus_path.is_file():
+        return []
+    import duckdb
+
+    try:
+        with duckdb.connect(str(corpus_path), read_only=True) as con:
+            found = con.execute("SELECT settings FROM runs WHERE command IN ('ingest', 'run') "
+                                "AND settings IS NOT NULL").fetchall()
+    except duckdb.Error:
+        return []
+    maps = []
+    for (settings,) in found:
+        try:
+            maps.append(json.loads(settings).get("field_map") or {})
+        except (ValueError, AttributeError):
+            continue
+    return maps
+
+
+def warn_mapping_not_applied(ingest_summary: Mapping[str, object] | None,
+                             field_map: Mapping[str, str] | None,
+                             before: list[dict[str, str]], warn: Callable[[str], None]) -> bool:
+    """Say so when a changed ``--field`` mapping met inputs skipped as already ingested.
+
+    Ingest skips an input it has read before (same size and modification time), so a
+    corrected mapping is not applied to it and the corpus keeps what the first mapping
+    read. Silence made a corrected ``--field`` look as if it had worked. ``before``: the
+    mappings of earlier ingests (:func:`previous_field_maps`); rerunning with the same
+    mapping (a resume) says nothing.
+    """
+    if not ingest_summary or not before or dict(field_map or {}) in before:
+        return False
+    skipped = int(ingest_summary.get("files_skipped") or 0)  # type: ignore[call-overload]
+    if not skipped:
+        return False
+    warn(f"warning: the --field mapping differs from the one this corpus was ingested with, "
+         f"and {skipped:,} input file(s) were skipped as already ingested: they keep the "
+         "earlier mapping. To re-read them with this one, ingest into a new corpus file.")
+    return True
