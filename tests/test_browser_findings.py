@@ -222,6 +222,12 @@ def test_static_report_fits_its_size_budget(driver, demo, tmp_path):
     height = driver.execute_script("return document.body.scrollHeight")
     assert 1_000 < height <= REPORT_MAX_PX
     assert driver.find_element("id", "findings").is_displayed()
+    # A finding's link opens the collapsed section holding its evidence.
+    cluster = driver.find_element("css selector", "#finding-reuse li a")
+    cid = cluster.get_attribute("href").split("#", 1)[1]
+    assert not driver.find_element("id", cid).is_displayed()
+    cluster.click()
+    _wait(driver, lambda d: d.find_element("css selector", f"#{cid} table").is_displayed())
     # A document opened from the index: its section unfolds and shows its text.
     link = driver.find_element("css selector", "#doc-index tbody a")
     target = link.get_attribute("href").split("#", 1)[1]
