@@ -207,6 +207,15 @@ def test_pivots_land_on_non_empty_views_whose_counts_agree(server, demo):
     over = home.split('id="over-represented"', 1)[1].split("</table>", 1)[0]
     for href, k in re.findall(r'<a href="(/documents\?[^"]+)">([\d,]+) of', over):
         assert _count(client.get(href.replace("&amp;", "&")).text) == int(k)
+    # A source page's "k of n" per technique opens exactly k of that source's documents.
+    top = re.search(r'<td><a href="(/source\?name=[^"]+)">', over)
+    assert top
+    src_page = client.get(top.group(1).replace("&amp;", "&")).text
+    compared = src_page.split('id="source-vs-corpus"', 1)[1].split("</table>", 1)[0]
+    pairs = re.findall(r'<a href="(/documents\?[^"]+)">([\d,]+) of', compared)
+    assert pairs
+    for href, k in pairs[:5]:
+        assert _count(client.get(href.replace("&amp;", "&")).text) == int(k)
     # Signal and source links on the overview open views with the counts they print.
     for href, n in re.findall(r'<a href="(/documents\?[^"]+)">[^<]+</a> \(([\d,]+)\)', home)[:8]:
         assert _count(client.get(href.replace("&amp;", "&")).text) == int(n.replace(",", ""))

@@ -119,7 +119,9 @@ def top_signal_sources(qs: CorpusQueries, limit: int = TOP) -> list[dict[str, An
         ORDER BY per_doc DESC, flagged DESC, source LIMIT ?""", [MIN_SOURCE_DOCS, limit])
 
 
-def over_represented(qs: CorpusQueries, limit: int = 8) -> list[dict[str, Any]] | None:
+def over_represented(qs: CorpusQueries, limit: int = 8, source: str | None = None,
+                     min_ratio: float = MIN_RATIO,
+                     min_hits: int = MIN_HITS) -> list[dict[str, Any]] | None:
     """Techniques a source's documents show more often than the corpus' analysed documents.
 
     Rates are over documents the technique model read (its coverage), with the raw
@@ -143,9 +145,10 @@ def over_represented(qs: CorpusQueries, limit: int = 8) -> list[dict[str, Any]] 
                (ks.k / ns.n) / (ka.k / na.n) AS ratio
         FROM k_src ks JOIN n_src ns USING (source) JOIN k_all ka USING (technique), n_all na
         WHERE ns.n >= ? AND ks.k >= ? AND (ks.k / ns.n) / (ka.k / na.n) >= ?
-          AND ns.n < na.n
+          AND ns.n < na.n {"AND ks.source = ?" if source is not None else ""}
         ORDER BY ratio DESC, source_docs DESC, ks.source, ks.technique LIMIT ?""",
-                [MIN_SOURCE_DOCS, MIN_HITS, MIN_RATIO, limit])
+                [MIN_SOURCE_DOCS, min_hits, min_ratio, *([source] if source is not None else []),
+                 limit])
 
 
 def findings(qs: CorpusQueries) -> dict[str, Any]:

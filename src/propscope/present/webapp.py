@@ -56,7 +56,7 @@ from ..corpus import corpus_error, open_corpus
 from ..errors import PortInUse, ServeError
 from .browse_index import ensure_index
 from .export import guard_formulas
-from .findings import findings
+from .findings import findings, over_represented
 from .guard import AccessGuard, allowed_hosts, url_host
 from .html import Palette, csp, render
 from .queries import CorpusQueries, Schema
@@ -424,7 +424,9 @@ def source(request: Request) -> Response:
         row = cur.execute("SELECT community_id FROM communities WHERE source = ? LIMIT 1",
                           [name]).fetchone()
         community = row[0] if row else None
+    compared = over_represented(qs, 30, source=name, min_ratio=0.0, min_hits=1)
     return _page(request, "app_source.html", name=name, stats=stats, techniques=techniques,
+                 compared=compared,
                  signals=signals, net=qs.network(max_edges=100, source=name),
                  community=community, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
                  sel=Selection(source=name),
