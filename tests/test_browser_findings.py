@@ -207,6 +207,10 @@ def test_pivots_land_on_non_empty_views_whose_counts_agree(server, demo):
     over = home.split('id="over-represented"', 1)[1].split("</table>", 1)[0]
     for href, k in re.findall(r'<a href="(/documents\?[^"]+)">([\d,]+) of', over):
         assert _count(client.get(href.replace("&amp;", "&")).text) == int(k)
+    # The techniques index: each document count opens that many documents.
+    index = client.get("/technique").text.split('id="technique-index"', 1)[1]
+    for href, n in re.findall(r'<td class="num"><a href="(/documents\?[^"]+)">([\d,]+)</a>', index)[:6]:
+        assert _count(client.get(href.replace("&amp;", "&")).text) == int(n.replace(",", ""))
     # A source page's "k of n" per technique opens exactly k of that source's documents.
     top = re.search(r'<td><a href="(/source\?name=[^"]+)">', over)
     assert top

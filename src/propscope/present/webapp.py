@@ -447,7 +447,10 @@ def cluster(request: Request) -> Response:
 def technique(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
     name = str(request.query_params.get("name") or "")[:200]
-    view = technique_page(b.queries(), name) if name else None
+    if not name:  # the index: every technique, each a link to its page
+        return _constant_page(request, "app_techniques.html", tech=b.cached("tech", None),
+                              facets=b.cached("facets", None))
+    view = technique_page(b.queries(), name)
     if view is None:
         raise HTTPException(404)
     return _page(request, "app_technique.html", t=view, sel=Selection(technique=name))
