@@ -80,7 +80,8 @@ def fixture_technique_model(rules: dict[str, list[Rule]]) -> Iterator[None]:
         return {"spans": spans, "doc_labels": labels}
 
     real = registry.get_analyzer("techniques")
-    registry.register(dataclasses.replace(real, fn=analyze, batch_fn=None))
+    # configure=None: the real one would bind (and so bring back) the real model for a taxonomy
+    registry.register(dataclasses.replace(real, fn=analyze, batch_fn=None, configure=None))
     try:
         yield
     finally:

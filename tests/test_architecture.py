@@ -47,7 +47,6 @@ LONG_MODULES: dict[str, int] = {
     "propscope/training/train.py": 631,
     "propscope/corpus.py": 594,
     "propscope/ingest/streams.py": 511,
-    "propscope/present/webapp.py": 505,
     "propscope/present/queries.py": 476,
     "propscope/analyze/text_patterns.py": 473,
     "propscope/analyze/language.py": 419,

@@ -67,3 +67,62 @@ def test_a_field_mapped_to_a_missing_column_names_the_columns_found(tmp_path: Pa
     code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body",
                         "--field", "source=site", "-q")
     assert code == 0, out
+
+
+def _published(corpus: Path) -> dict[str, object]:
+    import duckdb
+
+    with duckdb.connect(str(corpus), read_only=True) as con:
+        return dict(con.execute("SELECT left(text, 6), published::DATE::VARCHAR FROM documents").fetchall())
+
+
+def test_ambiguous_dates_are_counted_in_a_warning_and_date_order_reads_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from propscope.ingest.dates import DATE_ORDER_ENV
+
+    monkeypatch.delenv(DATE_ORDER_ENV, raising=False)
+    src = tmp_path / "posts.csv"
+    src.write_text("text,source,date\nfirst story about the harbour works,a.example,03/04/2024\n"
+                   "second story about the river,a.example,13/04/2024\n"
+                   "third story about the rain,b.example,05/06/2024\n")
+    code, out = _invoke("ingest", str(src), "--corpus", str(tmp_path / "a.duckdb"), "-q")
+    assert code == 0 and "2 of 3 numeric dates" in out and "--date-order" in out
+    assert _published(tmp_path / "a.duckdb")["first "] == "2024-03-04"  # month first, as before
+    monkeypatch.setenv(DATE_ORDER_ENV, "mdy")  # restored after the test: the CLI sets it
+    code, out = _invoke("ingest", str(src), "--corpus", str(tmp_path / "b.duckdb"), "-q",
+                        "--date-order", "dmy")
+    assert code == 0 and "numeric dates" not in out
+    got = _published(tmp_path / "b.duckdb")
+    assert got["first "] == "2024-04-03" and got["third "] == "2024-06-05"
+    assert got["second"] == "2024-04-13"  # unambiguous either way
+    code, out = _invoke("ingest", str(src), "--corpus", str(tmp_path / "c.duckdb"),
+                        "--date-order", "dym")
+    assert code == 2 and "dmy" in out
+
+
+def test_help_says_created_if_missing_only_where_it_is(tmp_path: Path) -> None:
+    for command in ("export", "status"):
+        code, out = _invoke(command, "--help")
+        assert code == 0 and "created if missing" not in out and "must exist" in out
+        missing = tmp_path / f"{command}.duckdb"
+        args = [command, "--corpus", str(missing)] + (["--out", str(tmp_path / "x")]
+                                                      if command == "export" else [])
+        code, out = _invoke(*args)
+        assert code != 0 and "PS200" in out and not missing.exists()
+    code, out = _invoke("report", "--corpus", str(tmp_path), "--out", str(tmp_path / "r.html"),
+                        "--max-documents", "-1")
+    assert code == 2 and "Traceback" not in out
+
+
+def test_a_changed_mapping_on_already_ingested_files_is_not_silent(tmp_path: Path) -> None:
+    src = tmp_path / "posts.csv"
+    src.write_text("body,site,when\nhello harbour news today,a.example,2024-03-01\n")
+    corpus = tmp_path / "c.duckdb"
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body", "-q")
+    assert code == 0 and "warning" not in out
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body", "-q")
+    assert code == 0 and "warning" not in out  # a resume with the same mapping says nothing
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body",
+                        "--field", "published=when", "-q")
+    assert code == 0 and "mapping differs" in out and "1 input file(s)" in out
+    assert "new corpus" in out

@@ -109,3 +109,54 @@ def test_cli_report(tmp_path):
     assert result.exit_code == 0, result.output
     assert '"report"' in result.output and out.stat().st_size > 10_000
     assert STUFFED not in out.read_text()
+
+
+def test_colours_are_fixed_by_the_taxonomy_not_by_the_corpus():
+    from propscope.present.html import technique_colour
+
+    assert Palette(["call"])("call") == Palette(["attack_on_reputation", "call", "zzz"])("call")
+    assert Palette(["call"])("call") != Palette(["call"])("attack_on_reputation")
+    assert technique_colour("Doubt") != technique_colour("Loaded_Language")
+    assert technique_colour("Made_Up_Label") == technique_colour("Made_Up_Label")
+
+
+def test_a_span_tooltip_gives_the_definition_once_with_confidence_and_offsets():
+    from propscope.present.html import definitions
+
+    text = "They are a band of traitors."
+    expl = definitions()["Name_Calling-Labeling"] + " Triggered by: “band of traitors”"
+    spans = [{"technique": "Name_Calling-Labeling", "family": "attack_on_reputation",
+              "start": 9, "end": 27, "confidence": 0.42, "explanation": expl}]
+    (mark,) = build_marks(text, spans, [], [], Palette([]))
+    definition = definitions()["Name_Calling-Labeling"].split(": ", 1)[1]
+    assert mark.tip.count(definition) == 1
+    assert "model confidence 0.42" in mark.tip and "[9–27]" in mark.tip
+    out = str(highlight(text, [mark]))
+    assert 'data-t="Name_Calling-Labeling"' in out and 'data-c="0.420"' in out
+
+
+def test_an_undated_copy_is_not_drawn_on_the_time_axis():
+    from datetime import UTC, datetime
+
+    from propscope.present.charts import reuse_timeline
+
+    t0 = datetime(2024, 3, 1, tzinfo=UTC)
+    members = [{"source": "a", "published": t0, "delay_s": 0.0, "is_earliest": True},
+               {"source": "b", "published": datetime(2024, 3, 2, tzinfo=UTC), "delay_s": 86400.0},
+               {"source": "c", "published": None, "delay_s": None}]
+    svg = str(reuse_timeline(members))
+    assert svg.count("<circle") == 2 and "date unknown" in svg
+    only_undated = str(reuse_timeline([members[0] | {"published": None}, members[2]]))
+    assert "<circle" not in only_undated and "order is unknown" in only_undated
+
+
+def test_word_diff_marks_insertions_and_recurring_ones():
+    from propscope.present.reuse_view import diff_words
+
+    left, right, inserted = diff_words(
+        "The council approved the plan on Tuesday.",
+        "The council quietly approved the plan on Tuesday. Experts question it.",
+        ["Experts question it."])
+    assert '<ins class="diff-ins">quietly</ins>' in str(right)
+    assert 'class="diff-ins recurring"' in str(right) and "Experts" in " ".join(inserted)
+    assert "<del" not in str(left)

@@ -177,7 +177,7 @@ def test_source_page_matches_the_corpus(multi):
 
 def test_search_with_source_filter_and_capped_counts(multi, monkeypatch):
     """Source-pruned postings and windowed counts give the same answers as plain SQL."""
-    from propscope.present import webapp
+    from propscope.present import browser
 
     path, info, client = multi
     b = client.app.state.browser
@@ -192,6 +192,6 @@ def test_search_with_source_filter_and_capped_counts(multi, monkeypatch):
     assert b.page(Selection(q="report", source="no-such-source.example")) == ([], None)
     exact = b.count(Selection(q="report"))
     assert exact == (30, False)
-    monkeypatch.setattr(webapp, "COUNT_CAP", 4)
+    monkeypatch.setattr(browser, "COUNT_CAP", 4)
     assert b.count(Selection(q="report")) == (4, True)
     assert b.count(Selection(q="zebra crossing")) == (3, False)

@@ -12,12 +12,18 @@ from ..analyze.language import describe as describe_languages
 from ..corpus import open_corpus
 from ..engine import ENGINES
 from ..errors import InputError
+from ..ingest.dates import DATE_ORDERS
 from ..present.exporters import FORMATS as EXPORT_FORMATS
 from ..progress import Reporter
 from ..safetext import terminal_safe
 from ..settings import Settings, load_settings
-from .common import emit, handle_errors, output_options
-from .preflight import check_field_map
+from .common import emit, handle_errors, output_options, say
+from .preflight import (
+    apply_date_order,
+    check_field_map,
+    previous_field_maps,
+    warn_mapping_not_applied,
+)
 
 
 def _v(value: Any) -> str:
@@ -27,6 +33,11 @@ def _v(value: Any) -> str:
 corpus_option = click.option("--corpus", "corpus_path", required=True,
                              type=click.Path(dir_okay=False, path_type=Path),
                              help="The corpus DuckDB file (created if missing).")
+# export and status read a corpus and never create one: their help must not say they do.
+existing_corpus_option = click.option("--corpus", "corpus_path", required=True,
+                                      type=click.Path(dir_okay=False, path_type=Path),
+                                      help="The corpus DuckDB file (must exist: made by "
+                                           "`ingest` or `run`).")
 config_option = click.option("--config", type=click.Path(exists=True, dir_okay=False),
                              help="A TOML settings file (keys as in propscope.Settings).")
 
@@ -101,6 +112,10 @@ def _human_run(s: dict[str, Any]) -> str:
 @click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
               help="Map a canonical field (text, source, published, ...) to an input column.")
 @click.option("--strict", is_flag=True, default=None, help="Fail if any record is quarantined.")
+@click.option("--date-order", type=click.Choice(DATE_ORDERS),
+              help="How to read numeric dates such as 03/04/2024: dmy (day first), mdy "
+                   "(month first, the default) or ymd. Without it, ambiguous dates are "
+                   "counted in a warning.")
 @click.option("--min-words", type=click.IntRange(min=1),
               help="Shortest passage counted as reuse (default 40).")
 @click.option("--window", "window_s", type=click.FloatRange(min=0, min_open=True),
@@ -111,7 +126,8 @@ def _human_run(s: dict[str, Any]) -> str:
 @output_options
 @handle_errors
 def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
-            fields: tuple[str, ...], strict: bool | None, min_words: int | None,
+            fields: tuple[str, ...], strict: bool | None, date_order: str | None,
+            min_words: int | None,
             window_s: float | None, engine: str | None,
             scheduler: str | None, workers: int | None, limit: int | None,
             force_stages: tuple[str, ...], techniques: str | None,
@@ -120,13 +136,16 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
     """Run the whole main job: ingest SOURCES, analyze, link, export and report."""
     check_run_arguments(sources, corpus_path, out_dir)
     check_field_map(sources, _fields(fields) or {})
+    apply_date_order(date_order, sources, _fields(fields) or {}, say)
     settings = load_settings(config, field_map=_fields(fields), strict=strict, engine=engine,
                              scheduler=scheduler, workers=workers, limit=limit,
                              force_stages=force_stages or None, reuse_min_words=min_words,
                              coordination_window_s=window_s, techniques=techniques,
                              techniques_sample_docs=techniques_sample_docs, taxonomy=taxonomy)
     reporter = Reporter(quiet=quiet or json_out)
+    before = previous_field_maps(corpus_path) if sources else []
     summary = pipeline.run(list(sources), corpus_path, out_dir, settings, reporter)
+    warn_mapping_not_applied(summary.get("ingest"), _fields(fields), before, say)
     emit(summary, quiet=quiet, json_out=json_out, human=_human_run)
 
 
@@ -157,15 +176,23 @@ def ensure_out_dir(out_dir: Path) -> None:
 @click.option("--field", "fields", multiple=True, metavar="NAME=COLUMN",
               help="Map a canonical field (text, source, published, ...) to an input column.")
 @click.option("--strict", is_flag=True, default=None, help="Fail if any record is quarantined.")
+@click.option("--date-order", type=click.Choice(DATE_ORDERS),
+              help="How to read numeric dates such as 03/04/2024: dmy (day first), mdy "
+                   "(month first, the default) or ymd. Without it, ambiguous dates are "
+                   "counted in a warning.")
 @config_option
 @output_options
 @handle_errors
 def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, ...],
-               strict: bool | None, config: str | None, quiet: bool, json_out: bool) -> None:
+               strict: bool | None, date_order: str | None, config: str | None, quiet: bool,
+               json_out: bool) -> None:
     """Read files, folders and archives into the corpus (resumable, idempotent)."""
     check_field_map(sources, _fields(fields) or {})
+    apply_date_order(date_order, sources, _fields(fields) or {}, say)
     settings = load_settings(config, field_map=_fields(fields), strict=strict)
+    before = previous_field_maps(corpus_path)
     summary = pipeline.ingest(list(sources), corpus_path, settings, Reporter(quiet or json_out))
+    warn_mapping_not_applied(summary, _fields(fields), before, say)
     emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"ingest": s}))
 
 
@@ -215,7 +242,7 @@ def link_cmd(corpus_path: Path, min_words: int | None, window_s: float | None,
 
 
 @click.command("export")
-@corpus_option
+@existing_corpus_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)),
               default="parquet", show_default=True)
@@ -237,7 +264,7 @@ def export_cmd(corpus_path: Path, out_dir: Path, fmt: str, keep_formulas: bool, 
 
 
 @click.command("status")
-@corpus_option
+@existing_corpus_option
 @output_options
 @handle_errors
 def status_cmd(corpus_path: Path, quiet: bool, json_out: bool) -> None:

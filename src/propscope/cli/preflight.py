@@ -13,10 +13,12 @@ import csv
 import io
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ..errors import InputError
+from ..ingest.dates import DATE_ORDER_ENV
 
 PEEK_BYTES = 256 * 1024  # enough for a header line or a first JSON record
 MAX_FILES = 20  # files peeked at per run: a folder of thousands needs no more
@@ -86,3 +88,128 @@ def check_field_map(sources: Iterable[Path], field_map: Mapping[str, str]) -> No
                          f"(columns found: {shown})",
                          hint="map the field to one of the columns found, e.g. "
                               f"--field {name}={keys[0] if keys else 'COLUMN'}")
+
+
+# -- date order -------------------------------------------------------------------------------
+
+#: A numeric date whose first two numbers could both be the day or the month: 03/04/2024.
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\b")
+DATE_SCAN_BYTES = 32 * 1024 * 1024  # per file: enough to count, bounded for huge inputs
+DATE_COLUMNS = ("published", "date", "timestamp", "created_at", "time", "datetime",
+                "published_at", "pubdate")
+
+
+def _date_values(path: Path, column: str | None) -> Iterator[str]:
+    """The date column's values in the first ``DATE_SCAN_BYTES`` of one CSV/TSV/JSONL file."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(DATE_SCAN_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return
+    lines = head.lstrip("\ufeff").splitlines()
+    if path.suffix.lower() in (".csv", ".tsv"):
+        reader = csv.reader(lines, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
+        header = [c.strip().lower() for c in next(reader, [])]
+        names = [column.lower()] if column else list(DATE_COLUMNS)
+        idx = next((header.index(n) for n in names if n in header), None)
+        if idx is None:
+            return
+        for row in reader:
+            if idx < len(row):
+                yield row[idx]
+        return
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(record, dict):
+            continue
+        keys = [column] if column else list(DATE_COLUMNS)
+        value = next((record[k] for k in keys if k in record), None)
+        if isinstance(value, str):
+            yield value
+
+
+def count_ambiguous_dates(sources: Iterable[Path],
+                          field_map: Mapping[str, str]) -> tuple[int, int, list[Path]]:
+    """``(ambiguous, numeric, files)``: numeric dates such as 03/04/2024 whose day and month
+    cannot be told apart (both 12 or less, and different), out of all numeric dates seen."""
+    column = field_map.get("published") or field_map.get("date")
+    ambiguous = numeric = 0
+    files: list[Path] = []
+    for path in _candidate_files(sources):
+        before = ambiguous
+        for value in _date_values(path, column):
+            m = _NUMERIC_DATE.match(value)
+            if not m:
+                continue
+            numeric += 1
+            a, b = int(m.group(1)), int(m.group(2))
+            if a <= 12 and b <= 12 and a != b:
+                ambiguous += 1
+        if ambiguous > before:
+            files.append(path)
+    return ambiguous, numeric, files
+
+
+def apply_date_order(order: str | None, sources: Iterable[Path],
+                     field_map: Mapping[str, str], warn: Callable[[str], None]) -> int:
+    """Set the order numeric dates are read in; warn, counting them, about ambiguous dates.
+
+    Without ``--date-order`` a date such as 03/04/2024 is read month first, as before,
+    but no longer silently: the warning says how many dates that concerns and in which
+    files. Returns the number of ambiguous dates found.
+    """
+    if order:
+        os.environ[DATE_ORDER_ENV] = order
+    ambiguous, numeric, files = count_ambiguous_dates(sources, field_map)
+    if ambiguous and not order:
+        shown = ", ".join(str(p) for p in files[:3]) + (" ..." if len(files) > 3 else "")
+        warn(f"warning: {ambiguous:,} of {numeric:,} numeric dates (like 03/04/2024) could be "
+             f"day/month or month/day ({shown}); they are read month first. Pass --date-order "
+             "dmy to read them day first, or --date-order mdy to confirm and silence this.")
+    return ambiguous
+
+
+def previous_field_maps(corpus_path: Path) -> list[dict[str, str]]:
+    """The ``--field`` mappings earlier ingests of this corpus used (from its ``runs`` table)."""
+    if not corpus_path.is_file():
+        return []
+    import duckdb
+
+    try:
+        with duckdb.connect(str(corpus_path), read_only=True) as con:
+            found = con.execute("SELECT settings FROM runs WHERE command IN ('ingest', 'run') "
+                                "AND settings IS NOT NULL").fetchall()
+    except duckdb.Error:
+        return []
+    maps = []
+    for (settings,) in found:
+        try:
+            maps.append(json.loads(settings).get("field_map") or {})
+        except (ValueError, AttributeError):
+            continue
+    return maps
+
+
+def warn_mapping_not_applied(ingest_summary: Mapping[str, object] | None,
+                             field_map: Mapping[str, str] | None,
+                             before: list[dict[str, str]], warn: Callable[[str], None]) -> bool:
+    """Say so when a changed ``--field`` mapping met inputs skipped as already ingested.
+
+    Ingest skips an input it has read before (same size and modification time), so a
+    corrected mapping is not applied to it and the corpus keeps what the first mapping
+    read. Silence made a corrected ``--field`` look as if it had worked. ``before``: the
+    mappings of earlier ingests (:func:`previous_field_maps`); rerunning with the same
+    mapping (a resume) says nothing.
+    """
+    if not ingest_summary or not before or dict(field_map or {}) in before:
+        return False
+    skipped = int(ingest_summary.get("files_skipped") or 0)  # type: ignore[call-overload]
+    if not skipped:
+        return False
+    warn(f"warning: the --field mapping differs from the one this corpus was ingested with, "
+         f"and {skipped:,} input file(s) were skipped as already ingested: they keep the "
+         "earlier mapping. To re-read them with this one, ingest into a new corpus file.")
+    return True

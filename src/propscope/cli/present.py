@@ -22,7 +22,8 @@ _corpus_option = click.option(
 @_corpus_option
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the self-contained HTML report.")
-@click.option("--max-documents", default=DEFAULT_MAX_DOCUMENTS, show_default=True, type=int,
+@click.option("--max-documents", default=DEFAULT_MAX_DOCUMENTS, show_default=True,
+              type=click.IntRange(min=0),
               help="Documents shown in full (those with the most findings first).")
 @output_options
 @handle_errors

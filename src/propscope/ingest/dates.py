@@ -13,6 +13,7 @@ date and quarantines a note, because a bad date must not cost the text.
 from __future__ import annotations
 
 import math
+import os
 import re
 from datetime import UTC, date, datetime, time
 from email.utils import parsedate_to_datetime
@@ -25,6 +26,10 @@ _DEFAULT = datetime(2000, 1, 1)
 # Longer strings are not dates. The fallback parsers cost ~10 microseconds per
 # character, so a crafted multi-megabyte "date" column would stall ingest.
 MAX_DATE_CHARS = 200
+#: How to read a numeric date such as 03/04/2024: "mdy" (dateutil's default), "dmy" or
+#: "ymd". Set by ``--date-order``; an environment variable so worker processes inherit it.
+DATE_ORDER_ENV = "PROPSCOPE_DATE_ORDER"
+DATE_ORDERS = ("dmy", "mdy", "ymd")
 
 
 def _aware(value: datetime) -> datetime:
@@ -70,7 +75,9 @@ def _from_string(text: str) -> datetime:
     if not _HAS_YEAR.search(text):
         raise ValueError("no year in it")
     try:
-        return _aware(_dateutil.parse(text, default=_DEFAULT))
+        order = os.environ.get(DATE_ORDER_ENV, "mdy")
+        return _aware(_dateutil.parse(text, default=_DEFAULT, dayfirst=order == "dmy",
+                                      yearfirst=order == "ymd"))
     except (ValueError, OverflowError) as exc:
         raise ValueError(str(exc)) from None
 

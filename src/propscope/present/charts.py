@@ -95,13 +95,24 @@ def bars_over_time(data: Sequence[dict[str, Any]], unit: str, colour: Colour) ->
 
 
 def reuse_timeline(members: Sequence[dict[str, Any]]) -> Markup:
-    """One reuse cluster on a time axis: earliest copy at the left, delays to the right."""
-    delays = [float(m["delay_s"] or 0) for m in members]
+    """One reuse cluster on a time axis: earliest copy at the left, delays to the right.
+
+    Only dated copies are placed on the axis. An undated copy is listed under it as
+    "date unknown" (a hollow mark at no position): drawing it at delay 0 made it look
+    like the original. With fewer than two dated copies there is no axis at all.
+    """
+    dated = [m for m in members if m.get("published") is not None and m.get("delay_s") is not None]
+    undated = [m for m in members if m not in dated]
+    if len(dated) < 2:
+        return Markup(f'<p class="caveat undated-timeline">No timeline: {len(undated)} of '
+                      f'{len(members)} copies have no date, so their order is unknown.</p>')
+    delays = [float(m["delay_s"]) for m in dated]
     span = max(delays, default=0) or 1.0
     width, row, left = 760, 16, 190
-    height = len(members) * row + 28
-    body = [f'<line x1="{left}" y1="{height - 18}" x2="{width - 20}" y2="{height - 18}" class="axis"/>']
-    for i, (m, d) in enumerate(zip(members, delays, strict=True)):
+    height = (len(dated) + len(undated)) * row + 28
+    axis_y = len(dated) * row + 10
+    body = [f'<line x1="{left}" y1="{axis_y}" x2="{width - 20}" y2="{axis_y}" class="axis"/>']
+    for i, (m, d) in enumerate(zip(dated, delays, strict=True)):
         y = i * row + 12
         x = left + (width - left - 30) * d / span
         first = bool(m.get("is_earliest")) or d == 0
@@ -111,7 +122,13 @@ def reuse_timeline(members: Sequence[dict[str, Any]]) -> Markup:
         body.append(f'<circle cx="{x:.1f}" cy="{y}" r="5" class="{"first" if first else "copy"}">'
                     f'<title>{escape(str(m.get("source")))} · {escape(str(m.get("published")))}'
                     f' · delay {int(d)} s</title></circle>')
+    for j, m in enumerate(undated):
+        y = axis_y + 16 + j * row
+        body.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" class="lbl">'
+                    f'{escape(_short(str(m.get("source") or "(unknown)")))}</text>')
+        body.append(f'<text x="{left}" y="{y + 4}" class="val undated">date unknown: '
+                    'not placed on the time axis</text>')
     hours = span / 3600
-    body.append(f'<text x="{width - 20}" y="{height - 4}" text-anchor="end" class="val">'
-                f'{hours:,.1f} h after the earliest copy</text>')
-    return _svg(width, height, body, "reuse timeline")
+    body.append(f'<text x="{width - 20}" y="{axis_y + 12}" text-anchor="end" class="val">'
+                f'{hours:,.1f} h after the earliest dated copy</text>')
+    return _svg(width, height + 12, body, "reuse timeline")

@@ -27,20 +27,68 @@ from markupsafe import Markup, escape
 # Colour-blind-safe palette (Okabe-Ito, then Tableau): one colour per technique family.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
            "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#F0E442"]
+# One colour per technique, distinct enough side by side (24 entries: the 23 techniques of
+# the taxonomy in its order, then spare colours for labels it does not know).
+TECHNIQUE_PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+                     "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939",
+                     "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354",
+                     "#756bb1", "#636363", "#9c9ede", "#cedb9c", "#e7ba52", "#ad494a"]
+#: Reference kinds whose value links to "every document with this" (URLs pivot on their domain).
+PIVOT_KINDS = frozenset({"hashtag", "mention", "tracking_id", "crypto_address", "payment_handle",
+                         "messaging_channel", "email"})
 LANE_PX = 3  # vertical distance between stacked technique underlines
 
 
+def _stable_index(name: str, size: int) -> int:
+    """An index in ``range(size)`` that depends only on ``name`` (not on the corpus)."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:4], "big") % size
+
+
+@cache
+def _taxonomy_order() -> tuple[dict[str, int], dict[str, int]]:
+    """Family id -> its position, technique label -> its position, in the shipped taxonomy."""
+    from ..analyze.techniques.taxonomy import by_label, techniques_2023
+
+    techs = techniques_2023()
+    families: dict[str, int] = {}
+    for t in techs:
+        families.setdefault(t.family, len(families))
+    position = {t.label: i for i, t in enumerate(techs)}
+    labels = {label: position[t.label] for label, t in by_label().items()}
+    return families, labels
+
+
+def technique_colour(label: str | None) -> str:
+    """The colour of a technique: fixed by its place in the taxonomy, the same in every corpus."""
+    _, labels = _taxonomy_order()
+    label = label or ""
+    if label in labels:
+        return TECHNIQUE_PALETTE[labels[label] % len(TECHNIQUE_PALETTE)]
+    return TECHNIQUE_PALETTE[_stable_index(label, len(TECHNIQUE_PALETTE))]
+
+
 class Palette:
-    """Stable family -> colour mapping for one corpus (families sorted, then cycled)."""
+    """Family -> colour, fixed by the taxonomy's family order (the same in every corpus).
+
+    A family the taxonomy does not know gets a colour from a hash of its name, so a
+    corpus with an extra family does not shift the colours of the others.
+    """
 
     def __init__(self, families: Iterable[str | None]) -> None:
-        names = sorted({f or "(no family)" for f in families})
-        self.colours = {f: PALETTE[i % len(PALETTE)] for i, f in enumerate(names)}
+        self.colours = {f or "(no family)": self.fixed(f) for f in families}
+
+    @staticmethod
+    def fixed(family: str | None) -> str:
+        order, _ = _taxonomy_order()
+        family = family or "(no family)"
+        if family in order:
+            return PALETTE[order[family] % len(PALETTE)]
+        return PALETTE[_stable_index(family, len(PALETTE))]
 
     def __call__(self, family: str | None) -> str:
         family = family or "(no family)"
         if family not in self.colours:
-            self.colours[family] = PALETTE[len(self.colours) % len(PALETTE)]
+            self.colours[family] = self.fixed(family)
         return self.colours[family]
 
     def items(self) -> list[tuple[str, str]]:
@@ -67,6 +115,8 @@ class Mark:
     colour: str = ""   # technique spans only
     css: str = ""      # extra class (reference kind)
     lane: int = 0      # stacking level of a technique underline
+    technique: str = ""          # technique spans only: the label (legend toggles use it)
+    confidence: float | None = None  # technique spans only (the confidence slider uses it)
 
 
 def build_marks(text: str, spans: Sequence[dict[str, Any]] | None,
@@ -95,13 +145,19 @@ def build_marks(text: str, spans: Sequence[dict[str, Any]] | None,
             lanes_end[lane] = ab[1]
         conf = s.get("confidence")
         parts = [f"{s['technique']}" + (f" ({s['family']})" if s.get("family") else "")
-                 + (f", confidence {conf:.2f}" if conf is not None else "")]
-        if defs.get(s["technique"]):
-            parts.append(defs[s["technique"]])
-        if s.get("explanation"):
-            parts.append(str(s["explanation"]))
+                 + (f", model confidence {conf:.2f}" if conf is not None else "")
+                 + f" [{ab[0]}–{ab[1]}]"]
+        # The stored explanation already starts with the definition: say it once.
+        explanation = str(s.get("explanation") or "")
+        definition = defs.get(s["technique"], "")
+        if explanation:
+            parts.append(explanation)
+        elif definition:
+            parts.append(definition)
         marks.append(Mark("span", *ab, f"span-{i}", " — ".join(parts),
-                          colour=palette(s.get("family")), lane=lane))
+                          colour=technique_colour(s["technique"]), lane=lane,
+                          technique=str(s["technique"]),
+                          confidence=None if conf is None else float(conf)))
     for i, r in enumerate(refs or []):
         ab = clamp(r["start"], r["end"])
         if not ab:
@@ -164,7 +220,15 @@ def highlight(text: str, marks: Sequence[Mark]) -> Markup:
         classes.extend(sorted({m.css for m in active if m.kind == "ref"}))
         tip = "\n".join(m.tip for m in active)
         ids = " ".join(m.mid for m in active)
-        out.append(f'<span class="{" ".join(classes)}" data-marks="{escape(ids)}" '
+        # What the reading controls need to redraw the underlines (technique toggles, the
+        # confidence slider) without a round trip: technique, confidence and lane per span.
+        data = ""
+        if spans:
+            data = (f' data-t="{escape("|".join(m.technique for m in spans))}"'
+                    f' data-c="{"|".join("" if m.confidence is None else f"{m.confidence:.3f}" for m in spans)}"'
+                    f' data-l="{"|".join(str(m.lane) for m in spans)}"'
+                    f' data-s="{"|".join(m.mid for m in spans)}"')
+        out.append(f'<span class="{" ".join(classes)}" data-marks="{escape(ids)}"{data} '
                    f'title="{escape(tip)}"' + (f' style="{escape(";".join(style))}"' if style else "")
                    + f">{piece}</span>")
     return Markup("".join(out))
@@ -199,6 +263,19 @@ def _fmt_delay(seconds: Any) -> str:
     h, rem = divmod(rem, 3600)
     m = rem // 60
     return "+" + (f"{d}d " if d else "") + (f"{h}h " if h or d else "") + f"{m}m"
+
+
+def _headline(value: Any, length: int = 120) -> str:
+    """A one-line title: a plain-text document's first line, never glued to its first paragraph.
+
+    Plain-text inputs have no title field; their text starts with the title line, and
+    collapsing its line break into a heading ran the title into the paragraph after it.
+    """
+    text = str(value or "")
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if len(line) > length:
+        line = line[:length - 1].rstrip() + "…"
+    return line or "(untitled)"
 
 
 def _finite(value: Any) -> Any:
@@ -242,12 +319,21 @@ def csp() -> str:
             "img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
+def _no_href(*_args: Any, **_kwargs: Any) -> None:
+    """Default link builder: no link (a view that has no page for it shows plain text)."""
+    return None
+
+
 @cache
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("propscope.present", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(num=_fmt_num, ts=_fmt_ts, delay=_fmt_delay, json_text=_json_text)
+    env.filters.update(num=_fmt_num, ts=_fmt_ts, delay=_fmt_delay, json_text=_json_text,
+                       headline=_headline)
+    env.globals.update(cluster_href=_no_href, community_href=_no_href,
+                       filter_href=_no_href, technique_href=_no_href,
+                       technique_colour=technique_colour, pivot_kinds=PIVOT_KINDS)
     env.globals.update(asset=lambda n: Markup(asset(n)), csp=csp)
     return env
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..corpus import Corpus
+from .findings import findings
 from .html import SCRIPTS, render, script_hash
 from .queries import CorpusQueries
 from .views import clusters_view, document_view, palette_for, signals_view, techniques_view
@@ -38,16 +39,22 @@ def write_report(corpus: Corpus, out_path: Path, *,
     docs = [d for d in (document_view(qs, i, palette) for i in doc_ids) if d is not None]
     included = {d["doc"]["doc_id"] for d in docs}
     net = qs.network()
+    clusters = clusters_view(qs)
+    shown_clusters = {c["cluster_id"] for c in clusters or []}
     html = render(
         "report.html",
         corpus_name=corpus.path.name, version=__version__, generated=datetime.now(UTC),
         csp_meta=report_csp(), ov=qs.overview(), computed=qs.computed(),
         versions=qs.stage_versions(), tech=techniques_view(qs, palette),
-        sig=signals_view(qs), clusters=clusters_view(qs), reuse_total=qs.reuse_count(),
+        sig=signals_view(qs), clusters=clusters, reuse_total=qs.reuse_count(),
         net=net, comms=qs.communities(), docs=docs, max_documents=max_documents,
         palette=palette,
+        findings=findings(qs),
         doc_href=lambda i: f"#doc-{i}" if i in included else None,
         source_href=lambda s: None,
+        cluster_href=lambda c: f"#cluster-{c}" if c in shown_clusters else "#reuse",
+        community_href=lambda c: f"#community-{c}",
+        technique_href=lambda t: f"#technique-{t}",
     )
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(html, encoding="utf-8")

@@ -54,6 +54,15 @@ def _date(name: str, value: str | None) -> date | None:
     raise BadParameter(f"{name} must be a date written YYYY-MM-DD")
 
 
+SORTS = {"": "newest first", "oldest": "oldest first", "spans": "most technique spans first"}
+
+
+def _sort(value: str) -> str:
+    if value not in SORTS:
+        raise BadParameter("sort must be one of: " + ", ".join(k or "(empty)" for k in SORTS))
+    return value
+
+
 def query_tokens(text: str) -> list[str]:
     """Split a search the way the index was built (letters/digits, lower-case, no accents)."""
     import unicodedata
@@ -67,6 +76,21 @@ def query_tokens(text: str) -> list[str]:
     return out[:MAX_QUERY_TOKENS]
 
 
+#: Documents holding a reference: its normalized form (hashtags and handles lower-case,
+#: without # or @), its handle or its domain, or a URL that contains the value (the
+#: coordination evidence names URLs by a canonical form without the scheme).
+REF_MATCH = ('SELECT doc_id FROM main."references" WHERE lower(normalized) = ? '
+             "OR lower(handle) = ? OR lower(domain) = ? "
+             "OR (kind = 'url' AND contains(lower(value), ?))")
+
+
+def ref_value(ref: str) -> str:
+    """The form :data:`REF_MATCH` compares: lower-case, without ``#``/``@``/``short:``."""
+    value = ref.strip().lower()
+    value = value.removeprefix("short:")
+    return value[1:] if value[:1] in ("#", "@") else value
+
+
 @dataclass(frozen=True)
 class Selection:
     q: str = ""
@@ -75,6 +99,8 @@ class Selection:
     signal: str = ""
     date_from: date | None = None
     date_to: date | None = None
+    sort: str = ""  # "" newest first, "oldest" first, "spans" most technique spans first
+    ref: str = ""   # a hashtag, handle, domain, URL or identifier found by the references analyzer
     after: int = 0  # keyset cursor: the ``ord`` of the last row of the previous page
 
     @classmethod
@@ -84,14 +110,15 @@ class Selection:
 
         return cls(q=get("q"), source=get("source"), technique=get("technique"),
                    signal=get("signal"), date_from=_date("from", get("from")),
-                   date_to=_date("to", get("to")), after=int_param(params, "after"))
+                   date_to=_date("to", get("to")), ref=get("ref"), sort=_sort(get("sort")),
+                   after=int_param(params, "after"))
 
     def params(self, **override: Any) -> dict[str, str]:
         s = replace(self, **override)
         raw = {"q": s.q, "source": s.source, "technique": s.technique, "signal": s.signal,
                "from": s.date_from.isoformat() if s.date_from else "",
                "to": s.date_to.isoformat() if s.date_to else "",
-               "after": str(s.after) if s.after else ""}
+               "ref": s.ref, "sort": s.sort, "after": str(s.after) if s.after else ""}
         return {k: v for k, v in raw.items() if v}
 
     def url(self, path: str = "/documents", **override: Any) -> str:
@@ -101,7 +128,7 @@ class Selection:
     @property
     def filtered(self) -> bool:
         return bool(self.q or self.source or self.technique or self.signal or self.date_from
-                    or self.date_to)
+                    or self.date_to or self.ref)
 
     def where(self, tokens: list[str], lo: int = 0, hi: int | None = None,
               sid: int | None = None) -> tuple[str, list[Any]]:
@@ -132,6 +159,10 @@ class Selection:
         if self.signal:
             where.append("list_contains(b.signals, ?)")
             params.append(self.signal)
+        if self.ref:
+            where.append(f"b.doc_id IN ({REF_MATCH})")
+            value = ref_value(self.ref)
+            params += [value, value, value, value]
         if self.date_from:
             where.append("b.published >= ?::DATE")
             params.append(self.date_from)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import charts
-from .html import Palette, build_marks, highlight
+from .html import Palette, build_marks, definitions, highlight, technique_colour
 from .queries import CorpusQueries
 
 LIST_CAP = 300   # rows per findings table on one document's page
@@ -64,13 +64,47 @@ def document_view(qs: CorpusQueries, doc_id: str, palette: Palette) -> dict[str,
     totals = {k: None if rows is None else len(rows)
               for k, rows in (("spans", spans), ("refs", refs), ("reps", reps))}
     marks = build_marks(text, spans, refs, reps, palette)
+    legend = technique_legend(spans or [])
     marks_capped = len(marks) > MARK_CAP
     if marks_capped:  # keep the marks nearest the start, where a reader begins
         marks = sorted(marks, key=lambda mk: mk.start)[:MARK_CAP]
     spans, refs, reps = (None if rows is None else rows[:LIST_CAP] for rows in (spans, refs, reps))
     return {"doc": doc, "spans": spans, "refs": refs, "reps": reps, "totals": totals,
             "list_cap": LIST_CAP, "marks_capped": marks_capped,
-            "mark_cap": MARK_CAP,
+            "mark_cap": MARK_CAP, "legend": legend,
+            "labels_caveat": label_caveats(qs.document_labels(doc_id)),
             "labels": qs.document_labels(doc_id), "reuse": qs.document_reuse(doc_id),
             "coverage": qs.document_coverage(doc_id),
             "occurrences": qs.document_occurrences(doc_id), "html": highlight(text, marks)}
+
+
+def technique_legend(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One legend row per technique in a document: colour (fixed by the taxonomy), count,
+    lowest and highest model confidence, and the definition shown on hover."""
+    defs = definitions()
+    out: dict[str, dict[str, Any]] = {}
+    for s in spans:
+        t = str(s["technique"])
+        row = out.setdefault(t, {"technique": t, "family": s.get("family"), "n": 0,
+                                 "colour": technique_colour(t), "definition": defs.get(t, ""),
+                                 "min": None, "max": None})
+        row["n"] += 1
+        c = s.get("confidence")
+        if c is not None:
+            row["min"] = c if row["min"] is None else min(row["min"], c)
+            row["max"] = c if row["max"] is None else max(row["max"], c)
+    return sorted(out.values(), key=lambda r: (-r["n"], r["technique"]))
+
+
+#: Article-level labels are estimates of the whole text, not facts: what to say beside them.
+LABEL_CAVEATS = {
+    "genre": "an estimate of the whole article's genre by a model trained on news articles; "
+             "scores under 0.8 are often wrong (ordinary reporting is sometimes read as satire)",
+    "framing": "estimates of the frames the article uses (several per article is normal); "
+               "a frame is a topic angle, not a manipulation signal",
+}
+
+
+def label_caveats(labels: list[dict[str, Any]] | None) -> dict[str, str]:
+    """The caveat for each article-level task present in ``labels``."""
+    return {t: LABEL_CAVEATS[t] for t in {lb["task"] for lb in labels or []} if t in LABEL_CAVEATS}

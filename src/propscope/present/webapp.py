@@ -30,16 +30,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import io
-import re
 import socket
-import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -51,215 +49,25 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from .. import __version__
-from ..corpus import corpus_error, one, open_corpus
 from ..errors import PortInUse, ServeError
-from .browse_index import ensure_index
+from .browser import (
+    DOC_ID,
+    EXPORT_COLUMNS,
+    CorpusBrowser,
+)
 from .export import guard_formulas
+from .findings import over_represented
 from .guard import AccessGuard, allowed_hosts, url_host
-from .html import Palette, csp, render
-from .queries import CorpusQueries, Schema
-from .selection import PAGE_SIZE, BadParameter, Selection, int_param, query_tokens
-from .views import clusters_view, document_view, signals_view, techniques_view
-
-DOC_ID = re.compile(r"^[\w\-]{1,128}$")
-EXPORT_LIMIT = 1_000_000
-COUNT_CAP = 10_000  # beyond this a filtered count shows "10,000+": exact counts cost a full pass
-PAGE_WINDOWS = (2_000, 50_000)
-COUNT_WINDOW_GROWTH = 8  # a capped search count looks in ord windows growing by this factor
-QUERY_THREADS = 1
-EXPORT_COLUMNS = ("doc_id", "source", "published", "url", "title", "techniques", "signals")
-
-
-class CorpusBrowser:
-    """Owns the read-only connection, the per-thread cursors and the cached aggregates."""
-
-    def __init__(self, corpus_path: Path) -> None:
-        self.path = Path(corpus_path)
-        # The checks every command makes: a DuckDB file, a propscope corpus, a schema
-        # this version knows, no writer holding it (coded errors, not tracebacks).
-        with open_corpus(self.path, read_only=True):
-            pass
-        try:
-            index = ensure_index(self.path)
-            self.con = duckdb.connect(str(self.path), read_only=True)
-            self.con.execute(f"ATTACH '{_sql_str(index)}' AS ps_index (READ_ONLY)")
-        except duckdb.Error as exc:
-            raise corpus_error(exc, self.path) from exc
-        self.con.execute("SET TimeZone = 'UTC'")
-        self.con.execute("SET enable_progress_bar = false")
-        self.schema = Schema.read(self.con)
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._cache: dict[str, Any] = {}
-        self.palette = Palette(self.queries().technique_families())
-        self.warm()
-        self.con.execute(f"SET threads = {QUERY_THREADS}")
-
-    # -- connections ----------------------------------------------------------------------
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        cur = getattr(self._local, "cur", None)
-        if cur is None:
-            cur = self.con.cursor()
-            cur.execute("SET TimeZone = 'UTC'")
-            self._local.cur = cur
-        return cur
-
-    def queries(self) -> CorpusQueries:
-        return CorpusQueries(self.cursor(), self.schema)
-
-    def cached(self, key: str, compute: Any) -> Any:
-        if key not in self._cache:
-            value = compute()
-            with self._lock:
-                self._cache.setdefault(key, value)
-        return self._cache[key]
-
-    def warm(self) -> None:
-        """Compute the corpus-wide aggregates once, before the first request."""
-        qs = self.queries()
-        self.cached("overview", qs.overview)
-        self.cached("computed", qs.computed)
-        self.cached("versions", qs.stage_versions)
-        self.cached("tech", lambda: techniques_view(qs, self.palette))
-        self.cached("signals", lambda: signals_view(qs))
-        self.cached("network", qs.network)
-        self.cached("communities", qs.communities)
-        self.cached("post_relations", qs.post_relations)
-        self.cached("reuse_total", qs.reuse_count)
-        self.cached("facets", self._facets)
-
-    def _facets(self) -> dict[str, list[tuple[str, int]]]:
-        out: dict[str, list[tuple[str, int]]] = {"source": [], "technique": [], "signal": []}
-        for facet, value, n in self.cursor().execute(
-                "SELECT facet, value, n FROM ps_index.facets ORDER BY facet, n DESC, value").fetchall():
-            out[facet].append((value, n))
-        return out
-
-    # -- selections -----------------------------------------------------------------------
-    def ranked_tokens(self, sel: Selection) -> list[str] | None:
-        """The search words, rarest first; ``None`` when one of them is in no document."""
-        words = query_tokens(sel.q)
-        if sel.q and not words:
-            return None
-        if not words:
-            return []
-        df = dict(self.cursor().execute(
-            f"SELECT token, df FROM ps_index.tokens WHERE token IN ({', '.join('?' * len(words))})",
-            words).fetchall())
-        if len(df) < len(words):
-            return None
-        self._local.dfs = list(df.values())
-        return sorted(words, key=lambda w: df[w])
-
-    def source_id(self, sel: Selection) -> int | None:
-        """The side index's integer ID of the selection's source (-1: no such source)."""
-        if not sel.source:
-            return None
-        row = self.cursor().execute("SELECT sid FROM ps_index.source_stats WHERE source = ?",
-                                    [sel.source]).fetchone()
-        return int(row[0]) if row else -1
-
-    def expected_share(self, sel: Selection) -> float:
-        """Upper bound of the share of documents the selection can match (from counts)."""
-        facets = self.cached("facets", self._facets)
-        shares = [1.0]
-        for name, value in (("source", sel.source), ("technique", sel.technique),
-                            ("signal", sel.signal)):
-            if value:
-                counts = dict(facets[name])
-                shares.append(counts.get(value, 0) / max(self.max_ord, 1))
-        if sel.q:
-            shares.append(min(getattr(self._local, "dfs", [0])) / max(self.max_ord, 1))
-        return min(shares)
-
-    def search_share(self, sel: Selection) -> float:
-        """Estimated share of documents the selection matches, words taken as independent."""
-        share = self.expected_share(sel)
-        if sel.q:
-            for df in sorted(getattr(self._local, "dfs", []))[1:]:
-                share *= df / max(self.max_ord, 1)
-        return share
-
-    def page(self, sel: Selection) -> tuple[list[dict[str, Any]], int | None]:
-        """One page of the selection (newest first) and the cursor of the next page.
-
-        The browse table is stored in ``ord`` order, so the page is looked for in
-        growing ``ord`` windows after the cursor: a selection that matches often is
-        answered from the first few thousand rows instead of a top-N over all of them.
-        """
-        tokens = self.ranked_tokens(sel)
-        sid = self.source_id(sel)
-        if tokens is None or sid == -1:
-            return [], None
-        found: list[dict[str, Any]] = []
-        share = self.expected_share(sel)
-        # Windows only pay off when they are likely to hold a page: skip them for rare matches.
-        widths = [w for w in PAGE_WINDOWS if share * w >= 2 * PAGE_SIZE]
-        for width in (*widths, None):
-            hi = sel.after + width if width is not None else None
-            where, params = sel.where(tokens, sel.after, hi, sid)
-            cur = self.cursor().execute(
-                "SELECT b.ord, b.doc_id, b.source, b.published, b.title, b.n_spans, "
-                f"b.techniques, b.signals FROM ps_index.browse b WHERE {where} "
-                f"ORDER BY b.ord LIMIT {PAGE_SIZE + 1}", params)
-            names = [d[0] for d in cur.description]
-            found = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
-            if len(found) > PAGE_SIZE or (hi is not None and hi >= self.max_ord):
-                break
-        more = len(found) > PAGE_SIZE
-        found = found[:PAGE_SIZE]
-        return found, (found[-1]["ord"] if more and found else None)
-
-    @property
-    def max_ord(self) -> int:
-        return int(self.cached("overview", self.queries().overview)["documents"])
-
-    def count(self, sel: Selection) -> tuple[int, bool]:
-        """Documents in the selection, counted up to ``COUNT_CAP`` (and whether capped).
-
-        A search that matches often is counted in growing ``ord`` windows from the
-        start: each word's postings are then read (and hashed) only for that window,
-        and the count stops at the first window holding more than ``COUNT_CAP``.
-        """
-        if not sel.filtered:
-            return self.max_ord, False
-        tokens = self.ranked_tokens(sel)
-        sid = self.source_id(sel)
-        if tokens is None or sid == -1:
-            return 0, False
-        hi: int | None = None
-        if tokens:
-            share = self.search_share(sel)
-            start = int(2 * COUNT_CAP / share) if share > 0 else self.max_ord
-            hi = start if start < self.max_ord else None
-        while True:
-            where, params = sel.where(tokens, 0, hi, sid)
-            n = int(one(self.cursor().execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM ps_index.browse b WHERE {where} "
-                f"LIMIT {COUNT_CAP + 1})", params))[0])
-            if n > COUNT_CAP or hi is None:
-                return min(n, COUNT_CAP), n > COUNT_CAP
-            hi = hi * COUNT_WINDOW_GROWTH
-            if hi >= self.max_ord:
-                hi = None
-
-    def export_reader(self, sel: Selection) -> pa.RecordBatchReader:
-        tokens = self.ranked_tokens(sel)
-        where, params = sel.where(tokens or [])
-        if tokens is None:
-            where += " AND FALSE"
-        sel_cols = ", ".join(f"b.{c}" if c != "url" else "d.url" for c in EXPORT_COLUMNS)
-        cur = self.con.cursor()
-        cur.execute("SET TimeZone = 'UTC'")
-        rel = cur.sql(
-            f"SELECT {sel_cols} FROM ps_index.browse b JOIN documents d USING (doc_id) "
-            f"WHERE {where} ORDER BY b.ord LIMIT {EXPORT_LIMIT}", params=params or None)
-        return rel.to_arrow_reader(10_000)
-
-
-def _sql_str(path: Path) -> str:
-    return str(path).replace("'", "''")
-
+from .html import csp, render
+from .reuse_view import cluster_page
+from .selection import (
+    SORTS,
+    BadParameter,
+    Selection,
+    int_param,
+)
+from .technique_view import technique_page
+from .views import clusters_view, document_view
 
 # -- HTTP -----------------------------------------------------------------------------------
 
@@ -272,6 +80,10 @@ def _html(request: Request, template: str, **ctx: Any) -> str:
     return render(template, corpus_name=b.path.name, version=__version__, palette=b.palette,
                   doc_href=lambda i: f"/doc/{quote(str(i), safe='')}" if i else None,
                   source_href=lambda s: "/source?" + urlencode({"name": s}) if s else None,
+                  cluster_href=lambda c: f"/reuse/{quote(str(c), safe='')}",
+                  community_href=lambda c: f"/network#community-{quote(str(c), safe='')}",
+                  filter_href=lambda **kw: Selection(**kw).url(),
+                  technique_href=lambda t: "/technique?" + urlencode({"name": t}),
                   request_path=request.url.path, **ctx)
 
 
@@ -295,15 +107,23 @@ def overview(request: Request) -> Response:
     return _constant_page(request, "app_overview.html", ov=b.cached("overview", None),
                  computed=b.cached("computed", None), versions=b.cached("versions", None),
                  tech=b.cached("tech", None), sig=b.cached("signals", None),
-                 facets=b.cached("facets", None), sel=Selection())
+                 facets=b.cached("facets", None), sel=Selection(),
+                 findings=b.cached("findings", None))
 
 
 def documents(request: Request) -> Response:
     b: CorpusBrowser = request.app.state.browser
     sel = Selection.from_params(request.query_params)
+    as_ref = None
+    if sel.q and not sel.ref and b.is_reference(sel.q):
+        # A tracking ID, wallet, handle or hashtag lives in the markup or the references
+        # table, not always in the text the word index reads: search finds it there.
+        sel, as_ref = replace(sel, q="", ref=sel.q), sel.q
     found, next_after = b.page(sel)
     total, capped = b.count(sel)
-    return _page(request, "app_documents.html", sel=sel, rows=found, total=total, capped=capped,
+    snippets = b.snippets(sel, [r["doc_id"] for r in found]) if sel.q else {}
+    return _page(request, "app_documents.html", sel=sel, sorts=SORTS, rows=found, total=total, capped=capped,
+                 snippets=snippets, as_ref=as_ref,
                  next_url=sel.url(after=next_after) if next_after else None,
                  first_url=sel.url(after=0) if sel.after else None,
                  facets=b.cached("facets", None))
@@ -349,11 +169,36 @@ def source(request: Request) -> Response:
         row = cur.execute("SELECT community_id FROM communities WHERE source = ? LIMIT 1",
                           [name]).fetchone()
         community = row[0] if row else None
+    compared = over_represented(qs, 30, source=name, min_ratio=0.0, min_hits=1)
     return _page(request, "app_source.html", name=name, stats=stats, techniques=techniques,
+                 compared=compared,
                  signals=signals, net=qs.network(max_edges=100, source=name),
                  community=community, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
                  sel=Selection(source=name),
                  computed={t: qs.has(t) for t in ("spans", "references", "communities")})
+
+
+def cluster(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    cid = request.path_params["cluster_id"]
+    if not DOC_ID.match(cid):
+        raise HTTPException(404)
+    view = cluster_page(b.queries(), cid)
+    if view is None:
+        raise HTTPException(404)
+    return _page(request, "app_cluster.html", c=view)
+
+
+def technique(request: Request) -> Response:
+    b: CorpusBrowser = request.app.state.browser
+    name = str(request.query_params.get("name") or "")[:200]
+    if not name:  # the index: every technique, each a link to its page
+        return _constant_page(request, "app_techniques.html", tech=b.cached("tech", None),
+                              facets=b.cached("facets", None))
+    view = technique_page(b.queries(), name)
+    if view is None:
+        raise HTTPException(404)
+    return _page(request, "app_technique.html", t=view, sel=Selection(technique=name))
 
 
 def network(request: Request) -> Response:
@@ -440,6 +285,8 @@ def create_app(corpus_path: Path, *, hosts: frozenset[str] | None = None,
         Route("/source", source, methods=["GET", "HEAD"]),
         Route("/network", network, methods=["GET", "HEAD"]),
         Route("/reuse", reuse, methods=["GET", "HEAD"]),
+        Route("/reuse/{cluster_id}", cluster, methods=["GET", "HEAD"]),
+        Route("/technique", technique, methods=["GET", "HEAD"]),
         Route("/export.{fmt:str}", export, methods=["GET", "HEAD"]),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found,
