@@ -10,13 +10,13 @@ from __future__ import annotations
 import pyarrow as pa
 
 from ...document import Document
-from .. import language
+from .. import language, multilingual
 from ..registry import Analyzer, AnalyzerResult, register
 from . import taxonomy
 from .model import load_model
 
 TAXONOMY = "semeval2023"
-VERSION = "1.1"  # 1.1: gated by language (no non-English or unidentified text)
+VERSION = "1.2"  # 1.1: gated by language; 1.2: fr/de/it/pl/ru (+ zero-shot) paragraph labels
 
 SPANS_SCHEMA = pa.schema([
     ("doc_id", pa.string()),
@@ -58,6 +58,11 @@ def analyze_batch(docs: list[Document]) -> list[AnalyzerResult]:
     """Technique spans and genre/framing labels for each document the model can read."""
     plans = {d.doc_id: _plan(d) for d in docs}
     todo = [d for d in docs if plans[d.doc_id] is not None]
+    # another language: paragraph labels from the multilingual heads (analyze/multilingual.py)
+    paragraph = {d.doc_id for d in todo if language.paragraph_level(plans[d.doc_id])}
+    para_results = multilingual.analyze_batch([d for d in todo if d.doc_id in paragraph],
+                                              [plans[d.doc_id] for d in todo if d.doc_id in paragraph])
+    todo = [d for d in todo if d.doc_id not in paragraph]
     model = load_model(TAXONOMY)
     scored = dict(zip((d.doc_id for d in todo), model.score([d.text for d in todo]), strict=True))
     families = {t.label: t.family for t in taxonomy.techniques_2023()}
@@ -66,6 +71,9 @@ def analyze_batch(docs: list[Document]) -> list[AnalyzerResult]:
     for doc in docs:
         scores = scored.get(doc.doc_id)
         plan = plans[doc.doc_id]
+        if doc.doc_id in para_results:
+            results.append(para_results[doc.doc_id])
+            continue
         if scores is None or plan is None:
             results.append({"spans": [], "doc_labels": []})
             continue
