@@ -391,7 +391,7 @@ def main() -> None:
     if docs_s:
         body.append(f"Whole pipeline (`multilingual.predict`, {args.speed_docs} French articles, "
                     f"{paras} paragraphs): {docs_s:.2f} documents/s, {chars_s:,.0f} characters/s.")
-    replace_section(ROOT / "docs" / "benchmarks.md", SECTION, "\n".join(body) + "\n")
+    replace_section(SECTION, SECTION + "\n\n" + "\n".join(body) + "\n")
 
 
 if __name__ == "__main__":
