@@ -49,7 +49,6 @@ LONG_MODULES: dict[str, int] = {
     "propscope/ingest/streams.py": 511,
     "propscope/present/queries.py": 476,
     "propscope/analyze/text_patterns.py": 473,
-    "propscope/analyze/language.py": 419,
     "propscope/link/reuse.py": 414,
     "propscope/link/coordination.py": 402,
 }

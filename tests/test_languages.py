@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from starlette.testclient import TestClient
 
 from propscope import open_corpus
-from propscope.analyze import language
+from propscope.analyze import language, multilingual
 from propscope.cli import main
 from propscope.corpus import SCHEMA_VERSION
 from propscope.present.webapp import create_app
@@ -55,12 +55,23 @@ def test_decisions_prefer_not_analysed_to_a_guess():
 
     english = "The council voted on the new bus lanes after a long and angry public debate."
     assert status(english) == ("analysed", "")
+    # French: the multilingual paragraph heads (measured); Arabic: zero-shot, experimental;
+    # Luxembourgish: outside the encoder's languages, not analysed.
     assert status("Le conseil a voté sur les nouvelles voies de bus après un long débat.") == (
-        "not analysed", "language fr not supported")
+        "analysed", language.PARAGRAPH_REASON)
+    assert status("صوت المجلس على ممرات الحافلات الجديدة بعد نقاش طويل وغاضب.")[0] == "experimental"
+    assert status("De Gemengerot huet iwwer déi nei Busspuren ofgestëmmt. Dem Buergermeeschter "
+                  "säi Plang ass eng Katastroph fir all Famill.") == (
+        "not analysed", "language lb not supported")
+    # Genre and framing have no multilingual head: French is not analysed for them.
+    fr = language.identify("Le conseil a voté sur les nouvelles voies de bus après un long débat.")
+    assert language.decide(fr, "genre") == ("not analysed", "language fr not supported")
     assert status("👍 👍 https://t.co/x1 #42") == (
         "not analysed", "language could not be identified (too few letters)")
     # A declared language wins, and is said to be declared.
-    assert status(english, "de") == ("not analysed", "language de (declared) not supported")
+    assert status(english, "lb") == ("not analysed", "language lb (declared) not supported")
+    # Declared German over English text: the paragraph heads read both, so no caveat.
+    assert status(english, "de") == ("analysed", language.PARAGRAPH_REASON)
     res = language.identify(english, "de")
     assert (res.lang, res.declared, res.detected) == ("de", True, "en")
     # Declared English over Russian text: run (declared wins) but flagged.
@@ -124,68 +135,94 @@ def mixed_run(tmp_path_factory):
                          "FROM documents").fetchall()}
     spans = {r[0] for r in con.execute("SELECT DISTINCT doc_id FROM spans").fetchall()}
     labels = {r[0] for r in con.execute("SELECT DISTINCT doc_id FROM doc_labels").fetchall()}
+    span_models: dict[str, set[str]] = {}
+    for doc_id, model in con.execute("SELECT DISTINCT doc_id, model FROM spans").fetchall():
+        span_models.setdefault(doc_id, set()).add(model)
+    paragraph_spans = con.execute(
+        "SELECT s.doc_id, s.start, s.\"end\", d.text, s.snippet, s.explanation FROM spans s "
+        "JOIN documents d USING (doc_id) WHERE s.model = ?", [multilingual.MODEL_NAME]).fetchall()
     con.close()
     return {"corpus": corpus, "out": out, "cli": res.output, "status": json.loads(status.output),
             "status_text": human.output,
-            "docs": by_id, "spans": spans, "labels": labels}
+            "docs": by_id, "spans": spans, "labels": labels, "span_models": span_models,
+            "paragraph_spans": paragraph_spans}
 
 
 def test_run_stores_each_documents_language(mixed_run):
     docs = mixed_run["docs"]
     assert {ext: d[1] for ext, d in docs.items()} == {
         "en-1": "en", "fr-1": "fr", "ru-1": "ru", "ar-1": "ar", "zh-1": "zh",
-        "de-declared": "de", "mixed-1": "en"}
+        "de-declared": "de", "mixed-1": "en", "lb-1": "lb"}
     assert docs["de-declared"][2:] == (1.0, True)
     for ext in ("en-1", "fr-1", "ru-1", "ar-1", "zh-1"):
         assert docs[ext][3] is False and docs[ext][2] >= language.HIGH
 
 
-def test_techniques_only_for_english(mixed_run):
-    docs = mixed_run["docs"]
-    assert docs["en-1"][0] in mixed_run["spans"]  # the opinionated English text has spans
-    others = {docs[e][0] for e in ("fr-1", "ru-1", "ar-1", "zh-1", "de-declared")}
-    assert not others & mixed_run["spans"] and not others & mixed_run["labels"]
+def test_techniques_per_language(mixed_run):
+    """English: token-level spans, genre and framing. fr/ru/de: paragraph labels from the
+    multilingual heads (measured); ar/zh: the same, experimental; lb: nothing."""
+    docs, spans = mixed_run["docs"], mixed_run["spans"]
+    assert docs["en-1"][0] in spans  # the opinionated English text has spans
+    assert docs["en-1"][0] in mixed_run["labels"]
+    for ext in ("fr-1", "ru-1", "de-declared"):
+        assert docs[ext][0] in spans, ext  # "irresponsable et honteux": loaded language at least
+    assert docs["lb-1"][0] not in spans
+    others = {docs[e][0] for e in ("fr-1", "ru-1", "ar-1", "zh-1", "de-declared", "lb-1")}
+    assert not others & mixed_run["labels"]  # no genre/framing outside English
+    models = mixed_run["span_models"]
+    assert models[docs["fr-1"][0]] == {multilingual.MODEL_NAME}
+    assert multilingual.MODEL_NAME not in models[docs["en-1"][0]]
+    para = mixed_run["paragraph_spans"]
+    # every multilingual span is a whole paragraph of its document
+    for doc_id, start, end, text, snippet, explanation in para:
+        assert (start, end) in multilingual.paragraphs(text) and text[start:end] == snippet
+        experimental = doc_id in {docs["ar-1"][0], docs["zh-1"][0]}
+        assert ("experimental" in explanation) == experimental, explanation
 
 
 def test_cli_summary_and_status_count_what_was_not_analysed(mixed_run):
     cli = " ".join(mixed_run["cli"].split())  # rich wraps long lines
-    assert "techniques: 1 analysed, 1 low confidence, 5 not analysed" in cli
-    assert "1 not analysed (language fr not supported)" in cli
-    assert "1 not analysed (language de (declared) not supported)" in cli
+    assert "techniques: 4 analysed, 2 experimental, 1 low confidence, 1 not analysed" in cli
+    assert "1 not analysed (language lb not supported)" in cli
+    assert f"3 analysed ({language.PARAGRAPH_REASON})" in cli
     text = " ".join(mixed_run["status_text"].split())
-    assert "techniques: 1 analysed, 1 low confidence, 5 not analysed" in text
+    assert "techniques: 4 analysed, 2 experimental, 1 low confidence, 1 not analysed" in text
     assert "languages: en 2" in text and "1 declared, 1 mixed" in text
     langs = mixed_run["status"]["languages"]
-    assert langs["languages"] == {"en": 2, "ar": 1, "de": 1, "fr": 1, "ru": 1, "zh": 1}
+    assert langs["languages"] == {"en": 2, "ar": 1, "de": 1, "fr": 1, "lb": 1, "ru": 1, "zh": 1}
     assert (langs["declared"], langs["mixed"], langs["unidentified"]) == (1, 1, 0)
     tech = langs["coverage"]["techniques"]
-    assert (tech["analysed"], tech["low confidence"], tech["not analysed"], tech["pending"]) == (
-        1, 1, 5, 0)
-    assert tech["reasons"]["not analysed (language zh not supported)"] == 1
-    assert langs["coverage"]["genre"]["not analysed"] == 5
-    assert langs["coverage"]["repetitions"]["low confidence"] == 2  # zh, ar
+    assert (tech["analysed"], tech["experimental"], tech["low confidence"], tech["not analysed"],
+            tech["pending"]) == (4, 2, 1, 1, 0)
+    assert tech["reasons"]["not analysed (language lb not supported)"] == 1
+    assert langs["coverage"]["genre"]["not analysed"] == 6
+    assert langs["coverage"]["repetitions"]["low confidence"] == 3  # zh, ar, lb
 
 
 def test_report_and_app_show_coverage(mixed_run):
     report = (mixed_run["out"] / "report.html").read_text(encoding="utf-8")
-    assert 'data-count="not-analysed">5<' in report
-    assert "language ru not supported" in report
+    assert 'data-count="not-analysed">1<' in report
+    assert 'data-count="experimental">2<' in report
+    assert "language lb not supported" in report
     client = TestClient(create_app(mixed_run["corpus"]))
     page = client.get("/")
     assert page.status_code == 200
-    assert 'data-count="not-analysed">5<' in page.text
-    assert "1 not analysed (language ar not supported)" in page.text
+    assert 'data-count="not-analysed">1<' in page.text
+    assert "1 not analysed (language lb not supported)" in page.text
     fr_id = mixed_run["docs"]["fr-1"][0]
     doc = client.get(f"/doc/{fr_id}").text
     assert 'data-lang="fr"' in doc and "identified, confidence" in doc
-    assert 'data-coverage="techniques">not analysed (language fr not supported)' in doc
+    assert f'data-coverage="techniques">analysed ({language.PARAGRAPH_REASON})' in doc
+    assert 'data-coverage="genre">not analysed (language fr not supported)' in doc
+    zh_id = mixed_run["docs"]["zh-1"][0]
+    assert 'data-coverage="techniques">experimental (language zh' in client.get(f"/doc/{zh_id}").text
 
 
 def test_exports_carry_languages_and_coverage(mixed_run):
     out = mixed_run["out"]
     cov = duckdb.sql(f"SELECT analysis, status, count(*) FROM '{out / 'coverage.parquet'}' "
                      "GROUP BY ALL").fetchall()
-    assert ("techniques", "not analysed", 5) in cov
+    assert ("techniques", "not analysed", 1) in cov and ("techniques", "experimental", 2) in cov
     assert duckdb.execute(f"SELECT count(*) FROM '{out / 'language_segments.parquet'}'").fetchall() == [(5,)]
 
 
@@ -212,15 +249,20 @@ def test_browser_shows_what_was_not_analysed(mixed_run, tmp_path):
         driver.get(server.url + "/")
         block = driver.find_element("id", "coverage")
         assert block.is_displayed()
-        assert block.find_element("css selector", '[data-count="not-analysed"]').text == "5"
-        assert "language zh not supported" in block.text
+        assert block.find_element("css selector", '[data-count="not-analysed"]').text == "1"
+        assert block.find_element("css selector", '[data-count="experimental"]').text == "2"
+        assert "language lb not supported" in block.text
         row = driver.find_element("css selector", '#coverage-table tr[data-analysis="techniques"]')
         assert [c.text for c in row.find_elements("css selector", "td")] == [
-            "techniques", "1", "1", "5", "0"]
-        ru_id = mixed_run["docs"]["ru-1"][0]
-        driver.get(f"{server.url}/doc/{ru_id}")
+            "techniques", "4", "2", "1", "1", "0"]
+        lb_id = mixed_run["docs"]["lb-1"][0]
+        driver.get(f"{server.url}/doc/{lb_id}")
         cell = driver.find_element("css selector", '[data-coverage="techniques"]')
-        assert cell.is_displayed() and cell.text == "not analysed (language ru not supported)"
+        assert cell.is_displayed() and cell.text == "not analysed (language lb not supported)"
+        ar_id = mixed_run["docs"]["ar-1"][0]
+        driver.get(f"{server.url}/doc/{ar_id}")
+        cell = driver.find_element("css selector", '[data-coverage="techniques"]')
+        assert cell.is_displayed() and cell.text.startswith("experimental (language ar")
         driver.get((mixed_run["out"] / "report.html").as_uri())
         assert driver.find_element("id", "coverage").is_displayed()
         assert not console_errors(driver)

@@ -34,7 +34,7 @@ import pyarrow as pa
 from ..document import Document
 from .registry import Analyzer, AnalyzerResult, register
 
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: techniques in fr/de/it/pl/ru analysed, other encoder languages experimental
 MODEL = "fasttext-lid.176.ftz"
 
 HIGH = 0.80    # at or above: confident (no non-English paragraph of ../shared/data reached 0.8 as English)
@@ -45,13 +45,25 @@ MIXED_SHARE = 0.20           # another language's share of the judged letters th
 MAX_CHARS = 3_000            # document-level identification reads this much (paragraphs: all)
 UNDETERMINED = "und"         # ISO 639-2 code for "undetermined"
 
-# Per language-dependent analysis, the languages it is built for. The shipped
-# technique model (spans, genre, framing) is English-only (models/MODEL_CARD.md).
+# Per language-dependent analysis, the languages its token-level model is built for.
+# The shipped technique model (spans, genre, framing) is English-only
+# (models/MODEL_CARD.md).
 SUPPORTED: dict[str, frozenset[str]] = {
     "techniques": frozenset({"en"}),
     "genre": frozenset({"en"}),
     "framing": frozenset({"en"}),
 }
+# Techniques in other languages: paragraph-level labels from multilingual heads
+# (analyze/multilingual.py). Measured on labelled SemEval-2023 data: analysed;
+# any other language the encoder covers: zero-shot, shown as experimental.
+PARAGRAPH_LANGS = frozenset({"fr", "de", "it", "pl", "ru"})
+_ZERO_SHOT_CODES = (  # XLM-RoBERTa's pre-training languages (multilingual-e5's base)
+    "af am ar as az be bg bn br bs ca cs cy da el eo es et eu fa fi fy ga gd gl gu ha he "
+    "hi hr hu hy id is ja jv ka kk km kn ko ku ky la lo lt lv mg mk ml mn mr ms my ne nl "
+    "no om or pa ps pt ro sa sd si sk sl so sq sr su sv sw ta te th tl tr ug uk ur uz vi "
+    "xh yi zh")
+ZERO_SHOT_LANGS = frozenset(_ZERO_SHOT_CODES.split())
+PARAGRAPH_REASON = "paragraph level (multilingual model, measured)"
 # Repetitions compare words; function-word lists exist for these languages
 # (analyze/stopwords.py); scripts without spaces between words only compare clauses.
 REPETITION_LANGS = frozenset({"en", "fr", "de", "it", "es", "pl", "ru"})
@@ -59,6 +71,8 @@ NO_SPACE_LANGS = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo", "wuu", "yu
 ANALYSES = ("techniques", "genre", "framing", "repetitions")
 
 ANALYSED, NOT_ANALYSED, LOW_CONFIDENCE = "analysed", "not analysed", "low confidence"
+EXPERIMENTAL = "experimental"  # analysed zero-shot: a language with no labelled data to measure on
+STATUSES = (ANALYSED, EXPERIMENTAL, LOW_CONFIDENCE, NOT_ANALYSED)
 
 LANGUAGES_SCHEMA = pa.schema([
     ("doc_id", pa.string()),
@@ -257,29 +271,48 @@ def decide(result: LanguageResult, analysis: str) -> tuple[str, str]:
     Prefer "not analysed, and why" to a guess: an unsupported or undetermined
     language is not analysed; English that is uncertain, mixed with another
     language or declared against the evidence is analysed as ``low confidence``.
-    Reasons carry no numbers (the confidence is in ``languages``), so they count
-    up into a few groups.
+    Techniques in fr, de, it, pl and ru are analysed at paragraph level by the
+    multilingual heads; in another language the encoder covers they are
+    ``experimental`` (zero-shot, unmeasured). Reasons carry no numbers (the
+    confidence is in ``languages``), so they count up into a few groups.
     """
     if analysis == "repetitions":
         return _decide_repetitions(result)
-    supported = SUPPORTED[analysis]
+    token = SUPPORTED[analysis]
+    paragraph = PARAGRAPH_LANGS if analysis == "techniques" else frozenset()
+    zero_shot = ZERO_SHOT_LANGS if analysis == "techniques" else frozenset()
+    readable = token | paragraph | zero_shot
     lang = result.lang
     if lang == UNDETERMINED:
         return NOT_ANALYSED, "language could not be identified (too few letters)"
     if not result.declared and result.confidence < LOW:
         return NOT_ANALYSED, f"language uncertain (best guess {lang})"
-    if lang not in supported:
+    if lang not in readable:
         return NOT_ANALYSED, (f"language {lang} (declared) not supported" if result.declared
                               else f"language {lang} not supported")
+    # the token model must not read another language; the paragraph heads read any
+    # language the encoder covers, so only a language outside it makes them unsure
+    model_reads = token if lang in token else readable
     if result.declared:
-        if result.detected not in supported and result.detected_confidence >= HIGH:
+        if result.detected not in model_reads and result.detected_confidence >= HIGH:
             return LOW_CONFIDENCE, f"declared {lang} but detected {result.detected}"
     elif result.confidence < HIGH:
         return LOW_CONFIDENCE, f"language {lang} identified with low confidence"
-    if result.mixed:
+    if result.mixed and lang in token:
         return LOW_CONFIDENCE, (f"mixed languages ({', '.join(result.shares)}); "
                                 "paragraphs in other languages skipped")
+    if lang in zero_shot:
+        return EXPERIMENTAL, (f"language {lang}: paragraph level, zero-shot "
+                              "(no labelled data to measure on)")
+    if lang in paragraph:
+        return ANALYSED, PARAGRAPH_REASON
     return ANALYSED, ""
+
+
+def paragraph_level(result: LanguageResult) -> bool:
+    """True when techniques for this document come from the multilingual
+    paragraph heads rather than the English token model."""
+    return result.lang not in SUPPORTED["techniques"]
 
 
 def _decide_repetitions(result: LanguageResult) -> tuple[str, str]:
@@ -331,80 +364,6 @@ def sync_documents(corpus: Any) -> int:
         "AND (documents.lang IS DISTINCT FROM l.lang "
         "OR documents.lang_confidence IS DISTINCT FROM l.confidence "
         "OR documents.lang_declared IS DISTINCT FROM l.declared)").fetchone()[0])
-
-
-def summary(con: Any) -> dict[str, Any] | None:
-    """Languages and coverage of a corpus, for the run summary, ``status``, the report
-    and the app (one function, so all show the same counts); None before any
-    ``language`` stage ran.
-
-    ``coverage[analysis]`` counts documents per status (``analysed``, ``not
-    analysed``, ``low confidence``, and ``pending`` where the decision is to analyse
-    but the technique stage has not run on the document yet) and per reason;
-    ``unidentified`` counts documents the language stage has not seen.
-    """
-    def has(table: str) -> bool:
-        return bool(con.execute("SELECT count(*) FROM information_schema.tables "
-                                "WHERE table_name = ? AND table_schema = 'main'",
-                                [table]).fetchone()[0])
-
-    if not (has("languages") and has("coverage")):
-        return None
-    langs = dict(con.execute("SELECT lang, count(*) FROM languages GROUP BY ALL "
-                             "ORDER BY 2 DESC, 1").fetchall())
-    declared, mixed, uncertain = con.execute(
-        "SELECT count(*) FILTER (WHERE declared), count(*) FILTER (WHERE mixed), "
-        f"count(*) FILTER (WHERE NOT declared AND confidence < {HIGH}) FROM languages"
-    ).fetchone()
-    documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
-    done = ("(SELECT doc_id FROM stage_done WHERE stage = 'techniques')"
-            if has("stage_done") else "(SELECT NULL AS doc_id WHERE FALSE)")
-    model_run = ", ".join(f"'{a}'" for a in SUPPORTED)
-    # Documents the techniques stage left out on purpose (--techniques sample/off):
-    # "not analysed" with that reason (spans, genre and framing all come from that
-    # model), unless the language already ruled them out.
-    skips = ("technique_skips" if has("technique_skips")
-             else "(SELECT NULL AS doc_id, NULL AS reason WHERE FALSE)")
-    cov: dict[str, dict[str, Any]] = {}
-    for analysis, status, reason, n in con.execute(f"""
-            SELECT c.analysis,
-                   CASE WHEN c.status <> '{NOT_ANALYSED}' AND k.doc_id IS NOT NULL
-                             THEN '{NOT_ANALYSED}'
-                        WHEN c.status <> '{NOT_ANALYSED}' AND c.analysis IN ({model_run})
-                             AND d.doc_id IS NULL THEN 'pending' ELSE c.status END AS status,
-                   CASE WHEN c.status <> '{NOT_ANALYSED}' AND k.doc_id IS NOT NULL
-                        THEN k.reason ELSE c.reason END AS reason, count(*)
-            FROM coverage c LEFT JOIN {done} d ON d.doc_id = c.doc_id
-            LEFT JOIN {skips} k ON k.doc_id = c.doc_id AND c.analysis IN ({model_run})
-            GROUP BY ALL ORDER BY 1, 2, 4 DESC, 3""").fetchall():
-        entry = cov.setdefault(analysis, {"analysed": 0, "not analysed": 0,
-                                          "low confidence": 0, "pending": 0, "reasons": {}})
-        entry[status] = entry.get(status, 0) + n
-        if reason:
-            key = f"{status} ({reason})"
-            entry["reasons"][key] = entry["reasons"].get(key, 0) + n
-    return {"languages": langs, "declared": declared, "mixed": mixed,
-            "low_confidence": uncertain, "unidentified": documents - sum(langs.values()),
-            "coverage": cov}
-
-
-def describe(s: dict[str, Any] | None) -> list[str]:
-    """:func:`summary` as lines for a terminal."""
-    if not s:
-        return []
-    langs = ", ".join(f"{k} {v}" for k, v in list(s["languages"].items())[:12])
-    more = len(s["languages"]) - 12
-    lines = [f"languages: {langs}{f' (+{more} more)' if more > 0 else ''}; "
-             f"{s['declared']} declared, {s['mixed']} mixed, "
-             f"{s['low_confidence']} identified with low confidence"
-             + (f", {s['unidentified']} not identified yet" if s["unidentified"] else "")]
-    for analysis, c in s["coverage"].items():
-        parts = [f"{c[k]} {k}" for k in ("analysed", "low confidence", "not analysed", "pending")
-                 if c.get(k)]
-        lines.append(f"  {analysis}: {', '.join(parts) or 'no documents'}")
-        for reason, n in list(c["reasons"].items())[:6]:
-            lines.append(f"    {n} {reason}")
-    return lines
 
 
 ANALYZER = register(Analyzer(

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from .. import pipeline
-from ..analyze.language import describe as describe_languages
+from ..analyze.language_coverage import describe as describe_languages
 from ..corpus import open_corpus
 from ..engine import ENGINES
 from ..errors import InputError

@@ -68,6 +68,33 @@ def _word_table() -> np.ndarray:
 
 _WORD_TABLE = _word_table()
 
+# Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao,
+# Khmer, Myanmar, Tibetan): each of their characters is a word of its own, so
+# shingles of k "words" are character k-grams there and a reused Chinese or Thai
+# passage is found like an English one (a whole clause as one word would only
+# ever match whole clauses).
+_SOLO_RANGES = ((0x0E00, 0x0EFF), (0x0F00, 0x0FFF), (0x1000, 0x109F), (0x1780, 0x17FF),
+                (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+                (0xFF66, 0xFF9F))
+SOLO_BEYOND_BMP = (0x20000, 0x3134F)  # CJK extensions B-G
+
+
+def _solo_table() -> np.ndarray:
+    table = np.zeros(0x10000, dtype=bool)
+    for lo, hi in _SOLO_RANGES:
+        table[lo:hi + 1] = True
+    return table
+
+
+_SOLO_TABLE = _solo_table()
+
+
+def _solo_mask(codes: np.ndarray) -> np.ndarray:
+    """Which code points are words on their own (scripts without word spaces)."""
+    solo = _SOLO_TABLE[np.minimum(codes, 0xFFFF)]
+    solo |= (codes >= SOLO_BEYOND_BMP[0]) & (codes <= SOLO_BEYOND_BMP[1])
+    return solo
+
 
 def _word_mask(codes: np.ndarray) -> np.ndarray:
     """Which code points belong to words: one table look-up per character (no regex)."""
@@ -117,9 +144,14 @@ def _hash_words(codes32: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
     word sits: in its own text or in a concatenation of many texts.
     """
     mask = _word_mask(codes32)
-    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
+    solo = _solo_mask(codes32) & mask
+    # a boundary before i: word/non-word changes, or either side is a solo character
+    prev_mask = np.concatenate(([False], mask[:-1]))
+    prev_solo = np.concatenate(([False], solo[:-1]))
+    starts = np.flatnonzero(mask & (~prev_mask | solo | prev_solo))
+    next_mask = np.concatenate((mask[1:], [False]))
+    next_solo = np.concatenate((solo[1:], [False]))
+    ends = np.flatnonzero(mask & (~next_mask | solo | next_solo)) + 1
     if len(starts) == 0:
         return starts, ends, np.zeros(0, np.uint64)
     codes = codes32.astype(np.uint64)

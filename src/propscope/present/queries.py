@@ -425,7 +425,7 @@ class CorpusQueries:
 
     def coverage(self) -> dict[str, Any] | None:
         """Languages and per-analysis coverage (None before the ``language`` stage ran)."""
-        from ..analyze.language import summary
+        from ..analyze.language_coverage import summary
 
         return summary(self.cur)
 

@@ -45,8 +45,8 @@ def start_engine(settings: Settings, reporter: Reporter) -> Engine:
 
 
 def language_summary(corpus: Corpus) -> dict[str, Any] | None:
-    """Languages and per-analysis coverage (:func:`propscope.analyze.language.summary`)."""
-    from ..analyze.language import summary
+    """Languages and per-analysis coverage (:func:`propscope.analyze.language_coverage.summary`)."""
+    from ..analyze.language_coverage import summary
 
     return summary(corpus.con)
 

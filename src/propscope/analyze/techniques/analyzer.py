@@ -21,13 +21,15 @@ from typing import Any
 import pyarrow as pa
 
 from ...document import Document
-from .. import language
+from .. import language, multilingual
 from ..registry import Analyzer, AnalyzerResult, register
 from . import sample, taxonomy
 from .model import load_model
 
 TAXONOMY = "semeval2023"  # the default; the ``taxonomy`` setting overrides it (configure)
-VERSION = "1.2"  # 1.1: gated by language; 1.2: genre abstains below its calibrated confidence
+# 1.1: gated by language; 1.2: genre abstains below its calibrated confidence;
+# 1.3: fr/de/it/pl/ru (+ zero-shot, experimental) paragraph labels from the multilingual heads
+VERSION = "1.3"
 # Documents per worker call: the bar advances after each (about 2 s of model time on
 # 2 cores), not after a whole ``batch_size`` read of 512 documents (about 2 minutes).
 BATCH_DOCS = 8
@@ -78,6 +80,13 @@ def analyze_batch(docs: list[Document], tax: str = TAXONOMY) -> list[AnalyzerRes
     """Technique spans and genre/framing labels for each document the model can read."""
     plans = {d.doc_id: _plan(d) for d in docs}
     todo = [d for d in docs if plans[d.doc_id] is not None]
+    # another language: paragraph labels from the multilingual heads (analyze/multilingual.py),
+    # which know the SemEval-2023 labels only; under semeval2020 such documents get no labels
+    paragraph = {d.doc_id for d in todo
+                 if (plan := plans[d.doc_id]) is not None and language.paragraph_level(plan)}
+    para_docs = [d for d in todo if d.doc_id in paragraph] if tax == TAXONOMY else []
+    para_results = multilingual.analyze_batch(para_docs, [plans[d.doc_id] for d in para_docs])
+    todo = [d for d in todo if d.doc_id not in paragraph]
     model = load_model(tax)
     # si=False: the SI-only members vote only on technique-agnostic SI spans, which
     # the analyzer does not write (a third encoder pass saved for semeval2020).
@@ -90,6 +99,9 @@ def analyze_batch(docs: list[Document], tax: str = TAXONOMY) -> list[AnalyzerRes
     for doc in docs:
         scores = scored.get(doc.doc_id)
         plan = plans[doc.doc_id]
+        if doc.doc_id in para_results:
+            results.append(para_results[doc.doc_id])
+            continue
         if scores is None or plan is None:
             results.append({"spans": [], "doc_labels": []})
             continue
