@@ -128,3 +128,37 @@ def test_source_pages_say_what_was_computed_and_found(tmp_path: Path) -> None:
     for page in (member, outsider):
         assert "not computed" not in page.lower() or "Not computed: techniques" in page
         assert "Not computed: the references" not in page
+
+
+def test_a_repost_does_not_tie_the_original_author_to_a_fan_by_its_link(tmp_path: Path) -> None:
+    """A repost carries its original's link and hashtag: that is not the fan sharing them.
+
+    One account posts a rare link with a hashtag five times; one fan retweets every post
+    within a minute. Before reposts were kept out of the link and hashtag kinds, the pair
+    co-acted on five rare links and became a community.
+    """
+    users = [{"id": "1", "username": "origin_desk", "name": "Origin Desk"},
+             {"id": "2", "username": "keen_fan", "name": "Keen Fan"}]
+    data, originals = [], []
+    for k in range(5):
+        t = k * 86400.0
+        original = {"id": f"10{k}", "author_id": "1", "created_at": _stamp(t),
+                    "text": f"Harbour works report {k} #harbourfans https://example.org/harbour/{k}"}
+        data.append(original)
+        originals.append(original)
+        data.append({"id": f"20{k}", "author_id": "2", "created_at": _stamp(t + 30 + k),
+                     "text": f"RT @origin_desk: {original['text']}",
+                     "referenced_tweets": [{"type": "retweeted", "id": original["id"]}]})
+    src = tmp_path / "x-page.jsonl"
+    src.write_text(json.dumps({"data": data, "includes": {"users": users, "tweets": originals},
+                               "meta": {"result_count": len(data)}}) + "\n", encoding="utf-8")
+    corpus = tmp_path / "c.duckdb"
+    run([str(src)], corpus, None, load_settings(analyzers=("references", "repetitions")))
+    with open_corpus(corpus, read_only=True) as c:
+        reposts = c.con.execute("SELECT count(*) FROM posts WHERE relation = 'repost'").fetchone()
+        members = c.con.execute("SELECT count(*) FROM communities").fetchone()
+        kinds = {r[0] for r in c.con.execute(
+            "SELECT DISTINCT kind FROM coordination_evidence").fetchall()}
+    assert reposts == (5,)
+    assert members == (0,)
+    assert not kinds & {"url", "hashtag", "text"}

@@ -96,22 +96,25 @@ def _text_map(corpus: Corpus) -> None:
 
 def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = None) -> None:
     con = corpus.con
+    # A platform repost or forward carries its original's text, links and hashtags by
+    # construction: it is a retweet/forward co-action with the other reposters, not a
+    # copied text or a shared link, and must not tie the original's author to everyone
+    # who reposted it (a popular account and its fans). Only the reposter's occurrence
+    # is left out: the original's own occurrence of the same document still counts.
+    reposts = ("WHERE NOT EXISTS (SELECT 1 FROM posts rp WHERE rp.doc_id = o.doc_id "
+               "AND rp.author = o.actor AND rp.relation IN ('repost', 'forward'))"
+               if corpus.has_table("posts") else "")
+    rp_and = reposts.replace("WHERE ", "AND ", 1)
     parts = []
     if corpus.has_table("references"):
         _url_map(corpus)
-        parts.append("""SELECT o.actor, 'url', u.item, o.t, o.doc_id, r.value
+        parts.append(f"""SELECT o.actor, 'url', u.item, o.t, o.doc_id, r.value
             FROM "references" r JOIN _coord_urls u ON u.raw = r.value JOIN occ o USING (doc_id)
-            WHERE r.kind = 'url'""")
-        parts.append("""SELECT o.actor, r.kind, coalesce(r.normalized, r.value), o.t, o.doc_id,
+            WHERE r.kind = 'url' {rp_and}""")
+        parts.append(f"""SELECT o.actor, r.kind, coalesce(r.normalized, r.value), o.t, o.doc_id,
                    r.value
             FROM "references" r JOIN occ o USING (doc_id)
-            WHERE r.kind IN ('hashtag', 'embedded_post')""")
-    # A platform repost or forward carries its original's text by construction: it is a
-    # retweet/forward co-action with the other reposters, not a copied text, and must not
-    # tie the original's author to everyone who reposted it.
-    reposts = ("WHERE o.doc_id NOT IN (SELECT doc_id FROM posts "
-               "WHERE relation IN ('repost', 'forward') AND doc_id IS NOT NULL)"
-               if corpus.has_table("posts") else "")
+            WHERE r.kind IN ('hashtag', 'embedded_post') {rp_and}""")
     if near_text:
         _text_map(corpus)
         parts.append(f"""SELECT o.actor, 'text', coalesce(n.item, 'doc:' || o.doc_id), o.t,
@@ -120,8 +123,9 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
         parts.append("SELECT o.actor, 'text', 'doc:' || o.doc_id, o.t, o.doc_id, NULL "
                      f"FROM occ o {reposts}")
     if corpus.has_table("reuse_clusters"):
-        parts.append("""SELECT o.actor, 'text', 'reuse:' || c.cluster_id, o.t, o.doc_id, NULL
-            FROM (SELECT DISTINCT cluster_id, doc_id FROM reuse_clusters) c JOIN occ o USING (doc_id)""")
+        parts.append(f"""SELECT o.actor, 'text', 'reuse:' || c.cluster_id, o.t, o.doc_id, NULL
+            FROM (SELECT DISTINCT cluster_id, doc_id FROM reuse_clusters) c JOIN occ o USING (doc_id)
+            {reposts}""")
     for kind, keys in PLATFORM_KEYS.items():
         ref = "coalesce(" + ", ".join(f"json_extract_string(d.meta, '$.{k}')" for k in keys) + ")"
         parts.append(f"""SELECT o.actor, '{kind}', '{kind}:' || {ref}, o.t, o.doc_id, {ref}

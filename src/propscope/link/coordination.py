@@ -60,6 +60,8 @@ KINDS = ("url", "hashtag", "embedded_post")
 #: A co-action is a group's own when the group's accounts are at least this share of
 #: the item's close sharers (see :func:`_own_items`).
 OWN_SHARE = 0.5
+#: Rounds of the crowd filter at most (it stops as soon as a round keeps everything).
+MAX_CROWD_ROUNDS = 5
 _TS = pa.timestamp("us", tz="UTC")
 
 EDGES_SCHEMA = pa.schema([
@@ -132,13 +134,34 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
                            kind="mergesort").reset_index(drop=True)
 
 
-def _close_sharers(co: pd.DataFrame, n_items: int) -> np.ndarray:
-    """Per item code: how many accounts shared it within the window of someone else."""
+def _item_bases(corpus: Corpus, n_items: int) -> np.ndarray:
+    """Per item code: a code for the item with its episode dropped (``tag @3`` -> ``tag``)."""
+    rows = corpus.con.execute(r"""SELECT DISTINCT item_code,
+            dense_rank() OVER (ORDER BY kind, regexp_replace(item, ' @[0-9]+$', '')) - 1
+        FROM _coord_coded""").fetchall()
+    base = np.arange(n_items, dtype=np.int64)
+    for code, b in rows:
+        if code < n_items:
+            base[code] = b
+    return base
+
+
+def _close_sharers(co: pd.DataFrame, n_items: int, base: np.ndarray | None = None) -> np.ndarray:
+    """Per item code: how many accounts shared it within the window of someone else.
+
+    With ``base`` (item code -> code of the item without its episode), the accounts are
+    counted over every episode of the item: a hashtag a fandom uses in burst after burst
+    belongs to the whole fandom, not to the two or three who met in one of its bursts.
+    """
     if co.empty:
         return np.zeros(n_items, dtype=np.int64)
-    who = np.unique(np.r_[co["item"].to_numpy(np.int64) * (1 << 32) + co["a"].to_numpy(np.int64),
-                          co["item"].to_numpy(np.int64) * (1 << 32) + co["b"].to_numpy(np.int64)])
-    return np.bincount(who >> 32, minlength=n_items).astype(np.int64)
+    item = co["item"].to_numpy(np.int64)
+    key = base[item] if base is not None else item
+    who = np.unique(np.r_[key * (1 << 32) + co["a"].to_numpy(np.int64),
+                          key * (1 << 32) + co["b"].to_numpy(np.int64)])
+    size = max(n_items, int(base.max()) + 1 if base is not None and len(base) else 0)
+    counts = np.bincount(who >> 32, minlength=size).astype(np.int64)
+    return counts[base] if base is not None else counts[:n_items]
 
 
 def _own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int) -> pd.DataFrame:
@@ -349,17 +372,26 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         if len(sig):
             keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
             n_items = int(res.items["item"].max()) + 1 if len(res.items) else 0
-            ev = _evidence(corpus, keep, actors, res.items, _close_sharers(res.co, n_items))
+            close = _close_sharers(res.co, n_items, _item_bases(corpus, n_items))
+            ev = _evidence(corpus, keep, actors, res.items, close)
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]])
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = _edges(ev, pairs, window)
-            ev = _own_items(ev, edge_rows, settings.coordination_min_items)
-            if len(ev):
+            # the crowd filter is repeated until the groups it leaves own every
+            # co-action they keep: a pair kept as part of a larger first-pass group
+            # must own its items again once that group has fallen apart
+            for _ in range(MAX_CROWD_ROUNDS):
+                before = len(ev)
+                ev = _own_items(ev, edge_rows, settings.coordination_min_items)
+                if not len(ev):
+                    break
                 moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
                 pairs = pairs.loc[moments.index].assign(moments=moments)
                 edge_rows = _edges(ev, pairs, window)
-            else:
+                if len(ev) == before:
+                    break
+            if not len(ev):
                 ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
         else:
             ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
