@@ -50,7 +50,6 @@ LONG_MODULES: dict[str, int] = {
     "propscope/present/queries.py": 476,
     "propscope/analyze/text_patterns.py": 473,
     "propscope/link/reuse.py": 414,
-    "propscope/link/coordination.py": 402,
 }
 
 

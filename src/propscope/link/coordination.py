@@ -44,6 +44,7 @@ from ..corpus import Corpus, one
 from ..settings import Settings
 from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
+from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .timing import StepTimer
@@ -57,11 +58,6 @@ ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become
 MAX_WINDOW_S = 600.0
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
-#: A co-action is a group's own when the group's accounts are at least this share of
-#: the item's close sharers (see :func:`_own_items`).
-OWN_SHARE = 0.5
-#: Rounds of the crowd filter at most (it stops as soon as a round keeps everything).
-MAX_CROWD_ROUNDS = 5
 _TS = pa.timestamp("us", tz="UTC")
 
 EDGES_SCHEMA = pa.schema([
@@ -132,78 +128,6 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
     })
     return out.sort_values(["source_a", "source_b", "time_a", "kind", "item"],
                            kind="mergesort").reset_index(drop=True)
-
-
-def _item_bases(corpus: Corpus, n_items: int) -> np.ndarray:
-    """Per item code: a code for the item with its episode dropped (``tag @3`` -> ``tag``)."""
-    rows = corpus.con.execute(r"""SELECT DISTINCT item_code,
-            dense_rank() OVER (ORDER BY kind, regexp_replace(item, ' @[0-9]+$', '')) - 1
-        FROM _coord_coded""").fetchall()
-    base = np.arange(n_items, dtype=np.int64)
-    for code, b in rows:
-        if code < n_items:
-            base[code] = b
-    return base
-
-
-def _close_sharers(co: pd.DataFrame, n_items: int, base: np.ndarray | None = None) -> np.ndarray:
-    """Per item code: how many accounts shared it within the window of someone else.
-
-    With ``base`` (item code -> code of the item without its episode), the accounts are
-    counted over every episode of the item: a hashtag a fandom uses in burst after burst
-    belongs to the whole fandom, not to the two or three who met in one of its bursts.
-    """
-    if co.empty:
-        return np.zeros(n_items, dtype=np.int64)
-    item = co["item"].to_numpy(np.int64)
-    key = base[item] if base is not None else item
-    who = np.unique(np.r_[key * (1 << 32) + co["a"].to_numpy(np.int64),
-                          key * (1 << 32) + co["b"].to_numpy(np.int64)])
-    size = max(n_items, int(base.max()) + 1 if base is not None and len(base) else 0)
-    counts = np.bincount(who >> 32, minlength=size).astype(np.int64)
-    return counts[base] if base is not None else counts[:n_items]
-
-
-def _own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int) -> pd.DataFrame:
-    """The co-actions that are a group's own, not a crowd's: why burst junkies are not groups.
-
-    Accounts that join many viral bursts meet each other in burst after burst more
-    often than the popularity model expects, and pass the pair test. What they never
-    have is an item that is *theirs*: in a burst, their group is a few of the dozens
-    who shared it within minutes. A planted group is most of the close sharers of the
-    items it pushes. So, with the groups found on all significant edges, a co-action
-    counts only when the accounts of a group that co-acted on that item are at least
-    ``OWN_SHARE`` of its close sharers (for a pair in no common group, the pair itself);
-    a pair keeps its edge only with ``min_items`` such posts. Groups are then found again.
-    """
-    if ev.empty:
-        return ev
-    weight: dict[tuple[str, str], float] = defaultdict(float)
-    for r in edge_rows:
-        weight[(r["source_a"], r["source_b"])] += r["rarity"]
-    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())])
-    member = pd.DataFrame([(g, m) for g, grp in enumerate(groups) for m in grp["members"]],
-                          columns=["gid", "source"])
-    rows = ev[["source_a", "source_b", "kind", "item", "item_close_sharers"]].reset_index()
-    inside = (rows.merge(member.rename(columns={"source": "source_a"}), on="source_a")
-              .merge(member.rename(columns={"source": "source_b"}), on="source_b"))
-    inside = inside[inside["gid_x"] == inside["gid_y"]].rename(columns={"gid_x": "gid"})
-    # per (group, item): the group's accounts among the item's co-acting rows
-    long = pd.concat([inside[["gid", "kind", "item", "source_a"]].rename(
-        columns={"source_a": "who"}), inside[["gid", "kind", "item", "source_b"]].rename(
-        columns={"source_b": "who"})])
-    present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
-    inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
-    owned = set(inside.loc[inside["present"] >= OWN_SHARE * inside["item_close_sharers"],
-                           "index"])
-    alone = ~rows["index"].isin(inside["index"]) & (
-        OWN_SHARE * rows["item_close_sharers"] <= 2)
-    owned |= set(rows.loc[alone, "index"])
-    kept = ev.loc[sorted(owned)]
-    moments = kept.groupby(["source_a", "source_b"])["doc_a"].nunique()
-    good = moments[moments >= min_items].index
-    kept = kept.set_index(["source_a", "source_b"])
-    return kept.loc[kept.index.isin(good)].reset_index()
 
 
 def _runs(keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
@@ -372,7 +296,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         if len(sig):
             keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
             n_items = int(res.items["item"].max()) + 1 if len(res.items) else 0
-            close = _close_sharers(res.co, n_items, _item_bases(corpus, n_items))
+            close = close_sharers(res.co, n_items, item_bases(corpus, n_items))
             ev = _evidence(corpus, keep, actors, res.items, close)
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]])
@@ -383,7 +307,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             # must own its items again once that group has fallen apart
             for _ in range(MAX_CROWD_ROUNDS):
                 before = len(ev)
-                ev = _own_items(ev, edge_rows, settings.coordination_min_items)
+                ev = own_items(ev, edge_rows, settings.coordination_min_items)
                 if not len(ev):
                     break
                 moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
