@@ -57,7 +57,10 @@ def export_partitioned(corpus: Corpus, out_dir: str | Path, prefix_chars: int = 
         key = PARTITION_KEYS.get(table)
         tmp = out / f".{table}.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
-        if key in cols:
+        rows = corpus.count(table)
+        # An empty table has no partition to write (and a folder of none would leave its
+        # catalog view with no file to read), so it is one empty file with its columns.
+        if key in cols and rows:
             tmp.mkdir()
             corpus.con.execute(
                 f"COPY (SELECT {select}, lower(substr({q(key)}, 1, {prefix_chars})) AS part "
@@ -70,7 +73,7 @@ def export_partitioned(corpus: Corpus, out_dir: str | Path, prefix_chars: int = 
         target = out / table
         shutil.rmtree(target, ignore_errors=True)
         os.replace(tmp, target)
-        written[table] = corpus.count(table)
+        written[table] = rows
     catalog = build_catalog(out)
     return {"out": str(out), "catalog": str(catalog), "tables": written,
             "partitions": 16 ** prefix_chars}
