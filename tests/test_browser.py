@@ -180,16 +180,15 @@ def test_hostile_corpus_executes_nothing(driver, tmp_path):
 def test_a_node_click_lists_names_and_shared_items_never_object_object(driver, tmp_path):
     """Coordination v2 stores an edge's items as objects; the panel must show the items."""
     import json
-    import random
 
     from selenium.webdriver.support.ui import WebDriverWait
 
+    from conftest import x_export_page
     from propscope import load_settings
     from propscope.pipeline import run
-    from test_platform_coordination import _page
 
     src = tmp_path / "x-page.jsonl"
-    src.write_text(json.dumps(_page(random.Random(4))) + "\n", encoding="utf-8")
+    src.write_text(json.dumps(x_export_page(4)) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"
     run([str(src)], corpus, None, load_settings(analyzers=("references",)))
     server = LiveServer(corpus)

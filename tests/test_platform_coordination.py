@@ -9,49 +9,17 @@ and the evidence must name the kind ``retweet``.
 from __future__ import annotations
 
 import json
-import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from conftest import x_export_page
 from propscope import load_settings, open_corpus
 from propscope.pipeline import run
-
-T0 = datetime(2024, 5, 1, tzinfo=UTC)
-
-
-def _stamp(seconds: float) -> str:
-    return (T0 + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-
-def _page(rnd: random.Random) -> dict:
-    users = [{"id": "1", "username": "origin_desk", "name": "Origin Desk"}]
-    users += [{"id": f"2{i}", "username": f"amplifier_{i}", "name": f"Amp {i}"} for i in range(4)]
-    users += [{"id": f"3{i:02d}", "username": f"reader_{i:02d}", "name": f"Reader {i}"}
-              for i in range(20)]
-    data, originals = [], []
-    for k in range(5):
-        t = k * 86400.0 + rnd.uniform(0, 3600)
-        original = {"id": f"10{k}", "text": f"Original report number {k} about the harbour works",
-                    "author_id": "1", "created_at": _stamp(t)}
-        data.append(original)
-        originals.append(original)
-        for i in range(4):  # the amplifiers: seconds after the original, every time
-            data.append({"id": f"20{k}{i}", "author_id": f"2{i}",
-                         "text": f"RT @origin_desk: {original['text']}",
-                         "created_at": _stamp(t + 5 + rnd.uniform(0, 20)),
-                         "referenced_tweets": [{"type": "retweeted", "id": original["id"]}]})
-        for r in rnd.sample(range(20), 8):  # readers: hours later, at random
-            data.append({"id": f"30{k}{r:02d}", "author_id": f"3{r:02d}",
-                         "text": f"RT @origin_desk: {original['text']}",
-                         "created_at": _stamp(t + rnd.uniform(3600, 30 * 3600)),
-                         "referenced_tweets": [{"type": "retweeted", "id": original["id"]}]})
-    return {"data": data, "includes": {"users": users, "tweets": originals},
-            "meta": {"result_count": len(data)}}
 
 
 def test_co_retweets_in_an_x_export_group_the_amplifiers_only(tmp_path: Path) -> None:
     src = tmp_path / "x-page.jsonl"
-    src.write_text(json.dumps(_page(random.Random(4))) + "\n", encoding="utf-8")
+    src.write_text(json.dumps(x_export_page(4)) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"
     settings = load_settings(analyzers=("references", "repetitions"))
     run([str(src)], corpus, None, settings)
@@ -64,6 +32,13 @@ def test_co_retweets_in_an_x_export_group_the_amplifiers_only(tmp_path: Path) ->
     assert relations.get("repost") == 5 * 4 + 5 * 8
     assert members == {f"amplifier_{i}" for i in range(4)}
     assert "retweet" in kinds
+
+
+T0 = datetime(2024, 5, 1, tzinfo=UTC)
+
+
+def _stamp(seconds: float) -> str:
+    return (T0 + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def _telegram_channel(name: str, forwards_from: str, times: list[float]) -> dict:
@@ -85,7 +60,7 @@ def test_a_mixed_corpus_shows_the_forward_chain_and_the_retweet_network(tmp_path
     from propscope.present.webapp import create_app
 
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / "x-page.jsonl").write_text(json.dumps(_page(random.Random(4))) + "\n",
+    (tmp_path / "in" / "x-page.jsonl").write_text(json.dumps(x_export_page(4)) + "\n",
                                                    encoding="utf-8")
     for k, name in enumerate(("Канал Север", "Канал Юг")):
         export = _telegram_channel(name, "Источник", [3600.0 * (k + 1) * j for j in range(1, 4)])
@@ -117,7 +92,7 @@ def test_source_pages_say_what_was_computed_and_found(tmp_path: Path) -> None:
     from propscope.present.webapp import create_app
 
     src = tmp_path / "x-page.jsonl"
-    src.write_text(json.dumps(_page(random.Random(4))) + "\n", encoding="utf-8")
+    src.write_text(json.dumps(x_export_page(4)) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"
     run([str(src)], corpus, None, load_settings(analyzers=("references",)))
     client = TestClient(create_app(corpus))
