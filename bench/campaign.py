@@ -236,7 +236,7 @@ def load(c: Campaign, path: Path) -> None:
             corpus.add_documents(docs[i:i + 2000], run_id)
         refs = pa.Table.from_pylist(c.refs, schema=REFERENCES_SCHEMA)
         corpus.write_stage("references", "bench", run_id, [d.doc_id for d in docs],
-                           {"references": refs})
+                           {"doc_references": refs})
 
 
 def _overlap(pred: tuple[int, int], truth: tuple[int, int]) -> float:

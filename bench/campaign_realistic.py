@@ -218,7 +218,7 @@ def load(w: World, path: Path) -> None:
             corpus.add_documents(docs[i:i + 5000], run_id)
         refs = pa.Table.from_pylist(w.refs, schema=REFERENCES_SCHEMA)
         corpus.write_stage("references", "bench", run_id, [d.doc_id for d in docs],
-                           {"references": refs})
+                           {"doc_references": refs})
 
 
 def coornet(path: Path, window_s: float, min_shares: int = 3) -> list[set[str]]:
@@ -228,7 +228,7 @@ def coornet(path: Path, window_s: float, min_shares: int = 3) -> list[set[str]]:
     with open_corpus(path) as corpus:
         rows = corpus.con.execute("""
             SELECT coalesce(d.source, d.author), r.normalized, epoch(d.published)
-            FROM "references" r JOIN documents d USING (doc_id) WHERE r.kind = 'url'
+            FROM doc_references r JOIN documents d USING (doc_id) WHERE r.kind = 'url'
             ORDER BY 2, 3""").fetchall()
     by_item: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for actor, item, t in rows:
@@ -277,7 +277,7 @@ def qut_toolkit(path: Path, window_s: float, min_shares: int = 3) -> list[set[st
         rows = corpus.con.execute("""
             SELECT d.doc_id, coalesce(d.source, d.author) AS actor, d.text, epoch(d.published),
                    list(r.value) FILTER (WHERE r.kind = 'url')
-            FROM documents d LEFT JOIN "references" r USING (doc_id)
+            FROM documents d LEFT JOIN doc_references r USING (doc_id)
             GROUP BY ALL""").fetchall()
     db = str(path.with_suffix(".qut.sqlite"))
     Path(db).unlink(missing_ok=True)

@@ -161,7 +161,7 @@ def child(data: Path, corpus_path: Path, mode: str) -> dict:
             engine.close()
         out["beside_ingest"] = overlap.done if overlap is not None else 0
         out["after_ingest"] = {k: v.get("documents", 0) for k, v in after.items()}
-        out["rows"] = {t: corpus.count(t) for t in ANALYZERS}
+        out["rows"] = {t: corpus.count(t) for t in ("doc_references", "repetitions")}
     out["total_s"] = time.perf_counter() - t0
     out["cpu_s"] = cpu_seconds_with_children() - cpu0
     out["summary"] = summary.as_dict()
@@ -226,8 +226,8 @@ def main() -> None:
                   f"({res['total_s']:.2f} s, {res['cpu_s']:.1f} CPU-s)", file=sys.stderr)
     load_after = os.getloadavg()[0]
     docs = runs["ingest"][0]["summary"]["documents"]
-    if args.with_signals and {r["rows"]["references"] for m in ("local", "processes")
-                              for r in runs[m]} != {runs["local"][0]["rows"]["references"]}:
+    if args.with_signals and {r["rows"]["doc_references"] for m in ("local", "processes")
+                              for r in runs[m]} != {runs["local"][0]["rows"]["doc_references"]}:
         sys.exit("the engines stored different numbers of rows")
     rows = [("raw read (`cat > /dev/null`, warm cache)", f"{size_mb / cat_s:,.0f} MB/s", "",
              f"{cat_s:.2f} s", "", ""),
@@ -260,7 +260,7 @@ def main() -> None:
                  / statistics.median(r["total_s"] for r in proc_runs))
         text += (
             f"`processes` is **{ratio:.2f}x** the `local` baseline. Every run stored the same "
-            f"rows ({last['rows']['references']:,} references). Peak RSS, `processes`: main "
+            f"rows ({last['rows']['doc_references']:,} references). Peak RSS, `processes`: main "
             f"process {statistics.median(r['peak_rss_mb'] for r in proc_runs):.0f} MB, largest "
             f"worker {statistics.median(r['worker_peak_rss_mb'] for r in proc_runs):.0f} MB; "
             f"`local` {statistics.median(r['peak_rss_mb'] for r in local_runs):.0f} MB.  \n")

@@ -77,19 +77,19 @@ def generate(path: Path, n: int, sources: int) -> float:
                 {tech}[(i + j) % {nt} + 1][2], 0, 20 + j * 10, 0.5 + (i % 50) / 100,
                 'bench-model-1', 'synthetic', 'bench'
             FROM range(0, {n}, 2) t(i), range(2) u(j) ORDER BY 1""")
-        con.execute("""CREATE TABLE "references" (doc_id VARCHAR, kind VARCHAR, value VARCHAR,
+        con.execute("""CREATE TABLE doc_references (doc_id VARCHAR, kind VARCHAR, value VARCHAR,
             normalized VARCHAR, "start" BIGINT, "end" BIGINT, author VARCHAR, handle VARCHAR,
             posted VARCHAR, domain VARCHAR, is_shortener BOOLEAN, location VARCHAR, run_id VARCHAR)""")
         con.execute(f"""
-            INSERT INTO "references" SELECT printf('%016x', hash(i)), 'hashtag', '#tag' || (i % 300),
+            INSERT INTO doc_references SELECT printf('%016x', hash(i)), 'hashtag', '#tag' || (i % 300),
                 '#tag' || (i % 300), 0, 5, NULL, NULL, NULL, NULL, false, NULL, 'bench'
             FROM range(0, {n}, 3) t(i) ORDER BY 1""")
         con.execute(f"""
-            INSERT INTO "references" SELECT printf('%016x', hash(i)), 'tracking_id',
+            INSERT INTO doc_references SELECT printf('%016x', hash(i)), 'tracking_id',
                 'UA-' || (i % 400), 'UA-' || (i % 400), NULL, NULL, NULL, NULL, NULL, NULL, false,
                 'html', 'bench' FROM range(0, {n}, 50) t(i) ORDER BY 1""")
         con.execute(f"""
-            INSERT INTO "references" SELECT printf('%016x', hash(i)), 'embedded_post', 'post',
+            INSERT INTO doc_references SELECT printf('%016x', hash(i)), 'embedded_post', 'post',
                 NULL, 0, 10, NULL, 'account' || (i % 90), NULL, 'social.example', false, NULL,
                 'bench' FROM range(0, {n}, 40) t(i) ORDER BY 1""")
         con.execute("""CREATE TABLE repetitions (doc_id VARCHAR, phrase VARCHAR, count BIGINT,

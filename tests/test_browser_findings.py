@@ -182,10 +182,10 @@ def test_pivots_land_on_non_empty_views_whose_counts_agree(server, demo):
     client = _Http(server.url)
     with open_corpus(demo[0], read_only=True) as c:
         tag, tag_docs = c.con.execute(
-            "SELECT normalized, count(DISTINCT doc_id) FROM \"references\" WHERE kind = 'hashtag' "
+            "SELECT normalized, count(DISTINCT doc_id) FROM doc_references WHERE kind = 'hashtag' "
             "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1").fetchone()
         tid, tid_docs = c.con.execute(
-            "SELECT value, count(DISTINCT doc_id) FROM \"references\" WHERE kind = 'tracking_id' "
+            "SELECT value, count(DISTINCT doc_id) FROM doc_references WHERE kind = 'tracking_id' "
             "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1").fetchone()
         tech, tech_docs = c.con.execute(
             "SELECT technique, count(DISTINCT doc_id) FROM spans GROUP BY 1 ORDER BY 2 DESC, 1 "

@@ -35,7 +35,7 @@ def build(tmp_path: Path, shares: list[tuple[str, str, float]], name: str = "c.d
     corpus = make_corpus(tmp_path, [d for d, _ in made], name)
     refs = pa.Table.from_pylist([r for _, r in made], schema=REFERENCES_SCHEMA)
     corpus.write_stage("references", "test", "test-run", [d.doc_id for d, _ in made],
-                       {"references": refs})
+                       {"doc_references": refs})
     return corpus
 
 

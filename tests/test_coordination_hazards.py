@@ -31,7 +31,7 @@ def corpus_of(tmp_path: Path, posts: list[tuple[str, str, float]]):
     corpus = make_corpus(tmp_path, docs)
     rows = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
     corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
-                       {"references": pa.Table.from_pylist(rows, schema=REFERENCES_SCHEMA)})
+                       {"doc_references": pa.Table.from_pylist(rows, schema=REFERENCES_SCHEMA)})
     return corpus
 
 
@@ -211,7 +211,7 @@ def test_short_links_join_their_expansion_when_the_data_has_it(tmp_path: Path) -
     corpus = make_corpus(tmp_path, docs)
     rows = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
     corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
-                       {"references": pa.Table.from_pylist(rows, schema=REFERENCES_SCHEMA)})
+                       {"doc_references": pa.Table.from_pylist(rows, schema=REFERENCES_SCHEMA)})
     run_coordination(corpus, Settings(), "r1")
     assert groups(corpus) == [set(ring)]
     ev = corpus.df("coordination_evidence")

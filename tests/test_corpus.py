@@ -41,8 +41,8 @@ def test_stage_writes_are_idempotent_and_mark_documents_done(tmp_path):
         assert corpus.pending_count("references", "1") == 1
         rows = pa.Table.from_pylist([{"doc_id": doc.doc_id, "kind": "hashtag", "start": 12, "end": 16}])
         for run in ("r1", "r2"):
-            corpus.write_stage("references", "1", run, [doc.doc_id], {"references": rows})
-        assert corpus.count("references") == 1
+            corpus.write_stage("references", "1", run, [doc.doc_id], {"doc_references": rows})
+        assert corpus.count("doc_references") == 1
         assert corpus.pending_count("references", "1") == 0
         # A new analyzer version makes the document pending again.
         assert corpus.pending_count("references", "2") == 1
@@ -104,3 +104,21 @@ def test_version_1_file_gets_its_external_ids_and_ingest_still_sees_conflicts(tm
         version = corpus.con.execute(
             "SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
         assert version == str(SCHEMA_VERSION)
+
+
+def test_version_3_file_has_its_references_table_renamed_and_kept(tmp_path):
+    """``references`` is an SQL keyword (issue 18): a version-3 corpus is renamed on open."""
+    path = tmp_path / "c.duckdb"
+    with open_corpus(path) as corpus:
+        doc = _doc("a text with #tag", "s", "1")
+        corpus.add_documents([doc], "r1")
+        rows = pa.Table.from_pylist([{"doc_id": doc.doc_id, "kind": "hashtag", "start": 12, "end": 16}])
+        corpus.write_stage("references", "1", "r1", [doc.doc_id], {"doc_references": rows})
+        corpus.con.execute('ALTER TABLE doc_references RENAME TO "references"')
+        corpus.con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    with open_corpus(path) as corpus:
+        assert not corpus.has_table("references")
+        assert corpus.sql("SELECT kind FROM doc_references")["kind"].tolist() == ["hashtag"]
+        assert corpus.pending_count("references", "1") == 0
+        assert corpus.con.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                                  ).fetchone()[0] == str(SCHEMA_VERSION)

@@ -31,7 +31,7 @@ def _page(tmp_path: Path, text: str) -> tuple[str, int]:
     run([str(src)], corpus, None, settings)
     with open_corpus(corpus, read_only=True) as c:
         doc_id = c.con.execute("SELECT doc_id FROM documents").fetchone()[0]
-        n_refs = c.con.execute('SELECT count(*) FROM "references" WHERE doc_id = ?',
+        n_refs = c.con.execute('SELECT count(*) FROM doc_references WHERE doc_id = ?',
                                [doc_id]).fetchone()[0]
     response = TestClient(create_app(corpus)).get(f"/doc/{doc_id}")
     assert response.status_code == 200

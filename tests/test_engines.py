@@ -177,7 +177,7 @@ def test_exports_are_identical_on_local_processes_and_dask(
         corpus = tmp_path / f"{name}.duckdb"
         pipeline.run(small_corpus, corpus, None, settings)
         hashes[name] = export_hashes(corpus, tmp_path / f"out-{name}")
-    assert {"documents.parquet", "references.parquet", "quarantine.parquet"} <= set(hashes["local"])
+    assert {"documents.parquet", "doc_references.parquet", "quarantine.parquet"} <= set(hashes["local"])
     assert differing(hashes["processes"], hashes["local"]) == []
     assert differing(hashes["dask"], hashes["local"]) == []
 
@@ -207,14 +207,14 @@ def test_limit_and_force_stage(small_corpus: list[Path], tmp_path: Path) -> None
     rest = pipeline.analyze(corpus, settings)
     with open_corpus(corpus, read_only=True) as c:
         total = c.count("documents")
-        before = c.count("references")
+        before = c.count("doc_references")
     assert rest["references"]["documents"] == total - 120
     again = pipeline.analyze(corpus, settings)
     assert again["references"]["status"] == "up to date"
     forced = pipeline.analyze(corpus, settings.replace(force_stages=("references",)))
     assert forced["references"]["documents"] == total
     with open_corpus(corpus, read_only=True) as c:
-        assert c.count("references") == before
+        assert c.count("doc_references") == before
 
 
 def test_copying_a_corpus_file_keeps_it_usable(small_corpus: list[Path], tmp_path: Path) -> None:

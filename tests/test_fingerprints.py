@@ -134,7 +134,7 @@ def test_two_sites_sharing_a_wallet_are_shown_together(tmp_path: Path) -> None:
     corpus = tmp_path / "c.duckdb"
     run([str(src)], corpus, None, load_settings(analyzers=("references",)))
     with open_corpus(corpus, read_only=True) as c:
-        found = c.con.execute("SELECT count(*) FROM \"references\" WHERE kind = 'crypto_address'"
+        found = c.con.execute("SELECT count(*) FROM doc_references WHERE kind = 'crypto_address'"
                               ).fetchone()[0]
     assert found == 2
     html = TestClient(create_app(corpus)).get("/").text

@@ -22,7 +22,7 @@ from propscope.engine.base import LocalEngine, OrderedPipe, ProcessEngine
 from propscope.settings import Settings
 
 TABLES = ["documents", "document_sources", "quarantine", "external_ids", "ingested_files",
-          "references", "repetitions", "stage_done"]
+          "doc_references", "repetitions", "stage_done"]
 
 
 def _slow_square(x: int) -> int:

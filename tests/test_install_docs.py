@@ -160,7 +160,7 @@ def test_readme_dask_command_runs_on_an_existing_scheduler(tmp_path):
         summary = json.loads(proc.stdout)
         assert summary["engine"]["engine"] == "dask"
         assert summary["ingest"]["documents"] == 1
-        assert summary["export"]["tables"]["references"] == 16
+        assert summary["export"]["tables"]["doc_references"] == 16
         assert (tmp_path / "corpus.duckdb").exists() and (tmp_path / "out" / "report.html").exists()
     finally:
         for p in reversed(procs):

@@ -42,7 +42,7 @@ def test_hashtags_links_and_posts_are_exact(sample_run):
     out, _ = sample_run
     docs = pd.read_parquet(out / "documents.parquet")
     text = docs.text[0]
-    refs = pd.read_parquet(out / "references.parquet")
+    refs = pd.read_parquet(out / "doc_references.parquet")
     for r in refs.itertuples():
         if pd.notna(r.start) and r.kind != "embedded_post":
             assert text[int(r.start):int(r.end)] == r.value
@@ -89,7 +89,7 @@ def test_run_summary_and_rerun_is_idempotent(sample_run, tmp_path):
     assert again.exit_code == 0, again.output
     second = json.loads(again.stdout)
     assert second["ingest"]["documents"] == 0
-    for name in ("documents", "references", "repetitions"):
+    for name in ("documents", "doc_references", "repetitions"):
         a = pd.read_parquet(out / f"{name}.parquet")
         b = pd.read_parquet(tmp_path / "again" / f"{name}.parquet")
         pd.testing.assert_frame_equal(a, b)

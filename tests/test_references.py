@@ -12,7 +12,7 @@ from propscope.document import Document
 
 
 def refs(text: str, kind: str | None = None, **meta) -> list[dict]:
-    rows = analyze_references(Document.create(text, meta=meta))["references"]
+    rows = analyze_references(Document.create(text, meta=meta))["doc_references"]
     for r in rows:
         if r["start"] is not None:
             assert text[r["start"]:r["end"]] == r["value"], r
@@ -28,10 +28,10 @@ def values(text: str, kind: str) -> list[str]:
 def test_registered_with_schema_that_accepts_its_rows():
     an = get_analyzer("references")
     assert an.name == "references" and an.version == "3"  # 3: signals v2 (issue 21)
-    assert an.tables == {"references": REFERENCES_SCHEMA}
+    assert an.tables == {"doc_references": REFERENCES_SCHEMA}
     assert REFERENCES_SCHEMA.names[0] == "doc_id"
     text = "Read https://bit.ly/x1 #Vote @ana_b (mail: a.b@example.org) UA-1234567-2"
-    rows = an.fn(Document.create(text))["references"]
+    rows = an.fn(Document.create(text))["doc_references"]
     table = pa.Table.from_pylist(rows, schema=REFERENCES_SCHEMA)
     assert sorted(table.column("kind").to_pylist()) == [
         "email", "hashtag", "mention", "tracking_id", "url"]

@@ -31,7 +31,7 @@ def doc() -> Document:
 
 @pytest.fixture(scope="module")
 def refs(doc) -> list[dict]:
-    rows = analyze_references(doc)["references"]
+    rows = analyze_references(doc)["doc_references"]
     for r in rows:
         assert doc.text[r["start"]:r["end"]] == r["value"], r
     return rows

@@ -44,7 +44,7 @@ def test_tags_and_handles_in_every_script_through_a_corpus(tmp_path):
     con = duckdb.connect(str(corpus), read_only=True)
     rows = con.execute(
         'SELECT d.external_id, r.kind, r.value, r.normalized, r.start, r."end", d.text '
-        'FROM "references" r JOIN documents d USING (doc_id) '
+        'FROM doc_references r JOIN documents d USING (doc_id) '
         "WHERE r.kind IN ('hashtag', 'mention')").fetchall()
     con.close()
     found: dict[str, set[tuple[str, str]]] = {}

@@ -43,7 +43,7 @@ def shared_articles() -> dict[str, str]:
 
 
 def signals(text: str, meta: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    return {"references": find_references("d", text, meta),
+    return {"doc_references": find_references("d", text, meta),
             "repetitions": find_repetitions("d", text)}
 
 
@@ -57,7 +57,7 @@ def summary(result: dict[str, list[dict[str, Any]]], phrases: bool = True) -> st
     """A readable fingerprint beside the digest, so a failure says what changed
     (without phrases for real articles: no text of theirs is stored here)."""
     kinds: dict[str, int] = {}
-    for row in result["references"]:
+    for row in result["doc_references"]:
         kinds[row["kind"]] = kinds.get(row["kind"], 0) + 1
     parts = [f"{k}={v}" for k, v in sorted(kinds.items())]
     parts += [f"rep:{r['phrase'][:30] if phrases else r['rule']!r}x{r['count']}"
@@ -109,7 +109,7 @@ def test_batch_form_matches_golden(golden):
         chunk = cases[i:i + 97]
         rows = find_repetitions_batch([("d", text) for _, (text, _) in chunk])
         for (case_id, (text, meta)), reps in zip(chunk, rows, strict=True):
-            res = {"references": find_references("d", text, meta), "repetitions": reps}
+            res = {"doc_references": find_references("d", text, meta), "repetitions": reps}
             if digest(res) != golden[case_id]["digest"]:
                 bad.append(case_id)
     assert not bad, bad[:5]
@@ -156,7 +156,7 @@ def test_real_articles_match_golden(golden):
         key = "shared:" + rel
         if key not in golden:
             continue  # an article added to ../shared after the golden file was written
-        res = {"references": find_references("d", text, {}), "repetitions": reps}
+        res = {"doc_references": find_references("d", text, {}), "repetitions": reps}
         if digest(res) != golden[key]["digest"]:
             bad.append((rel, golden[key]["summary"], summary(res, False)))
     assert sum(1 for k in golden if k.startswith("shared:")) > 1000

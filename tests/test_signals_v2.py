@@ -61,7 +61,7 @@ def corpus_of(tmp_path: Path, records: list[dict], html: dict[str, str] | None =
 
 def refs(corpus: Path, where: str = "TRUE") -> list[dict]:
     with open_corpus(corpus, read_only=True) as c:
-        cur = c.con.execute(f'SELECT r.*, d.text, d.source FROM "references" r '
+        cur = c.con.execute(f'SELECT r.*, d.text, d.source FROM doc_references r '
                             f"JOIN documents d USING (doc_id) WHERE {where} ORDER BY start")
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

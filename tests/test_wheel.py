@@ -259,10 +259,10 @@ def test_installed_wheel_runs_the_sample_from_outside_the_repo(fresh_venv, tmp_p
     summary = json.loads(proc.stdout)
     assert summary["ingest"]["documents"] == 1
     # 8 hashtags + 5 links + 3 embedded posts; the stuffed phrase; technique spans
-    assert summary["export"]["tables"]["references"] == 16
+    assert summary["export"]["tables"]["doc_references"] == 16
     assert summary["export"]["tables"]["repetitions"] == 1
     assert summary["export"]["tables"]["spans"] >= 1
-    for name in ("report.html", "references.parquet", "spans.parquet", "network.gexf"):
+    for name in ("report.html", "doc_references.parquet", "spans.parquet", "network.gexf"):
         assert (tmp_path / "s" / name).stat().st_size > 0, name
 
 

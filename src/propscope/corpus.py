@@ -56,7 +56,7 @@ __all__ = [  # the row schemas and builders live in .rows; kept importable from 
     "documents_rows", "first_occurrences", "open_corpus", "posts_rows", "q",
 ]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _TS = TIMESTAMP_UTC
 
 # How much WAL may build up before DuckDB checkpoints it into the file.
@@ -116,6 +116,9 @@ MIGRATIONS: dict[int, list[str]] = {
     2: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS lang_confidence DOUBLE",
         "ALTER TABLE documents ADD COLUMN IF NOT EXISTS lang_declared BOOLEAN",
         "UPDATE documents SET lang_confidence = 1.0, lang_declared = TRUE WHERE lang IS NOT NULL"],
+    # 3 -> 4: the references analyzer's table leaves the SQL keyword ``references``, which
+    # every query had to quote (issue 18).
+    3: ['ALTER TABLE IF EXISTS "references" RENAME TO doc_references'],
 }
 
 _PA_TO_DUCK = {
@@ -589,6 +592,6 @@ def open_corpus(path: str | Path, *, read_only: bool = False) -> Corpus:
     """Open (or create) a corpus file.
 
     >>> corpus = open_corpus("news.duckdb")          # doctest: +SKIP
-    >>> corpus.df("references").query("kind == 'hashtag'")  # doctest: +SKIP
+    >>> corpus.df("doc_references").query("kind == 'hashtag'")  # doctest: +SKIP
     """
     return Corpus(path, read_only=read_only)

@@ -32,7 +32,7 @@ TABLES: dict[str, Table] = {
     "languages": Table("analyze:language", total=True),
     "language_segments": Table("analyze:language"),
     "coverage": Table("analyze:language"),
-    "references": Table("analyze:references", "doc_id", total=True),
+    "doc_references": Table("analyze:references", "doc_id", total=True),
     "repetitions": Table("analyze:repetitions", "doc_id", total=True),
     "page_furniture": Table("analyze:repetitions", "doc_id"),
     "spans": Table("analyze:techniques", "doc_id", total=True),

@@ -219,12 +219,12 @@ def _markup_rows(doc_id: str, text: str, meta: dict[str, Any], seen: set[str]
 
 
 def analyze_references(doc: Document) -> dict[str, list[dict[str, Any]]]:
-    """The registered analyzer: ``{"references": rows}`` for one document."""
-    return {"references": find_references(doc.doc_id, doc.text, doc.meta)}
+    """The registered analyzer: ``{"doc_references": rows}`` for one document."""
+    return {"doc_references": find_references(doc.doc_id, doc.text, doc.meta)}
 
 
 register(Analyzer(
-    name="references", version="3", tables={"references": REFERENCES_SCHEMA},
+    name="references", version="3", tables={"doc_references": REFERENCES_SCHEMA},
     fn=analyze_references,
     description="hashtags, mentions, links (also defanged and from hrefs), e-mails, tracking "
                 "IDs, wallets, donation handles, messaging channels, phone numbers, contact "

@@ -51,7 +51,7 @@ def _url_map(corpus: Corpus) -> None:
     ``url_expansions`` (``{short: expanded}``, as platforms' ``entities.urls`` give).
     """
     raws = [r[0] for r in corpus.con.execute(
-        "SELECT DISTINCT value FROM \"references\" WHERE kind = 'url' AND value IS NOT NULL"
+        "SELECT DISTINCT value FROM doc_references WHERE kind = 'url' AND value IS NOT NULL"
     ).fetchall()]
     expansions = []
     for (meta,) in corpus.con.execute(
@@ -106,14 +106,14 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
                if corpus.has_table("posts") else "")
     rp_and = reposts.replace("WHERE ", "AND ", 1)
     parts = []
-    if corpus.has_table("references"):
+    if corpus.has_table("doc_references"):
         _url_map(corpus)
         parts.append(f"""SELECT o.actor, 'url', u.item, o.t, o.doc_id, r.value
-            FROM "references" r JOIN _coord_urls u ON u.raw = r.value JOIN occ o USING (doc_id)
+            FROM doc_references r JOIN _coord_urls u ON u.raw = r.value JOIN occ o USING (doc_id)
             WHERE r.kind = 'url' {rp_and}""")
         parts.append(f"""SELECT o.actor, r.kind, coalesce(r.normalized, r.value), o.t, o.doc_id,
                    r.value
-            FROM "references" r JOIN occ o USING (doc_id)
+            FROM doc_references r JOIN occ o USING (doc_id)
             WHERE r.kind IN ('hashtag', 'embedded_post') {rp_and}""")
     if near_text:
         _text_map(corpus)

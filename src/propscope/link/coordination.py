@@ -211,8 +211,8 @@ def _fingerprint(corpus: Corpus, settings: Settings) -> str:
              str(settings.coordination_episode_gap_s)]
     if settings.limit is not None:  # a sample's result is not the whole corpus's
         parts.append(f"limit={settings.limit}")
-    if corpus.has_table("references"):
-        parts.append(str(corpus.count("references")))
+    if corpus.has_table("doc_references"):
+        parts.append(str(corpus.count("doc_references")))
     if corpus.has_table("reuse_clusters"):
         parts.append(str(con.execute(
             "SELECT count(*), coalesce(sum(hash(cluster_id || doc_id)), 0) FROM reuse_clusters"

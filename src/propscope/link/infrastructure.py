@@ -57,7 +57,7 @@ def infrastructure_evidence(corpus: Corpus, kinds: tuple[str, ...] = INFRASTRUCT
                             max_sources: int = MAX_SOURCES) -> tuple[pd.DataFrame, dict[str, int]]:
     """One row per (pair of sources, shared rare fingerprint), and counts for the summary."""
     stats = {"values_shared": 0, "values_capped": 0}
-    if not corpus.has_table("references") or not kinds:
+    if not corpus.has_table("doc_references") or not kinds:
         return pd.DataFrame(), stats
     marks = ", ".join("?" for _ in kinds)
     con = corpus.con
@@ -66,7 +66,7 @@ def infrastructure_evidence(corpus: Corpus, kinds: tuple[str, ...] = INFRASTRUCT
         WITH occ AS ({_OCC}),
         fp AS (SELECT r.kind, coalesce(r.normalized, r.value) AS value, r.value AS raw,
                       o.actor, o.doc_id, o.t
-               FROM "references" r JOIN occ o USING (doc_id)
+               FROM doc_references r JOIN occ o USING (doc_id)
                WHERE r.kind IN ({marks}) AND o.actor IS NOT NULL AND r.value IS NOT NULL)
         SELECT kind, value, actor, arg_min(raw, t) AS raw, arg_min(doc_id, t) AS doc_id,
                min(t) AS t, count(DISTINCT doc_id) AS docs,

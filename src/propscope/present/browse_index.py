@@ -64,7 +64,7 @@ def signature(con: duckdb.DuckDBPyConnection, catalog: str) -> str:
     n, x = one(con.execute(f"SELECT count(*), coalesce(bit_xor(hash(doc_id)), 0) "
                            f"FROM {catalog}.documents"))
     parts += [str(n), str(x)]
-    for t in ("spans", "references", "repetitions", "reuse_clusters", "coordination_edges"):
+    for t in ("spans", "doc_references", "repetitions", "reuse_clusters", "coordination_edges"):
         if schema.has(t):
             parts.append(f"{t}:{one(con.execute(f'SELECT count(*) FROM {catalog}.{q(t)}'))[0]}")
     return "|".join(parts)
@@ -112,11 +112,11 @@ def _build(con: duckdb.DuckDBPyConnection, schema: Schema, sig: str) -> None:
     else:
         cols += ["0::INTEGER AS n_spans", "[]::VARCHAR[] AS techniques"]
     sig_parts = []
-    if schema.has("references"):
+    if schema.has("doc_references"):
         short = ("list_concat(list(DISTINCT kind), CASE WHEN bool_or(is_shortener) "
                  "THEN ['shortener'] ELSE [] END)") if "is_shortener" in \
-            schema.columns["references"] else "list(DISTINCT kind)"
-        joins.append(f"LEFT JOIN (SELECT doc_id, {short} AS kinds FROM ps_corpus.{q('references')} "
+            schema.columns["doc_references"] else "list(DISTINCT kind)"
+        joins.append(f"LEFT JOIN (SELECT doc_id, {short} AS kinds FROM ps_corpus.{q('doc_references')} "
                      "GROUP BY doc_id) rf USING (doc_id)")
         sig_parts.append("coalesce(rf.kinds, [])")
     if schema.has("repetitions"):

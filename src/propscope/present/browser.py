@@ -234,11 +234,11 @@ class CorpusBrowser:
 
     def is_reference(self, value: str) -> bool:
         """True when ``value`` is a reference's normalized form, handle or domain."""
-        if not self.schema.has("references"):
+        if not self.schema.has("doc_references"):
             return False
         v = ref_value(value)
         return self.cursor().execute(
-            'SELECT 1 FROM main."references" WHERE lower(normalized) = ? OR lower(handle) = ? '
+            'SELECT 1 FROM main.doc_references WHERE lower(normalized) = ? OR lower(handle) = ? '
             "OR lower(domain) = ? LIMIT 1", [v, v, v]).fetchone() is not None
 
     def snippets(self, sel: Selection, doc_ids: list[str], width: int = 90) -> dict[str, Any]:

@@ -101,9 +101,9 @@ def top_signal_sources(qs: CorpusQueries, limit: int = TOP) -> list[dict[str, An
     if qs.has("repetitions"):
         parts.append("SELECT doc_id, 0 AS spans, count(*) AS phrases, 0 AS ids FROM repetitions "
                      "GROUP BY doc_id")
-    if qs.has("references"):
+    if qs.has("doc_references"):
         kinds = ", ".join(f"'{k}'" for k in FINGERPRINT_KINDS)
-        parts.append(f"SELECT doc_id, 0 AS spans, 0 AS phrases, count(*) AS ids FROM {q('references')} "
+        parts.append(f"SELECT doc_id, 0 AS spans, 0 AS phrases, count(*) AS ids FROM {q('doc_references')} "
                      f"WHERE kind IN ({kinds}) GROUP BY doc_id")
     if not parts or not qs.has("documents"):
         return None

@@ -21,7 +21,7 @@ from ..corpus import one
 REQUIRED: dict[str, tuple[str, ...]] = {
     "documents": ("doc_id", "source", "published", "text"),
     "spans": ("doc_id", "technique", "start", "end"),
-    "references": ("doc_id", "kind", "value", "start", "end"),
+    "doc_references": ("doc_id", "kind", "value", "start", "end"),
     "repetitions": ("doc_id", "phrase", "count", "starts"),
     "doc_labels": ("doc_id", "task", "label"),
     "reuse_pairs": ("doc_a", "doc_b", "similarity"),
@@ -136,7 +136,7 @@ class CorpusQueries:
         """One row per result table: computed or not, rows, and the models that wrote it."""
         labels = {
             "spans": "Technique spans", "doc_labels": "Document labels",
-            "references": "References (hashtags, links, posts, IDs)",
+            "doc_references": "References (hashtags, links, posts, IDs)",
             "repetitions": "Repeated / stuffed phrases", "reuse_pairs": "Text reuse pairs",
             "reuse_clusters": "Text reuse clusters", "coordination_edges": "Coordination edges",
             "communities": "Communities",
@@ -224,35 +224,35 @@ class CorpusQueries:
     def shared_tracking_ids(self, limit: int = 20) -> list[dict[str, Any]] | None:
         """Operator fingerprints seen on more than one source: tracking (analytics/ad) IDs,
         cryptocurrency addresses, donation handles and messaging channels."""
-        if not self.has("references"):
+        if not self.has("doc_references"):
             return None
-        norm = self.schema.col("references", "normalized", "NULL")
+        norm = self.schema.col("doc_references", "normalized", "NULL")
         return rows(self.cur, f"""
             SELECT coalesce(r.{norm}, r.value) AS identifier, any_value(r.kind) AS kind,
                    count(DISTINCT d.source) AS sources, count(DISTINCT r.doc_id) AS documents,
                    list(DISTINCT d.source ORDER BY d.source)[:8] AS source_list
-            FROM {q('references')} r JOIN documents d USING (doc_id)
+            FROM {q('doc_references')} r JOIN documents d USING (doc_id)
             WHERE r.kind IN ({", ".join(f"'{k}'" for k in FINGERPRINT_KINDS)})
             GROUP BY 1 HAVING count(DISTINCT d.source) > 1
             ORDER BY sources DESC, documents DESC, identifier LIMIT ?""", [limit])
 
     def embedded_by_handle(self, limit: int = 20) -> list[dict[str, Any]] | None:
         """Embedded social-media posts grouped by the account that posted them."""
-        if not self.has("references"):
+        if not self.has("doc_references"):
             return None
-        handle = self.schema.col("references", "handle", "NULL")
+        handle = self.schema.col("doc_references", "handle", "NULL")
         return rows(self.cur, f"""
             SELECT coalesce(r.{handle}, '(unknown)') AS handle, count(*) AS posts,
                    count(DISTINCT r.doc_id) AS documents, count(DISTINCT d.source) AS sources
-            FROM {q('references')} r LEFT JOIN documents d USING (doc_id)
+            FROM {q('doc_references')} r LEFT JOIN documents d USING (doc_id)
             WHERE r.kind = 'embedded_post' GROUP BY 1 ORDER BY posts DESC, handle LIMIT ?""",
                     [limit])
 
     def reference_kinds(self) -> list[dict[str, Any]] | None:
-        if not self.has("references"):
+        if not self.has("doc_references"):
             return None
         return rows(self.cur, f"SELECT kind, count(*) AS n, count(DISTINCT doc_id) AS documents "
-                    f"FROM {q('references')} GROUP BY kind ORDER BY n DESC")
+                    f"FROM {q('doc_references')} GROUP BY kind ORDER BY n DESC")
 
     # -- reuse ----------------------------------------------------------------------
     def reuse_clusters(self, limit: int = 20, offset: int = 0, source: str | None = None,
@@ -400,13 +400,13 @@ class CorpusQueries:
             FROM spans WHERE doc_id = ? ORDER BY "start", "end" DESC, technique""", [doc_id])
 
     def document_references(self, doc_id: str) -> list[dict[str, Any]] | None:
-        if not self.has("references"):
+        if not self.has("doc_references"):
             return None
         s = self.schema
-        extra = ", ".join(f"{s.col('references', c)} AS {c}" for c in
+        extra = ", ".join(f"{s.col('doc_references', c)} AS {c}" for c in
                           ("normalized", "handle", "author", "posted", "domain", "is_shortener"))
         return rows(self.cur, f"""SELECT kind, value, "start", "end", {extra}
-            FROM {q('references')} WHERE doc_id = ? ORDER BY "start", kind""", [doc_id])
+            FROM {q('doc_references')} WHERE doc_id = ? ORDER BY "start", kind""", [doc_id])
 
     def document_repetitions(self, doc_id: str) -> list[dict[str, Any]] | None:
         if not self.has("repetitions"):
@@ -458,8 +458,8 @@ class CorpusQueries:
         parts = []
         if self.has("spans"):
             parts.append("SELECT doc_id, count(*) AS n FROM spans GROUP BY doc_id")
-        if self.has("references"):
-            parts.append(f"SELECT doc_id, count(*) AS n FROM {q('references')} GROUP BY doc_id")
+        if self.has("doc_references"):
+            parts.append(f"SELECT doc_id, count(*) AS n FROM {q('doc_references')} GROUP BY doc_id")
         if self.has("repetitions"):
             parts.append("SELECT doc_id, sum(count) AS n FROM repetitions GROUP BY doc_id")
         if not self.has("documents"):

@@ -79,7 +79,7 @@ def query_tokens(text: str) -> list[str]:
 #: Documents holding a reference: its normalized form (hashtags and handles lower-case,
 #: without # or @), its handle or its domain, or a URL that contains the value (the
 #: coordination evidence names URLs by a canonical form without the scheme).
-REF_MATCH = ('SELECT doc_id FROM main."references" WHERE lower(normalized) = ? '
+REF_MATCH = ('SELECT doc_id FROM main.doc_references WHERE lower(normalized) = ? '
              "OR lower(handle) = ? OR lower(domain) = ? "
              "OR (kind = 'url' AND contains(lower(value), ?))")
 

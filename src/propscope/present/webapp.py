@@ -175,7 +175,7 @@ def source(request: Request) -> Response:
                  signals=signals, net=qs.network(max_edges=100, source=name),
                  community=community, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
                  sel=Selection(source=name),
-                 computed={t: qs.has(t) for t in ("spans", "references", "communities")})
+                 computed={t: qs.has(t) for t in ("spans", "doc_references", "communities")})
 
 
 def cluster(request: Request) -> Response:
