@@ -12,14 +12,16 @@ World model (one seed = one world; ``--scale 1`` is 3,000 ordinary accounts, 10 
 Monday 2026-03-02 UTC):
 
 * Accounts live in 10 languages (Latin, Cyrillic, Arabic, Devanagari and Japanese scripts)
-  with the time zones of their language (UTC-8 to UTC+10) and a one-peak-at-night local
-  day; activity is Pareto (alpha 1.15), so a few accounts post hundreds of times.
+  with the time zones of their language (UTC-8 to UTC+10) and a local day that is quiet at
+  night, rises in the morning and peaks in the evening; activity is Pareto (alpha 1.15,
+  0.2 posts a day at least), so the median account posts 8 times and a few over 1,000.
+  Texts are word sequences of the account's language (no real content).
 * 14 news outlets publish 12-35 articles a day in their local daytime. 4 % of ordinary
-  accounts are news junkies who follow 2-5 outlets and share 15 % of their articles (90 % of the
-  viral ones) within
-  a personal median of 1-10 minutes (share-button text ``headline via @outlet`` half of the
-  time). 5 % of articles go viral: 15-150 unrelated awake accounts share them, 70 % within
-  minutes (log-normal, median 4 min).
+  accounts are news junkies who follow 2-5 outlets and share 15 % of their articles (90 %
+  of the viral ones) within a personal median of 1-10 minutes (share-button text
+  ``headline via @outlet`` half of the time). 5 % of articles go viral: 15-150 unrelated
+  awake accounts share them, 70 % within minutes (log-normal, median 4 min), the rest over
+  six hours. Ordinary accounts also share recent articles at any time.
 * RSS/aggregator bots (0.5 %, at least 6) poll 1-3 outlets every 5-30 minutes and post every
   headline at the next poll tick, so two bots on one feed co-share within seconds all day.
 * 25 evergreen links (videos, encyclopaedia, petitions) shared at any time; two hashtags
@@ -28,7 +30,8 @@ Monday 2026-03-02 UTC):
 * 5 celebrities (3-10 posts a day) with fan communities of 40-150 accounts: each fan
   retweets 40 % of posts, 35 % of those within 3-45 s (notifications on); once a day a fan
   admin posts a "streaming party" template that 35 % of fans paste with small edits over
-  the next hour. 1 % influencers are retweeted organically (Poisson 3-25 per post).
+  the next hour. 1 % influencers (1.5-6 posts a day) are retweeted organically
+  (exponential, mean 2-15 retweets per post, median delay 30 min).
 * Every link is written its own way per share: http/https, ``www.``/``m.``/bare host, case,
   trailing slash, ``utm_*``/``fbclid``/``ref`` parameters, ``#fragments``, and for the
   operators' own links a ``bit.ly`` short link whose expansion (``unwound_url``) is in the
@@ -40,8 +43,8 @@ Monday 2026-03-02 UTC):
 
 Planted groups (scale 1: 13 groups, sizes 3 and 50 always, the rest log-uniform in 3-50):
 4 link-pushing (own domains, 25 % of their actions piggy-back on a trending outlet
-article), 3 copy-paste text (edits in case, punctuation, emoji, digits, word order of
-hashtags), 2 co-retweet (of a beneficiary account, 20 % of actions camouflaged as retweets
+article; every member writes its own comment), 3 copy-paste text (16-32 words, edits in
+case, final punctuation, emoji, digits, spacing), 2 co-retweet (of a beneficiary account, 20 % of actions camouflaged as retweets
 of a celebrity), 1 hashtag campaign (daily campaign tags, hijacked by a few ordinary
 users), 3 mixed (two kinds, 60/40). Delay models: 30 % "seconds" (0-25 s, automation),
 40 % "minutes" (log-normal, median 1-5 min), 30 % "spread" (uniform over 10-40 min).
@@ -58,8 +61,15 @@ beneficiary) placed in any community. Kind found: the group's dominant kind is a
 kinds of the edges inside its matched community. The negative control is the same world
 (same seed) with no planted actions; its target is zero communities.
 
-Run ``python bench/coordination_heldout3.py --split dev``; ``--split heldout`` is the
-held-out split (never used for tuning).
+CooRnet/CooRTweet recipe: items are the link as the platform expanded it (no further
+canonicalisation), the exact text, and the retweeted post; two accounts are tied when they
+acted on the same item within 60 s on at least 2 distinct items; communities are the
+connected components. It reads no hashtags.
+
+Run ``python bench/coordination_heldout3.py --split dev`` (about 4 minutes on 2 shared
+cores, negative control included); ``--split heldout`` is the held-out split, never used
+for tuning; ``--generate-only`` prints a world's statistics without running or scoring
+anything.
 """
 
 from __future__ import annotations
@@ -647,7 +657,8 @@ def write_inputs(world: World, folder: Path) -> list[Path]:
 def observed_events(world: World) -> list[tuple[str, float, str]]:
     """(account, time as written, item) for the CooRnet recipe: the link as the platform
     expanded it (``unwound_url`` else ``expanded_url``; the scraper's raw link), the exact
-    text of non-retweets, and the retweeted post's ID (X only)."""
+    text of non-retweets, and the retweeted post's ID (X only). CooRnet compares the links
+    CrowdTangle expanded, without further canonicalisation, and so does this."""
     out = []
     for x in world.posts:
         a = world.accounts[x.handle]
@@ -819,6 +830,8 @@ def stats(world: World) -> dict:
 def evaluate(seed: int, scale: float, planted: bool, work: Path, with_propscope: bool) -> dict:
     """Generate one world, score the CooRnet recipe and (optionally) propscope on it."""
     t0 = time.perf_counter()
+    if work.exists():  # a corpus left by an earlier --keep run would be extended, not rebuilt
+        shutil.rmtree(work)
     world = generate_world(seed, scale, planted)
     inputs = write_inputs(world, work / "inputs")
     gen_s = time.perf_counter() - t0
@@ -850,32 +863,50 @@ def _summary_rows(res: dict) -> list[str]:
     return rows
 
 
-def write_docs(results: dict, command: str) -> None:
-    """Replace this script's own section of docs/benchmarks.md."""
+def write_docs(results: dict, command: str, total_s: float, path: Path | None = None) -> Path:
+    """Replace (or append) this script's own section of docs/benchmarks.md, so the figures
+    in the docs always come with the command, machine and date that produced them."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from benchdoc import cpu_model, replace_section
+    from benchdoc import DOC, cpu_model, replace_section
 
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent).stdout.strip() or "unknown"
     lines = ["## Independent held-out generator 3", "",
              "`bench/coordination_heldout3.py`: a third coordination check written without "
-             "reading propscope's coordination code or the other coordination benchmarks "
-             "(world model and scorer in its docstring). It writes an X collection "
-             "(`twarc2 flatten`) and a scraped JSON Lines file, runs `propscope run ... "
-             "--techniques off` and scores the exported `communities` against the planted "
-             "groups, beside a CooRnet/CooRTweet recipe (60 s, ≥ 2 co-shared items, "
-             "connected components) on the same data.", "",
-             f"Command: `{command}`. Machine: {nproc} cores, {cpu_model()}, Python "
-             f"{platform.python_version()}, {dt.date.today().isoformat()}.", ""]
+             "reading propscope's coordination code, its coordination docs or the other "
+             "coordination benchmarks (world model, proportions and scorer in its docstring). "
+             "It writes an X collection (`twarc2 flatten`) and a scraped JSON Lines file, runs "
+             "`propscope run ... --techniques off` and scores the exported `communities` "
+             "against the planted groups, beside a CooRnet/CooRTweet recipe (60 s window, "
+             "≥ 2 co-shared items, connected components) on the same data and scorer.", "",
+             f"Command: `{command}` ({total_s:.0f} s in all). Machine: `nproc` {nproc}, "
+             f"{cpu_model()}, Python {platform.python_version()}, propscope at {rev}, "
+             f"{dt.date.today().isoformat()}.", ""]
     for key, res in results.items():
         w = res["world"]
         lines += [f"**{key}** (seed {res['seed']}, {w['posts']:,} posts, {w['accounts']:,} "
-                  f"accounts, {len(w['groups']) if res['planted'] else 0} planted groups):", "",
+                  f"accounts, {len(w['groups']) if res['planted'] else 0} planted groups; "
+                  f"propscope run {res.get('propscope_s', 0):.0f} s):", "",
                   "| method | group F1 | account F1 | innocents in communities | "
                   "dominant kind found | communities |", "|---|---|---|---|---|---|",
                   *_summary_rows(res), ""]
+        for name in ("propscope", "coornet"):
+            if res.get(name, {}).get("innocents_by_role"):
+                roles = ", ".join(f"{k} {v}" for k, v in sorted(res[name]["innocents_by_role"].items()))
+                lines += [f"Innocents placed by {name}, by role: {roles}.", ""]
+        if res["planted"] and "propscope" in res:
+            lines += ["| group | size | kinds | timing | actions | propscope F1 (P / R) | "
+                      "kind found | CooRnet F1 |", "|---|---|---|---|---|---|---|---|"]
+            for g in w["groups"]:
+                ps, cr = res["propscope"]["groups"][g["gid"]], res["coornet"]["groups"][g["gid"]]
+                lines.append(f"| {g['gid']} | {g['size']} | {'+'.join(g['kinds'])} | {g['delay']} "
+                             f"| {g['actions']} | {ps['f1']} ({ps['precision']} / {ps['recall']}) "
+                             f"| {'yes' if ps['kind_found'] else 'no'} | {cr['f1']} |")
+            lines.append("")
     lines += ["Targets: group F1 ≥ 0.95, no innocent account in a community, every dominant "
               "kind found, zero communities on the negative control.", ""]
-    replace_section("## Independent held-out generator 3", "\n".join(lines))
+    return replace_section("## Independent held-out generator 3", "\n".join(lines), path or DOC)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -916,7 +947,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"total {total} s")
     if args.write_docs:
         cmd = "python bench/coordination_heldout3.py " + " ".join(argv or sys.argv[1:])
-        write_docs(results, cmd.strip())
+        print(f"wrote {write_docs(results, cmd.strip(), total)}", file=sys.stderr)
     return 0
 
 

@@ -74,3 +74,20 @@ def test_coornet_recipe_needs_two_items_within_the_window() -> None:
     events = [("a", 0.0, "url:1"), ("b", 30.0, "url:1"), ("a", 500.0, "rt:2"), ("b", 520.0, "rt:2"),
               ("c", 0.0, "url:3"), ("d", 10.0, "url:3"), ("c", 900.0, "url:4"), ("d", 990.0, "url:4")]
     assert h3.coornet(events) == [({"a", "b"}, {"url", "retweet"})]
+
+
+def test_write_docs_replaces_only_its_own_section(tmp_path: Path) -> None:
+    planted = {"G1": {"a", "b", "c"}}
+    perfect = h3.score(planted, {"G1": "url"}, {"x": {"a", "b", "c"}}, {"x": {"url"}}, set())
+    world = {"posts": 10, "accounts": 5, "groups": [
+        {"gid": "G1", "size": 3, "kinds": ["link"], "delay": "seconds", "actions": 5}]}
+    results = {"dev": {"seed": 1, "planted": True, "world": world, "propscope": perfect,
+                       "coornet": perfect, "propscope_s": 1.0}}
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text("# Benchmarks\n\n## Other\n\nkeep me\n", encoding="utf-8")
+    h3.write_docs(results, "python bench/coordination_heldout3.py --split dev", 3.0, doc)
+    h3.write_docs(results, "python bench/coordination_heldout3.py --split dev", 3.0, doc)
+    text = doc.read_text(encoding="utf-8")
+    assert text.count("## Independent held-out generator 3") == 1
+    assert "keep me" in text and "| propscope | 1.0 | 1.0 | 0 | 1/1 | 1 |" in text
+    assert "| G1 | 3 | link | seconds | 5 | 1.0 (1.0 / 1.0) | yes | 1.0 |" in text
