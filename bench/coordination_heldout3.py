@@ -51,7 +51,8 @@ users), 3 mixed (two kinds, 60/40). Delay models: 30 % "seconds" (0-25 s, automa
 Groups act 6-24 times (one quiet group 4 times) in their operator's office hours (mostly
 weekdays); each member misses actions (participation 55-95 %, some members 35 %); a quarter
 of the groups share one member with another group. Members keep a thin organic life. The
-beneficiaries of retweet groups are not scored (neither planted nor innocent).
+beneficiary a retweet group amplifies is left out of the scoring (neither planted nor
+innocent, removed from communities before matching).
 
 Scoring: each planted group is matched to the community with the highest Jaccard overlap;
 precision and recall are over member accounts, F1 is averaged over groups (macro; an
@@ -77,6 +78,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import datetime as dt
+import itertools
 import json
 import math
 import platform
@@ -186,6 +188,7 @@ class Group:
     dominant: str
     lang: str
     actions: int = 0
+    hub: str | None = None  # the account a retweet group amplifies (not scored)
 
 
 @dataclass
@@ -319,8 +322,11 @@ def generate_world(seed: int, scale: float = 1.0, planted: bool = True) -> World
     n_groups = max(5, round(13 * scale))
     sizes = [3, 50] + [round(math.exp(p.r.uniform(math.log(3), math.log(50))))
                        for _ in range(n_groups - 2)]
-    kinds_plan = (["link"] * 4 + ["text"] * 3 + ["retweet"] * 2 + ["hashtag"] + ["multi"] * 3)
-    kinds_plan = (kinds_plan * (n_groups // len(kinds_plan) + 1))[:n_groups]
+    # 4 link, 3 text, 2 retweet, 1 hashtag, 3 mixed in 13, interleaved so that a smaller
+    # world keeps every kind
+    order = ["link", "text", "retweet", "multi", "hashtag", "link", "text", "multi", "link",
+             "retweet", "text", "multi", "link"]
+    kinds_plan = [order[i % len(order)] for i in range(n_groups)]
     p.r.shuffle(kinds_plan)
     p.r.shuffle(sizes)
     n_overlap = max(2, n_groups // 4)
@@ -342,12 +348,7 @@ def generate_world(seed: int, scale: float = 1.0, planted: bool = True) -> World
     for a in accounts.values():
         a.scraped = a.role not in ("outlet", "celebrity") and r.random() < 0.10
     organic = regulars + junkies + [f for fd in fandoms for f in fd] + sleepers
-    organic_w = [a.rate + 0.05 for a in organic]
-    organic_cum = [sum(organic_w[: i + 1]) for i in range(0)]  # filled below
-    acc = 0.0
-    for w in organic_w:
-        acc += w
-        organic_cum.append(acc)
+    organic_cum = list(itertools.accumulate(a.rate + 0.05 for a in organic))
 
     def pick_organic() -> Account:
         return organic[bisect.bisect_left(organic_cum, r.random() * organic_cum[-1])]
@@ -476,7 +477,7 @@ def generate_world(seed: int, scale: float = 1.0, planted: bool = True) -> World
                                                    {c.handle for c in celebs} and not x.rt_of],
                    regulars=regulars)
     posts.sort(key=lambda x: (x.t, x.pid))
-    return World(seed, accounts, posts, groups, {h.handle for h in hubs}, planted)
+    return World(seed, accounts, posts, groups, {grp.hub for grp in groups if grp.hub}, planted)
 
 
 def plant(p: Gen, *, posts_fn, planted: bool, accounts: dict[str, Account],
@@ -513,6 +514,7 @@ def plant(p: Gen, *, posts_fn, planted: bool, accounts: dict[str, Account],
         part = r.uniform(0.55, 0.95)
         p_m = {m: (0.35 if r.random() < 0.15 else part * r.uniform(0.8, 1.0)) for m in grp.members}
         hub = next(hub_iter) if ("retweet" in grp.kinds) else None
+        grp.hub = hub.handle if hub else None
         dom = "".join(r.choice(SYL) for _ in range(3)) + r.choice([".info", ".news", ".org"])
         camp_tags = [p.words("en", 1, 2).title().replace(" ", "") + r.choice(["Now", "2026", "Truth"])
                      for _ in range(r.randint(3, 6))]
@@ -723,9 +725,12 @@ def _prf(tp: int, n_pred: int, n_true: int) -> tuple[float, float, float]:
 
 def score(planted: dict[str, set[str]], dominant: dict[str, str],
           communities: dict[str, set[str]], community_kinds: dict[str, set[str]],
-          innocents: set[str], roles: dict[str, str] | None = None) -> dict:
+          innocents: set[str], roles: dict[str, str] | None = None,
+          ignore: frozenset[str] | set[str] = frozenset()) -> dict:
     """Score communities against planted groups (see the module docstring for the
-    definitions). Pure: used for propscope and the CooRnet recipe alike."""
+    definitions). Pure: used for propscope and the CooRnet recipe alike. Accounts in
+    ``ignore`` (the amplified beneficiaries) are neither right nor wrong anywhere."""
+    communities = {cid: c - ignore for cid, c in communities.items() if c - ignore}
     per_group = {}
     for gid, members in sorted(planted.items()):
         best, best_j = None, 0.0
@@ -843,11 +848,13 @@ def evaluate(seed: int, scale: float, planted: bool, work: Path, with_propscope:
     t1 = time.perf_counter()
     comps = coornet(observed_events(world))
     out["coornet"] = score(truth, dominant, {f"c{i}": c for i, (c, _) in enumerate(comps)},
-                           {f"c{i}": k for i, (_, k) in enumerate(comps)}, innocents, roles)
+                           {f"c{i}": k for i, (_, k) in enumerate(comps)}, innocents, roles,
+                           world.beneficiaries)
     out["coornet_s"] = round(time.perf_counter() - t1, 1)
     if with_propscope:
         comms, kinds, wall = run_propscope(inputs, work)
-        out["propscope"] = score(truth, dominant, comms, kinds, innocents, roles)
+        out["propscope"] = score(truth, dominant, comms, kinds, innocents, roles,
+                                 world.beneficiaries)
         out["propscope_s"] = round(wall, 1)
     return out
 

@@ -91,3 +91,14 @@ def test_write_docs_replaces_only_its_own_section(tmp_path: Path) -> None:
     assert text.count("## Independent held-out generator 3") == 1
     assert "keep me" in text and "| propscope | 1.0 | 1.0 | 0 | 1/1 | 1 |" in text
     assert "| G1 | 3 | link | seconds | 5 | 1.0 (1.0 / 1.0) | yes | 1.0 |" in text
+
+
+def test_beneficiaries_are_neither_right_nor_wrong() -> None:
+    planted = {"G1": {"a", "b"}}
+    s = h3.score(planted, {"G1": "retweet"}, {"x": {"a", "b", "hub"}}, {"x": {"retweet"}},
+                 innocents={"z"}, ignore={"hub"})
+    assert s["group_f1"] == 1.0 and s["innocents_in_communities"] == 0
+    world = h3.generate_world(5, scale=0.05)
+    hubs = {g.hub for g in world.groups if g.hub}
+    assert hubs and world.beneficiaries == hubs
+    assert h3.generate_world(5, scale=0.05, planted=False).beneficiaries == set()
