@@ -222,7 +222,7 @@ class Gen:
         d = r.randrange(DAYS) if day is None else day
         h = bisect.bisect_left(HOURLY_CUM, r.random() * HOURLY_CUM[-1])
         t = START + d * 86400 + (h + r.random()) * 3600 - tz * 3600
-        return min(max(t, START), END - 1)
+        return START + (t - START) % (END - START)  # wrap: no pile-up at the edges
 
     def awake(self, tz: float, t: float) -> float:
         """How likely the account is at its screen at ``t`` (0-1)."""
@@ -363,7 +363,8 @@ def generate_world(seed: int, scale: float = 1.0, planted: bool = True) -> World
             urls, tags = list(rt_of.urls), list(rt_of.hashtags)
         pst = Post(gen.pid(t), a.handle, t, text, lang or a.lang, urls or [], tags or [],
                    rt_of.pid if rt_of else None)
-        posts.append(pst)
+        if START <= t < END:  # what falls outside the collection period is not collected
+            posts.append(pst)
         return pst
 
     # Outlets and their articles.
@@ -458,7 +459,7 @@ def generate_world(seed: int, scale: float = 1.0, planted: bool = True) -> World
             post(g, admin, t0, tmpl, tags=[fan_tag])
             for f in fans:
                 if f is not admin and r.random() < 0.35 and t0 + 60 < END:
-                    post(g, f, min(t0 + g.lognormal(1200, 1.0), END - 1), edit_text(g, tmpl),
+                    post(g, f, t0 + g.lognormal(1200, 1.0), edit_text(g, tmpl),
                          tags=[fan_tag])
     for inf in influencers + hubs:
         mu = r.uniform(2, 15)
@@ -554,12 +555,12 @@ def plant(p: Gen, *, posts_fn, planted: bool, accounts: dict[str, Account],
                     a = accounts[m]
                     u = url_variant(p, canonical, short)
                     text = p.words(grp.lang, 3, 12) + (" " + r.choice(EMOJI) if r.random() < 0.3 else "")
-                    posts_fn(p, a, min(t0 + delay(), END - 1), f"{text} {u[0]}", [u])
+                    posts_fn(p, a, t0 + delay(), f"{text} {u[0]}", [u])
             elif kind == "text":
                 msg = (p.words(grp.lang, 16, 32).capitalize() + f" {r.randint(100, 99999)}"
                        + r.choice([".", "!", ""]))
                 for m in who:
-                    posts_fn(p, accounts[m], min(t0 + delay(), END - 1), edit_text(p, msg),
+                    posts_fn(p, accounts[m], t0 + delay(), edit_text(p, msg),
                              lang=grp.lang)
             elif kind == "hashtag":
                 tags = r.sample(camp_tags, min(len(camp_tags), r.randint(1, 2)))
@@ -567,7 +568,7 @@ def plant(p: Gen, *, posts_fn, planted: bool, accounts: dict[str, Account],
                     a = accounts[m]
                     written = [t if r.random() < 0.7 else t.lower() for t in tags]
                     text = p.words(a.lang if r.random() < 0.5 else grp.lang, 3, 14)
-                    posts_fn(p, a, min(t0 + delay(), END - 1),
+                    posts_fn(p, a, t0 + delay(),
                              text + "".join(f" #{t}" for t in written), tags=written)
             else:  # retweet
                 if r.random() < 0.2 and celeb_posts:
