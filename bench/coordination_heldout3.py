@@ -775,38 +775,64 @@ def truth_of(world: World) -> tuple[dict[str, set[str]], dict[str, str], set[str
 
 # --------------------------------------------------------------------------- propscope
 
-def run_propscope(inputs: list[Path], work: Path) -> tuple[dict[str, set[str]], dict[str, set[str]], float]:
+def _propscope_exe() -> str:
+    """The ``propscope`` command of this interpreter's environment, else the one on PATH."""
+    exe = Path(sys.executable).parent / "propscope"
+    return str(exe) if exe.exists() else (shutil.which("propscope") or "propscope")
+
+
+def _column(names: list[str], *candidates: str, table: str) -> str:
+    """The first of ``candidates`` the export has; a loud error naming what it has, so a
+    renamed export column stops the benchmark instead of scoring nothing."""
+    for c in candidates:
+        if c in names:
+            return c
+    raise SystemExit(f"{table}: none of {candidates} in its columns {names}")
+
+
+def run_propscope(inputs: list[Path], work: Path) -> tuple[dict[str, set[str]], dict[str, set[str]], float, str]:
     """``propscope run`` as a user types it; communities and the kinds of the edges inside
-    each community, read from the Parquet exports only."""
+    each community, read from the Parquet exports only. Also the coordination stage's
+    version from ``propscope status``: zero communities only counts if that stage ran."""
     import pyarrow.parquet as pq
 
-    out = work / "out"
-    exe = Path(sys.executable).parent / "propscope"
-    cmd = [str(exe) if exe.exists() else (shutil.which("propscope") or "propscope"), "run",
-           *map(str, inputs), "--corpus",
-           str(work / "c.duckdb"), "--out", str(out), "--techniques", "off", "--quiet"]
+    out, corpus = work / "out", work / "c.duckdb"
+    cmd = [_propscope_exe(), "run", *map(str, inputs), "--corpus", str(corpus), "--out", str(out),
+           "--techniques", "off", "--quiet"]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise SystemExit(f"propscope run failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    status = subprocess.run([_propscope_exe(), "status", "--corpus", str(corpus), "--json"],
+                            capture_output=True, text=True)
+    stages = json.loads(status.stdout or "{}").get("link_stages", [])
+    version = next((str(x.get("version")) for x in stages if x.get("stage") == "coordination"), "")
+    if not version:
+        raise SystemExit(f"propscope status shows no coordination stage: {status.stdout[-2000:]}")
     comms: dict[str, set[str]] = defaultdict(set)
     dom: dict[str, str] = {}
     path = out / "communities.parquet"
     if path.exists():
-        for row in pq.read_table(path).to_pylist():
-            cid = str(row["community_id"])
-            comms[cid].add(_handle(row["source"]))
+        table = pq.read_table(path)
+        cid_col = _column(table.column_names, "community_id", "community", table="communities")
+        src_col = _column(table.column_names, "source", "member", "account", table="communities")
+        for row in table.to_pylist():
+            cid = str(row[cid_col])
+            comms[cid].add(_handle(row[src_col]))
             dom[cid] = row.get("dominant_kind") or ""
     kinds: dict[str, set[str]] = {cid: {k} - {""} for cid, k in dom.items()}
     epath = out / "coordination_edges.parquet"
     if epath.exists() and comms:
-        edges = pq.read_table(epath, columns=["source_a", "source_b", "kind"]).to_pylist()
+        names = pq.read_schema(epath).names
+        a, b = (_column(names, f"source_{x}", f"account_{x}", table="coordination_edges")
+                for x in "ab")
+        edges = pq.read_table(epath, columns=[a, b, "kind"]).to_pylist()
         for cid, mem in comms.items():
             for e in edges:
-                if _handle(e["source_a"]) in mem and _handle(e["source_b"]) in mem:
+                if _handle(e[a]) in mem and _handle(e[b]) in mem:
                     kinds[cid].add(e["kind"])
-    return dict(comms), kinds, wall
+    return dict(comms), kinds, wall, version
 
 
 def _handle(source: str) -> str:
@@ -853,7 +879,8 @@ def evaluate(seed: int, scale: float, planted: bool, work: Path, with_propscope:
                            world.beneficiaries)
     out["coornet_s"] = round(time.perf_counter() - t1, 1)
     if with_propscope:
-        comms, kinds, wall = run_propscope(inputs, work)
+        comms, kinds, wall, version = run_propscope(inputs, work)
+        out["propscope_coordination_version"] = version
         out["propscope"] = score(truth, dominant, comms, kinds, innocents, roles,
                                  world.beneficiaries)
         out["propscope_s"] = round(wall, 1)
@@ -895,7 +922,8 @@ def write_docs(results: dict, command: str, total_s: float, path: Path | None = 
         w = res["world"]
         lines += [f"**{key}** (seed {res['seed']}, {w['posts']:,} posts, {w['accounts']:,} "
                   f"accounts, {len(w['groups']) if res['planted'] else 0} planted groups; "
-                  f"propscope run {res.get('propscope_s', 0):.0f} s):", "",
+                  f"propscope run {res.get('propscope_s', 0):.0f} s, coordination stage "
+                  f"version {res.get('propscope_coordination_version', '?')}):", "",
                   "| method | group F1 | account F1 | innocents in communities | "
                   "dominant kind found | communities |", "|---|---|---|---|---|---|",
                   *_summary_rows(res), ""]
