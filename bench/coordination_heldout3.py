@@ -189,6 +189,17 @@ class Group:
     lang: str
     actions: int = 0
     hub: str | None = None  # the account a retweet group amplifies (not scored)
+    log: list[list[str]] = field(default_factory=list)  # who took part in each action
+
+    def detectable(self, min_actions: int = 3) -> set[str]:
+        """Members that share at least ``min_actions`` actions with another member: the
+        most a pair-based method requiring that many co-actions can find."""
+        acted: dict[str, set[int]] = defaultdict(set)
+        for i, who in enumerate(self.log):
+            for m in who:
+                acted[m].add(i)
+        return {m for m in acted for o in acted
+                if o != m and len(acted[m] & acted[o]) >= min_actions}
 
 
 @dataclass
@@ -534,6 +545,7 @@ def plant(p: Gen, *, posts_fn, planted: bool, accounts: dict[str, Account],
             who = [m for m in grp.members if r.random() < p_m[m]]
             if len(who) < 2:
                 who = r.sample(grp.members, 2)
+            grp.log.append(who)
 
             def delay(model: str = grp.delay, med: float = med, width: float = width) -> float:
                 """A member's delay after the action's start, by the group's timing model."""
@@ -856,7 +868,11 @@ def stats(world: World) -> dict:
             "scraped_accounts": sum(a.scraped for a in world.accounts.values()),
             "roles": dict(sorted(roles.items())),
             "groups": [{"gid": g.gid, "size": len(set(g.members)), "kinds": g.kinds,
-                        "delay": g.delay, "actions": g.actions} for g in world.groups]}
+                        "delay": g.delay, "actions": g.actions,
+                        "detectable": len(g.detectable())} for g in world.groups],
+            "ceiling_group_f1": round(sum(2 * r / (1 + r) for r in (
+                len(g.detectable()) / len(set(g.members)) for g in world.groups))
+                / len(world.groups), 3) if world.planted else 0.0}
 
 
 def evaluate(seed: int, scale: float, planted: bool, work: Path, with_propscope: bool) -> dict:
@@ -932,11 +948,15 @@ def write_docs(results: dict, command: str, total_s: float, path: Path | None = 
                 roles = ", ".join(f"{k} {v}" for k, v in sorted(res[name]["innocents_by_role"].items()))
                 lines += [f"Innocents placed by {name}, by role: {roles}.", ""]
         if res["planted"] and "propscope" in res:
-            lines += ["| group | size | kinds | timing | actions | propscope F1 (P / R) | "
-                      "kind found | CooRnet F1 |", "|---|---|---|---|---|---|---|---|"]
+            lines += [f"Ceiling: a method that finds exactly the members sharing ≥ 3 actions "
+                      f"with another member scores group F1 {w['ceiling_group_f1']}.", "",
+                      "| group | size | detectable | kinds | timing | actions | "
+                      "propscope F1 (P / R) | kind found | CooRnet F1 |",
+                      "|---|---|---|---|---|---|---|---|---|"]
             for g in w["groups"]:
                 ps, cr = res["propscope"]["groups"][g["gid"]], res["coornet"]["groups"][g["gid"]]
-                lines.append(f"| {g['gid']} | {g['size']} | {'+'.join(g['kinds'])} | {g['delay']} "
+                lines.append(f"| {g['gid']} | {g['size']} | {g['detectable']} | "
+                             f"{'+'.join(g['kinds'])} | {g['delay']} "
                              f"| {g['actions']} | {ps['f1']} ({ps['precision']} / {ps['recall']}) "
                              f"| {'yes' if ps['kind_found'] else 'no'} | {cr['f1']} |")
             lines.append("")

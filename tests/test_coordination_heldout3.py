@@ -80,7 +80,8 @@ def test_write_docs_replaces_only_its_own_section(tmp_path: Path) -> None:
     planted = {"G1": {"a", "b", "c"}}
     perfect = h3.score(planted, {"G1": "url"}, {"x": {"a", "b", "c"}}, {"x": {"url"}}, set())
     world = {"posts": 10, "accounts": 5, "groups": [
-        {"gid": "G1", "size": 3, "kinds": ["link"], "delay": "seconds", "actions": 5}]}
+        {"gid": "G1", "size": 3, "kinds": ["link"], "delay": "seconds", "actions": 5,
+         "detectable": 3}], "ceiling_group_f1": 1.0}
     results = {"dev": {"seed": 1, "planted": True, "world": world, "propscope": perfect,
                        "coornet": perfect, "propscope_s": 1.0}}
     doc = tmp_path / "benchmarks.md"
@@ -90,7 +91,7 @@ def test_write_docs_replaces_only_its_own_section(tmp_path: Path) -> None:
     text = doc.read_text(encoding="utf-8")
     assert text.count("## Independent held-out generator 3") == 1
     assert "keep me" in text and "| propscope | 1.0 | 1.0 | 0 | 1/1 | 1 |" in text
-    assert "| G1 | 3 | link | seconds | 5 | 1.0 (1.0 / 1.0) | yes | 1.0 |" in text
+    assert "| G1 | 3 | 3 | link | seconds | 5 | 1.0 (1.0 / 1.0) | yes | 1.0 |" in text
 
 
 def test_beneficiaries_are_neither_right_nor_wrong() -> None:
@@ -102,3 +103,9 @@ def test_beneficiaries_are_neither_right_nor_wrong() -> None:
     hubs = {g.hub for g in world.groups if g.hub}
     assert hubs and world.beneficiaries == hubs
     assert h3.generate_world(5, scale=0.05, planted=False).beneficiaries == set()
+
+
+def test_detectable_members_share_three_actions_with_another() -> None:
+    g = h3.Group("G1", ["link"], ["a", "b", "c", "d"], "seconds", "link", "en", 4,
+                 log=[["a", "b", "c"], ["a", "b"], ["a", "b", "d"], ["c", "d"]])
+    assert g.detectable() == {"a", "b"}
