@@ -60,7 +60,10 @@ unmatched group scores 0). Account level: "in some community" against "in some p
 group". Innocents: ordinary accounts (every account that is neither a member nor a
 beneficiary) placed in any community. Kind found: the group's dominant kind is among the
 kinds of the edges inside its matched community. The negative control is the same world
-(same seed) with no planted actions; its target is zero communities.
+(same seed) with no planted actions; its target is zero communities. Ceiling: a member
+that shares fewer than 3 actions with every other member of its group is out of reach of
+a method that needs 3 co-actions per pair; the group F1 of finding exactly the others
+(precision 1) is reported beside the figures.
 
 CooRnet/CooRTweet recipe: items are the link as the platform expanded it (no further
 canonicalisation), the exact text, and the retweeted post; two accounts are tied when they
@@ -997,7 +1000,8 @@ def main(argv: list[str] | None = None) -> int:
             w = res["world"]
             print(f"{key}: seed {res['seed']}, {w['posts']} posts, {w['accounts']} accounts, "
                   f"{w['retweets']} retweets, posts per account median {w['median_posts']} / "
-                  f"max {w['max_posts']}, group sizes {[x['size'] for x in w['groups']]}")
+                  f"max {w['max_posts']}, group sizes {[x['size'] for x in w['groups']]}, "
+                  f"ceiling group F1 {w['ceiling_group_f1']}")
             for row in _summary_rows(res):
                 print("  " + row)
         print(f"total {total} s")
