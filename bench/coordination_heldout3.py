@@ -63,7 +63,8 @@ kinds of the edges inside its matched community. The negative control is the sam
 (same seed) with no planted actions; its target is zero communities. Ceiling: a member
 that shares fewer than 3 actions with every other member of its group is out of reach of
 a method that needs 3 co-actions per pair; the group F1 of finding exactly the others
-(precision 1) is reported beside the figures.
+(precision 1) is reported beside the figures, and so is the group F1 against the findable
+members only (the unfindable ones then count neither way).
 
 CooRnet/CooRTweet recipe: items are the link as the platform expanded it (no further
 canonicalisation), the exact text, and the retweeted post; two accounts are tied when they
@@ -891,18 +892,26 @@ def evaluate(seed: int, scale: float, planted: bool, work: Path, with_propscope:
     if not with_propscope:  # statistics only: nothing is scored (safe on the held-out split)
         return out
     truth, dominant, innocents, roles = truth_of(world)
+    findable = {g.gid: g.detectable() for g in world.groups if world.planted and g.detectable()}
+    unfindable = set().union(*truth.values()) - set().union(*findable.values()) if truth else set()
+
+    def scored(comms: dict[str, set[str]], kinds: dict[str, set[str]]) -> dict:
+        """The score, plus the group F1 against the findable members only (the others
+        neither right nor wrong), the figure to hold against the 0.95 target."""
+        res = score(truth, dominant, comms, kinds, innocents, roles, world.beneficiaries)
+        res["group_f1_findable"] = score(findable, dominant, comms, kinds, innocents, roles,
+                                         world.beneficiaries | unfindable)["group_f1"]
+        return res
+
     t1 = time.perf_counter()
     comps = coornet(observed_events(world))
-    out["coornet"] = score(truth, dominant, {f"c{i}": c for i, (c, _) in enumerate(comps)},
-                           {f"c{i}": k for i, (_, k) in enumerate(comps)}, innocents, roles,
-                           world.beneficiaries)
+    out["coornet"] = scored({f"c{i}": c for i, (c, _) in enumerate(comps)},
+                            {f"c{i}": k for i, (_, k) in enumerate(comps)})
     out["coornet_s"] = round(time.perf_counter() - t1, 1)
-    if with_propscope:
-        comms, kinds, wall, version = run_propscope(inputs, work)
-        out["propscope_coordination_version"] = version
-        out["propscope"] = score(truth, dominant, comms, kinds, innocents, roles,
-                                 world.beneficiaries)
-        out["propscope_s"] = round(wall, 1)
+    comms, kinds, wall, version = run_propscope(inputs, work)
+    out["propscope_coordination_version"] = version
+    out["propscope"] = scored(comms, kinds)
+    out["propscope_s"] = round(wall, 1)
     return out
 
 
@@ -911,7 +920,8 @@ def _summary_rows(res: dict) -> list[str]:
     for name in ("propscope", "coornet"):
         if name in res:
             s = res[name]
-            rows.append(f"| {name} | {s['group_f1']} | {s['account_f1']} | "
+            rows.append(f"| {name} | {s['group_f1']} | {s['group_f1_findable']} | "
+                        f"{s['account_f1']} | "
                         f"{s['innocents_in_communities']} | {s['kinds_found']}/{len(s['groups'])} | "
                         f"{s['communities']} |")
     return rows
@@ -943,8 +953,9 @@ def write_docs(results: dict, command: str, total_s: float, path: Path | None = 
                   f"accounts, {len(w['groups']) if res['planted'] else 0} planted groups; "
                   f"propscope run {res.get('propscope_s', 0):.0f} s, coordination stage "
                   f"version {res.get('propscope_coordination_version', '?')}):", "",
-                  "| method | group F1 | account F1 | innocents in communities | "
-                  "dominant kind found | communities |", "|---|---|---|---|---|---|",
+                  "| method | group F1 | group F1, findable members | account F1 | "
+                  "innocents in communities | dominant kind found | communities |",
+                  "|---|---|---|---|---|---|---|",
                   *_summary_rows(res), ""]
         for name in ("propscope", "coornet"):
             if res.get(name, {}).get("innocents_by_role"):

@@ -82,6 +82,7 @@ def test_write_docs_replaces_only_its_own_section(tmp_path: Path) -> None:
     world = {"posts": 10, "accounts": 5, "groups": [
         {"gid": "G1", "size": 3, "kinds": ["link"], "delay": "seconds", "actions": 5,
          "detectable": 3}], "ceiling_group_f1": 1.0}
+    perfect["group_f1_findable"] = 1.0
     results = {"dev": {"seed": 1, "planted": True, "world": world, "propscope": perfect,
                        "coornet": perfect, "propscope_s": 1.0}}
     doc = tmp_path / "benchmarks.md"
@@ -90,7 +91,7 @@ def test_write_docs_replaces_only_its_own_section(tmp_path: Path) -> None:
     h3.write_docs(results, "python bench/coordination_heldout3.py --split dev", 3.0, doc)
     text = doc.read_text(encoding="utf-8")
     assert text.count("## Independent held-out generator 3") == 1
-    assert "keep me" in text and "| propscope | 1.0 | 1.0 | 0 | 1/1 | 1 |" in text
+    assert "keep me" in text and "| propscope | 1.0 | 1.0 | 1.0 | 0 | 1/1 | 1 |" in text
     assert "| G1 | 3 | 3 | link | seconds | 5 | 1.0 (1.0 / 1.0) | yes | 1.0 |" in text
 
 
