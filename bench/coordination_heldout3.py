@@ -93,6 +93,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -165,6 +166,9 @@ class Account:
     role: str
     rate: float
     scraped: bool = False
+
+
+Article = tuple[float, Account, str, str]  # published, outlet, canonical URL, headline
 
 
 @dataclass(eq=False)
@@ -383,7 +387,7 @@ def generate_world(seed: int, scale: float = 1.0, planted: bool = True) -> World
         return pst
 
     # Outlets and their articles.
-    articles: list[tuple[float, Account, str, str]] = []  # (time, outlet, url, headline)
+    articles: list[Article] = []
     for o in outlets:
         dom = "".join(r.choice(SYL) for _ in range(3)) + r.choice([".com", ".net", ".co.uk",
                                                                    ".de", ".ru", ".es"])
@@ -396,7 +400,7 @@ def generate_world(seed: int, scale: float = 1.0, planted: bool = True) -> World
     articles.sort(key=lambda x: x[0])
     art_times = [x[0] for x in articles]
 
-    def share_article(gen: Gen, a: Account, t: float, art: tuple[float, Account, str, str]) -> None:
+    def share_article(gen: Gen, a: Account, t: float, art: Article) -> None:
         rr = gen.r
         u = url_variant(gen, art[2])
         x = rr.random()
@@ -496,10 +500,10 @@ def generate_world(seed: int, scale: float = 1.0, planted: bool = True) -> World
     return World(seed, accounts, posts, groups, {grp.hub for grp in groups if grp.hub}, planted)
 
 
-def plant(p: Gen, *, posts_fn, planted: bool, accounts: dict[str, Account],
+def plant(p: Gen, *, posts_fn: Callable[..., Post], planted: bool, accounts: dict[str, Account],
           sleepers: list[Account], hubs: list[Account], sizes: list[int],
-          kinds_plan: list[str], n_overlap: int, articles: list, celeb_posts: list[Post],
-          regulars: list[Account]) -> list[Group]:
+          kinds_plan: list[str], n_overlap: int, articles: list[Article],
+          celeb_posts: list[Post], regulars: list[Account]) -> list[Group]:
     """Draw the groups (always, from the planted stream) and, if ``planted``, their actions."""
     r = p.r
     pool = list(sleepers)
@@ -735,6 +739,7 @@ def coornet(events: list[tuple[str, float, str]], window: float = 60.0,
 # --------------------------------------------------------------------------- scoring
 
 def _prf(tp: int, n_pred: int, n_true: int) -> tuple[float, float, float]:
+    """Precision, recall, F1; an empty prediction or truth scores 0, never NaN."""
     prec = tp / n_pred if n_pred else 0.0
     rec = tp / n_true if n_true else 0.0
     return prec, rec, (2 * prec * rec / (prec + rec) if prec + rec else 0.0)
@@ -916,6 +921,7 @@ def evaluate(seed: int, scale: float, planted: bool, work: Path, with_propscope:
 
 
 def _summary_rows(res: dict) -> list[str]:
+    """One Markdown row per method: the figures the docs and the console show."""
     rows = []
     for name in ("propscope", "coornet"):
         if name in res:
@@ -981,10 +987,15 @@ def write_docs(results: dict, command: str, total_s: float, path: Path | None = 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", choices=sorted(SPLITS), default="dev")
-    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--split", choices=sorted(SPLITS), default="dev",
+                    help=f"dev (seed {SPLITS['dev']}) or the held-out split (seed "
+                    f"{SPLITS['heldout']}: never tune on it)")
+    ap.add_argument("--scale", type=float, default=1.0,
+                    help="world size: 1 is 3,000 ordinary accounts and 13 planted groups")
     ap.add_argument("--json", action="store_true", help="print the full results as JSON")
-    ap.add_argument("--write-docs", action="store_true")
+    ap.add_argument("--write-docs", action="store_true",
+                    help="replace the section '## Independent held-out generator 3' of "
+                    "docs/benchmarks.md with these figures")
     ap.add_argument("--no-negative", action="store_true", help="skip the negative control")
     ap.add_argument("--generate-only", action="store_true",
                     help="world statistics only: nothing is run or scored")
