@@ -98,4 +98,4 @@ def test_configured_analyzer_pickles_to_workers_with_its_taxonomy() -> None:
     assert res == bound.fn(doc)
     assert res["spans"] and all(r["model"].startswith("propscope-techniques-semeval2020@")
                                 for r in res["spans"])
-    assert get_analyzer("techniques").configure(Settings()).version == "1.3"
+    assert get_analyzer("techniques").configure(Settings()).version == "1.4"
