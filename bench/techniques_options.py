@@ -12,6 +12,10 @@ from the same run.
     nice -n 5 python bench/techniques_options.py --taxonomy semeval2023 --stride 128 192 254
     nice -n 5 python bench/techniques_options.py --taxonomy semeval2020 --stride 128 254 --members 0,1 0 1
 
+``--candidate DIR`` (repeatable) adds a model folder (e.g. a newly trained one,
+``propscope train --models-dir``) beside the shipped model in the same run, scored the
+same way: the comparison issue 17 asks for before a new model is committed.
+
 Prints one JSON object per option (outer-fold mean and sd per metric) and a table.
 """
 
@@ -59,36 +63,43 @@ def main() -> None:
     ap.add_argument("--stride", type=int, nargs="+", default=[128])
     ap.add_argument("--members", nargs="*", default=None,
                     help="comma-separated member indices to keep (semeval2020), one option each")
+    ap.add_argument("--candidate", type=Path, action="append", default=[],
+                    help="another model folder to score beside the shipped one")
     args = ap.parse_args()
     member_sets: list[list[int] | None] = ([None] if not args.members else
                                            [[int(x) for x in m.split(",")] for m in args.members])
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for members in member_sets:
-            for stride in args.stride:
-                path = variant(model_mod.model_dir(args.taxonomy), Path(tmp), stride, members)
-                m = model_mod.TechniqueModel(path)
-                windows = 0
-                real_score = m.score
+        options = [(model_mod.model_dir(args.taxonomy), stride, members)
+                   for members in member_sets for stride in args.stride]
+        options += [(c.resolve(), None, None) for c in args.candidate]
+        for n, (folder, stride, members) in enumerate(options):
+            path = (folder if stride is None else
+                    variant(folder, Path(tmp) / str(n), stride, members))
+            m = model_mod.TechniqueModel(path)
+            windows = 0
+            real_score = m.score
 
-                def counting(texts, si=True, _score=real_score, _m=m):
-                    nonlocal windows
-                    windows += sum(len(encoding.encode(_m.tokenizer, t, _m.stride).windows) for t in texts)
-                    return _score(texts, si=si)
+            def counting(texts, si=True, _score=real_score, _m=m):
+                nonlocal windows
+                windows += sum(len(encoding.encode(_m.tokenizer, t, _m.stride).windows) for t in texts)
+                return _score(texts, si=si)
 
-                m.score = counting  # type: ignore[method-assign]
-                c0, t0 = time.process_time(), time.perf_counter()
-                res = nested_cv(args.taxonomy, args.data, args.folds, model=m)
-                res.update(option={"stride": stride, "members": members}, windows=windows,
-                           cpu_s=round(time.process_time() - c0, 1),
-                           wall_s=round(time.perf_counter() - t0, 1))
-                print(json.dumps(res), flush=True)
-                rows.append(res)
+            m.score = counting  # type: ignore[method-assign]
+            c0, t0 = time.process_time(), time.perf_counter()
+            res = nested_cv(args.taxonomy, args.data, args.folds, model=m)
+            res.update(option={"stride": m.stride, "members": members,
+                               "folder": str(folder) if stride is None else "shipped"},
+                       windows=windows,
+                       cpu_s=round(time.process_time() - c0, 1),
+                       wall_s=round(time.perf_counter() - t0, 1))
+            print(json.dumps(res), flush=True)
+            rows.append(res)
     metrics = [k for k in ("si", "span", "tc", "paragraph") if k in rows[0]]
-    print("| stride | members | windows | CPU s (score + CV) | " + " | ".join(metrics) + " |")
+    print("| model | stride | members | windows | CPU s (score + CV) | " + " | ".join(metrics) + " |")
     for r in rows:
         o = r["option"]
-        print(f"| {o['stride']} | {o['members'] or 'all'} | {r['windows']} | {r['cpu_s']} | "
+        print(f"| {r['model']} ({o['folder']}) | {o['stride']} | {o['members'] or 'all'} | {r['windows']} | {r['cpu_s']} | "
               + " | ".join(f"{r[k]['mean']:.3f} ± {r[k]['sd']:.3f}" for k in metrics) + " |")
 
 

@@ -1,18 +1,22 @@
 """Technique throughput on news-length documents, before and after, in one run.
 
-Scores the same news articles (the first ``--docs`` PTC articles, ~5,600 characters
-each, the length of a news story) with the analyzer's work (token scores,
-technique spans, genre/framing labels) for both taxonomies, once with the source
-tree of a baseline git revision and once with this tree, each in its own child
-process, alternating ``--repeats`` times; reports documents per second (median
-wall time) and CPU seconds per document, and checks that both trees write
-identical spans and labels.
+Runs the techniques analyzer (``analyze_batch``: language gate, token scores,
+technique spans with raw and calibrated confidence, genre/framing labels) on the
+same news articles (the first ``--docs`` PTC articles, ~4,600 characters each, the
+length of a news story) for both taxonomies, through the ``processes`` engine with
+``--workers`` worker processes (default 2, one per core) in batches of 8 documents
+(the analyzer's ``BATCH_DOCS``), once with the source tree of a baseline git
+revision and once with this tree, each in its own child process, alternating
+``--repeats`` times. Reports documents per second (median wall time, after every
+worker has loaded the model), CPU seconds per document (the workers' CPU time
+inside the analyzer, summed), what that CPU time allows on ``--workers`` free cores,
+and whether both trees wrote identical spans and labels.
 
-    nice -n 5 python bench/techniques_speed.py --baseline c7ddfcc --docs 24 --repeats 2
+    nice -n 5 python bench/techniques_speed.py --baseline 9a8ba87 --docs 32 --repeats 1
 
 The baseline tree is taken with ``git archive`` (models included), so the figures
 compare code, not machines. The machine is a shared 2-core VM: other jobs run at
-the same time, so wall times are noisy; the CPU time per document is the steadier
+the same time, so wall times are noisy; the CPU time per document is the fair
 figure. Writes the ``## Techniques speed`` section of docs/benchmarks.md unless
 ``--no-write``.
 """
@@ -121,6 +125,7 @@ def main() -> None:
     if args.child:
         child(args.data, args.child, args.docs, args.out, args.workers)
         return
+    load0 = os.getloadavg()[0]
     trees = {"this tree": ROOT / "src"}
     with tempfile.TemporaryDirectory() as tmp:
         if args.baseline:
@@ -154,18 +159,22 @@ def main() -> None:
             cpu = statistics.median(x["cpu_s"] for x in r)
             n = r[0]["docs"]
             walls = ", ".join(f"{x['wall_s']:.1f}" for x in r)
-            rows.append(f"| {tax} | {name} | {n / wall:.2f} | {cpu / n:.3f} | {walls} |")
+            rows.append(f"| {tax} | {name} | {n / wall:.2f} | {cpu / n:.3f} | "
+                        f"{args.workers * n / cpu:.2f} | {walls} |")
     chars = runs[(next(iter(trees)), TAXONOMIES[0])][0]["chars"] / args.docs
     cmd = " ".join(["python bench/techniques_speed.py", *sys.argv[1:]])
     text = "\n".join([
         SECTION, "",
         f"`{cmd}` on {date.today().isoformat()}, {cpu_model()}, {os.cpu_count()} cores shared with "
-        f"other jobs (load varied during the run), `nice -n 5`. {args.docs} PTC news articles "
-        f"(mean {chars:,.0f} characters), the analyzer's model work (token scores, technique "
-        "spans, genre/framing labels), median of the runs; wall times vary with the other jobs, "
-        "CPU seconds per document less so.", "",
-        "| taxonomy | code | documents/s (wall) | CPU s/document | wall s per run |",
-        "|---|---|---|---|---|", *rows, "",
+        f"other jobs (1-minute load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+        f"the end), `nice -n 5`. {args.docs} PTC news articles (mean {chars:,.0f} characters) "
+        f"through the techniques analyzer on the `processes` engine with {args.workers} workers, "
+        "batches of 8 documents; median of the runs. Wall time depends on the other jobs on the "
+        "VM; the CPU seconds per document (the workers' CPU inside the analyzer) is the fair "
+        f"figure, and \"on {args.workers} free cores\" is {args.workers} / that.", "",
+        f"| taxonomy | code | documents/s (wall) | CPU s/document | documents/s on {args.workers} free cores "
+        "| wall s per run |",
+        "|---|---|---|---|---|---|", *rows, "",
         "Outputs, this tree against the first: "
         + "; ".join(f"{t}: {same[t]}" for t in TAXONOMIES) + ".", ""])
     print(text)

@@ -28,12 +28,13 @@ def model() -> TechniqueModel:
     return TechniqueModel(model_dir("semeval2023"))
 
 
+@pytest.mark.parametrize("stride", [128, 192, 254])  # the training stride, and longer ones (inference_stride)
 @pytest.mark.parametrize("n", [1, 253, 254, 255, 382, 383, 1000, 5000])
-def test_windows_far_from_the_end_do_not_move_when_text_grows(n: int) -> None:
-    wins = make_windows(n)
+def test_windows_far_from_the_end_do_not_move_when_text_grows(n: int, stride: int) -> None:
+    wins = make_windows(n, stride=stride)
     assert all(0 < e - s <= 254 for s, e in wins)
     assert wins[-1][1] == n and {t for s, e in wins for t in range(s, e)} == set(range(n))
-    longer = make_windows(n + 777)
+    longer = make_windows(n + 777, stride=stride)
     far = [w for w in wins if w[0] < n - 254]
     assert far == longer[: len(far)]
     # a token more than one window before the end is covered by exactly the same windows
