@@ -91,7 +91,7 @@ def test_configured_analyzer_pickles_to_workers_with_its_taxonomy() -> None:
     blob = pickle.dumps(bound)
     assert len(blob) < 8192  # references to module-level functions, no model inside
     again = pickle.loads(blob)
-    assert again.version == bound.version == "1.3/semeval2020"
+    assert again.version == bound.version == "1.4/semeval2020"
     doc = Document.create("The corrupt elites in Brussels have betrayed every hard-working "
                           "family, and only a fool would still trust their shameless lies.")
     res = again.run_batch([doc])[0]

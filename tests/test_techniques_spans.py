@@ -125,3 +125,30 @@ def test_decoding_ignores_what_other_documents_are_scored_with(model: TechniqueM
     together = model.score([FILLER * 30, LOADED, "Short."])[1]
     assert [(s.start, s.end, s.technique, round(c, 6)) for s, c in alone] == \
         [(s.start, s.end, s.technique, round(c, 6)) for s, c in model.spans("d", together)]
+
+
+def _variant(tmp_path, **config) -> TechniqueModel:
+    """The shipped semeval2023 model with ``config`` keys changed (files linked, not copied)."""
+    import json
+
+    src = model_dir("semeval2023")
+    for f in src.iterdir():
+        if f.name != "config.json":
+            (tmp_path / f.name).symlink_to(f)
+    cfg = json.loads((src / "config.json").read_text(encoding="utf-8"))
+    (tmp_path / "config.json").write_text(json.dumps({**cfg, **config}), encoding="utf-8")
+    return TechniqueModel(tmp_path)
+
+
+def test_inference_stride_comes_from_the_config(model: TechniqueModel, tmp_path) -> None:
+    from propscope.errors import ModelError
+
+    text = LOADED + FILLER * 40
+    assert model.stride == 128  # the shipped models keep the training stride
+    (tmp_path / "a").mkdir()
+    wide = _variant(tmp_path / "a", inference_stride=254)
+    assert wide.stride == 254
+    assert len(wide.score([text])[0].enc.windows) < len(model.score([text])[0].enc.windows)
+    (tmp_path / "b").mkdir()
+    with pytest.raises(ModelError, match="inference_stride 0"):
+        _variant(tmp_path / "b", inference_stride=0)
