@@ -26,7 +26,7 @@ def test_isotonic_fit_is_monotone_and_matches_block_means():
     assert steps[0] == (0.1, 0.0) and steps[1][1] == pytest.approx(1 / 3)
     grid = [i / 100 for i in range(101)]
     mapped = [calibration.apply_steps(steps, x) for x in grid]
-    assert mapped == sorted(mapped) and 0.0 <= min(mapped) and max(mapped) <= 1.0
+    assert mapped == sorted(mapped) and min(mapped) >= 0.0 and max(mapped) <= 1.0
     assert calibration.apply_steps(steps, 0.95) == 1.0  # above the last block: its value
 
 

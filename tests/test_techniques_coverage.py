@@ -73,6 +73,13 @@ def test_the_document_page_says_why(run_2020):
             "semeval2020 model (English only))") in page
     en = client.get(f"/doc/{run_2020['ids']['en-1']}").text
     assert 'data-coverage="techniques">analysed' in en
+    # spans carry the calibrated confidence, and the page words it as a share right
+    assert 'class="muted conf-words" data-calibrated="1"' in en
+    assert "% of spans at this confidence were right on held-out articles (model confidence 0." in en
+    con = duckdb.connect(str(run_2020["corpus"]), read_only=True)
+    rows = con.execute("SELECT confidence, confidence_calibrated FROM spans").fetchall()
+    con.close()
+    assert rows and all(c is not None and 0.0 <= k <= 1.0 for c, k in rows)
 
 
 def test_rerun_keeps_it_and_switching_back_reads_them(run_2020, tmp_path):
