@@ -59,3 +59,30 @@ def test_a_broken_map_is_a_coded_error(tmp_path):
         calibration.Calibration.load(tmp_path / calibration.FILE)
     assert calibration.Calibration.load(tmp_path / "absent.json") is None
     assert (model_dir("semeval2023") / calibration.FILE).exists()
+
+
+def test_a_corpus_analysed_before_calibration_is_upgraded_and_recomputed(tmp_path):
+    """A spans table from analyzer 1.3 (no confidence_calibrated column) gets the column
+    and the recomputation its version bump triggers fills it (real CLI, real DuckDB)."""
+    import duckdb
+    from click.testing import CliRunner
+
+    from propscope.cli import main
+
+    src = tmp_path / "docs.jsonl"
+    src.write_text(json.dumps({"id": "a", "source": "s", "text": TEXT}) + "\n", encoding="utf-8")
+    corpus = tmp_path / "c.duckdb"
+    res = CliRunner().invoke(main, ["run", str(src), "--corpus", str(corpus), "--quiet"])
+    assert res.exit_code == 0, res.output
+    con = duckdb.connect(str(corpus))
+    con.execute("ALTER TABLE spans DROP COLUMN confidence_calibrated")  # as 1.3 left it
+    con.execute("UPDATE stage_done SET version = '1.3' WHERE stage = 'techniques'")
+    con.close()
+    res = CliRunner().invoke(main, ["analyze", "--corpus", str(corpus), "--quiet"])
+    assert res.exit_code == 0, res.output
+    con = duckdb.connect(str(corpus), read_only=True)
+    rows = con.execute("SELECT confidence, confidence_calibrated FROM spans").fetchall()
+    version = con.execute("SELECT DISTINCT version FROM stage_done WHERE stage = 'techniques'").fetchall()
+    con.close()
+    assert rows and all(k is not None for _, k in rows)
+    assert version == [("1.4",)]

@@ -164,8 +164,27 @@ def configure(settings: Any) -> Analyzer:
 _NAMES = {"semeval2023": "SemEval-2023, 23 techniques", "semeval2020": "SemEval-2020, 14 techniques"}
 
 
+# Columns added after a table was first created: a corpus analysed by an older version
+# has the table without them (stage tables are created once, CREATE TABLE IF NOT EXISTS),
+# and the recomputation its version bump triggers would fail to insert.
+ADDED_COLUMNS = {"spans": [("confidence_calibrated", "FLOAT")]}  # analyzer 1.4
+
+
+def add_columns(con: Any) -> None:
+    """Add :data:`ADDED_COLUMNS` to the tables of an older corpus (NULL until re-analysed)."""
+    for table, columns in ADDED_COLUMNS.items():
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = 'main'", [table]).fetchall()}
+        for name, sql_type in columns:
+            if have and name not in have:
+                con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
+
+
 def prepare(corpus: Any, settings: Any, run_id: str, tax: str = TAXONOMY) -> dict[str, Any]:
-    """Choose the documents to read (``techniques`` setting); see :mod:`.sample`."""
+    """Choose the documents to read (``techniques`` setting); see :mod:`.sample`.
+    Also brings an older corpus's tables up to this version's columns."""
+    add_columns(corpus.con)
     info = sample.prepare(corpus, "techniques", version(tax), run_id,
                           getattr(settings, "techniques", "all"),
                           int(getattr(settings, "techniques_sample_docs", 0) or 0))
