@@ -140,15 +140,16 @@ def main() -> None:
         f"trained on); a span is right when a gold span of the same technique overlaps it. "
         f"{len(held_raw)} spans, {n_right} right ({n_right / max(len(held_raw), 1):.3f}). "
         "Isotonic map per family (families with fewer than "
-        f"{args.min_spans} spans share one map) fitted on {args.folds - 1} of the {args.folds} "
+        f"{args.min_spans} spans share one map; every step of a map rests on at least "
+        f"{calibration.MIN_BLOCK} spans) fitted on {args.folds - 1} of the {args.folds} "
         "outer folds of `propscope eval --cv`, figures on the fifth, for each fold: no figure below "
         "uses the data that fitted its map.", "",
         "| confidence | ECE (10 bins) | spans at >= 0.8 | share right at >= 0.8 |",
         "|---|---|---|---|",
         f"| as written (`spans.confidence`) | {ece_raw:.3f} | {len(high_raw)} | "
-        f"{(sum(high_raw) / len(high_raw)) if high_raw else float('nan'):.3f} |",
+        f"{f'{sum(high_raw) / len(high_raw):.3f}' if high_raw else '-'} |",
         f"| calibrated, outer folds (`spans.confidence_calibrated`) | {ece_cal:.3f} | {len(high_cal)} | "
-        f"{(sum(high_cal) / len(high_cal)) if high_cal else float('nan'):.3f} |", "",
+        f"{f'{sum(high_cal) / len(high_cal):.3f}' if high_cal else '-'} |", "",
         "Bins (mean confidence -> share right, spans), as written: "
         + "; ".join(f"{c:.2f} -> {a:.2f} ({n})" for c, a, n in raw) + "; calibrated: "
         + "; ".join(f"{c:.2f} -> {a:.2f} ({n})" for c, a, n in cal) + ".", "",

@@ -19,7 +19,7 @@ TEXT = ("The corrupt elites in Brussels have betrayed every hard-working family,
 
 def test_isotonic_fit_is_monotone_and_matches_block_means():
     pts = [(0.1, False), (0.2, True), (0.3, False), (0.5, False), (0.6, True), (0.9, True)]
-    steps = calibration.pav(pts)
+    steps = calibration.pav(pts, min_block=1)
     values = [v for _, v in steps]
     assert values == sorted(values)
     # 0.2 right then 0.3 and 0.5 wrong violate the order: pooled into one block of 1 in 3
@@ -28,6 +28,21 @@ def test_isotonic_fit_is_monotone_and_matches_block_means():
     mapped = [calibration.apply_steps(steps, x) for x in grid]
     assert mapped == sorted(mapped) and min(mapped) >= 0.0 and max(mapped) <= 1.0
     assert calibration.apply_steps(steps, 0.95) == 1.0  # above the last block: its value
+
+
+def test_small_blocks_are_merged_so_no_value_rests_on_a_handful_of_spans():
+    # 200 spans rising from 10% to 50% right, then 4 high-scored spans, all right
+    pts = [(i / 400, i % 10 < 1 + i // 50) for i in range(200)] + [(0.9 + i / 100, True) for i in range(4)]
+    bare = calibration.pav(pts, min_block=1)
+    assert bare[-1][1] == 1.0  # pure PAV: "100% right" from 4 spans
+    steps = calibration.pav(pts, min_block=20)
+    values = [v for _, v in steps]
+    assert values == sorted(values) and values[-1] < 1.0
+    assert steps[-1][0] == 0.93  # the top block still reaches the highest confidence
+    # every block holds at least 20 points: recount them from the block bounds
+    lows = [0.0] + [u for u, _ in steps[:-1]]
+    for low, (up, _) in zip(lows, steps, strict=True):
+        assert sum(1 for x, _ in pts if low < x <= up or (low == 0.0 and x == 0.0)) >= 20
 
 
 @pytest.mark.parametrize("tax", ["semeval2023", "semeval2020"])
