@@ -432,23 +432,8 @@ class CorpusQueries:
 
     def document_coverage(self, doc_id: str) -> list[dict[str, Any]] | None:
         """Whether each language-dependent analysis ran on this document, and why not."""
-        if "coverage" not in self.schema.columns:
-            return None
-        if "technique_skips" not in self.schema.columns:
-            return rows(self.cur, "SELECT analysis, status, reason FROM coverage WHERE doc_id = ? "
-                        "ORDER BY analysis", [doc_id])
-        # A document the technique model left out (sample, off, or a language the chosen
-        # taxonomy's model cannot read): as in language_coverage.summary.
-        from ..analyze.language import NOT_ANALYSED, SUPPORTED
-
-        model_analyses = ", ".join(f"'{a}'" for a in SUPPORTED)
-        return rows(self.cur, f"""
-            SELECT c.analysis,
-                   CASE WHEN k.doc_id IS NOT NULL THEN '{NOT_ANALYSED}' ELSE c.status END AS status,
-                   CASE WHEN k.doc_id IS NOT NULL THEN k.reason ELSE c.reason END AS reason
-            FROM coverage c LEFT JOIN technique_skips k ON k.doc_id = c.doc_id
-                 AND c.status <> '{NOT_ANALYSED}' AND c.analysis IN ({model_analyses})
-            WHERE c.doc_id = ? ORDER BY c.analysis""", [doc_id])
+        from .doc_coverage import document_coverage
+        return document_coverage(self.cur, self.schema.columns, doc_id)
 
     def document_occurrences(self, doc_id: str) -> list[dict[str, Any]]:
         if "document_sources" not in self.schema.columns:
