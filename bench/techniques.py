@@ -20,6 +20,11 @@ A model with SI-only members (``si_members`` in its config.json: another model's
 encoder voting on SI) runs their fp32 originals too: ``--si-member-work DIR`` (once
 per SI member, in order; default the ``--trained`` folder, which holds both
 taxonomies' weights).
+
+Cross-validated figures (outer-fold mean and spread, ``propscope eval --cv``) of the
+shipped model beside a candidate (a newly trained model folder) come from
+``bench/techniques_options.py --candidate DIR``, which needs no PyTorch; documents
+per second before and after, in one run, from ``bench/techniques_speed.py``.
 """
 
 from __future__ import annotations

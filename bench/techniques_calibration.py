@@ -1,25 +1,28 @@
-"""Reliability of technique-span confidences, and an isotonic calibration map per family.
+"""Reliability of technique-span confidences, and the isotonic calibration map the analyzer applies.
 
-Data: the SemEval-2023 English validation articles of the fixed split
-(``propscope.training.dataset``: the shipped encoder never trained on them).
-Every technique span the shipped semeval2023 model writes is *right* when it
-overlaps a gold span of the same technique (any character), else wrong; its
-``confidence`` is the column the analyzer writes.
+Data: the validation articles of the fixed split (``propscope.training.dataset``:
+the shipped encoders never trained on them): 59 SemEval-2023 English articles for
+``--taxonomy semeval2023``, 47 PTC-2020 articles for ``semeval2020``. Every
+technique span the shipped model writes is *right* when it overlaps a gold span of
+the same technique (any character), else wrong; its ``confidence`` is the column
+the analyzer writes (``spans.confidence``).
 
-Protocol (so the reported figures never use the data that fitted the map):
-the articles are split into two halves by alternate ID; an isotonic map
-(pool-adjacent-violators) per technique family (families with fewer than
-``--min-spans`` spans use one map over all families) is fitted on one half and
-applied to the other, both ways; the reliability diagram and the expected
-calibration error (ECE, 10 equal-width bins) are computed on those held-out
-predictions only. The map fitted on all validation articles is written to
-``calibration.json`` beside the model with ``--write`` for later use; it is not
-applied by the analyzer yet (see docs/techniques.md).
+Protocol (so the reported figures never use the data that fitted the map): the
+articles are cut into the same ``K`` outer folds as ``propscope eval --cv K``
+(:func:`propscope.evaluate.cv.fold_of`); for each fold an isotonic map per
+technique family (families with fewer than ``--min-spans`` spans use one map over
+all families; :mod:`propscope.analyze.techniques.calibration`) is fitted on the
+other folds and applied to this one; the reliability diagram, the expected
+calibration error (ECE, 10 equal-width bins) and the precision at >= 0.8 are
+computed on those outer-fold predictions only. The map fitted on all validation
+articles is written to ``calibration.json`` beside the model with ``--write``;
+the analyzer applies it (``spans.confidence_calibrated``).
 
-    nice -n 5 python bench/techniques_calibration.py --write
+    nice -n 5 python bench/techniques_calibration.py --taxonomy semeval2023 --write
+    nice -n 5 python bench/techniques_calibration.py --taxonomy semeval2020 --write
 
-Writes docs/techniques_reliability.svg and the ``## Technique calibration`` section of
-docs/benchmarks.md with ``--write``.
+Writes docs/techniques_reliability[_semeval2020].svg and the taxonomy's part of the
+``## Technique calibration`` section of docs/benchmarks.md with ``--write``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from bisect import bisect_right
 from datetime import date
 from pathlib import Path
 
@@ -35,41 +37,14 @@ from benchdoc import cpu_model, replace_section  # bench/ is on sys.path when ru
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Technique calibration"
-SVG = ROOT / "docs" / "techniques_reliability.svg"
+
+
+def svg_path(tax: str) -> Path:
+    return ROOT / "docs" / ("techniques_reliability.svg" if tax == "semeval2023"
+                            else f"techniques_reliability_{tax}.svg")
+
+
 BINS = 10
-
-
-def pav(points: list[tuple[float, bool]]) -> list[tuple[float, float]]:
-    """Isotonic (non-decreasing) fit: ``[(upper x of block, value)]`` in x order."""
-    blocks: list[list[float]] = []  # [sum_y, n, max_x]
-    for x, y in sorted(points):
-        blocks.append([float(y), 1.0, x])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
-            s, n, mx = blocks.pop()
-            blocks[-1][0] += s
-            blocks[-1][1] += n
-            blocks[-1][2] = mx
-    return [(b[2], b[0] / b[1]) for b in blocks]
-
-
-def apply_map(m: list[tuple[float, float]], x: float) -> float:
-    if not m:
-        return x
-    i = bisect_right([u for u, _ in m], x)
-    return m[min(i, len(m) - 1)][1] if i < len(m) else m[-1][1]
-
-
-def fit(rows: list[tuple[str, float, bool]], min_spans: int) -> dict[str, list[tuple[float, float]]]:
-    maps = {"*": pav([(c, ok) for _, c, ok in rows])}
-    for fam in sorted({f for f, _, _ in rows}):
-        mine = [(c, ok) for f, c, ok in rows if f == fam]
-        if len(mine) >= min_spans:
-            maps[fam] = pav(mine)
-    return maps
-
-
-def calibrated(maps: dict, fam: str, c: float) -> float:
-    return apply_map(maps.get(fam, maps["*"]), c)
 
 
 def reliability(pairs: list[tuple[float, bool]]) -> tuple[list[tuple[float, float, int]], float]:
@@ -120,72 +95,100 @@ def svg(raw: list[tuple[float, float, int]], cal: list[tuple[float, float, int]]
 
 
 def main() -> None:
-    from propscope.analyze.techniques import taxonomy
+    from propscope.analyze.techniques import calibration, taxonomy
     from propscope.analyze.techniques.model import load_model, model_dir
+    from propscope.evaluate.cv import fold_of
     from propscope.training import dataset
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--taxonomy", default="semeval2023", choices=["semeval2023", "semeval2020"])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--min-spans", type=int, default=40)
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
-    model = load_model("semeval2023")
-    fam = {t.label: t.family for t in taxonomy.techniques_2023()}
-    _, val = dataset.load(args.data, "semeval2023").split()
-    halves: list[list[tuple[str, float, bool]]] = [[], []]
-    for i, art in enumerate(val):
+    tax = args.taxonomy
+    model = load_model(tax)
+    fam = {label: t.family for label, t in taxonomy.by_label().items()}
+    _, val = dataset.load(args.data, tax).split()
+    folds: list[list[tuple[str, float, bool]]] = [[] for _ in range(args.folds)]
+    for art in sorted(val, key=lambda a: a.doc_id):
         doc = model.score([art.text], si=False)[0]
         for span, conf in model.spans(art.doc_id, doc):
             ok = any(g.technique == span.technique and g.start < span.end and span.start < g.end
                      for g in art.spans)
-            halves[i % 2].append((fam.get(span.technique, ""), round(conf, 4), ok))
+            folds[fold_of(art.doc_id, args.folds)].append((fam.get(span.technique, ""), round(conf, 4), ok))
     held_raw, held_cal = [], []
-    for h in (0, 1):
-        maps = fit(halves[h], args.min_spans)
-        for f, c, ok in halves[1 - h]:
+    for f in range(args.folds):
+        maps = calibration.Calibration(calibration.fit(
+            [r for g in range(args.folds) if g != f for r in folds[g]], args.min_spans))
+        for family, c, ok in folds[f]:
             held_raw.append((c, ok))
-            held_cal.append((calibrated(maps, f, c), ok))
+            held_cal.append((maps(family, c), ok))
     raw, ece_raw = reliability(held_raw)
     cal, ece_cal = reliability(held_cal)
     high_raw = [ok for c, ok in held_raw if c >= 0.8]
     high_cal = [ok for c, ok in held_cal if c >= 0.8]
     n_right = sum(ok for _, ok in held_raw)
+    what = {"semeval2023": "SemEval-2023 English", "semeval2020": "PTC-2020 (SemEval-2020)"}[tax]
+    svg_file = svg_path(tax)
     text = "\n".join([
-        SECTION, "",
-        f"`python bench/techniques_calibration.py{' --write' if args.write else ''}` on "
+        f"### {tax}", "",
+        f"`python bench/techniques_calibration.py --taxonomy {tax}{' --write' if args.write else ''}` on "
         f"{date.today().isoformat()}, {cpu_model()}, {os.cpu_count()} shared cores. Technique spans of the "
-        f"shipped semeval2023 model on the {len(val)} SemEval-2023 English validation articles (never "
+        f"shipped {model.name} model on the {len(val)} {what} validation articles (never "
         f"trained on); a span is right when a gold span of the same technique overlaps it. "
         f"{len(held_raw)} spans, {n_right} right ({n_right / max(len(held_raw), 1):.3f}). "
         "Isotonic map per family (families with fewer than "
-        f"{args.min_spans} spans share one map) fitted on one half of the articles (alternate IDs), "
-        "figures on the other half, both ways: no figure below uses the data that fitted its map.", "",
+        f"{args.min_spans} spans share one map; every step of a map rests on at least "
+        f"{calibration.MIN_BLOCK} spans) fitted on {args.folds - 1} of the {args.folds} "
+        "outer folds of `propscope eval --cv`, figures on the fifth, for each fold: no figure below "
+        "uses the data that fitted its map.", "",
         "| confidence | ECE (10 bins) | spans at >= 0.8 | share right at >= 0.8 |",
         "|---|---|---|---|",
         f"| as written (`spans.confidence`) | {ece_raw:.3f} | {len(high_raw)} | "
-        f"{(sum(high_raw) / len(high_raw)) if high_raw else float('nan'):.3f} |",
-        f"| isotonic map, held out | {ece_cal:.3f} | {len(high_cal)} | "
-        f"{(sum(high_cal) / len(high_cal)) if high_cal else float('nan'):.3f} |", "",
+        f"{f'{sum(high_raw) / len(high_raw):.3f}' if high_raw else '-'} |",
+        f"| calibrated, outer folds (`spans.confidence_calibrated`) | {ece_cal:.3f} | {len(high_cal)} | "
+        f"{f'{sum(high_cal) / len(high_cal):.3f}' if high_cal else '-'} |", "",
         "Bins (mean confidence -> share right, spans), as written: "
-        + "; ".join(f"{c:.2f} -> {a:.2f} ({n})" for c, a, n in raw) + ".", "",
-        "Reliability diagram: [techniques_reliability.svg](techniques_reliability.svg). The written "
-        "confidence is the mean token probability of the span, not a precision: read it as a ranking. "
-        "The map fitted on all validation articles is stored as `calibration.json` beside the model; "
-        "the analyzer does not apply it yet.", ""])
+        + "; ".join(f"{c:.2f} -> {a:.2f} ({n})" for c, a, n in raw) + "; calibrated: "
+        + "; ".join(f"{c:.2f} -> {a:.2f} ({n})" for c, a, n in cal) + ".", "",
+        f"Reliability diagram: [{svg_file.name}]({svg_file.name}). The map fitted on all "
+        f"{len(val)} articles ships as `calibration.json` beside the model and the analyzer "
+        "applies it (`spans.confidence_calibrated`; the app's slider and span details use it).", ""])
     print(text)
     if args.write:
-        SVG.write_text(svg(raw, cal, f"semeval2023 technique spans, {len(held_raw)} held-out spans"),
-                       encoding="utf-8")
-        every = halves[0] + halves[1]
-        maps = fit(every, args.min_spans)
-        (model_dir("semeval2023") / "calibration.json").write_text(json.dumps({
+        svg_file.write_text(svg(raw, cal, f"{tax} technique spans, {len(held_raw)} outer-fold spans"),
+                            encoding="utf-8")
+        every = [r for g in folds for r in g]
+        maps = calibration.fit(every, args.min_spans)
+        (model_dir(tax) / calibration.FILE).write_text(json.dumps({
             "what": "isotonic map from a technique span's confidence to the share of such spans "
                     "that overlap a gold span of the same technique, per family ('*': all)",
-            "fitted_on": f"{len(val)} SemEval-2023 English validation articles, {len(every)} spans",
-            "script": "bench/techniques_calibration.py --write",
+            "fitted_on": f"{len(val)} {what} validation articles, {len(every)} spans",
+            "model": model.name,
+            "script": f"bench/techniques_calibration.py --taxonomy {tax} --write",
             "maps": {k: [[u, round(v, 4)] for u, v in m] for k, m in maps.items()}}, indent=1) + "\n",
             encoding="utf-8")
-        replace_section(SECTION, text)
+        write_section(tax, text)
+
+
+def write_section(tax: str, part: str) -> None:
+    """Replace this taxonomy's part of the section, keeping the other taxonomy's."""
+    doc = ROOT / "docs" / "benchmarks.md"
+    old = doc.read_text(encoding="utf-8")
+    parts: dict[str, str] = {}
+    if SECTION in old:
+        body = old.split(SECTION, 1)[1].split("\n## ", 1)[0]
+        for chunk in body.split("\n### ")[1:]:
+            name = chunk.split("\n", 1)[0].strip()
+            parts[name] = "### " + chunk.rstrip() + "\n"
+    parts[tax] = part
+    head = ("Isotonic calibration of technique-span confidences, per taxonomy "
+            "(`bench/techniques_calibration.py`).")
+    replace_section(SECTION, "\n".join([SECTION, "", head, "",
+                                         *(parts[k] for k in ("semeval2023", "semeval2020") if k in parts)]),
+                    doc)
 
 
 if __name__ == "__main__":

@@ -28,12 +28,13 @@ def model() -> TechniqueModel:
     return TechniqueModel(model_dir("semeval2023"))
 
 
+@pytest.mark.parametrize("stride", [128, 192, 254])  # the training stride, and longer ones (inference_stride)
 @pytest.mark.parametrize("n", [1, 253, 254, 255, 382, 383, 1000, 5000])
-def test_windows_far_from_the_end_do_not_move_when_text_grows(n: int) -> None:
-    wins = make_windows(n)
+def test_windows_far_from_the_end_do_not_move_when_text_grows(n: int, stride: int) -> None:
+    wins = make_windows(n, stride=stride)
     assert all(0 < e - s <= 254 for s, e in wins)
     assert wins[-1][1] == n and {t for s, e in wins for t in range(s, e)} == set(range(n))
-    longer = make_windows(n + 777)
+    longer = make_windows(n + 777, stride=stride)
     far = [w for w in wins if w[0] < n - 254]
     assert far == longer[: len(far)]
     # a token more than one window before the end is covered by exactly the same windows
@@ -124,3 +125,30 @@ def test_decoding_ignores_what_other_documents_are_scored_with(model: TechniqueM
     together = model.score([FILLER * 30, LOADED, "Short."])[1]
     assert [(s.start, s.end, s.technique, round(c, 6)) for s, c in alone] == \
         [(s.start, s.end, s.technique, round(c, 6)) for s, c in model.spans("d", together)]
+
+
+def _variant(tmp_path, **config) -> TechniqueModel:
+    """The shipped semeval2023 model with ``config`` keys changed (files linked, not copied)."""
+    import json
+
+    src = model_dir("semeval2023")
+    for f in src.iterdir():
+        if f.name != "config.json":
+            (tmp_path / f.name).symlink_to(f)
+    cfg = json.loads((src / "config.json").read_text(encoding="utf-8"))
+    (tmp_path / "config.json").write_text(json.dumps({**cfg, **config}), encoding="utf-8")
+    return TechniqueModel(tmp_path)
+
+
+def test_inference_stride_comes_from_the_config(model: TechniqueModel, tmp_path) -> None:
+    from propscope.errors import ModelError
+
+    text = LOADED + FILLER * 40
+    assert model.stride == 128  # the shipped models keep the training stride
+    (tmp_path / "a").mkdir()
+    wide = _variant(tmp_path / "a", inference_stride=254)
+    assert wide.stride == 254
+    assert len(wide.score([text])[0].enc.windows) < len(model.score([text])[0].enc.windows)
+    (tmp_path / "b").mkdir()
+    with pytest.raises(ModelError, match="inference_stride 0"):
+        _variant(tmp_path / "b", inference_stride=0)

@@ -42,7 +42,7 @@ IMPORT_TO_DIST = {"dateutil": "python-dateutil", "yaml": "pyyaml", "sklearn": "s
 # Imported only by the training code (`propscope train`): they belong to the [train] extra.
 TRAIN_ONLY = {"torch", "transformers", "onnx", "safetensors"}
 
-MODEL_FILES = ["config.json", "model.int8.onnx", "tokenizer.json", "heads.npz"]
+MODEL_FILES = ["config.json", "model.int8.onnx", "tokenizer.json", "heads.npz", "calibration.json"]
 REQUIRED_IN_WHEEL = [
     "propscope/__init__.py",
     "propscope/py.typed",

@@ -119,6 +119,22 @@ class Mark:
     confidence: float | None = None  # technique spans only (the confidence slider uses it)
 
 
+def shown_confidence(span: dict[str, Any]) -> float | None:
+    """The confidence the app filters and shows: the calibrated value when the model
+    ships a calibration map (``spans.confidence_calibrated``), else the model's score."""
+    cal = span.get("confidence_calibrated")
+    return float(cal) if cal is not None else span.get("confidence")
+
+
+def confidence_words(span: dict[str, Any]) -> str:
+    """How a span's confidence reads in a tooltip or the span details."""
+    cal, raw = span.get("confidence_calibrated"), span.get("confidence")
+    if cal is not None:
+        return (f"about {round(100 * float(cal))}% of spans at this confidence were right on "
+                "held-out articles" + (f" (model confidence {raw:.2f})" if raw is not None else ""))
+    return f"model confidence {raw:.2f}" if raw is not None else ""
+
+
 def build_marks(text: str, spans: Sequence[dict[str, Any]] | None,
                 refs: Sequence[dict[str, Any]] | None, reps: Sequence[dict[str, Any]] | None,
                 palette: Palette) -> list[Mark]:
@@ -143,10 +159,10 @@ def build_marks(text: str, spans: Sequence[dict[str, Any]] | None,
             lanes_end.append(ab[1])
         else:
             lanes_end[lane] = ab[1]
-        conf = s.get("confidence")
+        conf = shown_confidence(s)
+        words = confidence_words(s)
         parts = [f"{s['technique']}" + (f" ({s['family']})" if s.get("family") else "")
-                 + (f", model confidence {conf:.2f}" if conf is not None else "")
-                 + f" [{ab[0]}–{ab[1]}]"]
+                 + (f", {words}" if words else "") + f" [{ab[0]}–{ab[1]}]"]
         # The stored explanation already starts with the definition: say it once.
         explanation = str(s.get("explanation") or "")
         definition = defs.get(s["technique"], "")

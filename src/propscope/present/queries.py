@@ -396,6 +396,7 @@ class CorpusQueries:
         return rows(self.cur, f"""
             SELECT technique, {s.col('spans', 'family')} AS family, "start", "end",
                    {s.col('spans', 'confidence')} AS confidence, {s.col('spans', 'model')} AS model,
+                   {s.col('spans', 'confidence_calibrated', 'NULL')} AS confidence_calibrated,
                    {s.col('spans', 'explanation')} AS explanation
             FROM spans WHERE doc_id = ? ORDER BY "start", "end" DESC, technique""", [doc_id])
 
@@ -431,10 +432,8 @@ class CorpusQueries:
 
     def document_coverage(self, doc_id: str) -> list[dict[str, Any]] | None:
         """Whether each language-dependent analysis ran on this document, and why not."""
-        if "coverage" not in self.schema.columns:
-            return None
-        return rows(self.cur, "SELECT analysis, status, reason FROM coverage WHERE doc_id = ? "
-                    "ORDER BY analysis", [doc_id])
+        from .doc_coverage import document_coverage
+        return document_coverage(self.cur, self.schema.columns, doc_id)
 
     def document_occurrences(self, doc_id: str) -> list[dict[str, Any]]:
         if "document_sources" not in self.schema.columns:

@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from . import charts
-from .html import Palette, build_marks, definitions, highlight, technique_colour
+from .html import (
+    Palette,
+    build_marks,
+    confidence_words,
+    definitions,
+    highlight,
+    shown_confidence,
+    technique_colour,
+)
 from .queries import CorpusQueries
 
 LIST_CAP = 300   # rows per findings table on one document's page
@@ -55,6 +63,8 @@ def document_view(qs: CorpusQueries, doc_id: str, palette: Palette) -> dict[str,
     if doc is None:
         return None
     spans = qs.document_spans(doc_id)
+    for s in spans or []:  # what the span table and the slider read (calibrated when shipped)
+        s["shown_confidence"], s["confidence_words"] = shown_confidence(s), confidence_words(s)
     refs = qs.document_references(doc_id)
     reps = qs.document_repetitions(doc_id)
     text = doc.get("text") or ""
@@ -80,7 +90,8 @@ def document_view(qs: CorpusQueries, doc_id: str, palette: Palette) -> dict[str,
 
 def technique_legend(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One legend row per technique in a document: colour (fixed by the taxonomy), count,
-    lowest and highest model confidence, and the definition shown on hover."""
+    lowest and highest confidence (calibrated when the model ships a map), and the
+    definition shown on hover."""
     defs = definitions()
     out: dict[str, dict[str, Any]] = {}
     for s in spans:
@@ -89,7 +100,7 @@ def technique_legend(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                  "colour": technique_colour(t), "definition": defs.get(t, ""),
                                  "min": None, "max": None})
         row["n"] += 1
-        c = s.get("confidence")
+        c = shown_confidence(s)
         if c is not None:
             row["min"] = c if row["min"] is None else min(row["min"], c)
             row["max"] = c if row["max"] is None else max(row["max"], c)

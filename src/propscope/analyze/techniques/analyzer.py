@@ -29,7 +29,9 @@ from .model import load_model
 TAXONOMY = "semeval2023"  # the default; the ``taxonomy`` setting overrides it (configure)
 # 1.1: gated by language; 1.2: genre abstains below its calibrated confidence;
 # 1.3: fr/de/it/pl/ru (+ zero-shot, experimental) paragraph labels from the multilingual heads
-VERSION = "1.3"
+# 1.4: spans.confidence_calibrated (calibration.json); under semeval2020 a document the
+#      English-only model cannot read gets a technique_skips row (coverage: not analysed)
+VERSION = "1.4"
 # Documents per worker call: the bar advances after each (about 2 s of model time on
 # 2 cores), not after a whole ``batch_size`` read of 512 documents (about 2 minutes).
 BATCH_DOCS = 8
@@ -40,7 +42,10 @@ SPANS_SCHEMA = pa.schema([
     ("family", pa.string()),
     ("start", pa.int32()),
     ("end", pa.int32()),
-    ("confidence", pa.float32()),
+    ("confidence", pa.float32()),  # the model's score: mean token probability of the span
+    # share of spans at this confidence (same family) that were right on held-out
+    # articles (calibration.json beside the model); NULL when the model ships no map
+    ("confidence_calibrated", pa.float32()),
     ("model", pa.string()),
     ("snippet", pa.string()),
     ("explanation", pa.string()),
@@ -92,8 +97,7 @@ def analyze_batch(docs: list[Document], tax: str = TAXONOMY) -> list[AnalyzerRes
     # the analyzer does not write (a third encoder pass saved for semeval2020).
     scored = dict(zip((d.doc_id for d in todo), model.score([d.text for d in todo], si=False),
                       strict=True))
-    known = taxonomy.by_label()
-    families = {label: known[label].family for label in model.labels if label in known}
+    families = model.families
     supported = language.SUPPORTED["techniques"]
     results: list[AnalyzerResult] = []
     for doc in docs:
@@ -101,6 +105,13 @@ def analyze_batch(docs: list[Document], tax: str = TAXONOMY) -> list[AnalyzerRes
         plan = plans[doc.doc_id]
         if doc.doc_id in para_results:
             results.append(para_results[doc.doc_id])
+            continue
+        if doc.doc_id in paragraph and plan is not None and tax != TAXONOMY:
+            # Read by nothing: the multilingual heads know only the SemEval-2023 labels.
+            # The language stage's coverage row says "analysed"; this row makes it
+            # "not analysed" with the reason (analyze/language_coverage.summary).
+            results.append({"spans": [], "doc_labels": [], "technique_skips": [
+                {"doc_id": doc.doc_id, "reason": unsupported_reason(plan.lang, tax)}]})
             continue
         if scores is None or plan is None:
             results.append({"spans": [], "doc_labels": []})
@@ -112,13 +123,24 @@ def analyze_batch(docs: list[Document], tax: str = TAXONOMY) -> list[AnalyzerRes
             snippet = doc.text[span.start : span.end]
             spans.append({"doc_id": doc.doc_id, "technique": span.technique,
                           "family": families.get(span.technique, ""), "start": span.start,
-                          "end": span.end, "confidence": round(conf, 4), "model": model.name,
+                          "end": span.end, "confidence": round(conf, 4),
+                          "confidence_calibrated": _round(model.calibrated(span.technique, conf)),
+                          "model": model.name,
                           "snippet": snippet, "explanation": taxonomy.explain(span.technique, snippet)})
         spans.sort(key=lambda r: (r["start"], r["end"], r["technique"]))
         labels = [{"doc_id": doc.doc_id, "task": task, "label": label, "score": round(score, 4),
                    "model": model.name} for task, label, score in model.doc_labels(scores)]
         results.append({"spans": spans, "doc_labels": labels})
     return results
+
+
+def unsupported_reason(lang: str, tax: str) -> str:
+    """Why a document in ``lang`` is not read under taxonomy ``tax`` (a coverage reason)."""
+    return f"language {lang} not supported by the {tax} model (English only)"
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
 
 
 def analyze(doc: Document, tax: str = TAXONOMY) -> AnalyzerResult:
@@ -142,8 +164,27 @@ def configure(settings: Any) -> Analyzer:
 _NAMES = {"semeval2023": "SemEval-2023, 23 techniques", "semeval2020": "SemEval-2020, 14 techniques"}
 
 
+# Columns added after a table was first created: a corpus analysed by an older version
+# has the table without them (stage tables are created once, CREATE TABLE IF NOT EXISTS),
+# and the recomputation its version bump triggers would fail to insert.
+ADDED_COLUMNS = {"spans": [("confidence_calibrated", "FLOAT")]}  # analyzer 1.4
+
+
+def add_columns(con: Any) -> None:
+    """Add :data:`ADDED_COLUMNS` to the tables of an older corpus (NULL until re-analysed)."""
+    for table, columns in ADDED_COLUMNS.items():
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = 'main'", [table]).fetchall()}
+        for name, sql_type in columns:
+            if have and name not in have:
+                con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
+
+
 def prepare(corpus: Any, settings: Any, run_id: str, tax: str = TAXONOMY) -> dict[str, Any]:
-    """Choose the documents to read (``techniques`` setting); see :mod:`.sample`."""
+    """Choose the documents to read (``techniques`` setting); see :mod:`.sample`.
+    Also brings an older corpus's tables up to this version's columns."""
+    add_columns(corpus.con)
     info = sample.prepare(corpus, "techniques", version(tax), run_id,
                           getattr(settings, "techniques", "all"),
                           int(getattr(settings, "techniques_sample_docs", 0) or 0))

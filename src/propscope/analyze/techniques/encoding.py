@@ -71,8 +71,11 @@ def text_pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
     return out
 
 
-def encode(tok: Tokenizer, text: str) -> Encoded:
-    """Token ids and character offsets of ``text``.
+def encode(tok: Tokenizer, text: str, stride: int = STRIDE) -> Encoded:
+    """Token ids and character offsets of ``text``, cut into windows every ``stride`` tokens.
+
+    Training always uses :data:`STRIDE`; a model may score with a longer stride
+    (config ``inference_stride``: fewer windows, see docs/techniques.md).
 
     Tokenising one multi-megabyte text in a single call grows faster than its length
     (growth exponent 1.21 and ~180 MB per MB in ``bench/hostile.py``), so long texts
@@ -85,7 +88,7 @@ def encode(tok: Tokenizer, text: str) -> Encoded:
         offset_parts.append(np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2) + start)
     ids = np.concatenate(ids_parts)
     offsets = np.concatenate(offset_parts)
-    return Encoded(ids, offsets, make_windows(len(ids)))
+    return Encoded(ids, offsets, make_windows(len(ids), stride=stride))
 
 
 def window_batch(tok: Tokenizer, docs: list[Encoded]) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]]]:

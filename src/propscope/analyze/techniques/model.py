@@ -18,7 +18,9 @@ import numpy as np
 
 from ...errors import ModelError
 from ...evaluate.formats import ParagraphLabels, Span
-from . import encoding, heads
+from . import encoding, heads, taxonomy
+from .calibration import FILE as CALIBRATION_FILE
+from .calibration import Calibration
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 # One window per ONNX call. Dynamic int8 quantisation picks activation scales per
@@ -101,6 +103,10 @@ class TechniqueModel:
         self.si_members = [self._si_member(path, m) for m in self.config.get("si_members", [])]
         t = self.config.get("thresholds", {})
         self.labels: list[str] = list(self.config["labels"])
+        # Window step at inference (config ``inference_stride``; absent: the training stride).
+        self.stride = int(self.config.get("inference_stride", encoding.STRIDE))
+        if not 1 <= self.stride <= encoding.MAX_LENGTH - 2:
+            raise ModelError(f"{path / 'config.json'}: inference_stride {self.stride} outside 1-{encoding.MAX_LENGTH - 2}")
         self.heads = heads.Heads(
             labels=self.labels, span_w=arrays["span_w"], span_b=arrays["span_b"],
             thresholds=heads.Thresholds(**{k: float(v) for k, v in t.items() if k in heads.Thresholds.__dataclass_fields__}),
@@ -111,6 +117,10 @@ class TechniqueModel:
             framing_w=arrays.get("framing_w"), framing_b=arrays.get("framing_b"),
             genre_min={str(k): float(v) for k, v in self.config.get("genre_min", {}).items()})
         self.name = f"{self.config['name']}@{self.config['version']}"
+        # Span confidence -> share of such spans right on held-out articles (None: no map shipped).
+        self.calibration = Calibration.load(path / CALIBRATION_FILE)
+        known = taxonomy.by_label()
+        self.families = {label: known[label].family for label in self.labels if label in known}
         # How members' 'any technique' scores combine for SI (absent in older configs: mean).
         self.si_combine = str(self.config.get("si_combine", "mean"))
         if self.si_combine not in heads.COMBINE:
@@ -147,7 +157,7 @@ class TechniqueModel:
         need not pay a third encoder pass for the semeval2020 model.
         :meth:`si_spans` then refuses such scores rather than decode another score.
         """
-        encs = [encoding.encode(self.tokenizer, t) for t in texts]
+        encs = [encoding.encode(self.tokenizer, t, self.stride) for t in texts]
         ids, mask, index = encoding.window_batch(self.tokenizer, encs)
         lengths = [len(e.ids) for e in encs]
         if not index:
@@ -221,6 +231,13 @@ class TechniqueModel:
         t = self.heads.thresholds
         return heads.technique_spans(doc_id, doc.text, doc.enc, doc.probs, self.labels, t.span, t.span_seed)
 
+    def calibrated(self, technique: str, confidence: float) -> float | None:
+        """The calibrated value of a span's confidence (``calibration.json``), or None
+        when the model ships no map."""
+        if self.calibration is None:
+            return None
+        return self.calibration(self.families.get(technique, ""), confidence)
+
     def si_spans(self, doc_id: str, doc: DocScores) -> list[Span]:
         if doc.si_skipped:
             raise ValueError("these scores were computed without the SI-only members (score(si=False))")
@@ -286,6 +303,20 @@ def session_for(onnx: Path, threads: int = 0):
     return _SESSIONS[key]
 
 
+def default_threads() -> int:
+    """ORT intra-op threads for this process: 1 in a worker process, else 0 (all cores).
+
+    The ``processes`` and ``dask`` engines run one worker per core, each with its own
+    model; with every worker's session also starting one thread per core, 2 workers
+    ran 4 busy threads on 2 cores. One thread per worker costs less CPU per window
+    (bench/techniques_ort_probe.py: about 57 ms against 62 ms with 2 threads) and
+    gives the same scores (bench/techniques_speed.py compares outputs).
+    """
+    import multiprocessing
+
+    return 1 if multiprocessing.parent_process() is not None else 0
+
+
 _CACHE: dict[str, TechniqueModel] = {}
 _LOCK = threading.Lock()
 
@@ -298,5 +329,5 @@ def load_model(taxonomy: str = "semeval2023") -> TechniqueModel:
             if not path.exists():
                 raise ModelError(f"no shipped model for taxonomy {taxonomy!r} at {path}",
                                  hint="taxonomies: semeval2020, semeval2023")
-            _CACHE[taxonomy] = TechniqueModel(path)
+            _CACHE[taxonomy] = TechniqueModel(path, default_threads())
         return _CACHE[taxonomy]

@@ -147,8 +147,10 @@ def prepare(corpus: Any, stage: str, version: str, run_id: str, mode: str,
     had = bool(con.execute("SELECT count(*) FROM information_schema.tables "
                            "WHERE table_name = 'technique_skips'").fetchall()[0][0])
     with corpus.registered(_chosen=selected):
+        # Only the sample's own skips come back; a language skip (analyzer.py) stays.
         back = [r[0] for r in con.execute(
-            "SELECT doc_id FROM technique_skips WHERE doc_id IN (SELECT doc_id FROM _chosen)"
+            "SELECT doc_id FROM technique_skips WHERE doc_id IN (SELECT doc_id FROM _chosen) "
+            "AND reason IN (?, ?)", [REASON["sample"], REASON["off"]]
         ).fetchall()] if had else []
         if back:
             restored = pa.table({"doc_id": pa.array(back, pa.string())})

@@ -37,6 +37,7 @@
     var slider = controls.querySelector(".conf-slider");
     var out = controls.querySelector(".conf-value");
     var shown = controls.querySelector(".shown-count");
+    var words = controls.querySelector(".conf-words");
     var segs = all(".seg[data-t]", reader);
     var colours = {};
     toggles.forEach(function (t) { colours[t.value] = t.getAttribute("data-colour"); });
@@ -45,6 +46,10 @@
       toggles.forEach(function (t) { on[t.value] = t.checked; });
       var min = parseFloat(slider.value);
       out.textContent = min.toFixed(2);
+      if (words && words.getAttribute("data-calibrated") === "1" && min > 0) {
+        words.textContent = "spans shown: at their confidence, about " + Math.round(min * 100) +
+          "% or more of spans were right on held-out articles";
+      }
       var visible = {};
       segs.forEach(function (s) {
         var ts = s.getAttribute("data-t").split("|");
