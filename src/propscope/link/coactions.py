@@ -61,8 +61,10 @@ def _url_map(corpus: Corpus) -> None:
     # Python strings would be gigabytes), each batch appended to the temp table
     corpus.con.execute("CREATE OR REPLACE TEMP TABLE _coord_urls (raw VARCHAR, item VARCHAR)")
     cur = corpus.con.cursor()
+    links = (" UNION SELECT link FROM (SELECT unnest(links) AS link FROM posts) "
+             "WHERE link IS NOT NULL" if _has_post_links(corpus) else "")
     reader = cur.sql("SELECT DISTINCT value FROM doc_references "
-                     "WHERE kind = 'url' AND value IS NOT NULL").to_arrow_reader(50000)
+                     f"WHERE kind = 'url' AND value IS NOT NULL{links}").to_arrow_reader(50000)
     for batch in reader:
         raws = batch.column(0).to_pylist()
         items = [canonical_url(r) for r in raws]
@@ -70,6 +72,12 @@ def _url_map(corpus: Corpus) -> None:
                           "item": pa.array([joined.get(i, i) for i in items], pa.string())})
         corpus.con.execute("INSERT INTO _coord_urls SELECT * FROM chunk")
     cur.close()
+
+
+def _has_post_links(corpus: Corpus) -> bool:
+    return corpus.has_table("posts") and bool(corpus.con.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'posts' AND column_name = 'links'").fetchone()[0])
 
 
 def _text_map(corpus: Corpus) -> None:
@@ -117,6 +125,14 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
         parts.append(f"""SELECT o.actor, 'url', u.item, o.t, o.doc_id, r.value
             FROM doc_references r JOIN _coord_urls u ON u.raw = r.value JOIN occ o USING (doc_id)
             WHERE r.kind = 'url' {rp_and}""")
+        if _has_post_links(corpus):
+            # the links a platform export names for a post (X's entities.urls, unwound
+            # where X unwound them): the text only shows t.co wrappers, one per tweet,
+            # which would make every tweet's link an item of its own
+            parts.append("""SELECT p.author, 'url', u.item, p.published, p.doc_id, p.link
+                FROM (SELECT author, published, doc_id, unnest(links) AS link FROM posts
+                      WHERE relation IS NULL OR relation NOT IN ('repost', 'forward')) p
+                JOIN _coord_urls u ON u.raw = p.link""")
         parts.append(f"""SELECT o.actor, r.kind, coalesce(r.normalized, r.value), o.t, o.doc_id,
                    r.value
             FROM doc_references r JOIN occ o USING (doc_id)
