@@ -2,8 +2,9 @@
 
 Corpora come from ``bench/campaign_realistic.py``'s generator with more background
 accounts (bursts, popular links, the hashtag everyone uses, planted groups), so
-the hazards grow with the corpus. Each size is built once (cached under
-``--work``), then ``run_coordination`` runs in a fresh child process whose peak
+the hazards grow with the corpus; sizes above 1M are copies of the 1M world
+(:func:`replicate`: generating 10M posts takes hours). Each size is built once
+(cached under ``--work``), then ``run_coordination`` runs in a fresh child process whose peak
 RSS is read from the kernel (``ru_maxrss`` of the child).
 
     nice -n 10 python bench/coord_scale.py --sizes 100000 1000000
@@ -225,8 +226,10 @@ Command: `nice -n 10 python bench/coord_scale.py --sizes {' '.join(map(str, args
 ({datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, {cpu_model()}, DuckDB `threads = 2`,
 `memory_limit = '{DUCKDB_MEMORY_LIMIT}'`, `preserve_insertion_order = false`).
 Corpora from `bench/campaign_realistic.py`'s generator with more background accounts
-(viral bursts, popular links, one hashtag everyone uses, planted groups). The
-coordination stage alone, in a child process; peak RSS is the child's.
+(viral bursts, popular links, one hashtag everyone uses, planted groups); sizes above 1M
+are copies of the 1M world, each with its own accounts, links, hashtags and texts
+(`replicate`). The coordination stage alone, in a child process (the whole process tree:
+DuckDB runs in it); peak RSS is the child's.
 
 {chr(10).join(lines)}
 {growth}
@@ -235,7 +238,7 @@ Steps (wall seconds, and the child's peak RSS when the step ended):
 {steps}
 """
     print(body)
-    if not args.no_write:
+    if not args.no_write and rows:
         replace_section(HEADING, body)
 
 
