@@ -137,5 +137,7 @@ def test_quick_fans_of_one_creator_are_not_a_group(tmp_path: Path) -> None:
         posts += [(acc, f"{word(rnd)} {word(rnd)} https://ring-site.example/p/{k}", t + 8 * i)
                   for i, acc in enumerate(ring)]
     corpus = corpus_of(tmp_path, posts)
-    run_coordination(corpus, Settings(coordination_near_text=False), "r1")
+    summary = run_coordination(corpus, Settings(coordination_near_text=False), "r1")
     assert groups(corpus) == [set(ring)]
+    # each step says the peak memory it left, so a benchmark can see which step grows
+    assert all(step["peak_rss_mb"] > 0 for step in summary["steps"].values())
