@@ -66,9 +66,9 @@ class BatchMinHash:
     hash), computed for a whole batch of texts with one numpy expression.
 
     Why not ``MinHash.bulk``: it builds one Python object and one small matrix per
-    text, about 180 microseconds a text (30 minutes at 10M posts). The signatures here
-    are the numbers ``MinHash.bulk`` gives (``tests/test_coordination_scale.py``), in
-    about half the time.
+    text, about 200 microseconds a text on a loaded machine (over half an hour at 10M
+    posts). The signatures here are the numbers ``MinHash.bulk`` gives
+    (``tests/test_coordination_scale.py``), several times faster.
     """
 
     def __init__(self, num_perm: int = NUM_PERM, seed: int = 1) -> None:
