@@ -2,8 +2,9 @@
 
 Corpora come from ``bench/campaign_realistic.py``'s generator with more background
 accounts (bursts, popular links, the hashtag everyone uses, planted groups), so
-the hazards grow with the corpus. Each size is built once (cached under
-``--work``), then ``run_coordination`` runs in a fresh child process whose peak
+the hazards grow with the corpus; sizes above 1M are copies of the 1M world
+(:func:`replicate`: generating 10M posts takes hours). Each size is built once
+(cached under ``--work``), then ``run_coordination`` runs in a fresh child process whose peak
 RSS is read from the kernel (``ru_maxrss`` of the child).
 
     nice -n 10 python bench/coord_scale.py --sizes 100000 1000000
@@ -16,6 +17,7 @@ import json
 import math
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -28,9 +30,15 @@ HEADING = "## Coordination scale"
 PER_BACKGROUND = 19  # posts per background account, measured on the generator (40k / 2083)
 
 
+#: Largest corpus generated directly; larger ones are copies of it (see :func:`replicate`).
+BASE_SIZE = 1_000_000
+
+
 def build(size: int, work: Path) -> Path:
     from campaign_realistic import generate, load
 
+    if size > BASE_SIZE:
+        return replicate(size, work)
     path = work / f"coord-{size}.duckdb"
     if path.exists():
         return path
@@ -38,6 +46,74 @@ def build(size: int, work: Path) -> Path:
     tmp = path.with_suffix(".tmp.duckdb")
     tmp.unlink(missing_ok=True)
     load(w, tmp)
+    tmp.replace(path)
+    return path
+
+
+_LOWER, _UPPER = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def replicate(size: int, work: Path) -> Path:
+    """A corpus of at least ``size`` posts: copies of the generated 1M-size world.
+
+    Generating 10M posts directly takes about two hours here; copies take minutes.
+    Copy ``k`` (1, 2, ...) has its own accounts (``~c<k>``), documents, links (a
+    ``cpy=<k>`` query parameter on every written form, so variants of a link stay one
+    item within the copy and no item is shared across copies) and texts and hashtags
+    (letters rotated by ``k``: the same near-identical structure, no shingle shared
+    with another copy); times are unchanged. So the corpus is ``copies`` independent
+    worlds of the same month, and every hazard (bursts, popular links, the hashtag
+    everyone uses, planted groups) grows with it.
+    """
+    import duckdb
+
+    base = build(BASE_SIZE, work)
+    con = duckdb.connect(str(base), read_only=True)
+    posts = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+    con.close()
+    copies = math.ceil(size / posts)
+    path = work / f"coord-{size}.duckdb"
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".tmp.duckdb")
+    tmp.unlink(missing_ok=True)
+    shutil.copyfile(base, tmp)
+    con = duckdb.connect(str(tmp))
+    con.execute("SET memory_limit = '4GB'")
+    con.execute("SET preserve_insertion_order = false")
+    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
+    refs = '"references"' if "references" in tables else "doc_references"
+    lower, upper = _LOWER, _UPPER
+    for k in range(1, copies):
+        rot = lower[k:] + lower[:k] + upper[k:] + upper[:k]
+        www = (lower[k:] + lower[:k])[lower.index("w")] * 3
+        text = (f"regexp_replace(regexp_replace(translate(text, '{lower + upper}', '{rot}'), "
+                f"'[A-Za-z]+://', 'https://', 'g'), '(^|[^A-Za-z0-9]){www}\\.', '\\1www.', 'g')")
+        con.execute("BEGIN")
+        con.execute(f"""INSERT INTO documents BY NAME SELECT * REPLACE (
+                doc_id || '-c{k}' AS doc_id, source || '~c{k}' AS source,
+                author || '~c{k}' AS author, {text} AS text) FROM documents
+            WHERE doc_id NOT LIKE '%-c%'""")
+        con.execute(f"""INSERT INTO document_sources BY NAME SELECT * REPLACE (
+                doc_id || '-c{k}' AS doc_id, source || '~c{k}' AS source,
+                author || '~c{k}' AS author) FROM document_sources
+            WHERE doc_id NOT LIKE '%-c%'""")
+        url = ("split_part({c}, '#', 1) || CASE WHEN strpos(split_part({c}, '#', 1), '?') > 0 "
+               f"THEN '&' ELSE '?' END || 'cpy={k}' || "
+               "substr({c}, length(split_part({c}, '#', 1)) + 1)")
+        tag = f"translate({{c}}, '{lower + upper}', '{rot}')"
+        con.execute(f"""INSERT INTO {refs} BY NAME SELECT * REPLACE (
+                doc_id || '-c{k}' AS doc_id,
+                CASE kind WHEN 'url' THEN {url.format(c='value')}
+                          WHEN 'hashtag' THEN {tag.format(c='value')} ELSE value END AS value,
+                CASE kind WHEN 'url' THEN {url.format(c='normalized')}
+                          WHEN 'hashtag' THEN {tag.format(c='normalized')}
+                          ELSE normalized END AS normalized)
+            FROM {refs} WHERE doc_id NOT LIKE '%-c%'""")
+        con.execute("COMMIT")
+        print(f"copy {k + 1}/{copies}", flush=True)
+    con.execute("CHECKPOINT")
+    con.close()
     tmp.replace(path)
     return path
 
@@ -83,7 +159,7 @@ class open_corpus_copy:  # noqa: N801 (a context manager named like a function)
         self.src, self.copy = path, path.with_name(path.stem + ".run.duckdb")
 
     def __enter__(self) -> Path:
-        self.copy.write_bytes(self.src.read_bytes())
+        shutil.copyfile(self.src, self.copy)
         return self.copy
 
     def __exit__(self, *exc: object) -> None:
@@ -96,6 +172,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/coord-scale"))
     ap.add_argument("--child", type=Path, default=None)
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--build-only", action="store_true", help="build the corpora, measure nothing")
     args = ap.parse_args()
     if args.child:
         child(args.child)
@@ -106,15 +183,23 @@ def main() -> None:
         t = time.perf_counter()
         path = build(size, args.work)
         built = time.perf_counter() - t
+        if args.build_only:
+            print(f"built {path} in {built:.0f} s", flush=True)
+            continue
         r = measure(path)
         r["build_s"] = round(built, 1)
         rows.append(r)
-        print(json.dumps({k: r[k] for k in ("posts", "wall_s", "peak_rss_mb", "co_actions",
-                                            "items_capped", "edges", "communities")}), flush=True)
-    lines = ["| Posts | Coordination wall s | Posts/s | Peak RSS (MB) | Co-actions | "
-             "Items over the cap | Edges | Groups |", "|---|---|---|---|---|---|---|---|"]
+        line = json.dumps({k: r[k] for k in ("posts", "wall_s", "peak_rss_mb", "co_actions",
+                                             "items_capped", "edges", "communities", "steps")})
+        print(line, flush=True)
+        with open(args.work / "results.jsonl", "a") as fh:  # partial results as they come
+            fh.write(line + "\n")
+    lines = ["| Posts | Coordination wall s | CPU s | Posts/s | Peak RSS (MB) | Co-actions | "
+             "Items over the cap | Edges | Groups |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['posts']:,} | {r['wall_s']:.1f} | {r['posts'] / r['wall_s']:,.0f} | "
+        cpu = sum(v["cpu_s"] for v in r["steps"].values())  # the process's threads, DuckDB's too
+        lines.append(f"| {r['posts']:,} | {r['wall_s']:.1f} | {cpu:.1f} | "
+                     f"{r['posts'] / r['wall_s']:,.0f} | "
                      f"{r['peak_rss_mb']:,} | {r['co_actions']:,} | {r['items_capped']} | "
                      f"{r['edges']:,} | {r['communities']} |")
     growth = ""
@@ -135,24 +220,27 @@ def main() -> None:
                   f"(power law) or {(b['peak_rss_mb'] + per_m * (ten - b['posts'])) / 1024:.1f}"
                   f" GB (straight line).\n")
     steps = "\n".join(f"* {r['posts']:,} posts: " + ", ".join(
-        f"{name} {v['wall_s']:.1f} s" for name, v in r["steps"].items()) for r in rows)
+        f"{name} {v['wall_s']:.1f} s ({v.get('peak_rss_mb', 0):,.0f} MB)"
+        for name, v in r["steps"].items()) for r in rows)
     body = f"""{HEADING}
 
 Command: `nice -n 10 python bench/coord_scale.py --sizes {' '.join(map(str, args.sizes))}`
 ({datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, {cpu_model()}, DuckDB `threads = 2`,
 `memory_limit = '{DUCKDB_MEMORY_LIMIT}'`, `preserve_insertion_order = false`).
 Corpora from `bench/campaign_realistic.py`'s generator with more background accounts
-(viral bursts, popular links, one hashtag everyone uses, planted groups). The
-coordination stage alone, in a child process; peak RSS is the child's.
+(viral bursts, popular links, one hashtag everyone uses, planted groups); sizes above 1M
+are copies of the 1M world, each with its own accounts, links, hashtags and texts
+(`replicate`). The coordination stage alone, in a child process (the whole process tree:
+DuckDB runs in it); peak RSS is the child's.
 
 {chr(10).join(lines)}
 {growth}
-Steps (wall seconds):
+Steps (wall seconds, and the child's peak RSS when the step ended):
 
 {steps}
 """
     print(body)
-    if not args.no_write:
+    if not args.no_write and rows:
         replace_section(HEADING, body)
 
 

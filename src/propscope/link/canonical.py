@@ -86,14 +86,28 @@ def join_short_links(pairs: list[tuple[str, str]]) -> dict[str, str]:
 
     The expansion comes from the data itself (a post's ``expanded_url`` field, a
     redirect recorded by a crawler): propscope never follows links. A short link
-    whose expansion is not in the data stays its own item.
+    whose expansion is not in the data stays its own item. Chains are followed
+    (``t.co`` -> ``bit.ly`` -> the article, each step recorded by some post), at most
+    ``MAX_HOPS`` steps; a chain that ends on a short link or loops joins nothing.
     """
-    out: dict[str, str] = {}
+    step: dict[str, str] = {}
     for short, expanded in pairs:
         s, e = canonical_url(short), canonical_url(expanded)
-        if s.startswith("short:") and not e.startswith("short:"):
+        # an article beats a hop to another short link
+        if s.startswith("short:") and e != s and (not e.startswith("short:") or s not in step):
+            step[s] = e
+    out: dict[str, str] = {}
+    for s in step:
+        e, hops = step[s], 1
+        while e.startswith("short:") and e in step and hops < MAX_HOPS:
+            e, hops = step[e], hops + 1
+        if not e.startswith("short:"):
             out[s] = e
     return out
+
+
+#: Longest chain of short links followed to an expansion.
+MAX_HOPS = 5
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")

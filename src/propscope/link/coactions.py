@@ -50,9 +50,6 @@ def _url_map(corpus: Corpus) -> None:
     A short link is joined to its expansion when some document's ``meta`` carries
     ``url_expansions`` (``{short: expanded}``, as platforms' ``entities.urls`` give).
     """
-    raws = [r[0] for r in corpus.con.execute(
-        "SELECT DISTINCT value FROM doc_references WHERE kind = 'url' AND value IS NOT NULL"
-    ).fetchall()]
     expansions = []
     for (meta,) in corpus.con.execute(
             "SELECT meta FROM documents WHERE meta LIKE '%\"url_expansions\"%'").fetchall():
@@ -60,10 +57,27 @@ def _url_map(corpus: Corpus) -> None:
         if isinstance(found, dict):
             expansions += [(str(k), str(v)) for k, v in found.items()]
     joined = join_short_links(expansions)
-    items = [canonical_url(r) for r in raws]
-    tbl = pa.table({"raw": pa.array(raws, pa.string()),
-                    "item": pa.array([joined.get(i, i) for i in items], pa.string())})
-    temp_table(corpus, "_coord_urls", tbl)
+    # distinct links streamed in batches (at 10M posts, millions of distinct links as
+    # Python strings would be gigabytes), each batch appended to the temp table
+    corpus.con.execute("CREATE OR REPLACE TEMP TABLE _coord_urls (raw VARCHAR, item VARCHAR)")
+    cur = corpus.con.cursor()
+    links = (" UNION SELECT link FROM (SELECT unnest(links) AS link FROM posts) "
+             "WHERE link IS NOT NULL" if _has_post_links(corpus) else "")
+    reader = cur.sql("SELECT DISTINCT value FROM doc_references "
+                     f"WHERE kind = 'url' AND value IS NOT NULL{links}").to_arrow_reader(50000)
+    for batch in reader:
+        raws = batch.column(0).to_pylist()
+        items = [canonical_url(r) for r in raws]
+        chunk = pa.table({"raw": pa.array(raws, pa.string()),  # noqa: F841 (read by DuckDB)
+                          "item": pa.array([joined.get(i, i) for i in items], pa.string())})
+        corpus.con.execute("INSERT INTO _coord_urls SELECT * FROM chunk")
+    cur.close()
+
+
+def _has_post_links(corpus: Corpus) -> bool:
+    return corpus.has_table("posts") and bool(corpus.con.execute(
+        "SELECT count(*) FROM information_schema.columns "
+        "WHERE table_name = 'posts' AND column_name = 'links'").fetchone()[0])
 
 
 def _text_map(corpus: Corpus) -> None:
@@ -111,6 +125,14 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
         parts.append(f"""SELECT o.actor, 'url', u.item, o.t, o.doc_id, r.value
             FROM doc_references r JOIN _coord_urls u ON u.raw = r.value JOIN occ o USING (doc_id)
             WHERE r.kind = 'url' {rp_and}""")
+        if _has_post_links(corpus):
+            # the links a platform export names for a post (X's entities.urls, unwound
+            # where X unwound them): the text only shows t.co wrappers, one per tweet,
+            # which would make every tweet's link an item of its own
+            parts.append("""SELECT p.author, 'url', u.item, p.published, p.doc_id, p.link
+                FROM (SELECT author, published, doc_id, unnest(links) AS link FROM posts
+                      WHERE relation IS NULL OR relation NOT IN ('repost', 'forward')) p
+                JOIN _coord_urls u ON u.raw = p.link""")
         parts.append(f"""SELECT o.actor, r.kind, coalesce(r.normalized, r.value), o.t, o.doc_id,
                    r.value
             FROM doc_references r JOIN occ o USING (doc_id)
@@ -188,11 +210,14 @@ def load_shares(corpus: Corpus, episode_gap_s: float | None = None
         FROM (SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, t) AS doc_id,
                      arg_min(raw, t) AS raw FROM {source} GROUP BY actor, kind, item) s""")
     con.execute("DROP TABLE IF EXISTS _coord_events")
-    # kind as a pandas category straight from Arrow: one small code per share, not a
-    # Python string per share (at 10M posts that alone is gigabytes)
-    df = con.sql("""SELECT actor_code AS actor, item_code AS item, kind,
-                           epoch(t) AS t, doc_code AS doc, row_code AS row
-                    FROM _coord_coded""").to_arrow_table().to_pandas(strings_to_categorical=True)
+    # narrow columns straight from DuckDB, already in (item, t, actor) order (row_code's
+    # order: item codes rank (kind, item)), kind as a pandas category: one small code
+    # per share, not a Python string (at 10M posts that alone is gigabytes), and no
+    # sort or copy in pandas
+    df = con.sql("""SELECT actor_code::INTEGER AS actor, item_code::INTEGER AS item, kind,
+                           epoch(t) AS t, doc_code::INTEGER AS doc, row_code AS row
+                    FROM _coord_coded ORDER BY row_code""").to_arrow_table().to_pandas(
+        strings_to_categorical=True, self_destruct=True)
     actors = [r[0] for r in con.execute(
         "SELECT DISTINCT actor, actor_code FROM _coord_coded ORDER BY actor_code").fetchall()]
     return df, actors, []

@@ -181,7 +181,8 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         return CoResult(pd.DataFrame(columns=["ja", "jb", "a", "b", "kind", "item"]),
                         empty_pairs, pd.DataFrame(columns=["item", "kind", "n", "close", "q"]),
                         stats)
-    s = shares.sort_values(["item", "t", "actor"], kind="mergesort").reset_index(drop=True)
+    s = shares if _sorted(shares) else shares.sort_values(
+        ["item", "t", "actor"], kind="mergesort").reset_index(drop=True)
     item = s["item"].to_numpy(np.int64)
     n_of = np.bincount(item)
     n_row = n_of[item]
@@ -189,8 +190,10 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     stats["items_capped"] = int(capped.sum())
     stats["shares_capped"] = int(n_of[capped].sum())
     keep = ~capped[item]
-    s = s[keep].reset_index(drop=True)
-    item, n_row = item[keep], n_row[keep]
+    if not keep.all():
+        s = s[keep].reset_index(drop=True)
+        item, n_row = item[keep], n_row[keep]
+    stats["n_items"] = len(n_of)
     t = s["t"].to_numpy(np.float64)
     actor = s["actor"].to_numpy(np.int64)
     ja, jb = sweep(item, t, window_s)
@@ -251,9 +254,23 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
 
 def _item_frame(s: pd.DataFrame, n_of: np.ndarray, close: np.ndarray,
                 q_item: np.ndarray) -> pd.DataFrame:
-    u = s.drop_duplicates("item")[["item", "kind"]]
-    i = u["item"].to_numpy(np.int64)
-    return u.assign(n=n_of[i], close=close[i], q=q_item[i]).reset_index(drop=True)
+    """Items that can co-act (at least two sharers, under the cap): only those are ever
+    looked up, and at 10M posts every post's own text is an item of one sharer."""
+    item = s["item"].to_numpy(np.int64)
+    first = np.r_[True, item[1:] != item[:-1]] if len(item) else np.empty(0, bool)
+    first &= n_of[item] >= 2
+    i = item[first]
+    return pd.DataFrame({"item": i, "kind": s["kind"].to_numpy()[first],
+                         "n": n_of[i], "close": close[i], "q": q_item[i]})
+
+
+def _sorted(s: pd.DataFrame) -> bool:
+    """Whether shares are already in (item, t, actor) order (as the stage loads them)."""
+    if len(s) < 2:
+        return True
+    item, t, actor = (s[c].to_numpy() for c in ("item", "t", "actor"))
+    di, dt, da = np.diff(item), np.diff(t), np.diff(actor)
+    return bool(np.all((di > 0) | ((di == 0) & ((dt > 0) | ((dt == 0) & (da >= 0))))))
 
 
 def _holm(p: np.ndarray, m: int) -> np.ndarray:

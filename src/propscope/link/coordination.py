@@ -295,7 +295,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     with timer.step("evidence"):
         if len(sig):
             keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
-            n_items = int(res.items["item"].max()) + 1 if len(res.items) else 0
+            n_items = int(res.stats["n_items"])
             close = close_sharers(res.co, n_items, item_bases(corpus, n_items))
             ev = _evidence(corpus, keep, actors, res.items, close)
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],

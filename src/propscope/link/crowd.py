@@ -20,19 +20,25 @@ from .groups import overlapping_groups
 #: A co-action is a group's own when the group's accounts are at least this share of
 #: the item's close sharers (see :func:`own_items`).
 OWN_SHARE = 0.5
+#: Whether a group must also be at least ``OWN_SHARE`` of *everyone* who shared the
+#: item's episode, close in time or not: two fans who happen to be quick, among dozens
+#: who re-share a creator's posts hours apart, do not own those posts.
+ALL_SHARERS = True
 #: Rounds of the crowd filter at most (it stops as soon as a round keeps everything).
 MAX_CROWD_ROUNDS = 5
 
 
 def item_bases(corpus: Corpus, n_items: int) -> np.ndarray:
     """Per item code: a code for the item with its episode dropped (``tag @3`` -> ``tag``)."""
-    rows = corpus.con.execute(r"""SELECT DISTINCT item_code,
-            dense_rank() OVER (ORDER BY kind, regexp_replace(item, ' @[0-9]+$', '')) - 1
-        FROM _coord_coded""").fetchall()
+    # numpy straight from DuckDB: every post's own text is an item, so at 10M posts a
+    # Python tuple per item was gigabytes
+    got = corpus.con.execute(r"""SELECT item_code, dense_rank() OVER (
+                ORDER BY kind, regexp_replace(item, ' @[0-9]+$', '')) - 1 AS base
+        FROM (SELECT DISTINCT item_code, kind, item FROM _coord_coded)""").fetchnumpy()
+    code = np.asarray(got["item_code"], dtype=np.int64)
     base = np.arange(n_items, dtype=np.int64)
-    for code, b in rows:
-        if code < n_items:
-            base[code] = b
+    inside = code < n_items
+    base[code[inside]] = np.asarray(got["base"], dtype=np.int64)[inside]
     return base
 
 
@@ -74,7 +80,12 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
     groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())])
     member = pd.DataFrame([(g, m) for g, grp in enumerate(groups) for m in grp["members"]],
                           columns=["gid", "source"])
-    rows = ev[["source_a", "source_b", "kind", "item", "item_close_sharers"]].reset_index()
+    rows = ev[["source_a", "source_b", "kind", "item", "item_close_sharers",
+               "item_sharers"]].reset_index()
+    # the crowd an item belongs to: its close sharers (over all its episodes) or, when
+    # more, everyone who shared this episode of it (see ALL_SHARERS)
+    rows["crowd"] = (np.maximum(rows["item_close_sharers"], rows["item_sharers"])
+                     if ALL_SHARERS else rows["item_close_sharers"])
     inside = (rows.merge(member.rename(columns={"source": "source_a"}), on="source_a")
               .merge(member.rename(columns={"source": "source_b"}), on="source_b"))
     inside = inside[inside["gid_x"] == inside["gid_y"]].rename(columns={"gid_x": "gid"})
@@ -84,10 +95,10 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
         columns={"source_b": "who"})])
     present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
     inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
-    owned = set(inside.loc[inside["present"] >= OWN_SHARE * inside["item_close_sharers"],
+    owned = set(inside.loc[inside["present"] >= OWN_SHARE * inside["crowd"],
                            "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
-        OWN_SHARE * rows["item_close_sharers"] <= 2)
+        OWN_SHARE * rows["crowd"] <= 2)
     owned |= set(rows.loc[alone, "index"])
     kept = ev.loc[sorted(owned)]
     moments = kept.groupby(["source_a", "source_b"])["doc_a"].nunique()
