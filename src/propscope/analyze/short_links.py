@@ -11,11 +11,14 @@ shape coordination's URL map reads too), and they are joined here twice:
   short link's ``url`` row gets ``expanded`` (the expansion as the data wrote it) and
   ``expanded_in`` (this document's ID);
 * **across the corpus** (:func:`join_corpus`, run by the analyze stage after the
-  references analyzer): the same short link (same ``normalized``) in any other document
-  gets the expansion too, with ``expanded_in`` naming the document whose data held it
-  (the evidence). One SQL ``UPDATE`` of the rows still without one; when the data holds
-  several expansions of one short link (a reused or hijacked code), the one seen in the
-  lowest ``doc_id`` is taken, so the result does not depend on the order of ingest.
+  references analyzer, so the ``doc_references`` table itself, its exports and the app
+  show it): the same short link (same ``normalized``) in any other document gets an
+  expansion some document's ``url_expansions`` holds (also one of a link that
+  document's text does not show), with ``expanded_in`` naming that document (the
+  evidence). One pass over the documents whose meta has expansions, then one SQL
+  ``UPDATE`` of the short-link rows still without one; when the data holds several
+  expansions of one short link (a reused or hijacked code), the one of the lowest
+  ``doc_id`` is taken, so the result does not depend on the order of ingest.
 """
 
 from __future__ import annotations
@@ -55,27 +58,52 @@ def join_in_document(rows: list[dict[str, Any]], doc_id: str, meta: Any) -> None
                 row["expanded"], row["expanded_in"] = expanded, doc_id
 
 
-# The expansion of each short link the corpus holds one for (lowest doc_id first), set on
-# the same short link's rows that have none. ``is_shortener`` rows only: a long link is
+# Every expansion the corpus's documents hold (``_short_links``: normalized short link,
+# expansion, the document that held it; the lowest doc_id per short link), set on the
+# same short link's rows that have none. ``is_shortener`` rows only: a long link is
 # never "expanded".
 JOIN_SQL = """
     UPDATE doc_references AS r SET expanded = x.expanded, expanded_in = x.expanded_in
     FROM (SELECT normalized, arg_min(expanded, expanded_in) AS expanded,
                  min(expanded_in) AS expanded_in
-          FROM doc_references
-          WHERE kind = 'url' AND is_shortener AND expanded IS NOT NULL
-          GROUP BY normalized) AS x
+          FROM _short_links GROUP BY normalized) AS x
     WHERE r.kind = 'url' AND r.is_shortener AND r.expanded IS NULL
       AND r.normalized = x.normalized
 """
 
 
 def join_corpus(con: Any) -> int:
-    """Join every short link to an expansion found in another document; rows updated."""
+    """Join every short link without an expansion to one another document's data holds
+    (``documents.meta["url_expansions"]``, also of links that document's text does not
+    show); returns the number of rows joined."""
+    import json
+
+    import pyarrow as pa
+
     found = con.execute(
         "SELECT count(*) FROM information_schema.columns WHERE table_name = 'doc_references' "
         "AND column_name IN ('expanded', 'expanded_in')").fetchone()
     if not found or found[0] < 2:
         return 0
-    updated = con.execute(JOIN_SQL).fetchone()
+    cols: dict[str, list[str]] = {"normalized": [], "expanded": [], "expanded_in": []}
+    cur = con.cursor()
+    cur.execute("SELECT doc_id, json_extract(meta, '$.url_expansions')::VARCHAR FROM documents "
+                "WHERE meta LIKE '%\"url_expansions\"%'")
+    while batch := cur.fetchmany(10_000):
+        for doc_id, raw in batch:
+            if not raw:
+                continue
+            for short, expanded in expansions_of({META_KEY: json.loads(raw)}).items():
+                cols["normalized"].append(short)
+                cols["expanded"].append(expanded)
+                cols["expanded_in"].append(doc_id)
+    cur.close()
+    if not cols["normalized"]:
+        return 0
+    short_links = pa.table(cols)  # noqa: F841 (read by DuckDB by name)
+    con.execute("CREATE OR REPLACE TEMP TABLE _short_links AS SELECT * FROM short_links")
+    try:
+        updated = con.execute(JOIN_SQL).fetchone()
+    finally:
+        con.execute("DROP TABLE IF EXISTS _short_links")
     return int(updated[0]) if updated else 0
