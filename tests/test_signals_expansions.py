@@ -15,7 +15,7 @@ import pytest
 from propscope import load_settings, open_corpus
 from propscope.analyze.contact_fingerprints import find_phone_numbers, region_of_url
 from propscope.analyze.markup_references import post_counters
-from propscope.analyze.short_links import expansions_of
+from propscope.analyze.short_links import STATE_KEY, expansions_of, join_corpus
 from propscope.link.coactions import _url_map
 from propscope.pipeline import run
 
@@ -111,6 +111,9 @@ def test_short_links_joined_in_the_document_and_across_the_corpus(tmp_path: Path
 
 def test_a_later_document_with_the_short_link_is_joined_on_the_next_run(tmp_path: Path) -> None:
     corpus = _x_corpus(tmp_path)
+    with open_corpus(corpus) as c:  # nothing new since: the join is skipped
+        state = c.con.execute("SELECT value FROM meta WHERE key = ?", [STATE_KEY]).fetchone()
+        assert state is not None and join_corpus(c.con) == 0
     late = tmp_path / "late.jsonl"
     late.write_text(json.dumps({"id": "late", "source": "blog.example",
                                 "text": "Late copy: https://t.co/AbC123xyz"}) + "\n",

@@ -85,6 +85,8 @@ def join_corpus(con: Any) -> int:
         "AND column_name IN ('expanded', 'expanded_in')").fetchone()
     if not found or found[0] < 2:
         return 0
+    if _input_of(con) == _stored(con):
+        return 0  # nothing added or re-analysed since the last join
     cols: dict[str, list[str]] = {"normalized": [], "expanded": [], "expanded_in": []}
     cur = con.cursor()
     cur.execute("SELECT doc_id, json_extract(meta, '$.url_expansions')::VARCHAR FROM documents "
@@ -98,12 +100,30 @@ def join_corpus(con: Any) -> int:
                 cols["expanded"].append(expanded)
                 cols["expanded_in"].append(doc_id)
     cur.close()
-    if not cols["normalized"]:
-        return 0
-    short_links = pa.table(cols)  # noqa: F841 (read by DuckDB by name)
-    con.execute("CREATE OR REPLACE TEMP TABLE _short_links AS SELECT * FROM short_links")
-    try:
-        updated = con.execute(JOIN_SQL).fetchone()
-    finally:
-        con.execute("DROP TABLE IF EXISTS _short_links")
+    updated = None
+    if cols["normalized"]:
+        short_links = pa.table(cols)  # noqa: F841 (read by DuckDB by name)
+        con.execute("CREATE OR REPLACE TEMP TABLE _short_links AS SELECT * FROM short_links")
+        try:
+            updated = con.execute(JOIN_SQL).fetchone()
+        finally:
+            con.execute("DROP TABLE IF EXISTS _short_links")
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [STATE_KEY, _input_of(con)])
     return int(updated[0]) if updated else 0
+
+
+#: ``meta`` key of what the last corpus-wide join saw (documents, reference rows, rows
+#: with an expansion): a run that added or re-analysed nothing skips the join (at
+#: millions of posts, reading every expansion again costs tens of seconds).
+STATE_KEY = "short_links_input"
+
+
+def _input_of(con: Any) -> str:
+    row = con.execute("SELECT (SELECT count(*) FROM documents), count(*), count(expanded) "
+                      "FROM doc_references").fetchone()
+    return ":".join(str(v) for v in row)
+
+
+def _stored(con: Any) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [STATE_KEY]).fetchone()
+    return row[0] if row else None
