@@ -77,6 +77,29 @@ _LABELLED = re.compile(
     r"(?<!\w)(?:tel(?:ephone|efon|efono)?|phone|t[ée]l[ée]?(?:phone|fono)?|mobile?|mob|"
     r"handy|тел(?:ефон)?|моб(?:ильный)?)\.?(?:\s?\([^()\n]{0,16}\))?\s?[:.]?\s{0,3}"
     r"(?P<num>\(?\d[\d \u00a0().\-/]{4,24}\d)", re.IGNORECASE)
+# Where a label can start: a few substring searches of the lower-cased text (the label
+# pattern tried at every position of the text doubled the references analyzer's time).
+_LABEL_STEMS = ("tel", "tél", "phone", "mob", "handy", "тел", "моб")
+
+
+def _label_starts(text: str) -> list[int]:
+    """Offsets where a phone label may start (a stem at the start of a word)."""
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer (İ): offsets would shift
+        stems = tuple({v for s in _LABEL_STEMS for v in (s, s.capitalize(), s.upper())})
+        low = text
+    else:
+        stems = _LABEL_STEMS
+    starts = []
+    for stem in stems:
+        i = low.find(stem)
+        while i >= 0:
+            if i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_"):
+                starts.append(i)
+            i = low.find(stem, i + 1)
+    return sorted(starts)
+
+
 # What may not follow a number (it was part of a longer figure: a price, a percentage).
 _AFTER_FIGURE = re.compile(r"[ \u00a0\-./]*[\d%€$£¥₽]|[.,]\d")
 
@@ -120,9 +143,10 @@ def find_national_numbers(text: str, region: str, taken: list[Found]) -> list[Fo
     """Valid national numbers of ``region`` right after a phone label (see the module)."""
     out: list[Found] = []
     spans = [(f.start, f.end) for f in taken]
-    for k, m in enumerate(_LABELLED.finditer(text)):
-        if k >= MAX_PHONE_REGIONS:
-            break
+    for at in _label_starts(text)[:MAX_PHONE_REGIONS]:
+        m = _LABELLED.match(text, at)
+        if m is None:
+            continue
         raw, start = m.group("num"), m.start("num")
         end = start + len(raw)
         if _AFTER_FIGURE.match(text, end):
