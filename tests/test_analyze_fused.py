@@ -93,10 +93,11 @@ def test_a_failing_document_is_quarantined_and_the_rest_written(tmp_path, monkey
     _make_corpus(path)
     real = references_module.find_references
 
-    def fragile(doc_id: str, text: str, meta: dict | None = None) -> list[dict]:
+    def fragile(doc_id: str, text: str, meta: dict | None = None,
+                url: str | None = None) -> list[dict]:
         if "Tags:" in text:
             raise ValueError("cannot read this one")
-        return real(doc_id, text, meta)
+        return real(doc_id, text, meta, url)
 
     monkeypatch.setattr(references_module, "find_references", fragile)
     summary = _analyze(path, Settings(analyzers=BOTH, batch_size=11))

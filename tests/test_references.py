@@ -27,7 +27,7 @@ def values(text: str, kind: str) -> list[str]:
 
 def test_registered_with_schema_that_accepts_its_rows():
     an = get_analyzer("references")
-    assert an.name == "references" and an.version == "3"  # 3: signals v2 (issue 21)
+    assert an.name == "references" and an.version == "4"  # 4: expansions, post views
     assert an.tables == {"doc_references": REFERENCES_SCHEMA}
     assert REFERENCES_SCHEMA.names[0] == "doc_id"
     text = "Read https://bit.ly/x1 #Vote @ana_b (mail: a.b@example.org) UA-1234567-2"

@@ -196,7 +196,59 @@ def telegram_pastes(doc_id: str, text: str) -> list[dict[str, Any]]:
         end = len(text) if end < 0 else end
         body = _SPACES.sub(" ", text[m.end():end]).strip()
         normalized = f"telegram:{m.group('name').strip()}|{body[:200]}"
+        views, forwards = post_counters(text[m.end():end])
         rows.append(_base(doc_id, "embedded_post", text[m.start():end], normalized, "text",
                           start=m.start(), end=end, author=m.group("name").strip(),
-                          posted=posted, subtype="telegram", domain="t.me"))
+                          posted=posted, subtype="telegram", domain="t.me", views=views,
+                          forwards=forwards))
     return rows
+
+
+# A count as Telegram shows it: ``1234``, ``1,234``, ``1 234``, ``12.3K``, ``1,2M``,
+# ``12,3 тыс.`` (thousand), ``1,2 млн`` (million).
+_COUNT = r"(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+(?:[.,]\d+)?)\s?([KkMm]|тыс\.?|млн\.?)?"
+_VIEWS = re.compile(rf"(?:👁\ufe0f?\s*{_COUNT}|{_COUNT}\s*(?:views?|просмотр[а-я]*)\b)",
+                    re.IGNORECASE)
+_FORWARDS = re.compile(rf"(?:(?:↪\ufe0f?|🔁)\s*{_COUNT}|{_COUNT}\s*(?:forwards?|shares?|"
+                       r"пересыл[а-я]*|репост[а-я]*)\b)", re.IGNORECASE)
+# The post's closing line of counters: counts, a time, "edited", separators, and nothing
+# else (a sentence that mentions "views" is not a counter).
+_COUNTER_LINE = re.compile(
+    rf"^(?:\s|[·•|,]|edited|изменено|\d{{1,2}}:\d{{2}}|{_VIEWS.pattern}|{_FORWARDS.pattern})+$",
+    re.IGNORECASE)
+_SCALE = {"k": 1000, "m": 1_000_000, "тыс": 1000, "млн": 1_000_000}
+#: The last this many lines of a pasted post are looked at for its counters.
+COUNTER_LINES = 2
+
+
+def _count(digits: str, scale: str | None) -> int | None:
+    factor = _SCALE.get((scale or "").lower().rstrip("."), 1)
+    digits = re.sub(r"[\u00a0\u202f ]", "", digits)
+    if factor == 1:
+        digits = digits.replace(",", "")
+        return int(digits) if digits.isdigit() else None
+    try:
+        return round(float(digits.replace(",", ".")) * factor)
+    except ValueError:
+        return None
+
+
+def _first_count(pattern: re.Pattern[str], line: str) -> int | None:
+    found = pattern.search(line)
+    if found is None:
+        return None
+    groups = [g for g in found.groups()]
+    digits, scale = (groups[0], groups[1]) if groups[0] is not None else (groups[2], groups[3])
+    return _count(digits, scale)
+
+
+def post_counters(body: str) -> tuple[int | None, int | None]:
+    """``(views, forwards)`` from a pasted post's closing counter line, where it has one."""
+    lines = [ln for ln in body.strip().splitlines() if ln.strip()][-COUNTER_LINES:]
+    views = forwards = None
+    for line in lines:
+        if len(line) > 80 or not _COUNTER_LINE.match(line.strip()):
+            continue
+        views = _first_count(_VIEWS, line) if views is None else views
+        forwards = _first_count(_FORWARDS, line) if forwards is None else forwards
+    return views, forwards

@@ -18,11 +18,17 @@ import pyarrow as pa
 
 from ..document import Document
 from . import markup_references as markup
-from .contact_fingerprints import contact_emails, find_about_block, find_phone_numbers
+from .contact_fingerprints import (
+    contact_emails,
+    find_about_block,
+    find_phone_numbers,
+    region_of_url,
+)
 from .embedded_posts import EmbeddedPost, find_embedded_posts
 from .fingerprints import find_crypto_addresses, link_fingerprints
 from .link_shapes import find_defanged_urls
 from .registry import Analyzer, register
+from .short_links import join_in_document
 from .text_patterns import (
     Found,
     classify_tracking_id,
@@ -63,6 +69,11 @@ REFERENCES_SCHEMA = pa.schema([
     ("subtype", pa.string()),
     ("location", pa.string()),
     ("parent_start", pa.int64()),
+    # (added in analyzer version 4; an older table gets them on the next write)
+    ("expanded", pa.string()),  # a short link's expansion, where the data holds one
+    ("expanded_in", pa.string()),  # the document whose data held it (the evidence)
+    ("views", pa.int64()),  # an embedded post's view count, where the post shows it
+    ("forwards", pa.int64()),  # ... and its forward count
 ])
 
 
@@ -146,9 +157,11 @@ def _html_tracking_rows(doc_id: str, meta: dict[str, Any]) -> list[dict[str, Any
     return rows
 
 
-def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None,
+                    url: str | None = None) -> list[dict[str, Any]]:
     """All reference rows of one text, ordered by position (a ``capped`` row and
-    HTML-only IDs last)."""
+    HTML-only IDs last). ``url``: the document's address, whose country-code TLD lets
+    labelled national phone numbers be read."""
     posts = find_embedded_posts(text)
     urls = find_urls(text)
     defanged = find_defanged_urls(text)
@@ -180,7 +193,7 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
     rows += [_row(doc_id, "tracking_id", t) for t in find_tracking_ids(text)]
     rows += [_row(doc_id, "crypto_address", c) for c in find_crypto_addresses(text)]
     rows += [_row(doc_id, kind, f) for kind, f in link_fingerprints(urls)]
-    rows += [_row(doc_id, "phone_number", f) for f in find_phone_numbers(text)]
+    rows += [_row(doc_id, "phone_number", f) for f in find_phone_numbers(text, region_of_url(url))]
     rows += [_row(doc_id, "contact_email", f) for f in contact_emails(text, emails)]
     rows += [_row(doc_id, kind, f, subtype=post["platform"], handle=post["handle"],
                   normalized=f"{post['platform']}:{post['post_id']}")
@@ -202,6 +215,7 @@ def find_references(doc_id: str, text: str, meta: dict[str, Any] | None = None) 
     rows += _html_tracking_rows(doc_id, meta or {})
     if meta:
         rows += _markup_rows(doc_id, text, meta, {u.normalized for u in urls})
+        join_in_document(rows, doc_id, meta)
     return rows
 
 
@@ -220,13 +234,14 @@ def _markup_rows(doc_id: str, text: str, meta: dict[str, Any], seen: set[str]
 
 def analyze_references(doc: Document) -> dict[str, list[dict[str, Any]]]:
     """The registered analyzer: ``{"doc_references": rows}`` for one document."""
-    return {"doc_references": find_references(doc.doc_id, doc.text, doc.meta)}
+    return {"doc_references": find_references(doc.doc_id, doc.text, doc.meta, doc.url)}
 
 
 register(Analyzer(
-    name="references", version="3", tables={"doc_references": REFERENCES_SCHEMA},
+    name="references", version="4", tables={"doc_references": REFERENCES_SCHEMA},
     fn=analyze_references,
     description="hashtags, mentions, links (also defanged and from hrefs), e-mails, tracking "
                 "IDs, wallets, donation handles, messaging channels, phone numbers, contact "
-                "e-mails, template hashes, embedded posts and post links, with exact spans",
+                "e-mails, template hashes, embedded posts (with views) and post links, with exact "
+                "spans; short links with their expansion where the data holds it",
 ))

@@ -6,15 +6,24 @@ publication date (the fetch time, when the page states none). Other records
 (requests, metadata, images, ...) are skipped silently: they are not bad input.
 Record numbers count every WARC record, 1-based. Compression (``.warc.gz``) is
 removed before this reader sees the stream.
+
+A redirect (a 3xx ``response`` with a ``Location``) from a link shortener's address is
+an expansion of that short link found in the data: it is kept in the
+``meta["url_expansions"]`` (``{short: landing page}``, chains such as ``t.co`` ->
+``bit.ly`` -> page followed) of the page it leads to, when that page is an HTML
+response later in the same archive, as crawlers write them. A redirect whose page
+comes earlier or is not in the archive is not kept (there is no document to hold it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
+from urllib.parse import urljoin
 
 from warcio.archiveiterator import ArchiveIterator
 
+from ..analyze.web_data import LINK_SHORTENERS
 from ..document import Document, Rejected
 from .dates import parse_date
 from .html import html_to_documents
@@ -27,6 +36,7 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
                    ) -> Iterator[Document | Rejected]:
     limit = options.max_record_bytes
     number = 0
+    redirects: dict[str, str] = {}  # landing address -> the short link that led there
     records = iter(ArchiveIterator(stream, arc2warc=True))
     while True:
         try:
@@ -40,6 +50,7 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
         number += 1
         if record.rec_type != "response" or record.http_headers is None:
             continue
+        _note_redirect(record, redirects)
         ctype = (record.http_headers.get_header("Content-Type") or "").lower()
         if not ctype.startswith(_HTML_TYPES):
             continue
@@ -54,4 +65,48 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
             fetched = parse_date(record.rec_headers.get_header("WARC-Date"))
         except ValueError:
             fetched = None
-        yield from html_to_documents(body, name, recno, url=url, fetched=fetched)
+        expansions = _expansions_to(url, redirects) if redirects and url else None
+        for item in html_to_documents(body, name, recno, url=url, fetched=fetched):
+            if expansions and isinstance(item, Document):
+                item.meta["url_expansions"] = expansions
+                expansions = None  # one page, one document holds them
+            yield item
+
+
+def _host(url: str) -> str:
+    return url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].lower().removeprefix("www.")
+
+
+def _note_redirect(record: Any, redirects: dict[str, str]) -> None:
+    """Remember a shortener's redirect: ``redirects[location] = short link``."""
+    status = record.http_headers.get_statuscode() or ""
+    if not (status.startswith("3") and len(status) == 3):
+        return
+    target = record.rec_headers.get_header("WARC-Target-URI") or ""
+    location = record.http_headers.get_header("Location")
+    if not location or _host(target) not in LINK_SHORTENERS:
+        return
+    try:
+        landing = urljoin(target, location.strip())
+    except ValueError:
+        return
+    if landing != target and len(redirects) < MAX_REDIRECTS:
+        redirects[landing] = target
+
+
+#: Redirects remembered per archive at most (a crawl of shorteners holds few; a crafted
+#: archive could hold millions).
+MAX_REDIRECTS = 100_000
+
+
+def _expansions_to(url: str, redirects: dict[str, str]) -> dict[str, str]:
+    """``{short: url}`` for every short link whose redirects (chained) lead to ``url``."""
+    out: dict[str, str] = {}
+    at = url
+    while at in redirects and len(out) < 16:
+        short = redirects.pop(at)
+        if short in out:
+            break
+        out[short] = url
+        at = short
+    return out

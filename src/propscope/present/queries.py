@@ -403,9 +403,9 @@ class CorpusQueries:
     def document_references(self, doc_id: str) -> list[dict[str, Any]] | None:
         if not self.has("doc_references"):
             return None
-        s = self.schema
-        extra = ", ".join(f"{s.col('doc_references', c)} AS {c}" for c in
-                          ("normalized", "handle", "author", "posted", "domain", "is_shortener"))
+        extra = ", ".join(f"{self.schema.col('doc_references', c)} AS {c}" for c in (
+            "normalized", "handle", "author", "posted", "domain", "is_shortener", "expanded",
+            "views", "forwards"))
         return rows(self.cur, f"""SELECT kind, value, "start", "end", {extra}
             FROM {q('doc_references')} WHERE doc_id = ? ORDER BY "start", kind""", [doc_id])
 

@@ -15,7 +15,8 @@ from typing import Any
 import pyarrow as pa
 
 from ..analyze.registry import Analyzer, get_analyzer
-from ..corpus import Corpus
+from ..analyze.short_links import join_corpus
+from ..corpus import Corpus, duck_type, q
 from ..document import Rejected
 from ..engine import Engine, get_engine
 from ..errors import ModelError
@@ -71,6 +72,10 @@ def analyze_corpus(corpus: Corpus, settings: Settings, run_id: str,
             summary[name] = _analyze_one(corpus, writer, name, settings, run_id, reporter, engine)
             if name in done and summary[name].get("status") == "up to date":
                 summary[name] = done[name]
+        if "references" in settings.analyzers:  # short links expanded in other documents
+            joined = writer.call(lambda c: join_corpus(c.con))
+            if joined:
+                summary["references"]["short_links_joined"] = joined
     finally:
         if own_engine:
             engine.close()
@@ -86,8 +91,24 @@ def prepare(writer: CorpusWriter, analyzers: list[Analyzer], settings: Settings)
                 corpus.reset_stage(analyzer.name, analyzer.tables)
             for table, schema in analyzer.tables.items():
                 corpus.ensure_table(table, schema)
+                add_new_columns(corpus, table, schema)
 
     writer.call(write)
+
+
+def add_new_columns(corpus: Corpus, table: str, schema: pa.Schema) -> None:
+    """Add the columns a newer analyzer version declares to a table an older one made.
+
+    A new column is nullable and comes with a new analyzer version, which analyses
+    every document again; without it, writing the new rows into the old table fails.
+    """
+    have = {r[0] for r in corpus.con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = "
+        "current_database() AND schema_name = current_schema()", [table]).fetchall()}
+    for f in schema:
+        if f.name not in have:
+            corpus.con.execute(f"ALTER TABLE {q(table)} ADD COLUMN {q(f.name)} "
+                               f"{duck_type(f.type)}")
 
 
 def _pending(writer: CorpusWriter, analyzer: Analyzer, settings: Settings) -> int:

@@ -17,9 +17,10 @@ from ..errors import ModelError
 from ..gctuning import relaxed_gc
 
 # What the fused analyzers (:data:`propscope.stages.analyze.FUSED_ANALYZERS`) read:
-# a document's ID, text and metadata, plus where it came from (for quarantine
-# reasons), so only these columns are read for them.
-FUSED_COLUMNS = "doc_id, text, meta, file, record"
+# a document's ID, text, metadata and URL (its country-code TLD reads national phone
+# numbers), plus where it came from (for quarantine reasons), so only these columns
+# are read for them.
+FUSED_COLUMNS = "doc_id, text, meta, url, file, record"
 FUSED_NAMES = [c.strip() for c in FUSED_COLUMNS.split(",")]
 
 
@@ -80,10 +81,10 @@ def _fused_documents(batch: pa.RecordBatch) -> list[Document]:
     more than some of the analyzers."""
     cols = batch.to_pydict()
     return [Document(doc_id=doc_id, text=text, content_hash="", file=file or "",
-                     record=record or "", meta=json.loads(meta) if meta else {})
-            for doc_id, text, meta, file, record in zip(
-                cols["doc_id"], cols["text"], cols["meta"], cols["file"], cols["record"],
-                strict=True)]
+                     record=record or "", meta=json.loads(meta) if meta else {}, url=url)
+            for doc_id, text, meta, url, file, record in zip(
+                cols["doc_id"], cols["text"], cols["meta"], cols["url"], cols["file"],
+                cols["record"], strict=True)]
 
 
 def to_tables(analyzer: Analyzer, results: list[AnalyzerResult]) -> dict[str, pa.Table]:

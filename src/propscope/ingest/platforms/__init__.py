@@ -66,7 +66,7 @@ FORMATS: tuple[Format, ...] = (
            "published<-created_at, author<-includes.users/author .username, "
            "author_name<-.name, relation<-referenced_tweets (retweeted/replied_to/quoted), "
            "root_id<-conversation_id, links<-entities.urls unwound_url|expanded_url, "
-           "hashtags, mentions, metrics<-public_metrics, status<-withheld, errors->quarantine"),
+           "meta.url_expansions<-entities.urls url->unwound_url|expanded_url, hashtags, mentions, metrics<-public_metrics, status<-withheld, errors->quarantine"),
     Format("bluesky", "bluesky", "json", bluesky.sniff, bluesky.iter_documents,
            "'app.bsky.feed.' in the first 8 KB with uri/record/value/post keys",
            "post_id<-uri, text<-record.text, published<-record.createdAt "
@@ -109,7 +109,8 @@ FORMATS: tuple[Format, ...] = (
            "CSV header with 'Post Created' and Page Name/User Name/Account",
            "post_id<-URL, text<-Message|Description|Image Text, published<-Post Created, "
            "author<-User Name, author_name<-Page Name|Account, author_id<-Facebook Id, "
-           "links<-Final Link|Link, metrics<-Likes/Comments/Shares/reactions/views"),
+           "links<-Final Link|Link, meta.url_expansions<-short Link->Final Link, "
+           "metrics<-Likes/Comments/Shares/reactions/views"),
     Format("meta-content-library-csv", "facebook/instagram", "csv", metacl.sniff,
            metacl.iter_documents,
            "CSV header with 'creation_time' and post_owner.* columns",

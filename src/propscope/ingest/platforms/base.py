@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ...analyze.web_data import LINK_SHORTENERS
 from ...document import Document, Rejected
 from ..dates import parse_date
 
@@ -55,8 +56,11 @@ class Post:
 
 def post_document(text: Any, post: Post, file: str, recno: str, *, published: Any = None,
                   source: str | None = None, title: str | None = None,
-                  lang: str | None = None) -> Iterator[Document | Rejected]:
+                  lang: str | None = None, meta: Mapping[str, Any] | None = None
+                  ) -> Iterator[Document | Rejected]:
     """The Document of ``post`` (or its Rejected), plus a note for a bad date.
+
+    ``meta``: extra ``documents.meta`` keys the reader found (``url_expansions``).
 
     A post without text (media only, deleted) cannot be a document: it is
     quarantined with what it was, so its absence is visible, and reading goes on.
@@ -78,7 +82,7 @@ def post_document(text: Any, post: Post, file: str, recno: str, *, published: An
     yield Document.create(
         text, source=source or post.author, published=when, url=post.url, title=title,
         lang=lang, author=post.author, external_id=post.post_id, file=file, record=recno,
-        meta={POST_KEY: post.as_meta()})
+        meta={**(meta or {}), POST_KEY: post.as_meta()})
     if note:
         yield Rejected(file, recno, note)
 
@@ -128,6 +132,22 @@ def metrics_of(record: Any, names: Iterable[str], rename: Mapping[str, str] | No
                 continue
         if isinstance(value, int | float) and not isinstance(value, bool):
             out[(rename or {}).get(name, name)] = value
+    return out
+
+
+def url_expansions(pairs: Iterable[tuple[Any, Any]]) -> dict[str, str]:
+    """``{short: expanded}`` of a post's links as the platform expanded them, for
+    ``documents.meta["url_expansions"]``: only links on a known shortener whose
+    expansion is another address (coordination and the references analyzer join the
+    short link to it; propscope never follows a link itself)."""
+    out: dict[str, str] = {}
+    for short, expanded in pairs:
+        s, e = as_str(short), as_str(expanded)
+        if not s or not e or s == e or s in out:
+            continue
+        host = s.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].lower()
+        if host.removeprefix("www.") in LINK_SHORTENERS:
+            out[s] = e
     return out
 
 

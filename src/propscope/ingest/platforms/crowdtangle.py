@@ -2,7 +2,8 @@
 
 Text is ``Message`` (else ``Description``/``Image Text``); the account is
 ``User Name`` (handle) and ``Page Name``/``Account`` (display name); links are
-``Final Link`` (the link after redirects) else ``Link``; the post's ID is its
+``Final Link`` (the link after redirects) else ``Link`` (a shortened ``Link`` with a
+``Final Link`` is kept as ``meta["url_expansions"]``); the post's ID is its
 ``URL`` (the export has no separate post ID). ``Post Created`` carries a time
 zone abbreviation (``EST``), read as its UTC offset. Interaction counts
 (``Likes``, ``Shares``, ``Love``, ...) are kept as metrics. CrowdTangle does not
@@ -15,7 +16,7 @@ import re
 from collections.abc import Mapping
 
 from ...document import Rejected
-from .base import Post, metrics_of, post_document, unique
+from .base import Post, metrics_of, post_document, unique, url_expansions
 from .csvin import cell, header_of, reader_for
 from .jsonin import Items
 
@@ -50,10 +51,12 @@ def row_items(row: Mapping[str, str], name: str, recno: str) -> Items:
                 author_id=cell(row, "Facebook Id"), url=url)
     post.links = unique([cell(row, "Final Link", "Link")])
     post.metrics = metrics_of(row, METRICS)
+    expansions = url_expansions([(cell(row, "Link"), cell(row, "Final Link"))])
     text = cell(row, "Message", "Description", "Image Text", "Title")
     yield from post_document(text, post, name, recno, source=post.author or post.author_name,
                              published=created(cell(row, "Post Created")),
-                             title=cell(row, "Link Text", "Title"))
+                             title=cell(row, "Link Text", "Title"),
+                             meta={"url_expansions": expansions} if expansions else None)
 
 
 iter_documents = reader_for(row_items)

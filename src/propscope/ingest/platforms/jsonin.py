@@ -61,42 +61,44 @@ def is_json_lines(head: bytes) -> bool:
     return True
 
 
-def iter_values(stream: BinaryIO, name: str, options: ReadOptions
-                ) -> Iterator[tuple[str, Any] | Rejected]:
-    """``(record number, JSON value)`` per line, or once for a whole document."""
+def too_large(name: str, recno: str, what: str, limit: int, advice: str = "skipped") -> Rejected:
+    """The quarantine row of a record over ``max_record_bytes``."""
+    return Rejected(name, recno, f"{what} larger than max_record_bytes ({limit}); {advice}")
+
+
+def parsed(expand: Expand, data: bytes, name: str, recno: str, what: str = "JSON") -> Items:
+    """One raw JSON record parsed and handed to ``expand`` (:func:`guarded`): a record
+    that does not parse, or parses only after repair, gets its quarantine row, and
+    the other records go on. Every JSON reader's records go through here."""
+    try:
+        value, note = parse_json(data)
+    except (ValueError, RecursionError) as exc:
+        yield Rejected(name, recno, f"malformed {what}: {str(exc)[:200]}")
+        return
+    if note:
+        yield Rejected(name, recno, note)
+    yield from guarded(expand, value, name, recno)
+
+
+def iter_records(stream: BinaryIO, name: str, options: ReadOptions
+                 ) -> Iterator[tuple[str, bytes] | Rejected]:
+    """``(record number, raw JSON)`` per line, or once for a whole document."""
     head = stream.peek(8192) if hasattr(stream, "peek") else b""
     limit = options.max_record_bytes
     if not is_json_lines(head):
         data = read_bounded(stream, limit)
         if data is None:
-            yield Rejected(name, "1", f"JSON document larger than max_record_bytes ({limit}); "
-                                      "split it or convert it to JSON Lines")
-            return
-        try:
-            value, note = parse_json(data)
-        except (ValueError, RecursionError) as exc:
-            yield Rejected(name, "1", f"malformed JSON: {exc}")
-            return
-        if note:
-            yield Rejected(name, "1", note)
-        yield "1", value
+            yield too_large(name, "1", "JSON document", limit,
+                            "split it or convert it to JSON Lines")
+        else:
+            yield "1", data
         return
     for lineno, line, size in iter_lines(stream, limit):
         recno = str(lineno)
         if line is None:
-            yield Rejected(name, recno, f"record of {size} bytes is larger than "
-                                        f"max_record_bytes ({limit}); skipped")
-            continue
-        if line.isspace():
-            continue
-        try:
-            value, note = parse_json(line)
-        except (ValueError, RecursionError) as exc:
-            yield Rejected(name, recno, f"malformed JSON: {str(exc)[:200]}")
-            continue
-        if note:
-            yield Rejected(name, recno, note)
-        yield recno, value
+            yield too_large(name, recno, f"record of {size} bytes is", limit)
+        elif not line.isspace():
+            yield recno, line
 
 
 def guarded(expand: Expand, value: Any, name: str, recno: str) -> Items:
@@ -117,11 +119,11 @@ def reader_for(expand: Expand) -> Callable[[BinaryIO, str, ReadOptions], Items]:
     """A registry reader over JSON input whose values ``expand`` maps to posts."""
 
     def iter_documents(stream: BinaryIO, name: str, options: ReadOptions) -> Items:
-        for item in iter_values(stream, name, options):
+        for item in iter_records(stream, name, options):
             if isinstance(item, Rejected):
                 yield item
             else:
-                yield from guarded(expand, item[1], name, item[0])
+                yield from parsed(expand, item[1], name, item[0])
 
     iter_documents.__doc__ = expand.__doc__
     return iter_documents

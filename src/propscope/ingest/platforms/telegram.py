@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 from ...document import Rejected
 from ..records import ReadOptions
 from .base import Post, as_str, iso, metrics_of, post_document, unique
-from .jsonin import Items, guarded, parse_json
+from .jsonin import Items, parse_json, parsed, too_large
 from .jsonscan import Scan, iter_array_items
 
 PLATFORM = "telegram"
@@ -53,17 +53,10 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions) -> Items:
             chat = _header(scan.header)
         recno = str(index)
         if raw is None:
-            yield Rejected(name, recno, "message larger than max_record_bytes "
-                                        f"({options.max_record_bytes}); skipped")
-            continue
-        try:
-            message, note = parse_json(raw)
-        except (ValueError, RecursionError) as exc:
-            yield Rejected(name, recno, f"malformed JSON in message: {str(exc)[:200]}")
-            continue
-        if note:
-            yield Rejected(name, recno, note)
-        yield from guarded(partial(message_items, chat=chat), message, name, recno)
+            yield too_large(name, recno, "message", options.max_record_bytes)
+        else:
+            yield from parsed(partial(message_items, chat=chat), raw, name, recno,
+                              "JSON in message")
     if not scan.found:
         yield Rejected(name, "", "no 'messages' array found: not a single-chat Telegram "
                                  "export (export one chat, or the full export's chats "

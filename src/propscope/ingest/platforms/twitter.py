@@ -6,6 +6,11 @@ A retweet is stored with the *original's* text (from ``includes.tweets`` or the
 flattened reference), so it collapses onto the original's document, and keeps
 its own ID, author and time with ``relation='repost'``. Only where the original
 is not in the file does the retweet keep its own ("RT @...") text.
+
+The ``t.co`` links of the text are kept expanded as the API gives them
+(``entities.urls[].url`` -> ``unwound_url`` or ``expanded_url``) in
+``documents.meta["url_expansions"]`` (``{short: expanded}``), where coordination
+and the references analyzer join each short link to its expansion.
 """
 
 from __future__ import annotations
@@ -14,7 +19,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...document import Rejected
-from .base import Post, as_mapping, as_str, dig, metrics_of, post_document, unique
+from .base import (
+    Post,
+    as_mapping,
+    as_str,
+    dig,
+    metrics_of,
+    post_document,
+    unique,
+    url_expansions,
+)
 from .jsonin import Items, guarded, reader_for, sub
 
 PLATFORM = "x"
@@ -110,8 +124,13 @@ def tweet_items(tweet: Any, name: str, recno: str, users: Mapping[Any, Any],
                 post.parent_author = as_str(reply_user.get("username"))
         break
     entities = source_tweet.get("entities") or {}
+    urls = [u for u in entities.get("urls") or [] if isinstance(u, Mapping)]
     post.links = unique(u.get("unwound_url") or u.get("expanded_url") or u.get("url")
-                        for u in entities.get("urls") or [] if isinstance(u, Mapping))
+                        for u in urls)
+    # t.co -> the link as posted; a shortener posted (bit.ly) -> where it lands (unwound)
+    expansions = url_expansions(
+        [(u.get("url"), u.get("unwound_url") or u.get("expanded_url")) for u in urls]
+        + [(u.get("expanded_url"), u.get("unwound_url")) for u in urls])
     post.hashtags = unique(h.get("tag") for h in entities.get("hashtags") or []
                            if isinstance(h, Mapping))
     post.mentions = unique(m.get("username") for m in entities.get("mentions") or []
@@ -125,7 +144,8 @@ def tweet_items(tweet: Any, name: str, recno: str, users: Mapping[Any, Any],
     if handle:
         post.url = f"https://x.com/{handle}/status/{post_id}"
     yield from post_document(_text(source_tweet), post, name, recno,
-                             published=tweet.get("created_at"), lang=as_str(tweet.get("lang")))
+                             published=tweet.get("created_at"), lang=as_str(tweet.get("lang")),
+                             meta={"url_expansions": expansions} if expansions else None)
 
 
 iter_documents = reader_for(expand)
