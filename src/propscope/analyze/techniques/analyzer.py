@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from ...document import Document
-from .. import language, multilingual
+from .. import language, language_stored, multilingual
 from ..registry import Analyzer, AnalyzerResult, register
 from . import sample, taxonomy
 from .model import load_model
@@ -29,7 +29,8 @@ from .model import load_model
 TAXONOMY = "semeval2023"  # the default; the ``taxonomy`` setting overrides it (configure)
 # 1.1: gated by language; 1.2: genre abstains below its calibrated confidence;
 # 1.3: fr/de/it/pl/ru (+ zero-shot, experimental) paragraph labels from the multilingual heads
-VERSION = "1.3"
+# 1.4: their genre/framing from the multilingual article heads (analyze/multilingual_doc.py)
+VERSION = "1.4"
 # Documents per worker call: the bar advances after each (about 2 s of model time on
 # 2 cores), not after a whole ``batch_size`` read of 512 documents (about 2 minutes).
 BATCH_DOCS = 8
@@ -65,7 +66,8 @@ def _plan(doc: Document) -> language.LanguageResult | None:
     """
     if not doc.text.strip():
         return None
-    res = language.identify_document(doc)
+    # the language stage's stored result (identified once); identify only if it has not run
+    res = language_stored.stored_result(doc) or language.identify_document(doc)
     status, _ = language.decide(res, "techniques")
     return None if status == language.NOT_ANALYSED else res
 
