@@ -420,10 +420,8 @@ class CorpusQueries:
     def document_labels(self, doc_id: str) -> list[dict[str, Any]] | None:
         if not self.has("doc_labels"):
             return None
-        col = self.schema.col  # model: English and multilingual heads both write genre/framing
-        return rows(self.cur, f"SELECT task, label, {col('doc_labels', 'score')} AS score, "
-                    f"{col('doc_labels', 'model')} AS model FROM doc_labels WHERE doc_id = ? "
-                    "ORDER BY task, score DESC NULLS LAST", [doc_id])
+        return rows(self.cur, f"SELECT task, label, {self.schema.col('doc_labels', 'score')} AS score, {self.schema.col('doc_labels', 'model')} AS model "  # noqa: E501 (which model: English or multilingual)
+                    "FROM doc_labels WHERE doc_id = ? ORDER BY task, score DESC NULLS LAST", [doc_id])
 
     def coverage(self) -> dict[str, Any] | None:
         """Languages and per-analysis coverage (None before the ``language`` stage ran)."""
