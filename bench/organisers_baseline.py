@@ -82,6 +82,36 @@ def svm(k: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     return res.x[:n], float(res.x[n])
 
 
+def svm_primal(x: sparse.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """The same SVM solved over the weights (one variable per n-gram): the cheaper
+    form for many short texts (paragraphs), where the Gram matrix is large and
+    ill-conditioned but the count matrix is very sparse."""
+    s = np.where(y > 0, 1.0, -1.0)
+    d = x.shape[1]
+    if s.min() == s.max():
+        return np.zeros(d), float(s[0])
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        w, b = theta[:d], theta[d]
+        m = np.maximum(1.0 - s * (x @ w + b), 0.0)
+        g = -2.0 * C * s * m
+        return 0.5 * w @ w + C * float((m ** 2).sum()), np.concatenate([w + x.T @ g, [g.sum()]])
+
+    res = minimize(loss, np.zeros(d + 1), jac=True, method="L-BFGS-B", options={"maxiter": MAXITER})
+    return res.x[:d], float(res.x[d])
+
+
+def fit_predict_paragraphs(train: list[str], y: np.ndarray, test: list[str]) -> np.ndarray:
+    """:func:`fit_predict_multilabel` for paragraphs (solved over the weights)."""
+    vec = Counts(train)
+    xtr, xte = vec.transform(train), vec.transform(test)
+    out = np.zeros((len(test), y.shape[1]), bool)
+    for j in range(y.shape[1]):
+        w, b = svm_primal(xtr, y[:, j])
+        out[:, j] = (xte @ w + b) > 0
+    return out
+
+
 def _grams(train: list[str], test: list[str]) -> tuple[np.ndarray, np.ndarray]:
     vec = Counts(train)
     xtr, xte = vec.transform(train), vec.transform(test)
