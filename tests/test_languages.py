@@ -288,6 +288,9 @@ def test_browser_shows_what_was_not_analysed(mixed_run, tmp_path):
         driver.get(f"{server.url}/doc/{ar_id}")
         cell = driver.find_element("css selector", '[data-coverage="techniques"]')
         assert cell.is_displayed() and cell.text.startswith("experimental (language ar")
+        genre = driver.find_element("css selector", '[data-coverage="genre"]')
+        status, reason = _article_status("ar", "genre")
+        assert genre.is_displayed() and genre.text == f"{status} ({reason})"
         driver.get((mixed_run["out"] / "report.html").as_uri())
         assert driver.find_element("id", "coverage").is_displayed()
         assert not console_errors(driver)
