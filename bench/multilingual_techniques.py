@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Multilingual techniques"
 FOLDERS = {"fr": "fr", "de": "ge", "it": "it", "pl": "po", "ru": "ru"}
 OUTER, INNER, SEED = 5, 3, 16
-LAMBDAS = (1e-3, 1e-2)
+LAMBDAS = (3e-3, 3e-2)  # on standardised features
 MAXITER = 100
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.10, 0.61, 0.05))
 # Published best per language on the (hidden) test set, from issue 16 / the task paper.
@@ -150,6 +150,20 @@ def embed_all(data: Path, cache: Path, codes: list[str]) -> None:
 
 
 def fit(x: np.ndarray, y: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_fit` on standardised features (each feature's training mean and
+    spread), folded back into plain weights, so inference reads raw features and
+    the heads file keeps its format. Why: e5 embeddings of different paragraphs
+    differ by little, so on raw features the L2 penalty flattened the heads (the
+    smallest strength tried always won); standardised, fold 1 gained 4-6 points
+    in every language."""
+    mu = x.mean(axis=0)
+    sd = x.std(axis=0) + 1e-6
+    w, b = _fit((x - mu) / sd, y, lam)
+    w = w / sd[:, None]
+    return w.astype(np.float32), (b - mu @ w).astype(np.float32)
+
+
+def _fit(x: np.ndarray, y: np.ndarray, lam: float) -> tuple[np.ndarray, np.ndarray]:
     """One-vs-rest logistic regression, all labels at once: mean cross-entropy +
     ``lam * ||W||^2`` (bias not penalised), L-BFGS."""
     n, d = x.shape

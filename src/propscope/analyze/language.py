@@ -34,7 +34,7 @@ import pyarrow as pa
 from ..document import Document
 from .registry import Analyzer, AnalyzerResult, register
 
-VERSION = "1.1"  # 1.1: techniques in fr/de/it/pl/ru analysed, other encoder languages experimental
+VERSION = "1.2"  # 1.1: fr/de/it/pl/ru techniques; 1.2: their genre/framing (article heads)
 MODEL = "fasttext-lid.176.ftz"
 
 HIGH = 0.80    # at or above: confident (no non-English paragraph of ../shared/data reached 0.8 as English)
@@ -64,6 +64,7 @@ _ZERO_SHOT_CODES = (  # XLM-RoBERTa's pre-training languages (multilingual-e5's 
     "xh yi zh")
 ZERO_SHOT_LANGS = frozenset(_ZERO_SHOT_CODES.split())
 PARAGRAPH_REASON = "paragraph level (multilingual model, measured)"
+ARTICLE_REASON = "article level (multilingual model, measured)"
 # Repetitions compare words; function-word lists exist for these languages
 # (analyze/stopwords.py); scripts without spaces between words only compare clauses.
 REPETITION_LANGS = frozenset({"en", "fr", "de", "it", "es", "pl", "ru"})
@@ -233,17 +234,22 @@ def _paragraphs(text: str) -> list[tuple[int, int, str, float, int]]:
     return out
 
 
-def identify(text: str, declared: str | None = None) -> LanguageResult:
-    """The language of ``text``; a ``declared`` language wins (and is marked so),
-    but detection is still recorded, so a disagreement can be shown."""
-    detected, conf = detect(text)
-    paragraphs = _paragraphs(text) if text.count("\n") else []
-    confident = [p for p in paragraphs if p[3] >= HIGH]
+def mixture(text: str) -> tuple[list[tuple[int, int, str, float, int]], dict[str, float], bool]:
+    """The confidently identified paragraphs, each language's share of their
+    letters, and whether a second language holds :data:`MIXED_SHARE` of them."""
+    confident = [p for p in (_paragraphs(text) if text.count("\n") else []) if p[3] >= HIGH]
     total = sum(p[4] for p in confident)
     shares: dict[str, float] = {}
     for p in confident:
         shares[p[2]] = shares.get(p[2], 0) + p[4] / total
-    mixed = len([s for s in shares.values() if s >= MIXED_SHARE]) >= 2
+    return confident, shares, len([s for s in shares.values() if s >= MIXED_SHARE]) >= 2
+
+
+def identify(text: str, declared: str | None = None) -> LanguageResult:
+    """The language of ``text``; a ``declared`` language wins (and is marked so),
+    but detection is still recorded, so a disagreement can be shown."""
+    detected, conf = detect(text)
+    confident, shares, mixed = mixture(text)
     main, main_conf = detected, conf
     if mixed:  # the language of most letters, not whatever the whole text's n-grams lean to
         main = max(shares, key=lambda k: shares[k])
@@ -279,14 +285,15 @@ def decide(result: LanguageResult, analysis: str) -> tuple[str, str]:
     if analysis == "repetitions":
         return _decide_repetitions(result)
     token = SUPPORTED[analysis]
-    paragraph = PARAGRAPH_LANGS if analysis == "techniques" else frozenset()
-    zero_shot = ZERO_SHOT_LANGS if analysis == "techniques" else frozenset()
+    paragraph, zero_shot = _multilingual(analysis)
     readable = token | paragraph | zero_shot
     lang = result.lang
     if lang == UNDETERMINED:
         return NOT_ANALYSED, "language could not be identified (too few letters)"
     if not result.declared and result.confidence < LOW:
         return NOT_ANALYSED, f"language uncertain (best guess {lang})"
+    if lang not in readable and lang in PARAGRAPH_LANGS | ZERO_SHOT_LANGS:
+        return NOT_ANALYSED, f"language {lang}: no {analysis} model above the baselines for it"
     if lang not in readable:
         return NOT_ANALYSED, (f"language {lang} (declared) not supported" if result.declared
                               else f"language {lang} not supported")
@@ -301,12 +308,25 @@ def decide(result: LanguageResult, analysis: str) -> tuple[str, str]:
     if result.mixed and lang in token:
         return LOW_CONFIDENCE, (f"mixed languages ({', '.join(result.shares)}); "
                                 "paragraphs in other languages skipped")
+    level = "paragraph" if analysis == "techniques" else "article"
     if lang in zero_shot:
-        return EXPERIMENTAL, (f"language {lang}: paragraph level, zero-shot "
+        return EXPERIMENTAL, (f"language {lang}: {level} level, zero-shot "
                               "(no labelled data to measure on)")
     if lang in paragraph:
-        return ANALYSED, PARAGRAPH_REASON
+        return ANALYSED, PARAGRAPH_REASON if analysis == "techniques" else ARTICLE_REASON
     return ANALYSED, ""
+
+
+def _multilingual(analysis: str) -> tuple[frozenset[str], frozenset[str]]:
+    """``(measured, zero-shot)`` languages the multilingual heads give ``analysis`` for
+    (genre, framing: where the article heads beat the baselines, ``multilingual_doc``)."""
+    if analysis == "techniques":
+        return PARAGRAPH_LANGS, ZERO_SHOT_LANGS
+    from . import multilingual_doc
+
+    h = multilingual_doc.heads()
+    langs = (h.genre_langs if analysis == "genre" else h.framing_langs) if h else frozenset()
+    return PARAGRAPH_LANGS & langs, ZERO_SHOT_LANGS if "*" in langs else frozenset()
 
 
 def paragraph_level(result: LanguageResult) -> bool:

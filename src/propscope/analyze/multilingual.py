@@ -152,43 +152,56 @@ def heads() -> Heads:
 def predict(text: str, lang: str) -> list[tuple[int, int, str, float]]:
     """``(start, end, technique, probability)`` per paragraph label at or above the
     language's threshold, in text order."""
+    return predict_embedded(text, lang)[0]
+
+
+def predict_embedded(text: str, lang: str) -> tuple[list[tuple[int, int, str, float]], np.ndarray]:
+    """:func:`predict`, and the paragraphs' embeddings (the article heads read their mean)."""
     h = heads()
     spans = paragraphs(text)
     if not spans:
-        return []
-    x = features(embed([text[a:b] for a, b in spans]), lang if lang in MEASURED else None, h.langs)
+        return [], np.zeros((0, DIM), np.float32)
+    emb = embed([text[a:b] for a, b in spans])
+    x = features(emb, lang if lang in MEASURED else None, h.langs)
     probs = h.probabilities(x)
     cut = h.threshold(lang)
     out = []
     for (a, b), row in zip(spans, probs, strict=True):
         for j in np.flatnonzero(row >= cut):
             out.append((a, b, h.labels[j], float(row[j])))
-    return out
+    return out, emb
 
 
 def analyze_batch(docs: list[Any], plans: list[Any]) -> dict[str, dict[str, list]]:
-    """Technique rows (the ``techniques`` analyzer's ``spans`` table) for documents
-    in a language other than English: one row per paragraph and technique, the
-    span being the whole paragraph. No genre or framing (no head for them yet:
-    their coverage says not analysed). Keyed by document ID."""
-    from . import language
+    """Rows of the ``techniques`` analyzer's tables for documents in a language other
+    than English: ``spans``, one row per paragraph and technique (the span is the
+    whole paragraph), and ``doc_labels``, genre and framing from the article heads
+    (:mod:`.multilingual_doc`) where ``language.decide`` says they are analysed, so
+    what is stored and what ``coverage`` says cannot differ. Keyed by document ID."""
+    from . import language, multilingual_doc
     from .techniques import taxonomy
 
     families = {t.label: t.family for t in taxonomy.techniques_2023()}
     out: dict[str, dict[str, list]] = {}
     for doc, plan in zip(docs, plans, strict=True):
         lang = plan.lang
-        status, _ = language.decide(plan, "techniques")
+        # a language without labelled data is experimental whatever else decide() says
+        # about it (a declared language over other-looking text is "low confidence")
         note = (f"paragraph-level label, experimental: {lang} is read zero-shot "
-                "(no labelled data to measure on)" if status == language.EXPERIMENTAL
+                "(no labelled data to measure on)" if lang not in MEASURED
                 else f"paragraph-level label ({lang}, multilingual model)")
+        found, emb = predict_embedded(doc.text, lang)
         spans = []
-        for start, end, technique, p in predict(doc.text, lang):
+        for start, end, technique, p in found:
             snippet = doc.text[start:end]
             spans.append({"doc_id": doc.doc_id, "technique": technique,
                           "family": families.get(technique, ""), "start": start, "end": end,
                           "confidence": round(p, 4), "model": MODEL_NAME, "snippet": snippet,
                           "explanation": f"{taxonomy.explain(technique, snippet)} ({note})"})
         spans.sort(key=lambda r: (r["start"], r["end"], r["technique"]))
-        out[doc.doc_id] = {"spans": spans, "doc_labels": []}
+        wanted = {task for task in ("genre", "framing")
+                  if language.decide(plan, task)[0] != language.NOT_ANALYSED}
+        labels = [r for r in multilingual_doc.doc_labels(doc.doc_id, emb, lang, lang in MEASURED)
+                  if r["task"] in wanted]
+        out[doc.doc_id] = {"spans": spans, "doc_labels": labels}
     return out

@@ -421,7 +421,7 @@ class CorpusQueries:
     def document_labels(self, doc_id: str) -> list[dict[str, Any]] | None:
         if not self.has("doc_labels"):
             return None
-        return rows(self.cur, f"SELECT task, label, {self.schema.col('doc_labels', 'score')} AS score "
+        return rows(self.cur, f"SELECT task, label, {self.schema.col('doc_labels', 'score')} AS score, {self.schema.col('doc_labels', 'model')} AS model "  # noqa: E501 (which model: English or multilingual)
                     "FROM doc_labels WHERE doc_id = ? ORDER BY task, score DESC NULLS LAST", [doc_id])
 
     def coverage(self) -> dict[str, Any] | None:

@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 
 from ...document import Document
-from .. import language, multilingual
+from .. import language, language_stored, multilingual
 from ..registry import Analyzer, AnalyzerResult, register
 from . import sample, taxonomy
 from .model import load_model
@@ -31,7 +31,8 @@ TAXONOMY = "semeval2023"  # the default; the ``taxonomy`` setting overrides it (
 # 1.3: fr/de/it/pl/ru (+ zero-shot, experimental) paragraph labels from the multilingual heads
 # 1.4: spans.confidence_calibrated (calibration.json); under semeval2020 a document the
 #      English-only model cannot read gets a technique_skips row (coverage: not analysed)
-VERSION = "1.4"
+# 1.5: their genre/framing from the multilingual article heads (analyze/multilingual_doc.py)
+VERSION = "1.5"
 # Documents per worker call: the bar advances after each (about 2 s of model time on
 # 2 cores), not after a whole ``batch_size`` read of 512 documents (about 2 minutes).
 BATCH_DOCS = 8
@@ -70,7 +71,8 @@ def _plan(doc: Document) -> language.LanguageResult | None:
     """
     if not doc.text.strip():
         return None
-    res = language.identify_document(doc)
+    # the language stage's stored result (identified once); identify only if it has not run
+    res = language_stored.stored_result(doc) or language.identify_document(doc)
     status, _ = language.decide(res, "techniques")
     return None if status == language.NOT_ANALYSED else res
 
