@@ -114,15 +114,17 @@ def test_help_says_created_if_missing_only_where_it_is(tmp_path: Path) -> None:
     assert code == 2 and "Traceback" not in out
 
 
-def test_a_changed_mapping_on_already_ingested_files_is_not_silent(tmp_path: Path) -> None:
+def test_a_changed_mapping_on_already_ingested_files_is_applied(tmp_path: Path) -> None:
+    """It used to only warn ("ingest into a new corpus file"); now the files are read again
+    (tests/test_ingest_remap.py covers what the correction changes)."""
     src = tmp_path / "posts.csv"
     src.write_text("body,site,when\nhello harbour news today,a.example,2024-03-01\n")
     corpus = tmp_path / "c.duckdb"
-    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body", "-q")
-    assert code == 0 and "warning" not in out
-    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body", "-q")
-    assert code == 0 and "warning" not in out  # a resume with the same mapping says nothing
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body")
+    assert code == 0 and "warning" not in out and "re-mapped" not in out
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body")
+    assert code == 0 and "re-mapped" not in out  # a resume with the same mapping says nothing
     code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body",
-                        "--field", "published=when", "-q")
-    assert code == 0 and "mapping differs" in out and "1 input file(s)" in out
-    assert "new corpus" in out
+                        "--field", "published=when")
+    assert code == 0 and f"1 documents re-mapped from {src}: published (auto)\u2192when" in out
+    assert "new corpus" not in out
