@@ -33,7 +33,7 @@ def test_technique_progress_advances_before_the_batch_ends(tmp_path: Path) -> No
     summary = pipeline.analyze(corpus, load_settings(analyzers=["techniques"],
                                                      techniques="all"), reporter)
     assert summary["techniques"]["documents"] == DOCS, summary
-    seen = [int(n) for n in re.findall(r"analyze: techniques: running (\d+)/%d" % DOCS,
+    seen = [int(n) for n in re.findall(rf"analyze: techniques: running (\d+)/{DOCS}",
                                        out.getvalue())]
     assert seen and min(seen) < DOCS, out.getvalue()
     assert max(b - a for a, b in zip([0, *seen], seen, strict=False)) <= 8, seen
