@@ -170,13 +170,18 @@ def test_corrected_text_column_replaces_the_files_documents(tmp_path: Path) -> N
     assert json.loads(out)["references"]["documents"] == 5
 
 
-def test_a_corrected_date_order_rereads_the_dates(tmp_path: Path) -> None:
+def test_a_corrected_date_order_rereads_the_dates(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from propscope.ingest.dates import DATE_ORDER_ENV
+
+    monkeypatch.delenv(DATE_ORDER_ENV, raising=False)
     src = tmp_path / "posts.csv"
     src.write_text("text,source,date\nThe ferry to the island was late again today.,a,03/04/2024\n")
     corpus = tmp_path / "c.duckdb"
     code, out = _invoke("ingest", str(src), "--corpus", str(corpus))
     assert code == 0 and "could be day/month" in out
     assert str(_rows(corpus, "SELECT published FROM documents")[0][0])[:10] == "2024-03-04"
+    monkeypatch.setenv(DATE_ORDER_ENV, "mdy")  # restored after the test: the CLI sets it
     code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--date-order", "dmy")
     assert code == 0 and "date order mdy\u2192dmy" in out, out
     assert str(_rows(corpus, "SELECT published FROM documents")[0][0])[:10] == "2024-04-03"
