@@ -72,7 +72,7 @@ def test_document_page_shows_furniture_apart_from_repeated_phrases(served) -> No
     assert {s["bg"] for s in furn}.isdisjoint({s["bg"] for s in reps})
     # Shown as text: no element was made of "<advertisement".
     assert js("return document.getElementsByTagName('advertisement').length") == 0
-    heading = driver.find_element("id", "page-furniture").text
+    heading = driver.find_element("css selector", "h3.furniture-heading").text
     assert heading == "Page furniture: template lines, not counted as manipulation"
     table = js("""return [...document.querySelectorAll('table.furniture tbody tr')].map(r =>
         [...r.cells].map(c => c.textContent));""")
