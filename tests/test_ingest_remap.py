@@ -76,10 +76,11 @@ def _source_page(corpus: Path, name: str) -> str:
 
 def _snapshot(corpus: Path) -> dict[str, list[tuple]]:
     """Everything a correction could touch, run IDs included (a no-op rewrites nothing)."""
-    return {t: _rows(corpus, f"SELECT * FROM {t}") for t in (
+    present = {r[0] for r in _rows(corpus, "SELECT table_name FROM information_schema.tables")}
+    return {t: _rows(corpus, f"SELECT * FROM {t}") for t in present & {
         "documents", "document_sources", "stage_done", "corpus_stages", "quarantine",
         "external_ids", "ingested_files", "ingested_mappings", "doc_references", "repetitions",
-        "reuse_clusters")}
+        "reuse_clusters"}}
 
 
 def test_corrected_source_mapping_corrects_corpus_app_and_exports(tmp_path: Path) -> None:
@@ -208,3 +209,26 @@ def test_a_correction_killed_midway_changes_nothing_and_resumes(
     assert code == 0 and "4 documents re-mapped" in out, out
     assert {r[0] for r in _rows(corpus, "SELECT source FROM documents")} == {
         "north.example", "south.example", "east.example"}
+
+
+def test_an_archive_member_is_corrected_and_the_archive_not_walked_again(tmp_path: Path) -> None:
+    import zipfile
+
+    member = _csv(tmp_path / "posts.csv")
+    archive = tmp_path / "feeds.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(member, "may/posts.csv")
+    member.unlink()
+    corpus = tmp_path / "c.duckdb"
+    args = ["ingest", str(archive), "--corpus", str(corpus), "--field", "text=body"]
+    assert _invoke(*args, "--field", "source=author", "-q")[0] == 0
+    code, out = _invoke(*args, "--field", "source=site")
+    assert code == 0 and f"4 documents re-mapped from {archive}!may/posts.csv" in out, out
+    assert {r[0] for r in _rows(corpus, "SELECT source FROM document_sources")} == {
+        "north.example", "south.example", "east.example"}
+    mappings = _rows(corpus, "SELECT file, mapping FROM ingested_mappings")
+    assert {f for f, _ in mappings} == {str(archive), f"{archive}!may/posts.csv"}
+    assert len({m for _, m in mappings}) == 1, "the archive's own mark is up to date too"
+    before = _snapshot(corpus)
+    code, out = _invoke(*args, "--field", "source=site")
+    assert code == 0 and "re-mapped" not in out and _snapshot(corpus) == before
