@@ -152,8 +152,8 @@ def test_corrected_text_column_replaces_the_files_documents(tmp_path: Path) -> N
     code, out = _invoke("ingest", str(src), "--corpus", str(corpus),
                         "--field", "text=body", "--field", "source=site")
     assert code == 0, out
-    assert f"1 documents re-mapped from {src}" in out and "text summary\u2192body" in out
-    assert "4 added" in out and "3 removed" in out
+    assert f"5 documents re-mapped from {src}" in out  # 4 new texts, 1 now from other.jsonl and "text summary\u2192body" in out
+    assert "(4 added, 3 removed)" in out
     texts = {r[0] for r in _rows(corpus, "SELECT text FROM documents")}
     assert "Shops worry." not in texts and "Vote postponed." not in texts
     assert "Pier closes." in texts, "held by other.jsonl too: kept"
@@ -232,3 +232,17 @@ def test_an_archive_member_is_corrected_and_the_archive_not_walked_again(tmp_pat
     before = _snapshot(corpus)
     code, out = _invoke(*args, "--field", "source=site")
     assert code == 0 and "re-mapped" not in out and _snapshot(corpus) == before
+
+
+def test_a_first_ingest_that_found_no_text_is_corrected(tmp_path: Path) -> None:
+    """The wrong text column quarantines every record (PS101); the corrected one reads them,
+    and the "no text" notes go."""
+    src = _csv(tmp_path / "posts.csv", [(r[0], r[1], r[2], "", r[4]) for r in ROWS])
+    corpus = tmp_path / "c.duckdb"
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=summary")
+    assert code == 2 and "PS101" in out
+    assert len(_rows(corpus, "SELECT * FROM quarantine")) == 4
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body")
+    assert code == 0 and f"4 documents re-mapped from {src}: text summary\u2192body (4 added)" in out
+    assert len(_rows(corpus, "SELECT * FROM documents")) == 4
+    assert _rows(corpus, "SELECT * FROM quarantine") == []

@@ -64,11 +64,13 @@ class Remapped:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def line(self) -> str:
-        """``3 documents re-mapped from posts.csv: source author→site``."""
+        """``3 documents re-mapped from posts.csv: source author→site``; with a changed text
+        column, the documents added count as re-mapped, and ``(4 added, 3 removed)`` follows."""
         what = ", ".join(f"{name} {old}\u2192{new}" for name, (old, new) in self.changes.items())
-        more = "".join(f", {n} {label}" for n, label in ((self.added, "added"),
-                                                       (self.removed, "removed")) if n)
-        return f"{self.documents} documents re-mapped from {self.file}: {what}{more}"
+        more = ", ".join(f"{n} {label}" for n, label in ((self.added, "added"),
+                                                        (self.removed, "removed")) if n)
+        return (f"{self.documents + self.added} documents re-mapped from {self.file}: {what}"
+                + (f" ({more})" if more else ""))
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "changes": self.changes, "documents": self.documents,
