@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from propscope.cli import main
+from propscope.present.browse_index import index_path
 
 
 def _invoke(*args: str) -> tuple[int, str]:
@@ -28,7 +29,8 @@ def test_run_with_no_sources_and_no_corpus_is_an_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("option,value", [("--window", "-5"), ("--window", "0"),
                                           ("--min-words", "-1"), ("--limit", "-3"),
-                                          ("--limit", "0"), ("--workers", "0")])
+                                          ("--limit", "0"), ("--workers", "0"),
+                                          ("--techniques-sample", "-1")])
 def test_negative_or_zero_counts_and_windows_are_refused(tmp_path: Path, option: str,
                                                          value: str) -> None:
     src = tmp_path / "a.txt"
@@ -49,6 +51,25 @@ def test_an_out_path_that_cannot_be_a_folder_fails_before_any_stage(tmp_path: Pa
     assert not (tmp_path / "c.duckdb").exists()
     code, out = _invoke("export", "--corpus", str(tmp_path / "c.duckdb"), "--out", str(blocker))
     assert code == 2 and "Traceback" not in out
+    # report's --out is a file: a folder above it that cannot be made is the same coded error
+    # (it was a FileExistsError traceback).
+    src.write_text("Some text about the harbour and the ferry.\n")
+    code, out = _invoke("ingest", str(src), "--corpus", str(tmp_path / "c.duckdb"), "-q")
+    assert code == 0, out
+    code, out = _invoke("report", "--corpus", str(tmp_path / "c.duckdb"),
+                        "--out", str(blocker / "report.html"))
+    assert code == 2 and "PS100" in out and "--out" in out and "Traceback" not in out
+
+
+def test_serve_refuses_a_port_out_of_range_before_opening_anything(tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    src.write_text("Some text about the harbour.\n")
+    corpus = tmp_path / "c.duckdb"
+    assert _invoke("ingest", str(src), "--corpus", str(corpus), "-q")[0] == 0
+    for port in ("-1", "70000"):
+        code, out = _invoke("serve", "--corpus", str(corpus), "--port", port)
+        assert code == 2 and "Invalid value for '--port'" in out
+    assert not index_path(corpus).exists(), "the app was never built"
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
@@ -114,15 +135,17 @@ def test_help_says_created_if_missing_only_where_it_is(tmp_path: Path) -> None:
     assert code == 2 and "Traceback" not in out
 
 
-def test_a_changed_mapping_on_already_ingested_files_is_not_silent(tmp_path: Path) -> None:
+def test_a_changed_mapping_on_already_ingested_files_is_applied(tmp_path: Path) -> None:
+    """It used to only warn ("ingest into a new corpus file"); now the files are read again
+    (tests/test_ingest_remap.py covers what the correction changes)."""
     src = tmp_path / "posts.csv"
     src.write_text("body,site,when\nhello harbour news today,a.example,2024-03-01\n")
     corpus = tmp_path / "c.duckdb"
-    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body", "-q")
-    assert code == 0 and "warning" not in out
-    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body", "-q")
-    assert code == 0 and "warning" not in out  # a resume with the same mapping says nothing
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body")
+    assert code == 0 and "warning" not in out and "re-mapped" not in out
+    code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body")
+    assert code == 0 and "re-mapped" not in out  # a resume with the same mapping says nothing
     code, out = _invoke("ingest", str(src), "--corpus", str(corpus), "--field", "text=body",
-                        "--field", "published=when", "-q")
-    assert code == 0 and "mapping differs" in out and "1 input file(s)" in out
-    assert "new corpus" in out
+                        "--field", "published=when")
+    assert code == 0 and f"1 documents re-mapped from {src}: published (auto)\u2192when" in out
+    assert "new corpus" not in out

@@ -18,12 +18,7 @@ from ..progress import Reporter
 from ..safetext import terminal_safe
 from ..settings import Settings, load_settings
 from .common import emit, handle_errors, output_options, say
-from .preflight import (
-    apply_date_order,
-    check_field_map,
-    previous_field_maps,
-    warn_mapping_not_applied,
-)
+from .preflight import apply_date_order, check_field_map
 
 
 def _v(value: Any) -> str:
@@ -89,6 +84,8 @@ def _human_run(s: dict[str, Any]) -> str:
     if ing:
         lines.append(f"{ing.get('documents', 0)} ingested, {ing.get('duplicates', 0)} duplicate(s), "
                      f"{ing.get('quarantined', 0)} quarantined, see propscope status")
+        # A corrected --field mapping: what each file already read changed (stages/ingest_remap)
+        lines += [_v(r["line"]) for r in ing.get("remapped") or []]
     for name, res in (s.get("analyze") or {}).items():
         lines.append(f"analyze {_v(name)}: {_v(res.get('status'))} "
                      f"({res.get('documents', 0)} documents)")
@@ -143,9 +140,7 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
                              coordination_window_s=window_s, techniques=techniques,
                              techniques_sample_docs=techniques_sample_docs, taxonomy=taxonomy)
     reporter = Reporter(quiet=quiet or json_out)
-    before = previous_field_maps(corpus_path) if sources else []
     summary = pipeline.run(list(sources), corpus_path, out_dir, settings, reporter)
-    warn_mapping_not_applied(summary.get("ingest"), _fields(fields), before, say)
     emit(summary, quiet=quiet, json_out=json_out, human=_human_run)
 
 
@@ -190,9 +185,7 @@ def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, 
     check_field_map(sources, _fields(fields) or {})
     apply_date_order(date_order, sources, _fields(fields) or {}, say)
     settings = load_settings(config, field_map=_fields(fields), strict=strict)
-    before = previous_field_maps(corpus_path)
     summary = pipeline.ingest(list(sources), corpus_path, settings, Reporter(quiet or json_out))
-    warn_mapping_not_applied(summary, _fields(fields), before, say)
     emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"ingest": s}))
 
 

@@ -11,6 +11,7 @@ import click
 from ..corpus import open_corpus
 from ..present.report import DEFAULT_MAX_DOCUMENTS, write_report
 from .common import emit, handle_errors, output_options, say
+from .pipeline import ensure_out_dir
 
 _corpus_option = click.option(
     "--corpus", "corpus_path", required=True,
@@ -30,6 +31,7 @@ _corpus_option = click.option(
 def report(corpus_path: Path, out_path: Path, max_documents: int, quiet: bool,
            json_out: bool) -> None:
     """Write a self-contained HTML report of a corpus (opens offline)."""
+    ensure_out_dir(out_path.parent)  # a coded error now, not a traceback after the queries
     with open_corpus(corpus_path, read_only=True) as corpus:
         path = write_report(corpus, out_path, max_documents=max_documents)
     emit({"report": str(path), "bytes": path.stat().st_size}, quiet=quiet, json_out=json_out,

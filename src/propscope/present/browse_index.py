@@ -40,7 +40,7 @@ import duckdb
 from ..corpus import one
 from .queries import Schema, q
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 # A token is a run of letters or digits, lower-cased and accent-stripped; queries use the same rule.
 TOKEN_SQL = r"regexp_split_to_array(lower(strip_accents({x})), '[^\p{{L}}\p{{N}}]+')"
 MAX_TOKEN_CHARS = 40
@@ -61,8 +61,10 @@ def signature(con: duckdb.DuckDBPyConnection, catalog: str) -> str:
     """Cheap fingerprint of the corpus content the index depends on."""
     schema = Schema.read(con, catalog)
     parts = [INDEX_VERSION]
-    n, x = one(con.execute(f"SELECT count(*), coalesce(bit_xor(hash(doc_id)), 0) "
-                           f"FROM {catalog}.documents"))
+    # Source, date and title are hashed with the ID: a re-ingest with a corrected --field
+    # mapping changes them and nothing else, and the index must not keep the old ones.
+    n, x = one(con.execute(f"SELECT count(*), coalesce(bit_xor(hash(doc_id, source, published, "
+                           f"title)), 0) FROM {catalog}.documents"))
     parts += [str(n), str(x)]
     for t in ("spans", "doc_references", "repetitions", "reuse_clusters", "coordination_edges"):
         if schema.has(t):

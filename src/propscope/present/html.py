@@ -107,7 +107,7 @@ def definitions() -> dict[str, str]:
 class Mark:
     """One highlighted interval: a technique span, a reference or a repeated-phrase occurrence."""
 
-    kind: str          # "span" | "ref" | "rep"
+    kind: str          # "span" | "ref" | "rep" | "furn" (page furniture)
     start: int
     end: int
     mid: str           # unique id within the document, e.g. "span-3", "rep-0-4", "ref-embedded_post-2"
@@ -233,6 +233,8 @@ def highlight(text: str, marks: Sequence[Mark]) -> Markup:
                          f"background-position:{pos};padding-bottom:{pad}px")
         if any(m.kind == "rep" for m in active):
             classes.append("rep")
+        if any(m.kind == "furn" for m in active):
+            classes.append("furn")  # page furniture: greyed, never the repeated-phrase colour
         classes.extend(sorted({m.css for m in active if m.kind == "ref"}))
         tip = "\n".join(m.tip for m in active)
         ids = " ".join(m.mid for m in active)

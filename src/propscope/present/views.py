@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import charts
+from .furniture_view import document_furniture, furniture_marks
 from .html import (
     Palette,
     build_marks,
@@ -71,15 +72,19 @@ def document_view(qs: CorpusQueries, doc_id: str, palette: Palette) -> dict[str,
     # A hostile document can hold hundreds of thousands of findings: the page shows the
     # first ones and says how many there are (all rows are in the exports), so its size
     # stays near the text's own (a 1 MB page of links once rendered as 77 MB).
+    furniture = document_furniture(qs, doc_id)
     totals = {k: None if rows is None else len(rows)
-              for k, rows in (("spans", spans), ("refs", refs), ("reps", reps))}
-    marks = build_marks(text, spans, refs, reps, palette)
+              for k, rows in (("spans", spans), ("refs", refs), ("reps", reps),
+                              ("furniture", furniture))}
+    marks = build_marks(text, spans, refs, reps, palette) + furniture_marks(text, furniture)
     legend = technique_legend(spans or [])
     marks_capped = len(marks) > MARK_CAP
     if marks_capped:  # keep the marks nearest the start, where a reader begins
         marks = sorted(marks, key=lambda mk: mk.start)[:MARK_CAP]
-    spans, refs, reps = (None if rows is None else rows[:LIST_CAP] for rows in (spans, refs, reps))
-    return {"doc": doc, "spans": spans, "refs": refs, "reps": reps, "totals": totals,
+    spans, refs, reps, furniture = (None if rows is None else rows[:LIST_CAP]
+                                    for rows in (spans, refs, reps, furniture))
+    return {"doc": doc, "spans": spans, "refs": refs, "reps": reps, "furniture": furniture,
+            "totals": totals,
             "list_cap": LIST_CAP, "marks_capped": marks_capped,
             "mark_cap": MARK_CAP, "legend": legend,
             "labels_caveat": label_caveats(qs.document_labels(doc_id)),

@@ -57,6 +57,7 @@ from .browser import (
 )
 from .export import guard_formulas
 from .findings import over_represented
+from .furniture_view import source_furniture
 from .guard import AccessGuard, allowed_hosts, url_host
 from .html import csp, render
 from .reuse_view import cluster_page
@@ -174,6 +175,7 @@ def source(request: Request) -> Response:
                  compared=compared,
                  signals=signals, net=qs.network(max_edges=100, source=name),
                  community=community, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
+                 furniture=source_furniture(qs, name),
                  sel=Selection(source=name),
                  computed={t: qs.has(t) for t in ("spans", "doc_references", "communities")})
 

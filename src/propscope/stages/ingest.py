@@ -35,6 +35,7 @@ from ..ingest.walk import (
 )
 from ..progress import NULL_REPORTER, Reporter
 from ..settings import Settings
+from .ingest_remap import mapping_of, remap_inputs
 from .ingest_workers import ChunkFeeder, WorkerParse
 from .ingest_write import BATCH_DOCS, IngestSummary, IngestWrites
 from .writer import CorpusWriter
@@ -68,9 +69,13 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
     counts = WalkCounts()
     tracker = InputProgress(progress, counts)
     summary = IngestSummary()
+    # Units read before with another --field mapping are read again first (and then
+    # skipped below as done): a corrected mapping corrects the corpus.
+    summary.remapped = [r.as_dict() for r in remap_inputs(writer, files, options, run_id)]
     writes = IngestWrites(writer, run_id, summary, on_new,
                           batch_docs=getattr(settings, "ingest_batch_docs", BATCH_DOCS),
-                          on_extra=workers.on_extra if workers else None, poll=tracker.poll)
+                          on_extra=workers.on_extra if workers else None, poll=tracker.poll,
+                          mapping=mapping_of(options))
 
     def done(unit: InputFile) -> bool:
         return bool(writer.read(lambda c: c.file_done(unit.name, unit.size, unit.mtime)))

@@ -15,7 +15,7 @@ memory stays bounded.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pyarrow as pa
@@ -27,6 +27,7 @@ from ..ingest.parallel import ParsedChunk
 from ..ingest.sources import InputFile
 from ..rows import documents_rows, first_occurrences
 from .ingest_ids import split_id_conflicts
+from .ingest_remap import record_mappings
 from .ingest_workers import WRITE_DOCS, extra_ids
 from .writer import CorpusWriter
 
@@ -46,6 +47,8 @@ class IngestSummary:
     quarantined: int = 0
     bytes: int = 0  # input bytes on disk covered
     seconds: float = 0.0
+    # Units read again with a corrected --field mapping (.ingest_remap.Remapped.as_dict)
+    remapped: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,8 +69,9 @@ class IngestWrites:
                  on_new: Callable[[pa.Table], None] | None = None,
                  batch_docs: int = BATCH_DOCS,
                  on_extra: Callable[[pa.Array, Any], None] | None = None,
-                 poll: Callable[[], None] | None = None) -> None:
+                 poll: Callable[[], None] | None = None, mapping: str | None = None) -> None:
         self.writer, self.run_id, self.summary = writer, run_id, summary
+        self.mapping = mapping  # recorded with each unit's "done" mark (.ingest_remap)
         self.poll = poll  # after each hand-over: how far the input has been read
         self.batch_docs = max(1, batch_docs)
         self.on_new, self.on_extra = on_new, on_extra
@@ -140,6 +144,9 @@ class _BatchWrite:
         for unit, documents, quarantined in self.finished:
             corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents, quarantined,
                                   owner.run_id)
+        if owner.mapping is not None:
+            record_mappings(corpus, [unit.name for unit, _, _ in self.finished], owner.mapping,
+                            owner.run_id)
         on_new = owner.on_new
         if on_new is None or not doc_rows.num_rows or not len(new_ids):
             return None
