@@ -48,7 +48,6 @@ LONG_MODULES: dict[str, int] = {
     "propscope/corpus.py": 594,
     "propscope/ingest/streams.py": 511,
     "propscope/present/queries.py": 476,
-    "propscope/link/reuse.py": 414,
 }
 
 
