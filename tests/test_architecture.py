@@ -45,7 +45,6 @@ ALLOWED: dict[tuple[str, str], str] = {}
 MAX_LINES = 400
 LONG_MODULES: dict[str, int] = {
     "propscope/training/train.py": 631,
-    "propscope/corpus.py": 594,
     "propscope/present/queries.py": 476,
 }
 
@@ -111,9 +110,16 @@ def all_imports() -> list[Import]:
     return [imp for name, path in all_modules().items() for imp in imports_of(name, path)]
 
 
+# The store's own modules, split out of corpus.py (issue 19): the rules about ``corpus``
+# (ingest and analyze never import it) hold for them too.
+CORPUS_PARTS = {"corpus_schema", "corpus_files"}
+
+
 def package_of(module: str) -> str:
     parts = module.split(".")
-    return "propscope" if len(parts) == 1 else parts[1]
+    if len(parts) == 1:
+        return "propscope"
+    return "corpus" if parts[1] in CORPUS_PARTS else parts[1]
 
 
 def is_training(module: str) -> bool:
@@ -175,6 +181,8 @@ def test_the_rules_catch_what_they_should() -> None:
         return violations(Import(a, b, 1, lazy))
 
     assert imp("propscope.analyze.references", "propscope.corpus")
+    assert imp("propscope.analyze.references", "propscope.corpus_schema")
+    assert imp("propscope.ingest.jsonl", "propscope.corpus_files")
     assert imp("propscope.analyze.references", "propscope.link.reuse")
     assert imp("propscope.analyze.references", "propscope.present.html")
     assert imp("propscope.link.reuse", "propscope.cli.common")
