@@ -9,10 +9,13 @@ the sample the same way (its ``date`` header cut off) so that their "sample" lin
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
+import platform
 from pathlib import Path
 from typing import Any
 
-from benchdoc import replace_section  # bench/ is on sys.path when run as a script
+from benchdoc import cpu_model, replace_section  # bench/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = "advocacy-article-2020-10-28.txt"
@@ -38,6 +41,17 @@ def sample_repetitions(samples: Path) -> list[dict[str, Any]] | None:
         return None
     text = path.read_text(encoding="utf-8")
     return find_repetitions("sample", text[len(_SAMPLE_HEADER):])
+
+
+def report_header(section: str, command: str) -> list[str]:
+    """The section title, command, machine (with the load at the end) and date lines."""
+    return [
+        section, "",
+        f"Command: `{command}`  ",
+        f"Machine: {cpu_model()}, {platform.system()} (2-core VM shared with other jobs), "
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end  ",
+        f"Date: {dt.date.today().isoformat()}", "",
+    ]
 
 
 def publish(section: str, report: str, no_write: bool) -> None:

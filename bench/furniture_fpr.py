@@ -25,10 +25,7 @@ Writes the section ``## Page furniture false-positive rate`` of docs/benchmarks.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import html
-import os
-import platform
 import random
 import sys
 import tempfile
@@ -36,8 +33,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchdoc import cpu_model  # bench/ is on sys.path when run as a script
-from fpr_common import SAMPLE, add_common_args, add_no_write, publish, sample_repetitions
+from fpr_common import (  # bench/ is on sys.path when run as a script
+    SAMPLE,
+    add_common_args,
+    add_no_write,
+    publish,
+    report_header,
+    sample_repetitions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Page furniture false-positive rate"
@@ -287,11 +290,7 @@ def sample_check(samples: Path) -> str:
 def render(res: dict, sample: str, command: str) -> str:
     n, f = res["pages"], len(res["false"])
     lines = [
-        SECTION, "",
-        f"Command: `{command}`  ",
-        f"Machine: {cpu_model()}, {platform.system()} (2-core VM shared with other jobs), "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end  ",
-        f"Date: {dt.date.today().isoformat()}", "",
+        *report_header(SECTION, command),
         f"{n} article texts from `../shared/data` (ptc2020, semeval2023/en) wrapped in six "
         "invented sites' HTML templates (ad slots with placeholders, photo galleries with "
         "repeated credits, share bars, bylines and datelines per section, newsletter boxes, "

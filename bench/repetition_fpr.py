@@ -15,15 +15,17 @@ Writes the section ``## Repetition false-positive rate`` of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
-from benchdoc import cpu_model  # bench/ is on sys.path when run as a script
-from fpr_common import add_common_args, add_no_write, publish, sample_repetitions
+from fpr_common import (  # bench/ is on sys.path when run as a script
+    add_common_args,
+    add_no_write,
+    publish,
+    report_header,
+    sample_repetitions,
+)
 from propscope.analyze.references import find_references
 from propscope.analyze.repetition import find_repetitions
 
@@ -76,11 +78,7 @@ def render(results: dict, flagged: list[tuple[str, str, dict]], unique: tuple[in
     total_docs = sum(n for n, _ in results.values())
     total_hit = sum(h for _, h in results.values())
     lines = [
-        SECTION, "",
-        f"Command: `{command}`  ",
-        f"Machine: {cpu_model()}, {platform.system()} (2-core VM shared with other jobs), "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end  ",
-        f"Date: {dt.date.today().isoformat()}", "",
+        *report_header(SECTION, command),
         "Share of ordinary news articles (no stuffing labelled) with at least one "
         "`repetitions` finding:", "",
         "| corpus | articles | with a finding | rate |", "|---|---:|---:|---:|",
