@@ -25,10 +25,7 @@ Writes the section ``## Page furniture false-positive rate`` of docs/benchmarks.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import html
-import os
-import platform
 import random
 import sys
 import tempfile
@@ -36,7 +33,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchdoc import cpu_model, replace_section  # bench/ is on sys.path when run as a script
+from fpr_common import (  # bench/ is on sys.path when run as a script
+    SAMPLE,
+    add_common_args,
+    add_no_write,
+    publish,
+    report_header,
+    sample_repetitions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Page furniture false-positive rate"
@@ -274,10 +278,9 @@ def measure(root: Path, site_of: dict[str, str], planted: dict[str, str]) -> dic
 
 
 def sample_check(samples: Path) -> str:
-    from propscope.analyze.repetition import find_repetitions
-
-    text = (samples / "advocacy-article-2020-10-28.txt").read_text(encoding="utf-8")
-    rows = find_repetitions("sample", text[len(" date 2020-10-28 "):])
+    rows = sample_repetitions(samples)
+    if rows is None:
+        sys.exit(f"sample not found: {samples / SAMPLE}")
     got = [(r["phrase"], r["count"], r["kind"]) for r in rows]
     if got != [("(PMOI / MEK Iran)", 9, "stuffing")]:
         sys.exit(f"the sample is no longer exact: {got}")
@@ -287,11 +290,7 @@ def sample_check(samples: Path) -> str:
 def render(res: dict, sample: str, command: str) -> str:
     n, f = res["pages"], len(res["false"])
     lines = [
-        SECTION, "",
-        f"Command: `{command}`  ",
-        f"Machine: {cpu_model()}, {platform.system()} (2-core VM shared with other jobs), "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end  ",
-        f"Date: {dt.date.today().isoformat()}", "",
+        *report_header(SECTION, command),
         f"{n} article texts from `../shared/data` (ptc2020, semeval2023/en) wrapped in six "
         "invented sites' HTML templates (ad slots with placeholders, photo galleries with "
         "repeated credits, share bars, bylines and datelines per section, newsletter boxes, "
@@ -319,13 +318,12 @@ def render(res: dict, sample: str, command: str) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--samples", type=Path, default=ROOT.parent / "shared" / "samples")
+    add_common_args(ap)
     ap.add_argument("--pages", type=int, default=300)
     ap.add_argument("--stuffed", type=int, default=48)
     ap.add_argument("--seed", type=int, default=21)
     ap.add_argument("--keep", type=Path, help="build the pages here and keep them")
-    ap.add_argument("--no-write", action="store_true", help="print, do not edit docs")
+    add_no_write(ap)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
@@ -334,10 +332,7 @@ def main() -> None:
         res = measure(root, site_of, planted)
     sample = sample_check(args.samples)
     command = "python bench/furniture_fpr.py" + (f" --pages {args.pages}" if args.pages != 300 else "")
-    report = render(res, sample, command)
-    print(report)
-    if not args.no_write:
-        print(f"written to {replace_section(SECTION, report)}")
+    publish(SECTION, render(res, sample, command), args.no_write)
 
 
 if __name__ == "__main__":

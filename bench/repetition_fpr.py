@@ -15,14 +15,17 @@ Writes the section ``## Repetition false-positive rate`` of docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import sys
 import time
 from pathlib import Path
 
-from benchdoc import cpu_model, replace_section  # bench/ is on sys.path when run as a script
+from fpr_common import (  # bench/ is on sys.path when run as a script
+    add_common_args,
+    add_no_write,
+    publish,
+    report_header,
+    sample_repetitions,
+)
 from propscope.analyze.references import find_references
 from propscope.analyze.repetition import find_repetitions
 
@@ -39,12 +42,9 @@ def corpora(data: Path) -> dict[str, list[Path]]:
 
 
 def sample_check(samples: Path) -> str:
-    path = samples / "advocacy-article-2020-10-28.txt"
-    if not path.exists():
+    rows = sample_repetitions(samples)
+    if rows is None:
         return "sample not found (skipped)"
-    text = path.read_text(encoding="utf-8")
-    text = text[len(" date 2020-10-28 "):]
-    rows = find_repetitions("sample", text)
     hit = [r for r in rows if r["phrase"] == SAMPLE_PHRASE and r["count"] == 9]
     if not hit:
         sys.exit(f"the sample's stuffed phrase is no longer found: {rows}")
@@ -78,11 +78,7 @@ def render(results: dict, flagged: list[tuple[str, str, dict]], unique: tuple[in
     total_docs = sum(n for n, _ in results.values())
     total_hit = sum(h for _, h in results.values())
     lines = [
-        SECTION, "",
-        f"Command: `{command}`  ",
-        f"Machine: {cpu_model()}, {platform.system()} (2-core VM shared with other jobs), "
-        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at the end  ",
-        f"Date: {dt.date.today().isoformat()}", "",
+        *report_header(SECTION, command),
         "Share of ordinary news articles (no stuffing labelled) with at least one "
         "`repetitions` finding:", "",
         "| corpus | articles | with a finding | rate |", "|---|---:|---:|---:|",
@@ -117,10 +113,9 @@ def render(results: dict, flagged: list[tuple[str, str, dict]], unique: tuple[in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--samples", type=Path, default=ROOT.parent / "shared" / "samples")
+    add_common_args(parser)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--no-write", action="store_true", help="print, do not edit docs")
+    add_no_write(parser)
     args = parser.parse_args()
     sets = corpora(args.data)
     if not sets:
@@ -146,10 +141,7 @@ def main() -> None:
     sample = sample_check(args.samples)
     perf = speed(texts, args.rounds)
     command = "python bench/repetition_fpr.py"
-    report = render(results, flagged, unique, sample, perf, command)
-    print(report)
-    if not args.no_write:
-        print(f"written to {replace_section(SECTION, report)}")
+    publish(SECTION, render(results, flagged, unique, sample, perf, command), args.no_write)
 
 
 if __name__ == "__main__":

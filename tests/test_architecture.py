@@ -40,17 +40,11 @@ TRAINING_ENTRY = "propscope.cli.techniques"
 # (importer, imported module) pairs that break a rule today, with why and who fixes it.
 ALLOWED: dict[tuple[str, str], str] = {}
 
-# Modules longer than MAX_LINES today, each capped at its length when this list was written
-# (2026-12-03). The cap may only go down; a module back under MAX_LINES leaves the list.
+# Modules allowed over MAX_LINES, each capped at its length when listed. Empty since issue 19
+# split the last six (corpus, ingest/streams, present/queries, analyze/text_patterns,
+# link/reuse, training/train): every module is held to MAX_LINES. The list may only shrink.
 MAX_LINES = 400
-LONG_MODULES: dict[str, int] = {
-    "propscope/training/train.py": 631,
-    "propscope/corpus.py": 597,
-    "propscope/ingest/streams.py": 511,
-    "propscope/present/queries.py": 476,
-    "propscope/analyze/text_patterns.py": 473,
-    "propscope/link/reuse.py": 414,
-}
+LONG_MODULES: dict[str, int] = {}
 
 
 @dataclass(frozen=True)
@@ -114,9 +108,16 @@ def all_imports() -> list[Import]:
     return [imp for name, path in all_modules().items() for imp in imports_of(name, path)]
 
 
+# The store's own modules, split out of corpus.py (issue 19): the rules about ``corpus``
+# (ingest and analyze never import it) hold for them too.
+CORPUS_PARTS = {"corpus_schema", "corpus_files"}
+
+
 def package_of(module: str) -> str:
     parts = module.split(".")
-    return "propscope" if len(parts) == 1 else parts[1]
+    if len(parts) == 1:
+        return "propscope"
+    return "corpus" if parts[1] in CORPUS_PARTS else parts[1]
 
 
 def is_training(module: str) -> bool:
@@ -178,6 +179,8 @@ def test_the_rules_catch_what_they_should() -> None:
         return violations(Import(a, b, 1, lazy))
 
     assert imp("propscope.analyze.references", "propscope.corpus")
+    assert imp("propscope.analyze.references", "propscope.corpus_schema")
+    assert imp("propscope.ingest.jsonl", "propscope.corpus_files")
     assert imp("propscope.analyze.references", "propscope.link.reuse")
     assert imp("propscope.analyze.references", "propscope.present.html")
     assert imp("propscope.link.reuse", "propscope.cli.common")

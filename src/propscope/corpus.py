@@ -11,17 +11,17 @@ Why this shape:
   hand Arrow tables back, and only the process holding a :class:`Corpus` writes.
 * **Schema version.** ``meta.schema_version`` is checked on open and migrated
   forward step by step; a file from a newer propscope is refused, never rewritten.
+
+The file's layout (tables, migrations, type map, SQL helpers) is in :mod:`.corpus_schema`,
+the file and error checks in :mod:`.corpus_files`; their names are re-exported here.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
-import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,138 +30,48 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .document import Document, Rejected
-from .errors import (
-    CorpusCorrupt,
-    CorpusError,
-    CorpusLocked,
-    CorpusTooNew,
-    DiskFull,
-    ForeignDatabase,
-    NotACorpus,
+from .corpus_files import (
+    DUCKDB_MAGIC,
+    check_corpus_file,
+    check_propscope,
+    check_version,
+    corpus_error,
+    is_disk_full,
+    stored_version,
+    table_names,
 )
+from .corpus_schema import (
+    BASE_DDL,
+    CHECKPOINT_THRESHOLD,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Transaction,
+    duck_type,
+    first_documents_sql,
+    now_utc,
+    one,
+    q,
+    row_document,
+)
+from .document import Document, Rejected
+from .errors import CorpusError
 from .rows import (
     DOCUMENT_SOURCES_SCHEMA,
     DOCUMENTS_SCHEMA,
     POST_KEY,
     POSTS_SCHEMA,
-    TIMESTAMP_UTC,
     documents_rows,
     first_occurrences,
     posts_rows,
 )
 
-__all__ = [  # the row schemas and builders live in .rows; kept importable from here
-    "DOCUMENTS_SCHEMA", "DOCUMENT_SOURCES_SCHEMA", "POSTS_SCHEMA", "POST_KEY", "Corpus",
-    "documents_rows", "first_occurrences", "open_corpus", "posts_rows", "q",
+__all__ = [  # the row schemas and builders live in .rows, the layout in .corpus_schema, the
+    # file checks in .corpus_files; kept importable from here
+    "CHECKPOINT_THRESHOLD", "DOCUMENTS_SCHEMA", "DOCUMENT_SOURCES_SCHEMA", "DUCKDB_MAGIC",
+    "MIGRATIONS", "POSTS_SCHEMA", "POST_KEY", "SCHEMA_VERSION", "Corpus", "check_corpus_file",
+    "corpus_error", "documents_rows", "duck_type", "first_documents_sql", "first_occurrences",
+    "is_disk_full", "now_utc", "one", "open_corpus", "posts_rows", "q",
 ]
-
-SCHEMA_VERSION = 4
-_TS = TIMESTAMP_UTC
-
-# How much WAL may build up before DuckDB checkpoints it into the file.
-CHECKPOINT_THRESHOLD = "256MB"
-
-
-_BASE_DDL = [
-    "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-    """CREATE TABLE IF NOT EXISTS runs (
-        run_id VARCHAR PRIMARY KEY, started TIMESTAMPTZ, finished TIMESTAMPTZ,
-        command VARCHAR, settings VARCHAR, status VARCHAR, summary VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS documents (
-        doc_id VARCHAR PRIMARY KEY, source VARCHAR, published TIMESTAMPTZ, url VARCHAR,
-        title VARCHAR, lang VARCHAR, text VARCHAR, content_hash VARCHAR, author VARCHAR,
-        external_id VARCHAR, meta VARCHAR, file VARCHAR, record VARCHAR, run_id VARCHAR,
-        lang_confidence DOUBLE, lang_declared BOOLEAN)""",
-    """CREATE TABLE IF NOT EXISTS document_sources (
-        doc_id VARCHAR, source VARCHAR, published TIMESTAMPTZ, url VARCHAR, author VARCHAR,
-        external_id VARCHAR, file VARCHAR, record VARCHAR, run_id VARCHAR,
-        PRIMARY KEY (doc_id, file, record))""",
-    """CREATE TABLE IF NOT EXISTS quarantine (
-        file VARCHAR, record VARCHAR, reason VARCHAR, run_id VARCHAR,
-        PRIMARY KEY (file, record, reason))""",
-    """CREATE TABLE IF NOT EXISTS ingested_files (
-        file VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, documents BIGINT,
-        quarantined BIGINT, run_id VARCHAR)""",
-    """CREATE TABLE IF NOT EXISTS stage_done (
-        stage VARCHAR, doc_id VARCHAR, version VARCHAR, run_id VARCHAR,
-        PRIMARY KEY (stage, doc_id))""",
-    # The first document of each external ID within its scope (source, else file): ingest
-    # looks IDs up here by primary key, since a join against document_sources would scan
-    # that (growing) table on every batch.
-    """CREATE TABLE IF NOT EXISTS external_ids (
-        scope VARCHAR, external_id VARCHAR, doc_id VARCHAR,
-        PRIMARY KEY (scope, external_id))""",
-    # One row per platform post (ingest/platforms): a repost shares its original's
-    # doc_id (the text is stored once) and keeps its own author, time and ID.
-    """CREATE TABLE IF NOT EXISTS posts (
-        platform VARCHAR, post_id VARCHAR, doc_id VARCHAR, published TIMESTAMPTZ,
-        author VARCHAR, author_name VARCHAR, author_id VARCHAR, channel VARCHAR,
-        relation VARCHAR, parent_id VARCHAR, parent_author VARCHAR, root_id VARCHAR,
-        links VARCHAR[], hashtags VARCHAR[], mentions VARCHAR[], metrics VARCHAR,
-        edited BOOLEAN, edited_at VARCHAR, status VARCHAR, url VARCHAR, file VARCHAR,
-        record VARCHAR, run_id VARCHAR, PRIMARY KEY (platform, post_id))""",
-    """CREATE TABLE IF NOT EXISTS corpus_stages (
-        stage VARCHAR PRIMARY KEY, version VARCHAR, documents BIGINT, run_id VARCHAR,
-        finished TIMESTAMPTZ)""",
-]
-
-# Forward migrations: MIGRATIONS[n] upgrades a file at version n to n + 1.
-MIGRATIONS: dict[int, list[str]] = {
-    # 1 -> 2: external_ids (created empty by _BASE_DDL) filled from what is stored.
-    1: ["INSERT OR IGNORE INTO external_ids SELECT coalesce(source, file), external_id, "
-        "min(doc_id) FROM document_sources WHERE external_id IS NOT NULL GROUP BY ALL"],
-    # 2 -> 3: language confidence and origin; until now ``lang`` was only ever declared.
-    # (The posts table of platform exports, also new in 3, is created empty by _BASE_DDL.)
-    2: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS lang_confidence DOUBLE",
-        "ALTER TABLE documents ADD COLUMN IF NOT EXISTS lang_declared BOOLEAN",
-        "UPDATE documents SET lang_confidence = 1.0, lang_declared = TRUE WHERE lang IS NOT NULL"],
-    # 3 -> 4: the references analyzer's table leaves the SQL keyword ``references``, which
-    # every query had to quote (issue 18).
-    3: ['ALTER TABLE IF EXISTS "references" RENAME TO doc_references'],
-}
-
-_PA_TO_DUCK = {
-    pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.int64(): "BIGINT",
-    pa.int32(): "INTEGER", pa.float64(): "DOUBLE", pa.float32(): "FLOAT",
-    pa.bool_(): "BOOLEAN", _TS: "TIMESTAMPTZ", pa.timestamp("us"): "TIMESTAMP",
-    pa.list_(pa.int64()): "BIGINT[]", pa.list_(pa.string()): "VARCHAR[]",
-    pa.date32(): "DATE",
-}
-
-
-def q(name: str) -> str:
-    """Quote an identifier (``references`` and ``end`` are SQL keywords)."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def duck_type(dtype: pa.DataType) -> str:
-    if dtype in _PA_TO_DUCK:
-        return _PA_TO_DUCK[dtype]
-    if pa.types.is_timestamp(dtype):
-        return "TIMESTAMPTZ" if dtype.tz else "TIMESTAMP"
-    raise CorpusError(f"no DuckDB column type for Arrow type {dtype}")
-
-
-def one(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
-    """The row of a query that always returns one (an aggregate such as ``count(*)``).
-
-    DuckDB types ``fetchone()`` as possibly ``None``; for these queries it never is, and
-    saying so here keeps every caller typed."""
-    row = result.fetchone()
-    if row is None:  # pragma: no cover - an aggregate without GROUP BY returns one row
-        raise CorpusError("a query that returns one row returned none")
-    return row
-
-
-def first_documents_sql(limit: int) -> str:
-    """A subquery of the first ``limit`` documents' IDs in ``doc_id`` order: the sample that
-    ``--limit`` means for every stage (analyze and link see the same documents)."""
-    return f"SELECT doc_id FROM documents ORDER BY doc_id LIMIT {int(limit)}"
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
 
 
 class Corpus:
@@ -178,7 +88,7 @@ class Corpus:
         try:
             self.con.execute("SET TimeZone = 'UTC'")
             if existed:
-                self._check_propscope()
+                check_propscope(self.con, self.path, read_only=read_only)
             if not read_only:
                 # Checkpoint (fold the WAL into the file) less often than DuckDB's 16 MB
                 # default: ingest commits many batches and each checkpoint rewrites
@@ -186,7 +96,7 @@ class Corpus:
                 self.con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'")
                 self._migrate()
             else:
-                self._check_version()
+                check_version(self.con, self.path)
         except duckdb.Error as exc:
             self.con.close()
             raise corpus_error(exc, self.path) from exc
@@ -204,48 +114,11 @@ class Corpus:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _stored_version(self) -> int | None:
-        exists = one(self.con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-        ))[0]
-        if not exists:
-            return None
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else None
-
-    def _check_propscope(self) -> None:
-        """Refuse a DuckDB file that is not a propscope corpus (rather than add our
-        tables to another program's database). An empty database is adopted for
-        writing; reading also accepts a partitioned-Parquet catalog (views with
-        propscope's table names, no ``meta``), which is never written."""
-        try:
-            version = self._stored_version()
-        except (duckdb.Error, ValueError, TypeError):
-            version = None  # a ``meta`` table of another shape, or a non-numeric version
-        if version is not None:
-            return
-        tables = self.tables()
-        if self.read_only and "documents" in tables:
-            return  # a catalog of views over exported Parquet (present/partitioned.py): read only
-        if self.read_only or tables:
-            raise ForeignDatabase(
-                f"{self.path} is a DuckDB database but not a propscope corpus "
-                "(no meta.schema_version)",
-                hint="point --corpus at a propscope corpus file, or at a new path to create one; "
-                     "propscope never adds its tables to another program's database")
-
-    def _check_version(self) -> None:
-        version = self._stored_version()
-        if version is not None and version > SCHEMA_VERSION:
-            raise CorpusTooNew(
-                f"{self.path} has schema version {version}; this propscope knows up to "
-                f"{SCHEMA_VERSION}", hint="upgrade propscope to read this corpus")
-
     def _migrate(self) -> None:
-        self._check_version()
-        version = self._stored_version()
+        check_version(self.con, self.path)
+        version = stored_version(self.con)
         with self.transaction():
-            for ddl in _BASE_DDL:
+            for ddl in BASE_DDL:
                 self.con.execute(ddl)
             current = SCHEMA_VERSION if version is None else version
             while current < SCHEMA_VERSION:
@@ -255,8 +128,8 @@ class Corpus:
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
-    def transaction(self) -> _Transaction:
-        return _Transaction(self.con)
+    def transaction(self) -> Transaction:
+        return Transaction(self.con)
 
     @contextlib.contextmanager
     def registered(self, **tables: pa.Table) -> Iterator[None]:
@@ -364,7 +237,7 @@ class Corpus:
         rel = cur.sql(f"SELECT * FROM documents WHERE {sql_where} ORDER BY doc_id",
                       params=list(params) or None)
         for batch in rel.to_arrow_reader(batch_size):
-            yield [_row_doc(r) for r in batch.to_pylist()]
+            yield [row_document(r) for r in batch.to_pylist()]
         cur.close()
 
     # -- per-document stages ----------------------------------------------
@@ -475,8 +348,7 @@ class Corpus:
         ))[0])
 
     def tables(self) -> list[str]:
-        return [r[0] for r in self.con.execute(
-            "SELECT table_name FROM information_schema.tables ORDER BY table_name").fetchall()]
+        return table_names(self.con)
 
     def count(self, name: str) -> int:
         return int(one(self.con.execute(f"SELECT count(*) FROM {q(name)}"))[0])
@@ -493,99 +365,6 @@ class Corpus:
 
     def sql(self, query: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         return self.con.execute(query, list(params)).df()
-
-
-class _Transaction:
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
-        self.con = con
-
-    def __enter__(self) -> _Transaction:
-        self.con.execute("BEGIN TRANSACTION")
-        return self
-
-    def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is None:
-            self.con.execute("COMMIT")
-        else:
-            self.con.execute("ROLLBACK")
-
-
-def _row_doc(r: dict[str, Any]) -> Document:
-    return Document(
-        doc_id=r["doc_id"], text=r["text"], content_hash=r["content_hash"], source=r["source"],
-        published=r["published"], url=r["url"], title=r["title"], lang=r["lang"],
-        author=r["author"], external_id=r["external_id"], file=r["file"] or "",
-        record=r["record"] or "", meta=json.loads(r["meta"]) if r["meta"] else {},
-        lang_confidence=r.get("lang_confidence"), lang_declared=r.get("lang_declared"),
-    )
-
-
-# Every DuckDB database file has these bytes at offset 8 (after a checksum).
-DUCKDB_MAGIC = b"DUCK"
-_LOCK_PID = re.compile(r"PID (\d+)")
-
-
-def check_corpus_file(path: Path, *, read_only: bool) -> bool:
-    """Whether ``path`` holds a corpus to open; refuse anything that is not a DuckDB file.
-
-    DuckDB opens some files that are not databases (a ``.jsonl`` becomes an empty
-    in-memory catalog), so the header is read first. An absent path is a new
-    corpus when writing; an empty (0-byte) file, as ``mktemp`` leaves, too.
-    """
-    if not path.exists():
-        if read_only:
-            raise CorpusError(f"corpus file not found: {path}",
-                              hint="create it with `propscope run SOURCES --corpus FILE`")
-        return False
-    if path.is_dir():
-        raise NotACorpus(f"{path} is a folder, not a corpus file",
-                         hint="--corpus names one DuckDB file, e.g. corpus.duckdb")
-    with path.open("rb") as fh:
-        head = fh.read(12)
-    if not head and not read_only:
-        path.unlink()  # nothing to lose; DuckDB refuses to open an empty file
-        return False
-    if len(head) < 12 or head[8:12] != DUCKDB_MAGIC:
-        raise NotACorpus(
-            f"{path} is not a DuckDB file (it starts with {head[:8]!r})",
-            hint="--corpus names the corpus database (e.g. corpus.duckdb); input files "
-                 "(.jsonl, .csv, ...) are given as SOURCES")
-    return True
-
-
-def corpus_error(exc: BaseException, path: Path) -> CorpusError:
-    """A coded error, with what to do, for a DuckDB or OS failure on the corpus ``path``."""
-    text = str(exc)
-    low = text.lower()
-    if "could not set lock" in low or "conflicting lock" in low:
-        pid = _LOCK_PID.search(text)
-        holder = f" (process {pid.group(1)})" if pid else ""
-        return CorpusLocked(
-            f"corpus {path} is locked by another process{holder}",
-            hint="another propscope command has it open (a run writing it, or serve/status "
-                 "reading it while this command writes): DuckDB allows one writer or several "
-                 "readers, not both. Wait for that command to finish (or stop it), then try again")
-    if is_disk_full(exc):
-        return DiskFull(
-            f"no space left (disk full or a file-size limit) while working on {path}: "
-            f"{text.splitlines()[0][:300]}",
-            hint="free disk space (or raise the file-size limit) and run the same command again: "
-                 "finished batches are kept and the run resumes where it stopped")
-    if "corrupt" in low or "checksum" in low or "not a valid duckdb database" in low:
-        return CorpusCorrupt(
-            f"corpus {path} is damaged: {text.splitlines()[0][:200]}",
-            hint="restore it from a backup, or ingest the sources again into a new corpus "
-                 "file; the input files themselves are not affected")
-    return CorpusError(f"cannot use corpus {path}: {text.splitlines()[0][:300] if text else exc!r}",
-                       hint="see the message above; docs/cli.md lists the error codes")
-
-
-def is_disk_full(exc: BaseException) -> bool:
-    """A write failed for lack of space (ENOSPC) or a file-size limit (EFBIG)."""
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return True
-    low = str(exc).lower()
-    return any(s in low for s in ("no space left", "file too large", "disk quota"))
 
 
 def open_corpus(path: str | Path, *, read_only: bool = False) -> Corpus:

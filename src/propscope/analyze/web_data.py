@@ -74,3 +74,15 @@ ref_src ref_url __twitter_impression mkt_tok oly_anon_id oly_enc_id vero_id wick
 
 # Any parameter starting with one of these prefixes is a tracking parameter too.
 TRACKING_QUERY_PREFIXES = ("utm_", "pk_", "hsa_", "_hs")
+
+# Dropped only from the comparison key (coordination's items, ``urls.canonical_url``),
+# never from the link a reference shows: these say who shared a link, but on some sites
+# they also pick what is shown (``s`` is WordPress's search, ``feature`` and ``share`` are
+# sometimes real switches), so the displayed link keeps them and only the key, where a
+# rare false merge costs less than a missed one, drops them.
+COMPARISON_ONLY_TRACKING_PARAMS = _table("""
+ref ref_src ref_url referrer igshid igsh si s feature share shared sharesource fbclid gclid
+dclid msclkid yclid twclid ttclid mc_cid mc_eid _ga _gl spm cmpid ncid sr_share smid smtyp
+at_medium at_campaign
+""")
+COMPARISON_ONLY_TRACKING_PREFIXES = ("utm_", "pk_", "hsa_", "mtm_", "oly_", "_hs")

@@ -5,7 +5,8 @@ Why: a group that posts the same article as ``http://www.site.org/a/?utm_source=
 written, the three shares are three items and the group looks like three strangers.
 The raw form is kept alongside (evidence shows what was actually posted).
 
-:func:`canonical_url` rules, in order (documented in ``docs/coordination.md``):
+:func:`canonical_url` (implemented once, in ``analyze/urls.py``, beside the display form
+that references store) rules, in order (documented in ``docs/coordination.md``):
 
 * scheme ignored (``http``/``https``/none are one item); userinfo dropped;
 * host case-folded, trailing dot dropped, leading ``www.``/``www2.``/``m.``/
@@ -24,61 +25,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from ..analyze.web_data import LINK_SHORTENERS, TRACKING_QUERY_PARAMS, TRACKING_QUERY_PREFIXES
+# The one URL normaliser (issue 19): the comparison key and its tracking lists live in
+# analyze/urls.py beside the display form that references store; re-exported here.
+from ..analyze.urls import COMPARISON_TRACKING_PARAMS as TRACKING_PARAMS
+from ..analyze.urls import COMPARISON_TRACKING_PREFIXES as TRACKING_PREFIXES
+from ..analyze.urls import HOST_PREFIXES, canonical_url
 
-#: Query parameters that say who shared or where a click came from, never what is linked.
-TRACKING_PARAMS = frozenset(TRACKING_QUERY_PARAMS) | frozenset({
-    "ref", "ref_src", "ref_url", "referrer", "igshid", "igsh", "si", "s",
-    "feature", "share", "shared", "sharesource", "fbclid", "gclid", "dclid", "msclkid",
-    "yclid", "twclid", "ttclid", "mc_cid", "mc_eid", "_ga", "_gl", "spm", "cmpid", "ncid",
-    "sr_share", "smid", "smtyp", "at_medium", "at_campaign",
-})
-#: Parameter prefixes with the same meaning (``utm_source``, ``pk_campaign``, ...).
-TRACKING_PREFIXES = tuple(sorted(set(TRACKING_QUERY_PREFIXES) | {"utm_", "pk_", "hsa_", "mtm_",
-                                                                  "oly_", "_hs"}))
-#: Host labels that name a mobile or alternate front-end of the same site.
-HOST_PREFIXES = ("www.", "www2.", "www3.", "m.", "mobile.", "amp.")
-
-_SCHEME_RE = re.compile(r"^[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
-
-
-def _host(netloc_host: str) -> str:
-    host = unicodedata.normalize("NFKC", netloc_host).lower().rstrip(".")
-    stripped = True
-    while stripped:
-        stripped = False
-        for p in HOST_PREFIXES:
-            if host.startswith(p) and host.count(".") >= 2:
-                host, stripped = host[len(p):], True
-    return host
-
-
-def canonical_url(raw: str) -> str:
-    """The item key of a link: ``host/path?sorted-query`` (``short:`` + it for shorteners).
-
-    Never raises: a link that does not parse is its own item (its stripped, case-folded text).
-    """
-    text = raw.strip()
-    if not _SCHEME_RE.match(text):
-        text = "https://" + text.lstrip("/")
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname or ""
-        port = parts.port
-    except ValueError:
-        return "bad:" + raw.strip().lower()
-    host = _host(host)
-    if port is not None and port not in (80, 443):
-        host += f":{port}"
-    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
-    kept = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                  if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES))
-    out = host + path + ("?" + urlencode(kept) if kept else "")
-    if host in LINK_SHORTENERS:
-        return "short:" + out
-    return out
+__all__ = ["HOST_PREFIXES", "TRACKING_PARAMS", "TRACKING_PREFIXES", "canonical_url",
+           "join_short_links", "normalize_text"]
 
 
 def join_short_links(pairs: list[tuple[str, str]]) -> dict[str, str]:

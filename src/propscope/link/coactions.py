@@ -75,9 +75,12 @@ def _url_map(corpus: Corpus) -> None:
 
 
 def _has_post_links(corpus: Corpus) -> bool:
-    return corpus.has_table("posts") and bool(corpus.con.execute(
+    if not corpus.has_table("posts"):
+        return False
+    found = corpus.con.execute(
         "SELECT count(*) FROM information_schema.columns "
-        "WHERE table_name = 'posts' AND column_name = 'links'").fetchone()[0])
+        "WHERE table_name = 'posts' AND column_name = 'links'").fetchone()
+    return bool(found and found[0])
 
 
 def _text_map(corpus: Corpus) -> None:

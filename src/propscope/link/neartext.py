@@ -160,8 +160,8 @@ def near_text_groups(texts: Iterable[str | None]) -> tuple[np.ndarray, np.ndarra
         if n < 2:
             return empty, empty
         rows_a, rows_b = [], []
-        for b in range(BANDS):
-            ra, rb = _band_joins(np.fromfile(Path(tmp) / f"band{b}", dtype=np.uint64))
+        for band in range(BANDS):
+            ra, rb = _band_joins(np.fromfile(Path(tmp) / f"band{band}", dtype=np.uint64))
             rows_a.append(ra)
             rows_b.append(rb)
     a, b = np.concatenate(rows_a), np.concatenate(rows_b)

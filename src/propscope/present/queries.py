@@ -4,103 +4,31 @@ Why one module: the report and the app must show the same numbers, so both ask
 the same questions here. Every query tolerates a stage that did not run (its
 table is missing, or lacks a column): the answer is then ``None`` and the view
 says "not computed" instead of failing. Extra columns are ignored.
+
+The queries are grouped in modules, each over :class:`~.query_base.QueryBase`: this one
+holds the corpus-wide ones (overview, techniques, signals, reuse, coordination),
+:mod:`.query_documents` those of one document's page; :class:`CorpusQueries` has them all.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
-
 from ..corpus import one
+from .query_base import FINGERPRINT_KINDS, REQUIRED, QueryBase, Schema, jsonish, q, rows
+from .query_documents import DocumentQueries
 
-# The columns a view needs from each table; a table lacking any is "not computed".
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "documents": ("doc_id", "source", "published", "text"),
-    "spans": ("doc_id", "technique", "start", "end"),
-    "doc_references": ("doc_id", "kind", "value", "start", "end"),
-    "repetitions": ("doc_id", "phrase", "count", "starts"),
-    "doc_labels": ("doc_id", "task", "label"),
-    "reuse_pairs": ("doc_a", "doc_b", "similarity"),
-    "reuse_clusters": ("cluster_id", "doc_id"),
-    "coordination_edges": ("source_a", "source_b", "kind", "weight"),
-    "communities": ("community_id", "source"),
-    "runs": ("run_id", "started", "command", "status"),
-    "quarantine": ("file", "record", "reason"),
-}
+__all__ = ["FINGERPRINT_KINDS", "REQUIRED", "CorpusQueries", "DocumentQueries", "QueryBase",
+           "Schema", "q", "rows"]
 
 
-#: Reference kinds that can tie sources to one operator (docs/signals.md).
-FINGERPRINT_KINDS = ("tracking_id", "crypto_address", "payment_handle", "messaging_channel",
-                     "phone_number", "contact_email", "template_fingerprint")
-
-
-def q(name: str) -> str:
-    """Quote an identifier: ``references`` and ``end`` are SQL keywords."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def rows(cur: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    """Run a query and return plain dicts (column name -> value)."""
-    res = cur.execute(sql, list(params))
-    names = [d[0] for d in res.description]
-    return [dict(zip(names, r, strict=True)) for r in res.fetchall()]
-
-
-@dataclass
-class Schema:
-    """Which tables and columns this corpus has, read once from the catalog."""
-
-    columns: dict[str, set[str]] = field(default_factory=dict)
-    catalog: str = ""
-
-    @classmethod
-    def read(cls, cur: duckdb.DuckDBPyConnection, catalog: str | None = None) -> Schema:
-        catalog = catalog or one(cur.execute("SELECT current_database()"))[0]
-        cols: dict[str, set[str]] = {}
-        for table, column in cur.execute(
-                "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE table_catalog = ? AND table_schema = 'main'", [catalog]).fetchall():
-            cols.setdefault(table, set()).add(column)
-        return cls(cols, catalog)
-
-    def has(self, table: str, *extra: str) -> bool:
-        """True when ``table`` exists with the columns views need (plus ``extra``)."""
-        cols = self.columns.get(table)
-        if cols is None:
-            return False
-        return all(c in cols for c in (*REQUIRED.get(table, ()), *extra))
-
-    def col(self, table: str, column: str, default: str = "NULL") -> str:
-        """``"column"`` if the table has it, else a literal default (tolerate old schemas)."""
-        return q(column) if column in self.columns.get(table, set()) else default
-
-
-def _jsonish(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
-
-
-class CorpusQueries:
+class CorpusQueries(DocumentQueries):
     """Named queries over one open DuckDB connection (corpus opened read-only).
 
     ``cur`` may be any cursor of that connection; the web app gives each worker
     thread its own cursor, the report uses the corpus connection directly.
     """
-
-    def __init__(self, cur: duckdb.DuckDBPyConnection, schema: Schema | None = None) -> None:
-        self.cur = cur
-        self.schema = schema or Schema.read(cur)
-
-    def has(self, table: str, *extra: str) -> bool:
-        return self.schema.has(table, *extra)
 
     # -- overview -----------------------------------------------------------
     def overview(self) -> dict[str, Any]:
@@ -331,7 +259,7 @@ class CorpusQueries:
             comm = dict(self.cur.execute("SELECT source, community_id FROM communities").fetchall())
         nodes: dict[str, dict[str, Any]] = {}
         for e in edges:
-            e["items"] = _jsonish(e["items"])
+            e["items"] = jsonish(e["items"])
             if isinstance(e["items"], list):
                 e["items"] = e["items"][:10]
             for s in (e["source_a"], e["source_b"]):
@@ -365,7 +293,7 @@ class CorpusQueries:
         dominant = self.schema.col("communities", "dominant_kind")
         has_ev = self.has("coordination_evidence")
         for c in out:
-            c["evidence"] = _jsonish(c["evidence"])
+            c["evidence"] = jsonish(c["evidence"])
             extra = one(self.cur.execute(f"""
                 SELECT any_value({dominant}),
                        list(struct_pack(source := source, strength := {strength},
@@ -381,95 +309,3 @@ class CorpusQueries:
                 ORDER BY e.time_a, e.source_a, e.source_b LIMIT 12""",
                                  [c["community_id"], c["community_id"]]) if has_ev else []
         return out
-
-    # -- one document -------------------------------------------------------------------
-    def document(self, doc_id: str) -> dict[str, Any] | None:
-        if not self.has("documents"):
-            return None
-        found = rows(self.cur, "SELECT * FROM documents WHERE doc_id = ?", [doc_id])
-        return found[0] if found else None
-
-    def document_spans(self, doc_id: str) -> list[dict[str, Any]] | None:
-        if not self.has("spans"):
-            return None
-        s = self.schema
-        return rows(self.cur, f"""
-            SELECT technique, {s.col('spans', 'family')} AS family, "start", "end",
-                   {s.col('spans', 'confidence')} AS confidence, {s.col('spans', 'model')} AS model,
-                   {s.col('spans', 'confidence_calibrated', 'NULL')} AS confidence_calibrated,
-                   {s.col('spans', 'explanation')} AS explanation
-            FROM spans WHERE doc_id = ? ORDER BY "start", "end" DESC, technique""", [doc_id])
-
-    def document_references(self, doc_id: str) -> list[dict[str, Any]] | None:
-        if not self.has("doc_references"):
-            return None
-        extra = ", ".join(f"{self.schema.col('doc_references', c)} AS {c}" for c in (
-            "normalized", "handle", "author", "posted", "domain", "is_shortener", "expanded",
-            "views", "forwards"))
-        return rows(self.cur, f"""SELECT kind, value, "start", "end", {extra}
-            FROM {q('doc_references')} WHERE doc_id = ? ORDER BY "start", kind""", [doc_id])
-
-    def document_repetitions(self, doc_id: str) -> list[dict[str, Any]] | None:
-        if not self.has("repetitions"):
-            return None
-        s = self.schema
-        return rows(self.cur, f"""SELECT phrase, count, starts,
-            {s.col('repetitions', 'density')} AS density, {s.col('repetitions', 'score')} AS score,
-            {s.col('repetitions', 'reason')} AS reason
-            FROM repetitions WHERE doc_id = ? ORDER BY count DESC, phrase""", [doc_id])
-
-    def document_labels(self, doc_id: str) -> list[dict[str, Any]] | None:
-        if not self.has("doc_labels"):
-            return None
-        return rows(self.cur, f"SELECT task, label, {self.schema.col('doc_labels', 'score')} AS score, {self.schema.col('doc_labels', 'model')} AS model "  # noqa: E501 (which model: English or multilingual)
-                    "FROM doc_labels WHERE doc_id = ? ORDER BY task, score DESC NULLS LAST", [doc_id])
-
-    def coverage(self) -> dict[str, Any] | None:
-        """Languages and per-analysis coverage (None before the ``language`` stage ran)."""
-        from ..analyze.language_coverage import summary
-
-        return summary(self.cur)
-
-    def document_coverage(self, doc_id: str) -> list[dict[str, Any]] | None:
-        """Whether each language-dependent analysis ran on this document, and why not."""
-        from .doc_coverage import document_coverage
-        return document_coverage(self.cur, self.schema.columns, doc_id)
-
-    def document_occurrences(self, doc_id: str) -> list[dict[str, Any]]:
-        if "document_sources" not in self.schema.columns:
-            return []
-        return rows(self.cur, "SELECT source, published, url, file, record FROM document_sources "
-                    "WHERE doc_id = ? ORDER BY published NULLS LAST, file, record LIMIT 50", [doc_id])
-
-    def document_reuse(self, doc_id: str) -> list[dict[str, Any]] | None:
-        """Other documents sharing passages with this one (both directions of a pair)."""
-        if not self.has("reuse_pairs"):
-            return None
-        return rows(self.cur, """
-            SELECT p.other, p.similarity, d.source, d.published FROM (
-                SELECT doc_b AS other, similarity FROM reuse_pairs WHERE doc_a = ?
-                UNION ALL SELECT doc_a, similarity FROM reuse_pairs WHERE doc_b = ?) p
-            LEFT JOIN documents d ON d.doc_id = p.other
-            ORDER BY p.similarity DESC, d.published LIMIT 50""", [doc_id, doc_id])
-
-    def marked_documents(self, limit: int) -> list[str]:
-        """The documents with the most findings (spans, references, repetitions) first."""
-        parts = []
-        if self.has("spans"):
-            parts.append("SELECT doc_id, count(*) AS n FROM spans GROUP BY doc_id")
-        if self.has("doc_references"):
-            parts.append(f"SELECT doc_id, count(*) AS n FROM {q('doc_references')} GROUP BY doc_id")
-        if self.has("repetitions"):
-            parts.append("SELECT doc_id, sum(count) AS n FROM repetitions GROUP BY doc_id")
-        if not self.has("documents"):
-            return []
-        if not parts:
-            return [r[0] for r in self.cur.execute(
-                "SELECT doc_id FROM documents ORDER BY published NULLS LAST, doc_id LIMIT ?",
-                [limit]).fetchall()]
-        union = " UNION ALL ".join(parts)
-        return [r[0] for r in self.cur.execute(f"""
-            SELECT d.doc_id FROM documents d LEFT JOIN (
-                SELECT doc_id, sum(n) AS n FROM ({union}) GROUP BY doc_id) f USING (doc_id)
-            ORDER BY coalesce(f.n, 0) DESC, d.published NULLS LAST, d.doc_id LIMIT ?""",
-            [limit]).fetchall()]
