@@ -149,3 +149,12 @@ def test_a_changed_mapping_on_already_ingested_files_is_applied(tmp_path: Path) 
                         "--field", "published=when")
     assert code == 0 and f"1 documents re-mapped from {src}: published (auto)\u2192when" in out
     assert "new corpus" not in out
+
+
+@pytest.mark.parametrize("args", [("train", "--taxonomy", "semeval2023", "--epochs", "-1"),
+                                  ("train", "--taxonomy", "semeval2023", "--max-articles", "0"),
+                                  ("eval", "--limit", "-2")])
+def test_technique_commands_refuse_negative_counts_before_any_work(args: tuple[str, ...]) -> None:
+    """Issue 18: counts are checked up front, also on the training and evaluation commands."""
+    code, out = _invoke(*args)
+    assert code == 2 and "Invalid value" in out and args[-2] in out

@@ -27,10 +27,10 @@ TRAIN_MODULES = ("torch", "transformers", "safetensors", "onnx")
               help="Where to write the model (default: the package's shipped models folder).")
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep checkpoints and metrics here (default: a temporary folder).")
-@click.option("--epochs", type=int, default=15, show_default=True)
+@click.option("--epochs", type=click.IntRange(min=1), default=15, show_default=True)
 @click.option("--lr", type=float, default=2e-4, show_default=True, help="Encoder learning rate.")
 @click.option("--device", default=None, help="cpu or cuda (default: cuda if available).")
-@click.option("--max-articles", type=int, default=None,
+@click.option("--max-articles", type=click.IntRange(min=1), default=None,
               help="Train on only N articles (a quick smoke test; the result is not a usable model).")
 @click.option("--ensemble/--first-member-only", default=True, show_default=True,
               help="Also train and add the further ensemble members the shipped model has "
@@ -123,7 +123,8 @@ def _human_eval(s: dict[str, Any]) -> str:
               help="Without --gold/--pred: evaluate the shipped model on the validation split.")
 @click.option("--data", "data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help=f"Labelled data for --taxonomy (default {DEFAULT_DATA}).")
-@click.option("--limit", type=int, default=None, help="Only the first N validation articles.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only the first N validation articles.")
 @click.option("--cv", "folds", type=click.IntRange(min=2), default=None,
               help="With --taxonomy: K outer folds over the validation articles (never trained on); "
                    "thresholds chosen on the other folds, mean and spread reported.")
