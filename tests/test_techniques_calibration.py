@@ -100,4 +100,4 @@ def test_a_corpus_analysed_before_calibration_is_upgraded_and_recomputed(tmp_pat
     version = con.execute("SELECT DISTINCT version FROM stage_done WHERE stage = 'techniques'").fetchall()
     con.close()
     assert rows and all(k is not None for _, k in rows)
-    assert version == [("1.4",)]
+    assert version == [("1.5",)]

@@ -91,14 +91,14 @@ def test_configured_analyzer_pickles_to_workers_with_its_taxonomy() -> None:
     blob = pickle.dumps(bound)
     assert len(blob) < 8192  # references to module-level functions, no model inside
     again = pickle.loads(blob)
-    assert again.version == bound.version == "1.4/semeval2020"
+    assert again.version == bound.version == "1.5/semeval2020"
     doc = Document.create("The corrupt elites in Brussels have betrayed every hard-working "
                           "family, and only a fool would still trust their shameless lies.")
     res = again.run_batch([doc])[0]
     assert res == bound.fn(doc)
     assert res["spans"] and all(r["model"].startswith("propscope-techniques-semeval2020@")
                                 for r in res["spans"])
-    assert get_analyzer("techniques").configure(Settings()).version == "1.4"
+    assert get_analyzer("techniques").configure(Settings()).version == "1.5"
 
 
 def test_worker_processes_run_one_ort_thread_each() -> None:
