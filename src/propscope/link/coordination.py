@@ -47,6 +47,7 @@ from .cochance import test_pairs
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
+from .sites import site_bases
 from .timing import StepTimer
 from .window import estimate_window
 
@@ -102,7 +103,8 @@ def poisson_sf(x: int, lam: float) -> float:
 
 # -- events ---------------------------------------------------------------------
 def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
-              items: pd.DataFrame, close_sharers: np.ndarray) -> pd.DataFrame:
+              items: pd.DataFrame, close_sharers: np.ndarray,
+              site_sharers: tuple[np.ndarray, np.ndarray] | None = None) -> pd.DataFrame:
     """Every co-action of the kept pairs, with names, raw forms, documents and times."""
     ra, rb = co["ra"].to_numpy(np.int64), co["rb"].to_numpy(np.int64)
     need = pa.table({"row_code": pa.array(np.unique(np.r_[ra, rb]), pa.int64())})
@@ -126,6 +128,9 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
         "item_close_sharers": close_sharers[co["item"].to_numpy()],
         "leader": np.asarray(actors, dtype=object)[co["first"].to_numpy()],
     })
+    if site_sharers is not None:  # for the crowd filter only (link/sites.py); not stored
+        out["site"], out["site_close_sharers"] = site_sharers[0][co["item"].to_numpy()], \
+            site_sharers[1][co["item"].to_numpy()]
     return out.sort_values(["source_a", "source_b", "time_a", "kind", "item"],
                            kind="mergesort").reset_index(drop=True)
 
@@ -297,7 +302,11 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
             n_items = int(res.stats["n_items"])
             close = close_sharers(res.co, n_items, item_bases(corpus, n_items))
-            ev = _evidence(corpus, keep, actors, res.items, close)
+            # the crowd of a link is also its site's: accounts that ever shared one of the
+            # site's links close to someone else (an outlet's readers and feed bots)
+            sites = site_bases(corpus, n_items)
+            ev = _evidence(corpus, keep, actors, res.items, close,
+                           (sites, close_sharers(res.co, n_items, sites)))
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]])
             pairs = named.set_index(["source_a", "source_b"])
