@@ -19,7 +19,8 @@ after the events are built, and each is one SQL statement over ``_coord_events``
   and tested alone it would look rarer than the link it travels with. A group that
   pastes its own slogan beside a link keeps its ``text`` evidence: its words did not
   come with the link, or everyone who shared the link wrote them (then the text has the
-  link's sharers and timing, and adds no false rarity).
+  link's sharers and timing, and adds no false rarity). A title kept (everyone wrote it)
+  still belongs to the link's site in the crowd filter (:mod:`.sites`).
 
 It also names, for the chance test, the **audience** of each repost: the account whose
 post it re-shares (:func:`audience_of`; :mod:`.cochance` conditions repost rates on it).
@@ -74,13 +75,16 @@ def drop_link_titles(corpus: Corpus) -> int:
                     FROM tx JOIN ux USING (doc_id) GROUP BY t_item, u_item),
              origin AS (SELECT DISTINCT tx.t_item, f.u_item FROM first_u f
                         JOIN tx USING (doc_id))
-        SELECT tu.t_item, tu.u_item FROM tu JOIN tn USING (t_item)
+        SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider FROM tu JOIN tn USING (t_item)
         JOIN origin USING (t_item, u_item) JOIN un USING (u_item)
-        WHERE tu.m * 2 >= tn.n AND tn.n >= 2 AND un.n > tn.n""")
+        WHERE tu.m * 2 >= tn.n AND tn.n >= 2""")
+    # the link's site, for the crowd filter (link/sites.py): kept until the stage ends
+    con.execute("""CREATE OR REPLACE TEMP TABLE _coord_title_sites AS
+        SELECT t_item, any_value(u_item) AS u_item FROM _coord_titles GROUP BY t_item""")
     con.execute("""DELETE FROM _coord_events e WHERE e.kind = 'text' AND EXISTS (
         SELECT 1 FROM _coord_titles ti JOIN _coord_events u
           ON u.kind = 'url' AND u.item = ti.u_item
-        WHERE ti.t_item = e.item AND u.doc_id = e.doc_id)""")
+        WHERE ti.t_item = e.item AND u.doc_id = e.doc_id AND ti.wider)""")
     con.execute("DROP TABLE IF EXISTS _coord_titles")
     after = con.execute("SELECT count(*) FROM _coord_events WHERE kind = 'text'").fetchone()[0]
     return int(before - after)

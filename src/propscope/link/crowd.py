@@ -98,17 +98,18 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
     inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
     ok = inside["present"] >= OWN_SHARE * inside["crowd"]
     if "site" in ev:
-        # a link is also its site's: the group must be most of the accounts that ever
-        # shared one of the site's links close to someone else (link/sites.py)
-        inside = inside.merge(ev[["site", "site_close_sharers"]], left_on="index",
-                              right_index=True)
+        # a link (and its title text) is also its site's: the group must be most of the
+        # accounts that ever shared one of the site's links close to someone else
+        # (link/sites.py)
+        inside = inside.merge(ev[["site", "site_close_sharers", "has_site"]],
+                              left_on="index", right_index=True)
         on_site = pd.concat([inside[["gid", "site", "source_a"]].rename(
             columns={"source_a": "who"}), inside[["gid", "site", "source_b"]].rename(
             columns={"source_b": "who"})]).drop_duplicates().groupby(
             ["gid", "site"]).size().rename("on_site")
         inside = inside.merge(on_site.reset_index(), on=["gid", "site"])
         ok = (inside["present"] >= OWN_SHARE * inside["crowd"]) & (
-            (inside["kind"] != "url")
+            ~inside["has_site"].astype(bool)
             | (inside["on_site"] >= OWN_SHARE * inside["site_close_sharers"]))
     owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
