@@ -24,6 +24,10 @@ OWN_SHARE = 0.5
 #: item's episode, close in time or not: two fans who happen to be quick, among dozens
 #: who re-share a creator's posts hours apart, do not own those posts.
 ALL_SHARERS = True
+#: Whether a link (and its title text) must also be its group's by its site's close
+#: sharers (link/sites.py). Measured: gen3 dev innocents 93 -> 49 (with the title rule);
+#: costs split rings on gen2 seed 11 (see docs/coordination.md, section 4).
+SITE_CROWD = True
 #: Rounds of the crowd filter at most (it stops as soon as a round keeps everything).
 MAX_CROWD_ROUNDS = 5
 
@@ -97,7 +101,7 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
     present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
     inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
     ok = inside["present"] >= OWN_SHARE * inside["crowd"]
-    if "site" in ev:
+    if SITE_CROWD and "site" in ev:
         # a link (and its title text) is also its site's: the group must be most of the
         # accounts that ever shared one of the site's links close to someone else
         # (link/sites.py)
