@@ -51,6 +51,8 @@ def reclassify_manual_reposts(corpus: Corpus) -> int:
                  OR (kind = 'text' AND item LIKE 'reuse:%'))""")
         con.execute("""UPDATE _coord_events SET kind = 'retweet', item = 'retweet:' || item
             WHERE kind = 'text' AND doc_id IN (SELECT doc_id FROM _coord_manual_rt)""")
+        if corpus.has_table("posts"):
+            _join_platform_reposts(corpus)
     con.execute("DROP TABLE IF EXISTS _coord_manual_rt")
     return int(n)
 
@@ -116,3 +118,23 @@ def audience_of(corpus: Corpus) -> None:
               FROM _coord_coded c LEFT JOIN documents d ON d.doc_id = c.doc_id {joins}
               WHERE c.kind IN ('retweet', 'forward') GROUP BY c.row_code)
         WHERE who IS NOT NULL""")
+
+
+def _join_platform_reposts(corpus: Corpus) -> None:
+    """A manual repost of a post the platform export holds is the same item as the
+    platform's reposts of it (``retweet:<platform>:<post id>``): the original's text, with
+    the ``RT @name:`` prefix stripped, posted by ``@name``. Otherwise a post's few scraped
+    reposters (minute-rounded times) look like a rare, tight item of their own."""
+    rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
+    corpus.con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_rt_map AS
+        WITH m AS (SELECT DISTINCT r.doc_id, regexp_extract(d.text, '{rx}', 1) AS name,
+                          trim(regexp_replace(d.text, '{rx}', '')) AS body
+                   FROM _coord_manual_rt r JOIN documents d USING (doc_id))
+        SELECT m.doc_id, any_value('retweet:' || p.platform || ':' || p.post_id) AS item
+        FROM m JOIN documents o ON trim(o.text) = m.body
+        JOIN posts p ON p.doc_id = o.doc_id AND p.author = m.name
+             AND coalesce(p.relation, 'original') = 'original'
+        GROUP BY m.doc_id""")
+    corpus.con.execute("""UPDATE _coord_events e SET item = r.item FROM _coord_rt_map r
+        WHERE e.doc_id = r.doc_id AND e.kind = 'retweet'""")
+    corpus.con.execute("DROP TABLE IF EXISTS _coord_rt_map")
