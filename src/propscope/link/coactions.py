@@ -17,7 +17,13 @@ import pyarrow as pa
 
 from ..corpus import Corpus, first_documents_sql
 from .canonical import canonical_url, join_short_links
+from .carried import audience_of, drop_link_titles, reclassify_manual_reposts
 from .neartext import near_text_groups
+
+#: Whether repost rates are conditioned on the reposted account (an ``audience`` column
+#: for :mod:`.cochance`). Measured: gen3 dev fans in communities 135 -> 32; a ring that is
+#: the whole audience of the account it amplifies is lost (docs/coordination.md, section 3).
+CONDITION_REPOSTS = True
 
 #: The co-action kind of a ``posts.relation`` (a platform repost is a ``retweet``).
 _RELATION_KIND = "CASE p.relation WHEN 'repost' THEN 'retweet' ELSE p.relation END"
@@ -176,6 +182,10 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
         SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) e(actor, kind, item, t, doc_id, raw)
         WHERE actor IS NOT NULL AND t IS NOT NULL AND item IS NOT NULL{sample}
     """)
+    # actions another action already carries (link/carried.py): a manual "RT @name:"
+    # repost is a retweet, not a text; a link's title is the link share, not a text
+    reclassify_manual_reposts(corpus)
+    drop_link_titles(corpus)
     con.execute("DROP TABLE IF EXISTS _coord_urls")
     con.execute("DROP TABLE IF EXISTS _coord_near")
 
@@ -217,10 +227,20 @@ def load_shares(corpus: Corpus, episode_gap_s: float | None = None
     # order: item codes rank (kind, item)), kind as a pandas category: one small code
     # per share, not a Python string (at 10M posts that alone is gigabytes), and no
     # sort or copy in pandas
-    df = con.sql("""SELECT actor_code::INTEGER AS actor, item_code::INTEGER AS item, kind,
-                           epoch(t) AS t, doc_code::INTEGER AS doc, row_code AS row
-                    FROM _coord_coded ORDER BY row_code""").to_arrow_table().to_pandas(
+    if CONDITION_REPOSTS:
+        audience_of(corpus)
+    audience, joined = (("coalesce(a.audience, -1)::INTEGER AS audience",
+                         "LEFT JOIN _coord_audience a USING (row_code)")
+                        if CONDITION_REPOSTS else ("-1 AS no_audience", ""))
+    df = con.sql(f"""SELECT actor_code::INTEGER AS actor, item_code::INTEGER AS item, kind,
+                           epoch(t) AS t, doc_code::INTEGER AS doc, row_code AS row,
+                           {audience}
+                    FROM _coord_coded {joined}
+                    ORDER BY row_code""").to_arrow_table().to_pandas(
         strings_to_categorical=True, self_destruct=True)
+    if not CONDITION_REPOSTS:
+        df = df.drop(columns=["no_audience"])
+    con.execute("DROP TABLE IF EXISTS _coord_audience")
     actors = [r[0] for r in con.execute(
         "SELECT DISTINCT actor, actor_code FROM _coord_coded ORDER BY actor_code").fetchall()]
     return df, actors, []

@@ -38,6 +38,13 @@ at least once are corrected with Holm's step-down Bonferroni (family-wise: see
 least ``min_items`` distinct posts (one post with a link, a hashtag and a text is
 one moment, not three). Burst-prone accounts, which this model under-expects, are
 handled after the test, by the crowd filter in :mod:`.coordination`.
+
+**Reposts are conditioned on the reposted account.** When ``shares`` has an
+``audience`` column (per share: a code of the account whose post a repost acts on, -1
+for other actions), the rate of ``b`` for a repost item is measured among the posts of
+*that* account only (shrunk towards its rate over the kind with ``shrink`` pseudo-slots):
+fans who follow one celebrity with notifications on re-share its posts within seconds,
+and are expected to meet on them. Other kinds keep one class.
 """
 
 from __future__ import annotations
@@ -84,6 +91,10 @@ def sweep(item: np.ndarray, t: np.ndarray, window_s: float) -> tuple[np.ndarray,
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
+#: Pseudo-slots shrinking a repost rate measured on one reposted account's posts towards
+#: the account's rate over all reposts: an account re-shared in few slots (a ring's hub)
+#: says little about its followers' own rates, a celebrity re-shared in thousands does.
+REPOST_SHRINK = 1000.0
 #: Pseudo-count added to an account's items left after leaving the pair out.
 PSEUDO_ITEMS = 0.1
 
@@ -112,7 +123,7 @@ def _lookup(keys: np.ndarray, values: np.ndarray, want: np.ndarray) -> np.ndarra
 def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
               co_item: np.ndarray, item: np.ndarray, actor: np.ndarray,
               stratum_item: np.ndarray, n_row: np.ndarray, q_item: np.ndarray,
-              n_cls: int, n_kinds: int, shrink: float) -> np.ndarray:
+              n_cls: int, n_kinds: int, shrink: float, own_class: bool = False) -> np.ndarray:
     """Expected co-actions per candidate pair and kind (pairs x kinds)."""
     n_strata = n_kinds * n_cls
     stratum = stratum_item[item]
@@ -155,7 +166,8 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
         # kind has a small rate, not none (a zero rate makes any co-action infinitely
         # rare); 0.5 cost 3 points of F1 on dev seed 3, 0.1 one and a half
 
-        k_s = shrink if n_cls > 1 else 0.0
+        k_s = np.where(st % n_cls > 0, REPOST_SHRINK, 0.0) if own_class else (
+            shrink if n_cls > 1 else 0.0)
         rate = (free + PSEUDO_ITEMS + k_s * prior) / np.maximum(room + k_s, 1.0)
         contrib = rate * reach_k[ent]
         part = np.zeros((n_pairs, n_kinds))
@@ -223,12 +235,19 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     if cand.empty:
         return CoResult(co, empty_pairs, _item_frame(s, n_of, close, q_item), stats)
     a_, b_ = cand["a"].to_numpy(), cand["b"].to_numpy()
-    cls_item = _classes(n_of, q_item, strata)
+    own_class = "audience" in s.columns
+    if own_class:
+        # reposts conditioned on the reposted account (see the module docstring): class
+        # 0 is every item without one, so other kinds' rates are unchanged
+        cls_item = np.zeros(len(n_of), dtype=np.int64)
+        cls_item[item] = s["audience"].to_numpy(np.int64) + 1
+    else:
+        cls_item = _classes(n_of, q_item, strata)
     n_cls = int(cls_item.max()) + 1
     kind_item = np.zeros(len(n_of), dtype=np.int64)
     kind_item[item] = kind_code
     lam_k = _expected(a_, b_, lo, hi, item[ja], item, actor, kind_item * n_cls + cls_item,
-                      n_row, q_item, n_cls, n_kinds, shrink)
+                      n_row, q_item, n_cls, n_kinds, shrink, own_class)
     # observed distinct items per pair and kind
     gk = pd.DataFrame({"a": lo, "b": hi, "item": item[ja], "k": kind_code[ja]})
     xk = gk.drop_duplicates().groupby(["a", "b", "k"]).size().rename("x").reset_index()

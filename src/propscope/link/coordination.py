@@ -47,11 +47,12 @@ from .cochance import test_pairs
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
+from .sites import site_bases
 from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "3"
+VERSION = "4"  # 4: manual reposts, link titles, repost audience, site crowd
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -102,7 +103,9 @@ def poisson_sf(x: int, lam: float) -> float:
 
 # -- events ---------------------------------------------------------------------
 def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
-              items: pd.DataFrame, close_sharers: np.ndarray) -> pd.DataFrame:
+              items: pd.DataFrame, close_sharers: np.ndarray,
+              site_sharers: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+              ) -> pd.DataFrame:
     """Every co-action of the kept pairs, with names, raw forms, documents and times."""
     ra, rb = co["ra"].to_numpy(np.int64), co["rb"].to_numpy(np.int64)
     need = pa.table({"row_code": pa.array(np.unique(np.r_[ra, rb]), pa.int64())})
@@ -126,6 +129,10 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
         "item_close_sharers": close_sharers[co["item"].to_numpy()],
         "leader": np.asarray(actors, dtype=object)[co["first"].to_numpy()],
     })
+    if site_sharers is not None:  # for the crowd filter only (link/sites.py); not stored
+        at = co["item"].to_numpy()
+        out["site"], out["site_close_sharers"], out["has_site"] = (
+            site_sharers[0][at], site_sharers[1][at], site_sharers[2][at])
     return out.sort_values(["source_a", "source_b", "time_a", "kind", "item"],
                            kind="mergesort").reset_index(drop=True)
 
@@ -297,7 +304,11 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
             n_items = int(res.stats["n_items"])
             close = close_sharers(res.co, n_items, item_bases(corpus, n_items))
-            ev = _evidence(corpus, keep, actors, res.items, close)
+            # the crowd of a link is also its site's: accounts that ever shared one of the
+            # site's links close to someone else (an outlet's readers and feed bots)
+            sites, has_site = site_bases(corpus, n_items)
+            ev = _evidence(corpus, keep, actors, res.items, close,
+                           (sites, close_sharers(res.co, n_items, sites), has_site))
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]])
             pairs = named.set_index(["source_a", "source_b"])
@@ -343,7 +354,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         corpus.con.execute("INSERT OR REPLACE INTO coordination_state VALUES ('input', ?), "
                            "('window_s', ?)", [fingerprint, str(window)])
         corpus.mark_corpus_stage(STAGE, VERSION, corpus.count("documents"), run_id)
-    for t in ("_coord_events", "_coord_coded"):
+    for t in ("_coord_events", "_coord_coded", "_coord_title_sites"):
         corpus.con.execute(f"DROP TABLE IF EXISTS {t}")
     if progress is not None:
         progress.advance(n_events)

@@ -24,6 +24,10 @@ OWN_SHARE = 0.5
 #: item's episode, close in time or not: two fans who happen to be quick, among dozens
 #: who re-share a creator's posts hours apart, do not own those posts.
 ALL_SHARERS = True
+#: Whether a link (and its title text) must also be its group's by its site's close
+#: sharers (link/sites.py). Measured: gen3 dev innocents 93 -> 49 (with the title rule);
+#: costs split rings on gen2 seed 11 (see docs/coordination.md, section 4).
+SITE_CROWD = True
 #: Rounds of the crowd filter at most (it stops as soon as a round keeps everything).
 MAX_CROWD_ROUNDS = 5
 
@@ -86,6 +90,7 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
     # more, everyone who shared this episode of it (see ALL_SHARERS)
     rows["crowd"] = (np.maximum(rows["item_close_sharers"], rows["item_sharers"])
                      if ALL_SHARERS else rows["item_close_sharers"])
+
     inside = (rows.merge(member.rename(columns={"source": "source_a"}), on="source_a")
               .merge(member.rename(columns={"source": "source_b"}), on="source_b"))
     inside = inside[inside["gid_x"] == inside["gid_y"]].rename(columns={"gid_x": "gid"})
@@ -95,8 +100,22 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
         columns={"source_b": "who"})])
     present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
     inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
-    owned = set(inside.loc[inside["present"] >= OWN_SHARE * inside["crowd"],
-                           "index"])
+    ok = inside["present"] >= OWN_SHARE * inside["crowd"]
+    if SITE_CROWD and "site" in ev:
+        # a link (and its title text) is also its site's: the group must be most of the
+        # accounts that ever shared one of the site's links close to someone else
+        # (link/sites.py)
+        inside = inside.merge(ev[["site", "site_close_sharers", "has_site"]],
+                              left_on="index", right_index=True)
+        on_site = pd.concat([inside[["gid", "site", "source_a"]].rename(
+            columns={"source_a": "who"}), inside[["gid", "site", "source_b"]].rename(
+            columns={"source_b": "who"})]).drop_duplicates().groupby(
+            ["gid", "site"]).size().rename("on_site")
+        inside = inside.merge(on_site.reset_index(), on=["gid", "site"])
+        ok = (inside["present"] >= OWN_SHARE * inside["crowd"]) & (
+            ~inside["has_site"].astype(bool)
+            | (inside["on_site"] >= OWN_SHARE * inside["site_close_sharers"]))
+    owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
         OWN_SHARE * rows["crowd"] <= 2)
     owned |= set(rows.loc[alone, "index"])

@@ -1,0 +1,140 @@
+"""Actions another action already carries: manual reposts and a link's own title.
+
+Why apart from :mod:`.coactions`: these rules decide what is *not* independent evidence,
+after the events are built, and each is one SQL statement over ``_coord_events``:
+
+* **Manual reposts.** A post whose text starts ``RT @name:`` (scraped accounts, old
+  clients, exports without a relation field) is a repost of ``@name``'s text: it carries
+  the original's words, links and hashtags by construction. As for platform reposts
+  (``posts.relation``), the reposter's occurrence is a ``retweet`` action on that text,
+  not a ``text``, ``url``, ``hashtag`` or ``embedded_post`` one; otherwise the original's
+  author is tied by ``text`` to everyone who reposted it (a celebrity to its fans).
+* **A link's title.** A share button writes the shared page's headline beside its link
+  ("<headline> via @outlet <link>"); the outlet and aggregator bots post the same words
+  with the same link. Such a text is the link share itself, not a second, independent
+  item: a ``text`` action is dropped when its document also carries a ``url`` item ``U``,
+  at least half of the accounts that posted the text posted it with ``U``, and the text
+  came with the link (the earliest document carrying ``U`` carries the text too), and
+  ``U`` has sharers who wrote other words: the text is then a subset of the link's crowd,
+  and tested alone it would look rarer than the link it travels with. A group that
+  pastes its own slogan beside a link keeps its ``text`` evidence: its words did not
+  come with the link, or everyone who shared the link wrote them (then the text has the
+  link's sharers and timing, and adds no false rarity). A title kept (everyone wrote it)
+  still belongs to the link's site in the crowd filter (:mod:`.sites`).
+
+It also names, for the chance test, the **audience** of each repost: the account whose
+post it re-shares (:func:`audience_of`; :mod:`.cochance` conditions repost rates on it).
+"""
+
+from __future__ import annotations
+
+from ..corpus import Corpus, one
+
+#: A manual repost: ``RT @name:`` at the start of the text (after spaces).
+MANUAL_REPOST = r"^\s*RT @[A-Za-z0-9_]{1,30}:"
+
+
+def reclassify_manual_reposts(corpus: Corpus) -> int:
+    """Turn the ``text`` action of each ``RT @name:`` document into a ``retweet`` action on
+    the same text item, and drop its ``url``/``hashtag``/``embedded_post``/reuse actions.
+
+    Returns the number of documents treated as manual reposts.
+    """
+    con = corpus.con
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_manual_rt AS
+        SELECT DISTINCT e.doc_id FROM _coord_events e JOIN documents d USING (doc_id)
+        WHERE e.kind = 'text' AND regexp_matches(d.text, '{MANUAL_REPOST}')""")
+    n = one(con.execute("SELECT count(*) FROM _coord_manual_rt"))[0]
+    if n:
+        con.execute("""DELETE FROM _coord_events WHERE doc_id IN (SELECT doc_id FROM _coord_manual_rt)
+            AND (kind IN ('url', 'hashtag', 'embedded_post')
+                 OR (kind = 'text' AND item LIKE 'reuse:%'))""")
+        con.execute("""UPDATE _coord_events SET kind = 'retweet', item = 'retweet:' || item
+            WHERE kind = 'text' AND doc_id IN (SELECT doc_id FROM _coord_manual_rt)""")
+        if corpus.has_table("posts"):
+            _join_platform_reposts(corpus)
+    con.execute("DROP TABLE IF EXISTS _coord_manual_rt")
+    return int(n)
+
+
+def drop_link_titles(corpus: Corpus) -> int:
+    """Drop ``text`` actions that are a link's title (see the module docstring).
+
+    Returns the number of ``text`` actions dropped.
+    """
+    con = corpus.con
+    before = one(con.execute("SELECT count(*) FROM _coord_events WHERE kind = 'text'"))[0]
+    con.execute("""CREATE OR REPLACE TEMP TABLE _coord_titles AS
+        WITH tx AS (SELECT DISTINCT actor, item AS t_item, doc_id FROM _coord_events
+                    WHERE kind = 'text'),
+             ux AS (SELECT DISTINCT doc_id, item AS u_item FROM _coord_events WHERE kind = 'url'),
+             first_u AS (SELECT item AS u_item, arg_min(doc_id, t) AS doc_id
+                         FROM _coord_events WHERE kind = 'url' GROUP BY item),
+             tn AS (SELECT t_item, count(DISTINCT actor) AS n FROM tx GROUP BY t_item),
+             un AS (SELECT item AS u_item, count(DISTINCT actor) AS n FROM _coord_events
+                    WHERE kind = 'url' GROUP BY item),
+             tu AS (SELECT t_item, u_item, count(DISTINCT actor) AS m
+                    FROM tx JOIN ux USING (doc_id) GROUP BY t_item, u_item),
+             origin AS (SELECT DISTINCT tx.t_item, f.u_item FROM first_u f
+                        JOIN tx USING (doc_id))
+        SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider FROM tu JOIN tn USING (t_item)
+        JOIN origin USING (t_item, u_item) JOIN un USING (u_item)
+        WHERE tu.m * 2 >= tn.n AND tn.n >= 2""")
+    # the link's site, for the crowd filter (link/sites.py): kept until the stage ends
+    con.execute("""CREATE OR REPLACE TEMP TABLE _coord_title_sites AS
+        SELECT t_item, any_value(u_item) AS u_item FROM _coord_titles GROUP BY t_item""")
+    con.execute("""DELETE FROM _coord_events e WHERE e.kind = 'text' AND EXISTS (
+        SELECT 1 FROM _coord_titles ti JOIN _coord_events u
+          ON u.kind = 'url' AND u.item = ti.u_item
+        WHERE ti.t_item = e.item AND u.doc_id = e.doc_id AND ti.wider)""")
+    con.execute("DROP TABLE IF EXISTS _coord_titles")
+    after = one(con.execute("SELECT count(*) FROM _coord_events WHERE kind = 'text'"))[0]
+    return int(before - after)
+
+
+def audience_of(corpus: Corpus) -> None:
+    """``_coord_audience(row_code, audience)``: for each ``retweet``/``forward`` share in
+    ``_coord_coded``, a code of the account whose post it re-shares.
+
+    From the platform's ``posts`` (``parent_author``, else the parent post's author), else
+    the ``RT @name:`` of a manual repost. Fans of one account re-share its posts, often
+    within seconds of each other (notifications): the chance test measures their
+    meeting against how often each re-shares *that* account, not any post.
+    """
+    con = corpus.con
+    rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
+    manual = f"nullif(regexp_extract(d.text, '{rx}', 1), '')"
+    if corpus.has_table("posts"):
+        who = f"coalesce(p.parent_author, par.author, {manual})"
+        joins = """LEFT JOIN posts p ON p.doc_id = c.doc_id AND p.author = c.actor
+                       AND p.relation IN ('repost', 'forward')
+                   LEFT JOIN posts par ON par.platform = p.platform
+                       AND par.post_id = p.parent_id"""
+    else:
+        who, joins = manual, ""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_audience AS
+        SELECT row_code, dense_rank() OVER (ORDER BY who) - 1 AS audience
+        FROM (SELECT c.row_code, any_value({who}) AS who
+              FROM _coord_coded c LEFT JOIN documents d ON d.doc_id = c.doc_id {joins}
+              WHERE c.kind IN ('retweet', 'forward') GROUP BY c.row_code)
+        WHERE who IS NOT NULL""")
+
+
+def _join_platform_reposts(corpus: Corpus) -> None:
+    """A manual repost of a post the platform export holds is the same item as the
+    platform's reposts of it (``retweet:<platform>:<post id>``): the original's text, with
+    the ``RT @name:`` prefix stripped, posted by ``@name``. Otherwise a post's few scraped
+    reposters (minute-rounded times) look like a rare, tight item of their own."""
+    rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
+    corpus.con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_rt_map AS
+        WITH m AS (SELECT DISTINCT r.doc_id, regexp_extract(d.text, '{rx}', 1) AS name,
+                          trim(regexp_replace(d.text, '{rx}', '')) AS body
+                   FROM _coord_manual_rt r JOIN documents d USING (doc_id))
+        SELECT m.doc_id, any_value('retweet:' || p.platform || ':' || p.post_id) AS item
+        FROM m JOIN documents o ON trim(o.text) = m.body
+        JOIN posts p ON p.doc_id = o.doc_id AND p.author = m.name
+             AND coalesce(p.relation, 'original') = 'original'
+        GROUP BY m.doc_id""")
+    corpus.con.execute("""UPDATE _coord_events e SET item = r.item FROM _coord_rt_map r
+        WHERE e.doc_id = r.doc_id AND e.kind = 'retweet'""")
+    corpus.con.execute("DROP TABLE IF EXISTS _coord_rt_map")

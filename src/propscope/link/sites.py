@@ -1,0 +1,51 @@
+"""The site a link belongs to, for the crowd filter: an outlet's readers are one crowd.
+
+Why: junkies who follow an outlet and the feed bots that poll it share its articles
+within minutes, article after article. Per article they may be most of its close sharers,
+so a burst-junkie group "owns" the article; but they are a few of the many accounts that
+share that *site's* links close to someone else. The crowd filter (:mod:`.crowd`) takes an
+item's crowd as the larger of its own close sharers and its site's (an account counted
+once per site). A ring pushing its own site is most of that site's close sharers and keeps
+its items; a ring on a hosting platform (a video site) keeps them too, since strangers
+rarely share the same video within the window, so the platform's close sharers are few.
+Short links (``short:``) have no known site: each is its own. A link's title text
+(:mod:`.carried`) belongs to its link's site.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..corpus import Corpus, one
+
+
+def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per item code: a code for its site (the canonical host of a ``url`` item or of the
+    link a title text travels with, episode dropped; every other item, and a short link,
+    is its own), and whether it has a site (the crowd filter's site rule applies)."""
+    titles = corpus.has_table("_coord_title_sites") or bool(one(corpus.con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_coord_title_sites'"
+    ))[0])
+    # a link's title text (link/carried.py) belongs to the link's site too
+    link = ("coalesce(ts.u_item, c.item)" if titles else "c.item")
+    join = ("LEFT JOIN _coord_title_sites ts ON c.kind = 'text' "
+            "AND ts.t_item = regexp_replace(c.item, ' @[0-9]+$', '')" if titles else "")
+    got = corpus.con.execute(rf"""SELECT item_code, base_code AS base, is_site
+        FROM (SELECT item_code, dense_rank() OVER (ORDER BY base) - 1 AS base_code,
+                     base LIKE 'site:%' AS is_site
+              FROM (SELECT DISTINCT c.item_code,
+                       CASE WHEN (c.kind = 'url' OR {link} <> c.item)
+                                 AND {link} NOT LIKE 'short:%'
+                            THEN 'site:' || split_part(regexp_replace({link}, ' @[0-9]+$', ''),
+                                                       '/', 1)
+                            ELSE c.kind || ':' || c.item END AS base
+                    FROM _coord_coded c {join}))""").fetchnumpy()
+    code = np.asarray(got["item_code"], dtype=np.int64)
+    # items with no site get codes of their own past every site code
+    base = np.asarray(got["base"], dtype=np.int64)
+    out = np.arange(n_items, dtype=np.int64) + (int(base.max()) + 1 if len(base) else 0)
+    inside = code < n_items
+    out[code[inside]] = base[inside]
+    has = np.zeros(n_items, dtype=bool)
+    has[code[inside]] = np.asarray(got["is_site"], dtype=bool)[inside]
+    return out, has
