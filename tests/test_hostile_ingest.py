@@ -65,7 +65,9 @@ def seconds(work: Callable[[], object], repeat: int = 3) -> float:
 
 def assert_linear(make: Callable[[int], Callable[[], object]], n: int, slack: float = 0.05) -> None:
     """Doubling the input costs at most 2.5x the time (plus ``slack`` seconds of noise)."""
-    small, large = seconds(make(n)), seconds(make(2 * n))
+    # best of 5: one CI run under load once timed the small case at 0.09 s and the large
+    # at 0.30 s; unloaded the same case is 0.08 / 0.16 / 0.33 / 0.66 s at n = 10..80
+    small, large = seconds(make(n), 5), seconds(make(2 * n), 5)
     assert large <= 2.5 * small + slack, f"{n}: {small:.3f}s, {2 * n}: {large:.3f}s"
 
 
@@ -166,7 +168,7 @@ def test_csv_runaway_time_is_linear(tmp_path: Path) -> None:
         path.write_text("id,text\n" + block * n)
         return lambda: sum(1 for _ in iter_csv(buffered(open(path, "rb")), "r.csv", options))
 
-    assert_linear(make, 10)
+    assert_linear(make, 20)
 
 
 # -- 9. HTML language sniffing -------------------------------------------------------------
