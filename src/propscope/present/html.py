@@ -61,10 +61,15 @@ def _taxonomy_order() -> tuple[dict[str, int], dict[str, int]]:
 def technique_colour(label: str | None) -> str:
     """The colour of a technique: fixed by its place in the taxonomy, the same in every corpus."""
     _, labels = _taxonomy_order()
-    label = label or ""
-    if label in labels:
-        return TECHNIQUE_PALETTE[labels[label] % len(TECHNIQUE_PALETTE)]
-    return TECHNIQUE_PALETTE[_stable_index(label, len(TECHNIQUE_PALETTE))]
+    return _colour_of(label or "", labels, TECHNIQUE_PALETTE)
+
+
+def _colour_of(key: str, order: dict[str, int], palette: Sequence[str]) -> str:
+    """``key``'s place in the taxonomy picks its colour; a key the taxonomy does not know
+    gets one from a hash of its name, so it cannot shift the colours of the others."""
+    if key in order:
+        return palette[order[key] % len(palette)]
+    return palette[_stable_index(key, len(palette))]
 
 
 class Palette:
@@ -80,10 +85,7 @@ class Palette:
     @staticmethod
     def fixed(family: str | None) -> str:
         order, _ = _taxonomy_order()
-        family = family or "(no family)"
-        if family in order:
-            return PALETTE[order[family] % len(PALETTE)]
-        return PALETTE[_stable_index(family, len(PALETTE))]
+        return _colour_of(family or "(no family)", order, PALETTE)
 
     def __call__(self, family: str | None) -> str:
         family = family or "(no family)"
