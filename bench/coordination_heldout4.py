@@ -138,29 +138,89 @@ _VOCAB_SRC = {
 VOCAB = {lang: words.split() for lang, words in _VOCAB_SRC.items()}
 NO_SPACE = {"zh", "ja"}
 LANG_WEIGHTS = {
-    "en": 30, "es": 12, "pt": 8, "fr": 6, "de": 5, "ru": 7, "uk": 3, "ar": 7, "fa": 3,
-    "hi": 5, "tr": 4, "id": 4, "zh": 3, "ja": 2, "sw": 1,
+    "en": 30,
+    "es": 12,
+    "pt": 8,
+    "fr": 6,
+    "de": 5,
+    "ru": 7,
+    "uk": 3,
+    "ar": 7,
+    "fa": 3,
+    "hi": 5,
+    "tr": 4,
+    "id": 4,
+    "zh": 3,
+    "ja": 2,
+    "sw": 1,
 }
 LANG_TZ = {
-    "en": [-8, -5, 0, 1, 5.5, 10], "es": [-6, -5, -3, 1], "pt": [-3, 0], "fr": [1, 0],
-    "de": [1], "ru": [3, 5, 7], "uk": [2], "ar": [2, 3, 4], "fa": [3.5], "hi": [5.5],
-    "tr": [3], "id": [7, 8], "zh": [8], "ja": [9], "sw": [3],
+    "en": [-8, -5, 0, 1, 5.5, 10],
+    "es": [-6, -5, -3, 1],
+    "pt": [-3, 0],
+    "fr": [1, 0],
+    "de": [1],
+    "ru": [3, 5, 7],
+    "uk": [2],
+    "ar": [2, 3, 4],
+    "fa": [3.5],
+    "hi": [5.5],
+    "tr": [3],
+    "id": [7, 8],
+    "zh": [8],
+    "ja": [9],
+    "sw": [3],
 }
 EMOJI = ["🔥", "👇", "‼️", "😡", "🙏", "💯", "👀", "✅", "❗", "😂", "😍", "🇺🇳", "📢"]
 NATIVE_TAGS = {
-    "ru": "выборы", "uk": "вибори", "ar": "الانتخابات", "fa": "انتخابات", "hi": "चुनाव",
-    "zh": "选举", "ja": "選挙", "tr": "seçim", "es": "elecciones", "pt": "eleições",
+    "ru": "выборы",
+    "uk": "вибори",
+    "ar": "الانتخابات",
+    "fa": "انتخابات",
+    "hi": "चुनाव",
+    "zh": "选举",
+    "ja": "選挙",
+    "tr": "seçim",
+    "es": "elecciones",
+    "pt": "eleições",
 }
 UNIVERSAL_TAG_FORMS = ["Elections2025", "elections2025", "ELECTIONS2025"]
 # hourly bots in local hours: weights of posting per local hour (people sleep)
-DIURNAL = [1, 0.5, 0.3, 0.2, 0.2, 0.4, 1, 2, 3, 3.5, 3.5, 3.5, 4, 3.5, 3.5, 3.5, 3.5, 4, 4.5,
-           5, 5, 4.5, 3.5, 2]
+DIURNAL = [
+    1,
+    0.5,
+    0.3,
+    0.2,
+    0.2,
+    0.4,
+    1,
+    2,
+    3,
+    3.5,
+    3.5,
+    3.5,
+    4,
+    3.5,
+    3.5,
+    3.5,
+    3.5,
+    4,
+    4.5,
+    5,
+    5,
+    4.5,
+    3.5,
+    2,
+]
 SHOW_MOMENTS = {
     "en": ["GOAL!!!", "what a performance", "no way!!", "that ending", "robbed!!"],
     "es": ["GOOOOL!!!", "qué actuación", "no puede ser", "increíble final"],
-    "pt": ["GOOOL!!!", "que apresentação", "não acredito"], "fr": ["BUT !!!", "quelle prestation"],
-    "de": ["TOR!!!", "was für ein Auftritt"], "ru": ["ГОЛ!!!", "вот это выступление"],
-    "ar": ["هدف!!!", "يا له من أداء"], "tr": ["GOL!!!", "ne performans"],
+    "pt": ["GOOOL!!!", "que apresentação", "não acredito"],
+    "fr": ["BUT !!!", "quelle prestation"],
+    "de": ["TOR!!!", "was für ein Auftritt"],
+    "ru": ["ГОЛ!!!", "вот это выступление"],
+    "ar": ["هدف!!!", "يا له من أداء"],
+    "tr": ["GOL!!!", "ne performans"],
 }
 
 
@@ -208,8 +268,36 @@ class Article:
 
 # --------------------------------------------------------------------------- helpers
 
-_SYL = ["ka", "lo", "mi", "re", "tu", "sa", "no", "vi", "da", "el", "ar", "on", "is", "be",
-        "zo", "qu", "ni", "ta", "ro", "xi", "fe", "gu", "ha", "jo", "ly", "pe", "wa", "yo"]
+_SYL = [
+    "ka",
+    "lo",
+    "mi",
+    "re",
+    "tu",
+    "sa",
+    "no",
+    "vi",
+    "da",
+    "el",
+    "ar",
+    "on",
+    "is",
+    "be",
+    "zo",
+    "qu",
+    "ni",
+    "ta",
+    "ro",
+    "xi",
+    "fe",
+    "gu",
+    "ha",
+    "jo",
+    "ly",
+    "pe",
+    "wa",
+    "yo",
+]
 
 
 def make_handle(rng: random.Random, used: set[str]) -> str:
@@ -245,7 +333,11 @@ def mutate(rng: random.Random, text: str, lang: str) -> str:
         elif r < 0.4:
             out = rng.choice([out.lower(), out.upper(), out[:1].upper() + out[1:]])
         elif r < 0.6:
-            out = (out + " " + rng.choice(EMOJI)) if rng.random() < 0.7 else (rng.choice(EMOJI) + " " + out)
+            out = (
+                (out + " " + rng.choice(EMOJI))
+                if rng.random() < 0.7
+                else (rng.choice(EMOJI) + " " + out)
+            )
         elif r < 0.8 and lang not in NO_SPACE:
             words = out.split(" ")
             i = rng.randrange(len(words))
@@ -286,8 +378,10 @@ def _long_variant(rng: random.Random, art: Article) -> str:
     q = []
     r = rng.random()
     if r < 0.22:
-        q.append(f"utm_source={rng.choice(['twitter', 'facebook', 'telegram', 'newsletter'])}"
-                 f"&utm_medium=social&utm_campaign={rng.choice(['share', 'am', 'pm', 'feb25'])}")
+        q.append(
+            f"utm_source={rng.choice(['twitter', 'facebook', 'telegram', 'newsletter'])}"
+            f"&utm_medium=social&utm_campaign={rng.choice(['share', 'am', 'pm', 'feb25'])}"
+        )
     elif r < 0.27:
         q.append("fbclid=IwAR" + "".join(rng.choices("abcdefghijkLMNOPQ0123456789", k=24)))
     elif r < 0.31:
@@ -301,7 +395,9 @@ def _long_variant(rng: random.Random, art: Article) -> str:
 
 
 def short_code(rng: random.Random, host: str) -> str:
-    return f"https://{host}/" + "".join(rng.choices("abcdefghijkmnpqrstuvwxyzABCDEFGH23456789", k=7))
+    return f"https://{host}/" + "".join(
+        rng.choices("abcdefghijkmnpqrstuvwxyzABCDEFGH23456789", k=7)
+    )
 
 
 def local_time(rng: random.Random, tz: float, day: int | None = None) -> float:
@@ -352,7 +448,9 @@ class World:
         return random.Random(self.seed * 1009 + stream)
 
     # accounts -----------------------------------------------------------------------
-    def add_account(self, rng: random.Random, kind: str, platform: str, lang: str | None = None) -> Account:
+    def add_account(
+        self, rng: random.Random, kind: str, platform: str, lang: str | None = None
+    ) -> Account:
         lang = lang or rng.choices(list(LANG_WEIGHTS), weights=list(LANG_WEIGHTS.values()))[0]
         acc = Account(make_handle(rng, self._used), platform, lang, rng.choice(LANG_TZ[lang]), kind)
         acc.uid = str(rng.randint(10**9, 10**18))
@@ -370,18 +468,27 @@ class World:
 
     def build(self) -> None:
         rng = self.rng(1)
-        self.ordinary = [self.add_account(rng, "ordinary", "x" if rng.random() < 0.72 else "web")
-                         for _ in range(2450)]
+        self.ordinary = [
+            self.add_account(rng, "ordinary", "x" if rng.random() < 0.72 else "web")
+            for _ in range(2450)
+        ]
         self.outlets = [self.add_account(rng, "outlet", "x") for _ in range(15)]
-        self.journalists = {o.handle: [self.add_account(rng, "journalist", "x", o.lang)
-                                       for _ in range(rng.randint(2, 5))] for o in self.outlets}
-        self.aggregators = [self.add_account(rng, "aggregator", "x" if i < 24 else "web")
-                            for i in range(30)]
+        self.journalists = {
+            o.handle: [
+                self.add_account(rng, "journalist", "x", o.lang) for _ in range(rng.randint(2, 5))
+            ]
+            for o in self.outlets
+        }
+        self.aggregators = [
+            self.add_account(rng, "aggregator", "x" if i < 24 else "web") for i in range(30)
+        ]
         self.celebs = [self.add_account(rng, "celebrity", "x") for _ in range(6)]
         self.politicians = [self.add_account(rng, "politician", "x") for _ in range(10)]
         self.fans = [self.add_account(rng, "fan", "x") for _ in range(220)]
-        self.bots = [self.add_account(rng, "scheduled_bot", "x" if i < 10 else "web", "en")
-                     for i in range(14)]
+        self.bots = [
+            self.add_account(rng, "scheduled_bot", "x" if i < 10 else "web", "en")
+            for i in range(14)
+        ]
         # planted pool: made even for the negative control, so both worlds hold the same accounts
         grng = self.rng(2)
         self.members: dict[str, list[Account]] = {}
@@ -390,7 +497,9 @@ class World:
             accs = []
             for i in range(size):
                 platform = plat if plat != "mixed" else ("x" if i % 2 == 0 else "web")
-                a = self.add_account(grng, "planted", platform, lang if grng.random() < 0.85 else None)
+                a = self.add_account(
+                    grng, "planted", platform, lang if grng.random() < 0.85 else None
+                )
                 accs.append(a)
             self.members[name] = accs
             pool.extend(accs)
@@ -399,8 +508,15 @@ class World:
         names = [s[0] for s in GROUP_SPECS]
         for _ in range(DOUBLE_MEMBERS):
             a, b = grng.sample(names, 2)
-            cand = [m for m in self.members[a] if not m.groups and (
-                self.members[b][0].platform == m.platform or GROUP_SPECS[names.index(b)][6] == "mixed")]
+            cand = [
+                m
+                for m in self.members[a]
+                if not m.groups
+                and (
+                    self.members[b][0].platform == m.platform
+                    or GROUP_SPECS[names.index(b)][6] == "mixed"
+                )
+            ]
             if cand:
                 m = grng.choice(cand)
                 m.groups.append(b)
@@ -432,21 +548,47 @@ class World:
         rng = self.rng(20)
         self.outlet_hosts = {}
         for o in self.outlets:
-            host = f"{rng.choice(['daily', 'the', 'news', 'metro', 'global', 'info'])}" \
-                   f"{rng.choice(['herald', 'post', 'times', 'courier', 'press', 'wire'])}{rng.randint(1, 99)}." \
-                   f"{rng.choice(['com', 'net', 'org', 'co.uk', 'de', 'es', 'com.br', 'ru', 'in'])}"
+            host = (
+                f"{rng.choice(['daily', 'the', 'news', 'metro', 'global', 'info'])}"
+                f"{rng.choice(['herald', 'post', 'times', 'courier', 'press', 'wire'])}{rng.randint(1, 99)}."
+                f"{rng.choice(['com', 'net', 'org', 'co.uk', 'de', 'es', 'com.br', 'ru', 'in'])}"
+            )
             short_host = rng.choice(["bit.ly", "trib.al", "ow.ly", "buff.ly"])
             self.outlet_hosts[o.handle] = host
             for d in range(DAYS):
                 for _ in range(rng.randint(5, 11)):
                     t = local_time(rng, o.tz, d)
-                    slug = "-".join(rng.choices(["plan", "vote", "tax", "city", "court", "fire", "deal",
-                                                 "poll", "strike", "storm", "bank", "school"], k=3))
-                    art = Article(host, f"/{rng.choice(['politics', 'world', 'business', 'local'])}/"
-                                  f"{slug}-{rng.randint(10000, 99999)}", t, sentence(rng, o.lang, 6, 11),
-                                  [short_code(rng, short_host)], rng.lognormvariate(0, 1.3))
-                    art.post = self.post(o, t + rng.uniform(5, 120), art.title,
-                                         links=[url_variant(rng, art, 0.5)])
+                    slug = "-".join(
+                        rng.choices(
+                            [
+                                "plan",
+                                "vote",
+                                "tax",
+                                "city",
+                                "court",
+                                "fire",
+                                "deal",
+                                "poll",
+                                "strike",
+                                "storm",
+                                "bank",
+                                "school",
+                            ],
+                            k=3,
+                        )
+                    )
+                    art = Article(
+                        host,
+                        f"/{rng.choice(['politics', 'world', 'business', 'local'])}/"
+                        f"{slug}-{rng.randint(10000, 99999)}",
+                        t,
+                        sentence(rng, o.lang, 6, 11),
+                        [short_code(rng, short_host)],
+                        rng.lognormvariate(0, 1.3),
+                    )
+                    art.post = self.post(
+                        o, t + rng.uniform(5, 120), art.title, links=[url_variant(rng, art, 0.5)]
+                    )
                     art.post.truth = None
                     self.articles.append(art)
         self.articles.sort(key=lambda a: a.t)
@@ -463,9 +605,11 @@ class World:
     def _background(self, rng: random.Random) -> None:
         """Ordinary posting, including planted members' cover activity."""
         popular = self.celebs + self.politicians + self.outlets
-        tags = [f"{rng.choice(['Metro', 'Local', 'Vote', 'Daily', 'Live', 'Crypto', 'Music', 'Food'])}"
-                f"{rng.choice(['News', 'Talk', 'Life', 'Now', 'Hub', 'Fans', 'Watch'])}{i % 7 or ''}"
-                for i in range(250)]
+        tags = [
+            f"{rng.choice(['Metro', 'Local', 'Vote', 'Daily', 'Live', 'Crypto', 'Music', 'Food'])}"
+            f"{rng.choice(['News', 'Talk', 'Life', 'Now', 'Hub', 'Fans', 'Watch'])}{i % 7 or ''}"
+            for i in range(250)
+        ]
         tag_w = [1 / (i + 1) for i in range(len(tags))]
         self.recent_x: list[Post] = []
         for acc in self.ordinary + self.planted_pool:
@@ -487,8 +631,13 @@ class World:
                     cand = self._before(src.handle, t)
                     if cand:
                         parent = cand[-1]
-                        self.post(acc, parent.t + rng.lognormvariate(7, 1.5), sentence(rng, acc.lang, 3, 9),
-                                  rel="reply", parent=parent)
+                        self.post(
+                            acc,
+                            parent.t + rng.lognormvariate(7, 1.5),
+                            sentence(rng, acc.lang, 3, 9),
+                            rel="reply",
+                            parent=parent,
+                        )
                         continue
                 text = sentence(rng, acc.lang)
                 links, ptags = [], []
@@ -519,12 +668,21 @@ class World:
         for pol in self.politicians:
             for d in range(DAYS):
                 for _ in range(rng.randint(1, 4)):
-                    p = self.post(pol, local_time(rng, pol.tz, d), sentence(rng, pol.lang),
-                                  tags=[UNIVERSAL_TAG_FORMS[0]] if rng.random() < 0.5 else [])
+                    p = self.post(
+                        pol,
+                        local_time(rng, pol.tz, d),
+                        sentence(rng, pol.lang),
+                        tags=[UNIVERSAL_TAG_FORMS[0]] if rng.random() < 0.5 else [],
+                    )
                     self._recent_of(pol.handle).append(p)
                     for a in rng.sample(xs, rng.randint(2, 40)):
-                        self.post(a, p.t + rng.lognormvariate(6.5, 1.3), sentence(rng, a.lang, 3, 9),
-                                  rel="reply", parent=p)
+                        self.post(
+                            a,
+                            p.t + rng.lognormvariate(6.5, 1.3),
+                            sentence(rng, a.lang, 3, 9),
+                            rel="reply",
+                            parent=p,
+                        )
                     for a in rng.sample(xs, rng.randint(0, 30)):
                         self.post(a, p.t + rng.lognormvariate(7, 1.5), "", rel="retweet", parent=p)
 
@@ -534,18 +692,32 @@ class World:
         for art in rng.sample(self.articles, 45):
             n = int(math.exp(rng.uniform(math.log(30), math.log(400))))
             for a in rng.sample(people, n):
-                delay = rng.expovariate(1 / 240) if rng.random() < 0.8 else rng.expovariate(1 / 2400)
+                delay = (
+                    rng.expovariate(1 / 240) if rng.random() < 0.8 else rng.expovariate(1 / 2400)
+                )
                 t = art.t + 60 + delay
                 r = rng.random()
                 if a.platform == "x" and art.post is not None and r < 0.35:
                     self.post(a, t, "", rel="retweet", parent=art.post)
                 elif a.platform == "x" and art.post is not None and r < 0.45:
-                    self.post(a, t, mutate(rng, sentence(rng, a.lang, 2, 6), a.lang), rel="quote",
-                              parent=art.post)
+                    self.post(
+                        a,
+                        t,
+                        mutate(rng, sentence(rng, a.lang, 2, 6), a.lang),
+                        rel="quote",
+                        parent=art.post,
+                    )
                 else:
-                    text = ("BREAKING: " if rng.random() < 0.2 else "") + self._share_text(rng, a, art)
-                    self.post(a, t, text, links=[url_variant(rng, art, 0.25)],
-                              tags=[UNIVERSAL_TAG_FORMS[0]] if rng.random() < 0.3 else [])
+                    text = ("BREAKING: " if rng.random() < 0.2 else "") + self._share_text(
+                        rng, a, art
+                    )
+                    self.post(
+                        a,
+                        t,
+                        text,
+                        links=[url_variant(rng, art, 0.25)],
+                        tags=[UNIVERSAL_TAG_FORMS[0]] if rng.random() < 0.3 else [],
+                    )
         # a few ordinary tweets go viral by retweets
         xs = [a for a in self.ordinary if a.platform == "x"]
         for _ in range(30):
@@ -571,10 +743,19 @@ class World:
                 for art in by_outlet[h]:
                     t = math.ceil((art.t - phase) / period) * period + phase + rng.uniform(1, 25)
                     if own_short:
-                        link = (short_code(rng, "dlvr.it"), _long_variant(rng, art) if rng.random() < 0.3 else None)
+                        link = (
+                            short_code(rng, "dlvr.it"),
+                            _long_variant(rng, art) if rng.random() < 0.3 else None,
+                        )
                     else:
-                        link = (f"https://{art.host}{art.path}" + ("?utm_source=rss&utm_medium=feed" if utm else ""), None)
-                    self.post(ag, t, art.title, links=[link], tags=[UNIVERSAL_TAG_FORMS[0]] if tag else [])
+                        link = (
+                            f"https://{art.host}{art.path}"
+                            + ("?utm_source=rss&utm_medium=feed" if utm else ""),
+                            None,
+                        )
+                    self.post(
+                        ag, t, art.title, links=[link], tags=[UNIVERSAL_TAG_FORMS[0]] if tag else []
+                    )
 
     def _journalists(self, rng: random.Random) -> None:
         """Outlets' journalists share their outlet's articles (retweet or link) minutes to hours later."""
@@ -589,8 +770,14 @@ class World:
                     if rng.random() < 0.5 and art.post is not None:
                         self.post(j, t, "", rel="retweet", parent=art.post)
                     else:
-                        self.post(j, t, mutate(rng, art.title, j.lang) if rng.random() < 0.5 else
-                                  sentence(rng, j.lang, 3, 8), links=[url_variant(rng, art, 0.3)])
+                        self.post(
+                            j,
+                            t,
+                            mutate(rng, art.title, j.lang)
+                            if rng.random() < 0.5
+                            else sentence(rng, j.lang, 3, 8),
+                            links=[url_variant(rng, art, 0.3)],
+                        )
             for art in self.articles:
                 if art.host == host and art.post is not None:
                     self._recent_of(o.handle).append(art.post)
@@ -602,16 +789,26 @@ class World:
         for c in self.celebs:
             for d in range(DAYS):
                 for _ in range(rng.randint(1, 3)):
-                    p = self.post(c, local_time(rng, c.tz, d), mutate(rng, sentence(rng, c.lang), c.lang),
-                                  tags=["NewMusic"] if rng.random() < 0.3 else [])
+                    p = self.post(
+                        c,
+                        local_time(rng, c.tz, d),
+                        mutate(rng, sentence(rng, c.lang), c.lang),
+                        tags=["NewMusic"] if rng.random() < 0.3 else [],
+                    )
                     self._recent_of(c.handle).append(p)
                     for f in self.fans:
                         if c in fan_of[f.handle] and rng.random() < p_fan[f.handle]:
-                            self.post(f, p.t + rng.lognormvariate(4.0, 1.2), "", rel="retweet", parent=p)
+                            self.post(
+                                f, p.t + rng.lognormvariate(4.0, 1.2), "", rel="retweet", parent=p
+                            )
         for f in self.fans:
             for _ in range(rng.randint(5, 25)):
-                self.post(f, local_time(rng, f.tz), sentence(rng, f.lang, 3, 10),
-                          tags=["NewMusic"] if rng.random() < 0.3 else [])
+                self.post(
+                    f,
+                    local_time(rng, f.tz),
+                    sentence(rng, f.lang, 3, 10),
+                    tags=["NewMusic"] if rng.random() < 0.3 else [],
+                )
 
     def _bots(self, rng: random.Random) -> None:
         """Scheduled bots: price bots on the hour (same line, same second), daily weather bots."""
@@ -630,9 +827,14 @@ class World:
             city = rng.choice(["Lagos", "Lima", "Oslo", "Pune", "Quito", "Perth", "Leeds"])
             for d in range(DAYS):
                 t = START + d * 86400 + (6 - b.tz) * 3600 + rng.uniform(0, 30)
-                self.post(b, t, f"Weather in {city} today: {rng.randint(-5, 35)}°C, "
-                          f"{rng.choice(['sunny', 'rain', 'cloudy', 'windy'])}.",
-                          links=[(f"https://weather.example.org/{city.lower()}/{d}", None)], tags=["weather"])
+                self.post(
+                    b,
+                    t,
+                    f"Weather in {city} today: {rng.randint(-5, 35)}°C, "
+                    f"{rng.choice(['sunny', 'rain', 'cloudy', 'windy'])}.",
+                    links=[(f"https://weather.example.org/{city.lower()}/{d}", None)],
+                    tags=["weather"],
+                )
 
     def _friends(self, rng: random.Random) -> None:
         """Friend circles: reply to each other within minutes, pass links and memes around."""
@@ -647,19 +849,41 @@ class World:
             for d in range(DAYS):
                 if rng.random() < 0.35:
                     starter = rng.choice(circle)
-                    p = self.post(starter, local_time(rng, starter.tz, d), sentence(rng, starter.lang))
+                    p = self.post(
+                        starter, local_time(rng, starter.tz, d), sentence(rng, starter.lang)
+                    )
                     for f in circle:
                         if f is not starter and rng.random() < 0.6:
-                            self.post(f, p.t + rng.lognormvariate(5, 1), mutate(rng, rng.choice(
-                                ["haha", "lol", "so true", "😂😂", "no way", "same"]), "en"), rel="reply", parent=p)
+                            self.post(
+                                f,
+                                p.t + rng.lognormvariate(5, 1),
+                                mutate(
+                                    rng,
+                                    rng.choice(
+                                        ["haha", "lol", "so true", "😂😂", "no way", "same"]
+                                    ),
+                                    "en",
+                                ),
+                                rel="reply",
+                                parent=p,
+                            )
                 if rng.random() < 0.12:
                     vid = "".join(rng.choices("abcdefghijkLMNOPQRSTUVWXyz0123456789_-", k=11))
                     t0 = local_time(rng, circle[0].tz, d)
                     for f in rng.sample(circle, rng.randint(2, len(circle))):
-                        link = rng.choice([f"https://www.youtube.com/watch?v={vid}", f"https://youtu.be/{vid}",
-                                           f"https://m.youtube.com/watch?v={vid}&feature=share"])
-                        self.post(f, t0 + rng.uniform(0, 3600), mutate(rng, "look at this", "en"),
-                                  links=[(link, None)])
+                        link = rng.choice(
+                            [
+                                f"https://www.youtube.com/watch?v={vid}",
+                                f"https://youtu.be/{vid}",
+                                f"https://m.youtube.com/watch?v={vid}&feature=share",
+                            ]
+                        )
+                        self.post(
+                            f,
+                            t0 + rng.uniform(0, 3600),
+                            mutate(rng, "look at this", "en"),
+                            links=[(link, None)],
+                        )
 
     def _tv(self, rng: random.Random) -> None:
         """A weekly show live-posted by hundreds: same hashtag, same exclamations, same minute."""
@@ -675,52 +899,93 @@ class World:
                 for _ in range(rng.randint(2, 10)):
                     m = rng.choice(moments)
                     base = rng.choice(SHOW_MOMENTS.get(a.lang, SHOW_MOMENTS["en"]))
-                    tags = ["GrandShow"] + (["Team" + rng.choice(["Aya", "Bo", "Cruz"])] if rng.random() < 0.3 else [])
-                    self.post(a, m + rng.expovariate(1 / 50), mutate(rng, base, a.lang) if rng.random() < 0.6 else base,
-                              tags=tags)
+                    tags = ["GrandShow"] + (
+                        ["Team" + rng.choice(["Aya", "Bo", "Cruz"])] if rng.random() < 0.3 else []
+                    )
+                    self.post(
+                        a,
+                        m + rng.expovariate(1 / 50),
+                        mutate(rng, base, a.lang) if rng.random() < 0.6 else base,
+                        tags=tags,
+                    )
 
     # planted groups -------------------------------------------------------------------
     def _plant(self, rng: random.Random) -> None:
-        targets = [p for p in self.posts if p.rel == "original" and p.acc in
-                   {a.handle for a in self.politicians + list(j for js in self.journalists.values() for j in js)}]
+        targets = [
+            p
+            for p in self.posts
+            if p.rel == "original"
+            and p.acc
+            in {
+                a.handle
+                for a in self.politicians + list(j for js in self.journalists.values() for j in js)
+            }
+        ]
         people = [a for a in self.ordinary if a.platform == "x"]
-        for gi, (name, _size, kinds, timing, n_actions, (plo, phi), _plat, lang) in enumerate(GROUP_SPECS):
+        for gi, (name, _size, kinds, timing, n_actions, (plo, phi), _plat, lang) in enumerate(
+            GROUP_SPECS
+        ):
             members = self.members[name]
             part = {m.handle: rng.uniform(plo, phi) for m in members}
             for m in rng.sample(members, max(1, len(members) // 6)):
                 part[m.handle] = rng.uniform(0.12, 0.25)  # members that miss most actions
             seeds = members[: max(1, min(3, len(members) // 4))]
-            host = f"{rng.choice(['truth', 'real', 'free', 'patriot', 'voice'])}-" \
-                   f"{rng.choice(['news', 'daily', 'report', 'today'])}{gi}.{rng.choice(['info', 'net', 'online', 'site'])}"
+            host = (
+                f"{rng.choice(['truth', 'real', 'free', 'patriot', 'voice'])}-"
+                f"{rng.choice(['news', 'daily', 'report', 'today'])}{gi}.{rng.choice(['info', 'net', 'online', 'site'])}"
+            )
             op_tz = rng.choice(LANG_TZ[lang])
             tags_used: list[str] = []
-            self.groups[name] = {"kinds": kinds, "timing": timing, "lang": lang,
-                                 "members": sorted(m.handle for m in members), "actions": n_actions}
+            self.groups[name] = {
+                "kinds": kinds,
+                "timing": timing,
+                "lang": lang,
+                "members": sorted(m.handle for m in members),
+                "actions": n_actions,
+            }
             for ai in range(n_actions):
                 day = rng.randrange(DAYS)
                 t0 = START + day * 86400 + (rng.uniform(9, 18) - op_tz) * 3600
                 akinds = [kinds[0]] + [k for k in kinds[1:] if rng.random() < 0.5]
                 art = None
                 if "url" in akinds:
-                    art = Article(host, f"/{rng.choice(['p', 'article', '2025/02'])}/{rng.randint(1000, 99999)}",
-                                  t0, sentence(rng, lang, 6, 10), [short_code(rng, "bit.ly")], 1.0)
+                    art = Article(
+                        host,
+                        f"/{rng.choice(['p', 'article', '2025/02'])}/{rng.randint(1000, 99999)}",
+                        t0,
+                        sentence(rng, lang, 6, 10),
+                        [short_code(rng, "bit.ly")],
+                        1.0,
+                    )
                 template = sentence(rng, lang, 10, 18) if "text" in akinds else None
                 tag = None
                 if "hashtag" in akinds:
                     if tags_used and rng.random() < 0.4:
                         tag = rng.choice(tags_used)
                     else:
-                        tag = rng.choice(["Stop", "Save", "Free", "No", "Justice"]) + \
-                            rng.choice(["Kavora", "Metrolis", "Dunbar", "Velia", "Orun"]) + str(rng.randint(1, 99))
+                        tag = (
+                            rng.choice(["Stop", "Save", "Free", "No", "Justice"])
+                            + rng.choice(["Kavora", "Metrolis", "Dunbar", "Velia", "Orun"])
+                            + str(rng.randint(1, 99))
+                        )
                         tags_used.append(tag)
                 # url, hashtag and copied text go in the member's own post (text goes in the
                 # reply instead when the action is a reply)
-                content = [k for k in akinds if k in ("url", "hashtag") or (k == "text" and "reply" not in akinds)]
+                content = [
+                    k
+                    for k in akinds
+                    if k in ("url", "hashtag") or (k == "text" and "reply" not in akinds)
+                ]
                 seed_post = None
                 if "retweet" in akinds:
                     s = rng.choice(seeds)
-                    seed_post = self.post(s, t0, template or sentence(rng, lang),
-                                          links=[url_variant(rng, art)] if art else [], truth=(name, ai))
+                    seed_post = self.post(
+                        s,
+                        t0,
+                        template or sentence(rng, lang),
+                        links=[url_variant(rng, art)] if art else [],
+                        truth=(name, ai),
+                    )
                 target = None
                 if "reply" in akinds:
                     near = [p for p in targets if t0 - 86400 < p.t < t0]
@@ -739,8 +1004,17 @@ class World:
                     if seed_post is not None and m.platform == "x" and m.handle != seed_post.acc:
                         self.post(m, t, "", rel="retweet", parent=seed_post, truth=(name, ai))
                     if target is not None and m.platform == "x":
-                        text = mutate(rng, template, lang) if template else sentence(rng, lang, 4, 10)
-                        self.post(m, t + rng.uniform(0, 120), text, rel="reply", parent=target, truth=(name, ai))
+                        text = (
+                            mutate(rng, template, lang) if template else sentence(rng, lang, 4, 10)
+                        )
+                        self.post(
+                            m,
+                            t + rng.uniform(0, 120),
+                            text,
+                            rel="reply",
+                            parent=target,
+                            truth=(name, ai),
+                        )
                     if content:
                         # the same action's own post: its link, its hashtag, its copied text
                         if template and "text" in content:
@@ -753,23 +1027,41 @@ class World:
                         ptags = [tag] if tag and "hashtag" in content else []
                         if rng.random() < 0.3:
                             ptags.append(UNIVERSAL_TAG_FORMS[0])
-                        self.post(m, t + rng.uniform(0, 30), text, links=links, tags=ptags, truth=(name, ai))
+                        self.post(
+                            m,
+                            t + rng.uniform(0, 30),
+                            text,
+                            links=links,
+                            tags=ptags,
+                            truth=(name, ai),
+                        )
                 # innocent pick-up of the operation's items
                 if art and rng.random() < 0.3:
                     for a in rng.sample(people, rng.randint(1, 5)):
-                        self.post(a, t0 + rng.uniform(3600, 48 * 3600), sentence(rng, a.lang, 3, 8),
-                                  links=[url_variant(rng, art)])
+                        self.post(
+                            a,
+                            t0 + rng.uniform(3600, 48 * 3600),
+                            sentence(rng, a.lang, 3, 8),
+                            links=[url_variant(rng, art)],
+                        )
                 if tag and rng.random() < 0.5:
                     for a in rng.sample(people, rng.randint(0, 8)):
-                        self.post(a, t0 + rng.uniform(600, 12 * 3600), sentence(rng, a.lang, 3, 8), tags=[tag])
+                        self.post(
+                            a,
+                            t0 + rng.uniform(600, 12 * 3600),
+                            sentence(rng, a.lang, 3, 8),
+                            tags=[tag],
+                        )
 
 
 # --------------------------------------------------------------------------- collection
 
 
 def _iso_z(t: float) -> str:
-    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.") + \
-        f"{int((t % 1) * 1000):03d}Z"
+    return (
+        datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{int((t % 1) * 1000):03d}Z"
+    )
 
 
 def _local_iso(t: float, tz: float, minute: bool = True) -> str:
@@ -802,12 +1094,22 @@ def _tweet(p: Post, world: World, rng: random.Random, tco: dict[str, str]) -> di
             links = p.links + [(q, None)]
         text = body
         ents = _entities(text, p, tco, offset=0, links=links)
-    tw: dict[str, Any] = {"id": p.pid, "text": text, "created_at": _iso_z(p.t), "author_id": acc.uid,
-                          "lang": p.lang if p.rel != "retweet" else (p.parent.lang if p.parent else "und"),
-                          "conversation_id": p.pid, "edit_history_tweet_ids": [p.pid],
-                          "public_metrics": {"retweet_count": rng.randint(0, 50), "reply_count": rng.randint(0, 9),
-                                             "like_count": rng.randint(0, 300), "quote_count": 0},
-                          "possibly_sensitive": False}
+    tw: dict[str, Any] = {
+        "id": p.pid,
+        "text": text,
+        "created_at": _iso_z(p.t),
+        "author_id": acc.uid,
+        "lang": p.lang if p.rel != "retweet" else (p.parent.lang if p.parent else "und"),
+        "conversation_id": p.pid,
+        "edit_history_tweet_ids": [p.pid],
+        "public_metrics": {
+            "retweet_count": rng.randint(0, 50),
+            "reply_count": rng.randint(0, 9),
+            "like_count": rng.randint(0, 300),
+            "quote_count": 0,
+        },
+        "possibly_sensitive": False,
+    }
     if ents:
         tw["entities"] = ents
     if p.parent is not None:
@@ -838,17 +1140,27 @@ def _tco(raw: str) -> str:
     return "https://t.co/" + hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()[:10]
 
 
-def _entities(text: str, p: Post, tco: dict[str, str], offset: int,
-              links: list[tuple[str, str | None]] | None = None) -> dict[str, Any]:
+def _entities(
+    text: str,
+    p: Post,
+    tco: dict[str, str],
+    offset: int,
+    links: list[tuple[str, str | None]] | None = None,
+) -> dict[str, Any]:
     ents: dict[str, Any] = {}
     urls = []
-    for raw, unw in (p.links if links is None else links):
+    for raw, unw in p.links if links is None else links:
         s = tco[raw]
         i = text.find(s)
         if i < 0:
             continue
-        e = {"start": i, "end": i + len(s), "url": s, "expanded_url": raw,
-             "display_url": raw.split("://", 1)[-1][:26]}
+        e = {
+            "start": i,
+            "end": i + len(s),
+            "url": s,
+            "expanded_url": raw,
+            "display_url": raw.split("://", 1)[-1][:26],
+        }
         if unw:
             e["unwound_url"] = unw
         urls.append(e)
@@ -882,21 +1194,38 @@ def write_corpus(world: World, out: Path, seed: int) -> dict[str, Any]:
     page_posts = [p for p in reversed(x_posts) if id(p) in in_a]
     with open(out / "x_search_elections.jsonl", "w", encoding="utf-8") as f:
         for k in range(0, len(page_posts), 100):
-            chunk = page_posts[k:k + 100]
+            chunk = page_posts[k : k + 100]
             data, users, inc = [], {}, {}
             for p in chunk:
                 tw = _tweet(p, world, rng, tco)
                 data.append(tw)
                 for a in [p.acc] + ([p.parent.acc] if p.parent else []):
                     acc = world.accounts[a]
-                    users[acc.uid] = {"id": acc.uid, "username": acc.handle, "name": acc.handle.replace("_", " ").title()}
+                    users[acc.uid] = {
+                        "id": acc.uid,
+                        "username": acc.handle,
+                        "name": acc.handle.replace("_", " ").title(),
+                    }
                 if p.parent is not None and p.parent.pid not in inc:
                     inc[p.parent.pid] = _tweet(p.parent, world, rng, tco)
-            page: dict[str, Any] = {"data": data, "includes": {"users": list(users.values()), "tweets": list(inc.values())},
-                                    "meta": {"result_count": len(data), "newest_id": data[0]["id"], "oldest_id": data[-1]["id"]}}
+            page: dict[str, Any] = {
+                "data": data,
+                "includes": {"users": list(users.values()), "tweets": list(inc.values())},
+                "meta": {
+                    "result_count": len(data),
+                    "newest_id": data[0]["id"],
+                    "oldest_id": data[-1]["id"],
+                },
+            }
             if rng.random() < 0.15:
-                page["errors"] = [{"resource_id": str(rng.randint(10**17, 10**18)), "title": "Not Found Error",
-                                   "detail": "Could not find tweet.", "type": "https://api.twitter.com/2/problems/resource-not-found"}]
+                page["errors"] = [
+                    {
+                        "resource_id": str(rng.randint(10**17, 10**18)),
+                        "title": "Not Found Error",
+                        "detail": "Could not find tweet.",
+                        "type": "https://api.twitter.com/2/problems/resource-not-found",
+                    }
+                ]
             f.write(json.dumps(page, ensure_ascii=False) + "\n")
             for p in chunk:
                 if id(p) not in seen:
@@ -915,8 +1244,11 @@ def write_corpus(world: World, out: Path, seed: int) -> dict[str, Any]:
                 pa = world.accounts[p.parent.acc]
                 ref["author"] = {"id": pa.uid, "username": pa.handle, "name": pa.handle.title()}
                 tw["referenced_tweets"] = [dict(tw["referenced_tweets"][0], **ref)]
-            tw["__twarc"] = {"url": "https://api.twitter.com/2/tweets/search/all", "version": "2.14.0",
-                             "retrieved_at": "2025-03-04T10:00:00+00:00"}
+            tw["__twarc"] = {
+                "url": "https://api.twitter.com/2/tweets/search/all",
+                "version": "2.14.0",
+                "retrieved_at": "2025-03-04T10:00:00+00:00",
+            }
             f.write(json.dumps(tw, ensure_ascii=False) + "\n")
             if id(p) not in seen:
                 seen.add(id(p))
@@ -930,13 +1262,28 @@ def write_corpus(world: World, out: Path, seed: int) -> dict[str, Any]:
             if id(p) not in in_j:
                 continue
             acc = world.accounts[p.acc]
-            rec = {"id": f"fp{p.pid}", "author": acc.handle, "text": _web_text(p),
-                   "created_at": _local_iso(p.t, acc.tz), "url": f"https://forum.example.net/t/{p.pid[-12:]}",
-                   "likes": rng.randint(0, 40)}
+            rec = {
+                "id": f"fp{p.pid}",
+                "author": acc.handle,
+                "text": _web_text(p),
+                "created_at": _local_iso(p.t, acc.tz),
+                "url": f"https://forum.example.net/t/{p.pid[-12:]}",
+                "likes": rng.randint(0, 40),
+            }
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
             if n % 5000 == 17:
-                f.write(json.dumps({"id": f"fm{n}", "author": acc.handle, "text": "", "media": "img.jpg",
-                                    "created_at": _local_iso(p.t, acc.tz)}) + "\n")
+                f.write(
+                    json.dumps(
+                        {
+                            "id": f"fm{n}",
+                            "author": acc.handle,
+                            "text": "",
+                            "media": "img.jpg",
+                            "created_at": _local_iso(p.t, acc.tz),
+                        }
+                    )
+                    + "\n"
+                )
             n_json += 1
             if n_json == 1000:
                 f.write('{"id": "broken", "author": "x", "text": "unterminated\n')
@@ -949,13 +1296,24 @@ def write_corpus(world: World, out: Path, seed: int) -> dict[str, Any]:
             if id(p) not in in_c:
                 continue
             acc = world.accounts[p.acc]
-            w.writerow([f"fp{p.pid}", acc.handle, _web_text(p), _local_iso(p.t, acc.tz),
-                        f"https://forum.example.net/t/{p.pid[-12:]}"])
+            w.writerow(
+                [
+                    f"fp{p.pid}",
+                    acc.handle,
+                    _web_text(p),
+                    _local_iso(p.t, acc.tz),
+                    f"https://forum.example.net/t/{p.pid[-12:]}",
+                ]
+            )
             if id(p) not in seen:
                 seen.add(id(p))
                 emitted.append(p)
-    return {"emitted": emitted, "files": sorted(str(x) for x in out.iterdir()),
-            "x_records": len(in_a) + len(in_b), "web_records": len(in_j) + len(in_c)}
+    return {
+        "emitted": emitted,
+        "files": sorted(str(x) for x in out.iterdir()),
+        "x_records": len(in_a) + len(in_b),
+        "web_records": len(in_j) + len(in_c),
+    }
 
 
 def _web_text(p: Post) -> str:
@@ -983,8 +1341,13 @@ def truth_of(world: World, emitted: list[Post]) -> dict[str, Any]:
                     count[a] += 1
         members = set(g["members"])
         findable = sorted(a.lower() for a in members if count.get(a, 0) >= 3)
-        groups[name] = dict(g, members=sorted(m.lower() for m in members), findable=findable,
-                            size=len(members), dominant_kind=g["kinds"][0])
+        groups[name] = dict(
+            g,
+            members=sorted(m.lower() for m in members),
+            findable=findable,
+            size=len(members),
+            dominant_kind=g["kinds"][0],
+        )
     kinds = {h.lower(): a.kind for h, a in world.accounts.items()}
     return {"groups": groups, "account_kind": kinds}
 
@@ -997,7 +1360,11 @@ def _f1(a: set[str], b: set[str]) -> float:
     return 2 * inter / (len(a) + len(b)) if inter else 0.0
 
 
-def score(communities: list[tuple[set[str], str]], truth: dict[str, Any], kinds_seen: set[str] | None = None) -> dict[str, Any]:
+def score(
+    communities: list[tuple[set[str], str]],
+    truth: dict[str, Any],
+    kinds_seen: set[str] | None = None,
+) -> dict[str, Any]:
     """Score communities [(members, dominant_kind)] against the planted truth (see module doc)."""
     planted = {m for g in truth["groups"].values() for m in g["members"]}
     per_group = {}
@@ -1010,11 +1377,18 @@ def score(communities: list[tuple[set[str], str]], truth: dict[str, Any], kinds_
                 best, best_kind = f, kind
         fcount = len(g["findable"])
         per_group[name] = {
-            "size": len(members), "dominant_kind": g["dominant_kind"], "timing": g["timing"],
-            "f1": round(best, 3), "found_kind": best_kind,
-            "kind_found": bool(best >= 0.5 and best_kind == g["dominant_kind"]
-                               and (kinds_seen is None or g["dominant_kind"] in kinds_seen)),
-            "findable": fcount, "ceiling_f1": round(2 * fcount / (fcount + len(members)), 3) if fcount else 0.0,
+            "size": len(members),
+            "dominant_kind": g["dominant_kind"],
+            "timing": g["timing"],
+            "f1": round(best, 3),
+            "found_kind": best_kind,
+            "kind_found": bool(
+                best >= 0.5
+                and best_kind == g["dominant_kind"]
+                and (kinds_seen is None or g["dominant_kind"] in kinds_seen)
+            ),
+            "findable": fcount,
+            "ceiling_f1": round(2 * fcount / (fcount + len(members)), 3) if fcount else 0.0,
         }
     placed = set().union(*[c for c, _ in communities]) if communities else set()
     innocent = placed - planted
@@ -1026,7 +1400,7 @@ def score(communities: list[tuple[set[str], str]], truth: dict[str, Any], kinds_
         "group_f1": round(sum(g["f1"] for g in per_group.values()) / n, 3),
         "ceiling_f1": round(sum(g["ceiling_f1"] for g in per_group.values()) / n, 3),
         "kinds_found": sum(g["kind_found"] for g in per_group.values()),
-        "groups": n,
+        "groups": len(per_group),
         "communities": len(communities),
         "accounts_in_communities": len(placed),
         "innocent_placed": len(innocent),
@@ -1039,26 +1413,47 @@ def score(communities: list[tuple[set[str], str]], truth: dict[str, Any], kinds_
 # --------------------------------------------------------------------------- methods
 
 
-def run_propscope(files: list[str], work: Path, exe: str) -> tuple[list[tuple[set[str], str]], dict[str, Any]]:
+def run_propscope(
+    files: list[str], work: Path, exe: str
+) -> tuple[list[tuple[set[str], str]], dict[str, Any]]:
     """Run propscope as a new user would and read its communities export."""
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
-    cmd = ["nice", "-n", "10", exe, "run", *files, "--corpus", str(work / "corpus.duckdb"),
-           "--out", str(work / "out"), "--techniques", "off", "--quiet"]
+    cmd = [
+        "nice",
+        "-n",
+        "10",
+        exe,
+        "run",
+        *files,
+        "--corpus",
+        str(work / "corpus.duckdb"),
+        "--out",
+        str(work / "out"),
+        "--techniques",
+        "off",
+        "--quiet",
+    ]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     proc = subprocess.run(cmd, capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    info = {"cmd": " ".join(cmd), "rc": proc.returncode, "wall_s": round(time.time() - t0, 1),
-            "cpu_s": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),
-            "stderr_tail": proc.stderr[-2000:]}
+    info = {
+        "cmd": " ".join(cmd),
+        "rc": proc.returncode,
+        "wall_s": round(time.time() - t0, 1),
+        "cpu_s": round((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), 1),
+        "stderr_tail": proc.stderr[-2000:],
+    }
     comms: list[tuple[set[str], str]] = []
     path = work / "out" / "communities.parquet"
     if proc.returncode == 0 and path.exists():
         import duckdb
 
-        rows = duckdb.sql(f"select community_id, source, dominant_kind from read_parquet('{path}')").fetchall()
+        rows = duckdb.sql(
+            f"select community_id, source, dominant_kind from read_parquet('{path}')"
+        ).fetchall()
         by: dict[Any, set[str]] = defaultdict(set)
         kind: dict[Any, str] = {}
         for cid, src, dk in rows:
@@ -1077,7 +1472,9 @@ def _norm_source(src: str) -> str:
     return s.lstrip("@")
 
 
-def shares_as_collected(emitted: list[Post], world: World) -> list[tuple[str, str, str, float, list[str]]]:
+def shares_as_collected(
+    emitted: list[Post], world: World
+) -> list[tuple[str, str, str, float, list[str]]]:
     """(post id, account, repost id, time, links) as a baseline reads the files: the expanded
     URL X gives (unwound when present), the links written in a forum post's text; forum
     times rounded to the minute as written."""
@@ -1086,7 +1483,10 @@ def shares_as_collected(emitted: list[Post], world: World) -> list[tuple[str, st
         acc = world.accounts[p.acc]
         t = p.t if acc.platform == "x" else math.floor(p.t / 60) * 60
         if acc.platform == "x":
-            links = [unw or raw for raw, unw in (p.parent.links if p.rel == "retweet" and p.parent else p.links)]
+            links = [
+                unw or raw
+                for raw, unw in (p.parent.links if p.rel == "retweet" and p.parent else p.links)
+            ]
         else:
             links = [raw for raw, _ in p.links]
         repost = p.parent.pid if (p.rel == "retweet" and p.parent) else ""
@@ -1113,7 +1513,9 @@ def _components(edges: Iterable[tuple[str, str]]) -> list[set[str]]:
     return [c for c in comps.values() if len(c) >= 2]
 
 
-def coornet(rows: list[tuple[str, str, str, float, list[str]]], window: float = 60, min_shares: int = 3) -> list[tuple[set[str], str]]:
+def coornet(
+    rows: list[tuple[str, str, str, float, list[str]]], window: float = 60, min_shares: int = 3
+) -> list[tuple[set[str], str]]:
     """CooRnet/CooRTweet recipe: fixed window, co-share count >= min_shares distinct links, components."""
     by_url: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for _pid, acc, repost, t, links in rows:
@@ -1136,7 +1538,12 @@ def coornet(rows: list[tuple[str, str, str, float, list[str]]], window: float = 
     return [(c, "url") for c in _components(edges)]
 
 
-def qut(rows: list[tuple[str, str, str, float, list[str]]], work: Path, window: int = 60, min_weight: int = 3) -> list[tuple[set[str], str]]:
+def qut(
+    rows: list[tuple[str, str, str, float, list[str]]],
+    work: Path,
+    window: int = 60,
+    min_weight: int = 3,
+) -> list[tuple[set[str], str]]:
     """QUT coordination-network-toolkit co-link network, then connected components."""
     from coordination_network_toolkit.compute_networks import compute_co_link_network
     from coordination_network_toolkit.preprocess import preprocess_data
@@ -1153,7 +1560,10 @@ def qut(rows: list[tuple[str, str, str, float, list[str]]], work: Path, window: 
         preprocess_data(str(db), msgs)
         compute_co_link_network(str(db), window, n_threads=1, min_edge_weight=min_weight)
     con = sqlite3.connect(str(db))
-    edges = [(a, b) for a, b in con.execute("select user_1, user_2 from co_link_network where user_1 != user_2")]
+    edges = [
+        (a, b)
+        for a, b in con.execute("select user_1, user_2 from co_link_network where user_1 != user_2")
+    ]
     con.close()
     return [(c, "url") for c in _components(edges)]
 
@@ -1169,13 +1579,18 @@ def world_stats(world: World, written: dict[str, Any]) -> dict[str, Any]:
     for p in written["emitted"]:
         rels[p.rel] += 1
     langs = {a.lang for a in world.accounts.values()}
-    return {"accounts": len(world.accounts), "account_kinds": dict(sorted(kinds.items())),
-            "posts_generated": len(world.posts), "posts_written": len(written["emitted"]),
-            "records_written": written["x_records"] + written["web_records"],
-            "relations": dict(sorted(rels.items())), "languages": len(langs),
-            "planted_groups": len(world.groups),
-            "planted_accounts": len({m for g in world.groups.values() for m in g["members"]}),
-            "planted_posts": sum(1 for p in written["emitted"] if p.truth)}
+    return {
+        "accounts": len(world.accounts),
+        "account_kinds": dict(sorted(kinds.items())),
+        "posts_generated": len(world.posts),
+        "posts_written": len(written["emitted"]),
+        "records_written": written["x_records"] + written["web_records"],
+        "relations": dict(sorted(rels.items())),
+        "languages": len(langs),
+        "planted_groups": len(world.groups),
+        "planted_accounts": len({m for g in world.groups.values() for m in g["members"]}),
+        "planted_posts": sum(1 for p in written["emitted"] if p.truth),
+    }
 
 
 def build(seed: int, out: Path, planted: bool) -> tuple[World, dict[str, Any], dict[str, Any]]:
@@ -1187,8 +1602,14 @@ def build(seed: int, out: Path, planted: bool) -> tuple[World, dict[str, Any], d
     return world, written, truth
 
 
-def evaluate(world: World, written: dict[str, Any], truth: dict[str, Any], work: Path, exe: str,
-             with_propscope: bool) -> dict[str, Any]:
+def evaluate(
+    world: World,
+    written: dict[str, Any],
+    truth: dict[str, Any],
+    work: Path,
+    exe: str,
+    with_propscope: bool,
+) -> dict[str, Any]:
     files = [f for f in written["files"]]
     res: dict[str, Any] = {}
     rows = shares_as_collected(written["emitted"], world)
@@ -1199,8 +1620,15 @@ def evaluate(world: World, written: dict[str, Any], truth: dict[str, Any], work:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     res["qut"] = score(qut(rows, work / "qut"), truth, {"url"})
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    res["qut"]["cpu_s"] = round(time.process_time() - t0 + after.ru_utime - before.ru_utime
-                                + after.ru_stime - before.ru_stime, 1)
+    res["qut"]["cpu_s"] = round(
+        time.process_time()
+        - t0
+        + after.ru_utime
+        - before.ru_utime
+        + after.ru_stime
+        - before.ru_stime,
+        1,
+    )
     if with_propscope:
         comms, info = run_propscope(files, work / "propscope", exe)
         res["propscope"] = score(comms, truth)
@@ -1209,27 +1637,38 @@ def evaluate(world: World, written: dict[str, Any], truth: dict[str, Any], work:
 
 
 def _summary(result: dict[str, Any]) -> str:
-    lines = [f"generator 4, seed {result['seed']}: {result['world']['accounts']} accounts, "
-             f"{result['world']['records_written']} records ({result['world']['posts_written']} distinct posts), "
-             f"{result['world']['planted_groups']} planted groups / {result['world']['planted_accounts']} accounts; "
-             f"generation {result['generation_cpu_s']} CPU s"]
+    lines = [
+        f"generator 4, seed {result['seed']}: {result['world']['accounts']} accounts, "
+        f"{result['world']['records_written']} records ({result['world']['posts_written']} distinct posts), "
+        f"{result['world']['planted_groups']} planted groups / {result['world']['planted_accounts']} accounts; "
+        f"generation {result['generation_cpu_s']} CPU s"
+    ]
     for method in ("propscope", "coornet", "qut"):
         r = result["planted"].get(method)
         if not r:
             continue
         neg = result["control"].get(method, {})
-        lines.append(f"  {method:9s} group F1 {r['group_f1']:.3f} (ceiling {r['ceiling_f1']:.3f}); "
-                     f"innocent in communities {r['innocent_placed']} {r['innocent_by_type']}; "
-                     f"dominant kind found {r['kinds_found']}/{r['groups']}; "
-                     f"negative control: {neg.get('communities', '-')} communities, "
-                     f"{neg.get('accounts_in_communities', '-')} accounts")
+        lines.append(
+            f"  {method:9s} group F1 {r['group_f1']:.3f} (ceiling {r['ceiling_f1']:.3f}); "
+            f"innocent in communities {r['innocent_placed']} {r['innocent_by_type']}; "
+            f"dominant kind found {r['kinds_found']}/{r['groups']}; "
+            f"negative control: {neg.get('communities', '-')} communities, "
+            f"{neg.get('accounts_in_communities', '-')} accounts"
+        )
     r = result["planted"].get("propscope")
     if r:
-        lines.append("  per group (propscope): " + ", ".join(
-            f"{k} n={g['size']} {g['dominant_kind']}/{g['timing']} F1 {g['f1']:.2f} (ceil {g['ceiling_f1']:.2f}, kind {g['found_kind'] or '-'})"
-            for k, g in r["per_group"].items()))
-        lines.append(f"  propscope run: {r['run']['wall_s']} s wall, {r['run']['cpu_s']} CPU s; control "
-                     f"{result['control']['propscope']['run']['cpu_s']} CPU s")
+        lines.append(
+            "  per group (propscope): "
+            + ", ".join(
+                f"{k} n={g['size']} {g['dominant_kind']}/{g['timing']} F1 {g['f1']:.2f} (ceil {g['ceiling_f1']:.2f}, kind {g['found_kind'] or '-'})"
+                for k, g in r["per_group"].items()
+            )
+        )
+        lines.append(
+            f"  propscope run: {r['run']['wall_s']} s wall, {r['run']['cpu_s']} CPU s; control "
+            f"{result['control']['propscope']['run']['cpu_s']} CPU s; whole script "
+            f"{result['cpu_s_total']} CPU s"
+        )
     return "\n".join(lines)
 
 
@@ -1237,7 +1676,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=DEV_SEED)
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--generate-only", action="store_true", help="write the corpus and truth, print world statistics")
+    ap.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="write the corpus and truth, print world statistics",
+    )
     ap.add_argument("--no-propscope", action="store_true", help="score the baselines only")
     ap.add_argument("--propscope", default=str(Path(sys.executable).with_name("propscope")))
     ap.add_argument("--json", action="store_true")
@@ -1245,20 +1688,36 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.process_time()
     world, written, truth = build(args.seed, args.out / "planted", planted=True)
     cworld, cwritten, ctruth = build(args.seed, args.out / "control", planted=False)
-    result: dict[str, Any] = {"seed": args.seed, "held_out": args.seed == HELDOUT_SEED,
-                              "generation_cpu_s": round(time.process_time() - t0, 1),
-                              "world": world_stats(world, written),
-                              "control_world": world_stats(cworld, cwritten)}
-    result["findable"] = {k: f"{len(g['findable'])}/{g['size']}" for k, g in truth["groups"].items()}
+    result: dict[str, Any] = {
+        "seed": args.seed,
+        "held_out": args.seed == HELDOUT_SEED,
+        "generation_cpu_s": round(time.process_time() - t0, 1),
+        "world": world_stats(world, written),
+        "control_world": world_stats(cworld, cwritten),
+    }
+    result["findable"] = {
+        k: f"{len(g['findable'])}/{g['size']}" for k, g in truth["groups"].items()
+    }
     if not args.generate_only:
         use_ps = not args.no_propscope
-        result["planted"] = evaluate(world, written, truth, args.out / "planted" / "work", args.propscope, use_ps)
+        result["planted"] = evaluate(
+            world, written, truth, args.out / "planted" / "work", args.propscope, use_ps
+        )
         # the control's truth still names the (now silent) planted accounts, so "innocent"
         # counts exclude them; every community there is a false one
-        result["control"] = evaluate(cworld, cwritten, ctruth, args.out / "control" / "work", args.propscope, use_ps)
+        result["control"] = evaluate(
+            cworld, cwritten, ctruth, args.out / "control" / "work", args.propscope, use_ps
+        )
         for m in result["control"].values():
             m.pop("per_group", None)
-    (args.out / "result.json").write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+    ru_self = resource.getrusage(resource.RUSAGE_SELF)
+    ru_kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["cpu_s_total"] = round(
+        ru_self.ru_utime + ru_self.ru_stime + ru_kids.ru_utime + ru_kids.ru_stime, 1
+    )
+    (args.out / "result.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=1, default=str)
+    )
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
     else:
