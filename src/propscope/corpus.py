@@ -23,12 +23,14 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+if TYPE_CHECKING:  # pandas costs about a second to import; only df()/sql() return it
+    import pandas as pd
 
 from .corpus_files import (
     DUCKDB_MAGIC,

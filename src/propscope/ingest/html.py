@@ -20,8 +20,6 @@ from datetime import datetime
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
-import trafilatura
-
 from ..document import Document, Rejected
 from .dates import parse_date
 from .html_markup import read_markup
@@ -72,6 +70,9 @@ def declared_lang(data: bytes) -> str | None:
 def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = None,
                       fetched: datetime | None = None) -> Iterator[Document | Rejected]:
     """The Document of one HTML page (shared by the file and the WARC reader)."""
+    # Imported here: trafilatura takes about half a second to import, and only HTML needs it.
+    import trafilatura
+
     page = _HUGE_TAG.sub(rb"<\1>", data)
     try:
         # Any: trafilatura types it as a union of its Document, a dict (as_dict=True) and None

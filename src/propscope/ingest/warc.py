@@ -21,8 +21,6 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
-from warcio.archiveiterator import ArchiveIterator
-
 from ..analyze.web_data import LINK_SHORTENERS
 from ..document import Document, Rejected
 from .dates import parse_date
@@ -37,6 +35,8 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
     limit = options.max_record_bytes
     number = 0
     redirects: dict[str, str] = {}  # landing address -> the short link that led there
+    from warcio.archiveiterator import ArchiveIterator  # only WARC input pays its import
+
     records = iter(ArchiveIterator(stream, arc2warc=True))
     while True:
         try:

@@ -9,14 +9,18 @@ community (empty when it is in none) so Gephi can colour by it directly.
 from __future__ import annotations
 
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from ..corpus import Corpus
 from ..safetext import xml_safe_graph
 
+if TYPE_CHECKING:  # networkx costs about half a second to import; only exports need it
+    import networkx as nx
+
 
 def build_graph(corpus: Corpus) -> nx.Graph:
+    import networkx as nx
+
     g = nx.Graph()
     if not corpus.has_table("coordination_edges"):
         return g
@@ -48,5 +52,7 @@ def write_gexf(corpus: Corpus, path: Path) -> None:
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     # Source names come from the input: escape what XML forbids, or Gephi rejects the file.
+    import networkx as nx
+
     nx.write_gexf(xml_safe_graph(build_graph(corpus)), tmp)
     tmp.replace(path)
