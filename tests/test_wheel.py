@@ -238,8 +238,11 @@ def fresh_venv(built, tmp_path_factory) -> dict:
     bin_dir = venv / "bin"
     pip_version = _run([bin_dir / "python", "-m", "pip", "--version"], venv.parent, env).stdout
     assert pip_version.split()[1] == ensurepip.version(), pip_version  # the default, not upgraded
-    _run([bin_dir / "python", "-m", "pip", "install", "-q", "-c", ROOT / "constraints.txt",
-          built["wheel"]], venv.parent, env, timeout=900)
+    # --no-compile: byte-compiling every installed module (pandas, scipy, networkx, ...) was most
+    # of this fixture's CPU; Python compiles what the commands import when they import it, and
+    # what is checked here (the resolved dependencies, the wheel's files) is the same.
+    _run([bin_dir / "python", "-m", "pip", "install", "-q", "--no-compile", "-c",
+          ROOT / "constraints.txt", built["wheel"]], venv.parent, env, timeout=900)
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     return {"bin": bin_dir, "env": env, "pip": pip_version.split()[1]}
 
