@@ -18,7 +18,11 @@ Why both a nearest-neighbour rule and a threshold: on hand-written translations
 (``bench/crosslingual_reuse.py``) the nearest passage in another language was the
 translation every time, but same-topic passages that are not translations reached
 a cosine of 0.887 while the weakest translation had 0.890, so a threshold alone
-leaves a thin margin. Translated passages are grouped (connected components of the
+leaves a thin margin. Why 0.92 and not 0.90: on real news in six languages
+(SemEval-2023), 5 of the 12 pairs called at 0.90 were not translations (3 only on
+the same topic, 2 quoting one statement); the 3 called at 0.92 were. That choice
+was made on those pairs, so it is in-sample; held out, 0.92 finds 27 of 48
+hand-written translations and calls none of 24 same-topic pairs. Translated passages are grouped (connected components of the
 matches), and each group's earliest passage (publication time, then document ID)
 is the source of every member in another language.
 
@@ -48,7 +52,7 @@ PASSAGES_TABLE = "crosslingual_passages"
 TABLE = "crosslingual_reuse"
 STATUS = "experimental"
 METHOD = "multilingual-e5-small cosine, mutual nearest neighbours"
-THRESHOLD = 0.90
+THRESHOLD = 0.92  # chosen after reading the 0.90 calls on real news: see docs/languages.md
 MIN_CHARS = 100
 MIN_LANG_CONFIDENCE = 0.80
 BLOCK = 2048  # rows of one language compared at a time (memory: BLOCK x passages of the other)
