@@ -397,14 +397,14 @@ def evaluate_st3(langs: dict[str, mt.Lang], data: Path, results: Results,
 
 
 def collect(langs: dict[str, mt.Lang], results: Results) -> dict[str, dict[str, list[float]]]:
-    """Per language and method, the finished folds' F1 (in fold order)."""
+    """Per language and method, the F1 of the folds where every method of that
+    language finished (in fold order), so means compare the same articles."""
     out: dict[str, dict[str, list[float]]] = {}
     for c, lang in langs.items():
         n = len(set(lang.docs))
-        out[c] = {}
-        for method in sorted({m for (lc, _, m, a) in results.rows if lc == c and a == n}):
-            out[c][method] = [v for k in range(mt.OUTER)
-                              if (v := results.get(c, k, method, n)) is not None]
+        methods = sorted({m for (lc, _, m, a) in results.rows if lc == c and a == n})
+        folds = [k for k in range(mt.OUTER) if all(results.get(c, k, m, n) is not None for m in methods)]
+        out[c] = {m: [v for k in folds if (v := results.get(c, k, m, n)) is not None] for m in methods}
     return out
 
 
@@ -497,7 +497,7 @@ def st3_only(args: argparse.Namespace) -> None:
     results = Results(args.results or args.cache / "st3-results.jsonl")
     for c in codes:
         print(f"{c}: {len(set(langs[c].docs))} of {totals[c]} articles embedded", flush=True)
-    st3 = evaluate_st3(langs, args.data, results, pool)
+    st3 = collect(langs, results) if args.report_only else evaluate_st3(langs, args.data, results, pool)
     rows = st3_table(langs, st3, totals)
     cpu = sum(r["cpu_s"] for (c, _, _, a), r in results.rows.items()
               if c in langs and a == len(set(langs[c].docs)))
@@ -520,6 +520,8 @@ def main() -> None:
                     help="only subtask 3 against the organisers' baseline (section " + ST3_SECTION + ")")
     ap.add_argument("--write-heads", action="store_true")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--report-only", action="store_true",
+                    help="with --st3-only: fit nothing, report the folds the results file holds")
     ap.add_argument("--results", type=Path, default=None,
                     help="subtask 3 results file (default: CACHE/st3-results.jsonl), resumed if present")
     args = ap.parse_args()
