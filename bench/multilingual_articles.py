@@ -26,6 +26,16 @@ mean ± standard deviation over the outer folds:
   is not in the shipped heads) against the organisers' baseline.
 
     nice python bench/multilingual_articles.py [--st3] [--write-heads] [--no-write]
+    nice -n 10 nohup python bench/multilingual_articles.py --st3-only [--langs fr,de] \
+        [--results FILE] [--report-only] [--no-write] &
+
+``--st3-only`` runs subtask 3 alone for ``--langs`` (the pooled heads are always
+trained on fr/de/it/pl/ru, as shipped) and is resumable: each (language, fold,
+method) is appended to the results file (default ``CACHE/st3-results.jsonl``) as it
+finishes, and a rerun skips what is there; ``--report-only`` fits nothing and
+writes the table of what the file holds. Where the time went before (French, one
+outer fold): the heads cost ~3 CPU s; the organisers' SVMs ~124 CPU s (L-BFGS per
+technique, unconverged); now ~18 CPU s (Newton, all techniques at once).
 
 ``--write-heads`` trains the shipped genre/framing heads on every article and
 writes ``src/propscope/models/propscope-paragraph-e5/doc_heads.npz``; section
@@ -36,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -291,51 +302,119 @@ def evaluate(arts: dict[str, Articles]) -> dict[str, dict[str, list[float]]]:
     return res
 
 
-def evaluate_st3(arts: dict[str, Articles], data: Path) -> dict[str, dict[str, list[float]]]:
-    """Subtask 3 in the technique bench's folds: the shipped recipe (pooled heads
-    over the five non-English languages; English: heads on English only) against
-    the organisers' baseline per language."""
+POOLED = ("fr", "de", "it", "pl", "ru")  # the shipped heads' languages
+
+
+def paragraphs(data: Path, lang: str, cache: Path) -> mt.Lang:
+    """A language's cached paragraph embeddings and subtask 3 labels (all cached
+    articles, whatever their genre/framing labels)."""
+    keys, x, gold, _, _ = mt.load_language(data, lang, cache, None, embed_missing=False)
+    y = np.array([[lab in gold[k] for lab in taxonomy.labels("semeval2023")] for k in keys], np.float32)
+    return mt.Lang(lang, keys, x, y, gold)
+
+
+class Results:
+    """Subtask 3 results, one JSON line per (language, fold, method), appended and
+    flushed as each finishes, so a run stopped at any point keeps what it finished
+    and a rerun skips it. A line records the language's article count: a cache that
+    grew since (other folds) is not mixed with it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows: dict[tuple[str, int, str, int], dict] = {}
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                try:
+                    r = json.loads(line)
+                    self.rows[(r["lang"], r["fold"], r["method"], r["articles"])] = r
+                except (ValueError, KeyError):
+                    continue  # a line cut by a kill: that result is simply redone
+
+    def get(self, lang: str, fold: int, method: str, articles: int) -> float | None:
+        r = self.rows.get((lang, fold, method, articles))
+        return None if r is None else float(r["f1"])
+
+    def add(self, lang: str, fold: int, method: str, articles: int, f1: float, cpu: float) -> None:
+        r = {"lang": lang, "fold": fold, "method": method, "articles": articles, "f1": f1,
+             "cpu_s": round(cpu, 1), "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+        self.rows[(lang, fold, method, articles)] = r
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(r) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def evaluate_st3(langs: dict[str, mt.Lang], data: Path, results: Results,
+                 pool: dict[str, mt.Lang] | None = None) -> dict[str, dict[str, list[float]]]:
+    """Subtask 3 in the technique bench's folds, per (language, fold), resumable:
+    the shipped recipe (heads pooled over fr/de/it/pl/ru with a language one-hot;
+    English: heads on English only, since English is not in the shipped heads)
+    against the organisers' baseline per language. ``pool``: the pooled
+    languages' paragraphs (loaded whether or not they are scored)."""
     labels = taxonomy.labels("semeval2023")
-    pooled = tuple(c for c in arts if c != "en")
-    langs = {c: arts[c].par for c in arts}
-    xs = {c: langs[c].x(pooled) for c in arts}
-    out: dict[str, dict[str, list[float]]] = {c: {"heads": [], "organisers": []} for c in arts}
+    pool = pool if pool is not None else {c: langs[c] for c in langs if c in POOLED}
+    n_art = {c: len(set(lang.docs)) for c, lang in {**pool, **langs}.items()}
+    xs = {c: lang.x(POOLED) for c, lang in {**pool, **langs}.items()}
     lines = {}
-    for c in arts:
+    for c in langs:
         folder = data / "semeval2023" / mt.FOLDERS[c] / "articles"
         lines[c] = {d: (folder / f"article{d}.txt").read_text(encoding="utf-8").split("\n")
                     for d in set(langs[c].docs)}
     for k in range(mt.OUTER):
-        tr = {c: np.flatnonzero(langs[c].fold != k) for c in arts}
-        te = {c: np.flatnonzero(langs[c].fold == k) for c in arts}
-        inner = {c: mt.inner_folds(langs[c], tr[c]) for c in arts}
-        if pooled:
-            lam, cut_list = mt.select([(xs[c][tr[c]], langs[c].y[tr[c]], inner[c]) for c in pooled],
-                                      [True] * len(pooled))
-            wb = mt.fit(np.vstack([xs[c][tr[c]] for c in pooled]),
-                        np.vstack([langs[c].y[tr[c]] for c in pooled]), lam)
-            for c, cut in zip(pooled, cut_list, strict=True):
-                out[c]["heads"].append(mt.official(langs[c], te[c], mt.prob(wb, xs[c][te[c]]) >= cut, labels))
-        if "en" in arts:
-            c = "en"
-            lam, (cut,) = mt.select([(xs[c][tr[c]], langs[c].y[tr[c]], inner[c])], [True])
-            wb = mt.fit(xs[c][tr[c]], langs[c].y[tr[c]], lam)
-            out[c]["heads"].append(mt.official(langs[c], te[c], mt.prob(wb, xs[c][te[c]]) >= cut, labels))
-        for c in arts:
+        todo = [c for c in langs if c in POOLED and results.get(c, k, "heads", n_art[c]) is None]
+        if todo:
+            t = time.process_time()
+            tr = {c: np.flatnonzero(pool[c].fold != k) for c in POOLED}
+            inner = {c: mt.inner_folds(pool[c], tr[c]) for c in POOLED}
+            lam, cut_list = mt.select([(xs[c][tr[c]], pool[c].y[tr[c]], inner[c]) for c in POOLED],
+                                      [True] * len(POOLED))
+            wb = mt.fit(np.vstack([xs[c][tr[c]] for c in POOLED]),
+                        np.vstack([pool[c].y[tr[c]] for c in POOLED]), lam)
+            cpu = (time.process_time() - t) / len(todo)
+            for c, cut in zip(POOLED, cut_list, strict=True):
+                if c in todo:
+                    te = np.flatnonzero(langs[c].fold == k)
+                    results.add(c, k, "heads", n_art[c], mt.official(
+                        langs[c], te, mt.prob(wb, xs[c][te]) >= cut, labels), cpu)
+        if "en" in langs and results.get("en", k, "heads", n_art["en"]) is None:
+            t = time.process_time()
+            lang = langs["en"]
+            tr, te = np.flatnonzero(lang.fold != k), np.flatnonzero(lang.fold == k)
+            lam, (cut,) = mt.select([(xs["en"][tr], lang.y[tr], mt.inner_folds(lang, tr))], [True])
+            wb = mt.fit(xs["en"][tr], lang.y[tr], lam)
+            results.add("en", k, "heads", n_art["en"], mt.official(
+                lang, te, mt.prob(wb, xs["en"][te]) >= cut, labels), time.process_time() - t)
+        for c in langs:
+            if results.get(c, k, "organisers", n_art[c]) is not None:
+                continue
+            t = time.process_time()
             lang = langs[c]
+            tr, te = np.flatnonzero(lang.fold != k), np.flatnonzero(lang.fold == k)
 
             def text(i: int, lang: mt.Lang = lang, c: str = c) -> str:
                 doc, n = lang.keys[i]
                 rows = lines[c][doc]
                 return rows[n - 1].strip() if n - 1 < len(rows) else ""
 
-            keep = [i for i in tr[c] if lang.y[i].any()]  # as the organisers' script trains
-            pred = ob.fit_predict_paragraphs([text(i) for i in keep], lang.y[keep],
-                                             [text(i) for i in te[c]])
-            out[c]["organisers"].append(mt.official(lang, te[c], pred, labels))
+            keep = [i for i in tr if lang.y[i].any()]  # as the organisers' script trains
+            pred = ob.fit_predict_paragraphs([text(i) for i in keep], lang.y[keep], [text(i) for i in te])
+            results.add(c, k, "organisers", n_art[c], mt.official(lang, te, pred, labels),
+                        time.process_time() - t)
         print(f"st3 fold {k + 1}/{mt.OUTER}: " + ", ".join(
-            f"{c} {out[c]['heads'][-1]:.3f}/{out[c]['organisers'][-1]:.3f}" for c in arts if out[c]["heads"]),
-            flush=True)
+            f"{c} {results.get(c, k, 'heads', n_art[c]):.3f}/{results.get(c, k, 'organisers', n_art[c]):.3f}"
+            for c in langs), flush=True)
+    return collect(langs, results)
+
+
+def collect(langs: dict[str, mt.Lang], results: Results) -> dict[str, dict[str, list[float]]]:
+    """Per language and method, the F1 of the folds where every method of that
+    language finished (in fold order), so means compare the same articles."""
+    out: dict[str, dict[str, list[float]]] = {}
+    for c, lang in langs.items():
+        n = len(set(lang.docs))
+        methods = sorted({m for (lc, _, m, a) in results.rows if lc == c and a == n})
+        folds = [k for k in range(mt.OUTER) if all(results.get(c, k, m, n) is not None for m in methods)]
+        out[c] = {m: [v for k in folds if (v := results.get(c, k, m, n)) is not None] for m in methods}
     return out
 
 
@@ -381,31 +460,63 @@ def ms(v: list[float] | None) -> str:
     return f"{100 * np.mean(v):.1f} ± {100 * np.std(v):.1f}" if v else "–"
 
 
-def st3_only(arts: dict[str, Articles], args: argparse.Namespace) -> None:
-    """Subtask 3 only: the shipped recipe against the organisers' baseline."""
-    t0 = time.perf_counter()
-    st3 = evaluate_st3(arts, args.data)
-    rows = ["| language | articles | heads (shipped recipe) | organisers' baseline, re-implemented | "
-            "organisers' published (their dev set) |", "|---|---|---|---|---|"]
-    rows += [f"| {c} | {len(set(arts[c].par.docs))} of {arts[c].total} | {ms(r['heads'])} | "
-             f"{ms(r['organisers'])} | {ORGANISERS_DEV['techniques'].get(c, '–')} |"
-             for c, r in st3.items()]
-    print("\n".join(rows))
-    if args.no_write:
-        return
+def st3_table(langs: dict[str, mt.Lang], st3: dict[str, dict[str, list[float]]],
+              totals: dict[str, int]) -> list[str]:
+    rows = ["| language | articles | folds finished | heads (shipped recipe) | organisers' baseline, "
+            "re-implemented | heads − baseline, per fold | organisers' published (their dev set) |",
+            "|---|---|---|---|---|---|---|"]
+    for c, r in st3.items():
+        h, o = r.get("heads", []), r.get("organisers", [])
+        both = min(len(h), len(o))
+        diff = " ".join(f"{100 * (a - b):+.1f}" for a, b in zip(h[:both], o[:both], strict=True))
+        rows.append(f"| {c} | {len(set(langs[c].docs))} of {totals[c]} | {both} of {mt.OUTER} | {ms(h)} | "
+                    f"{ms(o)} | {diff or '–'} | {ORGANISERS_DEV['techniques'].get(c, '–')} |")
+    return rows
+
+
+def write_section(heading: str, seconds: float, text: str, rows: list[str], tail: list[str]) -> None:
+    """Replace ``heading``'s section of docs/benchmarks.md: the command, date,
+    machine and time, then ``text``, the table and ``tail``."""
     cmd = "nice python bench/multilingual_articles.py " + " ".join(sys.argv[1:])
     body = [f"Command: `{cmd.strip()}`; {dt.date.today()}, {cpu_model()}, 2 cores shared with other "
-            f"jobs ({time.perf_counter() - t0:.0f} s). Paragraph micro-F1 (%) with the SemEval-2023 "
-            "subtask 3 scorer's semantics, mean ± standard deviation over the 5 outer folds of "
-            "`bench/multilingual_techniques.py` (same seed, same articles per fold); the heads' L2 "
-            "strength and thresholds from 3 inner folds. Heads: pooled over fr/de/it/pl/ru with a "
-            "language one-hot, as shipped; English: heads on English only (English is not in the "
-            "shipped heads: the English token model reads it). Organisers' baseline: "
-            "`bench/organisers_baseline.py`, word 1-2-gram counts and a linear SVM (C = 1) per "
-            "technique, trained per language on the training fold's paragraphs that carry a "
-            "technique. English: the articles embedded in time (a seeded random sample).", "",
-            *rows, ""]
-    replace_section(ST3_SECTION, ST3_SECTION + "\n\n" + "\n".join(body) + "\n")
+            f"jobs ({seconds:.0f} s). " + text, "", *rows, "", *tail]
+    replace_section(heading, heading + "\n\n" + "\n".join(body).rstrip() + "\n")
+
+
+ST3_TEXT = ("Paragraph micro-F1 (%) with the SemEval-2023 subtask 3 scorer's semantics "
+            "(`propscope.evaluate.scorers.paragraph_score`), mean ± standard deviation over the "
+            "finished outer folds of `bench/multilingual_techniques.py` (5 folds of article IDs, "
+            "same seed, same articles per fold); the heads' L2 strength and thresholds from 3 inner "
+            "folds of each outer training part, so these figures chose nothing. Heads: pooled over "
+            "fr/de/it/pl/ru with a language one-hot, as shipped; English: heads on English only "
+            "(English is not in the shipped heads: the English token model reads it). Organisers' "
+            "baseline: `bench/organisers_baseline.py`, word 1-2-gram counts and a linear SVM (C = 1, "
+            "squared hinge, solved by Newton's method to a relative gradient of 1e-4) per technique, "
+            "trained per language on the training fold's paragraphs that carry a technique. "
+            "Resumable: each (language, fold, method) is stored as it finishes.")
+
+
+def st3_only(args: argparse.Namespace) -> None:
+    """Subtask 3 only: the shipped recipe against the organisers' baseline,
+    resumable per (language, fold); the table counts the folds finished."""
+    t0 = time.perf_counter()
+    codes = args.langs.split(",")
+    totals = {c: len(mt.article_order(args.data, c)[1]) for c in codes}
+    langs = {c: paragraphs(args.data, c, args.cache) for c in codes}
+    pool = {c: langs[c] if c in langs else paragraphs(args.data, c, args.cache) for c in POOLED}
+    results = Results(args.results or args.cache / "st3-results.jsonl")
+    for c in codes:
+        print(f"{c}: {len(set(langs[c].docs))} of {totals[c]} articles embedded", flush=True)
+    st3 = collect(langs, results) if args.report_only else evaluate_st3(langs, args.data, results, pool)
+    rows = st3_table(langs, st3, totals)
+    cpu = sum(r["cpu_s"] for (c, _, _, a), r in results.rows.items()
+              if c in langs and a == len(set(langs[c].docs)))
+    print("\n".join(rows) + f"\nCPU seconds of the finished folds (fits and predictions): {cpu:.0f}",
+          flush=True)
+    if not args.no_write:
+        write_section(ST3_SECTION, time.perf_counter() - t0, ST3_TEXT, rows,
+                      [f"CPU seconds of the finished (language, fold, method) fits and predictions, "
+                       f"summed over runs: {cpu:.0f}."])
 
 
 def main() -> None:
@@ -419,7 +530,14 @@ def main() -> None:
                     help="only subtask 3 against the organisers' baseline (section " + ST3_SECTION + ")")
     ap.add_argument("--write-heads", action="store_true")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--report-only", action="store_true",
+                    help="with --st3-only: fit nothing, report the folds the results file holds")
+    ap.add_argument("--results", type=Path, default=None,
+                    help="subtask 3 results file (default: CACHE/st3-results.jsonl), resumed if present")
     args = ap.parse_args()
+    if args.st3_only:
+        st3_only(args)
+        return
     frames: set[str] = set()
     for c in LANGS:
         for v in _labels(args.data / "semeval2023" / mt.FOLDERS[c] / "train-labels-subtask-2.txt").values():
@@ -429,9 +547,6 @@ def main() -> None:
     arts = {c: Articles(args.data, c, args.cache, FRAMES) for c in args.langs.split(",")}
     for c, a in arts.items():
         print(f"{c}: {len(a.ids)} of {a.total} articles (embedded, with genre and framing)", flush=True)
-    if args.st3_only:
-        st3_only(arts, args)
-        return
     res = evaluate(arts)
     rows = ["| language | articles | genre: heads | genre: heads, abstaining | answered | precision answered "
             "| genre: organisers' baseline | genre: majority | framing: heads | framing: organisers' baseline "
@@ -449,33 +564,32 @@ def main() -> None:
         heads = train_final(arts, genre_langs, framing_langs)
         heads.save(multilingual_doc.HEADS_PATH)
         print(f"wrote {multilingual_doc.HEADS_PATH} ({multilingual_doc.HEADS_PATH.stat().st_size} bytes)")
-    st3 = evaluate_st3(arts, args.data) if args.st3 else None
+    st3 = None
+    if args.st3:
+        par = {c: arts[c].par for c in arts}
+        pool = {c: par[c] if c in par else paragraphs(args.data, c, args.cache) for c in POOLED}
+        st3 = evaluate_st3(par, args.data, Results(args.results or args.cache / "st3-results.jsonl"), pool)
     seconds = time.perf_counter() - t0
-    st3_rows = []
+    tail = []
     if st3:
-        st3_rows = ["| language | heads (shipped recipe) | organisers' baseline, re-implemented |",
-                    "|---|---|---|"]
-        st3_rows += [f"| {c} | {ms(r['heads'])} | {ms(r['organisers'])} |" for c, r in st3.items()]
-        print("\n".join(st3_rows))
+        totals = {c: arts[c].total for c in arts}
+        tail = ["Techniques (subtask 3): " + ST3_TEXT, "",
+                *st3_table({c: arts[c].par for c in arts}, st3, totals), ""]
+        print("\n".join(tail[2:]))
     if args.no_write:
         return
-    cmd = "nice python bench/multilingual_articles.py " + " ".join(sys.argv[1:])
-    body = [f"Command: `{cmd.strip()}`; {dt.date.today()}, {cpu_model()}, 2 cores shared with other "
-            f"jobs ({seconds:.0f} s). Genre: macro-F1 (%) over opinion/reporting/satire (subtask 1's "
-            "official metric; `uncertain` counts as a miss); framing: micro-F1 (%) over 14 frames "
-            "(subtask 2's). Mean ± standard deviation over the 5 outer folds of article IDs of "
-            "`bench/multilingual_techniques.py`; every choice made on 3 inner folds. Articles: those "
-            "whose paragraphs are in the embedding cache (all of them except English, where a seeded "
-            "random sample was embedded). Organisers' baseline: re-implemented from its description "
-            "(`bench/organisers_baseline.py`), trained per language on the same training folds.", "",
-            *rows, ""]
-    if st3_rows:
-        body += ["Techniques (subtask 3, paragraph micro-F1 %), same outer folds as "
-                 "`bench/multilingual_techniques.py`:", "", *st3_rows, ""]
-    body.append("The organisers' own published baseline figures (their development set, from the "
+    tail.append("The organisers' own published baseline figures (their development set, from the "
                 "task's data README): genre macro-F1 en 25.2, it 44.6, ru 34.3; framing en 60.5, it "
                 "43.1, ru 21.6; techniques en 16.1, it 38.9, ru 25.3.")
-    replace_section(SECTION, SECTION + "\n\n" + "\n".join(body) + "\n")
+    write_section(SECTION, seconds, (
+        "Genre: macro-F1 (%) over opinion/reporting/satire (subtask 1's official metric; "
+        "`uncertain` counts as a miss); framing: micro-F1 (%) over 14 frames (subtask 2's). Mean ± "
+        "standard deviation over the 5 outer folds of article IDs of "
+        "`bench/multilingual_techniques.py`; every choice made on 3 inner folds. Articles: those "
+        "whose paragraphs are in the embedding cache (all of them except English, where a seeded "
+        "random sample was embedded). Organisers' baseline: re-implemented from its description "
+        "(`bench/organisers_baseline.py`), trained per language on the same training folds."),
+        rows, tail)
 
 
 if __name__ == "__main__":

@@ -89,6 +89,7 @@ _PA_TO_DUCK = {
     pa.int32(): "INTEGER", pa.float64(): "DOUBLE", pa.float32(): "FLOAT",
     pa.bool_(): "BOOLEAN", _TS: "TIMESTAMPTZ", pa.timestamp("us"): "TIMESTAMP",
     pa.list_(pa.int64()): "BIGINT[]", pa.list_(pa.string()): "VARCHAR[]",
+    pa.list_(pa.float32()): "FLOAT[]",  # embeddings (link/crosslingual.py)
     pa.date32(): "DATE",
 }
 
