@@ -132,3 +132,20 @@ def test_run_with_techniques_mode_fast_says_so_and_writes_fast_spans(tmp_path):
     con.close()
     assert models and all(m.startswith("propscope-techniques-semeval2020@") and m.endswith("/fast")
                           for m in models)
+
+
+def test_genre_and_framing_are_called_article_level_estimates_beside_their_scores():
+    from propscope.present.views import label_caveats
+
+    labels = [{"task": "genre", "label": "uncertain", "score": 0.41},
+              {"task": "framing", "label": "Political", "score": 0.7}]
+    caveats = label_caveats(labels)
+    assert set(caveats) == {"genre", "framing"}
+    assert all(c.startswith("article-level estimate") and "confidence" in c for c in caveats.values())
+    assert "'uncertain'" in caveats["genre"]
+
+
+def test_the_shared_heads_get_no_calibrated_confidence_from_the_ensembles_map():
+    shared = TechniqueModel(model_dir("semeval2020"), threads=1, variant="fast")
+    assert shared.calibration is None and shared.calibrated("Loaded_Language", 0.9) is None
+    assert TechniqueModel(model_dir("semeval2020"), threads=1).calibration is not None

@@ -166,6 +166,7 @@ def variant_config(report: dict, thresholds: dict | None = None) -> dict:
         "si_members": [{"model": ENCODER, "onnx": "model.int8.onnx", "any_column": True,
                         "head": "si_head_semeval2023.npz"}],
         "si_combine": "logit_mean",
+        "calibration": False,  # calibration.json maps the ensemble's confidences, not these heads'
         **({"thresholds": thresholds} if thresholds else {}),
     }
 

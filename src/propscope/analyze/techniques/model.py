@@ -139,7 +139,10 @@ class TechniqueModel:
             genre_min={str(k): float(v) for k, v in self.config.get("genre_min", {}).items()})
         self.name = f"{self.config['name']}@{self.config['version']}" + (f"/{variant}" if variant else "")
         # Span confidence -> share of such spans right on held-out articles (None: no map shipped).
-        self.calibration = Calibration.load(path / CALIBRATION_FILE)
+        # A variant with other heads sets ``"calibration": false``: the map describes the
+        # default model's confidences, not its own (confidence_calibrated is then NULL).
+        self.calibration = (Calibration.load(path / CALIBRATION_FILE)
+                            if self.config.get("calibration", True) else None)
         known = taxonomy.by_label()
         self.families = {label: known[label].family for label in self.labels if label in known}
         # How members' 'any technique' scores combine for SI (absent in older configs: mean).
