@@ -70,9 +70,10 @@ def _work(args: tuple[str, str, list[tuple[str, str]]]) -> tuple[list, float]:
             for rs in zip(*per_tax, strict=True)], cpu
 
 
-def _warm(tax: str, mode: str) -> int:
+def _warm(args: tuple[str, str]) -> int:
     """In a worker: load the model and score one short text, then hold the worker a
     moment so that the other warm-up call lands on the other worker."""
+    tax, mode = args
     _work((tax, mode, [("warm", "The minister said the plan would ruin the country. " * 20)]))
     time.sleep(1.0)
     return os.getpid()
@@ -88,7 +89,7 @@ def child(data: Path, taxonomy: str, docs: int, out: Path, workers: int, mode: s
     texts = [(f.stem, f.read_text(encoding="utf-8")) for f in files]
     engine = ProcessEngine(workers)
     try:
-        pids = [engine.submit(_warm, taxonomy, mode) for _ in range(workers)]
+        pids = [engine.submit(_warm, (taxonomy, mode)) for _ in range(workers)]
         assert len({p.result() for p in pids}) == workers, "warm-up did not reach every worker"
         t0 = time.perf_counter()
         futures = [engine.submit(_work, (taxonomy, mode, texts[i : i + 8])) for i in range(0, len(texts), 8)]

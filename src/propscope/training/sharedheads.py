@@ -121,7 +121,7 @@ def encoder_states(articles: list[dataset.Article], cache: Path | None = None) -
     encoder = TechniqueModel(model_dir(ENCODER.removeprefix("propscope-techniques-")), threads=1)
     states = [encoder.score([a.text], si=False)[0].hidden for a in articles]
     if cache is not None:
-        np.savez(cache, **{f"h_{a.doc_id}": h for a, h in zip(articles, states, strict=True)})
+        np.savez(cache, **{f"h_{a.doc_id}": h for a, h in zip(articles, states, strict=True)})  # type: ignore[arg-type]
     return states
 
 
@@ -174,7 +174,7 @@ def variant_config(report: dict, thresholds: dict | None = None) -> dict:
 def write(arrays: dict[str, np.ndarray], report: dict, path: Path | None = None) -> None:
     """Save the heads and the ``shared`` variant into the semeval2020 model folder."""
     path = path or model_dir("semeval2020")
-    np.savez(path / HEADS_FILE, **arrays)
+    np.savez(path / HEADS_FILE, **arrays)  # type: ignore[arg-type]
     config_file = path / "config.json"
     config = json.loads(config_file.read_text(encoding="utf-8"))
     old = config.get("variants", {}).get(VARIANT, {})
