@@ -61,7 +61,7 @@ def technique_options(fn: Any) -> Any:
     fn = click.option("--techniques-sample", "techniques_sample_docs", type=click.IntRange(min=0),
                       help="Budget of --techniques sample in documents (default 20000).")(fn)
     fn = click.option("--techniques-mode", "techniques_mode", type=click.Choice(["accurate", "fast"]),
-                      help="accurate (default) or fast: about 1.6x (semeval2023) to 3x "
+                      help="accurate (default) or fast: about 1.7x (semeval2023) to 2.8x "
                            "(semeval2020) the documents per second for lower F1 "
                            "(MODEL_CARD.md, Fast mode).")(fn)
     fn = click.option("--taxonomy", type=click.Choice(["semeval2023", "semeval2020"]),
