@@ -149,3 +149,14 @@ def test_the_shared_heads_get_no_calibrated_confidence_from_the_ensembles_map():
     shared = TechniqueModel(model_dir("semeval2020"), threads=1, variant="fast")
     assert shared.calibration is None and shared.calibrated("Loaded_Language", 0.9) is None
     assert TechniqueModel(model_dir("semeval2020"), threads=1).calibration is not None
+
+
+def test_context_features_are_the_clipped_neighbourhood_mean():
+    from propscope.analyze.techniques.heads import with_context
+
+    h = np.arange(10, dtype=np.float32).reshape(5, 2)
+    out = with_context(h, 1)
+    assert out.shape == (5, 4) and np.array_equal(out[:, :2], h)
+    assert np.allclose(out[0, 2:], h[:2].mean(axis=0)) and np.allclose(out[2, 2:], h[1:4].mean(axis=0))
+    assert np.allclose(out[4, 2:], h[3:].mean(axis=0))
+    assert with_context(h, 0) is h

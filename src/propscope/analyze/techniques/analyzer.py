@@ -82,7 +82,7 @@ MODES = ("accurate", "fast")  # the ``techniques_mode`` setting
 FAST_NOTE = {
     "semeval2023": "window stride 254: fewer encoder windows, about 1 F1 point lower",
     "semeval2020": "heads over the semeval2023 encoder, stride 254: one encoder instead of two, "
-                   "SI about 5 and technique spans about 7 F1 points lower",
+                   "SI about 4 and technique spans about 6.5 F1 points lower",
 }
 
 

@@ -117,8 +117,10 @@ class TechniqueModel:
         self.sessions = [session_for(member_onnx(path, m), threads) for m in members]
         # A member with ``tag_head`` reads another model's encoder (``model``): its token
         # scores come from a numpy head over that encoder's states, not from its logits.
-        self.tag_heads: list[tuple[np.ndarray, np.ndarray] | None] = [
-            (a["tag_w"], a["tag_b"]) if m.get("tag_head") else None
+        # (w, b, context): ``context`` > 0 adds each token's neighbourhood mean (heads.with_context).
+        self.tag_heads: list[tuple[np.ndarray, np.ndarray, int] | None] = [
+            (a["tag_w"], a["tag_b"], int(a["tag_context"]) if "tag_context" in a else 0)
+            if m.get("tag_head") else None
             for m, a in zip(members, member_arrays, strict=True)]
         self.session = self.sessions[0]
         self.si_members = [self._si_member(path, m) for m in self.config.get("si_members", [])]
@@ -202,7 +204,8 @@ class TechniqueModel:
         for session, tag in zip(self.sessions, self.tag_heads, strict=True):
             p, h = run(session)
             if tag is not None:
-                p = [heads.sigmoid(x @ tag[0] + tag[1]).astype(np.float32) for x in h]
+                p = [heads.sigmoid(heads.with_context(x, tag[2]) @ tag[0] + tag[1]).astype(np.float32)
+                     for x in h]
             member_probs.append(p)
             states.append(h)
         if not si:
