@@ -126,7 +126,9 @@ def test_run_with_techniques_mode_fast_says_so_and_writes_fast_spans(tmp_path):
     res = CliRunner().invoke(main, ["run", str(src), "--corpus", str(corpus),
                                     "--taxonomy", "semeval2020", "--techniques-mode", "fast", "--json"])
     assert res.exit_code == 0, res.output
-    assert "fast mode" in json.dumps(json.loads(res.output))
+    chosen = json.loads(res.output)["analyze"]["techniques"]["chosen"]
+    assert chosen["techniques_mode"] == "fast" and chosen["mode"] in {"all", "sample"}
+    assert "fast mode" in chosen["line"]
     con = duckdb.connect(str(corpus), read_only=True)
     models = {r[0] for r in con.execute("SELECT DISTINCT model FROM spans").fetchall()}
     con.close()

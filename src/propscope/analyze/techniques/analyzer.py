@@ -212,7 +212,7 @@ def prepare(corpus: Any, settings: Any, run_id: str, tax: str = TAXONOMY,
                           getattr(settings, "techniques", "all"),
                           int(getattr(settings, "techniques_sample_docs", 0) or 0))
     info["taxonomy"] = tax
-    info["mode"] = mode
+    info["techniques_mode"] = mode
     if mode != "accurate":
         said = f"techniques: {mode} mode ({FAST_NOTE[tax]})"
         info["line"] = f"{info['line']}; {said}" if info.get("line") else said
