@@ -31,8 +31,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def variant(src: Path, where: Path, stride: int, members: list[int] | None) -> Path:
-    """A copy of model folder ``src`` under ``where`` with the option applied to its config."""
+def variant(src: Path, where: Path, stride: int, members: list[int] | None,
+            named: str | None = None) -> Path:
+    """A copy of model folder ``src`` under ``where`` with the option applied to its config
+    (``named``: first one of the config's ``variants``, e.g. ``shared``)."""
     out = where / src.name
     if out.exists():
         shutil.rmtree(out)
@@ -41,6 +43,9 @@ def variant(src: Path, where: Path, stride: int, members: list[int] | None) -> P
         if f.name != "config.json":
             (out / f.name).symlink_to(f.resolve())
     cfg = json.loads((src / "config.json").read_text(encoding="utf-8"))
+    if named is not None:
+        cfg.update(cfg["variants"][named])
+    cfg.pop("variants", None)
     cfg["inference_stride"] = stride
     if members is not None and cfg.get("members"):
         cfg["members"] = [cfg["members"][i] for i in members]
@@ -63,6 +68,8 @@ def main() -> None:
     ap.add_argument("--stride", type=int, nargs="+", default=[128])
     ap.add_argument("--members", nargs="*", default=None,
                     help="comma-separated member indices to keep (semeval2020), one option each")
+    ap.add_argument("--variant", nargs="*", default=[None],
+                    help="config variants to score (e.g. '' for the default and 'shared'), one option each")
     ap.add_argument("--candidate", type=Path, action="append", default=[],
                     help="another model folder to score beside the shipped one")
     args = ap.parse_args()
@@ -70,12 +77,13 @@ def main() -> None:
                                            [[int(x) for x in m.split(",")] for m in args.members])
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        options = [(model_mod.model_dir(args.taxonomy), stride, members)
-                   for members in member_sets for stride in args.stride]
-        options += [(c.resolve(), None, None) for c in args.candidate]
-        for n, (folder, stride, members) in enumerate(options):
+        named = [v or None for v in args.variant]
+        options = [(model_mod.model_dir(args.taxonomy), stride, members, v)
+                   for v in named for members in member_sets for stride in args.stride]
+        options += [(c.resolve(), None, None, None) for c in args.candidate]
+        for n, (folder, stride, members, name) in enumerate(options):
             path = (folder if stride is None else
-                    variant(folder, Path(tmp) / str(n), stride, members))
+                    variant(folder, Path(tmp) / str(n), stride, members, name))
             m = model_mod.TechniqueModel(path)
             windows = 0
             real_score = m.score
@@ -88,7 +96,7 @@ def main() -> None:
             m.score = counting  # type: ignore[method-assign]
             c0, t0 = time.process_time(), time.perf_counter()
             res = nested_cv(args.taxonomy, args.data, args.folds, model=m)
-            res.update(option={"stride": m.stride, "members": members,
+            res.update(option={"stride": m.stride, "members": members, "variant": name,
                                "folder": str(folder) if stride is None else "shipped"},
                        windows=windows,
                        cpu_s=round(time.process_time() - c0, 1),
@@ -96,10 +104,11 @@ def main() -> None:
             print(json.dumps(res), flush=True)
             rows.append(res)
     metrics = [k for k in ("si", "span", "tc", "paragraph") if k in rows[0]]
-    print("| model | stride | members | windows | CPU s (score + CV) | " + " | ".join(metrics) + " |")
+    print("| model | variant | stride | members | windows | CPU s (score + CV) | " + " | ".join(metrics) + " |")
     for r in rows:
         o = r["option"]
-        print(f"| {r['model']} ({o['folder']}) | {o['stride']} | {o['members'] or 'all'} | {r['windows']} | {r['cpu_s']} | "
+        print(f"| {r['model']} ({o['folder']}) | {o.get('variant') or '-'} | {o['stride']} | {o['members'] or 'all'} "
+              f"| {r['windows']} | {r['cpu_s']} | "
               + " | ".join(f"{r[k]['mean']:.3f} ± {r[k]['sd']:.3f}" for k in metrics) + " |")
 
 

@@ -35,6 +35,10 @@ class Settings:
     # 20,000 documents is about 1.5 h on 2 cores (docs/benchmarks.md, Techniques speed).
     techniques: str = "sample"
     techniques_sample_docs: int = 20_000
+    # accurate | fast: ``fast`` reads each document with fewer encoder windows (stride 254)
+    # and, under semeval2020, heads over the semeval2023 encoder instead of its own two
+    # encoders; its cost in F1 is in MODEL_CARD.md ("Fast mode").
+    techniques_mode: str = "accurate"
     batch_size: int = 512
     # link
     reuse_min_words: int = 40

@@ -53,13 +53,17 @@ def engine_options(fn: Any) -> Any:
 
 
 def technique_options(fn: Any) -> Any:
-    """``--techniques``, ``--techniques-sample`` and ``--taxonomy`` (settings of the same names)."""
+    """``--techniques``, ``--techniques-sample``, ``--techniques-mode`` and ``--taxonomy`` (settings of the same names)."""
     fn = click.option("--techniques", "techniques", type=click.Choice(["all", "sample", "off"]),
                       help="Documents the technique model reads: all, a reproducible sample per "
                            "source and week (default; a corpus within the budget is read in "
                            "full), or none.")(fn)
     fn = click.option("--techniques-sample", "techniques_sample_docs", type=click.IntRange(min=0),
                       help="Budget of --techniques sample in documents (default 20000).")(fn)
+    fn = click.option("--techniques-mode", "techniques_mode", type=click.Choice(["accurate", "fast"]),
+                      help="accurate (default) or fast: about 1.7x (semeval2023) to 2.8x "
+                           "(semeval2020) the documents per second for lower F1 "
+                           "(MODEL_CARD.md, Fast mode).")(fn)
     fn = click.option("--taxonomy", type=click.Choice(["semeval2023", "semeval2020"]),
                       help="Technique labels: semeval2023 (23 techniques, default) or "
                            "semeval2020 (14).")(fn)
@@ -128,8 +132,8 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
             window_s: float | None, engine: str | None,
             scheduler: str | None, workers: int | None, limit: int | None,
             force_stages: tuple[str, ...], techniques: str | None,
-            techniques_sample_docs: int | None, taxonomy: str | None, config: str | None,
-            quiet: bool, json_out: bool) -> None:
+            techniques_sample_docs: int | None, techniques_mode: str | None, taxonomy: str | None,
+            config: str | None, quiet: bool, json_out: bool) -> None:
     """Run the whole main job: ingest SOURCES, analyze, link, export and report."""
     check_run_arguments(sources, corpus_path, out_dir)
     check_field_map(sources, _fields(fields) or {})
@@ -138,7 +142,8 @@ def run_cmd(sources: tuple[Path, ...], corpus_path: Path, out_dir: Path | None,
                              scheduler=scheduler, workers=workers, limit=limit,
                              force_stages=force_stages or None, reuse_min_words=min_words,
                              coordination_window_s=window_s, techniques=techniques,
-                             techniques_sample_docs=techniques_sample_docs, taxonomy=taxonomy)
+                             techniques_sample_docs=techniques_sample_docs,
+                             techniques_mode=techniques_mode, taxonomy=taxonomy)
     reporter = Reporter(quiet=quiet or json_out)
     summary = pipeline.run(list(sources), corpus_path, out_dir, settings, reporter)
     emit(summary, quiet=quiet, json_out=json_out, human=_human_run)
@@ -201,13 +206,14 @@ def ingest_cmd(sources: tuple[Path, ...], corpus_path: Path, fields: tuple[str, 
 def analyze_cmd(corpus_path: Path, analyzers: tuple[str, ...], engine: str | None,
                 scheduler: str | None, workers: int | None, limit: int | None,
                 force_stages: tuple[str, ...], techniques: str | None,
-                techniques_sample_docs: int | None, taxonomy: str | None, config: str | None,
-                quiet: bool, json_out: bool) -> None:
+                techniques_sample_docs: int | None, techniques_mode: str | None, taxonomy: str | None,
+                config: str | None, quiet: bool, json_out: bool) -> None:
     """Run the per-document analyzers on documents they have not seen."""
     settings = load_settings(config, analyzers=analyzers or None, engine=engine,
                              scheduler=scheduler, workers=workers, limit=limit,
                              force_stages=force_stages or None, techniques=techniques,
-                             techniques_sample_docs=techniques_sample_docs, taxonomy=taxonomy)
+                             techniques_sample_docs=techniques_sample_docs,
+                             techniques_mode=techniques_mode, taxonomy=taxonomy)
     summary = pipeline.analyze(corpus_path, settings, Reporter(quiet or json_out))
     emit(summary, quiet=quiet, json_out=json_out, human=lambda s: _human_run({"analyze": s}))
 

@@ -114,10 +114,11 @@ def technique_legend(spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 #: Article-level labels are estimates of the whole text, not facts: what to say beside them.
 LABEL_CAVEATS = {
-    "genre": "an estimate of the whole article's genre by a model trained on news articles; "
-             "scores under 0.8 are often wrong (ordinary reporting is sometimes read as satire)",
-    "framing": "estimates of the frames the article uses (several per article is normal); "
-               "a frame is a topic angle, not a manipulation signal",
+    "genre": "article-level estimate of the whole article's genre by a model trained on news "
+             "articles, with its confidence; below a calibrated confidence it says 'uncertain' "
+             "instead of guessing (ordinary reporting used to be read as satire)",
+    "framing": "article-level estimates of the frames the article uses, with their confidence "
+               "(several per article is normal); a frame is a topic angle, not a manipulation signal",
 }
 
 

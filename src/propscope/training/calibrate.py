@@ -27,9 +27,10 @@ SI_GAPS = [4, 8, 12]  # low tokens bridged inside one SI span; longer spans rais
 SEEDS = [0.0, 0.5, 0.6, 0.7, 0.8]  # 0: no seed (plain threshold); see heads.Thresholds
 
 
-def tune(model_path: Path, data_dir: Path, taxonomy: str) -> dict[str, float]:
-    """Grid-search thresholds on validation and write them into ``config.json``."""
-    model = TechniqueModel(model_path)
+def tune(model_path: Path, data_dir: Path, taxonomy: str, variant: str | None = None) -> dict[str, float]:
+    """Grid-search thresholds on validation and write them into ``config.json``
+    (``variant``: into that entry of its ``variants``)."""
+    model = TechniqueModel(model_path, variant=variant)
     data = dataset.load(data_dir, taxonomy)
     _, val = data.split()
     docs = []
@@ -49,9 +50,10 @@ def tune(model_path: Path, data_dir: Path, taxonomy: str) -> dict[str, float]:
         chosen["paragraph"] = max(GRID, key=par_f1)
     config_file = model_path / "config.json"
     config = json.loads(config_file.read_text(encoding="utf-8"))
-    config["thresholds"] = {**config.get("thresholds", {}), **chosen}
+    where = config["variants"][variant] if variant else config
+    where["thresholds"] = {**config.get("thresholds", {}), **where.get("thresholds", {}), **chosen}
     config_file.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
-    return config["thresholds"]
+    return where["thresholds"]
 
 
 def choose(model: TechniqueModel, val: list[dataset.Article], docs: list,
@@ -147,11 +149,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--tune", action="store_true",
                    help="instead: choose the thresholds on the whole validation split and write them into "
                         "the shipped config.json (as training does after export)")
+    p.add_argument("--variant", default=None, help="with --tune: the config variant to tune (e.g. shared)")
     a = p.parse_args(argv)
     from ..analyze.techniques.model import model_dir
 
     if a.tune:
-        print(json.dumps(tune(model_dir(a.taxonomy), a.data, a.taxonomy), indent=2))
+        print(json.dumps(tune(model_dir(a.taxonomy), a.data, a.taxonomy, a.variant), indent=2))
         return
     print(json.dumps(cross_fit(model_dir(a.taxonomy), a.data, a.taxonomy, a.repeats,
                                seeds=[0.0] if a.no_seeds else SEEDS, combine=a.combine), indent=2))

@@ -77,13 +77,29 @@ def _plan(doc: Document) -> language.LanguageResult | None:
     return None if status == language.NOT_ANALYSED else res
 
 
-def version(tax: str) -> str:
-    """The stage version for ``tax``: the default taxonomy keeps the plain version, so
-    corpora analysed before the setting existed are not recomputed."""
-    return VERSION if tax == TAXONOMY else f"{VERSION}/{tax}"
+MODES = ("accurate", "fast")  # the ``techniques_mode`` setting
+# What the fast mode gives up, said when a run uses it (figures: MODEL_CARD.md, "Fast mode").
+FAST_NOTE = {
+    "semeval2023": "window stride 254: fewer encoder windows, about 1 F1 point lower",
+    "semeval2020": "heads over the semeval2023 encoder, stride 254: one encoder instead of two, "
+                   "SI about 4 and technique spans about 6.5 F1 points lower",
+}
 
 
-def analyze_batch(docs: list[Document], tax: str = TAXONOMY) -> list[AnalyzerResult]:
+def variant(mode: str) -> str | None:
+    """The model variant (``variants`` in its config.json) of a ``techniques_mode``."""
+    return None if mode == "accurate" else mode
+
+
+def version(tax: str, mode: str = "accurate") -> str:
+    """The stage version for ``tax`` and ``mode``: the default taxonomy in the accurate
+    mode keeps the plain version, so corpora analysed before these settings existed are
+    not recomputed, and switching either setting recomputes the spans."""
+    base = VERSION if tax == TAXONOMY else f"{VERSION}/{tax}"
+    return base if mode == "accurate" else f"{base}/{mode}"
+
+
+def analyze_batch(docs: list[Document], tax: str = TAXONOMY, mode: str = "accurate") -> list[AnalyzerResult]:
     """Technique spans and genre/framing labels for each document the model can read."""
     plans = {d.doc_id: _plan(d) for d in docs}
     todo = [d for d in docs if plans[d.doc_id] is not None]
@@ -94,7 +110,7 @@ def analyze_batch(docs: list[Document], tax: str = TAXONOMY) -> list[AnalyzerRes
     para_docs = [d for d in todo if d.doc_id in paragraph] if tax == TAXONOMY else []
     para_results = multilingual.analyze_batch(para_docs, [plans[d.doc_id] for d in para_docs])
     todo = [d for d in todo if d.doc_id not in paragraph]
-    model = load_model(tax)
+    model = load_model(tax, variant(mode))
     # si=False: the SI-only members vote only on technique-agnostic SI spans, which
     # the analyzer does not write (a third encoder pass saved for semeval2020).
     scored = dict(zip((d.doc_id for d in todo), model.score([d.text for d in todo], si=False),
@@ -145,21 +161,25 @@ def _round(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-def analyze(doc: Document, tax: str = TAXONOMY) -> AnalyzerResult:
-    return analyze_batch([doc], tax)[0]
+def analyze(doc: Document, tax: str = TAXONOMY, mode: str = "accurate") -> AnalyzerResult:
+    return analyze_batch([doc], tax, mode)[0]
 
 
 def configure(settings: Any) -> Analyzer:
-    """The analyzer bound to ``settings.taxonomy`` (validated here, a coded error if unknown)."""
+    """The analyzer bound to ``settings.taxonomy`` and ``settings.techniques_mode``
+    (validated here, a coded error if unknown)."""
+    from ...errors import InputError
+
     tax = getattr(settings, "taxonomy", TAXONOMY)
     if tax not in taxonomy.TAXONOMIES:
-        from ...errors import InputError
-
         raise InputError(f"unknown taxonomy {tax!r}", hint=f"one of {', '.join(taxonomy.TAXONOMIES)}")
+    mode = getattr(settings, "techniques_mode", "accurate")
+    if mode not in MODES:
+        raise InputError(f"unknown techniques_mode {mode!r}", hint=f"one of {', '.join(MODES)}")
     return dataclasses.replace(
-        ANALYZER, version=version(tax), fn=functools.partial(analyze, tax=tax),
-        batch_fn=functools.partial(analyze_batch, tax=tax),
-        prepare=functools.partial(prepare, tax=tax),
+        ANALYZER, version=version(tax, mode), fn=functools.partial(analyze, tax=tax, mode=mode),
+        batch_fn=functools.partial(analyze_batch, tax=tax, mode=mode),
+        prepare=functools.partial(prepare, tax=tax, mode=mode),
         description=ANALYZER.description.replace("SemEval-2023, 23 techniques", _NAMES[tax]))
 
 
@@ -183,14 +203,19 @@ def add_columns(con: Any) -> None:
                 con.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {sql_type}')
 
 
-def prepare(corpus: Any, settings: Any, run_id: str, tax: str = TAXONOMY) -> dict[str, Any]:
+def prepare(corpus: Any, settings: Any, run_id: str, tax: str = TAXONOMY,
+            mode: str = "accurate") -> dict[str, Any]:
     """Choose the documents to read (``techniques`` setting); see :mod:`.sample`.
     Also brings an older corpus's tables up to this version's columns."""
     add_columns(corpus.con)
-    info = sample.prepare(corpus, "techniques", version(tax), run_id,
+    info = sample.prepare(corpus, "techniques", version(tax, mode), run_id,
                           getattr(settings, "techniques", "all"),
                           int(getattr(settings, "techniques_sample_docs", 0) or 0))
     info["taxonomy"] = tax
+    info["techniques_mode"] = mode
+    if mode != "accurate":
+        said = f"techniques: {mode} mode ({FAST_NOTE[tax]})"
+        info["line"] = f"{info['line']}; {said}" if info.get("line") else said
     return info
 
 

@@ -41,6 +41,19 @@ def scatter_mean(rows: np.ndarray, index: list[tuple[int, int, int]], lengths: l
     return [s / np.maximum(n, 1.0) for s, n in zip(sums, counts, strict=True)]
 
 
+def with_context(hidden: np.ndarray, k: int) -> np.ndarray:
+    """Each token's state beside the mean state of the tokens within ``k`` of it
+    (clipped at the document's ends): a phrase-level view for a linear tagger."""
+    if k <= 0 or not len(hidden):
+        return hidden
+    n = len(hidden)
+    c = np.concatenate([np.zeros((1, hidden.shape[1]), np.float64), np.cumsum(hidden, axis=0, dtype=np.float64)])
+    lo = np.maximum(np.arange(n) - k, 0)
+    hi = np.minimum(np.arange(n) + k + 1, n)
+    ctx = (c[hi] - c[lo]) / (hi - lo)[:, None]
+    return np.hstack([hidden, ctx.astype(hidden.dtype)])
+
+
 def span_features(hidden: np.ndarray, first: int, last: int) -> np.ndarray:
     """Span representation for classification: mean, first and last token states."""
     return np.concatenate([hidden[first : last + 1].mean(axis=0), hidden[first], hidden[last]])

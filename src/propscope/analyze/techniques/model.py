@@ -8,8 +8,11 @@ lazily on first use. Nothing here touches the network.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -32,6 +35,11 @@ WINDOW_BATCH = 1
 
 def model_dir(taxonomy: str) -> Path:
     return MODELS_DIR / f"propscope-techniques-{taxonomy}"
+
+
+def member_onnx(path: Path, spec: dict) -> Path:
+    """A member's ONNX file: its own (``onnx`` in ``path``), or another model's (``model``)."""
+    return si_member_onnx(path, spec) if "model" in spec else path / spec["onnx"]
 
 
 def si_member_onnx(path: Path, spec: dict) -> Path:
@@ -76,16 +84,24 @@ class TechniqueModel:
     they may have another label set (the SemEval-2023 model in the 2020 one).
     """
 
-    def __init__(self, path: Path, threads: int = 0) -> None:
+    def __init__(self, path: Path, threads: int = 0, variant: str | None = None) -> None:
         try:
             self.config = json.loads((path / "config.json").read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ModelError(f"{path / 'config.json'}: cannot read model config ({exc})",
                              hint="reinstall propscope, or rebuild it with `propscope train`") from exc
+        self.variant = variant
+        if variant is not None:
+            variants = self.config.get("variants", {})
+            if variant not in variants:
+                raise ModelError(f"{path / 'config.json'}: no variant {variant!r}",
+                                 hint=f"variants: {', '.join(variants) or 'none'}")
+            # A variant replaces whole top-level keys (members, thresholds, stride, ...).
+            self.config = {**self.config, **variants[variant]}
         members = self.config.get("members") or [{"onnx": "model.int8.onnx", "heads": "heads.npz"}]
         for m in members:
-            if not (path / m["onnx"]).exists():
-                raise ModelError(f"technique model not found: {path / m['onnx']}",
+            if not member_onnx(path, m).exists():
+                raise ModelError(f"technique model not found: {member_onnx(path, m)}",
                                  hint="reinstall propscope, or rebuild it with `propscope train`")
         try:
             self.tokenizer = encoding.load_tokenizer(path / "tokenizer.json")
@@ -98,7 +114,14 @@ class TechniqueModel:
         tc_members = self.config.get("tc_members") or list(range(len(members)))
         self.member_span = [(member_arrays[i]["span_w"], member_arrays[i]["span_b"], i) for i in tc_members]
         self.threads = threads
-        self.sessions = [session_for(path / m["onnx"], threads) for m in members]
+        self.sessions = [session_for(member_onnx(path, m), threads) for m in members]
+        # A member with ``tag_head`` reads another model's encoder (``model``): its token
+        # scores come from a numpy head over that encoder's states, not from its logits.
+        # (w, b, context): ``context`` > 0 adds each token's neighbourhood mean (heads.with_context).
+        self.tag_heads: list[tuple[np.ndarray, np.ndarray, int] | None] = [
+            (a["tag_w"], a["tag_b"], int(a["tag_context"]) if "tag_context" in a else 0)
+            if m.get("tag_head") else None
+            for m, a in zip(members, member_arrays, strict=True)]
         self.session = self.sessions[0]
         self.si_members = [self._si_member(path, m) for m in self.config.get("si_members", [])]
         t = self.config.get("thresholds", {})
@@ -116,9 +139,12 @@ class TechniqueModel:
             genre_w=arrays.get("genre_w"), genre_b=arrays.get("genre_b"),
             framing_w=arrays.get("framing_w"), framing_b=arrays.get("framing_b"),
             genre_min={str(k): float(v) for k, v in self.config.get("genre_min", {}).items()})
-        self.name = f"{self.config['name']}@{self.config['version']}"
+        self.name = f"{self.config['name']}@{self.config['version']}" + (f"/{variant}" if variant else "")
         # Span confidence -> share of such spans right on held-out articles (None: no map shipped).
-        self.calibration = Calibration.load(path / CALIBRATION_FILE)
+        # A variant with other heads sets ``"calibration": false``: the map describes the
+        # default model's confidences, not its own (confidence_calibrated is then NULL).
+        self.calibration = (Calibration.load(path / CALIBRATION_FILE)
+                            if self.config.get("calibration", True) else None)
         known = taxonomy.by_label()
         self.families = {label: known[label].family for label in self.labels if label in known}
         # How members' 'any technique' scores combine for SI (absent in older configs: mean).
@@ -164,10 +190,22 @@ class TechniqueModel:
             k1, h = len(self.labels) + 1, self.heads.span_w.shape[0] // 3
             return [DocScores(t, e, np.zeros((0, k1), np.float32), np.zeros((0, h), np.float32))
                     for t, e in zip(texts, encs, strict=True)]
+        batch_key = hashlib.sha1("\0".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+
+        def run(session) -> tuple[list[np.ndarray], list[np.ndarray]]:
+            # One pass per encoder file and batch: a member and an SI member may share
+            # one, and so may two models in one process (the semeval2020 ``shared``
+            # variant reads the semeval2023 encoder): see :func:`_encoder_outputs`.
+            return _encoder_outputs((id(session), self.stride, batch_key),
+                                    lambda: self._run(session, ids, mask, index, lengths))
+
         member_probs: list[list[np.ndarray]] = []
         states: list[list[np.ndarray]] = []
-        for session in self.sessions:
-            p, h = self._run(session, ids, mask, index, lengths)
+        for session, tag in zip(self.sessions, self.tag_heads, strict=True):
+            p, h = run(session)
+            if tag is not None:
+                p = [heads.sigmoid(heads.with_context(x, tag[2]) @ tag[0] + tag[1]).astype(np.float32)
+                     for x in h]
             member_probs.append(p)
             states.append(h)
         if not si:
@@ -175,7 +213,7 @@ class TechniqueModel:
             for d in out:
                 d.si_skipped = bool(self.si_members)
             return out
-        si_outputs = [self._run(session, ids, mask, index, lengths) for session, _, _ in self.si_members]
+        si_outputs = [run(session) for session, _, _ in self.si_members]
         return self.combine(texts, encs, member_probs, states, si_outputs)
 
     def combine(self, texts: list[str], encs: list[encoding.Encoded], member_probs: list[list[np.ndarray]],
@@ -267,6 +305,32 @@ class TechniqueModel:
 
 _SESSIONS: dict[tuple[str, int], object] = {}
 
+# The last few batches' encoder outputs, per (session, stride, texts): when one process
+# scores the same documents with both taxonomies (semeval2023, then the semeval2020
+# ``shared`` variant over the same encoder), the second reads the first's pass. Outputs
+# are the same as recomputing (one window per ONNX call, see WINDOW_BATCH); kept small
+# (a news article's states are about 1.5 MB).
+_OUTPUTS: OrderedDict[tuple[int, int, str], tuple[list[np.ndarray], list[np.ndarray]]] = OrderedDict()
+_OUTPUTS_KEPT = 4
+_OUTPUTS_LOCK = threading.Lock()
+
+
+def _encoder_outputs(key: tuple[int, int, str], compute: Callable[[], tuple[list[np.ndarray], list[np.ndarray]]]
+                     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    with _OUTPUTS_LOCK:
+        if key in _OUTPUTS:
+            _OUTPUTS.move_to_end(key)
+            return _OUTPUTS[key]
+    out = compute()
+    for arrays in out:
+        for a in arrays:
+            a.flags.writeable = False  # shared between models: nobody may change them
+    with _OUTPUTS_LOCK:
+        _OUTPUTS[key] = out
+        while len(_OUTPUTS) > _OUTPUTS_KEPT:
+            _OUTPUTS.popitem(last=False)
+    return out
+
 
 def session_options(threads: int = 0):
     """ORT options for a CPU process that may hold several sessions.
@@ -317,17 +381,19 @@ def default_threads() -> int:
     return 1 if multiprocessing.parent_process() is not None else 0
 
 
-_CACHE: dict[str, TechniqueModel] = {}
+_CACHE: dict[tuple[str, str | None], TechniqueModel] = {}
 _LOCK = threading.Lock()
 
 
-def load_model(taxonomy: str = "semeval2023") -> TechniqueModel:
-    """The process-wide model for ``taxonomy``, loaded on first use."""
+def load_model(taxonomy: str = "semeval2023", variant: str | None = None) -> TechniqueModel:
+    """The process-wide model for ``taxonomy`` (and ``variant``, see ``variants`` in
+    MODEL_CARD.md), loaded on first use."""
     with _LOCK:
-        if taxonomy not in _CACHE:
+        key = (taxonomy, variant)
+        if key not in _CACHE:
             path = model_dir(taxonomy)
             if not path.exists():
                 raise ModelError(f"no shipped model for taxonomy {taxonomy!r} at {path}",
                                  hint="taxonomies: semeval2020, semeval2023")
-            _CACHE[taxonomy] = TechniqueModel(path, default_threads())
-        return _CACHE[taxonomy]
+            _CACHE[key] = TechniqueModel(path, default_threads(), variant)
+        return _CACHE[key]
