@@ -77,12 +77,17 @@ def drop_link_titles(corpus: Corpus) -> int:
                     FROM tx JOIN ux USING (doc_id) GROUP BY t_item, u_item),
              origin AS (SELECT DISTINCT tx.t_item, f.u_item FROM first_u f
                         JOIN tx USING (doc_id))
-        SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider FROM tu JOIN tn USING (t_item)
-        JOIN origin USING (t_item, u_item) JOIN un USING (u_item)
+        SELECT tu.t_item, tu.u_item, un.n > tn.n AND o.t_item IS NOT NULL AS wider,
+               o.t_item IS NOT NULL AS origin
+        FROM tu JOIN tn USING (t_item) JOIN un USING (u_item)
+        LEFT JOIN origin o USING (t_item, u_item)
         WHERE tu.m * 2 >= tn.n AND tn.n >= 2""")
-    # the link's site, for the crowd filter (link/sites.py): kept until the stage ends
+    # the link's site, for the crowd filter (link/sites.py): kept until the stage ends.
+    # Any text that travels with a link (at least half of its accounts posted it with
+    # the link) belongs to the link's site, whether or not the link's first post carried
+    # it: a scraped reader's minute-rounded post can come "before" the outlet's own
     con.execute("""CREATE OR REPLACE TEMP TABLE _coord_title_sites AS
-        SELECT t_item, any_value(u_item) AS u_item FROM _coord_titles GROUP BY t_item""")
+        SELECT t_item, arg_max(u_item, origin) AS u_item FROM _coord_titles GROUP BY t_item""")
     con.execute("""DELETE FROM _coord_events e WHERE e.kind = 'text' AND EXISTS (
         SELECT 1 FROM _coord_titles ti JOIN _coord_events u
           ON u.kind = 'url' AND u.item = ti.u_item

@@ -43,7 +43,7 @@ import pyarrow as pa
 from ..corpus import Corpus, one
 from ..settings import Settings
 from .coactions import build_events, load_shares, temp_table
-from .cochance import test_pairs
+from .cochance import retest, test_pairs
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
@@ -57,6 +57,8 @@ ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
 MAX_WINDOW_S = 600.0
+#: Whether each pair is tested again on the co-actions the crowd filter leaves it.
+RETEST = False
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
 _TS = pa.timestamp("us", tz="UTC")
@@ -135,6 +137,23 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
             site_sharers[0][at], site_sharers[1][at], site_sharers[2][at])
     return out.sort_values(["source_a", "source_b", "time_a", "kind", "item"],
                            kind="mergesort").reset_index(drop=True)
+
+
+def _retest(ev: pd.DataFrame, pairs: pd.DataFrame, m: int, alpha: float
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pairs whose kept co-actions are still significant, and their evidence.
+
+    The crowd filter removes co-actions a crowd owns; a pair's first p-value counted
+    them. An RSS bot and its outlet meet on every article of a feed: the site's
+    readers own those links, and the three headline texts left are what any two
+    sharers of that feed show. The p-value shown must be the one of the evidence shown.
+    """
+    kept = (ev.groupby(["source_a", "source_b", "kind"], observed=True)["item"].nunique()
+            .rename("x").reset_index().rename(columns={"source_a": "a", "source_b": "b"}))
+    again = retest(pairs, kept, m)
+    good = again[again["q"] <= alpha]
+    inside = pd.MultiIndex.from_frame(ev[["source_a", "source_b"]]).isin(good.index)
+    return ev[inside].reset_index(drop=True), good
 
 
 def _runs(keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
@@ -326,6 +345,16 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                 edge_rows = _edges(ev, pairs, window)
                 if len(ev) == before:
                     break
+            if len(ev) and RETEST:
+                # each pair is tested again on the co-actions it keeps (cochance.retest),
+                # once the groups are stable: dropping weak pairs inside the loop would
+                # shrink the groups that own their items and unravel real rings
+                ev, pairs = _retest(ev, pairs, int(res.stats.get("tests", len(res.pairs))),
+                                    settings.coordination_alpha)
+                if len(ev):
+                    moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
+                    pairs = pairs.loc[moments.index].assign(moments=moments)
+                    edge_rows = _edges(ev, pairs, window)
             if not len(ev):
                 ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
         else:
