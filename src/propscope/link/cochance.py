@@ -95,6 +95,10 @@ def sweep(item: np.ndarray, t: np.ndarray, window_s: float) -> tuple[np.ndarray,
 #: the account's rate over all reposts: an account re-shared in few slots (a ring's hub)
 #: says little about its followers' own rates, a celebrity re-shared in thousands does.
 REPOST_SHRINK = 1000.0
+#: Items shared by more accounts are not swept with the wide window (``test_pairs``):
+#: a ring's own items are shared by its members and a few others; the cost of the wide
+#: sweep stays ``shares x WIDE_CAP``.
+WIDE_CAP = 100
 #: Pseudo-count added to an account's items left after leaving the pair out.
 PSEUDO_ITEMS = 0.1
 
@@ -177,7 +181,8 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 
 
 def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items: int = 3,
-               alpha: float = 0.05, strata: str = "none", shrink: float = 200.0) -> CoResult:
+               alpha: float = 0.05, strata: str = "none", shrink: float = 200.0,
+               wide_s: float | None = None, wide_cap: int = WIDE_CAP) -> CoResult:
     """Co-actions, expected counts, p- and q-values for every pair that co-acted.
 
     ``shares`` has columns ``actor`` (int codes), ``item`` (int codes, unique across
@@ -186,6 +191,12 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     rate on a class of items, shrunk towards its rate over the kind with ``shrink``
     pseudo-slots; measured on the dev seeds, every class split explained real groups
     away, so the default is one class.
+
+    ``wide_s`` (longer than ``window_s``) is a second window, for groups whose members act
+    minutes apart: items shared by at most ``wide_cap`` accounts are swept with it too,
+    with their own ``q`` for it, and each pair is tested in both windows (the smaller
+    p-value, doubled). Co-actions carry ``close`` (within ``window_s``); a pair's
+    ``wide`` says which window its p-value came from.
     """
     stats: dict[str, int | float] = {"shares": len(shares), "cap": cap}
     empty_pairs = pd.DataFrame(columns=["a", "b", "x", "moments", "expected", "p", "q"])
@@ -209,9 +220,26 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     t = s["t"].to_numpy(np.float64)
     actor = s["actor"].to_numpy(np.int64)
     ja, jb = sweep(item, t, window_s)
-    stats["co_actions"] = len(ja)
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)
+    q_wide = q_item
+    if wide_s is not None and wide_s > window_s:
+        # the wide sweep, on the items few enough accounts share: a ring's own items; its
+        # co-actions replace the narrow ones of those items (they include them)
+        sub = np.flatnonzero(n_row <= wide_cap)
+        wa, wb = sweep(item[sub], t[sub], wide_s)
+        wa, wb = sub[wa], sub[wb]
+        near_w = np.bincount(item[wa], minlength=len(n_of)).astype(np.float64)
+        small = n_of <= wide_cap
+        q_wide = np.where(small, np.where(n_of >= 2, near_w / np.maximum(
+            n_of * (n_of - 1) / 2, 1), 0.0), q_item)
+        big = ~small[item[ja]]
+        ja, jb = np.r_[ja[big], wa], np.r_[jb[big], wb]
+        order = np.lexsort((jb, ja))
+        ja, jb = ja[order], jb[order]
+        stats["co_actions_wide"] = int(len(wa))
+    within = t[jb] - t[ja] <= window_s
+    stats["co_actions"] = int(within.sum())
     kinds = s["kind"].astype("category")
     kind_code = kinds.cat.codes.to_numpy(np.int64)
     n_kinds = len(kinds.cat.categories)
@@ -220,7 +248,7 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     co = pd.DataFrame({"ja": ja, "jb": jb, "a": lo, "b": hi, "item": item[ja],
                        "kind": pd.Categorical.from_codes(kind_code[ja], kinds.cat.categories),
                        "first": actor[ja],
-                       "ta": t[ja], "tb": t[jb]})
+                       "ta": t[ja], "tb": t[jb], "close": within})
     if "row" in s:
         rows = s["row"].to_numpy(np.int64)
         co["ra"], co["rb"] = rows[ja], rows[jb]
@@ -246,30 +274,42 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     n_cls = int(cls_item.max()) + 1
     kind_item = np.zeros(len(n_of), dtype=np.int64)
     kind_item[item] = kind_code
-    lam_k = _expected(a_, b_, lo, hi, item[ja], item, actor, kind_item * n_cls + cls_item,
-                      n_row, q_item, n_cls, n_kinds, shrink, own_class)
-    # observed distinct items per pair and kind
-    gk = pd.DataFrame({"a": lo, "b": hi, "item": item[ja], "k": kind_code[ja]})
-    xk = gk.drop_duplicates().groupby(["a", "b", "k"]).size().rename("x").reset_index()
-    xk = xk.merge(cand[["a", "b"]].reset_index(), on=["a", "b"])
-    x_k = np.zeros((len(cand), n_kinds), dtype=np.int64)
-    x_k[xk["index"].to_numpy(), xk["k"].to_numpy()] = xk["x"].to_numpy()
-    # one p-value per kind; the pair's is the smallest, times the number of kinds tested
-    # (Bonferroni across kinds: one post with a link, a hashtag and a text is not three
-    # independent coincidences, so kinds are not summed)
-    p_k = np.where(x_k > 0, poisson.sf(x_k - 1, np.maximum(lam_k, 1e-300)), 1.0)
-    best = p_k.argmin(axis=1)
-    lam = lam_k[np.arange(len(cand)), best]
-    p = np.minimum(1.0, p_k.min(axis=1) * n_kinds)
+    windows = [(within, q_item)] + ([(np.ones(len(ja), bool), q_wide)]
+                                    if q_wide is not q_item else [])
+    p_w, lam_w = [], []
+    for rows_in, q_w in windows:
+        lam_k = _expected(a_, b_, lo[rows_in], hi[rows_in], item[ja][rows_in], item, actor,
+                          kind_item * n_cls + cls_item, n_row, q_w, n_cls, n_kinds, shrink,
+                          own_class)
+        # observed distinct items per pair and kind
+        gk = pd.DataFrame({"a": lo[rows_in], "b": hi[rows_in], "item": item[ja][rows_in],
+                           "k": kind_code[ja][rows_in]})
+        xk = gk.drop_duplicates().groupby(["a", "b", "k"]).size().rename("x").reset_index()
+        xk = xk.merge(cand[["a", "b"]].reset_index(), on=["a", "b"])
+        x_k = np.zeros((len(cand), n_kinds), dtype=np.int64)
+        x_k[xk["index"].to_numpy(), xk["k"].to_numpy()] = xk["x"].to_numpy()
+        # one p-value per kind; the pair's is the smallest, times the number of kinds
+        # tested (Bonferroni across kinds: one post with a link, a hashtag and a text is
+        # not three independent coincidences, so kinds are not summed)
+        p_w.append(np.where(x_k > 0, poisson.sf(x_k - 1, np.maximum(lam_k, 1e-300)), 1.0))
+        lam_w.append(lam_k)
+    p_all = np.concatenate(p_w, axis=1)  # pairs x (windows x kinds)
+    lam_all = np.concatenate(lam_w, axis=1)
+    best = p_all.argmin(axis=1)
+    lam = lam_all[np.arange(len(cand)), best]
+    # Bonferroni across kinds and windows: the same co-actions are read twice
+    p = np.minimum(1.0, p_all.min(axis=1) * p_all.shape[1])
     # Tests counted: every pair that co-acted at least once, not only those that reached
     # min_items (that filter looks at the same data as the test; counting only the
     # survivors let viral-burst pairs through on dev seeds).
     m = int(max(stats["pairs_co_acting"], len(cand)))
-    cand = cand.assign(expected=lam, p=p, q=_holm(p, m), kind=best)
-    # each kind's expected count, kept so the pair can be tested again on the evidence
-    # the crowd filter leaves it (:func:`retest`)
+    cand = cand.assign(expected=lam, p=p, q=_holm(p, m), kind=best % n_kinds,
+                       wide=best >= n_kinds)
+    # each kind's expected count (of the window that decided), kept so the pair can be
+    # tested again on the evidence the crowd filter leaves it (:func:`retest`)
+    lam_dec = np.where((best >= n_kinds)[:, None], lam_w[-1], lam_w[0])
     for k, name in enumerate(kinds.cat.categories):
-        cand[LAM_PREFIX + str(name)] = lam_k[:, k]
+        cand[LAM_PREFIX + str(name)] = lam_dec[:, k]
     stats["tests"] = m
     stats["pairs_tested"] = len(cand)
     stats["pairs_significant"] = int((cand["q"] <= alpha).sum())

@@ -57,6 +57,10 @@ ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
 MAX_WINDOW_S = 600.0
+#: The second, wider window (seconds; ``None``: none): groups whose members act 10-40
+#: minutes apart are tested in it too, on items few accounts share (cochance.WIDE_CAP),
+#: each item with its own chance of a pair that close.
+WIDE_WINDOW_S: float | None = 2400.0
 #: Whether each pair is tested again on the co-actions the crowd filter leaves it.
 RETEST = False
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
@@ -167,13 +171,14 @@ def _edges(ev: pd.DataFrame, pairs: pd.DataFrame, window: float) -> list[dict[st
     not a pandas group per edge (that was most of the stage's time)."""
     ev = ev.sort_values(["source_a", "source_b", "kind", "time_a", "item"], kind="mergesort")
     col = {c: ev[c].tolist() for c in ev.columns}
-    info = {(a, b): (e, p, q, m) for a, b, e, p, q, m in pairs.reset_index()[
-        ["source_a", "source_b", "expected", "p", "q", "moments"]].itertuples(index=False)}
+    info = {(a, b): (e, p, q, m, w) for a, b, e, p, q, m, w in pairs.reset_index()[
+        ["source_a", "source_b", "expected", "p", "q", "moments", "window"]].itertuples(
+            index=False)}
     keys = list(zip(col["source_a"], col["source_b"], col["kind"], strict=True))
     rows = []
     for lo, hi in _runs(keys):
         a, b, kind = keys[lo]
-        expected, p, q, moments = info[(a, b)]
+        expected, p, q, moments, pair_window = info[(a, b)]
         n = hi - lo
         leader, led = Counter(col["leader"][lo:hi]).most_common(1)[0]
         listed = [{"item": col["item"][i], "raw_a": _text(col["raw_a"][i]),
@@ -186,7 +191,7 @@ def _edges(ev: pd.DataFrame, pairs: pd.DataFrame, window: float) -> list[dict[st
             "source_a": a, "source_b": b, "kind": kind, "weight": n,
             "first_seen": min(times), "last_seen": max(times),
             "items": json.dumps(listed, ensure_ascii=False), "expected": float(expected),
-            "p_value": float(p), "p_adjusted": float(q), "window_s": window,
+            "p_value": float(p), "p_adjusted": float(q), "window_s": float(pair_window),
             "score": float(-math.log10(max(float(p), 1e-300))), "moments": int(moments),
             "leader": leader if led * 2 > n else None, "lead_share": round(led / n, 3),
             "rarity": float(sum(1.0 / math.log2(1.0 + s) for s in col["item_sharers"][lo:hi])),
@@ -315,12 +320,15 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
-                         alpha=settings.coordination_alpha)
+                         alpha=settings.coordination_alpha,
+                         wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
     with timer.step("evidence"):
         if len(sig):
-            keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
+            keep = res.co.merge(sig[["a", "b", "wide"]], on=["a", "b"])
+            # a pair found in the narrow window keeps its narrow co-actions only
+            keep = keep[keep["close"] | keep["wide"]].reset_index(drop=True)
             n_items = int(res.stats["n_items"])
             close = close_sharers(res.co, n_items, item_bases(corpus, n_items))
             # the crowd of a link is also its site's: accounts that ever shared one of the
@@ -329,7 +337,9 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             ev = _evidence(corpus, keep, actors, res.items, close,
                            (sites, close_sharers(res.co, n_items, sites), has_site))
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
-                               source_b=[actors[i] for i in sig["b"]])
+                               source_b=[actors[i] for i in sig["b"]],
+                               window=np.where(sig["wide"], max(WIDE_WINDOW_S or 0, window),
+                                               window))
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = _edges(ev, pairs, window)
             # the crowd filter is repeated until the groups it leaves own every
