@@ -52,7 +52,7 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "4"  # 4: manual reposts, link titles, repost audience, site crowd
+VERSION = "5"  # 5: titles by first-post time, wide window, site crowd for lone pairs
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
