@@ -99,6 +99,8 @@ REPOST_SHRINK = 1000.0
 #: a ring's own items are shared by its members and a few others; the cost of the wide
 #: sweep stays ``shares x WIDE_CAP``.
 WIDE_CAP = 100
+#: Share of the level given to the narrow window when a wide one is tested too.
+NARROW_WEIGHT = 0.8
 #: Pseudo-count added to an account's items left after leaving the pair out.
 PSEUDO_ITEMS = 0.1
 
@@ -293,12 +295,16 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         # not three independent coincidences, so kinds are not summed)
         p_w.append(np.where(x_k > 0, poisson.sf(x_k - 1, np.maximum(lam_k, 1e-300)), 1.0))
         lam_w.append(lam_k)
-    p_all = np.concatenate(p_w, axis=1)  # pairs x (windows x kinds)
+    # weighted Bonferroni across kinds and windows (the same co-actions are read twice):
+    # the narrow window keeps most of the level (NARROW_WEIGHT), so a group found in it
+    # pays little for the second look; a group found only in the wide one pays more
+    weight = [NARROW_WEIGHT, 1.0 - NARROW_WEIGHT] if len(p_w) > 1 else [1.0]
+    p_all = np.concatenate([pw * n_kinds / w for pw, w in zip(p_w, weight, strict=True)],
+                           axis=1)  # pairs x (windows x kinds)
     lam_all = np.concatenate(lam_w, axis=1)
     best = p_all.argmin(axis=1)
     lam = lam_all[np.arange(len(cand)), best]
-    # Bonferroni across kinds and windows: the same co-actions are read twice
-    p = np.minimum(1.0, p_all.min(axis=1) * p_all.shape[1])
+    p = np.minimum(1.0, p_all.min(axis=1))
     # Tests counted: every pair that co-acted at least once, not only those that reached
     # min_items (that filter looks at the same data as the test; counting only the
     # survivors let viral-burst pairs through on dev seeds).
