@@ -62,3 +62,23 @@ def test_without_the_wide_window_the_group_is_missed(tmp_path: Path,
     corpus = corpus_of(tmp_path, posts)
     run_coordination(corpus, Settings(coordination_window_s=60), "r1")
     assert set(ring) not in groups(corpus)
+
+
+def test_an_outlet_and_one_keen_reader_are_not_a_pair(tmp_path: Path) -> None:
+    """One reader shares nearly every article of an outlet within minutes; 20 other readers
+    share a few articles each. On the articles nobody else shared, the outlet and the keen
+    reader are the whole crowd of the item, but a few of the site's: they are no pair."""
+    rnd = random.Random(32)
+    readers = [f"reader-{i:02d}" for i in range(20)]
+    posts = background(rnd)
+    for k in range(50):
+        t = DAY * 0.4 * (1 + k) + rnd.uniform(0, 3600)
+        url = f"https://daily-news.example/world/story-{k}"
+        posts.append(("outlet", f"{_sentence(rnd, 8)} {url}", t))
+        posts.append(("keen", f"{_sentence(rnd, 6)} {url}", t + rnd.uniform(20, 300)))
+        if k % 4:
+            posts += [(r, f"{_sentence(rnd, 6)} {url}", t + rnd.uniform(30, 1800))
+                      for r in rnd.sample(readers, 3)]
+    corpus = corpus_of(tmp_path, posts)
+    run_coordination(corpus, Settings(), "r1")
+    assert groups(corpus) == []
