@@ -255,6 +255,8 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         rows = s["row"].to_numpy(np.int64)
         co["ra"], co["rb"] = rows[ja], rows[jb]
     stats["pairs_co_acting"] = int(len(np.unique(lo * n_actors + hi))) if len(lo) else 0
+    stats["pairs_co_acting_narrow"] = (int(len(np.unique(lo[within] * n_actors + hi[within])))
+                                       if within.any() else 0)
     # moments: distinct posts of the pair's first actor among its co-actions
     doc = s["doc"].to_numpy(np.int64)
     doc_lo = np.where(actor[ja] == lo, doc[ja], doc[jb])
@@ -295,25 +297,27 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         # not three independent coincidences, so kinds are not summed)
         p_w.append(np.where(x_k > 0, poisson.sf(x_k - 1, np.maximum(lam_k, 1e-300)), 1.0))
         lam_w.append(lam_k)
-    # weighted Bonferroni across kinds and windows (the same co-actions are read twice):
-    # the narrow window keeps most of the level (NARROW_WEIGHT), so a group found in it
-    # pays little for the second look; a group found only in the wide one pays more
-    weight = [NARROW_WEIGHT, 1.0 - NARROW_WEIGHT] if len(p_w) > 1 else [1.0]
-    p_all = np.concatenate([pw * n_kinds / w for pw, w in zip(p_w, weight, strict=True)],
-                           axis=1)  # pairs x (windows x kinds)
-    lam_all = np.concatenate(lam_w, axis=1)
-    best = p_all.argmin(axis=1)
-    lam = lam_all[np.arange(len(cand)), best]
-    p = np.minimum(1.0, p_all.min(axis=1))
-    # Tests counted: every pair that co-acted at least once, not only those that reached
-    # min_items (that filter looks at the same data as the test; counting only the
-    # survivors let viral-burst pairs through on dev seeds).
+    # Two families of tests, one per window, split the level (NARROW_WEIGHT and the
+    # rest; a union bound keeps the family-wise error at alpha): the narrow family is
+    # Holm over the pairs that co-acted within the narrow window, as without the wide
+    # one, so a group found in seconds pays only the weight for the second look; the
+    # wide family is Holm over every pair that co-acted within the wide window. Within a
+    # family, kinds are combined by Bonferroni (the smallest p times the kinds).
     m = int(max(stats["pairs_co_acting"], len(cand)))
-    cand = cand.assign(expected=lam, p=p, q=_holm(p, m), kind=best % n_kinds,
-                       wide=best >= n_kinds)
+    weight = [NARROW_WEIGHT, 1.0 - NARROW_WEIGHT] if len(p_w) > 1 else [1.0]
+    m_w = [int(max(stats["pairs_co_acting_narrow"], len(cand))), m] if len(p_w) > 1 else [m]
+    p_fam = [np.minimum(1.0, pw.min(axis=1) * n_kinds) for pw in p_w]
+    q_fam = np.stack([np.minimum(1.0, _holm(pf, mm) / w)
+                      for pf, mm, w in zip(p_fam, m_w, weight, strict=True)], axis=1)
+    fam = q_fam.argmin(axis=1)
+    rows_c = np.arange(len(cand))
+    best_k = np.stack([pw.argmin(axis=1) for pw in p_w], axis=1)[rows_c, fam]
+    lam = np.stack([lw[rows_c, best_k] for lw in lam_w], axis=1)[rows_c, fam]
+    p = np.stack(p_fam, axis=1)[rows_c, fam]
+    cand = cand.assign(expected=lam, p=p, q=q_fam[rows_c, fam], kind=best_k, wide=fam > 0)
     # each kind's expected count (of the window that decided), kept so the pair can be
     # tested again on the evidence the crowd filter leaves it (:func:`retest`)
-    lam_dec = np.where((best >= n_kinds)[:, None], lam_w[-1], lam_w[0])
+    lam_dec = np.where((fam > 0)[:, None], lam_w[-1], lam_w[0])
     for k, name in enumerate(kinds.cat.categories):
         cand[LAM_PREFIX + str(name)] = lam_dec[:, k]
     stats["tests"] = m
