@@ -20,7 +20,10 @@ taste for niche or viral items is kept; a pair's co-actions across items and kin
 are compared with a Poisson law of the expected count, corrected with
 Holm's step-down Bonferroni, and an edge needs co-actions in ``coordination_min_items``
 distinct posts. Items shared by more than ``coordination_item_cap`` accounts are
-left out (reported in the summary): the cost stays linear in shares.
+left out (reported in the summary): the cost stays linear in shares. A second, wider
+window (``WIDE_WINDOW_S``, 40 minutes) is tested too, on items at most
+``cochance.WIDE_CAP`` accounts share, as a second family of tests with its own share of
+the level: groups whose members act 10-40 minutes apart.
 
 **Groups** (:mod:`.groups`): Leiden on the significant edges, then overlapping
 membership by strong ties, with a strength per member. Evidence for every edge
