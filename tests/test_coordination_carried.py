@@ -121,3 +121,33 @@ def test_an_outlets_readers_do_not_own_its_articles(tmp_path: Path) -> None:
     corpus = corpus_of(tmp_path, posts)
     run_coordination(corpus, Settings(), "r1")
     assert groups(corpus) == [set(ring)]
+
+
+def test_feed_bots_headlines_belong_to_the_outlets_crowd(tmp_path: Path) -> None:
+    """An outlet posts each headline with its link and three RSS bots repost the same
+    headline and link a minute later, article after article; thirty readers share the
+    articles in their own words, and one scraped reader's minute-rounded post comes
+    *before* the outlet's. The headline travels with the link, so it belongs to the
+    outlet's site crowd (readers included) even when the link's first post did not carry
+    it: without that, the outlet and its bots were a group by their headlines alone."""
+    rnd = random.Random(25)
+    bots, readers = ["bot-1", "bot-2", "bot-3"], [f"reader-{i:02d}" for i in range(30)]
+    ring = ["ring-1", "ring-2", "ring-3", "ring-4"]
+    posts = background(rnd)
+    for k in range(40):
+        t = DAY * 0.5 * (1 + k) + rnd.uniform(0, 3600)
+        head, url = _sentence(rnd, 9), f"https://daily-news.example/world/story-{k}"
+        early = t - 60 + (t % 60)  # a scraped time rounded down to its minute
+        posts.append((rnd.choice(readers), f"{_sentence(rnd, 7)} {url}", early - 1))
+        posts.append(("outlet", f"{head} {url}", t))
+        posts += [(b, f"{head} {url}?utm_source=rss", t + 40 + 5 * i + rnd.uniform(0, 4))
+                  for i, b in enumerate(bots)]
+        posts += [(r, f"{_sentence(rnd, 6)} {url}", t + rnd.uniform(0, 300))
+                  for r in rnd.sample(readers, 4)]
+    for k in range(6):
+        t = DAY * (1 + 3 * k) + 1800
+        posts += [(m, f"{_sentence(rnd, 5)} https://ring-site.example/p/{k}", t + 9 * i)
+                  for i, m in enumerate(ring)]
+    corpus = corpus_of(tmp_path, posts)
+    run_coordination(corpus, Settings(), "r1")
+    assert groups(corpus) == [set(ring)]

@@ -14,7 +14,9 @@ after the events are built, and each is one SQL statement over ``_coord_events``
   with the same link. Such a text is the link share itself, not a second, independent
   item: a ``text`` action is dropped when its document also carries a ``url`` item ``U``,
   at least half of the accounts that posted the text posted it with ``U``, and the text
-  came with the link (the earliest document carrying ``U`` carries the text too), and
+  came with the link (its first post is at most ``ORIGIN_SLACK_S`` after ``U``'s first
+  post: scraped times are rounded to the minute, so a reader's post can look a few
+  seconds *earlier* than the outlet's own), and
   ``U`` has sharers who wrote other words: the text is then a subset of the link's crowd,
   and tested alone it would look rarer than the link it travels with. A group that
   pastes its own slogan beside a link keeps its ``text`` evidence: its words did not
@@ -57,6 +59,11 @@ def reclassify_manual_reposts(corpus: Corpus) -> int:
     return int(n)
 
 
+#: How much later than a link's first post a text's first post may come and still be the
+#: link's title (seconds): a minute of rounding in scraped times, either way.
+ORIGIN_SLACK_S = 120.0
+
+
 def drop_link_titles(corpus: Corpus) -> int:
     """Drop ``text`` actions that are a link's title (see the module docstring).
 
@@ -64,19 +71,22 @@ def drop_link_titles(corpus: Corpus) -> int:
     """
     con = corpus.con
     before = one(con.execute("SELECT count(*) FROM _coord_events WHERE kind = 'text'"))[0]
-    con.execute("""CREATE OR REPLACE TEMP TABLE _coord_titles AS
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_titles AS
         WITH tx AS (SELECT DISTINCT actor, item AS t_item, doc_id FROM _coord_events
                     WHERE kind = 'text'),
              ux AS (SELECT DISTINCT doc_id, item AS u_item FROM _coord_events WHERE kind = 'url'),
-             first_u AS (SELECT item AS u_item, arg_min(doc_id, t) AS doc_id
+             first_u AS (SELECT item AS u_item, min(t) AS t0
                          FROM _coord_events WHERE kind = 'url' GROUP BY item),
+             first_t AS (SELECT item AS t_item, min(t) AS t1
+                         FROM _coord_events WHERE kind = 'text' GROUP BY item),
              tn AS (SELECT t_item, count(DISTINCT actor) AS n FROM tx GROUP BY t_item),
              un AS (SELECT item AS u_item, count(DISTINCT actor) AS n FROM _coord_events
                     WHERE kind = 'url' GROUP BY item),
              tu AS (SELECT t_item, u_item, count(DISTINCT actor) AS m
                     FROM tx JOIN ux USING (doc_id) GROUP BY t_item, u_item),
-             origin AS (SELECT DISTINCT tx.t_item, f.u_item FROM first_u f
-                        JOIN tx USING (doc_id))
+             origin AS (SELECT tu.t_item, tu.u_item FROM tu JOIN first_u USING (u_item)
+                        JOIN first_t USING (t_item)
+                        WHERE epoch(t1) - epoch(t0) <= {ORIGIN_SLACK_S})
         SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider FROM tu JOIN tn USING (t_item)
         JOIN origin USING (t_item, u_item) JOIN un USING (u_item)
         WHERE tu.m * 2 >= tn.n AND tn.n >= 2""")

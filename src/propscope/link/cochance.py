@@ -95,6 +95,12 @@ def sweep(item: np.ndarray, t: np.ndarray, window_s: float) -> tuple[np.ndarray,
 #: the account's rate over all reposts: an account re-shared in few slots (a ring's hub)
 #: says little about its followers' own rates, a celebrity re-shared in thousands does.
 REPOST_SHRINK = 1000.0
+#: Items shared by more accounts are not swept with the wide window (``test_pairs``):
+#: a ring's own items are shared by its members and a few others; the cost of the wide
+#: sweep stays ``shares x WIDE_CAP``.
+WIDE_CAP = 100
+#: Share of the level given to the narrow window when a wide one is tested too.
+NARROW_WEIGHT = 0.8
 #: Pseudo-count added to an account's items left after leaving the pair out.
 PSEUDO_ITEMS = 0.1
 
@@ -177,7 +183,8 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 
 
 def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items: int = 3,
-               alpha: float = 0.05, strata: str = "none", shrink: float = 200.0) -> CoResult:
+               alpha: float = 0.05, strata: str = "none", shrink: float = 200.0,
+               wide_s: float | None = None, wide_cap: int = WIDE_CAP) -> CoResult:
     """Co-actions, expected counts, p- and q-values for every pair that co-acted.
 
     ``shares`` has columns ``actor`` (int codes), ``item`` (int codes, unique across
@@ -186,6 +193,12 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     rate on a class of items, shrunk towards its rate over the kind with ``shrink``
     pseudo-slots; measured on the dev seeds, every class split explained real groups
     away, so the default is one class.
+
+    ``wide_s`` (longer than ``window_s``) is a second window, for groups whose members act
+    minutes apart: items shared by at most ``wide_cap`` accounts are swept with it too,
+    with their own ``q`` for it, and each pair is tested in both windows (the smaller
+    p-value, doubled). Co-actions carry ``close`` (within ``window_s``); a pair's
+    ``wide`` says which window its p-value came from.
     """
     stats: dict[str, int | float] = {"shares": len(shares), "cap": cap}
     empty_pairs = pd.DataFrame(columns=["a", "b", "x", "moments", "expected", "p", "q"])
@@ -209,9 +222,26 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     t = s["t"].to_numpy(np.float64)
     actor = s["actor"].to_numpy(np.int64)
     ja, jb = sweep(item, t, window_s)
-    stats["co_actions"] = len(ja)
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)
+    q_wide = q_item
+    if wide_s is not None and wide_s > window_s:
+        # the wide sweep, on the items few enough accounts share: a ring's own items; its
+        # co-actions replace the narrow ones of those items (they include them)
+        sub = np.flatnonzero(n_row <= wide_cap)
+        wa, wb = sweep(item[sub], t[sub], wide_s)
+        wa, wb = sub[wa], sub[wb]
+        near_w = np.bincount(item[wa], minlength=len(n_of)).astype(np.float64)
+        small = n_of <= wide_cap
+        q_wide = np.where(small, np.where(n_of >= 2, near_w / np.maximum(
+            n_of * (n_of - 1) / 2, 1), 0.0), q_item)
+        big = ~small[item[ja]]
+        ja, jb = np.r_[ja[big], wa], np.r_[jb[big], wb]
+        order = np.lexsort((jb, ja))
+        ja, jb = ja[order], jb[order]
+        stats["co_actions_wide"] = int(len(wa))
+    within = t[jb] - t[ja] <= window_s
+    stats["co_actions"] = int(within.sum())
     kinds = s["kind"].astype("category")
     kind_code = kinds.cat.codes.to_numpy(np.int64)
     n_kinds = len(kinds.cat.categories)
@@ -220,11 +250,13 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     co = pd.DataFrame({"ja": ja, "jb": jb, "a": lo, "b": hi, "item": item[ja],
                        "kind": pd.Categorical.from_codes(kind_code[ja], kinds.cat.categories),
                        "first": actor[ja],
-                       "ta": t[ja], "tb": t[jb]})
+                       "ta": t[ja], "tb": t[jb], "close": within})
     if "row" in s:
         rows = s["row"].to_numpy(np.int64)
         co["ra"], co["rb"] = rows[ja], rows[jb]
     stats["pairs_co_acting"] = int(len(np.unique(lo * n_actors + hi))) if len(lo) else 0
+    stats["pairs_co_acting_narrow"] = (int(len(np.unique(lo[within] * n_actors + hi[within])))
+                                       if within.any() else 0)
     # moments: distinct posts of the pair's first actor among its co-actions
     doc = s["doc"].to_numpy(np.int64)
     doc_lo = np.where(actor[ja] == lo, doc[ja], doc[jb])
@@ -246,29 +278,86 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     n_cls = int(cls_item.max()) + 1
     kind_item = np.zeros(len(n_of), dtype=np.int64)
     kind_item[item] = kind_code
-    lam_k = _expected(a_, b_, lo, hi, item[ja], item, actor, kind_item * n_cls + cls_item,
-                      n_row, q_item, n_cls, n_kinds, shrink, own_class)
-    # observed distinct items per pair and kind
-    gk = pd.DataFrame({"a": lo, "b": hi, "item": item[ja], "k": kind_code[ja]})
-    xk = gk.drop_duplicates().groupby(["a", "b", "k"]).size().rename("x").reset_index()
-    xk = xk.merge(cand[["a", "b"]].reset_index(), on=["a", "b"])
-    x_k = np.zeros((len(cand), n_kinds), dtype=np.int64)
-    x_k[xk["index"].to_numpy(), xk["k"].to_numpy()] = xk["x"].to_numpy()
-    # one p-value per kind; the pair's is the smallest, times the number of kinds tested
-    # (Bonferroni across kinds: one post with a link, a hashtag and a text is not three
-    # independent coincidences, so kinds are not summed)
-    p_k = np.where(x_k > 0, poisson.sf(x_k - 1, np.maximum(lam_k, 1e-300)), 1.0)
-    best = p_k.argmin(axis=1)
-    lam = lam_k[np.arange(len(cand)), best]
-    p = np.minimum(1.0, p_k.min(axis=1) * n_kinds)
-    # Tests counted: every pair that co-acted at least once, not only those that reached
-    # min_items (that filter looks at the same data as the test; counting only the
-    # survivors let viral-burst pairs through on dev seeds).
+    windows = [(within, q_item)] + ([(np.ones(len(ja), bool), q_wide)]
+                                    if q_wide is not q_item else [])
+    p_w, lam_w = [], []
+    for rows_in, q_w in windows:
+        lam_k = _expected(a_, b_, lo[rows_in], hi[rows_in], item[ja][rows_in], item, actor,
+                          kind_item * n_cls + cls_item, n_row, q_w, n_cls, n_kinds, shrink,
+                          own_class)
+        # observed distinct items per pair and kind
+        gk = pd.DataFrame({"a": lo[rows_in], "b": hi[rows_in], "item": item[ja][rows_in],
+                           "k": kind_code[ja][rows_in]})
+        xk = gk.drop_duplicates().groupby(["a", "b", "k"]).size().rename("x").reset_index()
+        xk = xk.merge(cand[["a", "b"]].reset_index(), on=["a", "b"])
+        x_k = np.zeros((len(cand), n_kinds), dtype=np.int64)
+        x_k[xk["index"].to_numpy(), xk["k"].to_numpy()] = xk["x"].to_numpy()
+        # one p-value per kind; the pair's is the smallest, times the number of kinds
+        # tested (Bonferroni across kinds: one post with a link, a hashtag and a text is
+        # not three independent coincidences, so kinds are not summed)
+        p_w.append(np.where(x_k > 0, poisson.sf(x_k - 1, np.maximum(lam_k, 1e-300)), 1.0))
+        lam_w.append(lam_k)
+    # Two families of tests, one per window, split the level (NARROW_WEIGHT and the
+    # rest; a union bound keeps the family-wise error at alpha): the narrow family is
+    # Holm over the pairs that co-acted within the narrow window, as without the wide
+    # one, so a group found in seconds pays only the weight for the second look; the
+    # wide family is Holm over every pair that co-acted within the wide window. Within a
+    # family, kinds are combined by Bonferroni (the smallest p times the kinds).
     m = int(max(stats["pairs_co_acting"], len(cand)))
-    cand = cand.assign(expected=lam, p=p, q=_holm(p, m), kind=best)
+    weight = [NARROW_WEIGHT, 1.0 - NARROW_WEIGHT] if len(p_w) > 1 else [1.0]
+    m_w = [int(max(stats["pairs_co_acting_narrow"], len(cand))), m] if len(p_w) > 1 else [m]
+    p_fam = [np.minimum(1.0, pw.min(axis=1) * n_kinds) for pw in p_w]
+    q_fam = np.stack([np.minimum(1.0, _holm(pf, mm) / w)
+                      for pf, mm, w in zip(p_fam, m_w, weight, strict=True)], axis=1)
+    fam = q_fam.argmin(axis=1)
+    rows_c = np.arange(len(cand))
+    best_k = np.stack([pw.argmin(axis=1) for pw in p_w], axis=1)[rows_c, fam]
+    lam = np.stack([lw[rows_c, best_k] for lw in lam_w], axis=1)[rows_c, fam]
+    p = np.stack(p_fam, axis=1)[rows_c, fam]
+    cand = cand.assign(expected=lam, p=p, q=q_fam[rows_c, fam], kind=best_k, wide=fam > 0)
+    # each kind's expected count (of the window that decided), kept so the pair can be
+    # tested again on the evidence the crowd filter leaves it (:func:`retest`)
+    lam_dec = np.where((fam > 0)[:, None], lam_w[-1], lam_w[0])
+    for k, name in enumerate(kinds.cat.categories):
+        cand[LAM_PREFIX + str(name)] = lam_dec[:, k]
+    stats["tests"] = m
     stats["pairs_tested"] = len(cand)
     stats["pairs_significant"] = int((cand["q"] <= alpha).sum())
     return CoResult(co, cand, _item_frame(s, n_of, close, q_item), stats)
+
+
+#: Column prefix of a pair's expected count of one kind in ``CoResult.pairs``.
+LAM_PREFIX = "lam:"
+
+
+def retest(pairs: pd.DataFrame, kept: pd.DataFrame, m: int) -> pd.DataFrame:
+    """The pairs tested again on the co-actions they keep: expected, p and Holm q.
+
+    Why: a pair's p-value is computed on all its co-actions, and the crowd filter then
+    removes those that were a crowd's (an RSS bot and its outlet meet on every article of
+    a feed; the site's readers own those links). What is left (three headlines) must be
+    significant by itself: otherwise the edge stands on evidence it no longer shows.
+    ``pairs`` has ``expected``/``p`` columns and one ``lam:<kind>`` column per kind (from
+    :func:`test_pairs`), indexed like ``kept``'s ``(a, b)`` keys; ``kept`` has one row
+    per (pair, kind) with ``x``, the distinct items kept. ``m`` is the number of tests of
+    the first pass (every pair that co-acted): the family is unchanged, only the
+    evidence shrank, so Holm runs over the same ``m``.
+    """
+    lam_cols = [c for c in pairs.columns if str(c).startswith(LAM_PREFIX)]
+    names = [c[len(LAM_PREFIX):] for c in lam_cols]
+    x = np.zeros((len(pairs), len(names)), dtype=np.int64)
+    if len(kept):
+        row = pairs.index.get_indexer(pd.MultiIndex.from_arrays([kept["a"], kept["b"]]))
+        col = pd.Index(names).get_indexer(kept["kind"].astype(str))
+        ok = (row >= 0) & (col >= 0)
+        x[row[ok], col[ok]] = kept["x"].to_numpy(np.int64)[ok]
+    lam = pairs[lam_cols].to_numpy(np.float64) if lam_cols else np.zeros((len(pairs), 0))
+    p_k = np.where(x > 0, poisson.sf(x - 1, np.maximum(lam, 1e-300)), 1.0)
+    if not len(names):
+        return pairs.assign(p=1.0, q=1.0)
+    best = p_k.argmin(axis=1)
+    p = np.minimum(1.0, p_k.min(axis=1) * len(names))
+    return pairs.assign(expected=lam[np.arange(len(pairs)), best], p=p, q=_holm(p, m))
 
 
 def _item_frame(s: pd.DataFrame, n_of: np.ndarray, close: np.ndarray,

@@ -20,7 +20,10 @@ taste for niche or viral items is kept; a pair's co-actions across items and kin
 are compared with a Poisson law of the expected count, corrected with
 Holm's step-down Bonferroni, and an edge needs co-actions in ``coordination_min_items``
 distinct posts. Items shared by more than ``coordination_item_cap`` accounts are
-left out (reported in the summary): the cost stays linear in shares.
+left out (reported in the summary): the cost stays linear in shares. A second, wider
+window (``WIDE_WINDOW_S``, 40 minutes) is tested too, on items at most
+``cochance.WIDE_CAP`` accounts share, as a second family of tests with its own share of
+the level: groups whose members act 10-40 minutes apart.
 
 **Groups** (:mod:`.groups`): Leiden on the significant edges, then overlapping
 membership by strong ties, with a strength per member. Evidence for every edge
@@ -43,7 +46,7 @@ import pyarrow as pa
 from ..corpus import Corpus, one
 from ..settings import Settings
 from .coactions import build_events, load_shares, temp_table
-from .cochance import test_pairs
+from .cochance import retest, test_pairs
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
@@ -52,11 +55,17 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "4"  # 4: manual reposts, link titles, repost audience, site crowd
+VERSION = "5"  # 5: titles by first-post time, wide window, site crowd for lone pairs
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
 MAX_WINDOW_S = 600.0
+#: The second, wider window (seconds; ``None``: none): groups whose members act 10-40
+#: minutes apart are tested in it too, on items few accounts share (cochance.WIDE_CAP),
+#: each item with its own chance of a pair that close.
+WIDE_WINDOW_S: float | None = 2400.0
+#: Whether each pair is tested again on the co-actions the crowd filter leaves it.
+RETEST = False
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
 _TS = pa.timestamp("us", tz="UTC")
@@ -137,6 +146,23 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
                            kind="mergesort").reset_index(drop=True)
 
 
+def _retest(ev: pd.DataFrame, pairs: pd.DataFrame, m: int, alpha: float
+            ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pairs whose kept co-actions are still significant, and their evidence.
+
+    The crowd filter removes co-actions a crowd owns; a pair's first p-value counted
+    them. An RSS bot and its outlet meet on every article of a feed: the site's
+    readers own those links, and the three headline texts left are what any two
+    sharers of that feed show. The p-value shown must be the one of the evidence shown.
+    """
+    kept = (ev.groupby(["source_a", "source_b", "kind"], observed=True)["item"].nunique()
+            .rename("x").reset_index().rename(columns={"source_a": "a", "source_b": "b"}))
+    again = retest(pairs, kept, m)
+    good = again[again["q"] <= alpha]
+    inside = pd.MultiIndex.from_frame(ev[["source_a", "source_b"]]).isin(good.index)
+    return ev[inside].reset_index(drop=True), good
+
+
 def _runs(keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
     """``(start, end)`` of each run of equal keys in a sorted list."""
     bounds = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
@@ -148,13 +174,14 @@ def _edges(ev: pd.DataFrame, pairs: pd.DataFrame, window: float) -> list[dict[st
     not a pandas group per edge (that was most of the stage's time)."""
     ev = ev.sort_values(["source_a", "source_b", "kind", "time_a", "item"], kind="mergesort")
     col = {c: ev[c].tolist() for c in ev.columns}
-    info = {(a, b): (e, p, q, m) for a, b, e, p, q, m in pairs.reset_index()[
-        ["source_a", "source_b", "expected", "p", "q", "moments"]].itertuples(index=False)}
+    info = {(a, b): (e, p, q, m, w) for a, b, e, p, q, m, w in pairs.reset_index()[
+        ["source_a", "source_b", "expected", "p", "q", "moments", "window"]].itertuples(
+            index=False)}
     keys = list(zip(col["source_a"], col["source_b"], col["kind"], strict=True))
     rows = []
     for lo, hi in _runs(keys):
         a, b, kind = keys[lo]
-        expected, p, q, moments = info[(a, b)]
+        expected, p, q, moments, pair_window = info[(a, b)]
         n = hi - lo
         leader, led = Counter(col["leader"][lo:hi]).most_common(1)[0]
         listed = [{"item": col["item"][i], "raw_a": _text(col["raw_a"][i]),
@@ -167,7 +194,7 @@ def _edges(ev: pd.DataFrame, pairs: pd.DataFrame, window: float) -> list[dict[st
             "source_a": a, "source_b": b, "kind": kind, "weight": n,
             "first_seen": min(times), "last_seen": max(times),
             "items": json.dumps(listed, ensure_ascii=False), "expected": float(expected),
-            "p_value": float(p), "p_adjusted": float(q), "window_s": window,
+            "p_value": float(p), "p_adjusted": float(q), "window_s": float(pair_window),
             "score": float(-math.log10(max(float(p), 1e-300))), "moments": int(moments),
             "leader": leader if led * 2 > n else None, "lead_share": round(led / n, 3),
             "rarity": float(sum(1.0 / math.log2(1.0 + s) for s in col["item_sharers"][lo:hi])),
@@ -296,12 +323,15 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
-                         alpha=settings.coordination_alpha)
+                         alpha=settings.coordination_alpha,
+                         wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
     with timer.step("evidence"):
         if len(sig):
-            keep = res.co.merge(sig[["a", "b"]], on=["a", "b"])
+            keep = res.co.merge(sig[["a", "b", "wide"]], on=["a", "b"])
+            # a pair found in the narrow window keeps its narrow co-actions only
+            keep = keep[keep["close"] | keep["wide"]].reset_index(drop=True)
             n_items = int(res.stats["n_items"])
             close = close_sharers(res.co, n_items, item_bases(corpus, n_items))
             # the crowd of a link is also its site's: accounts that ever shared one of the
@@ -310,7 +340,9 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             ev = _evidence(corpus, keep, actors, res.items, close,
                            (sites, close_sharers(res.co, n_items, sites), has_site))
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
-                               source_b=[actors[i] for i in sig["b"]])
+                               source_b=[actors[i] for i in sig["b"]],
+                               window=np.where(sig["wide"], max(WIDE_WINDOW_S or 0, window),
+                                               window))
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = _edges(ev, pairs, window)
             # the crowd filter is repeated until the groups it leaves own every
@@ -326,6 +358,16 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                 edge_rows = _edges(ev, pairs, window)
                 if len(ev) == before:
                     break
+            if len(ev) and RETEST:
+                # each pair is tested again on the co-actions it keeps (cochance.retest),
+                # once the groups are stable: dropping weak pairs inside the loop would
+                # shrink the groups that own their items and unravel real rings
+                ev, pairs = _retest(ev, pairs, int(res.stats.get("tests", len(res.pairs))),
+                                    settings.coordination_alpha)
+                if len(ev):
+                    moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
+                    pairs = pairs.loc[moments.index].assign(moments=moments)
+                    edge_rows = _edges(ev, pairs, window)
             if not len(ev):
                 ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
         else:

@@ -118,6 +118,11 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
     owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
         OWN_SHARE * rows["crowd"] <= 2)
+    if SITE_CROWD and "site" in ev:
+        # a pair in no common group owns a link only if it is half its site's crowd too
+        # (an outlet and one keen reader meet on the few articles nobody else shared)
+        site_ok = (~ev["has_site"].astype(bool)) | (OWN_SHARE * ev["site_close_sharers"] <= 2)
+        alone &= site_ok.loc[rows["index"]].to_numpy()
     owned |= set(rows.loc[alone, "index"])
     kept = ev.loc[sorted(owned)]
     moments = kept.groupby(["source_a", "source_b"])["doc_a"].nunique()
