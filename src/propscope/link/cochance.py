@@ -55,6 +55,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from .conversation import is_conversation
+
 
 @dataclass
 class CoResult:
@@ -177,7 +179,8 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
 
 
 def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items: int = 3,
-               alpha: float = 0.05, strata: str = "none", shrink: float = 200.0) -> CoResult:
+               alpha: float = 0.05, strata: str = "none", shrink: float = 200.0,
+               conversing: tuple[np.ndarray, int] | None = None) -> CoResult:
     """Co-actions, expected counts, p- and q-values for every pair that co-acted.
 
     ``shares`` has columns ``actor`` (int codes), ``item`` (int codes, unique across
@@ -185,7 +188,9 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     (``none``, ``pop``, ``q``, ``pop_q``: see :func:`_classes`) conditions each account's
     rate on a class of items, shrunk towards its rate over the kind with ``shrink``
     pseudo-slots; measured on the dev seeds, every class split explained real groups
-    away, so the default is one class.
+    away, so the default is one class. A ``scheduled`` column (:mod:`.schedules`) and
+    ``conversing`` (sorted pair keys ``lo * n + hi`` and ``n``, :mod:`.conversation`)
+    name co-actions that are no evidence of a tie; they are left out.
     """
     stats: dict[str, int | float] = {"shares": len(shares), "cap": cap}
     empty_pairs = pd.DataFrame(columns=["a", "b", "x", "moments", "expected", "p", "q"])
@@ -212,6 +217,21 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     stats["co_actions"] = len(ja)
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)
+    if "scheduled" in s or conversing is not None:
+        # co-actions that are no evidence of a tie, left out of the test (the item's
+        # timing q_i keeps them): both shares on their accounts' habitual minute of the
+        # hour (link/schedules.py); replies of a pair that talks to itself
+        # (link/conversation.py)
+        ok = np.ones(len(ja), dtype=bool)
+        if "scheduled" in s:
+            sched = s["scheduled"].to_numpy(bool)
+            ok &= ~(sched[ja] & sched[jb])
+        if conversing is not None:
+            who = s["actor"].to_numpy(np.int64)
+            ok &= ~is_conversation(np.minimum(who[ja], who[jb]), np.maximum(who[ja], who[jb]),
+                                   s["kind"].astype(str).to_numpy()[ja], conversing[1],
+                                   conversing[0])
+        ja, jb = ja[ok], jb[ok]
     kinds = s["kind"].astype("category")
     kind_code = kinds.cat.codes.to_numpy(np.int64)
     n_kinds = len(kinds.cat.categories)

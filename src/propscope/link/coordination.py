@@ -44,9 +44,11 @@ from ..corpus import Corpus, one
 from ..settings import Settings
 from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
+from .conversation import conversing_pairs
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
+from .schedules import clock_bound
 from .sites import site_bases
 from .timing import StepTimer
 from .window import estimate_window
@@ -293,10 +295,12 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                   else float(settings.coordination_window_s))
     with timer.step("shares"):
         shares, actors, _ = load_shares(corpus, settings.coordination_episode_gap_s)
+        shares["scheduled"] = clock_bound(shares)  # link/schedules.py
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
-                         alpha=settings.coordination_alpha)
+                         alpha=settings.coordination_alpha,
+                         conversing=(conversing_pairs(corpus, actors), len(actors)))
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
     with timer.step("evidence"):

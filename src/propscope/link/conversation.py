@@ -1,0 +1,66 @@
+"""Conversation is interaction, not co-action: friends who reply to each other.
+
+Why: a ``reply`` co-action is two accounts replying to the same post within the window.
+Friends who talk to each other (``a`` replies to ``b``'s posts, or ``b`` to ``a``'s) also
+reply, within minutes, in the threads of the friends they share: that is a conversation,
+the circle's own interaction, not two accounts acting on a third party's post. So a pair
+with at least ``MIN_DIRECT`` direct replies between them (either way, from the platform's
+``posts``: ``relation = 'reply'``, the parent's author) has its ``reply`` and ``quote``
+co-actions left out of the test. Their other kinds (a link or a text posted by both
+within the window) are tested as before.
+
+**Assumption.** Accounts that act together on a target (a reply brigade) are not also in
+conversation with each other. A ring that stages conversations among its members and
+brigades the same threads is not seen by its replies alone (its links, texts and
+reposts still count). Measured on generator 4's dev seed: 10 of 11 significant
+friend-friend pairs had direct replies, none of 895 planted pairs did.
+
+Cost: one grouped query over the platform's reply posts; the pairs are looked up with
+one ``searchsorted`` over the co-actions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..corpus import Corpus
+
+#: Direct replies (either way) that make a pair a conversation.
+MIN_DIRECT = 1
+#: Co-action kinds that are conversation for such a pair.
+CONVERSATION_KINDS = ("reply", "quote")
+#: Whether the rule is applied (``False``: the old behaviour).
+ENABLED = True
+
+
+def conversing_pairs(corpus: Corpus, actors: list[str]) -> np.ndarray:
+    """Sorted keys ``lo * len(actors) + hi`` of actor-code pairs that reply to each other."""
+    if not ENABLED or not corpus.has_table("posts") or not actors:
+        return np.empty(0, dtype=np.int64)
+    rows = corpus.con.execute("""
+        SELECT least(p.author, w.who) AS x, greatest(p.author, w.who) AS y
+        FROM posts p
+        JOIN (SELECT p2.platform, p2.post_id, coalesce(p2.parent_author, par.author) AS who
+              FROM posts p2 LEFT JOIN posts par
+                ON par.platform = p2.platform AND par.post_id = p2.parent_id
+              WHERE p2.relation = 'reply') w
+          ON w.platform = p.platform AND w.post_id = p.post_id
+        WHERE p.author IS NOT NULL AND w.who IS NOT NULL AND p.author <> w.who
+        GROUP BY 1, 2 HAVING count(*) >= ?""", [MIN_DIRECT]).fetchall()
+    if not rows:
+        return np.empty(0, dtype=np.int64)
+    code = {name: i for i, name in enumerate(actors)}
+    n = len(actors)
+    keys = [min(code[x], code[y]) * n + max(code[x], code[y])
+            for x, y in rows if x in code and y in code]
+    return np.unique(np.asarray(keys, dtype=np.int64))
+
+
+def is_conversation(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, n_actors: int,
+                    pairs: np.ndarray) -> np.ndarray:
+    """Per co-action: whether it is a reply/quote co-action of a conversing pair."""
+    if not len(pairs) or not len(lo):
+        return np.zeros(len(lo), dtype=bool)
+    key = lo.astype(np.int64) * n_actors + hi.astype(np.int64)
+    at = np.minimum(np.searchsorted(pairs, key), len(pairs) - 1)
+    return (pairs[at] == key) & np.isin(kind, CONVERSATION_KINDS)
