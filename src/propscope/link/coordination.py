@@ -54,7 +54,8 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "4"  # 4: manual reposts, link titles, repost audience, site crowd
+VERSION = "5"  # 4: manual reposts, link titles, repost audience, site crowd; 5: clock-bound
+#  co-actions and conversing pairs' replies left out (link/schedules.py, link/conversation.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
