@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
-from .conversation import is_conversation
+from .conversation import is_conversation, is_response
 
 
 @dataclass
@@ -221,16 +221,18 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         # co-actions that are no evidence of a tie, left out of the test (the item's
         # timing q_i keeps them): both shares on their accounts' habitual minute of the
         # hour (link/schedules.py); replies of a pair that talks to itself
-        # (link/conversation.py)
+        # (link/conversation.py) and re-shares of a link only the pair shared (responses)
         ok = np.ones(len(ja), dtype=bool)
         if "scheduled" in s:
             sched = s["scheduled"].to_numpy(bool)
             ok &= ~(sched[ja] & sched[jb])
         if conversing is not None:
             who = s["actor"].to_numpy(np.int64)
+            co_kind = s["kind"].astype(str).to_numpy()[ja]
             ok &= ~is_conversation(np.minimum(who[ja], who[jb]), np.maximum(who[ja], who[jb]),
-                                   s["kind"].astype(str).to_numpy()[ja], conversing[1],
-                                   conversing[0])
+                                   co_kind, conversing[1], conversing[0])
+            # a link only the pair shared: the second re-shared the first's link
+            ok &= ~is_response(np.r_[True, item[1:] != item[:-1]][ja], n_of[item[ja]], co_kind)
         ja, jb = ja[ok], jb[ok]
     kinds = s["kind"].astype("category")
     kind_code = kinds.cat.codes.to_numpy(np.int64)

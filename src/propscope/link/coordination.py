@@ -55,7 +55,8 @@ from .window import estimate_window
 
 STAGE = "coordination"
 VERSION = "5"  # 4: manual reposts, link titles, repost audience, site crowd; 5: clock-bound
-#  co-actions and conversing pairs' replies left out (link/schedules.py, link/conversation.py)
+#  co-actions, conversing pairs' replies and re-shares of a two-sharer link left out
+#  (link/schedules.py, link/conversation.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
