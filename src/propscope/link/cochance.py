@@ -232,7 +232,9 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
             ok &= ~is_conversation(np.minimum(who[ja], who[jb]), np.maximum(who[ja], who[jb]),
                                    co_kind, conversing[1], conversing[0])
             # a link only the pair shared: the second re-shared the first's link
-            ok &= ~is_response(np.r_[True, item[1:] != item[:-1]][ja], n_of[item[ja]], co_kind)
+            lo_, hi_ = np.minimum(who[ja], who[jb]), np.maximum(who[ja], who[jb])
+            ok &= ~is_response(np.r_[True, item[1:] != item[:-1]][ja], n_of[item[ja]], co_kind,
+                               lo_ * (int(who.max()) + 1) + hi_, who[ja])
         ja, jb = ja[ok], jb[ok]
     kinds = s["kind"].astype("category")
     kind_code = kinds.cat.codes.to_numpy(np.int64)

@@ -18,9 +18,11 @@ friend-friend pairs had direct replies, none of 895 planted pairs did.
 **Responses.** A link that only two accounts ever shared (in its episode) was introduced
 by the first and re-shared by the second: that is the second responding to the first (an
 outlet's journalist re-posting the outlet's own short link, a reader passing on a friend's
-link), as a repost is, not two accounts acting on a third party's item. Such a ``url``
-co-action is left out (``RESPONSES``); on an item with a third sharer, every pair keeps
-its co-action. *Assumption:* a ring's evidence does not rest on links only two of its
+link), as a repost is, not two accounts acting on a third party's item. When one account of a pair
+introduced every such link of the pair (at least ``MIN_RESPONSES``, 2) and the other
+re-shared them, the other follows the first, and these ``url`` co-actions are left out
+(``RESPONSES``); a pair whose introducer alternates keeps them (two accounts taking turns
+is not following), and on an item with a third sharer every pair keeps its co-action. *Assumption:* a ring's evidence does not rest on links only two of its
 members share; a two-account ring that only shares its own links with each other is not
 seen by them. Texts are not treated so: copying a text is itself the co-action kind, and
 on generator 4's dev seed the rule on texts lost a three-member text group (F1 0.8 -> 0)
@@ -46,6 +48,9 @@ ENABLED = True
 RESPONSES = True
 #: Kinds whose two-sharer items are responses to the first sharer.
 RESPONSE_KINDS = ("url",)
+#: Two-sharer links a pair needs, always introduced by the same account, to be a response
+#: relation (one such link is a coincidence in time, tested as before).
+MIN_RESPONSES = 2
 
 
 def conversing_pairs(corpus: Corpus, actors: list[str]) -> np.ndarray:
@@ -81,12 +86,26 @@ def is_conversation(lo: np.ndarray, hi: np.ndarray, kind: np.ndarray, n_actors: 
     return (pairs[at] == key) & np.isin(kind, CONVERSATION_KINDS)
 
 
-def is_response(first: np.ndarray, sharers: np.ndarray, kind: np.ndarray) -> np.ndarray:
-    """Per co-action: whether it is a re-share of a link only the pair shared.
+def is_response(first: np.ndarray, sharers: np.ndarray, kind: np.ndarray, pair: np.ndarray,
+                introducer: np.ndarray) -> np.ndarray:
+    """Per co-action: whether it is a re-share of a link only the pair shared, by a pair in
+    which one account always introduces and the other re-shares.
 
     ``first``: whether the co-action's earlier share is its item's first share;
-    ``sharers``: the item's sharers; ``kind``: the co-action's kind.
+    ``sharers``: the item's sharers; ``kind``: the co-action's kind; ``pair``: a key of the
+    pair; ``introducer``: the account of the earlier share.
     """
     if not RESPONSES or not len(first):
         return np.zeros(len(first), dtype=bool)
-    return first & (sharers == 2) & np.isin(kind, RESPONSE_KINDS)
+    cand = first & (sharers == 2) & np.isin(kind, RESPONSE_KINDS)
+    if not cand.any():
+        return cand
+    keys, inv, count = np.unique(pair[cand], return_inverse=True, return_counts=True)
+    lo = np.full(len(keys), np.iinfo(np.int64).max)
+    hi = np.full(len(keys), np.iinfo(np.int64).min)
+    np.minimum.at(lo, inv, introducer[cand])
+    np.maximum.at(hi, inv, introducer[cand])
+    one_way = (count >= MIN_RESPONSES) & (lo == hi)
+    out = np.zeros(len(first), dtype=bool)
+    out[np.flatnonzero(cand)] = one_way[inv]
+    return out
