@@ -217,6 +217,11 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     stats["co_actions"] = len(ja)
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)
+    # the family of tests is every pair that co-acted before the exclusions below: leaving
+    # co-actions out must not make the correction milder for the pairs that remain
+    who_all = s["actor"].to_numpy(np.int64)
+    n_looked = int(len(np.unique(np.minimum(who_all[ja], who_all[jb]) * (int(who_all.max()) + 1)
+                                 + np.maximum(who_all[ja], who_all[jb])))) if len(ja) else 0
     if "scheduled" in s or conversing is not None:
         # co-actions that are no evidence of a tie, left out of the test (the item's
         # timing q_i keeps them): both shares on their accounts' habitual minute of the
@@ -288,7 +293,7 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     # Tests counted: every pair that co-acted at least once, not only those that reached
     # min_items (that filter looks at the same data as the test; counting only the
     # survivors let viral-burst pairs through on dev seeds).
-    m = int(max(stats["pairs_co_acting"], len(cand)))
+    m = int(max(stats["pairs_co_acting"], len(cand), n_looked))
     cand = cand.assign(expected=lam, p=p, q=_holm(p, m), kind=best)
     stats["pairs_tested"] = len(cand)
     stats["pairs_significant"] = int((cand["q"] <= alpha).sum())
