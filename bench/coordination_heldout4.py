@@ -1609,9 +1609,16 @@ def evaluate(
     work: Path,
     exe: str,
     with_propscope: bool,
+    with_baselines: bool = True,
 ) -> dict[str, Any]:
     files = [f for f in written["files"]]
     res: dict[str, Any] = {}
+    if not with_baselines:  # --no-baselines: propscope only (development runs)
+        if with_propscope:
+            comms, info = run_propscope(files, work / "propscope", exe)
+            res["propscope"] = score(comms, truth)
+            res["propscope"]["run"] = info
+        return res
     rows = shares_as_collected(written["emitted"], world)
     t0 = time.process_time()
     res["coornet"] = score(coornet(rows), truth, {"url"})
@@ -1666,7 +1673,7 @@ def _summary(result: dict[str, Any]) -> str:
         )
         lines.append(
             f"  propscope run: {r['run']['wall_s']} s wall, {r['run']['cpu_s']} CPU s; control "
-            f"{result['control']['propscope']['run']['cpu_s']} CPU s; whole script "
+            f"{result['control'].get('propscope', {}).get('run', {}).get('cpu_s', '-')} CPU s; whole script "
             f"{result['cpu_s_total']} CPU s"
         )
     return "\n".join(lines)
@@ -1684,6 +1691,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-propscope", action="store_true", help="score the baselines only")
     ap.add_argument("--propscope", default=str(Path(sys.executable).with_name("propscope")))
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--no-baselines", action="store_true", help="run propscope only (development runs)"
+    )
+    ap.add_argument(
+        "--only",
+        choices=("planted", "control"),
+        help="evaluate one world only (e.g. the negative control)",
+    )
     args = ap.parse_args(argv)
     t0 = time.process_time()
     world, written, truth = build(args.seed, args.out / "planted", planted=True)
@@ -1700,13 +1715,28 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.generate_only:
         use_ps = not args.no_propscope
-        result["planted"] = evaluate(
-            world, written, truth, args.out / "planted" / "work", args.propscope, use_ps
+        base = not args.no_baselines
+        result["planted"] = (
+            evaluate(
+                world, written, truth, args.out / "planted" / "work", args.propscope, use_ps, base
+            )
+            if args.only != "control"
+            else {}
         )
         # the control's truth still names the (now silent) planted accounts, so "innocent"
         # counts exclude them; every community there is a false one
-        result["control"] = evaluate(
-            cworld, cwritten, ctruth, args.out / "control" / "work", args.propscope, use_ps
+        result["control"] = (
+            evaluate(
+                cworld,
+                cwritten,
+                ctruth,
+                args.out / "control" / "work",
+                args.propscope,
+                use_ps,
+                base,
+            )
+            if args.only != "planted"
+            else {}
         )
         for m in result["control"].values():
             m.pop("per_group", None)

@@ -55,6 +55,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from .conversation import is_conversation, is_response
+
 
 @dataclass
 class CoResult:
@@ -182,9 +184,18 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     return lam
 
 
+def _pairs_seen(actor: np.ndarray, ja: np.ndarray, jb: np.ndarray) -> int:
+    """How many distinct account pairs the co-actions ``ja``/``jb`` join."""
+    if not len(ja):
+        return 0
+    lo, hi = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
+    return int(len(np.unique(lo * (int(actor.max()) + 1) + hi)))
+
+
 def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items: int = 3,
                alpha: float = 0.05, strata: str = "none", shrink: float = 200.0,
-               wide_s: float | None = None, wide_cap: int = WIDE_CAP) -> CoResult:
+               wide_s: float | None = None, wide_cap: int = WIDE_CAP,
+               conversing: tuple[np.ndarray, int] | None = None) -> CoResult:
     """Co-actions, expected counts, p- and q-values for every pair that co-acted.
 
     ``shares`` has columns ``actor`` (int codes), ``item`` (int codes, unique across
@@ -199,6 +210,10 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     with their own ``q`` for it, and each pair is tested in both windows (the smaller
     p-value, doubled). Co-actions carry ``close`` (within ``window_s``); a pair's
     ``wide`` says which window its p-value came from.
+
+    A ``scheduled`` column (:mod:`.schedules`) and ``conversing`` (sorted pair keys
+    ``lo * n + hi`` and ``n``, :mod:`.conversation`) name co-actions that are no evidence
+    of a tie; they are left out.
     """
     stats: dict[str, int | float] = {"shares": len(shares), "cap": cap}
     empty_pairs = pd.DataFrame(columns=["a", "b", "x", "moments", "expected", "p", "q"])
@@ -242,6 +257,28 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         stats["co_actions_wide"] = int(len(wa))
     within = t[jb] - t[ja] <= window_s
     stats["co_actions"] = int(within.sum())
+    # the families of tests are every pair that co-acted before the exclusions below (in
+    # each window): leaving co-actions out must not make the correction milder for the
+    # pairs that remain
+    n_looked, n_looked_narrow = _pairs_seen(actor, ja, jb), _pairs_seen(actor, ja[within],
+                                                                        jb[within])
+    if "scheduled" in s or conversing is not None:
+        # co-actions that are no evidence of a tie, left out of the test (the item's
+        # timing q_i keeps them): both shares on their accounts' habitual minute of the
+        # hour (link/schedules.py); replies of a pair that talks to itself
+        # (link/conversation.py) and re-shares of a link only the pair shared (responses)
+        ok = np.ones(len(ja), dtype=bool)
+        if "scheduled" in s:
+            sched = s["scheduled"].to_numpy(bool)
+            ok &= ~(sched[ja] & sched[jb])
+        if conversing is not None:
+            co_kind = s["kind"].astype(str).to_numpy()[ja]
+            lo_, hi_ = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
+            ok &= ~is_conversation(lo_, hi_, co_kind, conversing[1], conversing[0])
+            # a link only the pair shared: the second re-shared the first's link
+            ok &= ~is_response(np.r_[True, item[1:] != item[:-1]][ja], n_of[item[ja]], co_kind,
+                               lo_ * (int(actor.max()) + 1) + hi_, actor[ja])
+        ja, jb, within = ja[ok], jb[ok], within[ok]
     kinds = s["kind"].astype("category")
     kind_code = kinds.cat.codes.to_numpy(np.int64)
     n_kinds = len(kinds.cat.categories)
@@ -303,9 +340,10 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     # one, so a group found in seconds pays only the weight for the second look; the
     # wide family is Holm over every pair that co-acted within the wide window. Within a
     # family, kinds are combined by Bonferroni (the smallest p times the kinds).
-    m = int(max(stats["pairs_co_acting"], len(cand)))
+    m = int(max(stats["pairs_co_acting"], len(cand), n_looked))
     weight = [NARROW_WEIGHT, 1.0 - NARROW_WEIGHT] if len(p_w) > 1 else [1.0]
-    m_w = [int(max(stats["pairs_co_acting_narrow"], len(cand))), m] if len(p_w) > 1 else [m]
+    m_w = ([int(max(stats["pairs_co_acting_narrow"], len(cand), n_looked_narrow)), m]
+           if len(p_w) > 1 else [int(max(m, n_looked_narrow))])
     p_fam = [np.minimum(1.0, pw.min(axis=1) * n_kinds) for pw in p_w]
     q_fam = np.stack([np.minimum(1.0, _holm(pf, mm) / w)
                       for pf, mm, w in zip(p_fam, m_w, weight, strict=True)], axis=1)

@@ -47,15 +47,20 @@ from ..corpus import Corpus, one
 from ..settings import Settings
 from .coactions import build_events, load_shares, temp_table
 from .cochance import retest, test_pairs
+from .conversation import conversing_pairs
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
+from .schedules import clock_bound
 from .sites import site_bases
 from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "5"  # 5: titles by first-post time, wide window, site crowd for lone pairs
+VERSION = "5"  # 4: manual reposts, link titles, repost audience, site crowd; 5: titles by
+#  first-post time, wide window, site crowd for lone pairs; clock-bound co-actions,
+#  conversing pairs' replies and re-shares of a two-sharer link left out
+#  (link/schedules.py, link/conversation.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -320,11 +325,13 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                   else float(settings.coordination_window_s))
     with timer.step("shares"):
         shares, actors, _ = load_shares(corpus, settings.coordination_episode_gap_s)
+        shares["scheduled"] = clock_bound(shares)  # link/schedules.py
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
                          alpha=settings.coordination_alpha,
-                         wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None)
+                         wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None,
+                         conversing=(conversing_pairs(corpus, actors), len(actors)))
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
     with timer.step("evidence"):
