@@ -45,7 +45,10 @@ def _world(rnd: random.Random) -> tuple[list[tuple[str, str, float]], list[str]]
     return posts, ring
 
 
-def test_a_group_acting_minutes_apart_is_found(tmp_path: Path) -> None:
+def test_a_group_acting_minutes_apart_is_found(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the wide window switched on (off by default: see WIDE_WINDOW_S), the group is found."""
+    monkeypatch.setattr(coordination, "WIDE_WINDOW_S", coordination.WIDE_WINDOW_OPT_IN_S)
     posts, ring = _world(random.Random(31))
     corpus = corpus_of(tmp_path, posts)
     run_coordination(corpus, Settings(coordination_window_s=60), "r1")
@@ -64,10 +67,13 @@ def test_without_the_wide_window_the_group_is_missed(tmp_path: Path,
     assert set(ring) not in groups(corpus)
 
 
-def test_an_outlet_and_one_keen_reader_are_not_a_pair(tmp_path: Path) -> None:
+def test_an_outlet_and_one_keen_reader_are_not_a_pair(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """One reader shares nearly every article of an outlet within minutes; 20 other readers
     share a few articles each. On the articles nobody else shared, the outlet and the keen
-    reader are the whole crowd of the item, but a few of the site's: they are no pair."""
+    reader are the whole crowd of the item, but a few of the site's: they are no pair, with
+    the wide window switched on too."""
+    monkeypatch.setattr(coordination, "WIDE_WINDOW_S", coordination.WIDE_WINDOW_OPT_IN_S)
     rnd = random.Random(32)
     readers = [f"reader-{i:02d}" for i in range(20)]
     posts = background(rnd)
