@@ -12,7 +12,8 @@ import pyarrow as pa
 
 from propscope.analyze.references import REFERENCES_SCHEMA
 from propscope.document import Document
-from propscope.link.coordination import poisson_sf, run_coordination
+from propscope.link.coordination import run_coordination
+from propscope.link.retest import poisson_sf
 from propscope.present.gexf import write_gexf
 from propscope.settings import Settings
 from test_reuse_fixtures import T0, make_corpus

@@ -56,6 +56,8 @@ import pandas as pd
 from scipy.stats import poisson
 
 from .conversation import is_conversation, is_response
+from .retest import LAM_PREFIX
+from .retest import holm as _holm
 
 
 @dataclass
@@ -364,40 +366,6 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     return CoResult(co, cand, _item_frame(s, n_of, close, q_item), stats)
 
 
-#: Column prefix of a pair's expected count of one kind in ``CoResult.pairs``.
-LAM_PREFIX = "lam:"
-
-
-def retest(pairs: pd.DataFrame, kept: pd.DataFrame, m: int) -> pd.DataFrame:
-    """The pairs tested again on the co-actions they keep: expected, p and Holm q.
-
-    Why: a pair's p-value is computed on all its co-actions, and the crowd filter then
-    removes those that were a crowd's (an RSS bot and its outlet meet on every article of
-    a feed; the site's readers own those links). What is left (three headlines) must be
-    significant by itself: otherwise the edge stands on evidence it no longer shows.
-    ``pairs`` has ``expected``/``p`` columns and one ``lam:<kind>`` column per kind (from
-    :func:`test_pairs`), indexed like ``kept``'s ``(a, b)`` keys; ``kept`` has one row
-    per (pair, kind) with ``x``, the distinct items kept. ``m`` is the number of tests of
-    the first pass (every pair that co-acted): the family is unchanged, only the
-    evidence shrank, so Holm runs over the same ``m``.
-    """
-    lam_cols = [c for c in pairs.columns if str(c).startswith(LAM_PREFIX)]
-    names = [c[len(LAM_PREFIX):] for c in lam_cols]
-    x = np.zeros((len(pairs), len(names)), dtype=np.int64)
-    if len(kept):
-        row = pairs.index.get_indexer(pd.MultiIndex.from_arrays([kept["a"], kept["b"]]))
-        col = pd.Index(names).get_indexer(kept["kind"].astype(str))
-        ok = (row >= 0) & (col >= 0)
-        x[row[ok], col[ok]] = kept["x"].to_numpy(np.int64)[ok]
-    lam = pairs[lam_cols].to_numpy(np.float64) if lam_cols else np.zeros((len(pairs), 0))
-    p_k = np.where(x > 0, poisson.sf(x - 1, np.maximum(lam, 1e-300)), 1.0)
-    if not len(names):
-        return pairs.assign(p=1.0, q=1.0)
-    best = p_k.argmin(axis=1)
-    p = np.minimum(1.0, p_k.min(axis=1) * len(names))
-    return pairs.assign(expected=lam[np.arange(len(pairs)), best], p=p, q=_holm(p, m))
-
-
 def _item_frame(s: pd.DataFrame, n_of: np.ndarray, close: np.ndarray,
                 q_item: np.ndarray) -> pd.DataFrame:
     """Items that can co-act (at least two sharers, under the cap): only those are ever
@@ -417,18 +385,3 @@ def _sorted(s: pd.DataFrame) -> bool:
     item, t, actor = (s[c].to_numpy() for c in ("item", "t", "actor"))
     di, dt, da = np.diff(item), np.diff(t), np.diff(actor)
     return bool(np.all((di > 0) | ((di == 0) & ((dt > 0) | ((dt == 0) & (da >= 0))))))
-
-
-def _holm(p: np.ndarray, m: int) -> np.ndarray:
-    """Holm-adjusted p-values of ``p`` among ``m`` tests (the untested ones have p = 1).
-
-    Family-wise, not false-discovery-rate control: with thousands of true edges, BH
-    lets through a fixed share of chance edges, each of which puts an innocent
-    account into a group; Holm keeps the chance of *any* such edge below alpha.
-    """
-    order = np.argsort(p, kind="stable")
-    ranked = p[order] * (m - np.arange(len(p)))
-    adj = np.minimum(np.maximum.accumulate(ranked), 1.0)
-    out = np.empty_like(adj)
-    out[order] = adj
-    return out

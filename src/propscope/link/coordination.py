@@ -46,11 +46,13 @@ import pyarrow as pa
 from ..corpus import Corpus, one
 from ..settings import Settings
 from .coactions import build_events, load_shares, temp_table
-from .cochance import retest, test_pairs
+from .cochance import test_pairs
 from .conversation import conversing_pairs
+from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHEMA
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
+from .retest import retest
 from .schedules import clock_bound
 from .sites import site_bases
 from .timing import StepTimer
@@ -78,46 +80,7 @@ WIDE_WINDOW_S: float | None = None
 RETEST = False
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
-_TS = pa.timestamp("us", tz="UTC")
 
-EDGES_SCHEMA = pa.schema([
-    ("source_a", pa.string()), ("source_b", pa.string()), ("kind", pa.string()),
-    ("weight", pa.int64()), ("first_seen", _TS), ("last_seen", _TS), ("items", pa.string()),
-    ("expected", pa.float64()), ("p_value", pa.float64()), ("p_adjusted", pa.float64()),
-    ("window_s", pa.float64()), ("score", pa.float64()), ("moments", pa.int64()),
-    ("leader", pa.string()), ("lead_share", pa.float64()), ("rarity", pa.float64()),
-    ("run_id", pa.string()),
-])
-EVIDENCE_SCHEMA = pa.schema([
-    ("source_a", pa.string()), ("source_b", pa.string()), ("kind", pa.string()),
-    ("item", pa.string()), ("raw_a", pa.string()), ("raw_b", pa.string()),
-    ("doc_a", pa.string()), ("doc_b", pa.string()), ("time_a", _TS), ("time_b", _TS),
-    ("delay_s", pa.float64()), ("item_sharers", pa.int64()), ("item_close_share", pa.float64()),
-    ("item_close_sharers", pa.int64()), ("run_id", pa.string()),
-])
-COMMUNITIES_SCHEMA = pa.schema([
-    ("community_id", pa.string()), ("source", pa.string()), ("size", pa.int64()),
-    ("evidence", pa.string()), ("strength", pa.float64()), ("role", pa.string()),
-    ("dominant_kind", pa.string()), ("run_id", pa.string()),
-])
-
-
-def poisson_sf(x: int, lam: float) -> float:
-    """P(X >= x) for X ~ Poisson(lam), accurate in the far tail (no 1 - sum cancellation)."""
-    if x <= 0:
-        return 1.0
-    if lam <= 0:
-        return 0.0
-    if lam >= x:
-        below = sum(math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1)) for k in range(x))
-        return max(0.0, 1.0 - below)
-    total = 0.0
-    for k in range(x, x + 400):
-        term = math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))
-        total += term
-        if term < total * 1e-16:
-            break
-    return min(1.0, total)
 
 
 # -- events ---------------------------------------------------------------------
@@ -371,7 +334,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                 if len(ev) == before:
                     break
             if len(ev) and RETEST:
-                # each pair is tested again on the co-actions it keeps (cochance.retest),
+                # each pair is tested again on the co-actions it keeps (retest.retest),
                 # once the groups are stable: dropping weak pairs inside the loop would
                 # shrink the groups that own their items and unravel real rings
                 ev, pairs = _retest(ev, pairs, int(res.stats.get("tests", len(res.pairs))),
