@@ -122,8 +122,8 @@ STUFFING = (" Our answer: (Save Our Rivers) we say (Save Our Rivers), today (Sav
 
 
 def multi_records(sources: list[str] = SOURCES) -> list[dict[str, Any]]:
-    """The thirty input records, one a day. Documents 2j and 2j+1 (two sources) are posted 30
-    seconds apart around midnight and share links no one else posts: coordination links the
+    """The thirty input records, about one a day. Documents 2j and 2j+1 (two sources) are posted
+    30 seconds apart around midnight, either one first, and share links no one else posts: coordination links the
     five sources in a ring (each pair of neighbours co-acts three times, on PAIR_LINKS links
     each time, far more than chance among five accounts). Same-topic documents share their
     headline and first sentence (reuse); document 0 stuffs a set-off phrase (repetitions)."""
@@ -141,7 +141,13 @@ def multi_records(sources: list[str] = SOURCES) -> list[dict[str, Any]]:
         links = " ".join(f"https://links.example/{i // 2}/{k}" for k in range(PAIR_LINKS))
         marks = (f" {EVEN}" if i % 2 == 0 else "") + (f" {FIFTH}" if i % 5 == 0 else "")
         src = sources[i % len(sources)]
+        # The two documents of pair j are 30 s apart; which of the two sources goes first
+        # alternates with j, so no source is only ever the second on its links (coordination
+        # 5 reads a link only two accounts share, always posted first by the same one, as a
+        # response, not a co-action: see link/conversation.py).
         at = base + timedelta(days=i, seconds=86370 if i % 2 == 0 else 0)
+        if (i // 2) % 2 == 1 and i % 2 == 1:
+            at -= timedelta(seconds=60)
         records.append({
             "text": f"{title}.\n\n{body} Report number {i}.{extra} Sources: {links}.{marks}",
             "title": title, "source": src, "url": f"https://{src}/a/{i}",
