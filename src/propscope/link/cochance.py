@@ -274,7 +274,10 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
             sched = s["scheduled"].to_numpy(bool)
             ok &= ~(sched[ja] & sched[jb])
         if conversing is not None:
-            co_kind = s["kind"].astype(str).to_numpy()[ja]
+            # kind names of the co-actions only (not a string per share: hot at 10M shares)
+            kind_cat = s["kind"].astype("category")
+            co_kind = np.asarray(kind_cat.cat.categories.astype(str), dtype=object)[
+                kind_cat.cat.codes.to_numpy()[ja]]
             lo_, hi_ = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
             ok &= ~is_conversation(lo_, hi_, co_kind, conversing[1], conversing[0])
             # a link only the pair shared: the second re-shared the first's link
