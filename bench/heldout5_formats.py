@@ -184,7 +184,7 @@ def write_reddit(posts: list[Post], folder: Path, rng: random.Random) -> list[Ro
             continue
         link = p.links[0] if p.links and p.title else None
         title = p.title or p.text[:120]
-        self_text = "" if link else p.text
+        self_text = "" if link else p.text.removeprefix(title).strip()
         subs.append({"id": p.post_id, "name": "t3_" + p.post_id, "author": p.author,
                      "author_fullname": "t2_" + _uid(p.author), "created_utc": _created(p.ts, rng),
                      "subreddit": p.chat or "news", "title": title, "selftext": self_text,
