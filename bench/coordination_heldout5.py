@@ -61,21 +61,22 @@ Innocent look-alikes (types as reported by the scorer), each because real data h
 - ``amplified_target``, ``harassed_critic``: the accounts the planted groups boost or reply
   to (innocent victims or beneficiaries, not members).
 
-Planted groups (``--size full``; 12 groups, 3-50 members, 10-20 items each, members also
-live an ordinary life, join bursts and miss many of their group's actions):
+Planted groups (``--size full``; 12 groups, 3-50 members, 10-32 items each, members also
+live an ordinary life, join bursts and miss many of their group's actions; "(+3)": members
+of another group acting here too):
 
 | group | kind | timing | size | platform, language | participation |
 |---|---|---|---|---|---|
 | fb_link_seconds | url | 3-60 s | 8 | CrowdTangle, es | 0.7 |
 | masto_text_de | text (near-identical, small edits) | minutes | 12 | Mastodon, de | 0.55 |
-| masto_hashtag_sets | hashtag (a new set of 3 per item) | minutes | 20 (+3 of masto_text_de) | Mastodon, fr | 0.5 |
-| masto_coboost | retweet (boost) | 20-120 s | 30 | Mastodon, en | 0.4 |
+| masto_hashtag_sets | hashtag (new set of 3 per item) | minutes | 20 (+3) | Mastodon, fr | 0.5 |
+| masto_coboost | retweet (boost) | 20-120 s | 30 | Mastodon, en | 0.5 |
 | tg_forward_ring | forward (a hub channel and a ring) | 30-180 s | 7 | Telegram, ru | 0.8 |
 | reddit_coreply | reply | 2-15 min | 5 | Reddit, en | 0.8 |
 | reddit_links_hour | url | spread over an hour | 15 | Reddit, en | 0.6 |
-| masto_big_mixed | url + hashtag | minutes | 45 (+5 of masto_coboost) | Mastodon, en | 0.3 |
+| masto_big_mixed | url + hashtag | minutes | 45 (+5) | Mastodon, en | 0.35 |
 | fb_trio | url | 3-60 s | 3 | CrowdTangle, pt | 1.0 |
-| cross_reddit_fb | url | minutes | 10 (3 handles on both platforms) | Reddit + CrowdTangle, en | 0.6 |
+| cross_reddit_fb | url | minutes | 10 (3 on both) | Reddit + CrowdTangle, en | 0.6 |
 | tg_chat_text_ru | text | 3-60 s | 9 | Telegram group, ru | 0.6 |
 | fb_text_ar_hour | text | spread over an hour | 7 | CrowdTangle, ar | 0.7 |
 
@@ -141,13 +142,15 @@ def score(truth: dict[str, set[str]], kinds: dict[str, str], communities: Groups
     dominant kind (empty for a baseline); ``types``: source -> innocent type."""
     planted = set().union(*truth.values()) if truth else set()
     placed = set().union(*communities.values()) if communities else set()
-    groups = {}
+    groups: dict[str, dict[str, object]] = {}
+    scores: list[float] = []
     for name, members in sorted(truth.items()):
         best, best_id = 0.0, None
         for cid, found in communities.items():
             value = f1(members, found)
             if value > best:
                 best, best_id = value, cid
+        scores.append(best)
         found = communities.get(best_id, set()) if best_id is not None else set()
         kind = dominant.get(best_id, "") if best_id is not None else ""
         groups[name] = {"f1": round(best, 3), "size": len(members), "community": best_id,
@@ -157,8 +160,7 @@ def score(truth: dict[str, set[str]], kinds: dict[str, str], communities: Groups
     innocents = sorted(placed - planted)
     by_type = Counter(types.get(s, "unknown") for s in innocents)
     return {
-        "group_f1": round(sum(g["f1"] for g in groups.values()) / len(groups), 3)  # type: ignore[misc]
-        if groups else None,
+        "group_f1": round(sum(scores) / len(scores), 3) if scores else None,
         "groups": groups,
         "kinds_found": sum(1 for g in groups.values() if g["kind_found"]),
         "communities": len(communities),

@@ -18,34 +18,42 @@ def split_words(text: str) -> list[str]:
 
 
 LEXICON: dict[str, list[str]] = {
-    "en": split_words("people city council vote market prices water school budget road winter report "
-                 "minister power farmers jobs bridge hospital rain train strike court energy rent "
-                 "tonight again really think agree never always because maybe honestly"),
-    "de": split_words("Leute Stadt Rat Abstimmung Markt Preise Wasser Schule Haushalt Strasse Winter "
-                 "Bericht Minister Strom Bauern Arbeit Bruecke Klinik Regen Zug Streik Gericht "
-                 "Energie Miete heute wieder wirklich denke immer weil vielleicht ehrlich"),
-    "fr": split_words("gens ville conseil vote marche prix eau ecole budget route hiver rapport "
-                 "ministre courant paysans emplois pont hopital pluie train greve tribunal energie "
-                 "loyer ce soir encore vraiment pense toujours parce peut-etre franchement"),
-    "es": split_words("gente ciudad consejo voto mercado precios agua escuela presupuesto carretera "
-                 "invierno informe ministro luz campesinos empleo puente hospital lluvia tren "
-                 "huelga tribunal energia alquiler hoy otra vez realmente creo siempre porque "
-                 "quizas"),
-    "pt": split_words("pessoas cidade conselho voto mercado precos agua escola orcamento estrada "
-                 "inverno relatorio ministro energia agricultores empregos ponte hospital chuva "
-                 "trem greve tribunal aluguel hoje de novo realmente acho sempre porque talvez"),
-    "ru": split_words("люди город совет голосование рынок цены вода школа бюджет дорога зима доклад "
-                 "министр свет фермеры работа мост больница дождь поезд забастовка суд энергия "
-                 "аренда сегодня снова правда думаю всегда потому может честно"),
-    "uk": split_words("люди місто рада голосування ринок ціни вода школа бюджет дорога зима звіт "
-                 "міністр світло фермери робота міст лікарня дощ потяг страйк суд енергія оренда "
-                 "сьогодні знову справді думаю завжди тому можливо чесно"),
-    "ar": split_words("الناس المدينة المجلس التصويت السوق الأسعار الماء المدرسة الميزانية الطريق الشتاء "
-                 "التقرير الوزير الكهرباء المزارعون الوظائف الجسر المستشفى المطر القطار الإضراب "
-                 "المحكمة الطاقة الإيجار اليوم مرة أخرى حقا أعتقد دائما لأن ربما بصراحة"),
-    "pl": split_words("ludzie miasto rada glosowanie rynek ceny woda szkola budzet droga zima raport "
-                 "minister prad rolnicy praca most szpital deszcz pociag strajk sad energia czynsz "
-                 "dzisiaj znowu naprawde mysle zawsze bo moze szczerze"),
+    "en": split_words(
+        "people city council vote market prices water school budget road winter report minister "
+        "power farmers jobs bridge hospital rain train strike court energy rent tonight again "
+        "really think agree never always because maybe honestly"),
+    "de": split_words(
+        "Leute Stadt Rat Abstimmung Markt Preise Wasser Schule Haushalt Strasse Winter Bericht "
+        "Minister Strom Bauern Arbeit Bruecke Klinik Regen Zug Streik Gericht Energie Miete heute "
+        "wieder wirklich denke immer weil vielleicht ehrlich"),
+    "fr": split_words(
+        "gens ville conseil vote marche prix eau ecole budget route hiver rapport ministre "
+        "courant paysans emplois pont hopital pluie train greve tribunal energie loyer ce soir "
+        "encore vraiment pense toujours parce peut-etre franchement"),
+    "es": split_words(
+        "gente ciudad consejo voto mercado precios agua escuela presupuesto carretera invierno "
+        "informe ministro luz campesinos empleo puente hospital lluvia tren huelga tribunal "
+        "energia alquiler hoy otra vez realmente creo siempre porque quizas"),
+    "pt": split_words(
+        "pessoas cidade conselho voto mercado precos agua escola orcamento estrada inverno "
+        "relatorio ministro energia agricultores empregos ponte hospital chuva trem greve "
+        "tribunal aluguel hoje de novo realmente acho sempre porque talvez"),
+    "ru": split_words(
+        "люди город совет голосование рынок цены вода школа бюджет дорога зима доклад министр "
+        "свет фермеры работа мост больница дождь поезд забастовка суд энергия аренда сегодня "
+        "снова правда думаю всегда потому может честно"),
+    "uk": split_words(
+        "люди місто рада голосування ринок ціни вода школа бюджет дорога зима звіт міністр світло "
+        "фермери робота міст лікарня дощ потяг страйк суд енергія оренда сьогодні знову справді "
+        "думаю завжди тому можливо чесно"),
+    "ar": split_words(
+        "الناس المدينة المجلس التصويت السوق الأسعار الماء المدرسة الميزانية الطريق الشتاء التقرير "
+        "الوزير الكهرباء المزارعون الوظائف الجسر المستشفى المطر القطار الإضراب المحكمة الطاقة "
+        "الإيجار اليوم مرة أخرى حقا أعتقد دائما لأن ربما بصراحة"),
+    "pl": split_words(
+        "ludzie miasto rada glosowanie rynek ceny woda szkola budzet droga zima raport minister "
+        "prad rolnicy praca most szpital deszcz pociag strajk sad energia czynsz dzisiaj znowu "
+        "naprawde mysle zawsze bo moze szczerze"),
 }
 EMOJI = ["🔥", "👏", "😡", "🙏", "‼️", "👇", "✅", "😂", "💯", "📢"]
 GOAL = {"en": "GOAL", "es": "GOOOL", "pt": "GOLAÇO", "de": "TOR", "ar": "هدف"}

@@ -13,7 +13,9 @@ from __future__ import annotations
 import bisect
 import math
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from heldout5_text import (
     GOAL,
@@ -128,10 +130,12 @@ SUBREDDITS = ["worldnews", "europe", "news", "politics_talk", "de", "france", "b
 SERVERS = ["mastodon.social", "chaos.social", "mstdn.jp", "fosstodon.org", "mastodon.online",
            "troet.cafe", "piaille.fr", "botsin.space"]
 LANG_TZ = {"en": 0, "de": 1, "fr": 1, "es": 1, "pt": -3, "ru": 3, "uk": 2, "ar": 3, "pl": 1}
-NAME_PARTS = split_words("sun moon river stone fox wolf red blue green north south old new true free "
-                    "quiet wild small big lucky happy grey iron silver gold maple cedar")
-CYR_TITLES = split_words("Новости Утро Правда Взгляд Город Край Эхо Вести Сводка Голос Мир Факты Канал "
-                    "Події Новини Київ Район Огляд")
+NAME_PARTS = split_words(
+    "sun moon river stone fox wolf red blue green north south old new true free quiet wild small "
+    "big lucky happy grey iron silver gold maple cedar")
+CYR_TITLES = split_words(
+    "Новости Утро Правда Взгляд Город Край Эхо Вести Сводка Голос Мир Факты Канал Події Новини "
+    "Київ Район Огляд")
 
 
 def _handle(rng: random.Random, used: set[str], platform: str) -> str:
@@ -209,11 +213,11 @@ class _Builder:
                 if a.kind in kinds and (platform is None or a.platform == platform)]
 
     # ---- posts ------------------------------------------------------------------------
-    def post(self, acc: Account, ts: float, text: str, **kw: object) -> Post | None:
+    def post(self, acc: Account, ts: float, text: str, **kw: Any) -> Post | None:
         if not START <= ts < self.end:
             return None
         chat = kw.pop("chat", None) or acc.chat
-        p = Post(acc.platform, acc.handle, ts, text, acc.lang, chat=chat, **kw)  # type: ignore[arg-type]
+        p = Post(acc.platform, acc.handle, ts, text, acc.lang, chat=chat, **kw)
         self.posts.append(p)
         return p
 
@@ -306,7 +310,8 @@ class _Builder:
         rng = self.rng
         day = (int(ts) - START) // DAY + 2
         section = rng.choice(["politik", "world", "economy", "local", "sport", "opinion"])
-        url = f"https://{domain}/{section}/2026/03/{day:02d}/{slug(rng)}-{rng.randint(10**5, 10**6)}.html"
+        number = rng.randint(10**5, 10**6)
+        url = f"https://{domain}/{section}/2026/03/{day:02d}/{slug(rng)}-{number}.html"
         return Article(domain, url, ts, lang, sentence(self.rng, lang, 6, 12).rstrip(".!?… "),
                        weight if weight is not None else rng.paretovariate(1.3))
 
@@ -341,8 +346,9 @@ class _Builder:
         rng = self.rng
         self.tag_pool = {lang: [w.capitalize() + rng.choice(["", "", "2026", "Now", "Watch"])
                                 for w in rng.sample(lex, 20)] for lang, lex in LEXICON.items()}
-        self.trending = {lang: [rng.choice(lex).capitalize() + rng.choice(["Gate", "Crisis", "2026"])
-                                for _ in range(self.days)] for lang, lex in LEXICON.items()}
+        self.trending = {lang: [rng.choice(lex).capitalize() +
+                                rng.choice(["Gate", "Crisis", "2026"]) for _ in range(self.days)]
+                         for lang, lex in LEXICON.items()}
 
     def ordinary_activity(self) -> None:
         """Every account's everyday posts: opinions, article shares, evergreen links,
@@ -554,8 +560,9 @@ class _Builder:
                     tags = [t.lstrip("#") for t in text.split() if t.startswith("#")]
                     self.post(bot, base + rng.uniform(0, 8), text, hashtags=tags)
                 elif templ.endswith("weather") and hour % 3 == 0:
-                    text = f"{rng.choice(['Berlin', 'Москва', 'Hamburg'])}: {rng.randint(-5, 14)}°C, " \
-                           f"{rng.choice(['bewölkt', 'ясно', 'Regen'])} #wetter #погода"
+                    city = rng.choice(["Berlin", "Москва", "Hamburg"])
+                    sky = rng.choice(["bewölkt", "ясно", "Regen"])
+                    text = f"{city}: {rng.randint(-5, 14)}°C, {sky} #wetter #погода"
                     self.post(bot, base + rng.uniform(0, 20), text, hashtags=["wetter", "погода"])
                 elif templ.endswith("prayer") and hour % 24 in (3, 10, 13, 16, 18):
                     self.post(bot, base + rng.uniform(0, 60),
@@ -609,24 +616,27 @@ def _poisson(rng: random.Random, lam: float) -> int:
     return k
 
 
-def _cumulative(values: object) -> list[float]:
+def _cumulative(values: Iterable[float]) -> list[float]:
     out, total = [], 0.0
-    for v in values:  # type: ignore[attr-defined]
+    for v in values:
         total += v
         out.append(total)
     return out
 
 
 # ---- the plant -----------------------------------------------------------------------
-GROUP_SPECS = [  # name, kind, timing, size, platforms, lang, items, participation
+# name, kind, timing, size, platforms, lang, items, participation. Participation p and items n
+# give a pair of members about p*p*n shared items (4-10 here): members miss many actions,
+# yet every pair has repeated evidence, as in the campaigns this is modelled on.
+GROUP_SPECS = [
     ("fb_link_seconds", "url", "seconds", 8, ("facebook",), "es", 14, 0.7),
-    ("masto_text_de", "text", "minutes", 12, ("mastodon",), "de", 12, 0.55),
-    ("masto_hashtag_sets", "hashtag", "minutes", 20, ("mastodon",), "fr", 10, 0.5),
-    ("masto_coboost", "retweet", "boost", 30, ("mastodon",), "en", 16, 0.4),
+    ("masto_text_de", "text", "minutes", 12, ("mastodon",), "de", 14, 0.55),
+    ("masto_hashtag_sets", "hashtag", "minutes", 20, ("mastodon",), "fr", 16, 0.5),
+    ("masto_coboost", "retweet", "boost", 30, ("mastodon",), "en", 18, 0.5),
     ("tg_forward_ring", "forward", "forward", 7, ("telegram",), "ru", 15, 0.8),
     ("reddit_coreply", "reply", "reply", 5, ("reddit",), "en", 12, 0.8),
     ("reddit_links_hour", "url", "hour", 15, ("reddit",), "en", 12, 0.6),
-    ("masto_big_mixed", "url", "minutes", 45, ("mastodon",), "en", 20, 0.3),
+    ("masto_big_mixed", "url", "minutes", 45, ("mastodon",), "en", 32, 0.35),
     ("fb_trio", "url", "seconds", 3, ("facebook",), "pt", 10, 1.0),
     ("cross_reddit_fb", "url", "minutes", 10, ("reddit", "facebook"), "en", 14, 0.6),
     ("tg_chat_text_ru", "text", "seconds", 9, ("telegram",), "ru", 12, 0.6),
