@@ -369,6 +369,80 @@ def run_world(seed: int, size: str, kind: str, out: Path, baselines: bool = True
     return summary
 
 
+SECTION = "## Coordination, independent held-out generator 5"
+
+
+def doc_section(result: dict[str, object], command: str) -> str:
+    """The ``docs/benchmarks.md`` section of one result (dev or held-out seed)."""
+    from benchdoc import cpu_model
+
+    seed = result["seed"]
+    which = "HELD-OUT seed, run once" if result.get("held_out") else "DEV seed"
+    planted = result.get("planted")
+    control = result.get("control")
+    lines = [SECTION, "",
+             f"`{command}` ({which}: {seed}; size {result['size']}; "
+             f"{cpu_model()}, 2 cores shared; commit {result.get('commit', '?')}).", ""]
+    if isinstance(planted, dict):
+        lines += [f"Data: {planted['posts']:,} posts, {planted['accounts']:,} accounts, "
+                  f"{planted['days']} days, {planted['files']} files "
+                  f"({int(planted['bytes']) / 1e6:.1f} MB; Telegram, CrowdTangle, Pushshift, "
+                  f"Mastodon exports), {len(planted['planted_groups'])} planted groups "
+                  f"({planted['planted_posts']:,} planted posts).", "",
+                  "| method | group F1 | kinds found | innocent accounts in communities | "
+                  "control: communities / accounts | CPU s (planted + control) |",
+                  "|---|---|---|---|---|---|"]
+        for method in ("propscope", "coornet", "qut"):
+            m = planted.get(method)
+            c = control.get(method) if isinstance(control, dict) else None
+            if not isinstance(m, dict) or "group_f1" not in m:
+                continue
+            types = ", ".join(f"{k} {v}" for k, v in m["innocent_by_type"].items()) or "-"
+            ctl = f"{c['communities']} / {c['accounts_in_communities']}" \
+                if isinstance(c, dict) and "communities" in c else "-"
+            cpu = m["run"].get("cpu_s", 0) + (c["run"].get("cpu_s", 0) if isinstance(c, dict)
+                                               else 0)
+            kinds = m["kinds_found"] if method == "propscope" else "-"
+            lines.append(f"| {method} | {m['group_f1']} | {kinds} | {m['innocent_accounts']} "
+                         f"({types}) | {ctl} | {cpu:.1f} |")
+        lines += ["", "| planted group | kind | size | propscope F1 (dominant kind) | CooRnet F1 "
+                  "| QUT F1 |", "|---|---|---|---|---|---|"]
+        for name, spec in planted["planted_groups"].items():
+            cells = []
+            for method in ("propscope", "coornet", "qut"):
+                m = planted.get(method)
+                g = m["groups"].get(name) if isinstance(m, dict) and "groups" in m else None
+                if g is None:
+                    cells.append("-")
+                elif method == "propscope":
+                    cells.append(f"{g['f1']} ({g['dominant_kind'] or '-'})")
+                else:
+                    cells.append(str(g["f1"]))
+            lines.append(f"| {name} | {spec['kind']} | {spec['size']} | " + " | ".join(cells)
+                         + " |")
+    lines += ["", "Baselines on the same posts and scorer: CooRnet/CooRTweet recipe (window "
+              f"{WINDOW_S} s, at least {MIN_CO} co-shared objects, connected components) and "
+              f"QUT coordination-network-toolkit (co_link, co_similar_tweet, co_retweet, "
+              f"co_reply; --time_window {WINDOW_S} --min_edge_weight {MIN_CO}; components). "
+              "Planted and innocent designs: the script's docstring."]
+    if not result.get("held_out"):
+        lines += ["", f"Held-out seed {HELD_OUT_SEED} (never run by the generator's author): "
+                  f"`python bench/coordination_heldout5.py --seed {HELD_OUT_SEED} --size full "
+                  "--world both --out /tmp/h5held --doc`."]
+    if isinstance(control, dict) and isinstance(control.get("propscope"), dict):
+        c = control["propscope"]
+        lines += ["", f"Negative control (same world, no planted group): propscope "
+                  f"{c.get('communities')} communities, {c.get('accounts_in_communities')} "
+                  f"accounts ({c.get('innocent_by_type')})."]
+    return "\n".join(lines) + "\n"
+
+
+def _commit() -> str:
+    done = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True, check=False)
+    return done.stdout.strip() or "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", type=int, default=DEV_SEED,
@@ -379,17 +453,33 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", choices=["tiny", "small", "full"], default="full")
     ap.add_argument("--no-baselines", action="store_true")
     ap.add_argument("--no-propscope", action="store_true", help="generate and score baselines only")
+    ap.add_argument("--doc", action="store_true",
+                    help="write the result as this script's section of docs/benchmarks.md")
+    ap.add_argument("--doc-from", type=Path, default=None,
+                    help="only write the docs section from an existing result.json")
     args = ap.parse_args(argv)
+    command = "python bench/coordination_heldout5.py " + " ".join(argv or sys.argv[1:])
+    if args.doc_from is not None:
+        from benchdoc import replace_section
+
+        done = json.loads(args.doc_from.read_text(encoding="utf-8"))
+        replace_section(SECTION, doc_section(done, str(done.get("command", command))))
+        return 0
     out = args.out or Path(tempfile.mkdtemp(prefix="heldout5-"))
     out.mkdir(parents=True, exist_ok=True)
     result: dict[str, object] = {"generator": "coordination_heldout5", "seed": args.seed,
-                                 "held_out": args.seed == HELD_OUT_SEED, "size": args.size}
+                                 "held_out": args.seed == HELD_OUT_SEED, "size": args.size,
+                                 "commit": _commit(), "command": command}
     worlds = ["planted", "control"] if args.world == "both" else [args.world]
     for kind in worlds:
         result[kind] = run_world(args.seed, args.size, kind, out, not args.no_baselines,
                                  not args.no_propscope)
     (out / "result.json").write_text(json.dumps(result, indent=1, ensure_ascii=False),
                                      encoding="utf-8")
+    if args.doc:
+        from benchdoc import replace_section
+
+        replace_section(SECTION, doc_section(result, command))
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
     else:
