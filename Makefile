@@ -23,13 +23,14 @@ demo: $(STAMP)
 	$(BIN)/propscope run examples/corpus --corpus out/demo/corpus.duckdb --out out/demo
 
 ## make test: install test needs (Python packages, Debian chromium + chromedriver), lint, type-check
-## (mypy on src/), run the suite
+## (mypy on src/), run the suite: one worker per core, at most 4, a test file per worker (its
+## fixtures built once); the slowest files start first (tests/conftest.py)
 ## (the suite also builds the wheel and installs it into a fresh virtualenv: tests/test_wheel.py,
 ## and builds the docs site with broken links failing: tests/test_install_docs.py)
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check src tests bench docs/hooks
 	$(BIN)/mypy  # settings in pyproject.toml [tool.mypy]: all of src/, strict on the listed modules
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist loadfile
 
 browser-deps:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \

@@ -58,6 +58,18 @@ def pytest_runtest_makereport(
         _as_failure(report)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Test files holding a ``slow`` test are collected first, in their own order.
+
+    Why: ``make test`` hands whole files to one worker per core (pytest-xdist,
+    ``--dist loadfile``) in collection order; a file of several minutes collected last
+    would run alone at the end while the other cores wait. The sort is stable and the
+    same in every worker, as xdist requires.
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
 # -- corpora built by the real pipeline -------------------------------------------------------
 #
 # Tests that read a corpus get one written by the stages themselves (ingest, the analyzers,

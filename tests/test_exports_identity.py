@@ -16,6 +16,8 @@ from types import ModuleType
 
 import pytest
 
+pytestmark = pytest.mark.slow  # two full runs of the example corpus: started first under xdist
+
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "exports_identity.py"
 
 

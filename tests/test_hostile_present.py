@@ -42,6 +42,8 @@ from propscope.present.webapp import create_app
 from propscope.progress import Reporter
 from propscope.safetext import xml_safe_graph
 
+pytestmark = pytest.mark.slow  # minutes of CPU: started first under xdist (conftest)
+
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = "[bold]loud[/] [/] [link=http://x]y[/link] \x1b[31mred\x1b]0;pwned\x07 \x9b2J \u202eevil"
 

@@ -25,6 +25,8 @@ from propscope.analyze.repetition.batch_prefilter import may_repeat
 from propscope.analyze.repetition.maximal_repeats import find_repeats
 from signals_golden_cases import golden_cases
 
+pytestmark = pytest.mark.slow  # minutes of CPU: started first under xdist (conftest)
+
 GOLDEN = Path(__file__).with_name("signals_golden.json")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
