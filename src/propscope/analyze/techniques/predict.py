@@ -80,7 +80,7 @@ def predict_spans(paths: Iterable[str | Path], *, taxonomy: str = "semeval2023",
         for doc_id, doc in zip(batch, model.score(texts, si=False), strict=True):
             tokens += len(doc.enc.ids)
             if fmt == "semeval2023-paragraphs" and taxonomy == "semeval2023":
-                # the English model with the e5 English heads: +3.0 paragraph F1 (analyze/paragraph_ensemble.py)
+                # the English model with the e5 English heads: +1.4 to +3.0 F1 (analyze/paragraph_ensemble.py)
                 paragraphs.update(paragraph_ensemble.paragraph_labels(doc_id, doc.text, doc.enc.offsets,
                                                                       doc.probs, model.labels))
             elif fmt == "semeval2023-paragraphs":
