@@ -18,6 +18,7 @@ import pyarrow as pa
 from ..corpus import Corpus, first_documents_sql
 from .canonical import canonical_url, join_short_links
 from .carried import audience_of, drop_link_titles, reclassify_manual_reposts
+from .forwards import forwarded_messages
 from .neartext import near_text_groups
 
 #: Whether repost rates are conditioned on the reposted account (an ``audience`` column
@@ -186,6 +187,7 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
     # repost is a retweet, not a text; a link's title is the link share, not a text
     reclassify_manual_reposts(corpus)
     drop_link_titles(corpus)
+    forwarded_messages(corpus)  # a chat-only forward: the message is the item (forwards.py)
     con.execute("DROP TABLE IF EXISTS _coord_urls")
     con.execute("DROP TABLE IF EXISTS _coord_near")
 

@@ -55,14 +55,16 @@ from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .retest import retest
 from .schedules import clock_bound
 from .sites import site_bases
+from .siteslice import crowds as site_crowds
 from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "5"  # 4: manual reposts, link titles, repost audience, site crowd; 5: titles by
+VERSION = "6"  # 4: manual reposts, link titles, repost audience, site crowd; 5: titles by
 #  first-post time, wide window, site crowd for lone pairs; clock-bound co-actions,
 #  conversing pairs' replies and re-shares of a two-sharer link left out
-#  (link/schedules.py, link/conversation.py)
+#  (link/schedules.py, link/conversation.py); 6: the site crowd sliced for a group
+#  sharing the site together (link/siteslice.py), forwards per message (link/forwards.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -115,6 +117,7 @@ def _evidence(corpus: Corpus, co: pd.DataFrame, actors: list[str],
         at = co["item"].to_numpy()
         out["site"], out["site_close_sharers"], out["has_site"] = (
             site_sharers[0][at], site_sharers[1][at], site_sharers[2][at])
+        out["item_code"] = at  # for the site's slice (link/siteslice.py)
     return out.sort_values(["source_a", "source_b", "time_a", "kind", "item"],
                            kind="mergesort").reset_index(drop=True)
 
@@ -314,6 +317,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             sites, has_site = site_bases(corpus, n_items)
             ev = _evidence(corpus, keep, actors, res.items, close,
                            (sites, close_sharers(res.co, n_items, sites), has_site))
+            crowds = site_crowds(corpus, res.co, actors, ev["item_code"].to_numpy(), sites)
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]],
                                window=np.where(sig["wide"], max(WIDE_WINDOW_S or 0, window),
@@ -325,7 +329,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             # must own its items again once that group has fallen apart
             for _ in range(MAX_CROWD_ROUNDS):
                 before = len(ev)
-                ev = own_items(ev, edge_rows, settings.coordination_min_items)
+                ev = own_items(ev, edge_rows, settings.coordination_min_items, crowds)
                 if not len(ev):
                     break
                 moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from .groups import overlapping_groups
+from .siteslice import SITE_SLICE, Crowds, sliced_crowd
 
 #: A co-action is a group's own when the group's accounts are at least this share of
 #: the item's close sharers (see :func:`own_items`).
@@ -64,7 +65,8 @@ def close_sharers(co: pd.DataFrame, n_items: int, base: np.ndarray | None = None
     return counts[base] if base is not None else counts[:n_items]
 
 
-def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int) -> pd.DataFrame:
+def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
+              crowds: Crowds | None = None) -> pd.DataFrame:
     """The co-actions that are a group's own, not a crowd's: why burst junkies are not groups.
 
     Accounts that join many viral bursts meet each other in burst after burst more
@@ -75,6 +77,10 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
     counts only when the accounts of a group that co-acted on that item are at least
     ``OWN_SHARE`` of its close sharers (for a pair in no common group, the pair itself);
     a pair keeps its edge only with ``min_items`` such posts. Groups are then found again.
+
+    ``crowds`` (:func:`.siteslice.crowds`, with an ``item_code`` column in ``ev``) lets a
+    group that shares a site together count the site's crowd over its own links on it
+    (:mod:`.siteslice`: several operations push one domain).
     """
     if ev.empty:
         return ev
@@ -101,27 +107,39 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int)
     present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
     inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
     ok = inside["present"] >= OWN_SHARE * inside["crowd"]
+    sliced = SITE_SLICE and crowds is not None and "item_code" in ev
     if SITE_CROWD and "site" in ev:
         # a link (and its title text) is also its site's: the group must be most of the
         # accounts that ever shared one of the site's links close to someone else
         # (link/sites.py)
-        inside = inside.merge(ev[["site", "site_close_sharers", "has_site"]],
-                              left_on="index", right_index=True)
+        cols = ["site", "site_close_sharers", "has_site"] + (["item_code"] if sliced else [])
+        inside = inside.merge(ev[cols], left_on="index", right_index=True)
         on_site = pd.concat([inside[["gid", "site", "source_a"]].rename(
             columns={"source_a": "who"}), inside[["gid", "site", "source_b"]].rename(
             columns={"source_b": "who"})]).drop_duplicates().groupby(
             ["gid", "site"]).size().rename("on_site")
         inside = inside.merge(on_site.reset_index(), on=["gid", "site"])
+        site_crowd = inside["site_close_sharers"]
+        if sliced:  # a group sharing the site together: its own links' crowd (siteslice.py)
+            cut = sliced_crowd(inside, ["gid", "site"], crowds)  # type: ignore[arg-type]
+            inside = inside.merge(cut.reset_index(), on=["gid", "site"], how="left")
+            site_crowd = np.fmin(inside["site_close_sharers"], inside["slice"])
         ok = (inside["present"] >= OWN_SHARE * inside["crowd"]) & (
             ~inside["has_site"].astype(bool)
-            | (inside["on_site"] >= OWN_SHARE * inside["site_close_sharers"]))
+            | (inside["on_site"] >= OWN_SHARE * site_crowd))
     owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
         OWN_SHARE * rows["crowd"] <= 2)
     if SITE_CROWD and "site" in ev:
         # a pair in no common group owns a link only if it is half its site's crowd too
         # (an outlet and one keen reader meet on the few articles nobody else shared)
-        site_ok = (~ev["has_site"].astype(bool)) | (OWN_SHARE * ev["site_close_sharers"] <= 2)
+        site_crowd = ev["site_close_sharers"].to_numpy(np.float64)
+        if sliced:  # the pair's own links on the site (siteslice.py)
+            keys = ["source_a", "source_b", "site"]
+            cut = sliced_crowd(ev, keys, crowds)  # type: ignore[arg-type]
+            site_crowd = np.fmin(site_crowd, cut.reindex(
+                pd.MultiIndex.from_frame(ev[keys])).to_numpy(np.float64))
+        site_ok = (~ev["has_site"].astype(bool)) | (OWN_SHARE * site_crowd <= 2)
         alone &= site_ok.loc[rows["index"]].to_numpy()
     owned |= set(rows.loc[alone, "index"])
     kept = ev.loc[sorted(owned)]
