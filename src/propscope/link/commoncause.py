@@ -42,8 +42,9 @@ post at independent, spread delays after a push by one of them that always goes 
 same as that account's audience and is not seen by those co-actions. Tight rings (seconds)
 keep their evidence when their delays are closer than their profiles allow.
 
-Cost: one sweep of the published items' shares with no window (at most ``shares x cap``
-comparisons, as the wide sweep), bincounts, and a ``bins x bins`` product per pair.
+Cost: one sweep, with no window, of the published items' shares by the accounts of the
+pairs in question (at most ``shares x cap`` comparisons, as the wide sweep), bincounts, and
+a ``bins x bins x bins`` product per pair.
 """
 
 from __future__ import annotations
@@ -191,9 +192,12 @@ def explained(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray
     lo, hi = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
     ckey = lo * width + hi
     pairs = np.unique(ckey[cand])
-    # every co-share (any delay) of published items by those pairs
+    # every co-share (any delay) of published items by those pairs: only the shares of
+    # their accounts are swept (at 10M posts, every repost of every post would be millions
+    # of pairs nobody asks about)
+    who = np.unique(np.r_[pairs // width, pairs % width])
     n_of = np.bincount(item)
-    rows = np.flatnonzero(is_pub_item & (n_of[item] <= cap))
+    rows = np.flatnonzero(is_pub_item & (n_of[item] <= cap) & np.isin(actor, who))
     sa, sb = sweep(item[rows], t[rows], np.inf)
     sa, sb = rows[sa], rows[sb]
     skey = np.minimum(actor[sa], actor[sb]) * width + np.maximum(actor[sa], actor[sb])
@@ -202,8 +206,7 @@ def explained(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray
     at = np.searchsorted(pairs, skey)
     n_ab = np.bincount(at, minlength=len(pairs))
     # delay profiles (histograms) of the accounts in those pairs
-    who = np.unique(np.r_[pairs // width, pairs % width])
-    lag_rows = rows[np.isin(actor[rows], who)]
+    lag_rows = rows
     lag = np.maximum(t[lag_rows] - orig.t0[item[lag_rows]], 0.0)
     hist = np.zeros((len(who), len(BINS) - 1))
     np.add.at(hist, (np.searchsorted(who, actor[lag_rows]), _bin(lag)), 1.0)
