@@ -55,7 +55,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
-from .conversation import is_conversation, is_response
+from .commoncause import Origins, explained
+from .conversation import Conversations, is_response
 from .retest import LAM_PREFIX
 from .retest import holm as _holm
 
@@ -197,7 +198,8 @@ def _pairs_seen(actor: np.ndarray, ja: np.ndarray, jb: np.ndarray) -> int:
 def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items: int = 3,
                alpha: float = 0.05, strata: str = "none", shrink: float = 200.0,
                wide_s: float | None = None, wide_cap: int = WIDE_CAP,
-               conversing: tuple[np.ndarray, int] | None = None) -> CoResult:
+               conversing: Conversations | None = None,
+               origins: Origins | None = None) -> CoResult:
     """Co-actions, expected counts, p- and q-values for every pair that co-acted.
 
     ``shares`` has columns ``actor`` (int codes), ``item`` (int codes, unique across
@@ -213,9 +215,9 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     p-value, doubled). Co-actions carry ``close`` (within ``window_s``); a pair's
     ``wide`` says which window its p-value came from.
 
-    A ``scheduled`` column (:mod:`.schedules`) and ``conversing`` (sorted pair keys
-    ``lo * n + hi`` and ``n``, :mod:`.conversation`) name co-actions that are no evidence
-    of a tie; they are left out.
+    A ``scheduled`` column (:mod:`.schedules`), ``conversing`` (:mod:`.conversation`) and
+    ``origins`` (:mod:`.commoncause`) name co-actions that are no evidence of a tie; they
+    are left out.
     """
     stats: dict[str, int | float] = {"shares": len(shares), "cap": cap}
     empty_pairs = pd.DataFrame(columns=["a", "b", "x", "moments", "expected", "p", "q"])
@@ -279,10 +281,14 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
             co_kind = np.asarray(kind_cat.cat.categories.astype(str), dtype=object)[
                 kind_cat.cat.codes.to_numpy()[ja]]
             lo_, hi_ = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
-            ok &= ~is_conversation(lo_, hi_, co_kind, conversing[1], conversing[0])
+            ok &= ~conversing.mask(lo_, hi_, co_kind, item[ja])
             # a link only the pair shared: the second re-shared the first's link
             ok &= ~is_response(np.r_[True, item[1:] != item[:-1]][ja], n_of[item[ja]], co_kind,
                                lo_ * (int(actor.max()) + 1) + hi_, actor[ja])
+        ja, jb, within = ja[ok], jb[ok], within[ok]
+    if origins is not None:  # link/commoncause.py: a publisher's audience, each at its pace
+        ok = ~explained(item, t, actor, ja, jb, origins, wide_cap)
+        stats["co_actions_common_cause"] = int((~ok).sum())
         ja, jb, within = ja[ok], jb[ok], within[ok]
     kinds = s["kind"].astype("category")
     kind_code = kinds.cat.codes.to_numpy(np.int64)

@@ -47,7 +47,8 @@ from ..corpus import Corpus, one
 from ..settings import Settings
 from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
-from .conversation import conversing_pairs
+from .commoncause import origins, parent_times
+from .conversation import conversations
 from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHEMA
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .groups import overlapping_groups
@@ -60,11 +61,10 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "6"  # 4: manual reposts, link titles, repost audience, site crowd; 5: titles by
-#  first-post time, wide window, site crowd for lone pairs; clock-bound co-actions,
-#  conversing pairs' replies and re-shares of a two-sharer link left out
-#  (link/schedules.py, link/conversation.py); 6: the site crowd sliced for a group
-#  sharing the site together (link/siteslice.py), forwards per message (link/forwards.py)
+VERSION = "7"  # 5: titles by first-post time, wide window, lone pairs' site crowd, clock-
+#  bound, conversing and response co-actions left out; 6: site crowd sliced (siteslice.py),
+#  forwards per message (forwards.py); 7: common-cause (commoncause.py) and circle
+#  (conversation.py) co-actions left out
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -297,12 +297,21 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     with timer.step("shares"):
         shares, actors, _ = load_shares(corpus, settings.coordination_episode_gap_s)
         shares["scheduled"] = clock_bound(shares)  # link/schedules.py
+        n_codes = int(shares["item"].max()) + 1 if len(shares) else 0
+        # the crowd of a link is also its site's (link/sites.py); a site's usual first
+        # poster publishes its items (link/commoncause.py)
+        sites, has_site = site_bases(corpus, n_codes)
+        orig = origins(shares["item"].to_numpy(np.int64), shares["t"].to_numpy(np.float64),
+                       shares["actor"].to_numpy(np.int64),
+                       shares["kind"].astype("category"), sites, has_site,
+                       parent_times(corpus, n_codes))
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
                          alpha=settings.coordination_alpha,
                          wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None,
-                         conversing=(conversing_pairs(corpus, actors), len(actors)))
+                         conversing=conversations(corpus, actors, n_codes),
+                         origins=orig)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
     with timer.step("evidence"):
@@ -314,7 +323,6 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             close = close_sharers(res.co, n_items, item_bases(corpus, n_items))
             # the crowd of a link is also its site's: accounts that ever shared one of the
             # site's links close to someone else (an outlet's readers and feed bots)
-            sites, has_site = site_bases(corpus, n_items)
             ev = _evidence(corpus, keep, actors, res.items, close,
                            (sites, close_sharers(res.co, n_items, sites), has_site))
             crowds = site_crowds(corpus, res.co, actors, ev["item_code"].to_numpy(), sites)
