@@ -86,9 +86,10 @@ def _plan(doc: Document) -> language.LanguageResult | None:
 MODES = ("accurate", "fast")  # the ``techniques_mode`` setting
 # What the fast mode gives up, said when a run uses it (figures: MODEL_CARD.md, "Fast mode").
 FAST_NOTE = {
-    "semeval2023": "window stride 254: fewer encoder windows, about 1 F1 point lower",
-    "semeval2020": "heads over the semeval2023 encoder, stride 254: one encoder instead of two, "
-                   "SI about 4 and technique spans about 6.5 F1 points lower",
+    "semeval2023": "the encoder's first 5 of 6 layers with new heads, stride 254: "
+                   "1-2 F1 points lower (paragraphs within one)",
+    "semeval2020": "heads over the semeval2023 encoder's first 5 layers, stride 254: one shared pass, "
+                   "SI about 7.5 and technique spans about 6 F1 points lower",
 }
 
 
