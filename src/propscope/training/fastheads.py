@@ -10,7 +10,7 @@ L-BFGS, strengths fixed beforehand), on the *training* articles only, from the
 states exactly as inference computes them (stride :data:`STRIDE`, int8, windows
 merged)::
 
-    python -m propscope.training.fastheads --data ../shared/data --layers 4 --cache /tmp/states4.npz --write
+    python -m propscope.training.fastheads --data ../shared/data --layers 5 --cache /tmp/states5.npz --write
 
 Per taxonomy, ``fast_heads_L<k>.npz`` in its model folder holds:
 
@@ -20,8 +20,11 @@ Per taxonomy, ``fast_heads_L<k>.npz`` in its model folder holds:
 * a span classifier on (mean, first, last) token states (``span_w`` / ``span_b``): TC;
 * semeval2023 only: genre (softmax) and framing (multi-label) over the mean state.
 
-``--write`` also adds the variant ``fast_L<k>`` to each config.json (thresholds of
-the current fast mode until ``calibrate --tune --variant fast_L<k>`` re-tunes them).
+``--write`` also adds the variant ``fast_L<k>`` (``--variant NAME``: that one, e.g.
+``fast``, the shipped fast mode, which is ``--layers 5``) to each config.json, keeping
+that variant's thresholds if it has any (else the current fast mode's) until
+``calibrate --tune --variant NAME`` re-tunes them; then
+``bench/genre_abstain.py --variant NAME --write`` re-fits the genre abstention.
 """
 
 from __future__ import annotations
@@ -158,12 +161,14 @@ def variant_config(tax: str, layers: int, report: dict, thresholds: dict) -> dic
     }
 
 
-def write(tax: str, layers: int, arrays: dict[str, np.ndarray], report: dict) -> None:
+def write(tax: str, layers: int, arrays: dict[str, np.ndarray], report: dict,
+          name: str | None = None) -> None:
+    """Save the heads and the variant ``name`` (default ``fast_L<layers>``) into ``tax``'s folder."""
     path = model_dir(tax)
     np.savez(path / heads_file(layers), **arrays)  # type: ignore[arg-type]
     config_file = path / "config.json"
     config = json.loads(config_file.read_text(encoding="utf-8"))
-    name = variant_name(layers)
+    name = name or variant_name(layers)
     old = config.get("variants", {}).get(name) or config.get("variants", {}).get("fast", {})
     thresholds = old.get("thresholds") or config["thresholds"]
     config.setdefault("variants", {})[name] = variant_config(tax, layers, report, thresholds)
@@ -178,6 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--cache", type=Path, default=None, help=".npz of encoder states (read, or written)")
     p.add_argument("--states-only", action="store_true", help="compute the states of every article and stop")
     p.add_argument("--write", action="store_true", help="save into the shipped model folders")
+    p.add_argument("--variant", default=None, help="the config variant to write (default fast_L<layers>)")
     a = p.parse_args(argv)
     if a.states_only:
         texts = sorted({art.text for tax in a.taxonomy for art in dataset.load(a.data, tax).articles})
@@ -186,7 +192,7 @@ def main(argv: list[str] | None = None) -> None:
     for tax in a.taxonomy:
         arrays, report = fit_taxonomy(a.data, tax, a.layers, a.cache)
         if a.write:
-            write(tax, a.layers, arrays, report)
+            write(tax, a.layers, arrays, report, a.variant)
         print(json.dumps({"taxonomy": tax, **report}), flush=True)
 
 
