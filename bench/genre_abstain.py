@@ -12,6 +12,10 @@ cross-fitted: thresholds chosen on one half of the validation articles
 
     nice -n 5 python bench/genre_abstain.py            # print
     nice -n 5 python bench/genre_abstain.py --write    # store genre_min in config.json
+    nice -n 5 python bench/genre_abstain.py --variant fast --write   # that variant's own genre_min
+
+With ``--variant`` (a variant with its own genre head, e.g. the fast mode's) the
+thresholds go into that entry of ``variants`` and the docs section is left alone.
 
 Writes the ``## Genre abstention`` section of docs/benchmarks.md with ``--write``.
 """
@@ -63,8 +67,9 @@ def main() -> None:
     ap.add_argument("--precision", type=float, default=0.8)
     ap.add_argument("--min-support", type=int, default=3)
     ap.add_argument("--write", action="store_true")
+    ap.add_argument("--variant", default=None, help="a config variant with its own genre head")
     args = ap.parse_args()
-    model = load_model("semeval2023")
+    model = load_model("semeval2023", args.variant)
     _, val = dataset.load(args.data, "semeval2023").split()
     val = [a for a in val if a.genre]
     rows = []
@@ -103,11 +108,15 @@ def main() -> None:
     if args.write:
         path = model_dir("semeval2023") / "config.json"
         cfg = json.loads(path.read_text(encoding="utf-8"))
-        cfg["genre_min"] = t
-        cfg["genre_min_note"] = (f"bench/genre_abstain.py --precision {args.precision}: lowest confidence "
-                                 "at which each genre reaches that precision on the validation articles")
+        where = cfg["variants"][args.variant] if args.variant else cfg
+        where["genre_min"] = t
+        where["genre_min_note"] = (f"bench/genre_abstain.py --precision {args.precision}"
+                                   + (f" --variant {args.variant}" if args.variant else "")
+                                   + ": lowest confidence at which each genre reaches that precision "
+                                   "on the validation articles")
         path.write_text(json.dumps(cfg, indent=2) + "\n", encoding="utf-8")
-        replace_section(SECTION, text)
+        if not args.variant:
+            replace_section(SECTION, text)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def variant(src: Path, where: Path, stride: int, members: list[int] | None,
-            named: str | None = None) -> Path:
+            named: str | None = None, tail: str = "anchored") -> Path:
     """A copy of model folder ``src`` under ``where`` with the option applied to its config
     (``named``: first one of the config's ``variants``, e.g. ``shared``)."""
     out = where / src.name
@@ -47,6 +47,8 @@ def variant(src: Path, where: Path, stride: int, members: list[int] | None,
         cfg.update(cfg["variants"][named])
     cfg.pop("variants", None)
     cfg["inference_stride"] = stride
+    if tail == "grid":
+        cfg["inference_anchor_end"] = False
     if members is not None and cfg.get("members"):
         cfg["members"] = [cfg["members"][i] for i in members]
         old_tc = cfg.get("tc_members") or list(range(len(members)))
@@ -70,6 +72,9 @@ def main() -> None:
                     help="comma-separated member indices to keep (semeval2020), one option each")
     ap.add_argument("--variant", nargs="*", default=[None],
                     help="config variants to score (e.g. '' for the default and 'shared'), one option each")
+    ap.add_argument("--tail", nargs="+", default=["anchored"], choices=["anchored", "grid"],
+                    help="last window: anchored at the document's end (as trained) or on the stride grid "
+                         "(shorter; fewer tokens read), one option each")
     ap.add_argument("--candidate", type=Path, action="append", default=[],
                     help="another model folder to score beside the shipped one")
     args = ap.parse_args()
@@ -78,25 +83,26 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         named = [v or None for v in args.variant]
-        options = [(model_mod.model_dir(args.taxonomy), stride, members, v)
-                   for v in named for members in member_sets for stride in args.stride]
-        options += [(c.resolve(), None, None, None) for c in args.candidate]
-        for n, (folder, stride, members, name) in enumerate(options):
+        options = [(model_mod.model_dir(args.taxonomy), stride, members, v, tail)
+                   for v in named for members in member_sets for stride in args.stride for tail in args.tail]
+        options += [(c.resolve(), None, None, None, "anchored") for c in args.candidate]
+        for n, (folder, stride, members, name, tail) in enumerate(options):
             path = (folder if stride is None else
-                    variant(folder, Path(tmp) / str(n), stride, members, name))
+                    variant(folder, Path(tmp) / str(n), stride, members, name, tail))
             m = model_mod.TechniqueModel(path)
             windows = 0
             real_score = m.score
 
             def counting(texts, si=True, _score=real_score, _m=m):
                 nonlocal windows
-                windows += sum(len(encoding.encode(_m.tokenizer, t, _m.stride).windows) for t in texts)
+                windows += sum(len(encoding.encode(_m.tokenizer, t, _m.stride, _m.anchor_end).windows)
+                               for t in texts)
                 return _score(texts, si=si)
 
             m.score = counting  # type: ignore[method-assign]
             c0, t0 = time.process_time(), time.perf_counter()
             res = nested_cv(args.taxonomy, args.data, args.folds, model=m)
-            res.update(option={"stride": m.stride, "members": members, "variant": name,
+            res.update(option={"stride": m.stride, "members": members, "variant": name, "tail": tail,
                                "folder": str(folder) if stride is None else "shipped"},
                        windows=windows,
                        cpu_s=round(time.process_time() - c0, 1),
@@ -104,10 +110,11 @@ def main() -> None:
             print(json.dumps(res), flush=True)
             rows.append(res)
     metrics = [k for k in ("si", "span", "tc", "paragraph") if k in rows[0]]
-    print("| model | variant | stride | members | windows | CPU s (score + CV) | " + " | ".join(metrics) + " |")
+    print("| model | variant | stride | tail | members | windows | CPU s (score + CV) | " + " | ".join(metrics) + " |")
     for r in rows:
         o = r["option"]
-        print(f"| {r['model']} ({o['folder']}) | {o.get('variant') or '-'} | {o['stride']} | {o['members'] or 'all'} "
+        print(f"| {r['model']} ({o['folder']}) | {o.get('variant') or '-'} | {o['stride']} | {o['tail']} "
+              f"| {o['members'] or 'all'} "
               f"| {r['windows']} | {r['cpu_s']} | "
               + " | ".join(f"{r[k]['mean']:.3f} ± {r[k]['sd']:.3f}" for k in metrics) + " |")
 

@@ -4,8 +4,8 @@ Runs the techniques analyzer (``analyze_batch``: language gate, token scores,
 technique spans with raw and calibrated confidence, genre/framing labels) on the
 same news articles (the first ``--docs`` PTC articles, ~4,600 characters each, the
 length of a news story) for both taxonomies, through the ``processes`` engine with
-``--workers`` worker processes (default 2, one per core) in batches of 8 documents
-(the analyzer's ``BATCH_DOCS``), once with the source tree of a baseline git
+``--workers`` worker processes (default 2, one per core), ``--call-docs`` documents
+per worker call (default 1, as ``run`` calls the analyzer since issue 17), once with the source tree of a baseline git
 revision and once with this tree, each in its own child process, alternating
 ``--repeats`` times. Reports documents per second (median wall time, after every
 worker has loaded the model), CPU seconds per document (the workers' CPU time
@@ -15,7 +15,8 @@ and whether both trees wrote identical spans and labels.
     nice -n 10 python bench/techniques_speed.py --baseline 756a5ba --docs 32 --repeats 1
 
 ``--modes accurate fast`` (default) times this tree in both ``techniques_mode``
-values; ``--taxonomies`` adds ``both`` (each batch through semeval2023 and then
+values; any other name is a variant of the models' config.json (e.g. ``fast_L4``,
+candidate fast modes, timed beside the shipped ones in the same run); ``--taxonomies`` adds ``both`` (each batch through semeval2023 and then
 semeval2020 in the same worker) to the two taxonomies by default.
 
 The baseline tree is taken with ``git archive`` (models included), so the figures
@@ -79,9 +80,10 @@ def _warm(args: tuple[str, str]) -> int:
     return os.getpid()
 
 
-def child(data: Path, taxonomy: str, docs: int, out: Path, workers: int, mode: str = "accurate") -> None:
+def child(data: Path, taxonomy: str, docs: int, out: Path, workers: int, mode: str = "accurate",
+          call_docs: int = 1) -> None:
     """Time the techniques analyzer on ``docs`` articles through the ``processes``
-    engine (``workers`` worker processes, the analyzer's batches of 8 documents);
+    engine (``workers`` worker processes, ``call_docs`` documents per call);
     write figures + outputs."""
     from propscope.engine.base import ProcessEngine
 
@@ -92,7 +94,8 @@ def child(data: Path, taxonomy: str, docs: int, out: Path, workers: int, mode: s
         pids = [engine.submit(_warm, (taxonomy, mode)) for _ in range(workers)]
         assert len({p.result() for p in pids}) == workers, "warm-up did not reach every worker"
         t0 = time.perf_counter()
-        futures = [engine.submit(_work, (taxonomy, mode, texts[i : i + 8])) for i in range(0, len(texts), 8)]
+        futures = [engine.submit(_work, (taxonomy, mode, texts[i : i + call_docs]))
+                   for i in range(0, len(texts), call_docs)]
         done = [f.result() for f in futures]
         wall = time.perf_counter() - t0
     finally:
@@ -111,12 +114,14 @@ def baseline_tree(rev: str, where: Path) -> Path:
     return where / "src"
 
 
-def run_child(src: Path, data: Path, taxonomy: str, docs: int, workers: int, mode: str = "accurate") -> dict:
+def run_child(src: Path, data: Path, taxonomy: str, docs: int, workers: int, mode: str = "accurate",
+              call_docs: int = 1) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         out = Path(fh.name)
     env = {**os.environ, "PYTHONPATH": f"{src}{os.pathsep}{ROOT / 'bench'}"}
     subprocess.run([sys.executable, __file__, "--child", taxonomy, "--data", str(data),
-                    "--docs", str(docs), "--out", str(out), "--workers", str(workers), "--mode", mode],
+                    "--docs", str(docs), "--out", str(out), "--workers", str(workers), "--mode", mode,
+                    "--call-docs", str(call_docs)],
                    check=True, env=env, cwd=ROOT)
     res = json.loads(out.read_text())
     out.unlink()
@@ -130,8 +135,10 @@ def main() -> None:
     p.add_argument("--docs", type=int, default=24)
     p.add_argument("--repeats", type=int, default=2)
     p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--modes", nargs="+", default=["accurate", "fast"], choices=["accurate", "fast"],
-                   help="techniques_mode values of this tree to time (the baseline: accurate only)")
+    p.add_argument("--modes", nargs="+", default=["accurate", "fast"],
+                   help="techniques_mode values (or config variants) of this tree to time "
+                        "(the baseline: accurate only)")
+    p.add_argument("--call-docs", type=int, default=1, help="documents per worker call")
     p.add_argument("--taxonomies", nargs="+", default=[*TAXONOMIES, "both"],
                    choices=[*TAXONOMIES, "both"])
     p.add_argument("--child", default=None)
@@ -140,7 +147,7 @@ def main() -> None:
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args()
     if args.child:
-        child(args.data, args.child, args.docs, args.out, args.workers, args.mode)
+        child(args.data, args.child, args.docs, args.out, args.workers, args.mode, args.call_docs)
         return
     load0 = os.getloadavg()[0]
     c0 = _children_cpu()
@@ -155,7 +162,7 @@ def main() -> None:
             for tax in args.taxonomies:
                 for name, src, mode in configs:  # alternate, so load drifts hit all
                     runs.setdefault((name, tax), []).append(
-                        run_child(src, args.data, tax, args.docs, args.workers, mode))
+                        run_child(src, args.data, tax, args.docs, args.workers, mode, args.call_docs))
     rows, same = [], {}
     first = configs[0][0]
     for tax in args.taxonomies:
@@ -185,8 +192,9 @@ def main() -> None:
         f"other jobs (1-minute load average {load0:.1f} at the start, {os.getloadavg()[0]:.1f} at "
         f"the end), `nice -n 10`; the whole benchmark used {cpu_all:,.0f} CPU seconds. {args.docs} PTC "
         f"news articles (mean {chars:,.0f} characters) through the techniques analyzer on the "
-        f"`processes` engine with {args.workers} workers, batches of 8 documents; median of the runs. "
-        "`both`: each batch through semeval2023 and then semeval2020 in the same worker (in the fast "
+        f"`processes` engine with {args.workers} workers, {args.call_docs} document(s) per worker call; "
+        "median of the runs. "
+        "`both`: each call through semeval2023 and then semeval2020 in the same worker (in the fast "
         "mode the semeval2020 heads read the semeval2023 encoder's pass). Wall time depends on the "
         "other jobs on the VM; the CPU seconds per document (the workers' CPU inside the analyzer) "
         f"is the fair figure, and \"on {args.workers} free cores\" is {args.workers} / that.", "",

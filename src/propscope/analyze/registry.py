@@ -43,6 +43,9 @@ class Analyzer:
     # Optional: documents per worker call when smaller than ``batch_size`` (a slow
     # model, so the progress bar moves every few seconds).
     batch_docs: int | None = field(default=None)
+    # Optional: documents per worker call when smaller still (1: the bar advances per
+    # document); results are written ``batch_docs`` at a time all the same.
+    call_docs: int | None = field(default=None)
 
     def run_batch(self, docs: list[Document]) -> list[AnalyzerResult]:
         if self.batch_fn is not None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..analyze.registry import Analyzer, get_analyzer
+from ..analyze.registry import Analyzer, AnalyzerResult, get_analyzer
 from ..analyze.short_links import join_corpus
 from ..corpus import Corpus, duck_type, q
 from ..document import Rejected
@@ -251,7 +251,27 @@ def _analyze_one(corpus: Corpus, writer: CorpusWriter, name: str, settings: Sett
     batch_size = min(settings.batch_size, analyzer.batch_docs or settings.batch_size)
     batches = corpus.pending_documents(analyzer.name, analyzer.version,
                                        batch_size=batch_size, limit=settings.limit)
-    jobs = ((analyzer, batch) for batch in batches)
+    # Worker calls of ``call_docs`` documents (the bar advances after each); their
+    # results are buffered and written ``batch_size`` documents at a time.
+    call = max(1, min(analyzer.call_docs or batch_size, batch_size))
+    jobs = ((analyzer, batch[i : i + call]) for batch in batches for i in range(0, len(batch), call))
+    held: list[tuple[list[Rejected], list[str], list[AnalyzerResult]]] = []
+
+    def flush() -> None:
+        if not held:
+            return
+        bad = [r for b, _, _ in held for r in b]
+        doc_ids = [d for _, ids, _ in held for d in ids]
+        tables = to_tables(analyzer, [r for _, _, good in held for r in good])
+        held.clear()
+
+        def write(corpus: Corpus) -> None:
+            if bad:
+                corpus.add_rejected(bad, run_id)
+            corpus.write_stage(analyzer.name, analyzer.version, run_id, doc_ids, tables)
+
+        writer.call(write)
+
     try:
         with reporter.stage(f"analyze: {name}", total=pending) as bar:
             for (_, docs), results in engine.map_ordered(run_analyzer_batch, jobs):
@@ -259,20 +279,15 @@ def _analyze_one(corpus: Corpus, writer: CorpusWriter, name: str, settings: Sett
                 bad = [Rejected(d.file, d.record, f"analyzer {name} failed on document "
                                 f"{d.doc_id}: {r}")
                        for d, r in zip(docs, results, strict=True) if isinstance(r, str)]
-                doc_ids = [d.doc_id for d in docs]
-                tables = to_tables(analyzer, good)
-
-                def write(corpus: Corpus, bad: list[Rejected] = bad, doc_ids: list[str] = doc_ids,
-                          tables: dict[str, pa.Table] = tables) -> None:
-                    if bad:
-                        corpus.add_rejected(bad, run_id)
-                    corpus.write_stage(analyzer.name, analyzer.version, run_id, doc_ids, tables)
-
-                writer.call(write)
+                held.append((bad, [d.doc_id for d in docs], good))
+                if sum(len(ids) for _, ids, _ in held) >= batch_size:
+                    flush()
                 done += len(docs)
                 failed += len(bad)
                 bar.advance(len(docs))
+            flush()
     except ModelError as exc:
+        flush()  # the documents read before the error keep their results
         reporter.print(f"[yellow]{name}: not computed ({exc})")
         return {"status": "not computed", "reason": str(exc), "documents": done}
     if finish is not None:

@@ -35,16 +35,21 @@ def load_tokenizer(path: str | Path) -> Tokenizer:
     return tok
 
 
-def make_windows(n: int, size: int = MAX_LENGTH - 2, stride: int = STRIDE) -> list[tuple[int, int]]:
+def make_windows(n: int, size: int = MAX_LENGTH - 2, stride: int = STRIDE,
+                 anchor_end: bool = True) -> list[tuple[int, int]]:
     """Windows from the first token every ``stride`` tokens, and one ending at the last token.
 
     Every window that starts before ``n - size`` lies on the fixed grid, so a token
     more than ``size`` tokens before the end is scored only by windows that text
     appended later cannot reach: its spans stay the same. The last window is
     anchored at the end so that the final tokens also get a full window of context.
+    ``anchor_end=False`` (a fast option, config ``inference_anchor_end``): the grid
+    only, the last window shorter; with ``stride == size`` every token is read once.
     """
     if n <= size:
         return [(0, n)]
+    if not anchor_end:
+        return [(s, min(s + size, n)) for s in range(0, n, stride)]
     starts = list(range(0, n - size, stride)) + [n - size]
     return [(s, s + size) for s in starts]
 
@@ -71,7 +76,7 @@ def text_pieces(text: str, size: int = PIECE_CHARS) -> list[tuple[int, int]]:
     return out
 
 
-def encode(tok: Tokenizer, text: str, stride: int = STRIDE) -> Encoded:
+def encode(tok: Tokenizer, text: str, stride: int = STRIDE, anchor_end: bool = True) -> Encoded:
     """Token ids and character offsets of ``text``, cut into windows every ``stride`` tokens.
 
     Training always uses :data:`STRIDE`; a model may score with a longer stride
@@ -88,7 +93,7 @@ def encode(tok: Tokenizer, text: str, stride: int = STRIDE) -> Encoded:
         offset_parts.append(np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2) + start)
     ids = np.concatenate(ids_parts)
     offsets = np.concatenate(offset_parts)
-    return Encoded(ids, offsets, make_windows(len(ids), stride=stride))
+    return Encoded(ids, offsets, make_windows(len(ids), stride=stride, anchor_end=anchor_end))
 
 
 def window_batch(tok: Tokenizer, docs: list[Encoded]) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int, int]]]:

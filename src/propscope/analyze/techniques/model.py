@@ -37,6 +37,12 @@ def model_dir(taxonomy: str) -> Path:
     return MODELS_DIR / f"propscope-techniques-{taxonomy}"
 
 
+def encoder_layers(spec: dict) -> int | None:
+    """How many transformer layers of its encoder a member reads (``layers``; None: all)."""
+    layers = spec.get("layers")
+    return None if layers is None else int(layers)
+
+
 def member_onnx(path: Path, spec: dict) -> Path:
     """A member's ONNX file: its own (``onnx`` in ``path``), or another model's (``model``)."""
     return si_member_onnx(path, spec) if "model" in spec else path / spec["onnx"]
@@ -100,6 +106,9 @@ class TechniqueModel:
             self.config = {**self.config, **variants[variant]}
         members = self.config.get("members") or [{"onnx": "model.int8.onnx", "heads": "heads.npz"}]
         for m in members:
+            if encoder_layers(m) is not None and not m.get("tag_head"):
+                raise ModelError(f"{path / 'config.json'}: a member reading {m['layers']} layers needs a tag head",
+                                 hint="a truncated encoder has no token logits of its own")
             if not member_onnx(path, m).exists():
                 raise ModelError(f"technique model not found: {member_onnx(path, m)}",
                                  hint="reinstall propscope, or rebuild it with `propscope train`")
@@ -114,9 +123,10 @@ class TechniqueModel:
         tc_members = self.config.get("tc_members") or list(range(len(members)))
         self.member_span = [(member_arrays[i]["span_w"], member_arrays[i]["span_b"], i) for i in tc_members]
         self.threads = threads
-        self.sessions = [session_for(member_onnx(path, m), threads) for m in members]
-        # A member with ``tag_head`` reads another model's encoder (``model``): its token
-        # scores come from a numpy head over that encoder's states, not from its logits.
+        self.sessions = [session_for(member_onnx(path, m), threads, encoder_layers(m)) for m in members]
+        # A member with ``tag_head`` reads another model's encoder (``model``), or only its
+        # first ``layers`` layers: its token scores come from a numpy head over those
+        # states, not from the encoder's logits.
         # (w, b, context): ``context`` > 0 adds each token's neighbourhood mean (heads.with_context).
         self.tag_heads: list[tuple[np.ndarray, np.ndarray, int] | None] = [
             (a["tag_w"], a["tag_b"], int(a["tag_context"]) if "tag_context" in a else 0)
@@ -130,6 +140,9 @@ class TechniqueModel:
         self.stride = int(self.config.get("inference_stride", encoding.STRIDE))
         if not 1 <= self.stride <= encoding.MAX_LENGTH - 2:
             raise ModelError(f"{path / 'config.json'}: inference_stride {self.stride} outside 1-{encoding.MAX_LENGTH - 2}")
+        # False: windows on the stride grid only, no extra window anchored at the end
+        # (encoding.make_windows); absent: anchored, as in training.
+        self.anchor_end = bool(self.config.get("inference_anchor_end", True))
         self.heads = heads.Heads(
             labels=self.labels, span_w=arrays["span_w"], span_b=arrays["span_b"],
             thresholds=heads.Thresholds(**{k: float(v) for k, v in t.items() if k in heads.Thresholds.__dataclass_fields__}),
@@ -183,7 +196,7 @@ class TechniqueModel:
         need not pay a third encoder pass for the semeval2020 model.
         :meth:`si_spans` then refuses such scores rather than decode another score.
         """
-        encs = [encoding.encode(self.tokenizer, t, self.stride) for t in texts]
+        encs = [encoding.encode(self.tokenizer, t, self.stride, self.anchor_end) for t in texts]
         ids, mask, index = encoding.window_batch(self.tokenizer, encs)
         lengths = [len(e.ids) for e in encs]
         if not index:
@@ -196,7 +209,7 @@ class TechniqueModel:
             # One pass per encoder file and batch: a member and an SI member may share
             # one, and so may two models in one process (the semeval2020 ``shared``
             # variant reads the semeval2023 encoder): see :func:`_encoder_outputs`.
-            return _encoder_outputs((id(session), self.stride, batch_key),
+            return _encoder_outputs((id(session), self.stride, self.anchor_end, batch_key),
                                     lambda: self._run(session, ids, mask, index, lengths))
 
         member_probs: list[list[np.ndarray]] = []
@@ -252,17 +265,25 @@ class TechniqueModel:
     @staticmethod
     def _run(session, ids: np.ndarray, mask: np.ndarray, index: list[tuple[int, int, int]],
              lengths: list[int]) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """One member over all windows: per-document token probabilities and states."""
+        """One member over all windows: per-document token probabilities and states.
+
+        A truncated encoder (member ``layers``) outputs states only: its probabilities
+        are then empty ``(n, 0)`` arrays, and a tag head makes them (:meth:`score`).
+        """
         logits, hidden = [], []
         for i in range(0, len(ids), WINDOW_BATCH):
             width = int(mask[i : i + WINDOW_BATCH].sum(axis=1).max())
-            lg, hd = session.run(None, {"input_ids": ids[i : i + WINDOW_BATCH, :width],
-                                        "attention_mask": mask[i : i + WINDOW_BATCH, :width]})
-            pad = ids.shape[1] - width
-            logits.append(np.pad(lg, ((0, 0), (0, pad), (0, 0))))
-            hidden.append(np.pad(hd, ((0, 0), (0, pad), (0, 0))))
+            outs = session.run(None, {"input_ids": ids[i : i + WINDOW_BATCH, :width],
+                                      "attention_mask": mask[i : i + WINDOW_BATCH, :width]})
+            pad = ((0, 0), (0, ids.shape[1] - width), (0, 0))
+            if len(outs) > 1:
+                logits.append(np.pad(outs[0], pad))
+            hidden.append(np.pad(outs[-1], pad))
+        states = heads.scatter_mean(np.concatenate(hidden), index, lengths)
+        if not logits:
+            return [np.zeros((n, 0), np.float32) for n in lengths], states
         probs = heads.scatter_mean(heads.sigmoid(np.concatenate(logits)), index, lengths)
-        return probs, heads.scatter_mean(np.concatenate(hidden), index, lengths)
+        return probs, states
 
     # ------------------------------------------------------------------ decoded outputs
     def spans(self, doc_id: str, doc: DocScores) -> list[tuple[Span, float]]:
@@ -303,19 +324,19 @@ class TechniqueModel:
         return self.heads.doc_labels(doc.hidden)
 
 
-_SESSIONS: dict[tuple[str, int], object] = {}
+_SESSIONS: dict[tuple[str, int, int | None], object] = {}
 
 # The last few batches' encoder outputs, per (session, stride, texts): when one process
 # scores the same documents with both taxonomies (semeval2023, then the semeval2020
 # ``shared`` variant over the same encoder), the second reads the first's pass. Outputs
 # are the same as recomputing (one window per ONNX call, see WINDOW_BATCH); kept small
 # (a news article's states are about 1.5 MB).
-_OUTPUTS: OrderedDict[tuple[int, int, str], tuple[list[np.ndarray], list[np.ndarray]]] = OrderedDict()
+_OUTPUTS: OrderedDict[tuple[int, int, bool, str], tuple[list[np.ndarray], list[np.ndarray]]] = OrderedDict()
 _OUTPUTS_KEPT = 4
 _OUTPUTS_LOCK = threading.Lock()
 
 
-def _encoder_outputs(key: tuple[int, int, str], compute: Callable[[], tuple[list[np.ndarray], list[np.ndarray]]]
+def _encoder_outputs(key: tuple[int, int, bool, str], compute: Callable[[], tuple[list[np.ndarray], list[np.ndarray]]]
                      ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     with _OUTPUTS_LOCK:
         if key in _OUTPUTS:
@@ -352,19 +373,47 @@ def session_options(threads: int = 0):
     return opts
 
 
-def session_for(onnx: Path, threads: int = 0):
-    """One ORT session per ONNX file and thread count in this process (callers hold the lock).
+def session_for(onnx: Path, threads: int = 0, layers: int | None = None):
+    """One ORT session per ONNX file, thread count and depth in this process (callers hold the lock).
 
     The semeval2020 model's SI-only member *is* the semeval2023 encoder file: both
-    models share this session instead of loading the same 25 MB twice.
+    models share this session instead of loading the same 25 MB twice. ``layers``:
+    the encoder cut after its first ``layers`` transformer layers (:func:`truncated`),
+    built in memory from the same file.
     """
     import onnxruntime as ort
 
-    key = (str(onnx.resolve()), threads)
+    key = (str(onnx.resolve()), threads, layers)
     if key not in _SESSIONS:
-        _SESSIONS[key] = ort.InferenceSession(str(onnx), session_options(threads),
+        source = str(onnx) if layers is None else truncated(onnx, layers)
+        _SESSIONS[key] = ort.InferenceSession(source, session_options(threads),
                                               providers=["CPUExecutionProvider"])
     return _SESSIONS[key]
+
+
+# The output of transformer layer i (0-based) in the shipped exports (BERT naming).
+LAYER_OUTPUT = "/encoder/encoder/layer.{}/output/LayerNorm/LayerNormalization_output_0"
+
+
+def truncated(onnx: Path, layers: int) -> bytes:
+    """The encoder in ``onnx`` cut after its first ``layers`` transformer layers, as
+    a serialised ONNX model whose only output is that layer's hidden states.
+
+    Built at load time from the shipped file (no second model file): the nodes that
+    feed the cut are the file's own, with the same int8 weights, so the states are
+    exactly those the full encoder computes at that depth. Needs the ``onnx`` package.
+    """
+    import onnx as onnx_lib
+    from onnx import utils as onnx_utils
+
+    proto = onnx_lib.load(str(onnx))
+    name = LAYER_OUTPUT.format(layers - 1)
+    produced = {o for n in proto.graph.node for o in n.output}
+    if layers < 1 or name not in produced:
+        raise ModelError(f"{onnx}: cannot cut the encoder after {layers} layer(s) (no output {name!r})",
+                         hint="'layers' must be between 1 and the encoder's depth")
+    sub = onnx_utils.Extractor(proto).extract_model([i.name for i in proto.graph.input], [name])
+    return bytes(sub.SerializeToString())
 
 
 def default_threads() -> int:
