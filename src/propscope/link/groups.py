@@ -24,6 +24,9 @@ RESOLUTION = 0.3
 MERGE_DENSITY = 0.08  # pieces of one group: at least this share of cross pairs are edges
 JOIN_SHARE = 0.5
 MIN_STRENGTH = 0.25
+#: In pieces joined by their items (link/wholegroups.py): a member tied to at least two
+#: of the joined group and this share of it stays (a sparse group is sparse as a whole).
+JOINED_MIN_STRENGTH = 0.1
 
 
 def _merge_pieces(blocks: list[set[str]], edges: list[tuple[str, str, float]]) -> list[set[str]]:
@@ -92,7 +95,8 @@ def overlapping_groups(edges: list[tuple[str, str, float]],
             strength = len(nbrs[m] & core) / (len(core) - 1)
             own = piece[m]
             in_piece = len(nbrs[m] & own) / (len(own) - 1) if len(own) > 1 else 0.0
-            joined = len(core) > len(own) and len(nbrs[m] & core) >= 2
+            joined = (len(core) > len(own) and len(nbrs[m] & core) >= 2
+                      and strength >= JOINED_MIN_STRENGTH)
             if strength >= MIN_STRENGTH or in_piece >= MIN_STRENGTH or joined:
                 members[m] = (round(strength, 3), "core")
         if len(members) >= 2:

@@ -17,6 +17,14 @@ that share an account are tied by that account's edges, but each co-acts on its 
 items, so they stay apart. The crowd filter then judges the joined group as a whole (its
 accounts present on an item against the item's crowd), and the communities reported are
 the joined groups, with the usual strengths (share of the group's other members tied to).
+A member of a joined group stays when it is tied to ``groups.MIN_STRENGTH`` of its group
+or of its own piece, or to at least two members and ``groups.JOINED_MIN_STRENGTH`` (0.1)
+of the joined group: a sparse group is sparse as a whole. The 0.1 floor is what keeps an
+outlet's whole audience out: on generator 4's dev control, readers' and aggregators'
+pieces joined on the outlet's links into one 77-account group whose loosest members (tied
+to 1-8% of it) then owned the outlet's titles (one more innocent account without it).
+Only items a group chooses count (``JOIN_KINDS``): re-shares of one account's posts
+(retweet, quote, reply, forward) are what a fandom's pieces have in common.
 
 What is not joined: pieces with no edge across them (two groups pushing the same link
 from different corners of the graph), and pieces that meet on fewer than ``SHARED_ITEMS``
@@ -39,6 +47,8 @@ import pandas as pd
 WHOLE_GROUPS = True
 #: Distinct items two pieces must each co-act on (inside the piece) to be joined.
 SHARED_ITEMS = 3
+#: ... and at least this share of the items of the piece with fewer items.
+SHARED_SHARE = 0.5
 
 #: Kinds whose items join pieces: what a group chooses to push. Not re-shares of an
 #: account's posts (retweet, quote, reply, forward): pieces of a fandom all re-share their
@@ -82,7 +92,8 @@ def join_by_items(blocks: list[set[str]], edges: list[tuple[str, str, float]],
         return x
 
     for i, j in sorted(crossed):
-        if len(own[i] & own[j]) >= SHARED_ITEMS:
+        shared = len(own[i] & own[j])
+        if shared >= SHARED_ITEMS and shared >= SHARED_SHARE * min(len(own[i]), len(own[j])):
             ri, rj = root(i), root(j)
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
