@@ -58,6 +58,7 @@ from .schedules import clock_bound
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
 from .timing import StepTimer
+from .wholegroups import pair_items
 from .window import estimate_window
 
 STAGE = "coordination"
@@ -182,7 +183,8 @@ def _communities(ev: pd.DataFrame, edge_rows: list[dict[str, Any]]) -> list[dict
     weight: dict[tuple[str, str], float] = defaultdict(float)
     for r in edge_rows:
         weight[(r["source_a"], r["source_b"])] += r["rarity"]
-    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())])
+    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())],
+                                pair_items(ev))  # pieces joined by their items (wholegroups)
     cols = {c: ev[c].tolist() for c in ("source_a", "source_b", "kind", "item", "time_a",
                                         "time_b")}
     in_group: dict[str, list[int]] = defaultdict(list)

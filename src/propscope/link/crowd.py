@@ -17,6 +17,7 @@ import pandas as pd
 from ..corpus import Corpus
 from .groups import overlapping_groups
 from .siteslice import SITE_SLICE, Crowds, sliced_crowd
+from .wholegroups import pair_items
 
 #: A co-action is a group's own when the group's accounts are at least this share of
 #: the item's close sharers (see :func:`own_items`).
@@ -87,7 +88,10 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
     weight: dict[tuple[str, str], float] = defaultdict(float)
     for r in edge_rows:
         weight[(r["source_a"], r["source_b"])] += r["rarity"]
-    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())])
+    # pieces of one sparse group that push the same items are judged as one group
+    # (link/wholegroups.py)
+    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())],
+                                pair_items(ev))
     member = pd.DataFrame([(g, m) for g, grp in enumerate(groups) for m in grp["members"]],
                           columns=["gid", "source"])
     rows = ev[["source_a", "source_b", "kind", "item", "item_close_sharers",

@@ -18,10 +18,15 @@ from typing import Any
 import igraph as ig
 import leidenalg
 
+from .wholegroups import WHOLE_GROUPS, PairItems, join_by_items
+
 RESOLUTION = 0.3
 MERGE_DENSITY = 0.08  # pieces of one group: at least this share of cross pairs are edges
 JOIN_SHARE = 0.5
 MIN_STRENGTH = 0.25
+#: In pieces joined by their items (link/wholegroups.py): a member tied to at least two
+#: of the joined group and this share of it stays (a sparse group is sparse as a whole).
+JOINED_MIN_STRENGTH = 0.1
 
 
 def _merge_pieces(blocks: list[set[str]], edges: list[tuple[str, str, float]]) -> list[set[str]]:
@@ -54,10 +59,13 @@ def _merge_pieces(blocks: list[set[str]], edges: list[tuple[str, str, float]]) -
         del blocks[j]
 
 
-def overlapping_groups(edges: list[tuple[str, str, float]]) -> list[dict[str, Any]]:
+def overlapping_groups(edges: list[tuple[str, str, float]],
+                       items: PairItems | None = None) -> list[dict[str, Any]]:
     """``[{"members": {source: (strength, role)}, ...}]``, largest group first.
 
-    ``edges`` are ``(a, b, weight)`` of significant pairs (one per pair).
+    ``edges`` are ``(a, b, weight)`` of significant pairs (one per pair). With ``items``
+    (each pair's co-acted items, :func:`.wholegroups.pair_items`), pieces of one sparse
+    group that push the same items are joined (:mod:`.wholegroups`).
     """
     if not edges:
         return []
@@ -74,13 +82,22 @@ def overlapping_groups(edges: list[tuple[str, str, float]]) -> list[dict[str, An
     part = leidenalg.find_partition(g, leidenalg.CPMVertexPartition,
                                     resolution_parameter=RESOLUTION, seed=42)
     cores = _merge_pieces([{names[v] for v in members} for members in part], edges)
+    # a member of a joined group is kept when tied to MIN_STRENGTH of its group or of its
+    # own piece: a sparse group is sparse as a whole (link/wholegroups.py)
+    piece = {n: core for core in cores for n in core}
+    if items is not None and WHOLE_GROUPS:
+        cores = join_by_items(cores, edges, items)
     cores = [c for c in cores if len(c) >= 2]
     groups: list[dict[str, tuple[float, str]]] = []
     for core in cores:
         members: dict[str, tuple[float, str]] = {}
         for m in core:
             strength = len(nbrs[m] & core) / (len(core) - 1)
-            if strength >= MIN_STRENGTH:
+            own = piece[m]
+            in_piece = len(nbrs[m] & own) / (len(own) - 1) if len(own) > 1 else 0.0
+            joined = (len(core) > len(own) and len(nbrs[m] & core) >= 2
+                      and strength >= JOINED_MIN_STRENGTH)
+            if strength >= MIN_STRENGTH or in_piece >= MIN_STRENGTH or joined:
                 members[m] = (round(strength, 3), "core")
         if len(members) >= 2:
             groups.append(members)

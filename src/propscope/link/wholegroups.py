@@ -1,0 +1,104 @@
+"""Pieces of one sparse group joined again by the items they push: a group judged whole.
+
+Why: a large group whose members each take part in only a third of its actions has a
+sparse significant-edge graph (each pair meets on a few items). Leiden (CPM, which
+:mod:`.groups` needs so that two groups sharing one account stay apart) cuts it into
+pieces of a dozen or fewer, and :func:`.groups._merge_pieces` joins two pieces only when
+8% of the pairs across them are edges, which a group at participation 0.35 does not
+reach. The crowd filter (:mod:`.crowd`) then asks each piece to be half of an item's close
+sharers; with ~19 close sharers per item and pieces of 13, 4, 4, 3 and 2, no piece is,
+every item is dropped and the whole group vanishes (generator 5's 50-account Mastodon
+group, dev seed).
+
+So two pieces are joined when significant edges cross them **and** they co-act on the
+same items: at least ``SHARED_ITEMS`` distinct items are co-acted on inside each piece
+(by two of its own members). Pieces of one group push the group's items; two groups
+that share an account are tied by that account's edges, but each co-acts on its own
+items, so they stay apart. The crowd filter then judges the joined group as a whole (its
+accounts present on an item against the item's crowd), and the communities reported are
+the joined groups, with the usual strengths (share of the group's other members tied to).
+A member of a joined group stays when it is tied to ``groups.MIN_STRENGTH`` of its group
+or of its own piece, or to at least two members and ``groups.JOINED_MIN_STRENGTH`` (0.1)
+of the joined group: a sparse group is sparse as a whole. The 0.1 floor is what keeps an
+outlet's whole audience out: on generator 4's dev control, readers' and aggregators'
+pieces joined on the outlet's links into one 77-account group whose loosest members (tied
+to 1-8% of it) then owned the outlet's titles (one more innocent account without it).
+Only items a group chooses count (``JOIN_KINDS``): re-shares of one account's posts
+(retweet, quote, reply, forward) are what a fandom's pieces have in common.
+
+What is not joined: pieces with no edge across them (two groups pushing the same link
+from different corners of the graph), and pieces that meet on fewer than ``SHARED_ITEMS``
+items. A crowd is not made bigger by this than its significant edges allow: an account
+with no significant edge never enters, and the joined group must still be half of each
+item's crowd (and of its site's) to keep the item.
+
+Cost: one set of items per piece and one intersection per pair of pieces joined by an
+edge: linear in the evidence. Switch: :data:`WHOLE_GROUPS`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+#: Whether Leiden's pieces that share items are joined before the crowd filter and in the
+#: communities reported. Measured on generator 5's dev seed (docs/coordination.md, section 4).
+WHOLE_GROUPS = True
+#: Distinct items two pieces must each co-act on (inside the piece) to be joined.
+SHARED_ITEMS = 3
+#: ... and at least this share of the items of the piece with fewer items.
+SHARED_SHARE = 0.5
+
+#: Kinds whose items join pieces: what a group chooses to push. Not re-shares of an
+#: account's posts (retweet, quote, reply, forward): pieces of a fandom all re-share their
+#: creator's posts, and joined they would be the creator's whole audience.
+JOIN_KINDS = frozenset({"url", "hashtag", "embedded_post", "text"})
+
+PairItems = dict[tuple[str, str], set[tuple[str, str]]]
+
+
+def pair_items(ev: pd.DataFrame) -> PairItems:
+    """Per pair ``(source_a, source_b)``: the ``(kind, item)`` it co-acted on (evidence rows)."""
+    out: PairItems = defaultdict(set)
+    if ev.empty:
+        return out
+    for a, b, kind, item in zip(ev["source_a"].tolist(), ev["source_b"].tolist(),
+                                ev["kind"].tolist(), ev["item"].tolist(), strict=True):
+        if kind in JOIN_KINDS:
+            out[(a, b)].add((kind, item))
+    return out
+
+
+def join_by_items(blocks: list[set[str]], edges: list[tuple[str, str, float]],
+                  items: PairItems) -> list[set[str]]:
+    """Blocks joined (transitively) when an edge crosses them and they co-act on at least
+    ``SHARED_ITEMS`` common items, each inside itself (see the module docstring)."""
+    where = {n: i for i, b in enumerate(blocks) for n in b}
+    own: list[set[tuple[str, str]]] = [set() for _ in blocks]
+    crossed: set[tuple[int, int]] = set()
+    for a, b, _ in edges:
+        i, j = where[a], where[b]
+        if i == j:
+            own[i] |= items.get((a, b), set()) | items.get((b, a), set())
+        else:
+            crossed.add((min(i, j), max(i, j)))
+    parent = list(range(len(blocks)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, j in sorted(crossed):
+        shared = len(own[i] & own[j])
+        if shared >= SHARED_ITEMS and shared >= SHARED_SHARE * min(len(own[i]), len(own[j])):
+            ri, rj = root(i), root(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+    joined: dict[int, set[str]] = defaultdict(set)
+    for i, block in enumerate(blocks):
+        joined[root(i)] |= block
+    return [joined[r] for r in sorted(joined)]
+
