@@ -62,10 +62,10 @@ from .wholegroups import pair_items
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "7"  # 5: titles by first-post time, wide window, lone pairs' site crowd, clock-
+VERSION = "8"  # 5: titles by first-post time, wide window, lone pairs' site crowd, clock-
 #  bound, conversing and response co-actions left out; 6: site crowd sliced (siteslice.py),
 #  forwards per message (forwards.py); 7: common-cause (commoncause.py) and circle
-#  (conversation.py) co-actions left out
+#  (conversation.py) co-actions left out; 8: Leiden pieces of one group judged whole
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
