@@ -17,7 +17,12 @@ import pyarrow as pa
 
 from ..corpus import Corpus, first_documents_sql
 from .canonical import canonical_url, join_short_links
-from .carried import audience_of, drop_link_titles, reclassify_manual_reposts
+from .carried import (
+    audience_of,
+    drop_link_titles,
+    drop_wrapped_titles,
+    reclassify_manual_reposts,
+)
 from .forwards import forwarded_messages
 from .neartext import near_text_groups
 
@@ -186,6 +191,7 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
     # actions another action already carries (link/carried.py): a manual "RT @name:"
     # repost is a retweet, not a text; a link's title is the link share, not a text
     reclassify_manual_reposts(corpus)
+    drop_wrapped_titles(corpus)  # a headline beside an unexpanded short link
     drop_link_titles(corpus)
     forwarded_messages(corpus)  # a chat-only forward: the message is the item (forwards.py)
     con.execute("DROP TABLE IF EXISTS _coord_urls")
