@@ -62,10 +62,9 @@ from .wholegroups import pair_items
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "8"  # 5: titles by first-post time, wide window, lone pairs' site crowd, clock-
-#  bound, conversing and response co-actions left out; 6: site crowd sliced (siteslice.py),
-#  forwards per message (forwards.py); 7: common-cause (commoncause.py) and circle
-#  (conversation.py) co-actions left out; 8: Leiden pieces of one group judged whole
+VERSION = "8"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+#  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
+#  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
