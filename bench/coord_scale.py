@@ -53,17 +53,38 @@ def build(size: int, work: Path) -> Path:
 _LOWER, _UPPER = "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+def _text_copy(k: int) -> str:
+    """SQL for copy ``k``'s text: letters rotated by ``k``, schemes written ``https://``
+    and ``www.`` kept, so the links in it still parse as links of the copy's own hosts.
+
+    ``www.`` is masked (``chr(1)``) before the rotation and restored after it: the
+    rotation maps letters to letters and everything else to itself, so masking before
+    is the same as matching the rotated ``www`` after (what the first version did),
+    with constant patterns.
+    """
+    rot = _LOWER[k:] + _LOWER[:k] + _UPPER[k:] + _UPPER[:k]
+    masked = "regexp_replace(text, '(^|[^A-Za-z0-9])www\\.', '\\1' || chr(1), 'g')"
+    return (f"replace(regexp_replace(translate({masked}, '{_LOWER + _UPPER}', '{rot}'), "
+            "'[A-Za-z]+://', 'https://', 'g'), chr(1), 'www.')")
+
+
 def replicate(size: int, work: Path) -> Path:
     """A corpus of at least ``size`` posts: copies of the generated 1M-size world.
 
-    Generating 10M posts directly takes about two hours here; copies take minutes.
-    Copy ``k`` (1, 2, ...) has its own accounts (``~c<k>``), documents, links (a
-    ``cpy=<k>`` query parameter on every written form, so variants of a link stay one
-    item within the copy and no item is shared across copies) and texts and hashtags
-    (letters rotated by ``k``: the same near-identical structure, no shingle shared
-    with another copy); times are unchanged. So the corpus is ``copies`` independent
-    worlds of the same month, and every hazard (bursts, popular links, the hashtag
-    everyone uses, planted groups) grows with it.
+    Generating 10M posts directly takes about two hours here. Copy ``k`` (1, 2, ...)
+    has its own accounts (``~c<k>``), documents (``-c<k>``), links (a ``cpy=<k>`` query
+    parameter on every written form, so variants of a link stay one item within the
+    copy and no item is shared across copies) and texts and hashtags (letters rotated
+    by ``k``: the same near-identical structure, no shingle shared with another copy);
+    times are unchanged. So the corpus is ``copies`` independent worlds of the same
+    month, and every hazard (bursts, popular links, the hashtag everyone uses, planted
+    groups) grows with it.
+
+    Built in a fresh file: the base is attached read-only and each copy is one
+    ``INSERT ... SELECT`` per table straight from the base (the first version copied
+    the base file and re-read the growing table, filtering out earlier copies, which
+    made copy ``k`` scan ``k`` worlds). The rows are the same as the first version's
+    (checked table by table against a corpus it built).
     """
     import duckdb
 
@@ -77,31 +98,29 @@ def replicate(size: int, work: Path) -> Path:
         return path
     tmp = path.with_suffix(".tmp.duckdb")
     tmp.unlink(missing_ok=True)
-    shutil.copyfile(base, tmp)
     con = duckdb.connect(str(tmp))
     con.execute("SET memory_limit = '4GB'")
     con.execute("SET preserve_insertion_order = false")
-    tables = {r[0] for r in con.execute("SHOW TABLES").fetchall()}
-    refs = '"references"' if "references" in tables else "doc_references"
-    lower, upper = _LOWER, _UPPER
+    con.execute(f"ATTACH '{base}' AS world (READ_ONLY)")
+    tables = con.execute("SELECT table_name, sql FROM duckdb_tables() "
+                         "WHERE database_name = 'world'").fetchall()
+    for name, sql in tables:  # the base's schema, keys included, and its rows as copy 0
+        con.execute(sql)
+        con.execute(f'INSERT INTO "{name}" SELECT * FROM world."{name}"')
+    refs = '"references"' if "references" in {t[0] for t in tables} else "doc_references"
+    t0 = time.perf_counter()
     for k in range(1, copies):
-        rot = lower[k:] + lower[:k] + upper[k:] + upper[:k]
-        www = (lower[k:] + lower[:k])[lower.index("w")] * 3
-        text = (f"regexp_replace(regexp_replace(translate(text, '{lower + upper}', '{rot}'), "
-                f"'[A-Za-z]+://', 'https://', 'g'), '(^|[^A-Za-z0-9]){www}\\.', '\\1www.', 'g')")
-        con.execute("BEGIN")
-        con.execute(f"""INSERT INTO documents BY NAME SELECT * REPLACE (
-                doc_id || '-c{k}' AS doc_id, source || '~c{k}' AS source,
-                author || '~c{k}' AS author, {text} AS text) FROM documents
-            WHERE doc_id NOT LIKE '%-c%'""")
-        con.execute(f"""INSERT INTO document_sources BY NAME SELECT * REPLACE (
-                doc_id || '-c{k}' AS doc_id, source || '~c{k}' AS source,
-                author || '~c{k}' AS author) FROM document_sources
-            WHERE doc_id NOT LIKE '%-c%'""")
+        tag = f"translate({{c}}, '{_LOWER + _UPPER}', '{_LOWER[k:] + _LOWER[:k] + _UPPER[k:] + _UPPER[:k]}')"
         url = ("split_part({c}, '#', 1) || CASE WHEN strpos(split_part({c}, '#', 1), '?') > 0 "
                f"THEN '&' ELSE '?' END || 'cpy={k}' || "
                "substr({c}, length(split_part({c}, '#', 1)) + 1)")
-        tag = f"translate({{c}}, '{lower + upper}', '{rot}')"
+        con.execute("BEGIN")
+        con.execute(f"""INSERT INTO documents BY NAME SELECT * REPLACE (
+                doc_id || '-c{k}' AS doc_id, source || '~c{k}' AS source,
+                author || '~c{k}' AS author, {_text_copy(k)} AS text) FROM world.documents""")
+        con.execute(f"""INSERT INTO document_sources BY NAME SELECT * REPLACE (
+                doc_id || '-c{k}' AS doc_id, source || '~c{k}' AS source,
+                author || '~c{k}' AS author) FROM world.document_sources""")
         con.execute(f"""INSERT INTO {refs} BY NAME SELECT * REPLACE (
                 doc_id || '-c{k}' AS doc_id,
                 CASE kind WHEN 'url' THEN {url.format(c='value')}
@@ -109,9 +128,10 @@ def replicate(size: int, work: Path) -> Path:
                 CASE kind WHEN 'url' THEN {url.format(c='normalized')}
                           WHEN 'hashtag' THEN {tag.format(c='normalized')}
                           ELSE normalized END AS normalized)
-            FROM {refs} WHERE doc_id NOT LIKE '%-c%'""")
+            FROM world.{refs}""")
         con.execute("COMMIT")
-        print(f"copy {k + 1}/{copies}", flush=True)
+        print(f"copy {k + 1}/{copies} ({time.perf_counter() - t0:.0f} s)", flush=True)
+    con.execute("DETACH world")
     con.execute("CHECKPOINT")
     con.close()
     tmp.replace(path)
@@ -124,31 +144,77 @@ def replicate(size: int, work: Path) -> Path:
 DUCKDB_MEMORY_LIMIT = "1GB"
 
 
+def _trace(out: Path) -> None:
+    """Writes the process's RSS and CPU time every 10 s, and each step as it ends, to
+    ``out`` (a run that is stopped early still shows where the time and memory went)."""
+    import contextlib
+    import threading
+
+    from propscope.link import timing
+
+    t0, fh = time.perf_counter(), open(out, "a", buffering=1)  # noqa: SIM115 (lives with the process)
+
+    def line(**kw: object) -> None:
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        rss = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        fh.write(json.dumps({"wall_s": round(time.perf_counter() - t0, 1),
+                             "cpu_s": round(ru.ru_utime + ru.ru_stime, 1),
+                             "rss_mb": round(rss / 2**20), "peak_rss_mb": round(ru.ru_maxrss / 1024),
+                             **kw}) + "\n")
+
+    def sample() -> None:
+        while True:
+            line()
+            time.sleep(10)
+
+    threading.Thread(target=sample, daemon=True).start()
+    step = timing.StepTimer.step
+
+    @contextlib.contextmanager
+    def traced(self: timing.StepTimer, name: str):  # noqa: ANN202
+        line(step=name, event="start")
+        with step(self, name):
+            yield
+        line(step=name, event="end")
+
+    timing.StepTimer.step = traced  # type: ignore[method-assign]
+
+
 def child(path: Path) -> None:
+    """Runs the stage and prints its summary, the process's own peak RSS and CPU time
+    (DuckDB runs in this process, so they are the whole tree's) and what it found."""
     from propscope.corpus import open_corpus
     from propscope.link.coordination import run_coordination
     from propscope.settings import Settings
 
+    _trace(path.with_suffix(".trace.jsonl"))
     with open_corpus(path) as corpus:
         corpus.con.execute("SET threads = 2")
         corpus.con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
         corpus.con.execute("SET preserve_insertion_order = false")
         posts = corpus.count("documents")
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         summary = run_coordination(corpus, Settings(force_stages=("coordination",)), "scale")
         summary["wall_s"] = time.perf_counter() - t
+        summary["cpu_s"] = time.process_time() - cpu
         summary["posts"] = posts
+        comm = corpus.df("communities")
+    summary["found"] = [(sorted(grp.source), grp.dominant_kind.iloc[0])
+                        for _, grp in comm.groupby("community_id")]
+    summary["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(summary, default=str))
 
 
 def measure(path: Path) -> dict:
     with open_corpus_copy(path) as copy:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = subprocess.run([sys.executable, __file__, "--child", str(copy)], check=True,
                              capture_output=True, text=True, env={**os.environ})
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    result["peak_rss_mb"] = round(max(peak, before) / 1024)
+    # the child process as a whole (opening the corpus and writing the tables included)
+    result["process_cpu_s"] = round(after.ru_utime + after.ru_stime
+                                    - before.ru_utime - before.ru_stime, 1)
     return result
 
 
@@ -166,6 +232,52 @@ class open_corpus_copy:  # noqa: N801 (a context manager named like a function)
         self.copy.unlink(missing_ok=True)
 
 
+def _exponent(a: dict, b: dict, key: str) -> float:
+    return math.log(b[key] / a[key]) / math.log(b["posts"] / a["posts"])
+
+
+def _section(rows: list[dict], sizes: list[int]) -> str:
+    """The "Coordination scale" section: table, growth, steps, planted groups."""
+    lines = ["| Posts | Wall s | CPU s | Peak RSS (MB) | Co-actions | Items over the cap | "
+             "Edges | Groups | Planted groups: F1 / background accounts in groups |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        sc = r.get("planted", {})
+        lines.append(f"| {r['posts']:,} | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | "
+                     f"{r['peak_rss_mb']:,} | {r['co_actions']:,} | {r['items_capped']:,} | "
+                     f"{r['edges']:,} | {r['communities']} | "
+                     f"{sc.get('f1', 'n/a')} / {sc.get('background_in_communities', 'n/a')} |")
+    growth = []
+    for a, b in zip(rows, rows[1:], strict=False):
+        growth.append(f"* {a['posts']:,} to {b['posts']:,} posts: CPU time "
+                      f"n^{_exponent(a, b, 'cpu_s'):.2f}, wall time n^{_exponent(a, b, 'wall_s'):.2f}, "
+                      f"peak RSS n^{_exponent(a, b, 'peak_rss_mb'):.2f}")
+    steps = "\n".join(f"* {r['posts']:,} posts: " + ", ".join(
+        f"{name} {v['wall_s']:.1f} / {v['cpu_s']:.1f} s ({v.get('peak_rss_mb', 0):,.0f} MB)"
+        for name, v in r["steps"].items()) for r in rows)
+    return f"""{HEADING}
+
+Command: `nice -n 10 python bench/coord_scale.py --sizes {' '.join(map(str, sizes))}`
+({datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, {cpu_model()}, DuckDB `threads = 2`,
+`memory_limit = '{DUCKDB_MEMORY_LIMIT}'`, `preserve_insertion_order = false`).
+Corpora from `bench/campaign_realistic.py`'s generator with more background accounts
+(viral bursts, popular links, one hashtag everyone uses, planted groups); sizes above 1M
+are copies of the 1M world, each with its own accounts, links, hashtags and texts
+(`replicate`). The coordination stage alone, in a child process (DuckDB runs in it);
+peak RSS and CPU time are that process's, DuckDB's threads included.
+
+{chr(10).join(lines)}
+
+Growth:
+
+{chr(10).join(growth)}
+
+Steps (wall s / CPU s, and the child's peak RSS so far when the step ended):
+
+{steps}
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -173,13 +285,28 @@ def main() -> None:
     ap.add_argument("--child", type=Path, default=None)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--build-only", action="store_true", help="build the corpora, measure nothing")
+    ap.add_argument("--tag", default="", help="with --resume: reuse this tag's finished sizes")
+    ap.add_argument("--resume", action="store_true",
+                    help="take sizes already in results.jsonl under --tag instead of rerunning")
     args = ap.parse_args()
     if args.child:
         child(args.child)
         return
     args.work.mkdir(parents=True, exist_ok=True)
+    results = args.work / "results.jsonl"
+    done: dict[int, dict] = {}
+    if args.resume and results.exists():
+        for line in results.read_text().splitlines():
+            r = json.loads(line)
+            if r.get("tag") == args.tag and "size" in r:
+                done[r["size"]] = r
+    base = None
     rows = []
     for size in args.sizes:
+        if size in done:
+            rows.append(done[size])
+            print(f"{size}: from {results}", flush=True)
+            continue
         t = time.perf_counter()
         path = build(size, args.work)
         built = time.perf_counter() - t
@@ -187,60 +314,31 @@ def main() -> None:
             print(f"built {path} in {built:.0f} s", flush=True)
             continue
         r = measure(path)
-        r["build_s"] = round(built, 1)
+        if base is None:
+            import duckdb
+
+            from coord_scale_truth import base_groups
+
+            with duckdb.connect(str(build(BASE_SIZE, args.work)), read_only=True) as con:
+                base_posts = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+            base = base_groups(7, max(200, BASE_SIZE // PER_BACKGROUND),
+                               args.work / "planted-seed7.json")
+        if size >= BASE_SIZE:  # smaller sizes are other worlds, whose groups are not replayed
+            from coord_scale_truth import score_copies
+
+            r["planted"] = score_copies(base, r["posts"] // base_posts, r.pop("found"))
+        r.pop("found", None)
+        r.update(size=size, tag=args.tag, build_s=round(built, 1))
         rows.append(r)
-        line = json.dumps({k: r[k] for k in ("posts", "wall_s", "peak_rss_mb", "co_actions",
-                                             "items_capped", "edges", "communities", "steps")})
-        print(line, flush=True)
-        with open(args.work / "results.jsonl", "a") as fh:  # partial results as they come
-            fh.write(line + "\n")
-    lines = ["| Posts | Coordination wall s | CPU s | Posts/s | Peak RSS (MB) | Co-actions | "
-             "Items over the cap | Edges | Groups |", "|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        cpu = sum(v["cpu_s"] for v in r["steps"].values())  # the process's threads, DuckDB's too
-        lines.append(f"| {r['posts']:,} | {r['wall_s']:.1f} | {cpu:.1f} | "
-                     f"{r['posts'] / r['wall_s']:,.0f} | "
-                     f"{r['peak_rss_mb']:,} | {r['co_actions']:,} | {r['items_capped']} | "
-                     f"{r['edges']:,} | {r['communities']} |")
-    growth = ""
-    if len(rows) >= 2:
-        a, b = rows[0], rows[-1]
-        k = math.log(b["wall_s"] / a["wall_s"]) / math.log(b["posts"] / a["posts"])
-        km = math.log(b["peak_rss_mb"] / a["peak_rss_mb"]) / math.log(b["posts"] / a["posts"])
-        ten = 10_000_000
-        # two extrapolations to 10M posts: the measured power law, and a straight line
-        # through the two points (fixed cost + cost per post; the higher, for memory)
-        per_t = (b["wall_s"] - a["wall_s"]) / (b["posts"] - a["posts"])
-        per_m = (b["peak_rss_mb"] - a["peak_rss_mb"]) / (b["posts"] - a["posts"])
-        growth = (f"\nGrowth exponent from {a['posts']:,} to {b['posts']:,} posts: time "
-                  f"n^{k:.2f}, peak memory n^{km:.2f}. Extrapolated to 10M posts: time "
-                  f"{b['wall_s'] * (ten / b['posts']) ** k / 60:.0f} min (power law) or "
-                  f"{(b['wall_s'] + per_t * (ten - b['posts'])) / 60:.0f} min (straight line), "
-                  f"peak memory {b['peak_rss_mb'] * (ten / b['posts']) ** km / 1024:.1f} GB "
-                  f"(power law) or {(b['peak_rss_mb'] + per_m * (ten - b['posts'])) / 1024:.1f}"
-                  f" GB (straight line).\n")
-    steps = "\n".join(f"* {r['posts']:,} posts: " + ", ".join(
-        f"{name} {v['wall_s']:.1f} s ({v.get('peak_rss_mb', 0):,.0f} MB)"
-        for name, v in r["steps"].items()) for r in rows)
-    body = f"""{HEADING}
-
-Command: `nice -n 10 python bench/coord_scale.py --sizes {' '.join(map(str, args.sizes))}`
-({datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores, {cpu_model()}, DuckDB `threads = 2`,
-`memory_limit = '{DUCKDB_MEMORY_LIMIT}'`, `preserve_insertion_order = false`).
-Corpora from `bench/campaign_realistic.py`'s generator with more background accounts
-(viral bursts, popular links, one hashtag everyone uses, planted groups); sizes above 1M
-are copies of the 1M world, each with its own accounts, links, hashtags and texts
-(`replicate`). The coordination stage alone, in a child process (the whole process tree:
-DuckDB runs in it); peak RSS is the child's.
-
-{chr(10).join(lines)}
-{growth}
-Steps (wall seconds, and the child's peak RSS when the step ended):
-
-{steps}
-"""
+        print(json.dumps(r), flush=True)
+        with open(results, "a") as fh:  # partial results as they come
+            fh.write(json.dumps(r) + "\n")
+    if args.build_only or not rows:
+        return
+    rows.sort(key=lambda r: r["posts"])
+    body = _section(rows, sorted(args.sizes))
     print(body)
-    if not args.no_write and rows:
+    if not args.no_write:
         replace_section(HEADING, body)
 
 
