@@ -1,4 +1,5 @@
-"""The fast mode's shallower encoder: the shipped int8 encoder cut after a few layers in memory.
+"""The candidate fast mode's shallower encoder (config variant ``fast_L5``, not the shipped
+``fast`` mode): the shipped int8 encoder cut after a few layers in memory.
 
 The cut must compute exactly what the full encoder computes at that depth (same
 nodes, same int8 weights), must not need a second model file, and a document's
@@ -31,7 +32,7 @@ OTHER = ("Rain is expected on Friday. The festival moves indoors, the organisers
 
 def _fast_layers() -> int:
     config = json.loads((model_dir("semeval2023") / "config.json").read_text())
-    return int(config["variants"]["fast"]["members"][0]["layers"])
+    return int(config["variants"]["fast_L5"]["members"][0]["layers"])
 
 
 def _feed(tok, text: str) -> dict[str, np.ndarray]:
@@ -79,8 +80,8 @@ def test_a_truncated_member_without_a_tag_head_is_refused(tmp_path):
 def test_fast_mode_reads_one_shallow_pass_for_both_taxonomies():
     k = _fast_layers()
     assert 1 <= k < 6
-    m23 = TechniqueModel(model_dir("semeval2023"), threads=1, variant="fast")
-    m20 = TechniqueModel(model_dir("semeval2020"), threads=1, variant="fast")
+    m23 = TechniqueModel(model_dir("semeval2023"), threads=1, variant="fast_L5")
+    m20 = TechniqueModel(model_dir("semeval2020"), threads=1, variant="fast_L5")
     assert m23.sessions[0] is m20.sessions[0]  # one cut encoder, one session, one pass
     assert [o.name for o in m23.sessions[0].get_outputs()] == [LAYER_OUTPUT.format(k - 1)]
     for m in (m23, m20):  # the heads files the variant names are shipped, and no model file
@@ -95,7 +96,7 @@ def test_fast_mode_reads_one_shallow_pass_for_both_taxonomies():
 
 def test_fast_outputs_of_a_document_do_not_depend_on_its_neighbours():
     for tax in ("semeval2023", "semeval2020"):
-        m = TechniqueModel(model_dir(tax), threads=1, variant="fast")
+        m = TechniqueModel(model_dir(tax), threads=1, variant="fast_L5")
         model_mod._OUTPUTS.clear()
         alone = m.score([TEXT], si=False)[0]
         model_mod._OUTPUTS.clear()

@@ -95,7 +95,7 @@ def test_fast_mode_is_its_own_stage_version_and_model_name():
     fast23 = base.configure(Settings(techniques_mode="fast"))
     fast20 = pickle.loads(pickle.dumps(base.configure(Settings(taxonomy="semeval2020",
                                                                techniques_mode="fast"))))
-    assert (fast23.version, fast20.version) == ("1.6/fast", "1.6/semeval2020/fast")
+    assert (fast23.version, fast20.version) == ("1.5/fast", "1.5/semeval2020/fast")
     doc = Document.create(TEXT)
     for bound, name in ((fast23, "propscope-techniques-semeval2023@"),
                         (fast20, "propscope-techniques-semeval2020@")):

@@ -34,8 +34,10 @@ TAXONOMY = "semeval2023"  # the default; the ``taxonomy`` setting overrides it (
 # 1.5: their genre/framing from the multilingual article heads (analyze/multilingual_doc.py)
 VERSION = "1.5"
 # The fast mode's own version (``techniques_mode`` fast; the accurate mode keeps VERSION):
-# 1.6: the semeval2023 encoder cut after its first layers, new heads for both taxonomies
-FAST_VERSION = "1.6"
+# 1.5: stride 254, semeval2020 through shared heads over the semeval2023 pass. A candidate
+# 1.6 (the encoder cut after 5 layers, config variant ``fast_L5``) was not adopted: about
+# as fast on a quieter machine and semeval2020 SI -3.3 (docs/benchmarks.md, "Fast mode 1.6").
+FAST_VERSION = "1.5"
 # Documents written together (one DuckDB transaction), not after a whole ``batch_size``
 # read of 512 documents (about 2 minutes of model time on 2 cores).
 BATCH_DOCS = 8
