@@ -42,7 +42,12 @@ def _best(fn: Callable[[str], object], text: str, repeat: int = 3) -> float:
 def assert_linear(fn: Callable[[str], object], make: Callable[[int], str], n: int) -> None:
     small, big = make(n), make(4 * n)
     assert len(big) >= 3.5 * len(small)
-    t1, t4 = _best(fn, small), _best(fn, big)
+    # The two sizes are timed in alternation, best of 5 each: with the suite on every core
+    # (pytest-xdist), a neighbour's burst would otherwise land on one size only (a clean-clone
+    # run timed 7.3x for 4x the input; alone, the same case is 3.4-4.7x).
+    t1 = t4 = float("inf")
+    for _ in range(5):
+        t1, t4 = min(t1, _best(fn, small, 1)), min(t4, _best(fn, big, 1))
     assert t4 <= GROWTH * max(t1, FLOOR_S), (f"{t1:.3f}s for {len(small)} chars, "
                                              f"{t4:.3f}s for {len(big)} chars")
 
