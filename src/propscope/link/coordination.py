@@ -33,10 +33,7 @@ chance of a close pair) is in ``coordination_evidence``.
 
 from __future__ import annotations
 
-import json
-import math
 import time
-from collections import Counter, defaultdict
 from typing import Any
 
 import numpy as np
@@ -49,16 +46,15 @@ from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
 from .commoncause import origins, parent_times
 from .conversation import conversations
+from .coordination_rows import community_rows, edge_rows_of
 from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHEMA
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
-from .groups import overlapping_groups
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .retest import retest
 from .schedules import clock_bound
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
 from .timing import StepTimer
-from .wholegroups import pair_items
 from .window import estimate_window
 
 STAGE = "coordination"
@@ -80,7 +76,6 @@ WIDE_WINDOW_OPT_IN_S = 2400.0
 WIDE_WINDOW_S: float | None = None
 #: Whether each pair is tested again on the co-actions the crowd filter leaves it.
 RETEST = False
-MAX_ITEMS = 100  # co-actions listed per edge / per community member
 KINDS = ("url", "hashtag", "embedded_post")
 
 
@@ -139,80 +134,6 @@ def _retest(ev: pd.DataFrame, pairs: pd.DataFrame, m: int, alpha: float
     return ev[inside].reset_index(drop=True), good
 
 
-def _runs(keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
-    """``(start, end)`` of each run of equal keys in a sorted list."""
-    bounds = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-
-
-def _edges(ev: pd.DataFrame, pairs: pd.DataFrame, window: float) -> list[dict[str, Any]]:
-    """One row per (pair, kind) from the evidence (sorted by pair, time): plain lists,
-    not a pandas group per edge (that was most of the stage's time)."""
-    ev = ev.sort_values(["source_a", "source_b", "kind", "time_a", "item"], kind="mergesort")
-    col = {c: ev[c].tolist() for c in ev.columns}
-    info = {(a, b): (e, p, q, m, w) for a, b, e, p, q, m, w in pairs.reset_index()[
-        ["source_a", "source_b", "expected", "p", "q", "moments", "window"]].itertuples(
-            index=False)}
-    keys = list(zip(col["source_a"], col["source_b"], col["kind"], strict=True))
-    rows = []
-    for lo, hi in _runs(keys):
-        a, b, kind = keys[lo]
-        expected, p, q, moments, pair_window = info[(a, b)]
-        n = hi - lo
-        leader, led = Counter(col["leader"][lo:hi]).most_common(1)[0]
-        listed = [{"item": col["item"][i], "raw_a": _text(col["raw_a"][i]),
-                   "raw_b": _text(col["raw_b"][i]),
-                   "time_a": col["time_a"][i].isoformat(), "time_b": col["time_b"][i].isoformat(),
-                   "delay_s": round(float(col["delay_s"][i]), 3),
-                   "sharers": int(col["item_sharers"][i])} for i in range(lo, min(hi, lo + MAX_ITEMS))]
-        times = col["time_a"][lo:hi] + col["time_b"][lo:hi]
-        rows.append({
-            "source_a": a, "source_b": b, "kind": kind, "weight": n,
-            "first_seen": min(times), "last_seen": max(times),
-            "items": json.dumps(listed, ensure_ascii=False), "expected": float(expected),
-            "p_value": float(p), "p_adjusted": float(q), "window_s": float(pair_window),
-            "score": float(-math.log10(max(float(p), 1e-300))), "moments": int(moments),
-            "leader": leader if led * 2 > n else None, "lead_share": round(led / n, 3),
-            "rarity": float(sum(1.0 / math.log2(1.0 + s) for s in col["item_sharers"][lo:hi])),
-        })
-    return rows
-
-
-def _communities(ev: pd.DataFrame, edge_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    weight: dict[tuple[str, str], float] = defaultdict(float)
-    for r in edge_rows:
-        weight[(r["source_a"], r["source_b"])] += r["rarity"]
-    groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())],
-                                pair_items(ev))  # pieces joined by their items (wholegroups)
-    cols = {c: ev[c].tolist() for c in ("source_a", "source_b", "kind", "item", "time_a",
-                                        "time_b")}
-    in_group: dict[str, list[int]] = defaultdict(list)
-    for n, group in enumerate(groups):
-        for m in group["members"]:
-            in_group[m].append(n)
-    kinds: list[Counter[str]] = [Counter() for _ in groups]
-    per: list[dict[str, list[dict[str, Any]]]] = [defaultdict(list) for _ in groups]
-    for i, (a, b) in enumerate(zip(cols["source_a"], cols["source_b"], strict=True)):
-        for n in set(in_group.get(a, ())) & set(in_group.get(b, ())):
-            kind, item = cols["kind"][i], cols["item"][i]
-            ta, tb = cols["time_a"][i].isoformat(), cols["time_b"][i].isoformat()
-            kinds[n][kind] += 1
-            per[n][a].append({"kind": kind, "item": item, "time": ta, "with": b, "with_time": tb})
-            per[n][b].append({"kind": kind, "item": item, "time": tb, "with": a, "with_time": ta})
-    rows = []
-    for n, group in enumerate(groups):
-        cid = f"C{n + 1:04d}"
-        members = group["members"]
-        dominant = kinds[n].most_common(1)[0][0] if kinds[n] else None
-        for m in sorted(members):
-            strength, role = members[m]
-            listed = sorted(per[n][m], key=lambda e: (e["time"], e["item"], e["with"]))[:MAX_ITEMS]
-            rows.append({"community_id": cid, "source": m, "size": len(members),
-                         "evidence": json.dumps(listed, ensure_ascii=False),
-                         "strength": strength, "role": role, "dominant_kind": dominant})
-    return rows
-
-
 def _fingerprint(corpus: Corpus, settings: Settings) -> str:
     con = corpus.con
     parts = [str(corpus.count("documents")), str(corpus.count("document_sources")),
@@ -236,12 +157,6 @@ def _stored_fingerprint(corpus: Corpus) -> str | None:
         return None
     row = corpus.con.execute("SELECT value FROM coordination_state WHERE key = 'input'").fetchone()
     return row[0] if row else None
-
-
-def _text(value: Any) -> str | None:
-    """A raw form for the evidence JSON: a missing one (pandas' NaN) is null, never ``NaN``,
-    which is not JSON and broke the app's network view."""
-    return value if isinstance(value, str) else None
 
 
 def _post_relations(corpus: Corpus, run_id: str) -> None:
@@ -332,7 +247,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                window=np.where(sig["wide"], max(WIDE_WINDOW_S or 0, window),
                                                window))
             pairs = named.set_index(["source_a", "source_b"])
-            edge_rows = _edges(ev, pairs, window)
+            edge_rows = edge_rows_of(ev, pairs, window)
             # the crowd filter is repeated until the groups it leaves own every
             # co-action they keep: a pair kept as part of a larger first-pass group
             # must own its items again once that group has fallen apart
@@ -343,7 +258,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                     break
                 moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
                 pairs = pairs.loc[moments.index].assign(moments=moments)
-                edge_rows = _edges(ev, pairs, window)
+                edge_rows = edge_rows_of(ev, pairs, window)
                 if len(ev) == before:
                     break
             if len(ev) and RETEST:
@@ -355,13 +270,13 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                 if len(ev):
                     moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
                     pairs = pairs.loc[moments.index].assign(moments=moments)
-                    edge_rows = _edges(ev, pairs, window)
+                    edge_rows = edge_rows_of(ev, pairs, window)
             if not len(ev):
                 ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
         else:
             ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
     with timer.step("communities"):
-        communities = _communities(ev, edge_rows) if edge_rows else []
+        communities = community_rows(ev, edge_rows) if edge_rows else []
     with timer.step("infrastructure"):
         # shared rare operator fingerprints: edges of their own kind, not in the groups
         infra, infra_stats = infrastructure_evidence(corpus)
