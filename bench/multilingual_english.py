@@ -42,6 +42,7 @@ import datetime as dt
 import os
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -91,62 +92,110 @@ def english_model_folds(data: Path) -> tuple[list[float], dict[str, int]]:
     return out, fold
 
 
-def scores(lang: mt.Lang, fold: dict[str, int], pred: np.ndarray, labels: tuple[str, ...]) -> list[float]:
-    """Per fold of the validation articles, micro-F1 of ``pred`` (rows of ``lang``)."""
-    out = []
-    for f in range(FOLDS):
-        rows = np.flatnonzero([fold.get(d, -1) == f for d in lang.docs])
-        out.append(mt.official(lang, rows, pred[rows], labels))
-    return out
+@dataclass(frozen=True)
+class EnglishFolds:
+    """The six languages' labelled paragraphs, and English cut as both English benches
+    score it: ``tr`` the English train-split rows (what the heads may learn from), ``va``
+    the validation rows and ``fold`` each one's fold of ``eval --cv 5`` (SHA-1 of the
+    article ID, :func:`propscope.evaluate.cv.fold_of`)."""
+
+    langs: dict[str, mt.Lang]
+    tr: np.ndarray
+    va: np.ndarray
+    fold: np.ndarray
+
+    @property
+    def en(self) -> mt.Lang:
+        return self.langs["en"]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "propscope-lang-bench")
-    ap.add_argument("--no-write", action="store_true")
-    args = ap.parse_args()
-    t0, c0 = time.perf_counter(), cpu_seconds_with_children()
-    labels = taxonomy.labels("semeval2023")
+def english_folds(data: Path, cache: Path, labels: tuple[str, ...], verbose: bool = False) -> EnglishFolds:
+    """Every cached paragraph of fr/de/it/pl/ru and English (none embedded here); exits
+    when an English validation article is not in the cache (its folds would be short)."""
     langs = {}
     for c in (*POOLED, "en"):
-        keys, x, gold, _, total = mt.load_language(args.data, c, args.cache, None, embed_missing=False)
+        keys, x, gold, _, total = mt.load_language(data, c, cache, None, embed_missing=False)
         y = np.array([[lab in gold[k] for lab in labels] for k in keys], np.float32)
         langs[c] = mt.Lang(c, keys, x, y, gold)
-        print(f"{c}: {len(set(langs[c].docs))} of {total} articles embedded", flush=True)
+        if verbose:
+            print(f"{c}: {len(set(langs[c].docs))} of {total} articles embedded", flush=True)
     en = langs["en"]
     valid = np.array([dataset.is_validation(d) for d in en.docs])
-    missing = sorted({d for d in mt.article_order(args.data, "en")[1] if dataset.is_validation(d)}
+    missing = sorted({d for d in mt.article_order(data, "en")[1] if dataset.is_validation(d)}
                      - set(en.docs))
     if missing:
         sys.exit(f"{len(missing)} English validation articles are not embedded yet: run "
                  "bench/multilingual_techniques.py's cache fill for English first")
-    tr = np.flatnonzero(~valid)
+    va = np.flatnonzero(valid)
+    return EnglishFolds(langs, np.flatnonzero(~valid), va,
+                        np.array([cv.fold_of(d, FOLDS) for d in en.docs[va]]))
+
+
+def english_heads(folds: EnglishFolds) -> tuple[float, float, tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Heads on the English train split only: L2 strength and threshold from 3 inner folds
+    of those articles; (strength, threshold, weights, every English row's features)."""
+    en, tr = folds.en, folds.tr
+    xs_en = en.x(("en",))
+    lam, (cut,) = mt.select([(xs_en[tr], en.y[tr], mt.inner_folds(en, tr))], [True])
+    return lam, cut, mt.fit(xs_en[tr], en.y[tr], lam), xs_en
+
+
+def pooled_heads(folds: EnglishFolds) -> tuple[float, list[float], tuple[np.ndarray, np.ndarray], np.ndarray]:
+    """Heads on all fr/de/it/pl/ru paragraphs and the English train split, with a language
+    one-hot; L2 strength and English threshold from 3 inner folds of those articles;
+    (strength, thresholds of the scored languages, weights, every English row's features)."""
+    six = (*POOLED, "en")
+    langs = folds.langs
+    xs = {c: langs[c].x(six) for c in six}
+    rows = {c: (folds.tr if c == "en" else np.arange(len(langs[c].keys))) for c in six}
+    train = [(xs[c][rows[c]], langs[c].y[rows[c]], mt.inner_folds(langs[c], rows[c])) for c in six]
+    lam, cuts = mt.select(train, [c == "en" for c in six])
+    wb = mt.fit(np.vstack([xs[c][rows[c]] for c in six]), np.vstack([langs[c].y[rows[c]] for c in six]), lam)
+    return lam, cuts, wb, xs["en"]
+
+
+def fold_scores(lang: mt.Lang, rows: np.ndarray, fold: np.ndarray, pred: np.ndarray,
+                labels: tuple[str, ...]) -> list[float]:
+    """Per fold ``f`` of ``eval --cv 5``: micro-F1 of the rows of ``pred`` in that fold
+    (``rows``: each one's row of ``lang``; ``fold``: its fold, -1 for none)."""
+    return [mt.official(lang, rows[fold == f], pred[fold == f], labels) for f in range(FOLDS)]
+
+
+def arguments(description: str) -> argparse.ArgumentParser:
+    """The options both English benches take: the data, the embedding cache, ``--no-write``."""
+    ap = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "propscope-lang-bench")
+    ap.add_argument("--no-write", action="store_true")
+    return ap
+
+
+def main() -> None:
+    args = arguments(__doc__).parse_args()
+    t0, c0 = time.perf_counter(), cpu_seconds_with_children()
+    labels = taxonomy.labels("semeval2023")
+    folds = english_folds(args.data, args.cache, labels, verbose=True)
+    en = folds.en
     res: dict[str, list[float]] = {}
     model_f1, fold = english_model_folds(args.data)
     res["English model (token level), threshold from the other folds"] = model_f1
     print("English model per fold:", [round(v, 3) for v in model_f1], flush=True)
+    # every English row with its fold of the model's validation articles (-1: not one)
+    every, fold_of_row = np.arange(len(en.keys)), np.array([fold.get(d, -1) for d in en.docs])
 
     shipped = multilingual.heads()
     p = shipped.probabilities(en.x(shipped.langs, onehot=False))
-    res["shipped heads (fr/de/it/pl/ru), English zero-shot"] = scores(en, fold, p >= shipped.threshold("en"),
-                                                                     labels)
-    xs_en = en.x(("en",))
-    inner = mt.inner_folds(en, tr)
-    lam, (cut,) = mt.select([(xs_en[tr], en.y[tr], inner)], [True])
-    wb = mt.fit(xs_en[tr], en.y[tr], lam)
-    res["English heads (English train split only)"] = scores(en, fold, mt.prob(wb, xs_en) >= cut, labels)
+    res["shipped heads (fr/de/it/pl/ru), English zero-shot"] = fold_scores(
+        en, every, fold_of_row, p >= shipped.threshold("en"), labels)
+    _, cut, wb, xs_en = english_heads(folds)
+    res["English heads (English train split only)"] = fold_scores(en, every, fold_of_row,
+                                                                  mt.prob(wb, xs_en) >= cut, labels)
     print("English heads per fold:", [round(v, 3) for v in res["English heads (English train split only)"]],
           flush=True)
 
-    six = (*POOLED, "en")
-    xs = {c: langs[c].x(six) for c in six}
-    rows = {c: (tr if c == "en" else np.arange(len(langs[c].keys))) for c in six}
-    train = [(xs[c][rows[c]], langs[c].y[rows[c]], mt.inner_folds(langs[c], rows[c])) for c in six]
-    lam, cuts = mt.select(train, [c == "en" for c in six])
-    wb = mt.fit(np.vstack([xs[c][rows[c]] for c in six]), np.vstack([langs[c].y[rows[c]] for c in six]), lam)
-    res["pooled heads + English (six languages, one-hot)"] = scores(en, fold, mt.prob(wb, xs["en"]) >= cuts[0],
-                                                                    labels)
+    _, cuts, wb, xs_pooled = pooled_heads(folds)
+    res["pooled heads + English (six languages, one-hot)"] = fold_scores(
+        en, every, fold_of_row, mt.prob(wb, xs_pooled) >= cuts[0], labels)
 
     base = np.array(model_f1)
     table = ["| on the 59 English validation articles, 5 folds of `eval --cv 5` | paragraph micro-F1 (%) "

@@ -35,7 +35,6 @@ ensemble`` of docs/benchmarks.md.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -46,18 +45,16 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 
+import multilingual_english as me  # noqa: E402
 import multilingual_techniques as mt  # noqa: E402
 from benchdoc import cpu_model, cpu_seconds_with_children, replace_section  # noqa: E402
 from propscope.analyze import multilingual  # noqa: E402
 from propscope.analyze.techniques import taxonomy  # noqa: E402
-from propscope.evaluate import cv  # noqa: E402
 from propscope.evaluate.formats import paragraph_lines  # noqa: E402
 from propscope.training import calibrate, dataset  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## English paragraphs, ensemble"
-POOLED = multilingual.MEASURED
-FOLDS = 5
+FOLDS = me.FOLDS  # the folds of eval --cv 5, as bench/multilingual_english.py
 WEIGHTS = tuple(round(0.1 * i, 1) for i in range(11))
 CUTS = tuple(round(0.10 + 0.05 * i, 2) for i in range(13))
 mt.FOLDERS.setdefault("en", "en")
@@ -197,10 +194,7 @@ def speed(data: Path, n: int) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "propscope-lang-bench")
-    ap.add_argument("--no-write", action="store_true")
+    ap = me.arguments(__doc__)
     ap.add_argument("--json", type=Path, help="also write the figures and chosen weights here")
     ap.add_argument("--ship", action="store_true",
                     help="write the English heads and the weight/threshold chosen on all 5 folds into "
@@ -210,19 +204,8 @@ def main() -> None:
     args = ap.parse_args()
     t0, c0 = time.perf_counter(), cpu_seconds_with_children()
     labels = taxonomy.labels("semeval2023")
-    langs = {}
-    for c in (*POOLED, "en"):
-        keys, x, gold, _, total = mt.load_language(args.data, c, args.cache, None, embed_missing=False)
-        y = np.array([[lab in gold[k] for lab in labels] for k in keys], np.float32)
-        langs[c] = mt.Lang(c, keys, x, y, gold)
-    en = langs["en"]
-    valid = np.array([dataset.is_validation(d) for d in en.docs])
-    missing = sorted({d for d in mt.article_order(args.data, "en")[1] if dataset.is_validation(d)}
-                     - set(en.docs))
-    if missing:
-        sys.exit(f"{len(missing)} English validation articles are not embedded yet")
-    tr, va = np.flatnonzero(~valid), np.flatnonzero(valid)
-    fold = np.array([cv.fold_of(d, FOLDS) for d in en.docs[va]])
+    folds = me.english_folds(args.data, args.cache, labels)
+    en, va, fold = folds.en, folds.va, folds.fold
     vkeys = [en.keys[i] for i in va]
     texts = {a.doc_id: a.text for a in dataset.load(args.data, "semeval2023").articles
              if dataset.is_validation(a.doc_id)}
@@ -231,17 +214,10 @@ def main() -> None:
     m = model_paragraph_probs(args.data, args.cache, vkeys, labels)
     print(f"members ready ({time.perf_counter() - t0:.0f} s)", flush=True)
 
-    xs_en = en.x(("en",))
-    lam, (cut_h,) = mt.select([(xs_en[tr], en.y[tr], mt.inner_folds(en, tr))], [True])
-    wb_en = mt.fit(xs_en[tr], en.y[tr], lam)
+    lam, cut_h, wb_en, xs_en = me.english_heads(folds)
     h = mt.prob(wb_en, xs_en[va])
-    six = (*POOLED, "en")
-    xs = {c: langs[c].x(six) for c in six}
-    rows = {c: (tr if c == "en" else np.arange(len(langs[c].keys))) for c in six}
-    train = [(xs[c][rows[c]], langs[c].y[rows[c]], mt.inner_folds(langs[c], rows[c])) for c in six]
-    lam_p, cuts_p = mt.select(train, [c == "en" for c in six])
-    p = mt.prob(mt.fit(np.vstack([xs[c][rows[c]] for c in six]),
-                       np.vstack([langs[c].y[rows[c]] for c in six]), lam_p), xs["en"][va])
+    lam_p, cuts_p, wb_p, xs_pooled = me.pooled_heads(folds)
+    p = mt.prob(wb_p, xs_pooled[va])
     print(f"heads fitted (English L2 {lam}, pooled L2 {lam_p}; {time.perf_counter() - t0:.0f} s)", flush=True)
 
     res: dict[str, tuple[list[float], list]] = {}
@@ -250,8 +226,7 @@ def main() -> None:
     res["English model alone, threshold from the other folds (grid 0.10-0.70)"] = outer(
         en, va, fold, blank, m, None, "prob", labels, (1.0,))
     res[f"English heads alone, inner-fold threshold {cut_h} (train split)"] = (
-        [mt.official(en, va[fold == f], ((h >= cut_h) & ~blank[:, None])[fold == f], labels)
-         for f in range(FOLDS)], [(0.0, cut_h)] * FOLDS)
+        me.fold_scores(en, va, fold, (h >= cut_h) & ~blank[:, None], labels), [(0.0, cut_h)] * FOLDS)
     res["English heads alone, threshold from the other folds"] = outer(
         en, va, fold, blank, h, None, "prob", labels, (1.0,))
     for mode in ("prob", "logit"):

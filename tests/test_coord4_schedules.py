@@ -16,16 +16,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from coord_fixtures import Post, coordination_groups, in_turn
 from propscope.link import schedules
-from propscope.link.coordination import run_coordination
-from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, corpus_of, groups, word
+from test_coordination_hazards import DAY, background, word
 
 BOTS = ["pricebot-a", "pricebot-b", "pricebot-c"]
 RING = ["ring-1", "ring-2", "ring-3", "ring-4"]
 
 
-def _posts() -> list[tuple[str, str, float]]:
+def _posts() -> list[Post]:
     rnd = random.Random(5)
     posts = background(rnd)
     for h in range(72):
@@ -35,7 +34,7 @@ def _posts() -> list[tuple[str, str, float]]:
     for k in range(5):
         t = DAY * (1 + 3 * k) + rnd.uniform(120, 3000)
         slogan = " ".join(word(rnd) for _ in range(9))
-        posts += [(acc, slogan, t + 5 * i + rnd.uniform(0, 3)) for i, acc in enumerate(RING)]
+        posts += [(acc, slogan, at) for acc, at in in_turn(rnd, RING, t, 5, 3)]
     return posts
 
 
@@ -51,14 +50,10 @@ def test_clock_bound_shares_are_the_habit_minutes_only() -> None:
 
 
 def test_hourly_bots_are_not_a_group_a_ring_is(tmp_path: Path) -> None:
-    corpus = corpus_of(tmp_path, _posts())
-    run_coordination(corpus, Settings(), "r1")
-    assert groups(corpus) == [set(RING)]
+    assert coordination_groups(tmp_path, _posts()) == [set(RING)]
 
 
 def test_without_the_rule_the_bots_are_a_group(tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(schedules, "ENABLED", False)
-    corpus = corpus_of(tmp_path, _posts())
-    run_coordination(corpus, Settings(), "r1")
-    assert set(BOTS) in groups(corpus)
+    assert set(BOTS) in coordination_groups(tmp_path, _posts())

@@ -11,16 +11,14 @@ two pals are one too.
 
 from __future__ import annotations
 
-import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from propscope import load_settings, open_corpus
+from coord_fixtures import XPage, brigade_threads, in_turn, members_and_replies, x_page_corpus
 from propscope.link import conversation
-from propscope.pipeline import run
 
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
 PALS = ["pal_a", "pal_b"]
@@ -28,54 +26,23 @@ BRIGADE = [f"brigade_{i}" for i in range(4)]
 
 
 def _page() -> dict:
-    rnd = random.Random(17)
     names = ["host", *PALS, *BRIGADE, "politician"] + [f"reader_{i:02d}" for i in range(30)]
-    users = [{"id": str(100 + i), "username": n, "name": n} for i, n in enumerate(names)]
-    uid = {u["username"]: u["id"] for u in users}
-    data: list[dict] = []
-
-    def post(who: str, t: float, text: str, parent: dict | None = None) -> dict:
-        tweet = {"id": str(7000 + len(data)), "author_id": uid[who], "text": text,
-                 "created_at": (T0 + timedelta(seconds=t)).strftime("%Y-%m-%dT%H:%M:%S.000Z")}
-        if parent is not None:
-            tweet["referenced_tweets"] = [{"type": "replied_to", "id": parent["id"]}]
-            tweet["in_reply_to_user_id"] = parent["author_id"]
-        data.append(tweet)
-        return tweet
-
-    def words(k: int = 7) -> str:
-        return " ".join("".join(rnd.choice("abcdefghijklmnopqrstuvwxyz")
-                                for _ in range(rnd.randint(3, 8))) for _ in range(k))
-
+    page = XPage(random.Random(17), names, T0, first_id=7000)
+    rnd = page.rnd
     for k in range(12):
         t = k * 43200.0 + rnd.uniform(0, 3600)
-        top = post("host", t, f"host asks {words()}")
-        for i, p in enumerate(PALS):  # both answer the host within minutes
-            post(p, t + 60 + 50 * i + rnd.uniform(0, 20), f"@host {words(4)}", top)
-        own = post(PALS[k % 2], t + 20000, f"{PALS[k % 2]} says {words()}")
-        post("host", t + 20000 + rnd.uniform(300, 3000), f"@{PALS[k % 2]} {words(4)}", own)
-    for k in range(8):  # the brigade answers the politician within seconds
-        t = k * 86400.0 + 7200 + rnd.uniform(0, 3600)
-        top = post("politician", t, f"Statement {words()}")
-        for i, b in enumerate(BRIGADE):
-            post(b, t + 20 + 6 * i + rnd.uniform(0, 5), f"@politician {words(5)}", top)
-        for r in rnd.sample(range(30), 3):
-            post(f"reader_{r:02d}", t + rnd.uniform(3600, 20 * 3600), f"@politician {words(5)}",
-                 top)
-    return {"data": data, "includes": {"users": users}, "meta": {"result_count": len(data)}}
+        top = page.post("host", t, f"host asks {page.words(7)}")
+        for p, at in in_turn(rnd, PALS, t + 60, 50, 20):  # both answer the host within minutes
+            page.post(p, at, f"@host {page.words(4)}", top)
+        own = page.post(PALS[k % 2], t + 20000, f"{PALS[k % 2]} says {page.words(7)}")
+        page.post("host", t + 20000 + rnd.uniform(300, 3000), f"@{PALS[k % 2]} {page.words(4)}",
+                  own)
+    brigade_threads(page, BRIGADE, readers=30)  # the brigade answers a politician in seconds
+    return page.page()
 
 
 def _members(tmp_path: Path) -> tuple[set[str], set[tuple[str, str]]]:
-    src = tmp_path / "x-page.jsonl"
-    src.write_text(json.dumps(_page()) + "\n", encoding="utf-8")
-    corpus = tmp_path / "c.duckdb"
-    run([str(src)], corpus, None, load_settings(analyzers=("references", "repetitions"),
-                                                coordination_window_s=300.0))
-    with open_corpus(corpus, read_only=True) as c:
-        members = {r[0] for r in c.con.execute("SELECT source FROM communities").fetchall()}
-        direct = set(c.con.execute("SELECT source, target FROM post_relations "
-                                   "WHERE relation = 'reply'").fetchall())
-    return members, direct
+    return members_and_replies(x_page_corpus(tmp_path, _page(), coordination_window_s=300.0))
 
 
 def test_pals_in_a_friends_threads_are_not_a_group_the_brigade_is(tmp_path: Path) -> None:

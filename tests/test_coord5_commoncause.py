@@ -18,17 +18,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coord_fixtures import Post, coordination_groups
 from propscope.link import commoncause, coordination
-from propscope.link.coordination import run_coordination
-from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, corpus_of, groups, word
+from test_coordination_hazards import DAY, background, word
 
 OUTLET = "daily-desk"
 JOURNALISTS = ["reporter-ann", "reporter-bo", "reporter-cy"]
 RING = ["ring-w", "ring-x", "ring-y", "ring-z"]
 
 
-def _posts() -> list[tuple[str, str, float]]:
+def _posts() -> list[Post]:
     rnd = random.Random(11)
     posts = background(rnd)
     for k in range(30):
@@ -54,18 +53,14 @@ def wide(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("wide")
 def test_journalists_of_an_outlet_are_no_group_a_ring_is(tmp_path: Path) -> None:
-    corpus = corpus_of(tmp_path, _posts())
-    run_coordination(corpus, Settings(), "r1")
-    assert groups(corpus) == [set(RING)]
+    assert coordination_groups(tmp_path, _posts()) == [set(RING)]
 
 
 @pytest.mark.usefixtures("wide")
 def test_without_the_rule_the_journalists_are_a_group(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(commoncause, "ENABLED", False)
-    corpus = corpus_of(tmp_path, _posts())
-    run_coordination(corpus, Settings(), "r1")
-    found = groups(corpus)
+    found = coordination_groups(tmp_path, _posts())
     assert set(RING) in found
     assert any(set(JOURNALISTS) <= g for g in found)
 

@@ -10,16 +10,14 @@ on, before the rule the journalists were a group (the case would test nothing ot
 
 from __future__ import annotations
 
-import json
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from propscope import load_settings, open_corpus
+from coord_fixtures import XPage, communities, in_turn, x_page_corpus
 from propscope.link import commoncause, coordination
-from propscope.pipeline import run
 
 T0 = datetime(2024, 7, 1, tzinfo=UTC)
 JOURNALISTS = ["reporter_ann", "reporter_bo", "reporter_cy"]
@@ -27,51 +25,28 @@ RING = [f"ring_{i}" for i in range(4)]
 
 
 def _page() -> dict:
-    rnd = random.Random(23)
     names = ["outlet", "hub", *JOURNALISTS, *RING] + [f"reader_{i:02d}" for i in range(20)]
-    users = [{"id": str(100 + i), "username": n, "name": n} for i, n in enumerate(names)]
-    uid = {u["username"]: u["id"] for u in users}
-    data: list[dict] = []
-
-    def post(who: str, t: float, text: str, rt: dict | None = None) -> dict:
-        tweet = {"id": str(9000 + len(data)), "author_id": uid[who], "text": text,
-                 "created_at": (T0 + timedelta(seconds=t)).strftime("%Y-%m-%dT%H:%M:%S.000Z")}
-        if rt is not None:
-            tweet["referenced_tweets"] = [{"type": "retweeted", "id": rt["id"]}]
-        data.append(tweet)
-        return tweet
-
-    def words(k: int = 8) -> str:
-        return " ".join("".join(rnd.choice("abcdefghijklmnopqrstuvwxyz")
-                                for _ in range(rnd.randint(3, 8))) for _ in range(k))
-
+    page = XPage(random.Random(23), names, T0, first_id=9000)
+    rnd = page.rnd
     for k in range(24):
         t = k * 30000.0 + rnd.uniform(0, 3600)
-        top = post("outlet", t, f"Outlet reports {words()}")
+        top = page.post("outlet", t, f"Outlet reports {page.words(8)}")
         for j in JOURNALISTS:
-            post(j, t + rnd.uniform(180, 1800), f"RT @outlet: {top['text']}", top)
+            page.post(j, t + rnd.uniform(180, 1800), f"RT @outlet: {top['text']}",
+                      retweet_of=top)
         for r in rnd.sample(range(20), 2):
-            post(f"reader_{r:02d}", t + rnd.uniform(4 * 3600, 20 * 3600),
-                 f"RT @outlet: {top['text']}", top)
+            page.post(f"reader_{r:02d}", t + rnd.uniform(4 * 3600, 20 * 3600),
+                      f"RT @outlet: {top['text']}", retweet_of=top)
     for k in range(10):
         t = k * 70000.0 + 5000 + rnd.uniform(0, 3600)
-        top = post("hub", t, f"Hub says {words()}")
-        for i, m in enumerate(RING):
-            post(m, t + 5 + 4 * i + rnd.uniform(0, 3), f"RT @hub: {top['text']}", top)
-    return {"data": data, "includes": {"users": users}, "meta": {"result_count": len(data)}}
+        top = page.post("hub", t, f"Hub says {page.words(8)}")
+        for m, at in in_turn(rnd, RING, t + 5, 4, 3):
+            page.post(m, at, f"RT @hub: {top['text']}", retweet_of=top)
+    return page.page()
 
 
 def _members(tmp_path: Path) -> list[set[str]]:
-    src = tmp_path / "x-page.jsonl"
-    src.write_text(json.dumps(_page()) + "\n", encoding="utf-8")
-    corpus = tmp_path / "c.duckdb"
-    run([str(src)], corpus, None, load_settings(analyzers=("references", "repetitions")))
-    with open_corpus(corpus, read_only=True) as c:
-        rows = c.con.execute("SELECT community_id, source FROM communities").fetchall()
-    found: dict[str, set[str]] = {}
-    for cid, source in rows:
-        found.setdefault(cid, set()).add(source)
-    return list(found.values())
+    return communities(x_page_corpus(tmp_path, _page()))
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,6 @@ costs 16x), so a loaded machine does not make them flaky.
 
 from __future__ import annotations
 
-import gc
-import time
 from collections.abc import Callable
 
 import pytest
@@ -24,39 +22,18 @@ from propscope.analyze.text_patterns import (
     find_mentions,
     find_urls,
 )
+from timing import best_of_alternating, cpu_seconds
 
 GROWTH = 7.0     # allowed time ratio for 4x the input (linear: ~4, quadratic: ~16)
 FLOOR_S = 0.01   # times below this are noise: compare against at least this much
 
 
-def _best(fn: Callable[[str], object], text: str, repeat: int = 3) -> float:
-    # CPU time of this thread, not wall time: on a shared machine other processes stretch the
-    # wall clock of one size and not the other (a run at load 11 timed 7.4x for 4x the input).
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.thread_time()
-        fn(text)
-        best = min(best, time.thread_time() - t0)
-    return best
-
-
 def assert_linear(fn: Callable[[str], object], make: Callable[[int], str], n: int) -> None:
     small, big = make(n), make(4 * n)
     assert len(big) >= 3.5 * len(small)
-    # The two sizes are timed in alternation, best of 5 each: with the suite on every core
-    # (pytest-xdist), a neighbour's burst would otherwise land on one size only (a clean-clone
-    # run timed 7.3x for 4x the input; alone, the same case is 3.4-4.7x).
-    # The cyclic garbage collector is off while timing: its full passes scan the whole heap of
-    # the worker (which grows with the test files it ran before), so they cost the larger input
-    # more than its share (alone 3.1-4.4x; in a worker after other files, 9.7x).
-    t1 = t4 = float("inf")
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(5):
-            t1, t4 = min(t1, _best(fn, small, 1)), min(t4, _best(fn, big, 1))
-    finally:
-        gc.enable()
+    # CPU time, the sizes in alternation, best of 5 each, garbage collector off: why each,
+    # see tests/timing.py.
+    t1, t4 = best_of_alternating(lambda: fn(small), lambda: fn(big), 5)
     assert t4 <= GROWTH * max(t1, FLOOR_S), (f"{t1:.3f}s for {len(small)} chars, "
                                              f"{t4:.3f}s for {len(big)} chars")
 
@@ -92,7 +69,7 @@ def test_tokens_keep_their_leading_space_flag():
 
 def test_a_megabyte_of_spaces_takes_well_under_a_second():
     text = "word " + " \t" * 500_000
-    assert _best(repetitions, text, repeat=1) < 2.0  # was hours before the fix
+    assert cpu_seconds(lambda: repetitions(text)) < 2.0  # was hours before the fix
 
 
 # ---------------------------------------------------- 3. many links ----

@@ -32,6 +32,7 @@ from propscope.ingest.records import ReadOptions
 from propscope.ingest.streams import DecompressingReader, buffered
 from propscope.settings import Settings
 from propscope.stages.ingest import ingest_paths
+from timing import best_of_alternating
 
 GOOD = [f"Good record number {i}: the harbour council voted on the budget." for i in range(60)]
 MiB = 1 << 20
@@ -53,22 +54,12 @@ def jl(texts: list[str]) -> bytes:
     return b"".join(json.dumps({"text": t}).encode() + b"\n" for t in texts)
 
 
-def seconds(work: Callable[[], object], repeat: int = 3) -> float:
-    """Best of ``repeat`` timings of this thread's CPU time (the machine is shared: other
-    processes stretch wall time, not this thread's CPU time; the minimum is the signal)."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.thread_time()
-        work()
-        best = min(best, time.thread_time() - start)
-    return best
-
-
 def assert_linear(make: Callable[[int], Callable[[], object]], n: int, slack: float = 0.05) -> None:
     """Doubling the input costs at most 2.5x the time (plus ``slack`` seconds of noise)."""
-    # best of 5: one CI run under load once timed the small case at 0.09 s and the large
+    # best of 5 (CPU time, the sizes in alternation, garbage collector off: why each, see
+    # tests/timing.py): one CI run under load once timed the small case at 0.09 s and the large
     # at 0.30 s; unloaded the same case is 0.08 / 0.16 / 0.33 / 0.66 s at n = 10..80
-    small, large = seconds(make(n), 5), seconds(make(2 * n), 5)
+    small, large = best_of_alternating(make(n), make(2 * n), 5)
     assert large <= 2.5 * small + slack, f"{n}: {small:.3f}s, {2 * n}: {large:.3f}s"
 
 

@@ -36,9 +36,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..analyze.techniques import encoding, heads
+from ..analyze.techniques import encoding
 from ..analyze.techniques.model import TechniqueModel, model_dir, session_for
 from . import dataset
+from .goldrows import gold_rows
 from .sharedheads import CONTEXT, L2_SPAN, L2_TAG, fit_multilabel, fit_softmax
 
 ENCODER = "propscope-techniques-semeval2023"
@@ -96,24 +97,11 @@ def fit_taxonomy(data_dir: Path, tax: str, layers: int, cache: Path | None = Non
     path = model_dir(tax)
     config = json.loads((path / "config.json").read_text(encoding="utf-8"))
     labels = config["labels"]
-    index = {lb: i for i, lb in enumerate(labels)}
     tokenizer = encoding.load_tokenizer(path / "tokenizer.json")
     train, val = dataset.load(data_dir, tax).split()
     train = sorted(train, key=lambda a: a.doc_id)
     states = encoder_states([a.text for a in train], layers, cache)
-    xs, ys, feats, ks = [], [], [], []
-    for art, h in zip(train, states, strict=True):
-        if not len(h):
-            continue
-        enc = encoding.encode(tokenizer, art.text)
-        spans = [(s.start, s.end, index[s.technique]) for s in art.spans if s.technique in index]
-        xs.append(heads.with_context(h, context)[::TOKEN_STEP])
-        ys.append(encoding.token_labels(enc, spans, len(labels))[::TOKEN_STEP])
-        for a, b, k in spans:
-            ft = encoding.span_tokens(enc, a, b)
-            if ft is not None:
-                feats.append(heads.span_features(h, *ft))
-                ks.append(k)
+    xs, ys, feats, ks = gold_rows(train, states, tokenizer, labels, context, TOKEN_STEP)
     tag_w, tag_b = fit_multilabel(np.vstack(xs), np.vstack(ys), L2_TAG, iters=TAG_ITERS)
     del xs
     span_w, span_b = fit_softmax(np.vstack(feats), np.asarray(ks), len(labels), L2_SPAN)

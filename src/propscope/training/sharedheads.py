@@ -38,6 +38,7 @@ import numpy as np
 from ..analyze.techniques import encoding, heads
 from ..analyze.techniques.model import TechniqueModel, model_dir
 from . import dataset
+from .goldrows import gold_rows
 
 ENCODER = "propscope-techniques-semeval2023"  # the encoder whose states the heads read
 HEADS_FILE = "shared_heads.npz"
@@ -134,24 +135,11 @@ def fit(data_dir: Path, cache: Path | None = None, l2_tag: float = L2_TAG,
     """The shared heads' arrays and a training report (2020 training split only)."""
     path = model_dir("semeval2020")
     labels = json.loads((path / "config.json").read_text(encoding="utf-8"))["labels"]
-    index = {lb: i for i, lb in enumerate(labels)}
     tokenizer = encoding.load_tokenizer(path / "tokenizer.json")
     train, val = dataset.load(data_dir, "semeval2020").split()
     train = sorted(train, key=lambda a: a.doc_id)
     states = encoder_states(train, cache)
-    xs, ys, feats, ks = [], [], [], []
-    for art, h in zip(train, states, strict=True):
-        if not len(h):
-            continue
-        enc = encoding.encode(tokenizer, art.text)
-        spans = [(s.start, s.end, index[s.technique]) for s in art.spans if s.technique in index]
-        xs.append(heads.with_context(h, context))
-        ys.append(encoding.token_labels(enc, spans, len(labels)))
-        for a, b, k in spans:
-            ft = encoding.span_tokens(enc, a, b)
-            if ft is not None:
-                feats.append(heads.span_features(h, *ft))
-                ks.append(k)
+    xs, ys, feats, ks = gold_rows(train, states, tokenizer, labels, context)
     tag_w, tag_b = fit_multilabel(np.vstack(xs), np.vstack(ys), l2_tag)
     span_w, span_b = fit_softmax(np.vstack(feats), np.asarray(ks), len(labels), l2_span)
     report = {"encoder": f"{ENCODER} int8 ONNX hidden states (frozen)", "n_train": len(train),
