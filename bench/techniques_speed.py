@@ -109,6 +109,93 @@ def child(data: Path, taxonomy: str, docs: int, out: Path, workers: int, mode: s
                                "chars": sum(len(t) for _, t in texts), "outputs": outputs}))
 
 
+def _cum(stats: dict, suffix: str, fn: str) -> float:
+    """Cumulative seconds of function ``fn`` of files ending in ``suffix`` (cProfile)."""
+    return sum(ct for (f, _, func), (_, _, _, ct, _) in stats.items() if f.endswith(suffix) and func == fn)
+
+
+def profile(data: Path, docs: int, mode: str) -> str:
+    """In this process, one ORT thread (as in a worker): where the CPU of ``mode`` goes
+    for both taxonomies (cProfile), and the encoder's operators (ORT's own profiler)."""
+    import collections
+    import cProfile
+    import hashlib
+    import pstats
+
+    import onnxruntime as ort
+
+    from propscope.analyze.techniques import analyzer, encoding, model, sessions
+
+    try:  # per-process reuse across taxonomies (absent in trees before it: profile those too)
+        from propscope.analyze.techniques.reuse import ENCODED, OUTPUTS, PLANS
+        caches = [ENCODED, OUTPUTS, PLANS]
+    except ImportError:
+        caches = [model._OUTPUTS]  # type: ignore[attr-defined]
+    from propscope.document import Document
+
+    model.default_threads = lambda: 1  # as in a worker process (sessions.default_threads)
+    files = sorted((data / "ptc2020" / "articles").glob("article*.txt"))[:docs]
+    batch = [Document(f.stem, f.read_text(encoding="utf-8"), hashlib.sha1(f.read_bytes()).hexdigest())
+             for f in files]
+
+    def work() -> None:
+        for cache in caches:
+            cache.clear()  # what the timed run computes, not what the one before left
+        for d in batch:
+            for tax in TAXONOMIES:
+                analyzer.analyze_batch([d], tax, mode)
+
+    _work(("both", mode, [("warm", "The minister said the plan would ruin the country. " * 20)]))
+    c0 = time.process_time()
+    work()
+    plain = (time.process_time() - c0) / len(batch)
+    prof = cProfile.Profile(time.process_time)  # CPU, not wall: the VM is shared
+    prof.enable()
+    work()
+    prof.disable()
+    st = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    total = _cum(st, "techniques/analyzer.py", "analyze_batch")
+    ort_run = _cum(st, "onnxruntime_inference_collection.py", "run")
+    run, score = _cum(st, "techniques/model.py", "_run"), _cum(st, "techniques/model.py", "score")
+    tok, ctx = _cum(st, "techniques/encoding.py", "encode"), _cum(st, "techniques/heads.py", "with_context")
+    gate, spans = _cum(st, "techniques/analyzer.py", "_plan"), _cum(st, "techniques/model.py", "spans")
+    labels = _cum(st, "techniques/model.py", "doc_labels")
+    parts = [("encoder (onnxruntime run, 1 thread)", ort_run), ("tokenisation", tok),
+             ("language gate (fastText, document and paragraphs)", gate),
+             ("window outputs to token means (around the encoder)", run - ort_run),
+             ("semeval2020 tag head: context means", ctx),
+             ("rest of scoring (windows, tag head product and sigmoid, combine)", score - tok - run - ctx),
+             ("span decoding", spans), ("genre/framing", labels),
+             ("the analyzer's rows (snippets, explanations, calibration)", total - gate - score - spans - labels)]
+    lines = [f"CPU per document, both taxonomies, without the profiler: {plain:.3f} s; with it: "
+             f"{total / len(batch):.3f} s", "", "| part | CPU ms/document | share |", "|---|---|---|"]
+    lines += [f"| {name} | {1000 * sec / len(batch):.1f} | {sec / total:.0%} |" for name, sec in parts]
+    # The encoder's operators, from ORT's profiler, on the same windows.
+    m = model.load_model("semeval2023", analyzer.variant(mode))
+    opts = sessions.session_options(1)
+    opts.enable_profiling = True
+    opts.profile_file_prefix = str(Path(tempfile.gettempdir()) / "techniques_ort")
+    sess = ort.InferenceSession(str(model.model_dir("semeval2023") / "model.int8.onnx"), opts,
+                                providers=["CPUExecutionProvider"])
+    for d in batch:
+        ids, mask, _ = encoding.window_batch(m.tokenizer, [encoding.encode(m.tokenizer, d.text, m.stride)])
+        for i in range(len(ids)):
+            sess.run(None, {"input_ids": ids[i : i + 1], "attention_mask": mask[i : i + 1]})
+    trace = Path(sess.end_profiling())
+    ops: collections.Counter[str] = collections.Counter()
+    runs = 0
+    for e in json.loads(trace.read_text()):
+        runs += e.get("name") == "model_run"
+        if e.get("cat") == "Node" and e["name"].endswith("_kernel_time"):
+            ops[e["args"]["op_name"]] += e["dur"]
+    trace.unlink()
+    kernels = sum(ops.values())
+    lines += ["", f"Encoder operators (ORT profiler, {runs} windows, {kernels / runs / 1000:.1f} ms "
+              "of kernels per window, wall):", "", "| operator | ms/window | share |", "|---|---|---|"]
+    lines += [f"| {op} | {us / runs / 1000:.2f} | {us / kernels:.0%} |" for op, us in ops.most_common(10)]
+    return "\n".join(lines)
+
+
 def baseline_tree(rev: str, where: Path) -> Path:
     """``src/`` of ``rev`` extracted under ``where`` (git archive, models included)."""
     arch = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"], check=True,
@@ -148,7 +235,13 @@ def main() -> None:
     p.add_argument("--mode", default="accurate")
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--no-write", action="store_true")
+    p.add_argument("--profile", default=None, metavar="MODE",
+                   help="instead of timing: where MODE's CPU goes, both taxonomies, in this process (cProfile "
+                        "and ORT's profiler of the encoder); prints a table, writes nothing")
     args = p.parse_args()
+    if args.profile:
+        print(profile(args.data, args.docs, args.profile))
+        return
     if args.child:
         child(args.data, args.child, args.docs, args.out, args.workers, args.mode, args.call_docs)
         return
