@@ -10,9 +10,17 @@ revision and once with this tree, each in its own child process, alternating
 ``--repeats`` times. Reports documents per second (median wall time, after every
 worker has loaded the model), CPU seconds per document (the workers' CPU time
 inside the analyzer, summed), what that CPU time allows on ``--workers`` free cores,
-and whether both trees wrote identical spans and labels.
+and whether both trees wrote identical spans and labels (each mode of this tree
+against the baseline in the same mode: the baseline runs those of ``--modes`` that
+are ``techniques_mode`` values, so it must have them; a config variant has no baseline).
 
-    nice -n 10 python bench/techniques_speed.py --baseline 756a5ba --docs 32 --repeats 1
+``--profile MODE`` times nothing: it prints where MODE's CPU goes for both taxonomies in
+this process (one ORT thread, cProfile in CPU time: encoder, tokenisation, language gate,
+window merge, heads, decoding, ...) and the encoder's operators (ORT's profiler). Run it
+with another tree first on ``PYTHONPATH`` to profile that tree.
+
+    nice -n 10 python bench/techniques_speed.py --baseline 545ec58 --docs 32 --repeats 1 --modes fast
+    nice -n 10 python bench/techniques_speed.py --profile fast --docs 32
 
 ``--modes accurate fast`` (default) times this tree in both ``techniques_mode``
 values; any other name is a variant of the models' config.json (e.g. ``fast_L4``,
@@ -22,7 +30,8 @@ semeval2020 in the same worker) to the two taxonomies by default.
 The baseline tree is taken with ``git archive`` (models included), so the figures
 compare code, not machines. The machine is a shared 2-core VM: other jobs run at
 the same time, so wall times are noisy; the CPU time per document is the fair
-figure. Writes the ``## Techniques speed`` section of docs/benchmarks.md unless
+figure. Writes the ``## Techniques speed`` section of docs/benchmarks.md (all of it, up to
+the next ``## `` heading, its ``###`` subsections included) unless
 ``--no-write``.
 """
 
