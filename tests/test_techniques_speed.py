@@ -120,6 +120,18 @@ def test_recent_keeps_the_last_values_only():
     assert kept.get(2, lambda: -2) == 20
 
 
+def test_a_long_text_is_not_kept(monkeypatch):
+    monkeypatch.setattr(reuse, "KEEP_CHARS", len(TEXT) - 1)
+    reuse.ENCODED.clear()
+    reuse.PLANS.clear()
+    m = TechniqueModel(model_dir("semeval2023"), threads=1)
+    assert m.encode(TEXT) is not m.encode(TEXT)  # computed each time, never held
+    analyzer._plan(_doc("long", TEXT))
+    assert len(reuse.ENCODED) == 0 and len(reuse.PLANS) == 0
+    m.encode(TEXT[:50])
+    assert len(reuse.ENCODED) == 1
+
+
 def test_the_encoder_cut_without_onnx_is_a_coded_error_naming_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "onnx", None)  # `import onnx` now raises ImportError
     onnx_file = model_dir("semeval2023") / "model.int8.onnx"

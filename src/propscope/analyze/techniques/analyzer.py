@@ -73,7 +73,7 @@ def _plan(doc: Document) -> language.LanguageResult | None:
     """:func:`_read_plan`, once per process for a document both taxonomies read
     (``reuse.PLANS``: the key holds everything it reads)."""
     key = (doc.doc_id, doc.text, doc.lang, doc.lang_confidence, doc.lang_declared)
-    return reuse.PLANS.get(key, lambda: _read_plan(doc))
+    return reuse.PLANS.get(key, lambda: _read_plan(doc), keep=reuse.keep(doc.text))
 
 
 def _read_plan(doc: Document) -> language.LanguageResult | None:

@@ -243,7 +243,8 @@ class TechniqueModel:
             enc = encoding.encode(self.tokenizer, text, self.stride, self.anchor_end)
             enc.ids.flags.writeable = enc.offsets.flags.writeable = False
             return enc
-        return reuse.ENCODED.get((self.tokenizer_digest, self.stride, self.anchor_end, text), compute)
+        return reuse.ENCODED.get((self.tokenizer_digest, self.stride, self.anchor_end, text), compute,
+                                 keep=reuse.keep(text))
 
     def combine(self, texts: list[str], encs: list[encoding.Encoded], member_probs: list[list[np.ndarray]],
                 states: list[list[np.ndarray]],

@@ -35,12 +35,15 @@ class Recent(Generic[V]):
         self._values: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, compute: Callable[[], V]) -> V:
+    def get(self, key: Hashable, compute: Callable[[], V], keep: bool = True) -> V:
+        """The value for ``key``, computed (and kept, unless ``keep`` is false) if absent."""
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
                 return self._values[key]
         value = compute()
+        if not keep:
+            return value
         with self._lock:
             self._values[key] = value
             while len(self._values) > self.kept:
@@ -53,6 +56,17 @@ class Recent(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+# Texts longer than this are never kept (their tokens, their language decision): the
+# caches hold a few news articles, not a few copies of a multi-megabyte document, and
+# saving 10 ms on a text that takes minutes to score is worth nothing.
+KEEP_CHARS = 200_000
+
+
+def keep(text: str) -> bool:
+    """Whether results about ``text`` may be kept (:data:`KEEP_CHARS`)."""
+    return len(text) <= KEEP_CHARS
 
 
 # A text's tokens and windows, per (tokenizer file digest, stride, end anchor, text).
