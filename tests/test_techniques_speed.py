@@ -21,7 +21,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from propscope.analyze import language
-from propscope.analyze.techniques import analyzer, encoding, heads, reuse, sessions
+from propscope.analyze.techniques import analyzer, blas, encoding, heads, reuse, sessions
 from propscope.analyze.techniques.model import TechniqueModel, model_dir
 from propscope.document import Document
 from propscope.errors import ModelError
@@ -130,6 +130,24 @@ def test_a_long_text_is_not_kept(monkeypatch):
     assert len(reuse.ENCODED) == 0 and len(reuse.PLANS) == 0
     m.encode(TEXT[:50])
     assert len(reuse.ENCODED) == 1
+
+
+def test_the_heads_product_runs_on_one_blas_thread_and_the_count_comes_back(monkeypatch):
+    x = np.random.default_rng(5).standard_normal((1107, 768)).astype(np.float32)
+    w = np.random.default_rng(6).standard_normal((768, 15)).astype(np.float32)
+    plain = x @ w
+    fns = blas._openblas()
+    if fns is None:
+        pytest.skip("numpy's BLAS here is not an OpenBLAS this process can reach")
+    get, _ = fns
+    before = get()
+    with blas.one_thread():
+        assert get() == 1
+        assert np.array_equal(x @ w, plain)  # same kernel, same result
+    assert get() == before
+    monkeypatch.setattr(blas, "_openblas", lambda: None)  # no OpenBLAS: nothing to set
+    with blas.one_thread():
+        assert np.array_equal(x @ w, plain)
 
 
 def test_the_encoder_cut_without_onnx_is_a_coded_error_naming_the_extra(monkeypatch):

@@ -19,7 +19,7 @@ import numpy as np
 
 from ...errors import ModelError
 from ...evaluate.formats import ParagraphLabels, Span
-from . import encoding, heads, reuse, taxonomy
+from . import blas, encoding, heads, reuse, taxonomy
 from .calibration import FILE as CALIBRATION_FILE
 from .calibration import Calibration
 from .sessions import (  # the last three re-exported: tests and benches name them from here
@@ -224,8 +224,9 @@ class TechniqueModel:
         for session, tag in zip(self.sessions, self.tag_heads, strict=True):
             p, h = run(session)
             if tag is not None:
-                p = [heads.sigmoid(heads.with_context(x, tag[2]) @ tag[0] + tag[1]).astype(np.float32)
-                     for x in h]
+                with blas.one_thread():  # a 2-thread product left OpenBLAS spinning for ~0.1 s
+                    p = [heads.sigmoid(heads.with_context(x, tag[2]) @ tag[0] + tag[1]).astype(np.float32)
+                         for x in h]
             member_probs.append(p)
             states.append(h)
         if not si:
