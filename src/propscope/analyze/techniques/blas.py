@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # re-entrant: a nested block keeps one thread and restores its own
 # OpenBLAS's thread-count functions, by the names its builds export (numpy's wheels
 # bundle scipy-openblas with the ``scipy_`` prefix and the ``64_`` suffix).
 _NAMES = [(f"{p}openblas_get_num_threads{s}", f"{p}openblas_set_num_threads{s}")
