@@ -10,9 +10,17 @@ revision and once with this tree, each in its own child process, alternating
 ``--repeats`` times. Reports documents per second (median wall time, after every
 worker has loaded the model), CPU seconds per document (the workers' CPU time
 inside the analyzer, summed), what that CPU time allows on ``--workers`` free cores,
-and whether both trees wrote identical spans and labels.
+and whether both trees wrote identical spans and labels (each mode of this tree
+against the baseline in the same mode: the baseline runs those of ``--modes`` that
+are ``techniques_mode`` values, so it must have them; a config variant has no baseline).
 
-    nice -n 10 python bench/techniques_speed.py --baseline 756a5ba --docs 32 --repeats 1
+``--profile MODE`` times nothing: it prints where MODE's CPU goes for both taxonomies in
+this process (one ORT thread, cProfile in CPU time: encoder, tokenisation, language gate,
+window merge, heads, decoding, ...) and the encoder's operators (ORT's profiler). Run it
+with another tree first on ``PYTHONPATH`` to profile that tree.
+
+    nice -n 10 python bench/techniques_speed.py --baseline 545ec58 --docs 32 --repeats 1 --modes fast
+    nice -n 10 python bench/techniques_speed.py --profile fast --docs 32
 
 ``--modes accurate fast`` (default) times this tree in both ``techniques_mode``
 values; any other name is a variant of the models' config.json (e.g. ``fast_L4``,
@@ -22,7 +30,8 @@ semeval2020 in the same worker) to the two taxonomies by default.
 The baseline tree is taken with ``git archive`` (models included), so the figures
 compare code, not machines. The machine is a shared 2-core VM: other jobs run at
 the same time, so wall times are noisy; the CPU time per document is the fair
-figure. Writes the ``## Techniques speed`` section of docs/benchmarks.md unless
+figure. Writes the ``## Techniques speed`` section of docs/benchmarks.md (all of it, up to
+the next ``## `` heading, its ``###`` subsections included) unless
 ``--no-write``.
 """
 
@@ -45,6 +54,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Techniques speed"
 TAXONOMIES = ("semeval2023", "semeval2020")
+# The modes a baseline tree is timed in (and compared in): the ``techniques_mode`` values;
+# a config variant (``fast_L5``) may not exist in the baseline and has nothing to compare with.
+BASELINE_MODES = ("accurate", "fast")
 
 
 def _work(args: tuple[str, str, list[tuple[str, str]]]) -> tuple[list, float]:
@@ -106,6 +118,93 @@ def child(data: Path, taxonomy: str, docs: int, out: Path, workers: int, mode: s
                                "chars": sum(len(t) for _, t in texts), "outputs": outputs}))
 
 
+def _cum(stats: dict, suffix: str, fn: str) -> float:
+    """Cumulative seconds of function ``fn`` of files ending in ``suffix`` (cProfile)."""
+    return sum(ct for (f, _, func), (_, _, _, ct, _) in stats.items() if f.endswith(suffix) and func == fn)
+
+
+def profile(data: Path, docs: int, mode: str) -> str:
+    """In this process, one ORT thread (as in a worker): where the CPU of ``mode`` goes
+    for both taxonomies (cProfile), and the encoder's operators (ORT's own profiler)."""
+    import collections
+    import cProfile
+    import hashlib
+    import pstats
+
+    import onnxruntime as ort
+
+    from propscope.analyze.techniques import analyzer, encoding, model, sessions
+
+    try:  # per-process reuse across taxonomies (absent in trees before it: profile those too)
+        from propscope.analyze.techniques.reuse import ENCODED, OUTPUTS, PLANS
+        caches = [ENCODED, OUTPUTS, PLANS]
+    except ImportError:
+        caches = [model._OUTPUTS]  # type: ignore[attr-defined]
+    from propscope.document import Document
+
+    model.default_threads = lambda: 1  # as in a worker process (sessions.default_threads)
+    files = sorted((data / "ptc2020" / "articles").glob("article*.txt"))[:docs]
+    batch = [Document(f.stem, f.read_text(encoding="utf-8"), hashlib.sha1(f.read_bytes()).hexdigest())
+             for f in files]
+
+    def work() -> None:
+        for cache in caches:
+            cache.clear()  # what the timed run computes, not what the one before left
+        for d in batch:
+            for tax in TAXONOMIES:
+                analyzer.analyze_batch([d], tax, mode)
+
+    _work(("both", mode, [("warm", "The minister said the plan would ruin the country. " * 20)]))
+    c0 = time.process_time()
+    work()
+    plain = (time.process_time() - c0) / len(batch)
+    prof = cProfile.Profile(time.process_time)  # CPU, not wall: the VM is shared
+    prof.enable()
+    work()
+    prof.disable()
+    st = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+    total = _cum(st, "techniques/analyzer.py", "analyze_batch")
+    ort_run = _cum(st, "onnxruntime_inference_collection.py", "run")
+    run, score = _cum(st, "techniques/model.py", "_run"), _cum(st, "techniques/model.py", "score")
+    tok, ctx = _cum(st, "techniques/encoding.py", "encode"), _cum(st, "techniques/heads.py", "with_context")
+    gate, spans = _cum(st, "techniques/analyzer.py", "_plan"), _cum(st, "techniques/model.py", "spans")
+    labels = _cum(st, "techniques/model.py", "doc_labels")
+    parts = [("encoder (onnxruntime run, 1 thread)", ort_run), ("tokenisation", tok),
+             ("language gate (fastText, document and paragraphs)", gate),
+             ("window outputs to token means (around the encoder)", run - ort_run),
+             ("semeval2020 tag head: context means", ctx),
+             ("rest of scoring (windows, tag head product and sigmoid, combine)", score - tok - run - ctx),
+             ("span decoding", spans), ("genre/framing", labels),
+             ("the analyzer's rows (snippets, explanations, calibration)", total - gate - score - spans - labels)]
+    lines = [f"CPU per document, both taxonomies, without the profiler: {plain:.3f} s; with it: "
+             f"{total / len(batch):.3f} s", "", "| part | CPU ms/document | share |", "|---|---|---|"]
+    lines += [f"| {name} | {1000 * sec / len(batch):.1f} | {sec / total:.0%} |" for name, sec in parts]
+    # The encoder's operators, from ORT's profiler, on the same windows.
+    m = model.load_model("semeval2023", analyzer.variant(mode))
+    opts = sessions.session_options(1)
+    opts.enable_profiling = True
+    opts.profile_file_prefix = str(Path(tempfile.gettempdir()) / "techniques_ort")
+    sess = ort.InferenceSession(str(model.model_dir("semeval2023") / "model.int8.onnx"), opts,
+                                providers=["CPUExecutionProvider"])
+    for d in batch:
+        ids, mask, _ = encoding.window_batch(m.tokenizer, [encoding.encode(m.tokenizer, d.text, m.stride)])
+        for i in range(len(ids)):
+            sess.run(None, {"input_ids": ids[i : i + 1], "attention_mask": mask[i : i + 1]})
+    trace = Path(sess.end_profiling())
+    ops: collections.Counter[str] = collections.Counter()
+    runs = 0
+    for e in json.loads(trace.read_text()):
+        runs += e.get("name") == "model_run"
+        if e.get("cat") == "Node" and e["name"].endswith("_kernel_time"):
+            ops[e["args"]["op_name"]] += e["dur"]
+    trace.unlink()
+    kernels = sum(ops.values())
+    lines += ["", f"Encoder operators (ORT profiler, {runs} windows, {kernels / runs / 1000:.1f} ms "
+              "of kernels per window, wall):", "", "| operator | ms/window | share |", "|---|---|---|"]
+    lines += [f"| {op} | {us / runs / 1000:.2f} | {us / kernels:.0%} |" for op, us in ops.most_common(10)]
+    return "\n".join(lines)
+
+
 def baseline_tree(rev: str, where: Path) -> Path:
     """``src/`` of ``rev`` extracted under ``where`` (git archive, models included)."""
     arch = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "src"], check=True,
@@ -131,13 +230,13 @@ def run_child(src: Path, data: Path, taxonomy: str, docs: int, workers: int, mod
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    p.add_argument("--baseline", default=None, help="git revision to compare against (accurate mode only)")
+    p.add_argument("--baseline", default=None, help="git revision to compare against, in each of --modes that it has (accurate, fast)")
     p.add_argument("--docs", type=int, default=24)
     p.add_argument("--repeats", type=int, default=2)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--modes", nargs="+", default=["accurate", "fast"],
                    help="techniques_mode values (or config variants) of this tree to time "
-                        "(the baseline: accurate only)")
+                        "(the baseline: those of accurate and fast among them)")
     p.add_argument("--call-docs", type=int, default=1, help="documents per worker call")
     p.add_argument("--taxonomies", nargs="+", default=[*TAXONOMIES, "both"],
                    choices=[*TAXONOMIES, "both"])
@@ -145,7 +244,13 @@ def main() -> None:
     p.add_argument("--mode", default="accurate")
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--no-write", action="store_true")
+    p.add_argument("--profile", default=None, metavar="MODE",
+                   help="instead of timing: where MODE's CPU goes, both taxonomies, in this process (cProfile "
+                        "and ORT's profiler of the encoder); prints a table, writes nothing")
     args = p.parse_args()
+    if args.profile:
+        print(profile(args.data, args.docs, args.profile))
+        return
     if args.child:
         child(args.data, args.child, args.docs, args.out, args.workers, args.mode, args.call_docs)
         return
@@ -155,7 +260,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         configs: list[tuple[str, Path, str]] = []  # (code name, src, mode)
         if args.baseline:
-            configs.append((f"baseline {args.baseline}", baseline_tree(args.baseline, Path(tmp)), "accurate"))
+            base_src = baseline_tree(args.baseline, Path(tmp))
+            configs += [(f"baseline {args.baseline}, {mode}", base_src, mode)
+                        for mode in args.modes if mode in BASELINE_MODES]
         configs += [(f"this tree, {mode}", here, mode) for mode in args.modes]
         runs: dict[tuple[str, str], list[dict]] = {}
         for _ in range(args.repeats):
@@ -166,15 +273,17 @@ def main() -> None:
     rows, same = [], {}
     first = configs[0][0]
     for tax in args.taxonomies:
-        base = runs[(first, tax)][0]["outputs"]
-        for name, _, mode in configs[1:]:
-            if mode != "accurate":
-                continue  # fast outputs differ by design: their F1 is in MODEL_CARD.md
+        for name, _, mode in configs:
+            # each mode of this tree against the baseline in the same mode (variants: no baseline)
+            ref = f"baseline {args.baseline}, {mode}"
+            if name == ref or (ref, tax) not in runs:
+                continue
+            base = runs[(ref, tax)][0]["outputs"]
             o = runs[(name, tax)][0]["outputs"]
             spans_same = [d[0] for d in o] == [d[0] for d in base]
             labels_same = [d[1] for d in o] == [d[1] for d in base]
-            same[tax] = (f"spans {'identical' if spans_same else 'DIFFERENT'}, "
-                         f"labels {'identical' if labels_same else 'DIFFERENT'}")
+            same[f"{tax}, {mode}"] = (f"spans {'identical' if spans_same else 'DIFFERENT'}, "
+                                      f"labels {'identical' if labels_same else 'DIFFERENT'}")
         for name, _, _ in configs:
             r = runs[(name, tax)]
             wall = statistics.median(x["wall_s"] for x in r)
@@ -201,7 +310,7 @@ def main() -> None:
         f"| taxonomy | code, mode | documents/s (wall) | CPU s/document | documents/s on {args.workers} free cores "
         "| wall s per run |",
         "|---|---|---|---|---|---|", *rows, "",
-        "Outputs of the accurate mode, this tree against the first: "
+        "Outputs of this tree against the baseline in the same mode: "
         + ("; ".join(f"{t}: {v}" for t, v in same.items()) or "not compared") + ".", ""])
     print(text)
     if not args.no_write:

@@ -16,7 +16,7 @@ import onnx
 import onnxruntime as ort
 import pytest
 
-from propscope.analyze.techniques import encoding
+from propscope.analyze.techniques import encoding, reuse
 from propscope.analyze.techniques import model as model_mod
 from propscope.analyze.techniques.model import LAYER_OUTPUT, TechniqueModel, model_dir, truncated
 from propscope.errors import ModelError
@@ -97,9 +97,9 @@ def test_fast_mode_reads_one_shallow_pass_for_both_taxonomies():
 def test_fast_outputs_of_a_document_do_not_depend_on_its_neighbours():
     for tax in ("semeval2023", "semeval2020"):
         m = TechniqueModel(model_dir(tax), threads=1, variant="fast_L5")
-        model_mod._OUTPUTS.clear()
+        reuse.OUTPUTS.clear()
         alone = m.score([TEXT], si=False)[0]
-        model_mod._OUTPUTS.clear()
+        reuse.OUTPUTS.clear()
         together = m.score([OTHER, TEXT], si=False)[1]
         assert np.array_equal(alone.probs, together.probs)
         assert m.spans("d", alone) == m.spans("d", together)

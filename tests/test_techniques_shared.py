@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 
-from propscope.analyze.techniques import model as model_mod
+from propscope.analyze.techniques import reuse
 from propscope.analyze.techniques.model import TechniqueModel, model_dir
 from propscope.errors import ModelError
 from propscope.training.sharedheads import fit_multilabel, fit_softmax
@@ -41,7 +41,7 @@ def test_shared_variant_reuses_the_2023_pass_and_gives_the_fresh_outputs(monkeyp
         calls.append(id(session))
         return real(session, *args)
 
-    model_mod._OUTPUTS.clear()
+    reuse.OUTPUTS.clear()
     monkeypatch.setattr(TechniqueModel, "_run", staticmethod(counting))
     m23 = TechniqueModel(model_dir("semeval2023"), threads=1)
     shared = TechniqueModel(model_dir("semeval2020"), threads=1, variant="shared")
@@ -50,7 +50,7 @@ def test_shared_variant_reuses_the_2023_pass_and_gives_the_fresh_outputs(monkeyp
     assert len(calls) == 1
     reused = shared.score([TEXT])[0]  # member and SI member: the same encoder, already run
     assert len(calls) == 1
-    model_mod._OUTPUTS.clear()
+    reuse.OUTPUTS.clear()
     fresh = shared.score([TEXT])[0]
     assert len(calls) == 2  # one pass for the member and the SI member together
     assert np.array_equal(reused.probs, fresh.probs) and np.array_equal(reused.si_scores, fresh.si_scores)

@@ -23,7 +23,7 @@ import pyarrow as pa
 from ...document import Document
 from .. import language, language_stored, multilingual
 from ..registry import Analyzer, AnalyzerResult, register
-from . import sample, taxonomy
+from . import reuse, sample, taxonomy
 from .model import load_model
 
 TAXONOMY = "semeval2023"  # the default; the ``taxonomy`` setting overrides it (configure)
@@ -70,6 +70,13 @@ LABELS_SCHEMA = pa.schema([
 
 
 def _plan(doc: Document) -> language.LanguageResult | None:
+    """:func:`_read_plan`, once per process for a document both taxonomies read
+    (``reuse.PLANS``: the key holds everything it reads)."""
+    key = (doc.doc_id, doc.text, doc.lang, doc.lang_confidence, doc.lang_declared)
+    return reuse.PLANS.get(key, lambda: _read_plan(doc), keep=reuse.keep(doc.text))
+
+
+def _read_plan(doc: Document) -> language.LanguageResult | None:
     """The document's language when the model may read it, else None.
 
     The model is trained on English news only: a document in another language,

@@ -11,8 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -21,7 +19,7 @@ import numpy as np
 
 from ...errors import ModelError
 from ...evaluate.formats import ParagraphLabels, Span
-from . import encoding, heads, taxonomy
+from . import blas, encoding, heads, reuse, taxonomy
 from .calibration import FILE as CALIBRATION_FILE
 from .calibration import Calibration
 from .sessions import (  # the last three re-exported: tests and benches name them from here
@@ -121,6 +119,8 @@ class TechniqueModel:
                                  hint="reinstall propscope, or rebuild it with `propscope train`")
         try:
             self.tokenizer = encoding.load_tokenizer(path / "tokenizer.json")
+            # models with byte-identical tokenizer files share their tokenisations (reuse.ENCODED)
+            self.tokenizer_digest = hashlib.sha1((path / "tokenizer.json").read_bytes()).hexdigest()
             member_arrays = [dict(np.load(path / m["heads"])) for m in members]
         except (OSError, ValueError) as exc:
             raise ModelError(f"{path}: cannot read model files ({exc})") from exc
@@ -203,7 +203,7 @@ class TechniqueModel:
         need not pay a third encoder pass for the semeval2020 model.
         :meth:`si_spans` then refuses such scores rather than decode another score.
         """
-        encs = [encoding.encode(self.tokenizer, t, self.stride, self.anchor_end) for t in texts]
+        encs = [self.encode(t) for t in texts]
         ids, mask, index = encoding.window_batch(self.tokenizer, encs)
         lengths = [len(e.ids) for e in encs]
         if not index:
@@ -215,17 +215,18 @@ class TechniqueModel:
         def run(session) -> tuple[list[np.ndarray], list[np.ndarray]]:
             # One pass per encoder file and batch: a member and an SI member may share
             # one, and so may two models in one process (the semeval2020 ``shared``
-            # variant reads the semeval2023 encoder): see :func:`_encoder_outputs`.
-            return _encoder_outputs((id(session), self.stride, self.anchor_end, batch_key),
-                                    lambda: self._run(session, ids, mask, index, lengths))
+            # variant reads the semeval2023 encoder): see ``reuse.OUTPUTS``.
+            return reuse.OUTPUTS.get((id(session), self.stride, self.anchor_end, batch_key),
+                                     lambda: _frozen(self._run(session, ids, mask, index, lengths)))
 
         member_probs: list[list[np.ndarray]] = []
         states: list[list[np.ndarray]] = []
         for session, tag in zip(self.sessions, self.tag_heads, strict=True):
             p, h = run(session)
             if tag is not None:
-                p = [heads.sigmoid(heads.with_context(x, tag[2]) @ tag[0] + tag[1]).astype(np.float32)
-                     for x in h]
+                with blas.one_thread():  # a 2-thread product left OpenBLAS spinning for ~0.1 s
+                    p = [heads.sigmoid(heads.with_context(x, tag[2]) @ tag[0] + tag[1]).astype(np.float32)
+                         for x in h]
             member_probs.append(p)
             states.append(h)
         if not si:
@@ -235,6 +236,16 @@ class TechniqueModel:
             return out
         si_outputs = [run(session) for session, _, _ in self.si_members]
         return self.combine(texts, encs, member_probs, states, si_outputs)
+
+    def encode(self, text: str) -> encoding.Encoded:
+        """``text``'s tokens and windows at this model's stride, tokenised once per process
+        for every model with the same tokenizer file (``reuse.ENCODED``; read-only arrays)."""
+        def compute() -> encoding.Encoded:
+            enc = encoding.encode(self.tokenizer, text, self.stride, self.anchor_end)
+            enc.ids.flags.writeable = enc.offsets.flags.writeable = False
+            return enc
+        return reuse.ENCODED.get((self.tokenizer_digest, self.stride, self.anchor_end, text), compute,
+                                 keep=reuse.keep(text))
 
     def combine(self, texts: list[str], encs: list[encoding.Encoded], member_probs: list[list[np.ndarray]],
                 states: list[list[np.ndarray]],
@@ -277,20 +288,23 @@ class TechniqueModel:
         A truncated encoder (member ``layers``) outputs states only: its probabilities
         are then empty ``(n, 0)`` arrays, and a tag head makes them (:meth:`score`).
         """
-        logits, hidden = [], []
+        probs: heads.WindowMeans | None = None
+        states: heads.WindowMeans | None = None
         for i in range(0, len(ids), WINDOW_BATCH):
             width = int(mask[i : i + WINDOW_BATCH].sum(axis=1).max())
             outs = session.run(None, {"input_ids": ids[i : i + WINDOW_BATCH, :width],
                                       "attention_mask": mask[i : i + WINDOW_BATCH, :width]})
-            pad = ((0, 0), (0, ids.shape[1] - width), (0, 0))
+            rows = index[i : i + WINDOW_BATCH]
             if len(outs) > 1:
-                logits.append(np.pad(outs[0], pad))
-            hidden.append(np.pad(outs[-1], pad))
-        states = heads.scatter_mean(np.concatenate(hidden), index, lengths)
-        if not logits:
-            return [np.zeros((n, 0), np.float32) for n in lengths], states
-        probs = heads.scatter_mean(heads.sigmoid(np.concatenate(logits)), index, lengths)
-        return probs, states
+                probs = probs or heads.WindowMeans(lengths, outs[0].shape[-1])
+                probs.add(heads.sigmoid(outs[0]), rows)
+            states = states or heads.WindowMeans(lengths, outs[-1].shape[-1])
+            states.add(outs[-1], rows)
+        if states is None:  # score() calls this only when there are windows
+            raise ValueError("no windows to run")
+        if probs is None:
+            return [np.zeros((n, 0), np.float32) for n in lengths], states.means()
+        return probs.means(), states.means()
 
     # ------------------------------------------------------------------ decoded outputs
     def spans(self, doc_id: str, doc: DocScores) -> list[tuple[Span, float]]:
@@ -332,30 +346,11 @@ class TechniqueModel:
 
 
 
-# The last few batches' encoder outputs, per (session, stride, texts): when one process
-# scores the same documents with both taxonomies (semeval2023, then the semeval2020
-# ``shared`` variant over the same encoder), the second reads the first's pass. Outputs
-# are the same as recomputing (one window per ONNX call, see WINDOW_BATCH); kept small
-# (a news article's states are about 1.5 MB).
-_OUTPUTS: OrderedDict[tuple[int, int, bool, str], tuple[list[np.ndarray], list[np.ndarray]]] = OrderedDict()
-_OUTPUTS_KEPT = 4
-_OUTPUTS_LOCK = threading.Lock()
-
-
-def _encoder_outputs(key: tuple[int, int, bool, str], compute: Callable[[], tuple[list[np.ndarray], list[np.ndarray]]]
-                     ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    with _OUTPUTS_LOCK:
-        if key in _OUTPUTS:
-            _OUTPUTS.move_to_end(key)
-            return _OUTPUTS[key]
-    out = compute()
+def _frozen(out: tuple[list[np.ndarray], list[np.ndarray]]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Encoder outputs made read-only: shared between models (``reuse.OUTPUTS``), nobody may change them."""
     for arrays in out:
         for a in arrays:
-            a.flags.writeable = False  # shared between models: nobody may change them
-    with _OUTPUTS_LOCK:
-        _OUTPUTS[key] = out
-        while len(_OUTPUTS) > _OUTPUTS_KEPT:
-            _OUTPUTS.popitem(last=False)
+            a.flags.writeable = False
     return out
 
 

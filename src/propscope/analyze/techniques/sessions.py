@@ -64,10 +64,17 @@ def truncated(onnx: Path, layers: int) -> bytes:
 
     Built at load time from the shipped file (no second model file): the nodes that
     feed the cut are the file's own, with the same int8 weights, so the states are
-    exactly those the full encoder computes at that depth. Needs the ``onnx`` package.
+    exactly those the full encoder computes at that depth. Needs the ``onnx`` package,
+    which only this (the non-default variant ``fast_L5``) reads: it is the ``cut`` extra,
+    not a dependency of every install.
     """
-    import onnx as onnx_lib
-    from onnx import utils as onnx_utils
+    try:
+        import onnx as onnx_lib
+        from onnx import utils as onnx_utils
+    except ImportError as exc:
+        raise ModelError(f"cutting the encoder after {layers} layer(s) needs the onnx package, which is not installed",
+                         hint="pip install 'propscope[cut]' (only the fast_L5 variant cuts the encoder; "
+                              "the accurate and fast modes do not need it)") from exc
 
     proto = onnx_lib.load(str(onnx))
     name = LAYER_OUTPUT.format(layers - 1)
