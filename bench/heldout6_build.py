@@ -73,7 +73,7 @@ def build(seed: int, size: str = "full", planted: bool = True) -> World:
     replies(w, rng("replies"), own_x, x_pool, "x", 0.1)
     replies(w, rng("replies-m"), own_m, m_pool, "mastodon", 0.1)
     friends(w, rng("friends"), f)
-    breaking(w, rng("breaking"), arts, x_pool, m_pool, f)
+    hot = breaking(w, rng("breaking"), arts, x_pool, m_pool, f)
     live_events(w, rng("live"), x_pool, f)
     pile_ons(w, rng("pileons"), star_posts + outlet_posts, x_pool, f)
     contests(w, rng("contests"), x_pool, f)
@@ -91,7 +91,7 @@ def build(seed: int, size: str = "full", planted: bool = True) -> World:
     cover(w, rng("cover"), groups)
     if planted:
         w.groups = groups
-        act(w, seed, groups, arts, star_posts, outlet_posts)
+        act(w, seed, groups, hot, star_posts, outlet_posts)
     w.posts.sort(key=lambda p: (p.t, p.platform, p.post_id))
     return w
 

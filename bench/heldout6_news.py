@@ -178,12 +178,12 @@ def evergreen(w: World, rng: random.Random, pool: Pool, f: float) -> None:
 
 
 def breaking(w: World, rng: random.Random, articles: list[Article], pool: Pool,
-             mastodon: Pool, f: float) -> list[Post]:
+             mastodon: Pool, f: float) -> list[Article]:
     """Breaking news: dozens of unrelated accounts post one link within minutes."""
-    firsts = []
+    firsts: list[Article] = []
     for a in rng.sample(articles, min(len(articles), max(3, int(10 * w.days / 14)))):
         tag = rng.choice(["breaking", "earthquake", "explosion", "live", "eilmeldung"])
-        firsts.append(a.post)
+        firsts.append(a)
         for name in pool.draw(rng, int(rng.uniform(50, 150) * max(f, 0.3))):
             w.add("x", name, a.t + delay(rng, 240, 0.8), sentence(rng, a.lang, 2, 6),
                   a.lang, w.types[name], links=[url_variant(rng, a.url)],

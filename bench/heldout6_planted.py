@@ -87,7 +87,7 @@ def _when(rng: random.Random, t0: float, window: float) -> float:
     return t0 + rng.uniform(0, window) + rng.gauss(0, 2.0)
 
 
-def act(w: World, seed: int, groups: list[Group], articles: list[Article],
+def act(w: World, seed: int, groups: list[Group], breaking: list[Article],
         celebrity: list[Post], outlet_posts: list[Post]) -> None:
     """Every group's coordinated occasions (only in the planted world)."""
     rng = random.Random(f"{seed}:planted")
@@ -110,8 +110,8 @@ def act(w: World, seed: int, groups: list[Group], articles: list[Article],
             platform = rng.choice(g.platforms)
             who = [m for m in g.members if rng.random() < g.participation]
             if kind == "url":
-                if g.name == "G1" and i % 3 == 0 and articles:
-                    a = rng.choice(articles)  # hide in a breaking burst
+                if g.name == "G1" and i % 3 == 0 and breaking:
+                    a = rng.choice(breaking)  # hide in a breaking-news burst
                     url, t0 = a.url, a.t + rng.uniform(30, 300)
                 else:
                     url = f"{site}/{slug(rng)}"
