@@ -134,7 +134,11 @@ def markdown(result: dict[str, object], command: str) -> str:
     lines = [HEADING, "",
              f"Command: `{command}`. Machine: AMD EPYC, 2 shared cores. "
              f"Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Commit: {_commit()}. "
-             f"Seed {seed} ({which}), size {result['size']}.", ""]
+             f"Seed {seed} ({which}), size {result['size']}. Written without reading "
+             "propscope's coordination method; propscope run through its CLI with "
+             "`--techniques off`. Scoring rules: `bench/heldout6_score.py`; QUT's toolkit "
+             "has no quote, forward or hashtag network, so it cannot name those kinds. "
+             "CPU s: process time including child processes.", ""]
     if planted:
         s = planted["stats"]
         lines += [f"World: {s['posts']} posts, {s['accounts']} accounts, platforms "

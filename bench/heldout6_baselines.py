@@ -16,7 +16,9 @@ QUT coordination-network-toolkit (``compute_networks``, version 1.5.2 in a venv 
 own): the posts as its 8-column CSV, then ``co_link``, ``co_similar_tweet``,
 ``co_retweet`` and ``co_reply`` with ``--time_window 60 --min_edge_weight 3``; the union
 of the four networks' edges, connected components as communities, each labelled with
-the network of most of its edge weight.
+the network of most of its edge weight. The toolkit has no quote, forward or hashtag
+network: forwards are given to it as reposts (so a forward group can only be labelled
+``retweet``), quotes as plain messages, hashtags as words of the text.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import sqlite3
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -147,6 +150,12 @@ def qut(posts: list[Post], work: Path, exe: str = "compute_networks") -> list[Co
     qut_csv(posts, data)
     subprocess.run([exe, str(db), "preprocess", "--format", "csv", str(data)], check=True,
                    capture_output=True)
+    # Its CSV reader splits an empty ``urls`` cell into one empty URL, which would co-link
+    # every message without a link: those rows are removed, as a careful user would.
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("DELETE FROM message_url WHERE url = ''")
+    con.close()
     edges: dict[tuple[str, str], dict[str, float]] = {}
     for net, kind in QUT_NETWORKS.items():
         # compute, then export as GraphML: 1.5.2's CSV writer fails on an n_messages
