@@ -57,6 +57,7 @@ from scipy.stats import poisson
 
 from .commoncause import Origins, explained
 from .conversation import Conversations, is_response
+from . import hubrings
 from .retest import LAM_PREFIX
 from .retest import holm as _holm
 
@@ -108,6 +109,9 @@ WIDE_CAP = 100
 NARROW_WEIGHT = 0.8
 #: Pseudo-count added to an account's items left after leaving the pair out.
 PSEUDO_ITEMS = 0.1
+#: Whether the shrinkage target of a conditioned (repost) rate is measured leaving the
+#: pair out, as the rate itself is (see :func:`_expected`).
+PRIOR_LEAVE_PAIR_OUT = False
 
 
 def _classes(n: np.ndarray, q: np.ndarray, strata: str) -> np.ndarray:
@@ -134,8 +138,13 @@ def _lookup(keys: np.ndarray, values: np.ndarray, want: np.ndarray) -> np.ndarra
 def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
               co_item: np.ndarray, item: np.ndarray, actor: np.ndarray,
               stratum_item: np.ndarray, n_row: np.ndarray, q_item: np.ndarray,
-              n_cls: int, n_kinds: int, shrink: float, own_class: bool = False) -> np.ndarray:
-    """Expected co-actions per candidate pair and kind (pairs x kinds)."""
+              n_cls: int, n_kinds: int, shrink: float, own_class: bool = False,
+              direct: np.ndarray | None = None) -> np.ndarray:
+    """Expected co-actions per candidate pair and kind (pairs x kinds).
+
+    ``direct`` (per class, with ``own_class``): classes whose rate is the account's rate
+    over the kind (the shrinkage target) instead: closed audiences (:mod:`.hubrings`).
+    """
     n_strata = n_kinds * n_cls
     stratum = stratum_item[item]
     slots = np.bincount(stratum, minlength=n_strata).astype(np.float64)
@@ -148,6 +157,7 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     kslots = np.bincount(np.arange(n_strata) // n_cls, weights=slots, minlength=n_kinds)
     akey, ainv = np.unique(ukey // n_strata * n_kinds + k_of, return_inverse=True)
     d_ak = np.bincount(ainv, weights=d_k)
+    occ_ak = np.bincount(ainv, weights=occ_k)
     # co-acted distinct items per (pair, stratum), from the co-actions (lo, hi, co_item)
     n_pairs = len(a_)
     width = int(actor.max()) + 1
@@ -157,6 +167,9 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
     hit = pkey[pos] == cokey
     pit = np.unique(np.stack([pos[hit], co_item[hit]], axis=1), axis=0)
     x_keys, x_cnt = np.unique(pit[:, 0] * n_strata + stratum_item[pit[:, 1]], return_counts=True)
+    # co-acted items per (pair, kind), for the shrinkage target left without the pair
+    xk_keys, xk_cnt = np.unique(pit[:, 0] * n_kinds + stratum_item[pit[:, 1]] // n_cls,
+                                return_counts=True)
     lam = np.zeros((n_pairs, n_kinds))
     for src, dst in ((a_, b_), (b_, a_)):
         # rows: every (pair, stratum) where src has items
@@ -171,7 +184,15 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
         x = _lookup(x_keys, x_cnt.astype(np.float64), p_idx * n_strata + st)
         d_dst = _lookup(ukey, d_k, dst[p_idx] * n_strata + st)
         free = np.maximum(d_dst - x, 0.0)
-        prior = _lookup(akey, d_ak, dst[p_idx] * n_kinds + kk) / np.maximum(kslots[kk], 1.0)
+        d_kind = _lookup(akey, d_ak, dst[p_idx] * n_kinds + kk)
+        if PRIOR_LEAVE_PAIR_OUT:
+            # the target too is measured without the pair: dst's other items of the kind
+            # over the kind's slots src did not take (section 3 of docs/coordination.md)
+            x_kind = _lookup(xk_keys, xk_cnt.astype(np.float64), p_idx * n_kinds + kk)
+            prior = (np.maximum(d_kind - x_kind, 0.0) + PSEUDO_ITEMS) / np.maximum(
+                kslots[kk] - _lookup(akey, occ_ak, src[p_idx] * n_kinds + kk), 1.0)
+        else:
+            prior = d_kind / np.maximum(kslots[kk], 1.0)
         room = slots[st] - occ_k[ent]
         # a tenth of an item of pseudo-count: an account seen with no other item of the
         # kind has a small rate, not none (a zero rate makes any co-action infinitely
@@ -180,6 +201,8 @@ def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
         k_s = np.where(st % n_cls > 0, REPOST_SHRINK, 0.0) if own_class else (
             shrink if n_cls > 1 else 0.0)
         rate = (free + PSEUDO_ITEMS + k_s * prior) / np.maximum(room + k_s, 1.0)
+        if direct is not None:
+            rate = np.where(direct[st % n_cls], prior, rate)
         contrib = rate * reach_k[ent]
         part = np.zeros((n_pairs, n_kinds))
         np.add.at(part, (p_idx, kk), contrib)
@@ -241,6 +264,10 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     t = s["t"].to_numpy(np.float64)
     actor = s["actor"].to_numpy(np.int64)
     ja, jb = sweep(item, t, window_s)
+    # reposted accounts re-shared in tight bursts only (link/hubrings.py), from the item's
+    # own timing before any exclusion
+    closed = (hubrings.closed_audiences(s["audience"].to_numpy(np.int64), item, ja, jb)
+              if "audience" in s.columns else np.empty(0, np.int64))
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)
     q_wide = q_item
@@ -288,6 +315,8 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         ja, jb, within = ja[ok], jb[ok], within[ok]
     if origins is not None:  # link/commoncause.py: a publisher's audience, each at its pace
         ok = ~explained(item, t, actor, ja, jb, origins, wide_cap)
+        if hubrings.KEEP_TIMING and len(closed):  # a closed audience's bursts (link/hubrings.py)
+            ok |= np.isin(s["audience"].to_numpy(np.int64)[ja], closed)
         stats["co_actions_common_cause"] = int((~ok).sum())
         ja, jb, within = ja[ok], jb[ok], within[ok]
     kinds = s["kind"].astype("category")
@@ -321,8 +350,12 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         # 0 is every item without one, so other kinds' rates are unchanged
         cls_item = np.zeros(len(n_of), dtype=np.int64)
         cls_item[item] = s["audience"].to_numpy(np.int64) + 1
+        direct = np.zeros(int(cls_item.max()) + 1, dtype=bool)
+        if hubrings.ENABLED:
+            direct[closed + 1] = True
     else:
         cls_item = _classes(n_of, q_item, strata)
+        direct = None
     n_cls = int(cls_item.max()) + 1
     kind_item = np.zeros(len(n_of), dtype=np.int64)
     kind_item[item] = kind_code
@@ -332,7 +365,7 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     for rows_in, q_w in windows:
         lam_k = _expected(a_, b_, lo[rows_in], hi[rows_in], item[ja][rows_in], item, actor,
                           kind_item * n_cls + cls_item, n_row, q_w, n_cls, n_kinds, shrink,
-                          own_class)
+                          own_class, direct)
         # observed distinct items per pair and kind
         gk = pd.DataFrame({"a": lo[rows_in], "b": hi[rows_in], "item": item[ja][rows_in],
                            "k": kind_code[ja][rows_in]})
