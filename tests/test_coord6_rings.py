@@ -1,8 +1,8 @@
 """A co-boost ring that is its hub's whole audience, and a star's fans (link/hubrings.py).
 
 Through a real DuckDB corpus built from an X API v2 page (invented accounts and texts).
-A hub nobody else follows posts 12 times; six ring accounts retweet each post 5-150 s
-after it, and nobody else ever does: the repost conditioning measures the ring against
+A hub nobody else follows posts 16 times; five of eight ring accounts retweet each post
+5-150 s after it, and nobody else ever does: the repost conditioning measures the ring against
 its own participation, and the common-cause test explains the co-retweets more than a
 minute apart. A star posts 30 times; 30 fans retweet each post now and then, minutes to
 hours later, and four quick fans within a minute: a real audience, never closed.
