@@ -33,10 +33,13 @@ from __future__ import annotations
 import numpy as np
 
 #: Whether closed audiences lose the repost conditioning (``False``: every reposted
-#: account conditions its reposts, the coordination-8 behaviour).
+#: account conditions its reposts, the coordination-8 behaviour). Off: on generator 3's
+#: dev seed it placed 40 innocent accounts (fans) and made a negative-control community of
+#: 41, while finding more of generator 4's co-retweet rings (docs/coordination.md, 8).
 ENABLED = False
 #: Whether a closed audience's posts are kept out of the common-cause test
 #: (:mod:`.commoncause`): their re-sharers have no pace of their own to explain them.
+#: Off: generator 4 dev F1 0.529 -> 0.559 (its hub rings G01, G09), one more outlet placed.
 KEEP_TIMING = False
 #: Share of a reposted account's re-shares that must have a partner within the window.
 CLOSED_SHARE = 0.9
