@@ -55,6 +55,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from . import hubrings
+from .cochance_rates import PSEUDO_ITEMS, REPOST_SHRINK, expected_counts  # noqa: F401 (named in docs)
 from .commoncause import Origins, explained
 from .conversation import Conversations, is_response
 from .retest import LAM_PREFIX
@@ -96,18 +98,12 @@ def sweep(item: np.ndarray, t: np.ndarray, window_s: float) -> tuple[np.ndarray,
     return np.concatenate(out_a), np.concatenate(out_b)
 
 
-#: Pseudo-slots shrinking a repost rate measured on one reposted account's posts towards
-#: the account's rate over all reposts: an account re-shared in few slots (a ring's hub)
-#: says little about its followers' own rates, a celebrity re-shared in thousands does.
-REPOST_SHRINK = 1000.0
 #: Items shared by more accounts are not swept with the wide window (``test_pairs``):
 #: a ring's own items are shared by its members and a few others; the cost of the wide
 #: sweep stays ``shares x WIDE_CAP``.
 WIDE_CAP = 100
 #: Share of the level given to the narrow window when a wide one is tested too.
 NARROW_WEIGHT = 0.8
-#: Pseudo-count added to an account's items left after leaving the pair out.
-PSEUDO_ITEMS = 0.1
 
 
 def _classes(n: np.ndarray, q: np.ndarray, strata: str) -> np.ndarray:
@@ -121,70 +117,6 @@ def _classes(n: np.ndarray, q: np.ndarray, strata: str) -> np.ndarray:
     if strata == "pop":
         return pop
     return pop * 2 + (q > 0.5)
-
-
-def _lookup(keys: np.ndarray, values: np.ndarray, want: np.ndarray) -> np.ndarray:
-    """``values`` at ``want`` among sorted unique ``keys`` (0 where absent)."""
-    if not len(keys):
-        return np.zeros(len(want))
-    at = np.minimum(np.searchsorted(keys, want), len(keys) - 1)
-    return np.where(keys[at] == want, values[at], 0.0)
-
-
-def _expected(a_: np.ndarray, b_: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-              co_item: np.ndarray, item: np.ndarray, actor: np.ndarray,
-              stratum_item: np.ndarray, n_row: np.ndarray, q_item: np.ndarray,
-              n_cls: int, n_kinds: int, shrink: float, own_class: bool = False) -> np.ndarray:
-    """Expected co-actions per candidate pair and kind (pairs x kinds)."""
-    n_strata = n_kinds * n_cls
-    stratum = stratum_item[item]
-    slots = np.bincount(stratum, minlength=n_strata).astype(np.float64)
-    ukey, inv = np.unique(actor * n_strata + stratum, return_inverse=True)
-    d_k = np.bincount(inv).astype(np.float64)
-    reach_k = np.bincount(inv, weights=(n_row - 1) * q_item[item])
-    occ_k = np.bincount(inv, weights=n_row.astype(np.float64))
-    k_of = ukey % n_strata // n_cls  # kind of each (actor, stratum)
-    # per (actor, kind): items, for the shrinkage target d / slots of the kind
-    kslots = np.bincount(np.arange(n_strata) // n_cls, weights=slots, minlength=n_kinds)
-    akey, ainv = np.unique(ukey // n_strata * n_kinds + k_of, return_inverse=True)
-    d_ak = np.bincount(ainv, weights=d_k)
-    # co-acted distinct items per (pair, stratum), from the co-actions (lo, hi, co_item)
-    n_pairs = len(a_)
-    width = int(actor.max()) + 1
-    pkey = a_ * width + b_  # sorted: cand comes from a sorted groupby
-    cokey = lo * width + hi
-    pos = np.minimum(np.searchsorted(pkey, cokey), n_pairs - 1)
-    hit = pkey[pos] == cokey
-    pit = np.unique(np.stack([pos[hit], co_item[hit]], axis=1), axis=0)
-    x_keys, x_cnt = np.unique(pit[:, 0] * n_strata + stratum_item[pit[:, 1]], return_counts=True)
-    lam = np.zeros((n_pairs, n_kinds))
-    for src, dst in ((a_, b_), (b_, a_)):
-        # rows: every (pair, stratum) where src has items
-        first = np.searchsorted(ukey, src * n_strata)
-        last = np.searchsorted(ukey, (src + 1) * n_strata)
-        cnt = last - first
-        p_idx = np.repeat(np.arange(n_pairs), cnt)
-        ent = np.concatenate([np.arange(f, e) for f, e in zip(first, last, strict=True)]) \
-            if n_pairs else np.empty(0, np.int64)
-        st = ukey[ent] % n_strata
-        kk = st // n_cls
-        x = _lookup(x_keys, x_cnt.astype(np.float64), p_idx * n_strata + st)
-        d_dst = _lookup(ukey, d_k, dst[p_idx] * n_strata + st)
-        free = np.maximum(d_dst - x, 0.0)
-        prior = _lookup(akey, d_ak, dst[p_idx] * n_kinds + kk) / np.maximum(kslots[kk], 1.0)
-        room = slots[st] - occ_k[ent]
-        # a tenth of an item of pseudo-count: an account seen with no other item of the
-        # kind has a small rate, not none (a zero rate makes any co-action infinitely
-        # rare); 0.5 cost 3 points of F1 on dev seed 3, 0.1 one and a half
-
-        k_s = np.where(st % n_cls > 0, REPOST_SHRINK, 0.0) if own_class else (
-            shrink if n_cls > 1 else 0.0)
-        rate = (free + PSEUDO_ITEMS + k_s * prior) / np.maximum(room + k_s, 1.0)
-        contrib = rate * reach_k[ent]
-        part = np.zeros((n_pairs, n_kinds))
-        np.add.at(part, (p_idx, kk), contrib)
-        lam = np.maximum(lam, part)
-    return lam
 
 
 def _pairs_seen(actor: np.ndarray, ja: np.ndarray, jb: np.ndarray) -> int:
@@ -241,6 +173,10 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     t = s["t"].to_numpy(np.float64)
     actor = s["actor"].to_numpy(np.int64)
     ja, jb = sweep(item, t, window_s)
+    # reposted accounts re-shared in tight bursts only (link/hubrings.py), from the item's
+    # own timing before any exclusion
+    closed = (hubrings.closed_audiences(s["audience"].to_numpy(np.int64), item, ja, jb)
+              if "audience" in s.columns else np.empty(0, np.int64))
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)
     q_wide = q_item
@@ -288,6 +224,8 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         ja, jb, within = ja[ok], jb[ok], within[ok]
     if origins is not None:  # link/commoncause.py: a publisher's audience, each at its pace
         ok = ~explained(item, t, actor, ja, jb, origins, wide_cap)
+        if hubrings.KEEP_TIMING and len(closed):  # a closed audience's bursts (link/hubrings.py)
+            ok |= np.isin(s["audience"].to_numpy(np.int64)[ja], closed)
         stats["co_actions_common_cause"] = int((~ok).sum())
         ja, jb, within = ja[ok], jb[ok], within[ok]
     kinds = s["kind"].astype("category")
@@ -321,8 +259,12 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         # 0 is every item without one, so other kinds' rates are unchanged
         cls_item = np.zeros(len(n_of), dtype=np.int64)
         cls_item[item] = s["audience"].to_numpy(np.int64) + 1
+        direct = np.zeros(int(cls_item.max()) + 1, dtype=bool)
+        if hubrings.ENABLED:
+            direct[closed + 1] = True
     else:
         cls_item = _classes(n_of, q_item, strata)
+        direct = None
     n_cls = int(cls_item.max()) + 1
     kind_item = np.zeros(len(n_of), dtype=np.int64)
     kind_item[item] = kind_code
@@ -330,9 +272,9 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
                                     if q_wide is not q_item else [])
     p_w, lam_w = [], []
     for rows_in, q_w in windows:
-        lam_k = _expected(a_, b_, lo[rows_in], hi[rows_in], item[ja][rows_in], item, actor,
+        lam_k = expected_counts(a_, b_, lo[rows_in], hi[rows_in], item[ja][rows_in], item, actor,
                           kind_item * n_cls + cls_item, n_row, q_w, n_cls, n_kinds, shrink,
-                          own_class)
+                          own_class, direct)
         # observed distinct items per pair and kind
         gk = pd.DataFrame({"a": lo[rows_in], "b": hi[rows_in], "item": item[ja][rows_in],
                            "k": kind_code[ja][rows_in]})

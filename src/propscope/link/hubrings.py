@@ -1,0 +1,73 @@
+"""Closed audiences: an account whose every re-share comes in a tight burst has no audience.
+
+Why: reposts are conditioned on the reposted account (:mod:`.cochance`, ``audience``):
+``b``'s rate for a repost of ``H``'s post is measured among ``H``'s posts, because fans
+who follow ``H`` with notifications on re-share its posts within seconds of each other,
+post after post, and are expected to meet there. That measure assumes ``H`` has an
+audience: followers who see each post and choose it, each at its own pace. A ring that
+amplifies a hub nobody else follows *is* the hub's whole audience, so its rate among the
+hub's posts is the ring's own participation, and the ring explains itself away (the limit
+named in docs/coordination.md, section 3; generator 5's dev seed: a 30-account co-boost
+ring, each post of six hubs boosted by 12-19 members within two minutes and by nobody
+else, had two significant pairs of 435).
+
+**The rule.** A reposted account ``H`` has a *closed audience* when its posts were
+re-shared at least ``MIN_POSTS`` times by at least ``MIN_SHARERS`` accounts each, and at
+least ``CLOSED_SHARE`` of all its re-shares have another re-share of the same post within
+the window. A real account's audience re-shares over hours (generator 5's two stars:
+28% of re-shares within two minutes of the first); a hub pushed by a ring is re-shared
+in bursts only. For a closed audience's posts the conditioning is not applied: each
+account's rate is its rate over every repost of the kind, measured leaving the pair out
+(the conditioning's shrinkage target), as for any other item.
+
+**Assumptions.** An organic audience includes accounts that re-share later than the
+window (followers reading hours later); a small account with a handful of friends who
+always re-share within the window, post after post, looks like a closed audience (friends
+who also reply to each other are covered by :mod:`.conversation` only for replies).
+
+Cost: one ``bincount`` per share and per co-action (linear).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Whether closed audiences lose the repost conditioning (``False``: every reposted
+#: account conditions its reposts, the coordination-8 behaviour). Off: on generator 3's
+#: dev seed it placed 40 innocent accounts (fans) and made a negative-control community of
+#: 41, while finding more of generator 4's co-retweet rings (docs/coordination.md, 8).
+ENABLED = False
+#: Whether a closed audience's posts are kept out of the common-cause test
+#: (:mod:`.commoncause`): their re-sharers have no pace of their own to explain them.
+#: Off: generator 4 dev F1 0.529 -> 0.559 (its hub rings G01, G09), one more outlet placed.
+KEEP_TIMING = False
+#: Share of a reposted account's re-shares that must have a partner within the window.
+CLOSED_SHARE = 0.9
+#: Posts of the account re-shared by at least ``MIN_SHARERS`` accounts each.
+MIN_POSTS = 3
+MIN_SHARERS = 3
+
+
+def closed_audiences(audience: np.ndarray, item: np.ndarray, ja: np.ndarray,
+                     jb: np.ndarray) -> np.ndarray:
+    """Audience codes (``>= 0``) whose re-shares are closed (see the module docstring).
+
+    ``audience`` and ``item`` are per share (``-1``: not a repost); ``ja``/``jb`` index the
+    shares of every co-action within the window (before any exclusion: the item's own
+    timing).
+    """
+    if not (ENABLED or KEEP_TIMING) or not len(audience) or audience.max() < 0:
+        return np.empty(0, np.int64)
+    rep = audience >= 0
+    n_aud = int(audience.max()) + 1
+    close = np.zeros(len(audience), dtype=bool)
+    close[ja] = True
+    close[jb] = True
+    shares = np.bincount(audience[rep], minlength=n_aud)
+    closed = np.bincount(audience[rep & close], minlength=n_aud)
+    n_of = np.bincount(item[rep])
+    heads = np.flatnonzero(rep & np.r_[True, item[1:] != item[:-1]])
+    big = heads[n_of[item[heads]] >= MIN_SHARERS]
+    posts = np.bincount(audience[big], minlength=n_aud)
+    ok = (posts >= MIN_POSTS) & (closed >= CLOSED_SHARE * np.maximum(shares, 1))
+    return np.flatnonzero(ok)
