@@ -82,6 +82,18 @@ def reclassify_manual_reposts(corpus: Corpus) -> int:
 ORIGIN_SLACK_S = 120.0
 
 
+#: Whether a text posted beside a link ``U`` by at least half of its accounts belongs to
+#: ``U``'s site in the crowd filter whenever its first post came (``False``: only a title
+#: that came with the link, within ``ORIGIN_SLACK_S``). Why: an outlet re-posts its own
+#: article's headline, and a feed bot posts it, minutes after a reader first shared the
+#: link; the headline, not a title by timing, stood alone with the two of them as its
+#: only sharers, and they owned it (generator 5's dev seed 5105: an outlet and a feed bot
+#: in a community on 3 such headlines, beside 71 links of the outlet's site the crowd
+#: filter had dropped). The text's co-actions are still tested; they only have to be the
+#: group's by the site's crowd too, as the link's are (the site's slice applies,
+#: link/siteslice.py: a ring pasting its words beside its own site's links keeps them).
+TEXT_SITES = True
+
 #: Whether a headline posted beside an unexpanded short link is dropped as that link's
 #: title (:func:`drop_wrapped_titles`; ``False``: the old behaviour).
 WRAPPED_TITLES = True
@@ -153,21 +165,25 @@ def drop_link_titles(corpus: Corpus) -> int:
              origin AS (SELECT tu.t_item, tu.u_item FROM tu JOIN first_u USING (u_item)
                         JOIN first_t USING (t_item)
                         WHERE epoch(t1) - epoch(t0) <= {ORIGIN_SLACK_S})
-        SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider FROM tu JOIN tn USING (t_item)
-        JOIN origin USING (t_item, u_item) JOIN un USING (u_item)
+        SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider, o.t_item IS NOT NULL AS came
+        FROM tu JOIN tn USING (t_item) JOIN un USING (u_item)
+        LEFT JOIN origin o USING (t_item, u_item)
         WHERE tu.m * 2 >= tn.n AND tn.n >= 2""")
-    # the link's site, for the crowd filter (link/sites.py): kept until the stage ends
-    con.execute("""CREATE OR REPLACE TEMP TABLE _coord_title_sites AS
+    # the link's site, for the crowd filter (link/sites.py): kept until the stage ends;
+    # with TEXT_SITES, any text posted beside the link by half of its accounts, whenever
+    # its first post came (a feed's headline, an outlet's re-post of its own article)
+    came = "" if TEXT_SITES else "WHERE came"
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_title_sites AS
         SELECT t_item, coalesce(min(u_item) FILTER (WHERE u_item NOT LIKE 'short:%'),
                                 min(u_item)) AS u_item
-        FROM _coord_titles GROUP BY t_item""")
+        FROM _coord_titles {came} GROUP BY t_item""")
     # one link per title, the same on every run (any_value made the title's site, and so
     # the crowd filter's verdicts, change between runs of the same corpus): a direct link
     # before an opaque short one, whose site is unknown
     con.execute("""DELETE FROM _coord_events e WHERE e.kind = 'text' AND EXISTS (
         SELECT 1 FROM _coord_titles ti JOIN _coord_events u
           ON u.kind = 'url' AND u.item = ti.u_item
-        WHERE ti.t_item = e.item AND u.doc_id = e.doc_id AND ti.wider)""")
+        WHERE ti.t_item = e.item AND u.doc_id = e.doc_id AND ti.wider AND ti.came)""")
     con.execute("DROP TABLE IF EXISTS _coord_titles")
     after = one(con.execute("SELECT count(*) FROM _coord_events WHERE kind = 'text'"))[0]
     return int(before - after)
