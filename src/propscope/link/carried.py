@@ -82,24 +82,6 @@ def reclassify_manual_reposts(corpus: Corpus) -> int:
 ORIGIN_SLACK_S = 120.0
 
 
-#: Whether a text posted beside a link ``U`` by at least half of its accounts belongs to
-#: ``U``'s site in the crowd filter when its first post came within ``TEXT_SITE_SLACK_S`` of
-#: ``U``'s first post (``False``: only a title that came with the link, within
-#: ``ORIGIN_SLACK_S``). Why: an outlet posts its own article's headline, and a feed bot
-#: polling its feed posts it too, minutes after a reader first shared the link; the
-#: headline, not a title by timing, stood alone with the two of them as its only sharers,
-#: and they owned it (generator 5's dev seed 5105: an outlet and a feed bot in a community
-#: on 3 such headlines, beside 71 links of the outlet's site the crowd filter had dropped).
-#: The text's co-actions are still tested; they only have to be the group's by the site's
-#: crowd too, as the link's are (the site's slice applies, link/siteslice.py: a ring
-#: pasting its words beside its own site's links keeps them). *Assumption:* a ring pasting
-#: its own slogan beside someone else's link does so more than ``TEXT_SITE_SLACK_S`` after
-#: the link first appeared, or on links whose close sharers it is half of; a ring pasting
-#: within half an hour of a busy outlet's article is judged by that site's crowd.
-TEXT_SITES = True
-#: Half an hour: a feed polled every 30 minutes posts a new article's headline within it.
-TEXT_SITE_SLACK_S = 1800.0
-
 #: Whether a headline posted beside an unexpanded short link is dropped as that link's
 #: title (:func:`drop_wrapped_titles`; ``False``: the old behaviour).
 WRAPPED_TITLES = True
@@ -171,20 +153,16 @@ def drop_link_titles(corpus: Corpus) -> int:
              gap AS (SELECT tu.t_item, tu.u_item, epoch(t1) - epoch(t0) AS gap
                      FROM tu JOIN first_u USING (u_item) JOIN first_t USING (t_item))
         SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider,
-               coalesce(g.gap <= {ORIGIN_SLACK_S}, false) AS came,
-               coalesce(g.gap <= {TEXT_SITE_SLACK_S}, false) AS near
+               coalesce(g.gap <= {ORIGIN_SLACK_S}, false) AS came
         FROM tu JOIN tn USING (t_item) JOIN un USING (u_item)
         LEFT JOIN gap g USING (t_item, u_item)
         WHERE tu.m * 2 >= tn.n AND tn.n >= 2""")
-    # the link's site, for the crowd filter (link/sites.py): kept until the stage ends;
-    # with TEXT_SITES, also a text posted beside the link by half of its accounts whose
-    # first post came within TEXT_SITE_SLACK_S of the link's (a feed's headline, an
-    # outlet's own post of its article after a reader shared it)
-    came = "WHERE near" if TEXT_SITES else "WHERE came"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_title_sites AS
+    # the link's site, for the crowd filter (link/sites.py): kept until the stage ends
+    # (link/textsites.py adds texts that came later or behind several links)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _coord_title_sites AS
         SELECT t_item, coalesce(min(u_item) FILTER (WHERE u_item NOT LIKE 'short:%'),
                                 min(u_item)) AS u_item
-        FROM _coord_titles {came} GROUP BY t_item""")
+        FROM _coord_titles WHERE came GROUP BY t_item""")
     # one link per title, the same on every run (any_value made the title's site, and so
     # the crowd filter's verdicts, change between runs of the same corpus): a direct link
     # before an opaque short one, whose site is unknown

@@ -25,6 +25,7 @@ from .carried import (
 )
 from .forwards import forwarded_messages
 from .neartext import near_text_groups
+from .textsites import text_sites
 
 #: Whether repost rates are conditioned on the reposted account (an ``audience`` column
 #: for :mod:`.cochance`). Measured: gen3 dev fans in communities 135 -> 32; a ring that is
@@ -193,6 +194,7 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
     reclassify_manual_reposts(corpus)
     drop_wrapped_titles(corpus)  # a headline beside an unexpanded short link
     drop_link_titles(corpus)
+    text_sites(corpus)  # a text beside an article's links is its site's (textsites.py)
     forwarded_messages(corpus)  # a chat-only forward: the message is the item (forwards.py)
     con.execute("DROP TABLE IF EXISTS _coord_urls")
     con.execute("DROP TABLE IF EXISTS _coord_near")
