@@ -5,8 +5,9 @@
   hours is one share), so with the clock measured on first shares only they had no habit
   and were a group (link/schedules.py, ``ALL_POSTS``).
 * An outlet and a feed bot post the outlet's headlines beside its links, minutes after a
-  reader first shared the link: the headline is not a title by timing, stood alone with
-  the two of them as its sharers, and they owned it (link/carried.py, ``TEXT_SITES``).
+  reader first shared the link, and an aggregator posts it behind a short link of its own:
+  the headline is not a title by timing nor beside one link, stood alone with the three
+  of them as its sharers, and they owned it (link/textsites.py).
 
 A ring in the same corpus is found either way.
 """
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from propscope.link import carried, schedules
+from propscope.link import schedules, textsites
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
 from test_coordination_hazards import DAY, background, corpus_of, groups, word
@@ -95,9 +96,10 @@ SITE = "https://www.rive-gauche-express.example/politique/2026/03/{k}/article-{k
 def _outlet_and_feed(rnd: random.Random) -> list[tuple[str, str, float]]:
     """60 articles, one every 7 hours. Two or three of 30 readers share each link (their own
     words) within minutes of its publication; the feed bot posts the headline beside the
-    link (``utm_source=rss``) at its next poll; the outlet posts the same headline beside
-    the same link on its account 2-9 minutes after publication. A reader is often first, so
-    the headline's first post is more than 2 minutes after the link's."""
+    link (``utm_source=rss``) at its next poll; an aggregator posts it behind its own
+    ``dlvr.it`` link; the outlet posts it behind its own ``trib.al`` link, from 4 minutes
+    before to 9 minutes after the address first appears. No one link is beside half of the
+    headline's posts, and its first post is often minutes from the link's first post."""
     posts: list[tuple[str, str, float]] = []
     for k in range(60):
         t = 3600.0 * (7 * k + 1) + rnd.uniform(0, 600)
@@ -108,7 +110,10 @@ def _outlet_and_feed(rnd: random.Random) -> list[tuple[str, str, float]]:
                           t + rnd.uniform(0, 240)))
         posts.append(("feed-bot", f"{headline} {url}?utm_source=rss&utm_medium=feed",
                       t + rnd.uniform(60, 420)))
-        posts.append(("rive-gauche", f"{headline} {url}", t + rnd.uniform(120, 540)))
+        posts.append(("aggregator", f"{headline} https://dlvr.it/{word(rnd)}{k}",
+                      t + rnd.uniform(30, 480)))
+        posts.append(("rive-gauche", f"{headline} https://trib.al/{word(rnd)}{k}",
+                      t + rnd.uniform(-240, 540)))
     return posts
 
 
@@ -122,10 +127,10 @@ def _placed(tmp_path: Path) -> set[str]:
 
 
 def test_an_outlet_and_its_feed_bot_do_not_own_its_headlines(tmp_path: Path) -> None:
-    assert not _placed(tmp_path) & {"feed-bot", "rive-gauche"}
+    assert not _placed(tmp_path) & {"feed-bot", "aggregator", "rive-gauche"}
 
 
 def test_without_text_sites_the_outlet_and_its_feed_are_a_group(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(carried, "TEXT_SITES", False)
-    assert {"feed-bot", "rive-gauche"} <= _placed(tmp_path)
+    monkeypatch.setattr(textsites, "TEXT_SITES", False)
+    assert {"feed-bot", "aggregator", "rive-gauche"} <= _placed(tmp_path)
