@@ -134,3 +134,37 @@ def test_without_text_sites_the_outlet_and_its_feed_are_a_group(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(textsites, "TEXT_SITES", False)
     assert {"feed-bot", "aggregator", "rive-gauche"} <= _placed(tmp_path)
+
+
+def _events(tmp_path: Path, rows: list[tuple[str, str, str, float, str]]):
+    """A corpus whose ``_coord_events`` (actor, kind, item, t, doc_id) are ``rows``."""
+    from propscope.corpus import open_corpus
+
+    corpus = open_corpus(tmp_path / "events.duckdb")
+    corpus.con.execute("""CREATE TEMP TABLE _coord_events (actor VARCHAR, kind VARCHAR,
+        item VARCHAR, t TIMESTAMPTZ, doc_id VARCHAR, raw VARCHAR)""")
+    corpus.con.executemany(
+        "INSERT INTO _coord_events VALUES (?, ?, ?, to_timestamp(?), ?, NULL)",
+        [(a, k, i, t, d) for a, k, i, t, d in rows])
+    return corpus
+
+
+def test_a_headline_behind_many_wrappers_gets_its_articles_site(tmp_path: Path) -> None:
+    """5,000 accounts post one headline, each behind its own short link, one beside the
+    article's address; a slogan beside links of two sites, and one whose first post is an
+    hour from its link's, get none. One statement: no pair of accounts is built."""
+    rows = []
+    for i in range(5000):
+        rows += [(f"feed-{i}", "text", "near:head", 1000.0 + i, f"d{i}"),
+                 (f"feed-{i}", "url", f"short:dlvr.it/{i}", 1000.0 + i, f"d{i}")]
+    rows.append(("outlet", "url", "outlet.example/a", 900.0, "d4999"))
+    for j, site in enumerate(["one.example/x", "two.example/y"]):
+        rows += [(f"ring-{j}", "text", "near:mixed", 50.0, f"m{j}"),
+                 (f"ring-{j}", "url", site, 50.0, f"m{j}")]
+    rows += [("late-1", "url", "three.example/z", 0.0, "z0")]
+    rows += [(f"late-{j}", "text", "near:late", 3600.0 * 2, f"l{j}") for j in range(2)]
+    rows += [(f"late-{j}", "url", "three.example/z", 3600.0 * 2, f"l{j}") for j in range(2)]
+    corpus = _events(tmp_path, rows)
+    assert textsites.text_sites(corpus) == 1
+    got = corpus.con.execute("SELECT * FROM _coord_title_sites").fetchall()
+    assert got == [("near:head", "outlet.example/a")]
