@@ -30,6 +30,15 @@ ALL_SHARERS = True
 #: sharers (link/sites.py). Measured: gen3 dev innocents 93 -> 49 (with the title rule);
 #: costs split rings on gen2 seed 11 (see docs/coordination.md, section 4).
 SITE_CROWD = True
+#: Whether a group of two accounts (or a pair in no group) may own a link that only the two
+#: of them shared. ``False``: it may not. Why: two accounts that pass each other links
+#: nobody else shares, now one first, now the other, are in contact (an outlet and its
+#: reporter posting the outlet's own short links, two friends), not two accounts acting on
+#: a third party's item; the responses rule (link/conversation.py) leaves out such links
+#: only when one account always introduces them. Measured in docs/benchmarks.md.
+#: *Assumption:* a two-account ring is not seen by links only it shares (its texts and
+#: links others share still count); a group of three or more keeps them.
+PRIVATE_LINKS = True
 #: Rounds of the crowd filter at most (it stops as soon as a round keeps everything).
 MAX_CROWD_ROUNDS = 5
 
@@ -131,9 +140,17 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
         ok = (inside["present"] >= OWN_SHARE * inside["crowd"]) & (
             ~inside["has_site"].astype(bool)
             | (inside["on_site"] >= OWN_SHARE * site_crowd))
+    if PRIVATE_LINKS:
+        # a group of two does not own a link only the two of them shared (see PRIVATE_LINKS)
+        size = member.groupby("gid").size()
+        private = ((inside["kind"] == "url") & (inside["crowd"] <= 2)
+                   & (inside["gid"].map(size) <= 2)).to_numpy()
+        ok = ok & ~private
     owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
         OWN_SHARE * rows["crowd"] <= 2)
+    if PRIVATE_LINKS:
+        alone &= ~((rows["kind"] == "url") & (rows["crowd"] <= 2))
     if SITE_CROWD and "site" in ev:
         # a pair in no common group owns a link only if it is half its site's crowd too
         # (an outlet and one keen reader meet on the few articles nobody else shared)
