@@ -19,7 +19,8 @@ import pytest
 from propscope.link import crowd, groups
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, corpus_of, groups as found, word
+from test_coordination_hazards import DAY, background, corpus_of, word
+from test_coordination_hazards import groups as found
 
 RING = ["ring-a", "ring-b", "ring-c"]
 
