@@ -39,6 +39,9 @@ SITE_CROWD = True
 #: *Assumption:* a two-account ring is not seen by links only it shares (its texts and
 #: links others share still count); a group of three or more keeps them.
 PRIVATE_LINKS = True
+#: ... when the pair has at least this many such links (one link passed once says nothing;
+#: the responses rule of link/conversation.py asks for as many).
+MIN_PRIVATE = 2
 #: Rounds of the crowd filter at most (it stops as soon as a round keeps everything).
 MAX_CROWD_ROUNDS = 5
 
@@ -73,6 +76,19 @@ def close_sharers(co: pd.DataFrame, n_items: int, base: np.ndarray | None = None
     size = max(n_items, int(base.max()) + 1 if base is not None and len(base) else 0)
     counts = np.bincount(who >> 32, minlength=size).astype(np.int64)
     return counts[base] if base is not None else counts[:n_items]
+
+
+def _private(rows: pd.DataFrame) -> np.ndarray:
+    """Per evidence row (by ``index``): a ``url`` co-action on a link only its pair shared,
+    of a pair with at least ``MIN_PRIVATE`` such links (see :data:`PRIVATE_LINKS`)."""
+    one = ((rows["kind"] == "url") & (rows["crowd"] <= 2)).to_numpy()
+    out = np.zeros(int(rows["index"].max()) + 1 if len(rows) else 0, dtype=bool)
+    if not one.any():
+        return out
+    mine = rows[one]
+    count = mine.groupby(["source_a", "source_b"])["item"].transform("nunique")
+    out[mine["index"].to_numpy()[(count >= MIN_PRIVATE).to_numpy()]] = True
+    return out
 
 
 def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
@@ -140,17 +156,17 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
         ok = (inside["present"] >= OWN_SHARE * inside["crowd"]) & (
             ~inside["has_site"].astype(bool)
             | (inside["on_site"] >= OWN_SHARE * site_crowd))
+    private = _private(rows)
     if PRIVATE_LINKS:
-        # a group of two does not own a link only the two of them shared (see PRIVATE_LINKS)
+        # a group of two does not own links only the two of them shared (see PRIVATE_LINKS)
         size = member.groupby("gid").size()
-        private = ((inside["kind"] == "url") & (inside["crowd"] <= 2)
-                   & (inside["gid"].map(size) <= 2)).to_numpy()
-        ok = ok & ~private
+        ok = ok & ~(private[inside["index"].to_numpy()]
+                    & (inside["gid"].map(size) <= 2).to_numpy())
     owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
         OWN_SHARE * rows["crowd"] <= 2)
     if PRIVATE_LINKS:
-        alone &= ~((rows["kind"] == "url") & (rows["crowd"] <= 2))
+        alone &= ~private[rows["index"].to_numpy()]
     if SITE_CROWD and "site" in ev:
         # a pair in no common group owns a link only if it is half its site's crowd too
         # (an outlet and one keen reader meet on the few articles nobody else shared)
