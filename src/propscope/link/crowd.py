@@ -38,7 +38,7 @@ SITE_CROWD = True
 #: only when one account always introduces them. Measured in docs/benchmarks.md.
 #: *Assumption:* a two-account ring is not seen by links only it shares (its texts and
 #: links others share still count); a group of three or more keeps them.
-PRIVATE_LINKS = True
+PRIVATE_LINKS = False
 #: ... when the pair has at least this many such links (one link passed once says nothing;
 #: the responses rule of link/conversation.py asks for as many).
 MIN_PRIVATE = 2
