@@ -30,14 +30,16 @@ ALL_SHARERS = True
 #: sharers (link/sites.py). Measured: gen3 dev innocents 93 -> 49 (with the title rule);
 #: costs split rings on gen2 seed 11 (see docs/coordination.md, section 4).
 SITE_CROWD = True
-#: Whether a group of two accounts (or a pair in no group) may own a link that only the two
-#: of them shared. ``False``: it may not. Why: two accounts that pass each other links
-#: nobody else shares, now one first, now the other, are in contact (an outlet and its
-#: reporter posting the outlet's own short links, two friends), not two accounts acting on
-#: a third party's item; the responses rule (link/conversation.py) leaves out such links
-#: only when one account always introduces them. Measured in docs/benchmarks.md.
-#: *Assumption:* a two-account ring is not seen by links only it shares (its texts and
-#: links others share still count); a group of three or more keeps them.
+#: Whether a group of two accounts (or a pair in no group) is kept from owning links that
+#: only the two of them shared (when it has at least ``MIN_PRIVATE`` of them). Why: two
+#: accounts that pass each other links nobody else shares, now one first, now the other,
+#: are in contact (an outlet and its reporter posting the outlet's own short links, two
+#: friends), not two accounts acting on a third party's item; the responses rule
+#: (link/conversation.py) leaves out such links only when one account always introduces
+#: them. **Off**: measured on generator 4's dev seed it removed 5 innocent accounts and the
+#: whole negative control (6), but it split generator 3's dev 3-member link group into pairs
+#: whose links only the pair shared (F1 0.8 -> 0.222); see docs/coordination.md section 8.
+#: *Assumption* (when on): a two-account ring is not seen by links only it shares.
 PRIVATE_LINKS = False
 #: ... when the pair has at least this many such links (one link passed once says nothing;
 #: the responses rule of link/conversation.py asks for as many).
