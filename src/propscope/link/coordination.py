@@ -213,7 +213,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                   else float(settings.coordination_window_s))
     with timer.step("shares"):
         shares, actors, _ = load_shares(corpus, settings.coordination_episode_gap_s)
-        shares["scheduled"] = clock_bound_in(corpus, shares, len(actors))  # schedules.py
+        shares["scheduled"] = clock_bound_in(corpus, shares, len(actors),  # schedules.py
+                                             settings.limit)
         n_codes = int(shares["item"].max()) + 1 if len(shares) else 0
         # the crowd of a link is also its site's (link/sites.py); a site's usual first
         # poster publishes its items (link/commoncause.py)

@@ -41,7 +41,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..corpus import Corpus
+from ..corpus import Corpus, first_documents_sql
 
 #: Width of a phase bin (seconds within the hour).
 PHASE_S = 60.0
@@ -65,16 +65,18 @@ _POSTS = """
 """
 
 
-def post_phases(corpus: Corpus, n_actors: int) -> np.ndarray:
+def post_phases(corpus: Corpus, n_actors: int, limit: int | None = None) -> np.ndarray:
     """Per actor code (``_coord_coded``'s): how many of its posts fall in each phase bin,
-    over every post it made (distinct document and time), ``n_actors x bins``."""
+    over every post it made (distinct document and time), ``n_actors x bins``; with
+    ``limit`` (``--limit N``), in the first N documents only, as the stage's actions."""
     n_bins = int(round(3600.0 / PHASE_S))
     out = np.zeros((n_actors, n_bins), dtype=np.int64)
     if not n_actors:
         return out
+    sample = f" AND doc_id IN ({first_documents_sql(limit)})" if limit else ""
     got = corpus.con.execute(f"""
         WITH posts AS (SELECT DISTINCT actor, doc_id, t FROM ({_POSTS})
-                       WHERE actor IS NOT NULL AND t IS NOT NULL),
+                       WHERE actor IS NOT NULL AND t IS NOT NULL{sample}),
              codes AS (SELECT DISTINCT actor, actor_code FROM _coord_coded)
         SELECT c.actor_code, CAST(floor((epoch(p.t) - 3600 * floor(epoch(p.t) / 3600))
                                         / {PHASE_S}) AS BIGINT) AS phase, count(*) AS n
@@ -86,12 +88,13 @@ def post_phases(corpus: Corpus, n_actors: int) -> np.ndarray:
     return out
 
 
-def clock_bound_in(corpus: Corpus, shares: pd.DataFrame, n_actors: int) -> np.ndarray:
+def clock_bound_in(corpus: Corpus, shares: pd.DataFrame, n_actors: int,
+                   limit: int | None = None) -> np.ndarray:
     """:func:`clock_bound` with each account's habit measured on all of its posts in
-    ``corpus`` (:data:`ALL_POSTS`), else on its shares."""
+    ``corpus`` (:data:`ALL_POSTS`; with ``limit``, the sample's), else on its shares."""
     if shares.empty or not ENABLED:
         return np.zeros(len(shares), dtype=bool)
-    return clock_bound(shares, post_phases(corpus, n_actors) if ALL_POSTS else None)
+    return clock_bound(shares, post_phases(corpus, n_actors, limit) if ALL_POSTS else None)
 
 
 def clock_bound(shares: pd.DataFrame, phases: np.ndarray | None = None) -> np.ndarray:
