@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from propscope.link import conversation
+from propscope.link import conversation, crowd
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
 from test_coordination_hazards import DAY, background, corpus_of, groups, word
@@ -47,6 +47,8 @@ def test_a_reshared_own_link_ties_nobody_a_ring_is_found(tmp_path: Path) -> None
 def test_without_the_rule_the_outlet_and_its_reporter_are_a_group(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(conversation, "RESPONSES", False)
+    # a group of two owning only links the two of them shared is also no group (crowd.py)
+    monkeypatch.setattr(crowd, "PRIVATE_LINKS", False)
     corpus = corpus_of(tmp_path, _posts())
     run_coordination(corpus, Settings(), "r1")
     assert set(DESK) in groups(corpus)

@@ -150,19 +150,26 @@ def drop_link_titles(corpus: Corpus) -> int:
                     WHERE kind = 'url' GROUP BY item),
              tu AS (SELECT t_item, u_item, count(DISTINCT actor) AS m
                     FROM tx JOIN ux USING (doc_id) GROUP BY t_item, u_item),
-             origin AS (SELECT tu.t_item, tu.u_item FROM tu JOIN first_u USING (u_item)
-                        JOIN first_t USING (t_item)
-                        WHERE epoch(t1) - epoch(t0) <= {ORIGIN_SLACK_S})
-        SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider FROM tu JOIN tn USING (t_item)
-        JOIN origin USING (t_item, u_item) JOIN un USING (u_item)
+             gap AS (SELECT tu.t_item, tu.u_item, epoch(t1) - epoch(t0) AS gap
+                     FROM tu JOIN first_u USING (u_item) JOIN first_t USING (t_item))
+        SELECT tu.t_item, tu.u_item, un.n > tn.n AS wider,
+               coalesce(g.gap <= {ORIGIN_SLACK_S}, false) AS came
+        FROM tu JOIN tn USING (t_item) JOIN un USING (u_item)
+        LEFT JOIN gap g USING (t_item, u_item)
         WHERE tu.m * 2 >= tn.n AND tn.n >= 2""")
     # the link's site, for the crowd filter (link/sites.py): kept until the stage ends
+    # (link/textsites.py adds texts that came later or behind several links)
     con.execute("""CREATE OR REPLACE TEMP TABLE _coord_title_sites AS
-        SELECT t_item, any_value(u_item) AS u_item FROM _coord_titles GROUP BY t_item""")
+        SELECT t_item, coalesce(min(u_item) FILTER (WHERE u_item NOT LIKE 'short:%'),
+                                min(u_item)) AS u_item
+        FROM _coord_titles WHERE came GROUP BY t_item""")
+    # one link per title, the same on every run (any_value made the title's site, and so
+    # the crowd filter's verdicts, change between runs of the same corpus): a direct link
+    # before an opaque short one, whose site is unknown
     con.execute("""DELETE FROM _coord_events e WHERE e.kind = 'text' AND EXISTS (
         SELECT 1 FROM _coord_titles ti JOIN _coord_events u
           ON u.kind = 'url' AND u.item = ti.u_item
-        WHERE ti.t_item = e.item AND u.doc_id = e.doc_id AND ti.wider)""")
+        WHERE ti.t_item = e.item AND u.doc_id = e.doc_id AND ti.wider AND ti.came)""")
     con.execute("DROP TABLE IF EXISTS _coord_titles")
     after = one(con.execute("SELECT count(*) FROM _coord_events WHERE kind = 'text'"))[0]
     return int(before - after)
@@ -190,7 +197,7 @@ def audience_of(corpus: Corpus) -> None:
         who, joins = manual, ""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_audience AS
         SELECT row_code, dense_rank() OVER (ORDER BY who) - 1 AS audience
-        FROM (SELECT c.row_code, any_value({who}) AS who
+        FROM (SELECT c.row_code, min({who}) AS who
               FROM _coord_coded c LEFT JOIN documents d ON d.doc_id = c.doc_id {joins}
               WHERE c.kind IN ('retweet', 'forward') GROUP BY c.row_code)
         WHERE who IS NOT NULL""")
@@ -206,7 +213,7 @@ def _join_platform_reposts(corpus: Corpus) -> None:
         WITH m AS (SELECT DISTINCT r.doc_id, regexp_extract(d.text, '{rx}', 1) AS name,
                           trim(regexp_replace(d.text, '{rx}', '')) AS body
                    FROM _coord_manual_rt r JOIN documents d USING (doc_id))
-        SELECT m.doc_id, any_value('retweet:' || p.platform || ':' || p.post_id) AS item
+        SELECT m.doc_id, min('retweet:' || p.platform || ':' || p.post_id) AS item
         FROM m JOIN documents o ON trim(o.text) = m.body
         JOIN posts p ON p.doc_id = o.doc_id AND p.author = m.name
              AND coalesce(p.relation, 'original') = 'original'

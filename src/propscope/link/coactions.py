@@ -25,6 +25,7 @@ from .carried import (
 )
 from .forwards import forwarded_messages
 from .neartext import near_text_groups
+from .textsites import text_sites
 
 #: Whether repost rates are conditioned on the reposted account (an ``audience`` column
 #: for :mod:`.cochance`). Measured: gen3 dev fans in communities 135 -> 32; a ring that is
@@ -193,6 +194,7 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
     reclassify_manual_reposts(corpus)
     drop_wrapped_titles(corpus)  # a headline beside an unexpanded short link
     drop_link_titles(corpus)
+    text_sites(corpus)  # a text beside an article's links is its site's (textsites.py)
     forwarded_messages(corpus)  # a chat-only forward: the message is the item (forwards.py)
     con.execute("DROP TABLE IF EXISTS _coord_urls")
     con.execute("DROP TABLE IF EXISTS _coord_near")
@@ -228,8 +230,12 @@ def load_shares(corpus: Corpus, episode_gap_s: float | None = None
                dense_rank() OVER (ORDER BY kind, item) - 1 AS item_code,
                dense_rank() OVER (ORDER BY doc_id) - 1 AS doc_code,
                row_number() OVER (ORDER BY kind, item, t, actor) - 1 AS row_code
-        FROM (SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, t) AS doc_id,
-                     arg_min(raw, t) AS raw FROM {source} GROUP BY actor, kind, item) s""")
+        FROM (SELECT actor, kind, item, min(t) AS t, arg_min(doc_id, (t, doc_id)) AS doc_id,
+                     arg_min(raw, (t, doc_id, raw)) AS raw
+              FROM {source} GROUP BY actor, kind, item) s""")
+    # ties of time (one post's link in its text and in the export's own links, two posts
+    # in one second) are broken by document id and raw form: the same input must give the
+    # same evidence on every run
     con.execute("DROP TABLE IF EXISTS _coord_events")
     # narrow columns straight from DuckDB, already in (item, t, actor) order (row_code's
     # order: item codes rank (kind, item)), kind as a pandas category: one small code

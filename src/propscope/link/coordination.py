@@ -51,7 +51,7 @@ from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHE
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .retest import retest
-from .schedules import clock_bound
+from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
 from .timing import StepTimer
@@ -61,7 +61,8 @@ STAGE = "coordination"
 VERSION = "9"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
-#  9: closed audiences (hubrings.py, switched off)
+#  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
+#  (schedules.py), texts' sites (textsites.py), Leiden per component (groups.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -213,7 +214,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                   else float(settings.coordination_window_s))
     with timer.step("shares"):
         shares, actors, _ = load_shares(corpus, settings.coordination_episode_gap_s)
-        shares["scheduled"] = clock_bound(shares)  # link/schedules.py
+        shares["scheduled"] = clock_bound_in(corpus, shares, len(actors),  # schedules.py
+                                             settings.limit)
         n_codes = int(shares["item"].max()) + 1 if len(shares) else 0
         # the crowd of a link is also its site's (link/sites.py); a site's usual first
         # poster publishes its items (link/commoncause.py)

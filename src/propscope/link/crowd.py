@@ -30,6 +30,20 @@ ALL_SHARERS = True
 #: sharers (link/sites.py). Measured: gen3 dev innocents 93 -> 49 (with the title rule);
 #: costs split rings on gen2 seed 11 (see docs/coordination.md, section 4).
 SITE_CROWD = True
+#: Whether a group of two accounts (or a pair in no group) is kept from owning links that
+#: only the two of them shared (when it has at least ``MIN_PRIVATE`` of them). Why: two
+#: accounts that pass each other links nobody else shares, now one first, now the other,
+#: are in contact (an outlet and its reporter posting the outlet's own short links, two
+#: friends), not two accounts acting on a third party's item; the responses rule
+#: (link/conversation.py) leaves out such links only when one account always introduces
+#: them. **Off**: measured on generator 4's dev seed it removed 5 innocent accounts and the
+#: whole negative control (6), but it split generator 3's dev 3-member link group into pairs
+#: whose links only the pair shared (F1 0.8 -> 0.222); see docs/coordination.md section 9.
+#: *Assumption* (when on): a two-account ring is not seen by links only it shares.
+PRIVATE_LINKS = False
+#: ... when the pair has at least this many such links (one link passed once says nothing;
+#: the responses rule of link/conversation.py asks for as many).
+MIN_PRIVATE = 2
 #: Rounds of the crowd filter at most (it stops as soon as a round keeps everything).
 MAX_CROWD_ROUNDS = 5
 
@@ -64,6 +78,19 @@ def close_sharers(co: pd.DataFrame, n_items: int, base: np.ndarray | None = None
     size = max(n_items, int(base.max()) + 1 if base is not None and len(base) else 0)
     counts = np.bincount(who >> 32, minlength=size).astype(np.int64)
     return counts[base] if base is not None else counts[:n_items]
+
+
+def _private(rows: pd.DataFrame) -> np.ndarray:
+    """Per evidence row (by ``index``): a ``url`` co-action on a link only its pair shared,
+    of a pair with at least ``MIN_PRIVATE`` such links (see :data:`PRIVATE_LINKS`)."""
+    one = ((rows["kind"] == "url") & (rows["crowd"] <= 2)).to_numpy()
+    out = np.zeros(int(rows["index"].max()) + 1 if len(rows) else 0, dtype=bool)
+    if not one.any():
+        return out
+    mine = rows[one]
+    count = mine.groupby(["source_a", "source_b"])["item"].transform("nunique")
+    out[mine["index"].to_numpy()[(count >= MIN_PRIVATE).to_numpy()]] = True
+    return out
 
 
 def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
@@ -131,9 +158,17 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
         ok = (inside["present"] >= OWN_SHARE * inside["crowd"]) & (
             ~inside["has_site"].astype(bool)
             | (inside["on_site"] >= OWN_SHARE * site_crowd))
+    private = _private(rows)
+    if PRIVATE_LINKS:
+        # a group of two does not own links only the two of them shared (see PRIVATE_LINKS)
+        size = member.groupby("gid").size()
+        ok = ok & ~(private[inside["index"].to_numpy()]
+                    & (inside["gid"].map(size) <= 2).to_numpy())
     owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
         OWN_SHARE * rows["crowd"] <= 2)
+    if PRIVATE_LINKS:
+        alone &= ~private[rows["index"].to_numpy()]
     if SITE_CROWD and "site" in ev:
         # a pair in no common group owns a link only if it is half its site's crowd too
         # (an outlet and one keen reader meet on the few articles nobody else shared)

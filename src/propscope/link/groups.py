@@ -27,6 +27,13 @@ MIN_STRENGTH = 0.25
 #: In pieces joined by their items (link/wholegroups.py): a member tied to at least two
 #: of the joined group and this share of it stays (a sparse group is sparse as a whole).
 JOINED_MIN_STRENGTH = 0.1
+#: Whether Leiden runs on each connected component of the edge graph on its own. Why: with
+#: one run over the whole graph, its random order (fixed seed) covers every account, so
+#: removing an unrelated pair elsewhere (an outlet and its feed bot) re-partitioned a
+#: 25-member text group on generator 4's dev seed and, through the crowd filter's rounds,
+#: cost it members (17 -> 15 found). CPM's quality is a sum over components, so the best
+#: partition is the same; only the search is no longer disturbed by the rest of the graph.
+PER_COMPONENT = True
 
 
 def _merge_pieces(blocks: list[set[str]], edges: list[tuple[str, str, float]]) -> list[set[str]]:
@@ -59,6 +66,24 @@ def _merge_pieces(blocks: list[set[str]], edges: list[tuple[str, str, float]]) -
         del blocks[j]
 
 
+def _leiden(g: ig.Graph, names: list[str]) -> list[set[str]]:
+    """CPM blocks, found in each connected component on its own (:data:`PER_COMPONENT`)."""
+    if not PER_COMPONENT:
+        part = leidenalg.find_partition(g, leidenalg.CPMVertexPartition,
+                                        resolution_parameter=RESOLUTION, seed=42)
+        return [{names[v] for v in members} for members in part]
+    blocks: list[set[str]] = []
+    for comp in g.connected_components():
+        if len(comp) == 1:
+            blocks.append({names[comp[0]]})
+            continue
+        sub = g.induced_subgraph(comp)
+        part = leidenalg.find_partition(sub, leidenalg.CPMVertexPartition,
+                                        resolution_parameter=RESOLUTION, seed=42)
+        blocks += [{names[comp[v]] for v in members} for members in part]
+    return blocks
+
+
 def overlapping_groups(edges: list[tuple[str, str, float]],
                        items: PairItems | None = None) -> list[dict[str, Any]]:
     """``[{"members": {source: (strength, role)}, ...}]``, largest group first.
@@ -79,9 +104,7 @@ def overlapping_groups(edges: list[tuple[str, str, float]],
     # CPM (constant Potts), not modularity: modularity merges small groups joined by one
     # shared account (its resolution limit); CPM asks each group for an edge density
     # above RESOLUTION whatever the size of the rest of the graph.
-    part = leidenalg.find_partition(g, leidenalg.CPMVertexPartition,
-                                    resolution_parameter=RESOLUTION, seed=42)
-    cores = _merge_pieces([{names[v] for v in members} for members in part], edges)
+    cores = _merge_pieces(_leiden(g, names), edges)
     # a member of a joined group is kept when tied to MIN_STRENGTH of its group or of its
     # own piece: a sparse group is sparse as a whole (link/wholegroups.py)
     piece = {n: core for core in cores for n in core}
