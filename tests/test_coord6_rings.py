@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coord_fixtures import communities
 from propscope import load_settings, open_corpus
 from propscope.link import hubrings
 from propscope.pipeline import run
@@ -82,12 +83,7 @@ def _members(tmp_path: Path) -> list[set[str]]:
     src.write_text(json.dumps(_page()) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"
     run([str(src)], corpus, None, load_settings(analyzers=("references", "repetitions")))
-    with open_corpus(corpus, read_only=True) as c:
-        rows = c.con.execute("SELECT community_id, source FROM communities").fetchall()
-    found: dict[str, set[str]] = {}
-    for cid, source in rows:
-        found.setdefault(cid, set()).add(source)
-    return list(found.values())
+    return communities(corpus)
 
 
 def test_the_hub_ring_is_found_with_the_rule_and_no_fan_is(
