@@ -108,6 +108,8 @@ def test_planted_group_becomes_one_community_with_evidence(tmp_path: Path) -> No
     g = nx.read_gexf(out)
     assert set(g.nodes) == set(group)
     assert {g.nodes[n]["community"] for n in g.nodes} == {"C0001"}
+    newest = max(corpus.df("coordination_edges")["last_seen"]).date().isoformat()
+    assert f'lastmodifieddate="{newest}"' in out.read_text(encoding="utf-8")  # not today's
     assert run_coordination(corpus, Settings(), "r2")["status"] == "skipped"
 
 
@@ -150,3 +152,4 @@ def test_gexf_without_coordination_tables(tmp_path: Path) -> None:
     out = tmp_path / "empty.gexf"
     write_gexf(corpus, out)
     assert nx.read_gexf(out).number_of_nodes() == 0
+    assert 'lastmodifieddate="1970-01-01"' in out.read_text(encoding="utf-8")

@@ -8,6 +8,7 @@ community (empty when it is in none) so Gephi can colour by it directly.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ def build_graph(corpus: Corpus) -> nx.Graph:
                min(p_adjusted), min(first_seen), max(last_seen)
         FROM coordination_edges GROUP BY source_a, source_b ORDER BY source_a, source_b
     """).fetchall()
+    newest = max((last for *_, last in rows if last is not None), default=None)
+    g.graph["newest_day"] = newest.date().isoformat() if newest else NO_DAY
     for a, b, weight, kinds, p_adj, first, last in rows:
         for node in (a, b):
             if node not in g:
@@ -47,12 +50,27 @@ def build_graph(corpus: Corpus) -> nx.Graph:
     return g
 
 
+#: The network's date when it has no edge.
+NO_DAY = "1970-01-01"
+_MODIFIED = re.compile(rb'lastmodifieddate="[0-9-]*"')
+
+
 def write_gexf(corpus: Corpus, path: Path) -> None:
-    """Write ``network.gexf`` (atomically: a half-written file never replaces a good one)."""
+    """Write ``network.gexf`` (atomically: a half-written file never replaces a good one).
+
+    networkx stamps the file with the day it is written (``lastmodifieddate``), so the same
+    corpus exported on two days gave two files, and a check of exports against recorded
+    hashes failed the day after it was recorded. The stamp is the day of the network's
+    newest co-action instead: the same corpus always gives the same bytes.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     # Source names come from the input: escape what XML forbids, or Gephi rejects the file.
     import networkx as nx
 
-    nx.write_gexf(xml_safe_graph(build_graph(corpus)), tmp)
+    graph = build_graph(corpus)
+    day = str(graph.graph.pop("newest_day", NO_DAY))
+    nx.write_gexf(xml_safe_graph(graph), tmp)
+    data = tmp.read_bytes()
+    tmp.write_bytes(_MODIFIED.sub(f'lastmodifieddate="{day}"'.encode(), data, count=1))
     tmp.replace(path)
