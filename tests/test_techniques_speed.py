@@ -132,6 +132,18 @@ def test_a_long_text_is_not_kept(monkeypatch):
     assert len(reuse.ENCODED) == 1
 
 
+def test_a_long_batch_keeps_no_encoder_outputs(monkeypatch):
+    m = TechniqueModel(model_dir("semeval2023"), threads=1)
+    reuse.OUTPUTS.clear()
+    monkeypatch.setattr(reuse, "KEEP_CHARS", len(TEXT) + 10)
+    kept = m.score([TEXT])
+    assert len(reuse.OUTPUTS) >= 1  # each encoder's pass, kept for the other taxonomy
+    reuse.OUTPUTS.clear()
+    both = m.score([TEXT, TEXT[:20]])  # each text within the bound, the batch is not
+    assert len(reuse.OUTPUTS) == 0
+    assert np.array_equal(both[0].probs, kept[0].probs)  # the same scores either way
+
+
 def test_the_heads_product_runs_on_one_blas_thread_and_the_count_comes_back(monkeypatch):
     x = np.random.default_rng(5).standard_normal((1107, 768)).astype(np.float32)
     w = np.random.default_rng(6).standard_normal((768, 15)).astype(np.float32)

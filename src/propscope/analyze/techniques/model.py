@@ -211,13 +211,15 @@ class TechniqueModel:
             return [DocScores(t, e, np.zeros((0, k1), np.float32), np.zeros((0, h), np.float32))
                     for t, e in zip(texts, encs, strict=True)]
         batch_key = hashlib.sha1("\0".join(texts).encode("utf-8", "surrogatepass")).hexdigest()
+        keep_outputs = reuse.keep_batch(texts)
 
         def run(session) -> tuple[list[np.ndarray], list[np.ndarray]]:
             # One pass per encoder file and batch: a member and an SI member may share
             # one, and so may two models in one process (the semeval2020 ``shared``
             # variant reads the semeval2023 encoder): see ``reuse.OUTPUTS``.
             return reuse.OUTPUTS.get((id(session), self.stride, self.anchor_end, batch_key),
-                                     lambda: _frozen(self._run(session, ids, mask, index, lengths)))
+                                     lambda: _frozen(self._run(session, ids, mask, index, lengths)),
+                                     keep=keep_outputs)
 
         member_probs: list[list[np.ndarray]] = []
         states: list[list[np.ndarray]] = []

@@ -69,6 +69,13 @@ def keep(text: str) -> bool:
     return len(text) <= KEEP_CHARS
 
 
+def keep_batch(texts: list[str]) -> bool:
+    """Whether a batch's encoder outputs may be kept: its texts together within
+    :data:`KEEP_CHARS`. Why the sum: the states are about 6 kB per token, so a batch of
+    eight long texts just under the per-text bound held gigabytes in :data:`OUTPUTS`."""
+    return sum(len(t) for t in texts) <= KEEP_CHARS
+
+
 # A text's tokens and windows, per (tokenizer file digest, stride, end anchor, text).
 # The text itself is in the key (no digest that could collide); 32 news articles are
 # about 150 kB of keys.
@@ -78,7 +85,8 @@ ENCODED: Recent = Recent(32)
 # one process scores the same documents with both taxonomies (semeval2023, then the
 # semeval2020 ``fast``/``shared`` variant over the same encoder), the second reads the
 # first's pass. The same as recomputing (one window per ONNX call, see
-# ``model.WINDOW_BATCH``); few (a news article's states are about 1.5 MB).
+# ``model.WINDOW_BATCH``); few (a news article's states are about 1.5 MB), and only for
+# batches within ``KEEP_CHARS`` in all (``keep_batch``).
 OUTPUTS: Recent = Recent(4)
 
 # The language gate's decision per document (the analyzer's ``_plan``), keyed by
