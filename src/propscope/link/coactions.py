@@ -43,7 +43,9 @@ PLATFORM_KEYS = {
     "forward": ("forward_from", "fwd_from"),
 }
 
-_OCC = """
+#: Every occurrence of a document (one per source) as an action of its source, at its
+#: time: what the stage calls an account's posts (also read by schedules.py, infrastructure.py).
+OCCURRENCES_SQL = """
     SELECT doc_id, coalesce(source, author) AS actor, published AS t FROM document_sources
     UNION ALL
     SELECT d.doc_id, coalesce(d.source, d.author), d.published
@@ -185,7 +187,7 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
     sample = f" AND doc_id IN ({first_documents_sql(limit)})" if limit else ""
     con.execute(f"""
         CREATE TEMP TABLE _coord_events AS
-        WITH occ AS ({_OCC})
+        WITH occ AS ({OCCURRENCES_SQL})
         SELECT DISTINCT * FROM ({' UNION ALL '.join(parts)}) e(actor, kind, item, t, doc_id, raw)
         WHERE actor IS NOT NULL AND t IS NOT NULL AND item IS NOT NULL{sample}
     """)

@@ -176,7 +176,8 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     # reposted accounts re-shared in tight bursts only (link/hubrings.py), from the item's
     # own timing before any exclusion
     closed = (hubrings.closed_audiences(s["audience"].to_numpy(np.int64), item, ja, jb)
-              if "audience" in s.columns else np.empty(0, np.int64))
+              if "audience" in s.columns and (hubrings.ENABLED or hubrings.KEEP_TIMING)
+              else np.empty(0, np.int64))
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)
     q_wide = q_item

@@ -158,8 +158,8 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
         ok = (inside["present"] >= OWN_SHARE * inside["crowd"]) & (
             ~inside["has_site"].astype(bool)
             | (inside["on_site"] >= OWN_SHARE * site_crowd))
-    private = _private(rows)
-    if PRIVATE_LINKS:
+    private = _private(rows) if PRIVATE_LINKS else None
+    if private is not None:
         # a group of two does not own links only the two of them shared (see PRIVATE_LINKS)
         size = member.groupby("gid").size()
         ok = ok & ~(private[inside["index"].to_numpy()]
@@ -167,7 +167,7 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
     owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
         OWN_SHARE * rows["crowd"] <= 2)
-    if PRIVATE_LINKS:
+    if private is not None:
         alone &= ~private[rows["index"].to_numpy()]
     if SITE_CROWD and "site" in ev:
         # a pair in no common group owns a link only if it is half its site's crowd too

@@ -36,6 +36,7 @@ import pandas as pd
 
 from ..analyze.references import FINGERPRINT_KINDS
 from ..corpus import Corpus, one
+from .coactions import OCCURRENCES_SQL
 
 #: Reference kinds that are operator fingerprints: the references analyzer's own list,
 #: so a kind it learns joins the network by name, with no second list to keep in step.
@@ -44,14 +45,6 @@ INFRASTRUCTURE_KINDS = FINGERPRINT_KINDS
 MAX_SOURCES = 25
 EDGE_KIND = "shared_infrastructure"
 MAX_LISTED = 100  # values listed per edge in its ``items`` JSON
-
-_OCC = """
-    SELECT doc_id, coalesce(source, author) AS actor, published AS t FROM document_sources
-    UNION ALL
-    SELECT d.doc_id, coalesce(d.source, d.author), d.published
-    FROM documents d ANTI JOIN document_sources s USING (doc_id)
-"""
-
 
 def infrastructure_evidence(corpus: Corpus, kinds: tuple[str, ...] = INFRASTRUCTURE_KINDS,
                             max_sources: int = MAX_SOURCES) -> tuple[pd.DataFrame, dict[str, int]]:
@@ -63,7 +56,7 @@ def infrastructure_evidence(corpus: Corpus, kinds: tuple[str, ...] = INFRASTRUCT
     con = corpus.con
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _infra_firsts AS
-        WITH occ AS ({_OCC}),
+        WITH occ AS ({OCCURRENCES_SQL}),
         fp AS (SELECT r.kind, coalesce(r.normalized, r.value) AS value, r.value AS raw,
                       o.actor, o.doc_id, o.t
                FROM doc_references r JOIN occ o USING (doc_id)

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus import Corpus, first_documents_sql
+from .coactions import OCCURRENCES_SQL
 
 #: Width of a phase bin (seconds within the hour).
 PHASE_S = 60.0
@@ -55,14 +56,6 @@ ENABLED = True
 #: its first shares of items (``False``: the coordination 8 behaviour).
 ALL_POSTS = True
 
-#: An account's posts: every occurrence of a document (one per source), as the stage's
-#: actions are (link/coactions.py).
-_POSTS = """
-    SELECT doc_id, coalesce(source, author) AS actor, published AS t FROM document_sources
-    UNION ALL
-    SELECT d.doc_id, coalesce(d.source, d.author), d.published
-    FROM documents d ANTI JOIN document_sources s USING (doc_id)
-"""
 
 
 def post_phases(corpus: Corpus, n_actors: int, limit: int | None = None) -> np.ndarray:
@@ -75,7 +68,7 @@ def post_phases(corpus: Corpus, n_actors: int, limit: int | None = None) -> np.n
         return out
     sample = f" AND doc_id IN ({first_documents_sql(limit)})" if limit else ""
     got = corpus.con.execute(f"""
-        WITH posts AS (SELECT DISTINCT actor, doc_id, t FROM ({_POSTS})
+        WITH posts AS (SELECT DISTINCT actor, doc_id, t FROM ({OCCURRENCES_SQL})
                        WHERE actor IS NOT NULL AND t IS NOT NULL{sample}),
              codes AS (SELECT DISTINCT actor, actor_code FROM _coord_coded)
         SELECT c.actor_code, CAST(floor((epoch(p.t) - 3600 * floor(epoch(p.t) / 3600))

@@ -32,22 +32,17 @@ def scatter_mean(rows: np.ndarray, index: list[tuple[int, int, int]], lengths: l
     document and token range each window covers. Tokens seen by several
     overlapping windows get the mean of their scores.
     """
-    c = rows.shape[-1]
-    sums = [np.zeros((n, c), dtype=np.float32) for n in lengths]
-    counts = [np.zeros((n, 1), dtype=np.float32) for n in lengths]
-    for r, (doc, s, e) in enumerate(index):
-        sums[doc][s:e] += rows[r, 1 : 1 + e - s]
-        counts[doc][s:e] += 1.0
-    return [s / np.maximum(n, 1.0) for s, n in zip(sums, counts, strict=True)]
+    means = WindowMeans(lengths, rows.shape[-1])
+    means.add(rows, index)
+    return means.means()
 
 
 class WindowMeans:
-    """:func:`scatter_mean` one window at a time, as the encoder returns them.
+    """:func:`scatter_mean` a few windows at a time, as the encoder returns them.
 
     Why: padding every window's output to the batch width and concatenating them
-    before :func:`scatter_mean` copied each document's outputs twice more for
-    nothing. The sums are added in the same window order, so the means are the same
-    to the bit.
+    before averaging copied each document's outputs twice more for nothing. The sums
+    are added in window order either way, so the means are the same to the bit.
     """
 
     def __init__(self, lengths: list[int], channels: int) -> None:
