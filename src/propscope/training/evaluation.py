@@ -20,15 +20,23 @@ GRID = [round(0.15 + 0.05 * i, 2) for i in range(13)]  # thresholds tried on val
 
 
 def evaluate_outputs(outputs: list[DocOutput], head: heads.Heads, paragraphs: dict,
-                     grid: list[float]) -> dict:
-    """Validation metrics, with the best threshold from ``grid`` for each decoding."""
+                     grid: list[float], fixed: dict[str, float] | None = None) -> dict:
+    """Validation metrics, with the best threshold from ``grid`` for each decoding.
+
+    ``fixed`` maps a decoding (``si``, ``span``, ``paragraph``) to a threshold chosen
+    elsewhere: nested cross-validation scores an outer fold at the inner folds'
+    thresholds, so the scored articles choose nothing.
+    """
+    fixed = fixed or {}
+    def grid_of(key: str) -> list[float]:
+        return [fixed[key]] if key in fixed else grid
     gold = [s for o in outputs for s in o.article.spans]
     res: dict = {}
     best_si = max(((si_score([s for o in outputs for s in heads.si_spans(o.article.doc_id, o.article.text, o.enc, o.probs, t)], gold), t)
-                   for t in grid), key=lambda x: x[0].f1)
+                   for t in grid_of("si")), key=lambda x: x[0].f1)
     res["si"] = {**best_si[0].as_dict(), "threshold": best_si[1]}
     best_span = max(((span_score([s for o in outputs for s, _ in heads.technique_spans(o.article.doc_id, o.article.text, o.enc, o.probs, head.labels, t)], gold), t)
-                     for t in grid), key=lambda x: x[0].f1)
+                     for t in grid_of("span")), key=lambda x: x[0].f1)
     res["span"] = {**best_span[0].as_dict(), "threshold": best_span[1]}
     tc_pred = []
     for o in outputs:
@@ -41,7 +49,7 @@ def evaluate_outputs(outputs: list[DocOutput], head: heads.Heads, paragraphs: di
         ids = {o.article.doc_id for o in outputs}
         gold_par = {k: v for k, v in paragraphs.items() if k[0] in ids}
         best_par = None
-        for t in grid:
+        for t in grid_of("paragraph"):
             pred = {}
             for o in outputs:
                 pred.update(heads.paragraph_labels(o.article.doc_id, o.article.text, o.enc, o.probs, head.labels, t))

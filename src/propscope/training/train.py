@@ -81,13 +81,18 @@ __all__ = ["ENSEMBLES", "FP32_NODES", "FROZEN", "GRID", "MODEL_VERSION", "QUANTI
 def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *, device: str = "cpu",
           epochs: int = 15, lr: float = 2e-4, batch_size: int = 16, seed: int = 13, patience: int = 4,
           max_articles: int | None = None, deadline: float | None = None, si_weight: float = 1.0,
-          extra_2023: bool = False, log=print) -> dict:
+          extra_2023: bool = False, split: tuple[list[dataset.Article], list[dataset.Article]] | None = None,
+          exclude_ids: frozenset[str] = frozenset(), log=print) -> dict:
     """Train one taxonomy; write ``trained-<taxonomy>.safetensors`` + ``metrics-<taxonomy>.json``.
 
     ``si_weight`` scales the loss of the 'any technique' channel (SI decodes from
     it; with one channel among K + 1 it otherwise gets 1/(K+1) of the token loss)
     and its weight in the epoch selection. ``extra_2023`` (semeval2020 only) adds
     the SemEval-2023 English articles PTC lacks, relabelled (:mod:`.crosswalk`).
+    ``split`` replaces the fixed train/validation split (nested cross-validation,
+    :mod:`.nested`, passes each outer fold's inner split); extra articles whose ID is in
+    ``exclude_ids`` (the outer fold) or in the validation set are left out, so no scored
+    article is trained on under its other taxonomy's labels.
     """
     t0 = time.time()
     random.seed(seed)
@@ -96,14 +101,15 @@ def train(data_dir: Path, taxonomy_name: str, base_dir: Path, work_dir: Path, *,
     labels = list(taxonomy.labels(taxonomy_name))
     label_index = {lab: i for i, lab in enumerate(labels)}
     data = dataset.load(data_dir, taxonomy_name)
-    train_set, val_set = data.split()
+    train_set, val_set = split if split is not None else data.split()
     if max_articles:
         train_set, val_set = train_set[:max_articles], val_set[: max(2, max_articles // 3)]
     n_extra = 0
     if extra_2023 and taxonomy_name == "semeval2020":
         from .crosswalk import extra_2020_articles
 
-        extra = extra_2020_articles(data_dir)[: max_articles or None]
+        held = exclude_ids | {a.doc_id for a in val_set}
+        extra = [a for a in extra_2020_articles(data_dir) if a.doc_id not in held][: max_articles or None]
         n_extra = len(extra)
         train_set = train_set + extra
     tok = encoding.load_tokenizer(base_dir / "tokenizer.json")
