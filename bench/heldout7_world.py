@@ -200,8 +200,8 @@ def background(world: World, rng: random.Random) -> None:
         for acc in list(pool):
             if acc.role in NOT_PEOPLE:
                 continue
-            fame = rng.lognormvariate(-1.3, 1.4)
-            for _ in range(poisson(rng, acc.rate * days * 0.6)):
+            fame = rng.lognormvariate(-1.5, 1.4)
+            for _ in range(poisson(rng, acc.rate * days * 0.38)):
                 t = local_time(rng, acc, days)
                 text, links, tags = post_text(world, rng, acc, t, link_p, tag_p)
                 act = world.add(Act(world.pid(platform, acc, "post"), platform, acc.handle, t,
