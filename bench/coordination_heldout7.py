@@ -161,8 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     print(text if args.json else human(results) if results["worlds"] else
           f"files written under {args.out}")
     if args.doc and results["worlds"]:
+        section = doc_section(results)
+        if TITLE in DOC.read_text(encoding="utf-8"):  # a later run: its figures only
+            section = f"\n### Judge 7, seed {args.seed} ({results['date']})\n" + section.split(
+                "**Harness check", 1)[-1].split("\n", 1)[-1]
         with DOC.open("a", encoding="utf-8") as fh:
-            fh.write(doc_section(results))
+            fh.write(section)
     return 0
 
 

@@ -10,6 +10,7 @@ coordination detector must not mistake for a group.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import math
 import random
@@ -37,6 +38,12 @@ def poisson(rng: random.Random, lam: float) -> int:
         if p <= limit:
             return k
         k += 1
+
+
+@functools.cache
+def zipf_cum(n: int) -> list[float]:
+    """Cumulative Zipf weights (rank r has weight 1/r): the top item takes about a sixth."""
+    return list(itertools.accumulate(1 / (r + 1) for r in range(n)))
 
 
 @dataclass
@@ -87,8 +94,7 @@ class Links:
 
     def popular(self, rng: random.Random) -> str:
         """An evergreen link, Zipf-popular (a few are shared by everyone, any day)."""
-        i = min(int(rng.paretovariate(1.1)) - 1, len(self.evergreen) - 1)
-        return self.evergreen[i]
+        return rng.choices(self.evergreen, cum_weights=zipf_cum(len(self.evergreen)))[0]
 
 
 @dataclass
@@ -123,7 +129,7 @@ class World:
 
     def tag(self, rng: random.Random) -> str:
         """A hashtag from the long-tailed pool."""
-        return self.tags[min(int(rng.paretovariate(0.9)) - 1, len(self.tags) - 1)]
+        return rng.choices(self.tags, cum_weights=zipf_cum(len(self.tags)))[0]
 
     def add(self, act: Act) -> Act:
         if START <= act.t < self.end:
