@@ -38,7 +38,7 @@ def load_posts(exports: Path) -> list[dict[str, Any]]:
 
     posts = (exports / "posts.parquet").as_posix()
     docs = (exports / "documents.parquet").as_posix()
-    rows = duckdb.sql(f"""
+    rows = duckdb.execute(f"""
         select p.platform || ':' || p.post_id, p.author, p.relation, p.parent_id,
                epoch(p.published), coalesce(p.links, []), d.text
         from read_parquet('{posts}') p left join read_parquet('{docs}') d using (doc_id)

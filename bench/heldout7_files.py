@@ -89,7 +89,7 @@ class Writer:
                 part = [it for t, it in items if lo <= t < hi]
                 for n, page in enumerate(_pages(part, PAGE)):
                     dump.append({"feed": page, "cursor": f"{author}:{n}"})
-        post = {"uri": "at://did:plc:broken/app.bsky.feed.post/3mxx", "author": {
+        post: dict[str, Any] = {"uri": "at://did:plc:broken/app.bsky.feed.post/3mxx", "author": {
             "handle": "broken.bsky.social"}, "record": {"$type": "app.bsky.feed.post",
                                                         "createdAt": iso_ms(self.mid)}}
         late.append(json.dumps({"feed": [{"post": {**post, "record": {

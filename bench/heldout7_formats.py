@@ -68,7 +68,7 @@ def bluesky_view(act: Act, acc: Account, rng: random.Random) -> dict[str, Any]:
     if tags:
         text += " " + " ".join(f"#{g}" for g in tags)
     links = [u for u in act.links if u not in text]
-    card = None
+    card: dict[str, Any] | None = None
     if links and rng.random() < 0.35:
         card = {"$type": "app.bsky.embed.external",
                 "external": {"uri": links[0], "title": text[:40], "description": ""}}

@@ -55,7 +55,7 @@ def wire(world: World, rng: random.Random) -> None:
 def outlets_and_staff(world: World, rng: random.Random) -> None:
     """Outlets post their articles on Bluesky and Facebook; their staff repost them."""
     pop = world.pop
-    by_site = {}
+    by_site: dict[str, list[Act]] = {}
     for act in world.acts:
         if act.kind == "article":
             by_site.setdefault(act.author, []).append(act)

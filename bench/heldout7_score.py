@@ -66,8 +66,8 @@ def read_communities(exports: Path) -> list[Community]:
     path = exports / "communities.parquet"
     if not path.exists():
         return []
-    rows = duckdb.sql(f"select community_id, source, dominant_kind from read_parquet("
-                      f"'{path.as_posix()}')").fetchall()
+    rows = duckdb.execute(f"select community_id, source, dominant_kind from read_parquet("
+                          f"'{path.as_posix()}')").fetchall()
     members: dict[Any, set[str]] = {}
     kinds: dict[Any, str] = {}
     for cid, source, kind in rows:
