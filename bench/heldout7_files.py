@@ -81,7 +81,8 @@ class Writer:
             for act in sorted(feeds[author], key=lambda a: -a.t):
                 parent = self.by_pid.get(act.parent or "")
                 item = bluesky_item(act, self.account(act), parent,
-                                    self.account(parent) if parent else None, self.rng)
+                                    self.account(parent) if parent else None, self.rng,
+                                    self.world.links.short)
                 if item is not None:
                     items.append((act.t, item))
             for dump, lo, hi in ((early, 0.0, self.mid + overlap),
@@ -177,7 +178,8 @@ class Writer:
 
     def facebook(self, acts: list[Act]) -> None:
         """Content Library CSV in two overlapping windows; one huge text; two bad rows."""
-        rows = [(a.t, meta_row(a, self.account(a), self.rng)) for a in acts]
+        rows = [(a.t, meta_row(a, self.account(a), self.rng,
+                                      self.world.links.short)) for a in acts]
         rows.sort(key=lambda r: r[0])
         if rows:
             rows[len(rows) // 3][1][3] = rows[len(rows) // 3][1][3] + " " + "lorem " * 10000

@@ -9,6 +9,7 @@ coordination detector is only as good as the times it reads.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from typing import Any
@@ -41,7 +42,8 @@ def display_name(acc: Account) -> str:
 
 def shown(url: str) -> str:
     """How a client shows a long link in the post text (the facet keeps the address)."""
-    return url.split("://", 1)[-1][:24] + "..."
+    bare = url.split("://", 1)[-1]
+    return bare if len(bare) <= 24 else bare[:24] + "..."
 
 
 def _facets(text: str, links: list[str], tags: list[str]) -> list[dict[str, Any]]:
@@ -61,15 +63,24 @@ def _facets(text: str, links: list[str], tags: list[str]) -> list[dict[str, Any]
     return out
 
 
-def bluesky_view(act: Act, acc: Account, rng: random.Random) -> dict[str, Any]:
-    """A post view as ``getAuthorFeed`` returns it (the client's clock in ``createdAt``)."""
+def bluesky_view(act: Act, acc: Account, rng: random.Random,
+                 expand: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A post view as ``getAuthorFeed`` returns it (the client's clock in ``createdAt``).
+
+    A short link in the text gets, half the time, a link card whose address is the
+    link's expansion (the client resolved it), as Bluesky clients do; ``expand`` maps
+    short links to their targets."""
     text = act.text
     tags = [g for g in act.tags if f"#{g}" not in text]
     if tags:
         text += " " + " ".join(f"#{g}" for g in tags)
     links = [u for u in act.links if u not in text]
     card: dict[str, Any] | None = None
-    if links and rng.random() < 0.35:
+    short = [u for u in act.links if expand and u in expand]
+    if short and rng.random() < 0.5 and expand:
+        card = {"$type": "app.bsky.embed.external",
+                "external": {"uri": expand[short[0]], "title": text[:40], "description": ""}}
+    elif links and rng.random() < 0.35:
         card = {"$type": "app.bsky.embed.external",
                 "external": {"uri": links[0], "title": text[:40], "description": ""}}
         links = []
@@ -99,16 +110,17 @@ def bluesky_view(act: Act, acc: Account, rng: random.Random) -> dict[str, Any]:
 
 
 def bluesky_item(act: Act, acc: Account, parent: Act | None, parent_acc: Account | None,
-                 rng: random.Random) -> dict[str, Any] | None:
+                 rng: random.Random, expand: Mapping[str, str] | None = None
+                 ) -> dict[str, Any] | None:
     """One ``feed[]`` item of ``acc``'s author feed."""
     if act.kind == "repost":
         if parent is None or parent_acc is None:
             return None
-        return {"post": bluesky_view(parent, parent_acc, rng),
+        return {"post": bluesky_view(parent, parent_acc, rng, expand),
                 "reason": {"$type": REASON, "uri": act.pid, "indexedAt": iso_ms(act.t),
                            "by": {"did": acc.uid, "handle": acc.handle,
                                   "displayName": display_name(acc)}}}
-    item: dict[str, Any] = {"post": bluesky_view(act, acc, rng)}
+    item: dict[str, Any] = {"post": bluesky_view(act, acc, rng, expand)}
     if act.kind == "reply" and parent is not None and parent_acc is not None:
         item["reply"] = {"parent": {"$type": "app.bsky.feed.defs#postView", "uri": parent.pid,
                                     "author": {"did": parent_acc.uid,
@@ -158,13 +170,20 @@ META_COLUMNS = ["id", "creation_time", "modified_time", "text", "lang", "post_ow
                 "statistics.share_count", "statistics.comment_count"]
 
 
-def meta_row(act: Act, acc: Account, rng: random.Random) -> list[str]:
+def meta_row(act: Act, acc: Account, rng: random.Random,
+             expand: Mapping[str, str] | None = None) -> list[str]:
+    """One Content Library row; a short link is, half the time, attached as its expansion
+    (Facebook resolves attachments) and kept in the text as typed."""
     made = datetime.fromtimestamp(act.t, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
     modified = made if rng.random() < 0.9 else datetime.fromtimestamp(
         act.t + rng.uniform(60, 9000), UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
     kind = "page" if acc.role in ("outlet", "wire_outlet") else "profile"
-    return [act.pid, made, modified, act.text, act.lang, acc.uid, display_name(acc), acc.handle,
-            kind, act.links[0] if act.links else "",
+    link, text = (act.links[0] if act.links else ""), act.text
+    if expand and link in expand and rng.random() < 0.5:
+        text = text if link in text else f"{text} {link}"
+        link = expand[link]
+    return [act.pid, made, modified, text, act.lang, acc.uid, display_name(acc), acc.handle,
+            kind, link,
             act.parent or "" if act.kind == "repost" else "", str(rng.randint(0, 3000)),
             str(rng.randint(0, 300)), str(rng.randint(0, 200))]
 
