@@ -6,6 +6,7 @@ scorer gives a perfect answer 1.0 and an empty one 0."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +34,15 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_same_seed_same_bytes(tiny: Path, tmp_path: Path) -> None:
-    write(SEED, "tiny", "planted", tmp_path)
+    """Another process with another string-hash seed writes the same bytes (no set order
+    or hash leaks into the world)."""
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    env = {**os.environ, "PYTHONHASHSEED": "12345",
+           "PYTHONPATH": os.pathsep.join([str(bench), os.environ.get("PYTHONPATH", "")])}
+    subprocess.run([sys.executable, str(bench / "coordination_heldout7.py"), "--seed", str(SEED),
+                    "--size", "tiny", "--world", "planted", "--out", str(tmp_path),
+                    "--generate-only"], check=True, env=env, capture_output=True)
+    (tmp_path / "results.json").unlink()
     again = _files(tmp_path / "planted")
     first = _files(tiny / "planted")
     assert again.keys() == first.keys()
