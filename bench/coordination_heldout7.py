@@ -132,6 +132,13 @@ def doc_section(results: dict[str, Any]) -> str:
         "communities / accounts (by role) | CPU s (planted) |",
         "|---|---|---|---|---|---|",
     ]
+    if control and not planted:  # a control-only run: its communities only
+        for tool in ("propscope", "coornet", "qut"):
+            if tool in control:
+                c = control[tool]
+                lines.append(f"| {tool} | - | - | - | {c['communities']} / "
+                             f"{c['accounts_in_communities']} {_roles(c['innocents_by_role'])}"
+                             f" | - |")
     if planted:
         for tool in ("propscope", "coornet", "qut"):
             if tool in planted:
