@@ -50,8 +50,11 @@ def run_propscope(folder: Path) -> dict[str, Any]:
     cmd = [propscope_bin(), "run", str(folder / "input"), "--corpus", str(corpus), "--out",
            str(exports), "--techniques", "off", "--quiet"]
     cpu0, wall0 = _child_cpu(), time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy(),
-                          check=False)
+    # this checkout's code, whatever the working folder: the venv's editable install may
+    # point at another checkout, and a relative PYTHONPATH depends on where it is run from
+    src = Path(__file__).resolve().parents[1] / "src"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"propscope run failed ({done.returncode}): {done.stderr[-2000:]}")
     return {"exports": exports, "cpu_s": round(_child_cpu() - cpu0, 1),
