@@ -56,7 +56,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from ..corpus import Corpus
-from . import pollers
+from . import pollers, syndication
 
 #: Whether the common-cause test is applied (``False``: the old behaviour).
 ENABLED = True
@@ -91,14 +91,16 @@ SITE_KINDS = ("url", "text")
 class Origins:
     """Per item code: its publisher (actor code, ``-2`` for a reposted account outside
     the shares' actors, ``-1`` none) and its publication time (epoch seconds); ``judged``
-    (per item code) and ``window_s`` for :mod:`.pollers` (an unobserved common source);
-    ``left_out``: the co-actions :mod:`.pollers` left out of the test (``item``, ``a``,
-    ``b``), which still count in the items' crowds (:func:`crowd_coactions`)."""
+    (per item code) and ``window_s`` for :mod:`.pollers`, ``syndicated`` (share keys,
+    :func:`.syndication.syndicated_shares`): an unobserved common source; ``left_out``: the
+    co-actions those two rules left out of the test (``item``, ``a``, ``b``), which still
+    count in the items' crowds (:func:`crowd_coactions`)."""
 
     publisher: np.ndarray
     t0: np.ndarray
     window_s: float = float("nan")
     judged: np.ndarray | None = None
+    syndicated: np.ndarray | None = None
     left_out: list[pd.DataFrame] = field(default_factory=list)
 
 
@@ -137,18 +139,19 @@ def parent_times(corpus: Corpus, n_items: int) -> np.ndarray:
 
 def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
             site: np.ndarray, has_site: np.ndarray, parent_t: np.ndarray,
-            window_s: float = float("nan")) -> Origins:
+            window_s: float = float("nan"), syndicated: np.ndarray | None = None) -> Origins:
     """Publishers and publication times per item code, from shares sorted by (item, t).
 
     ``kind`` is each share's kind (a categorical series); ``site``/``has_site`` per item code
     (:func:`.sites.site_bases`); ``parent_t`` from :func:`parent_times`; ``window_s`` the
-    narrow window, for :mod:`.pollers` (``nan``: that rule is not applied).
+    narrow window, for :mod:`.pollers` (``nan``: that rule is not applied); ``syndicated``
+    from :func:`.syndication.syndicated_shares`.
     """
     n_items = len(site)
     publisher = np.full(n_items, -1, dtype=np.int64)
     t0 = np.full(n_items, np.nan)
     if not len(item):
-        return Origins(publisher, t0)
+        return Origins(publisher, t0, window_s, None, syndicated)
     head = np.flatnonzero(np.r_[True, item[1:] != item[:-1]])
     it, first_a, first_t = item[head], actor[head], t[head]
     # kinds by their category codes: not a Python string per share (10M shares)
@@ -157,7 +160,7 @@ def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
     judged = np.zeros(n_items, dtype=bool)  # the kinds pollers.py judges
     judged[it] = np.isin(code, [i for i, c in enumerate(names) if c in pollers.KINDS])
     if not ENABLED:
-        return Origins(publisher, t0, window_s, judged)
+        return Origins(publisher, t0, window_s, judged, syndicated)
     rep = np.isin(code, [i for i, c in enumerate(names) if c in REPOST_KINDS])
     # reposts: published by the reposted account
     pt = parent_t[it[rep]]
@@ -182,7 +185,7 @@ def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
         mine = pub_of_site[sid] == fa
         at = it[on_site][mine]
         publisher[at], t0[at] = fa[mine], first_t[on_site][mine]
-    return Origins(publisher, t0, window_s, judged)
+    return Origins(publisher, t0, window_s, judged, syndicated)
 
 
 def _kernels() -> np.ndarray:
@@ -207,6 +210,7 @@ def explained(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray
     if not len(ja):
         return np.zeros(0, dtype=bool)
     apart = pollers.apart(item, t, actor, ja, jb, orig.window_s, orig.judged, cap)
+    apart |= syndication.between_publications(item, actor, ja, jb, orig.syndicated)
     if apart.any():  # still close sharers of their items (crowd_coactions)
         orig.left_out.append(pd.DataFrame({"item": item[ja[apart]], "a": actor[ja[apart]],
                                            "b": actor[jb[apart]]}))

@@ -54,6 +54,7 @@ from .retest import retest
 from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
+from .syndication import syndicated_shares
 from .timing import StepTimer
 from .window import estimate_window
 
@@ -223,7 +224,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         orig = origins(shares["item"].to_numpy(np.int64), shares["t"].to_numpy(np.float64),
                        shares["actor"].to_numpy(np.int64),
                        shares["kind"].astype("category"), sites, has_site,
-                       parent_times(corpus, n_codes), window)  # window: pollers.py
+                       parent_times(corpus, n_codes), window,  # window: pollers.py
+                       syndicated_shares(corpus))  # syndication.py
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
