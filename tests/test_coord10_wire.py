@@ -1,5 +1,5 @@
 """Outlets republishing a news agency's wire are not a group; a copy-paste ring is
-(link/pollers.py), through a real DuckDB corpus.
+(link/syndication.py, on; link/pollers.py, measured and off), through a real DuckDB corpus.
 
 Twelve outlets take one agency's wire: each story is republished word for word by nine of
 them, each beside a link to its own site, when its poller next reads the feed (0-5 minutes
@@ -8,7 +8,7 @@ after story and land within the window on about a third of them. Five ring accou
 their own slogans within 40 seconds of each other. Readers share breaking links within a
 minute or two, which sets the estimated window (about a minute: shorter than the wire's
 spread, as on generator 6's dev seed, where it was 253 s against delays of 0-250 s and
-more). Before the rule the outlets were one group.
+more). Before the rules the outlets were one group.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ OUTLETS = [f"outlet-{i:02d}" for i in range(12)]
 RING = [f"paste-{i}" for i in range(5)]
 
 
-def _posts(seed: int = 23, quick_links: bool = True) -> list[tuple[str, str, float]]:
+def _posts(seed: int = 23, quick_links: bool = True,
+           campaign: bool = False) -> list[tuple[str, str, float]]:
     """The corpus; without ``quick_links`` no link is shared quickly, and the estimated
-    window is the longest allowed (600 s): the wire's five minutes are within it."""
+    window is the longest allowed (600 s): the wire's five minutes are within it. With
+    ``campaign`` the ring pastes each slogan beside a link to its one campaign site."""
     rnd = random.Random(seed)
     posts = background(rnd)
     readers = [f"reader-{i:03d}" for i in range(120)]
@@ -49,7 +51,8 @@ def _posts(seed: int = 23, quick_links: bool = True) -> list[tuple[str, str, flo
     for k in range(10):  # the ring: its own slogans, all five within 40 s
         t = DAY * (k + 0.5) * 1.5 + rnd.uniform(0, 20000)
         slogan = " ".join(word(rnd) for _ in range(12))
-        posts += [(acc, slogan, t + rnd.uniform(0, 40)) for acc in RING]
+        link = f" https://campaign.example/p/{k}" if campaign else ""
+        posts += [(acc, slogan + link, t + rnd.uniform(0, 40)) for acc in RING]
     return posts
 
 
@@ -57,6 +60,17 @@ def test_wire_republishers_are_no_group_a_ring_is(tmp_path: Path) -> None:
     corpus = corpus_of(tmp_path, _posts())
     run_coordination(corpus, Settings(), "r1")
     assert groups(corpus) == [set(RING)]
+
+
+def test_a_ring_beside_its_campaign_site_keeps_its_texts(tmp_path: Path) -> None:
+    """Five accounts sharing one campaign site own none of it (a fifth of its shares each):
+    their slogans are no publications, and their text co-actions are tested as before."""
+    corpus = corpus_of(tmp_path, _posts(campaign=True))
+    run_coordination(corpus, Settings(), "r1")
+    assert groups(corpus) == [set(RING)]
+    kinds = {r[0] for r in corpus.con.execute(
+        "SELECT DISTINCT kind FROM coordination_evidence").fetchall()}
+    assert "text" in kinds
 
 
 @pytest.mark.parametrize("quick_links", [True, False])
@@ -71,23 +85,24 @@ def test_without_the_rules_the_outlets_are_a_group(
     assert any(len(g & set(OUTLETS)) >= 4 for g in found)
 
 
+@pytest.mark.parametrize("spread, sites", [(True, False), (False, True), (True, True)])
 def test_each_rule_alone_with_a_short_window(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With a window shorter than the wire's spread, either rule alone unties the outlets."""
-    for name, module, switch in (("p", pollers, "ENABLED"), ("s", syndication, "SYNDICATION")):
-        with monkeypatch.context() as m:
-            m.setattr(module, switch, False)
-            (tmp_path / name).mkdir()
-            corpus = corpus_of(tmp_path / name, _posts())
-            summary = run_coordination(corpus, Settings(), "r1")
-            assert summary["window_s"] < 120
-            assert groups(corpus) == [set(RING)]
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spread: bool, sites: bool) -> None:
+    """With a window shorter than the wire's spread, either rule alone unties the outlets
+    (``pollers.ENABLED`` is off by default: see its comment)."""
+    monkeypatch.setattr(pollers, "ENABLED", spread)
+    monkeypatch.setattr(syndication, "SYNDICATION", sites)
+    corpus = corpus_of(tmp_path, _posts())
+    summary = run_coordination(corpus, Settings(), "r1")
+    assert summary["window_s"] < 120
+    assert groups(corpus) == [set(RING)]
 
 
 def test_a_window_as_long_as_the_feed_needs_the_sites(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With the window at 600 s every story is tight (its five minutes are within it): the
     pollers rule cannot see the spread, and only the outlets' own sites untie them."""
+    monkeypatch.setattr(pollers, "ENABLED", True)
     corpus = corpus_of(tmp_path, _posts(quick_links=False))
     summary = run_coordination(corpus, Settings(), "r1")
     assert summary["window_s"] == 600.0
@@ -99,7 +114,8 @@ def test_a_window_as_long_as_the_feed_needs_the_sites(
     assert any(len(g & set(OUTLETS)) >= 4 for g in groups(corpus))
 
 
-def test_a_ring_inside_a_spread_crowd_is_closer_than_the_crowd() -> None:
+def test_a_ring_inside_a_spread_crowd_is_closer_than_the_crowd(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Three accounts post each of six texts within 10 s of each other, among twelve
     strangers spread over an hour: the items are spread (q well under one half), but the
     ring is close on every one while its crowd is not, so its co-actions are kept; two
@@ -118,6 +134,7 @@ def test_a_ring_inside_a_spread_crowd_is_closer_than_the_crowd() -> None:
     from propscope.link.cochance import sweep
 
     ja, jb = sweep(it, tt, 60.0)
+    monkeypatch.setattr(pollers, "ENABLED", True)
     out = pollers.apart(it, tt, ac, ja, jb, 60.0, np.ones(6, dtype=bool), 100)
     ring = (ac[ja] < 3) & (ac[jb] < 3)
     assert ring.sum() == 18 and not out[ring].any()
