@@ -42,6 +42,12 @@ post at independent, spread delays after a push by one of them that always goes 
 same as that account's audience and is not seen by those co-actions. Tight rings (seconds)
 keep their evidence when their delays are closer than their profiles allow.
 
+**An unobserved common source** (coordination 10). With no publisher in the data (a news
+agency whose stories outlets republish), :func:`explained` also leaves out co-actions between
+publications of syndicated copy on the accounts' own sites (:mod:`.syndication`) and, when
+switched on, chance meetings on items whose crowd acted apart (:mod:`.pollers`); those still
+count in the items' crowds (:func:`crowd_coactions`).
+
 Cost: one sweep, with no window, of the published items' shares by the accounts of the
 pairs in question (at most ``shares x cap`` comparisons, as the wide sweep), bincounts, and
 a ``bins x bins x bins`` product per pair.
