@@ -42,6 +42,12 @@ post at independent, spread delays after a push by one of them that always goes 
 same as that account's audience and is not seen by those co-actions. Tight rings (seconds)
 keep their evidence when their delays are closer than their profiles allow.
 
+**An unobserved common source** (coordination 10). With no publisher in the data (a news
+agency whose stories outlets republish), :func:`explained` also leaves out co-actions between
+publications of syndicated copy on the accounts' own sites (:mod:`.syndication`) and, when
+switched on, chance meetings on items whose crowd acted apart (:mod:`.pollers`); those still
+count in the items' crowds (:func:`crowd_coactions`).
+
 Cost: one sweep, with no window, of the published items' shares by the accounts of the
 pairs in question (at most ``shares x cap`` comparisons, as the wide sweep), bincounts, and
 a ``bins x bins x bins`` product per pair.
@@ -49,13 +55,14 @@ a ``bins x bins x bins`` product per pair.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
 from ..corpus import Corpus
+from . import pollers, syndication
 
 #: Whether the common-cause test is applied (``False``: the old behaviour).
 ENABLED = True
@@ -89,10 +96,30 @@ SITE_KINDS = ("url", "text")
 @dataclass
 class Origins:
     """Per item code: its publisher (actor code, ``-2`` for a reposted account outside
-    the shares' actors, ``-1`` none) and its publication time (epoch seconds)."""
+    the shares' actors, ``-1`` none) and its publication time (epoch seconds); ``judged``
+    (per item code) and ``window_s`` for :mod:`.pollers`, ``syndicated`` (share keys,
+    :func:`.syndication.syndicated_shares`): an unobserved common source; ``left_out``: the
+    co-actions those two rules left out of the test (``item``, ``a``, ``b``), which still
+    count in the items' crowds (:func:`crowd_coactions`)."""
 
     publisher: np.ndarray
     t0: np.ndarray
+    window_s: float = float("nan")
+    judged: np.ndarray | None = None
+    syndicated: np.ndarray | None = None
+    left_out: list[pd.DataFrame] = field(default_factory=list)
+
+
+def crowd_coactions(co: pd.DataFrame, orig: Origins) -> pd.DataFrame:
+    """The co-actions an item's crowd is counted from (``item``, ``a``, ``b``): the tested
+    ones and those :mod:`.pollers` left out. Why: two subscribers of a feed landing close on
+    a story are no tie, but they are close sharers of it; leaving them out of the test must
+    not shrink the crowd another pair is judged against (an outlet's feed bots would own its
+    headlines once the other subscribers' meetings on them were gone)."""
+    cols = ["item", "a", "b"]
+    if not orig.left_out:
+        return co[cols]
+    return pd.concat([co[cols]] + [f[cols] for f in orig.left_out], ignore_index=True)
 
 
 def parent_times(corpus: Corpus, n_items: int) -> np.ndarray:
@@ -117,22 +144,29 @@ def parent_times(corpus: Corpus, n_items: int) -> np.ndarray:
 
 
 def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
-            site: np.ndarray, has_site: np.ndarray, parent_t: np.ndarray) -> Origins:
+            site: np.ndarray, has_site: np.ndarray, parent_t: np.ndarray,
+            window_s: float = float("nan"), syndicated: np.ndarray | None = None) -> Origins:
     """Publishers and publication times per item code, from shares sorted by (item, t).
 
     ``kind`` is each share's kind (a categorical series); ``site``/``has_site`` per item code
-    (:func:`.sites.site_bases`); ``parent_t`` from :func:`parent_times`.
+    (:func:`.sites.site_bases`); ``parent_t`` from :func:`parent_times`; ``window_s`` the
+    narrow window, for :mod:`.pollers` (``nan``: that rule is not applied); ``syndicated``
+    from :func:`.syndication.syndicated_shares`.
     """
     n_items = len(site)
     publisher = np.full(n_items, -1, dtype=np.int64)
     t0 = np.full(n_items, np.nan)
-    if not ENABLED or not len(item):
-        return Origins(publisher, t0)
+    if not len(item):
+        return Origins(publisher, t0, window_s, None, syndicated)
     head = np.flatnonzero(np.r_[True, item[1:] != item[:-1]])
     it, first_a, first_t = item[head], actor[head], t[head]
     # kinds by their category codes: not a Python string per share (10M shares)
     names = [str(c) for c in kind.cat.categories]
     code = kind.cat.codes.to_numpy()[head]
+    judged = np.zeros(n_items, dtype=bool)  # the kinds pollers.py judges
+    judged[it] = np.isin(code, [i for i, c in enumerate(names) if c in pollers.KINDS])
+    if not ENABLED:
+        return Origins(publisher, t0, window_s, judged, syndicated)
     rep = np.isin(code, [i for i, c in enumerate(names) if c in REPOST_KINDS])
     # reposts: published by the reposted account
     pt = parent_t[it[rep]]
@@ -157,7 +191,7 @@ def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
         mine = pub_of_site[sid] == fa
         at = it[on_site][mine]
         publisher[at], t0[at] = fa[mine], first_t[on_site][mine]
-    return Origins(publisher, t0)
+    return Origins(publisher, t0, window_s, judged, syndicated)
 
 
 def _kernels() -> np.ndarray:
@@ -176,8 +210,22 @@ def explained(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray
 
     Shares are sorted by (item, t); ``ja``/``jb`` index them. A co-action can be explained
     only when its item is published and the two shares are more than ``QUICK_S`` apart
-    (see the module docstring for the test).
+    (see the module docstring for the test), or, with no observed publisher, when its item's
+    sharers acted apart and the pair is no closer than they are (:mod:`.pollers`).
     """
+    if not len(ja):
+        return np.zeros(0, dtype=bool)
+    apart = pollers.apart(item, t, actor, ja, jb, orig.window_s, orig.judged, cap)
+    apart |= syndication.between_publications(item, actor, ja, jb, orig.syndicated)
+    if apart.any():  # still close sharers of their items (crowd_coactions)
+        orig.left_out.append(pd.DataFrame({"item": item[ja[apart]], "a": actor[ja[apart]],
+                                           "b": actor[jb[apart]]}))
+    return _published(item, t, actor, ja, jb, orig, cap) | apart
+
+
+def _published(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray,
+               jb: np.ndarray, orig: Origins, cap: int) -> np.ndarray:
+    """Co-actions on published items explained by the two accounts' delay profiles."""
     out = np.zeros(len(ja), dtype=bool)
     if not ENABLED or not len(ja):
         return out

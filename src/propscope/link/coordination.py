@@ -44,7 +44,7 @@ from ..corpus import Corpus, one
 from ..settings import Settings
 from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
-from .commoncause import origins, parent_times
+from .commoncause import crowd_coactions, origins, parent_times
 from .conversation import conversations
 from .coordination_rows import community_rows, edge_rows_of
 from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHEMA
@@ -54,15 +54,18 @@ from .retest import retest
 from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
+from .syndication import syndicated_shares
 from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "9"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+VERSION = "10"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
-#  (schedules.py), texts' sites (textsites.py), Leiden per component (groups.py)
+#  (schedules.py), texts' sites (textsites.py), Leiden per component (groups.py);
+#  10 (wire): syndicated copy (syndication.py), left-out co-actions kept in the crowds,
+#  spread items (pollers.py, switched off)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -223,7 +226,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         orig = origins(shares["item"].to_numpy(np.int64), shares["t"].to_numpy(np.float64),
                        shares["actor"].to_numpy(np.int64),
                        shares["kind"].astype("category"), sites, has_site,
-                       parent_times(corpus, n_codes))
+                       parent_times(corpus, n_codes), window,  # window: pollers.py
+                       syndicated_shares(corpus))  # syndication.py
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,
@@ -239,12 +243,13 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             # a pair found in the narrow window keeps its narrow co-actions only
             keep = keep[keep["close"] | keep["wide"]].reset_index(drop=True)
             n_items = int(res.stats["n_items"])
-            close = close_sharers(res.co, n_items, item_bases(corpus, n_items))
+            crowd_co = crowd_coactions(res.co, orig)  # with pollers.py's left-out ones
+            close = close_sharers(crowd_co, n_items, item_bases(corpus, n_items))
             # the crowd of a link is also its site's: accounts that ever shared one of the
             # site's links close to someone else (an outlet's readers and feed bots)
             ev = _evidence(corpus, keep, actors, res.items, close,
-                           (sites, close_sharers(res.co, n_items, sites), has_site))
-            crowds = site_crowds(corpus, res.co, actors, ev["item_code"].to_numpy(), sites)
+                           (sites, close_sharers(crowd_co, n_items, sites), has_site))
+            crowds = site_crowds(corpus, crowd_co, actors, ev["item_code"].to_numpy(), sites)
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]],
                                window=np.where(sig["wide"], max(WIDE_WINDOW_S or 0, window),

@@ -1,0 +1,84 @@
+"""Syndicated copy: the same text published by several sites, each as an article of its own.
+
+Why: outlets that take a news agency's wire publish its stories word for word, each on its
+own site (the outlet's web page, or its account posting a link to its own article). Their
+copies are one near-identical ``text`` item, and two outlets meet on it story after story:
+a common source upstream (the agency) chose the words for all of them. On generator 6's dev
+seed 20 republishers (7 web outlets, 13 X accounts) were one community on 83 stories. Their
+timing does not tell them from a ring: :mod:`.pollers` (measured, off) sees them only while
+their copies spread over several windows, and with a window as long as the feed's poll
+interval every story is tight (on that seed, with the window at 450 s, 33 accounts).
+
+**Own site.** An account's *own site* is a host (of a direct, not short, link) on which it
+shared at least ``OWN_MIN_ITEMS`` distinct links and made at least ``OWN_SHARE`` of all
+accounts' link shares: an outlet's site, or a blog's. A reader who shares an outlet's links
+is a few of that site's sharers, not its owner.
+
+**Rule** (:func:`syndicated_shares`). A share of a ``text`` item is a *publication* when the
+same document carries a link to its account's own site. A text item (each episode on its
+own) is *syndicated* when its publications are on at least ``MIN_SITES`` distinct sites.
+Co-actions between two publications of a syndicated text are left out of the test
+(:func:`.commoncause.explained` applies it; they still count in the item's crowd,
+:func:`.commoncause.crowd_coactions`): each site published the copy it was sent. A ring that pastes its words without links, beside one campaign site's
+links, or beside strangers' articles keeps its text evidence; a co-action between a
+publication and anyone else's share is tested as before.
+
+**Assumption.** Accounts that publish the same words each on a site of its own, on three
+or more sites, got them from a common source. A network of sites run by one operator that
+copies its own articles is not seen by its copies (shared operator fingerprints, the
+``shared_infrastructure`` edges, still show it). Nothing here names a site or an agency.
+
+Cost: one SQL statement of aggregates and joins over the link and text shares (linear).
+Switch: :data:`SYNDICATION`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..corpus import Corpus
+
+#: Whether co-actions between publications of a syndicated text are left out.
+SYNDICATION = True
+#: An own site: the account shared at least this many distinct links of it ...
+OWN_MIN_ITEMS = 3
+#: ... and made at least this share of all accounts' shares of its links.
+OWN_SHARE = 0.5
+#: A text is syndicated when it is published on at least this many distinct own sites.
+MIN_SITES = 3
+
+
+def syndicated_shares(corpus: Corpus) -> np.ndarray:
+    """Sorted keys ``item_code << 32 | actor_code`` of the shares (from ``_coord_coded``)
+    that publish a syndicated text on the account's own site (see the module docstring)."""
+    if not SYNDICATION:
+        return np.empty(0, dtype=np.int64)
+    got = corpus.con.execute(f"""
+        WITH u AS (SELECT actor_code, doc_id,
+                          regexp_replace(item, ' @[0-9]+$', '') AS base,
+                          split_part(regexp_replace(item, ' @[0-9]+$', ''), '/', 1) AS host
+                   FROM _coord_coded WHERE kind = 'url' AND item NOT LIKE 'short:%'),
+             hs AS (SELECT actor_code, host, count(DISTINCT base) AS n FROM u GROUP BY ALL),
+             own AS (SELECT actor_code, host
+                     FROM (SELECT *, sum(n) OVER (PARTITION BY host) AS total FROM hs)
+                     WHERE n >= {int(OWN_MIN_ITEMS)} AND n >= {float(OWN_SHARE)} * total),
+             pub AS (SELECT DISTINCT t.item_code, t.actor_code, u.host
+                     FROM _coord_coded t
+                     JOIN u ON u.actor_code = t.actor_code AND u.doc_id = t.doc_id
+                     JOIN own o ON o.actor_code = u.actor_code AND o.host = u.host
+                     WHERE t.kind = 'text'),
+             synd AS (SELECT item_code FROM pub GROUP BY item_code
+                      HAVING count(DISTINCT host) >= {int(MIN_SITES)})
+        SELECT DISTINCT (pub.item_code::BIGINT << 32) | pub.actor_code::BIGINT AS k
+        FROM pub JOIN synd USING (item_code)""").fetchnumpy()
+    return np.sort(np.asarray(got["k"], dtype=np.int64))
+
+
+def between_publications(item: np.ndarray, actor: np.ndarray, ja: np.ndarray, jb: np.ndarray,
+                         keys: np.ndarray | None) -> np.ndarray:
+    """Which co-actions ``(ja, jb)`` (indices into shares with codes ``item``, ``actor``) join
+    two publications of a syndicated text (``keys`` from :func:`syndicated_shares`)."""
+    if keys is None or not len(keys) or not len(ja):
+        return np.zeros(len(ja), dtype=bool)
+    key = (item.astype(np.int64) << 32) | actor.astype(np.int64)
+    return np.isin(key[ja], keys) & np.isin(key[jb], keys)
