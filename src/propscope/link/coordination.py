@@ -51,6 +51,7 @@ from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHE
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .retest import retest
+from .ringsets import ring_keep, ring_sets, with_rings
 from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
@@ -231,11 +232,15 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                          wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None,
                          conversing=conversations(corpus, actors, n_codes),
                          origins=orig)
+        # re-share rings tested as sets (link/ringsets.py): their member pairs are edges
+        rings = ring_sets(shares, res.co, window, settings.coordination_alpha,
+                          settings.coordination_item_cap)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
+    sig = with_rings(sig, rings)
     with timer.step("evidence"):
         if len(sig):
-            keep = res.co.merge(sig[["a", "b", "wide"]], on=["a", "b"])
+            keep = ring_keep(res.co, sig, rings)
             # a pair found in the narrow window keeps its narrow co-actions only
             keep = keep[keep["close"] | keep["wide"]].reset_index(drop=True)
             n_items = int(res.stats["n_items"])
@@ -309,6 +314,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     return {"status": "ok", "actions": n_events, "window_s": window,
             "window_estimated": estimated, "co_actions": int(res.stats.get("co_actions", 0)),
             "pairs_tested": int(res.stats.get("pairs_tested", 0)),
+            "ring_sets": len(rings.sets),
             "item_cap": settings.coordination_item_cap,
             "items_capped": int(res.stats.get("items_capped", 0)),
             "shares_capped": int(res.stats.get("shares_capped", 0)),
