@@ -87,7 +87,7 @@ OWN_SHARE = 0.5
 #: Chance, under the null, that an item sees the set: the bar ``m_i`` is set to keep it so.
 ITEM_LEVEL = 0.001
 #: Fewest authors on whose posts the set is seen.
-MIN_AUTHORS = 3
+MIN_AUTHORS = 2
 
 
 @dataclass
