@@ -42,7 +42,9 @@ it pushes. Fans of one star, chat members forwarding one popular channel and the
 of one account's giveaways are thus never a ring by this test.
 
 **Members.** A member enters with strength = its share of the set's seen items (both
-halves); members below ``groups.MIN_STRENGTH`` are left out. Each pair of members that
+halves); members below ``groups.MIN_STRENGTH`` are left out. An account outside the
+candidate block (Leiden may leave a ring member out) joins when it is within the window of a
+member on ``MIN_STRENGTH`` of the seen items, on posts of at least ``MIN_AUTHORS`` authors. Each pair of members that
 co-acts on the set's seen items becomes an edge (its p-value is the set's, adjusted by
 Bonferroni over the sets), with those co-actions as its evidence; the crowd filter and the
 groups then treat it like any other edge.
@@ -235,15 +237,11 @@ def ring_sets(shares: pd.DataFrame, co: pd.DataFrame, window_s: float,
                         poisson.isf(ITEM_LEVEL, mu1) + 1)
         seen |= set(other[present.loc[other].to_numpy() >= m1].tolist())
         seen_arr = np.asarray(sorted(seen), np.int64)
-        on_seen = who[who["i"].isin(seen_arr)]
-        share = on_seen.groupby("m").size() / len(seen_arr)
-        keep_m = share[share >= MIN_STRENGTH]
+        keep_m, rows = _members(inset, ca, cb, ci, hub, seen_arr)
         q = min(1.0, p * n_sets)
         sets.append({"members": {int(a): round(float(v), 3) for a, v in keep_m.items()},
                      "authors": t_obs, "expected_authors": lam, "p": p, "q": q,
                      "items": len(seen_arr)})
-        rows = seen_rows[np.isin(ci[seen_rows], seen_arr) & np.isin(ca[seen_rows], keep_m.index)
-                         & np.isin(cb[seen_rows], keep_m.index)]
         ev_rows.append(crow[rows])
         pr = pd.DataFrame({"a": ca[rows], "b": cb[rows], "i": ci[rows]})
         g = pr.drop_duplicates().groupby(["a", "b"]).size().rename("x").reset_index()
@@ -253,6 +251,28 @@ def ring_sets(shares: pd.DataFrame, co: pd.DataFrame, window_s: float,
     pairs = (pd.concat(pair_rows, ignore_index=True).sort_values("p")
              .drop_duplicates(["a", "b"]).sort_values(["a", "b"]).reset_index(drop=True))
     return RingResult(sets, pairs, np.unique(np.concatenate(ev_rows)))
+
+
+def _members(inset: np.ndarray, ca: np.ndarray, cb: np.ndarray, ci: np.ndarray,
+             hub: np.ndarray, seen: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """A significant set's members (strength = share of its seen items) and the co-action
+    rows (positions in ``ca``/``cb``/``ci``) that are their evidence.
+
+    An account close to a member on the seen items joins too (Leiden may leave a ring
+    member out of the candidate block) when it is on ``MIN_STRENGTH`` of them and on posts of
+    ``MIN_AUTHORS`` authors: a fan of one of the ring's authors is on one author's posts.
+    """
+    on = np.isin(ci, seen) & (inset[ca] | inset[cb])
+    rows = np.flatnonzero(on)
+    who = pd.DataFrame({"i": np.r_[ci[rows], ci[rows]], "m": np.r_[ca[rows], cb[rows]]}
+                       ).drop_duplicates()
+    who["h"] = hub[who["i"].to_numpy()]
+    share = who.groupby("m").size() / len(seen)
+    authors = who.groupby("m")["h"].nunique()
+    ok = (share >= MIN_STRENGTH) & (inset[share.index.to_numpy()] | (authors >= MIN_AUTHORS))
+    keep = share[ok]
+    mine = np.isin(ca[rows], keep.index) & np.isin(cb[rows], keep.index)
+    return keep, rows[mine]
 
 
 def _by_item_time(s: pd.DataFrame) -> bool:
