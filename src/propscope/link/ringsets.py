@@ -26,7 +26,7 @@ The item **sees** ``G`` when at least ``m_i`` members are within the window of a
 member, where ``m_i`` is the smallest count at least ``MIN_MEMBERS`` and half of ``c_i``
 (the set is most of the item's close crowd, as the crowd filter asks) with
 ``P(Poisson(mu_i) >= m_i) <= ITEM_LEVEL``; ``u_i`` is that probability (0 when ``m_i``
-exceeds ``k`` or ``n_i``). Items are grouped by **author** (the reposted account; an item
+exceeds ``k`` or ``c_i``: the item cannot see the set). Items are grouped by **author** (the reposted account; an item
 with none is its own author): ``T`` is the number of authors with a post that sees ``G``,
 and under the null ``T`` is a sum of independent indicators with means at most ``U_h =
 min(1, sum of u_i over h's posts)``, so ``p = P(Poisson(sum of U_h) >= T)`` (an upper
@@ -172,7 +172,9 @@ def ring_sets(shares: pd.DataFrame, co: pd.DataFrame, window_s: float,
     item_st = np.zeros(len(n_of), np.int64)
     item_st[item] = st
     items_u = np.unique(item)
-    test = items_u[_half(items_u) == 1]
+    # second-half items on which the event can happen at all: MIN_MEMBERS close sharers (most
+    # re-shared posts have one or two sharers; leaving them out changes no probability)
+    test = items_u[(_half(items_u) == 1) & (close_of[items_u] >= MIN_MEMBERS)]
     # authors: an item's audience, else the item itself
     item_aud = np.full(len(n_of), -1, np.int64)
     item_aud[item] = aud
@@ -211,7 +213,7 @@ def ring_sets(shares: pd.DataFrame, co: pd.DataFrame, window_s: float,
         m0 = np.maximum(MIN_MEMBERS, np.ceil(OWN_SHARE * close_of[test])).astype(np.int64)
         m_q = poisson.isf(ITEM_LEVEL, mu).astype(np.int64) + 1
         m_i = np.maximum(m0, m_q)
-        feasible = m_i <= np.minimum(k, n_of[test])
+        feasible = m_i <= np.minimum(k, close_of[test])
         u = np.where(feasible, poisson.sf(m_i - 1, mu), 0.0)
         u_hub = pd.Series(u).groupby(hub[test]).sum().clip(upper=1.0)
         lam = float(u_hub.sum())
