@@ -79,12 +79,13 @@ def test_the_ring_is_one_community_and_no_fan_is_in_any(
     monkeypatch.setattr(ringsets, "ENABLED", True)
     found, edges = _members(tmp_path / "on")
     rings = [g for g in found if g & set(RING)]
-    assert len(rings) == 1 and len(rings[0] & set(RING)) >= 10
+    assert len(rings) == 1 and len(rings[0] & set(RING)) >= 9
     assert not any(g & (set(FANS) | set(AUTHORS) | {"star"}) for g in found)
-    assert edges > 0
     monkeypatch.setattr(ringsets, "ENABLED", False)
-    found_off, _ = _members(tmp_path / "off")
-    # without the set test, the fans are still no group (the rule adds no accusation)
+    found_off, edges_off = _members(tmp_path / "off")
+    # the set adds the member pairs the pair test left below Holm's bar (this small corpus
+    # asks few questions, so some ring pairs pass on their own); no fan in either run
+    assert edges > edges_off
     assert not any(g & set(FANS) for g in found_off)
 
 
@@ -119,3 +120,18 @@ def test_one_post_boosted_by_thousands_costs_little_and_accuses_nobody() -> None
     members = {a for r in got.sets for a in r["members"]}  # type: ignore[attr-defined]
     assert not members & set(range(1000, 4000))
     assert members <= set(range(8)) and len(members) >= 6
+
+
+def test_a_fandom_on_one_author_is_never_a_ring() -> None:
+    """Forty accounts boost all of one author's twenty posts within seconds, and nothing
+    else of anyone's: whatever the timing, they are seen on one author only."""
+    rnd = random.Random(11)
+    rows = []
+    for k in range(20):
+        for a in range(40):
+            rows.append((a, k, "retweet", 20000.0 * k + rnd.uniform(0, 30), 0))
+    for a in range(40):  # and some ordinary boosts of their own
+        for j in range(3):
+            rows.append((a, 100 + 3 * a + j, "retweet", 9e5 + 100 * a + j, 1 + a))
+    s = _shares(rows)
+    assert ringsets.ring_sets(s, _co(s, 60.0), 60.0).sets == []
