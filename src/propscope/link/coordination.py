@@ -51,6 +51,7 @@ from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHE
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .retest import retest
+from .ringsets import ring_keep, ring_sets, with_rings
 from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
@@ -65,7 +66,8 @@ VERSION = "10"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), 
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
 #  (schedules.py), texts' sites (textsites.py), Leiden per component (groups.py);
 #  10 (wire): syndicated copy (syndication.py), left-out co-actions kept in the crowds,
-#  spread items (pollers.py, switched off)
+#  spread items (pollers.py, switched off); re-share rings tested as sets (ringsets.py);
+#  replies conditioned on the answered account (carried.CONDITION_ANSWERS)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -235,11 +237,15 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                          wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None,
                          conversing=conversations(corpus, actors, n_codes),
                          origins=orig)
+        # re-share rings tested as sets (link/ringsets.py): their member pairs are edges
+        rings = ring_sets(shares, res.co, window, settings.coordination_alpha,
+                          settings.coordination_item_cap)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
+    sig = with_rings(sig, rings)
     with timer.step("evidence"):
         if len(sig):
-            keep = res.co.merge(sig[["a", "b", "wide"]], on=["a", "b"])
+            keep = ring_keep(res.co, sig, rings)
             # a pair found in the narrow window keeps its narrow co-actions only
             keep = keep[keep["close"] | keep["wide"]].reset_index(drop=True)
             n_items = int(res.stats["n_items"])
@@ -314,6 +320,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     return {"status": "ok", "actions": n_events, "window_s": window,
             "window_estimated": estimated, "co_actions": int(res.stats.get("co_actions", 0)),
             "pairs_tested": int(res.stats.get("pairs_tested", 0)),
+            "ring_sets": len(rings.sets),
             "item_cap": settings.coordination_item_cap,
             "items_capped": int(res.stats.get("items_capped", 0)),
             "shares_capped": int(res.stats.get("shares_capped", 0)),
