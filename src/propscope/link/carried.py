@@ -175,9 +175,21 @@ def drop_link_titles(corpus: Corpus) -> int:
     return int(before - after)
 
 
+#: Whether replies and quotes are conditioned on the account they answer, as reposts are
+#: on the account they re-share: a celebrity's fans answer each of its posts within
+#: minutes, post after post (generator 7's dev seed: 54 fans in three communities, all
+#: co-replying under one account). Their meeting is measured against how often each
+#: answers *that* account. A brigade that answers only one account's posts is, by the same
+#: measure, that account's audience (docs/coordination.md, section 3).
+CONDITION_ANSWERS = True
+AUDIENCE_KINDS = ("retweet", "forward")
+ANSWER_KINDS = ("reply", "quote")
+
+
 def audience_of(corpus: Corpus) -> None:
     """``_coord_audience(row_code, audience)``: for each ``retweet``/``forward`` share in
-    ``_coord_coded``, a code of the account whose post it re-shares.
+    ``_coord_coded`` (and ``reply``/``quote`` with :data:`CONDITION_ANSWERS`), a code of
+    the account whose post it re-shares or answers.
 
     From the platform's ``posts`` (``parent_author``, else the parent post's author), else
     the ``RT @name:`` of a manual repost. Fans of one account re-share its posts, often
@@ -187,10 +199,12 @@ def audience_of(corpus: Corpus) -> None:
     con = corpus.con
     rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
     manual = f"nullif(regexp_extract(d.text, '{rx}', 1), '')"
+    kinds = AUDIENCE_KINDS + (ANSWER_KINDS if CONDITION_ANSWERS else ())
+    relations = ("repost", "forward") + (ANSWER_KINDS if CONDITION_ANSWERS else ())
     if corpus.has_table("posts"):
         who = f"coalesce(p.parent_author, par.author, {manual})"
-        joins = """LEFT JOIN posts p ON p.doc_id = c.doc_id AND p.author = c.actor
-                       AND p.relation IN ('repost', 'forward')
+        joins = f"""LEFT JOIN posts p ON p.doc_id = c.doc_id AND p.author = c.actor
+                       AND p.relation IN {relations!r}
                    LEFT JOIN posts par ON par.platform = p.platform
                        AND par.post_id = p.parent_id"""
     else:
@@ -199,7 +213,7 @@ def audience_of(corpus: Corpus) -> None:
         SELECT row_code, dense_rank() OVER (ORDER BY who) - 1 AS audience
         FROM (SELECT c.row_code, min({who}) AS who
               FROM _coord_coded c LEFT JOIN documents d ON d.doc_id = c.doc_id {joins}
-              WHERE c.kind IN ('retweet', 'forward') GROUP BY c.row_code)
+              WHERE c.kind IN {kinds!r} GROUP BY c.row_code)
         WHERE who IS NOT NULL""")
 
 
