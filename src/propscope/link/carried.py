@@ -175,20 +175,21 @@ def drop_link_titles(corpus: Corpus) -> int:
     return int(before - after)
 
 
-#: Whether replies and quotes are conditioned on the account they answer, as reposts are
-#: on the account they re-share: a celebrity's fans answer each of its posts within
-#: minutes, post after post (generator 7's dev seed: 54 fans in three communities, all
-#: co-replying under one account). Their meeting is measured against how often each
-#: answers *that* account. A brigade that answers only one account's posts is, by the same
-#: measure, that account's audience (docs/coordination.md, section 3).
+#: Whether replies are conditioned on the account they answer, as reposts are on the
+#: account they re-share: a celebrity's fans answer each of its posts within minutes, post
+#: after post (generator 7's dev seed: 54 fans in three communities, all co-replying under
+#: one account). Their meeting is measured against how often each answers *that* account.
+#: A brigade that answers only one account's posts is, by the same measure, that account's
+#: audience (docs/coordination.md, section 3). Quotes are not conditioned: with them,
+#: generator 6's dev quote ring (quoting a dozen outlets, one or two posts each) was lost.
 CONDITION_ANSWERS = True
 AUDIENCE_KINDS = ("retweet", "forward")
-ANSWER_KINDS = ("reply", "quote")
+ANSWER_KINDS = ("reply",)
 
 
 def audience_of(corpus: Corpus) -> None:
     """``_coord_audience(row_code, audience)``: for each ``retweet``/``forward`` share in
-    ``_coord_coded`` (and ``reply``/``quote`` with :data:`CONDITION_ANSWERS`), a code of
+    ``_coord_coded`` (and ``reply`` with :data:`CONDITION_ANSWERS`), a code of
     the account whose post it re-shares or answers.
 
     From the platform's ``posts`` (``parent_author``, else the parent post's author), else
