@@ -30,8 +30,8 @@ OUTLETS = [f"outlet-{i:02d}" for i in range(12)]
 RING = [f"paste-{i}" for i in range(5)]
 
 
-def _posts(seed: int = 23, quick_links: bool = True,
-           campaign: bool = False) -> list[tuple[str, str, float]]:
+def _posts(seed: int = 23, quick_links: bool = True, campaign: bool = False,
+           read: int = 0) -> list[tuple[str, str, float]]:
     """The corpus; without ``quick_links`` no link is shared quickly, and the estimated
     window is the longest allowed (600 s): the wire's five minutes are within it. With
     ``campaign`` the ring pastes each slogan beside a link to its one campaign site."""
@@ -48,6 +48,9 @@ def _posts(seed: int = 23, quick_links: bool = True,
         for acc in rnd.sample(OUTLETS, 9):
             posts.append((acc, f"{story} https://{acc}.example/wire/{k}",
                           t + rnd.uniform(0, 300)))
+            for reader in rnd.sample(readers, read):  # readers pass the article on, hours later
+                posts.append((reader, f"{word(rnd)} {word(rnd)} https://{acc}.example/wire/{k}",
+                              t + rnd.uniform(3600, 30000)))
     for k in range(10):  # the ring: its own slogans, all five within 40 s
         t = DAY * (k + 0.5) * 1.5 + rnd.uniform(0, 20000)
         slogan = " ".join(word(rnd) for _ in range(12))
@@ -167,3 +170,20 @@ def test_one_text_shared_by_thousands_is_linear(tmp_path: Path) -> None:
     assert elapsed < 30 and grown_mb < 500
     assert summary["items_capped"] >= 1 and summary["shares_capped"] >= 3000
     assert corpus.count("communities") == 0
+
+
+def test_outlets_whose_readers_share_them_more_are_still_syndicated(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each outlet link passed on by three readers: an outlet makes a quarter of its site's
+    shares (below ``OWN_SHARE``) but leads its sharers and is all of its own links
+    (``OWN_BY_LEAD``). Without that clause the outlets are one group again."""
+    posts = _posts(read=3)
+    (tmp_path / "lead").mkdir()
+    (tmp_path / "share").mkdir()
+    corpus = corpus_of(tmp_path / "lead", posts)
+    run_coordination(corpus, Settings(), "r1")
+    assert groups(corpus) == [set(RING)]
+    monkeypatch.setattr(syndication, "OWN_BY_LEAD", False)
+    corpus = corpus_of(tmp_path / "share", posts)
+    run_coordination(corpus, Settings(), "r1")
+    assert any(set(OUTLETS) & g for g in groups(corpus))
