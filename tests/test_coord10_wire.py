@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import resource
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -185,5 +186,56 @@ def test_outlets_whose_readers_share_them_more_are_still_syndicated(
     assert groups(corpus) == [set(RING)]
     monkeypatch.setattr(syndication, "OWN_BY_LEAD", False)
     corpus = corpus_of(tmp_path / "share", posts)
+    run_coordination(corpus, Settings(), "r1")
+    assert any(set(OUTLETS) & g for g in groups(corpus))
+
+
+def _web_corpus(folder: Path, seed: int = 29):
+    """The wire as web pages, polled every minute: each outlet's copy is an article on its
+    own site (the page's address in ``url``, no link in its text); the ring as before."""
+    import pyarrow as pa
+
+    from propscope.analyze.references import REFERENCES_SCHEMA, find_references
+    from propscope.document import Document
+    from test_reuse_fixtures import T0, make_corpus
+
+    rnd = random.Random(seed)
+    rows = [(acc, text, t, None) for acc, text, t in background(rnd)]
+    readers = [f"reader-{i:03d}" for i in range(120)]
+    for b in range(30):
+        t = rnd.uniform(0, 20 * DAY)
+        rows += [(acc, f"{word(rnd)} {word(rnd)} https://breaking.example/live-{b}",
+                  t + rnd.expovariate(1 / 30.0), None) for acc in rnd.sample(readers, 12)]
+    for k in range(40):
+        t = DAY * k / 2 + rnd.uniform(0, 40000)
+        story = " ".join(word(rnd) for _ in range(18))
+        for acc in rnd.sample(OUTLETS, 9):
+            rows.append((acc, f"{story} ({acc[-2:]})", t + rnd.uniform(0, 60),
+                         f"https://www.{acc}.example/wire/{k}"))
+    for k in range(10):
+        t = DAY * (k + 0.5) * 1.5 + rnd.uniform(0, 20000)
+        slogan = " ".join(word(rnd) for _ in range(12))
+        rows += [(acc, slogan, t + rnd.uniform(0, 40), None) for acc in RING]
+    docs = [Document.create(text, source=acc, published=T0 + timedelta(seconds=t), url=url,
+                            file="pages.jsonl", record=str(n))
+            for n, (acc, text, t, url) in enumerate(rows)]
+    corpus = make_corpus(folder, docs)
+    refs = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
+    corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
+                       {"doc_references": pa.Table.from_pylist(refs, schema=REFERENCES_SCHEMA)})
+    return corpus
+
+
+def test_outlets_publishing_wire_copy_as_web_pages_are_no_group(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An article page is a publication on its site (``OWN_PAGES``); without it the outlets'
+    pages are plain texts and the outlets one group again."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "off").mkdir()
+    corpus = _web_corpus(tmp_path / "pages")
+    run_coordination(corpus, Settings(), "r1")
+    assert groups(corpus) == [set(RING)]
+    monkeypatch.setattr(syndication, "OWN_PAGES", False)
+    corpus = _web_corpus(tmp_path / "off")
     run_coordination(corpus, Settings(), "r1")
     assert any(set(OUTLETS) & g for g in groups(corpus))

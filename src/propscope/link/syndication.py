@@ -14,7 +14,10 @@ shared at least ``OWN_MIN_ITEMS`` distinct links and made at least ``OWN_SHARE``
 accounts' link shares: an outlet's site, or a blog's. A reader who shares an outlet's links
 is a few of that site's sharers, not its owner.
 
-With :data:`OWN_BY_LEAD`, a host is also the account's own when the account is its leading
+With :data:`OWN_PAGES`, web pages (documents that are not platform posts) with their own
+address count too: a host is an account's own when it published at least ``OWN_MIN_ITEMS``
+of the pages on it and at least ``OWN_SHARE`` of them (readers and feed bots share a site's
+links; only the site publishes its pages), and each such page is a publication there. With :data:`OWN_BY_LEAD`, a host is also the account's own when the account is its leading
 sharer, with at least ``OWN_LEAD`` times the distinct links of the next one, and the host is
 at least half of the account's own distinct links: a popular outlet whose readers together
 share its links more than it does.
@@ -57,6 +60,11 @@ MIN_SITES = 3
 #: dev seed: each outlet made 25-32% of its site's shares, 90-95% of its own links).
 OWN_BY_LEAD = True
 OWN_LEAD = 3.0
+#: Whether web pages (documents that are not platform posts, with their own address) make
+#: their host their publisher's own and are publications there: an outlet's article page
+#: carries no link to itself, and a feed bot sharing every one of its links can out-share
+#: it (generator 7's dev seed: 94 links of one outlet's site shared by one bot, 78 by it).
+OWN_PAGES = True
 
 
 def syndicated_shares(corpus: Corpus) -> np.ndarray:
@@ -64,11 +72,37 @@ def syndicated_shares(corpus: Corpus) -> np.ndarray:
     that publish a syndicated text on the account's own site (see the module docstring)."""
     if not SYNDICATION:
         return np.empty(0, dtype=np.int64)
+    not_post = ("AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.doc_id = g.doc_id)"
+                if corpus.has_table("posts") else "")
+    # each source's own address of the page (an exact copy is one document with one row
+    # per source in document_sources, each with its own url)
+    pages = f"""SELECT c.actor_code, c.doc_id, g.url,
+                          regexp_replace(lower(split_part(split_part(g.url, '://', 2), '/', 1)),
+                                         '^(www[0-9]?|m|mobile)[.]', '') AS host
+                   FROM (SELECT DISTINCT actor, actor_code, doc_id FROM _coord_coded) c
+                   JOIN (SELECT doc_id, coalesce(source, author) AS actor, url FROM document_sources
+                         UNION ALL
+                         SELECT d.doc_id, coalesce(d.source, d.author), d.url
+                         FROM documents d ANTI JOIN document_sources s USING (doc_id)) g
+                     ON g.doc_id = c.doc_id AND g.actor = c.actor
+                   WHERE {bool(OWN_PAGES)} AND g.url LIKE 'http%://%' {not_post}"""
+    # every link a document carries, not only the first document of each (account, link)
+    # that the coded shares keep: an outlet posting one article on two platforms links it
+    # from both, and each copy of the text is a publication
+    host_of = "regexp_replace(lower({}), '^(www[0-9]?|m|mobile)[.]', '')"
+    doc_links = (f"""UNION SELECT doc_id, {host_of.format('domain')} FROM doc_references
+                     WHERE kind = 'url' AND domain IS NOT NULL AND NOT coalesce(is_shortener, false)"""
+                 if corpus.has_table("doc_references") else "")
+    if corpus.has_table("posts"):
+        doc_links += f"""
+                     UNION SELECT doc_id, {host_of.format("split_part(split_part(link, '://', 2), '/', 1)")}
+                     FROM (SELECT doc_id, unnest(links) AS link FROM posts WHERE len(links) > 0)"""
     got = corpus.con.execute(f"""
         WITH u AS (SELECT actor_code, doc_id,
                           regexp_replace(item, ' @[0-9]+$', '') AS base,
                           split_part(regexp_replace(item, ' @[0-9]+$', ''), '/', 1) AS host
                    FROM _coord_coded WHERE kind = 'url' AND item NOT LIKE 'short:%'),
+             pg AS ({pages}),
              hs AS (SELECT actor_code, host, count(DISTINCT base) AS n FROM u GROUP BY ALL),
              ranked AS (SELECT *, sum(n) OVER (PARTITION BY host) AS total,
                                sum(n) OVER (PARTITION BY actor_code) AS mine,
@@ -78,14 +112,22 @@ def syndicated_shares(corpus: Corpus) -> np.ndarray:
              own AS (SELECT actor_code, host FROM ranked
                      WHERE n >= {int(OWN_MIN_ITEMS)} AND (n >= {float(OWN_SHARE)} * total
                            OR ({bool(OWN_BY_LEAD)} AND r = 1 AND 2 * n >= mine
-                               AND n >= {float(OWN_LEAD)} * coalesce(next_n, 0)))),
-             pub AS (SELECT DISTINCT t.item_code, t.actor_code, u.host
+                               AND n >= {float(OWN_LEAD)} * coalesce(next_n, 0)))
+                     UNION
+                     SELECT actor_code, host
+                     FROM (SELECT *, sum(n) OVER (PARTITION BY host) AS total
+                           FROM (SELECT actor_code, host, count(DISTINCT url) AS n
+                                 FROM pg GROUP BY actor_code, host))
+                     WHERE n >= {int(OWN_MIN_ITEMS)} AND n >= {float(OWN_SHARE)} * total),
+             doc_hosts AS (SELECT doc_id, host FROM u UNION SELECT doc_id, host FROM pg {doc_links}),
+             pub AS (SELECT DISTINCT t.item_code, t.actor_code, o.host
                      FROM _coord_coded t
-                     JOIN u ON u.actor_code = t.actor_code AND u.doc_id = t.doc_id
-                     JOIN own o ON o.actor_code = u.actor_code AND o.host = u.host
+                     JOIN own o ON o.actor_code = t.actor_code
+                     JOIN doc_hosts h ON h.doc_id = t.doc_id AND h.host = o.host
                      WHERE t.kind = 'text'),
              synd AS (SELECT item_code FROM pub GROUP BY item_code
-                      HAVING count(DISTINCT host) >= {int(MIN_SITES)})
+                      HAVING count(DISTINCT host) >= {int(MIN_SITES)}
+                         AND count(DISTINCT actor_code) >= {int(MIN_SITES)})
         SELECT DISTINCT (pub.item_code::BIGINT << 32) | pub.actor_code::BIGINT AS k
         FROM pub JOIN synd USING (item_code)""").fetchnumpy()
     return np.sort(np.asarray(got["k"], dtype=np.int64))
