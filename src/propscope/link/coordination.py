@@ -42,6 +42,7 @@ import pyarrow as pa
 
 from ..corpus import Corpus, one
 from ..settings import Settings
+from . import spread
 from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
 from .commoncause import origins, parent_times
@@ -231,11 +232,18 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                          wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None,
                          conversing=conversations(corpus, actors, n_codes),
                          origins=orig)
+        # rare items the same accounts share within hours (link/spread.py; switched off)
+        found = (spread.spread_pairs(shares, settings.coordination_min_items,
+                                     settings.coordination_alpha, orig)
+                 if spread.ENABLED else None)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
+    co = res.co
+    if found is not None:
+        sig, co = spread.with_spread(res.co, sig, found, settings.coordination_alpha)
     with timer.step("evidence"):
         if len(sig):
-            keep = res.co.merge(sig[["a", "b", "wide"]], on=["a", "b"])
+            keep = co.merge(sig[["a", "b", "wide"]], on=["a", "b"])
             # a pair found in the narrow window keeps its narrow co-actions only
             keep = keep[keep["close"] | keep["wide"]].reset_index(drop=True)
             n_items = int(res.stats["n_items"])
@@ -249,6 +257,9 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                source_b=[actors[i] for i in sig["b"]],
                                window=np.where(sig["wide"], max(WIDE_WINDOW_S or 0, window),
                                                window))
+            if "span" in named:  # a pair found by the spread family (link/spread.py)
+                named["window"] = np.where(named["span"].astype(bool), spread.SPAN_S,
+                                           named["window"])
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = edge_rows_of(ev, pairs, window)
             # the crowd filter is repeated until the groups it leaves own every

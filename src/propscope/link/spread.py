@@ -1,0 +1,179 @@
+"""Groups spread over an hour: the same accounts on the same rare items, item after item.
+
+Why a test of its own: the window tests of :mod:`.cochance` ask whether two accounts act
+*closer in time* than an item's other sharers. A group whose members each post a pushed
+link or text at their own moment within the hour after the push is, by timing, no closer
+than anyone else: its evidence is *who* shares, not *when*. Its items are rare (shared by
+few accounts, most of them members), and the same accounts come back on item after item.
+
+**The test.** Shares of ``KINDS`` (what a group chooses to push, never re-shares of an
+account's posts, which a fandom has in common) made within ``SPAN_S`` of their item's
+first share (of its episode) are kept; an item is *rare* when at most ``RARE_CAP`` and at
+least 3 accounts shared it so (an item of two is one account passing the other a link: a
+response, as in :mod:`.conversation`). For each pair and kind, ``X`` is the number of rare
+items both shared, and under the null each account's rare items are drawn by popularity
+among the kind's rare share slots, keeping its own number of items (its degree) and each
+item's number of sharers: ``P(b shares i | a shares i) = rate_b (n_i - 1)`` with ``rate_b
+= (d_b - x_ab + 0.1) / (S - O_a)`` measured leaving the pair out, as in section 3 of
+docs/coordination.md, but with no time factor. ``p = P(Poisson(lambda) >= X)``, the
+smallest over kinds times the number of kinds, Holm over every pair that shared a rare
+item, at ``WEIGHT`` of the level (a family of its own, beside the window families).
+
+Time enters only as the span: co-shares an hour apart count, a day apart do not. What
+makes a tie out of them is the rest of the pipeline: the crowd filter (the group must be
+half of each item's sharers and of its site's close sharers), common-cause timing
+(:mod:`.commoncause`: an outlet's staff each at their own delay after the outlet), clocks
+(:mod:`.schedules`). Edges found here carry ``span`` and the window ``SPAN_S``.
+
+Cost: rare items only, so each share meets at most ``RARE_CAP`` others (the sweep of
+:func:`.cochance.sweep`): linear in shares; an item shared by thousands is skipped whole.
+Switch: :data:`ENABLED` (off: see docs/coordination.md, section 10, for the figures).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import poisson
+
+from .cochance import sweep
+from .cochance_rates import PSEUDO_ITEMS
+from .commoncause import Origins, explained
+from .retest import holm
+
+#: Whether the spread family is tested (see the module docstring and docs/coordination.md).
+ENABLED = False
+#: Shares more than this after their item's (episode's) first share are not counted.
+SPAN_S = 3 * 3600.0
+#: Items shared (within the span) by more accounts are not rare; by fewer than
+#: ``MIN_SHARERS``, a link passed from one account to another.
+RARE_CAP = 30
+MIN_SHARERS = 3
+#: Share of the family-wise level this family is tested at (a family beside the narrow and
+#: wide ones: by the union bound the stage's level becomes ``alpha * (1 + WEIGHT)``).
+WEIGHT = 0.2
+KINDS = ("url", "text", "hashtag", "embedded_post")
+
+
+def _rare(shares: pd.DataFrame) -> pd.DataFrame:
+    """The shares the family looks at: kinds chosen, within the span, of rare items."""
+    kind = shares["kind"].astype(str)
+    s = shares[kind.isin(KINDS).to_numpy()]
+    t0 = s.groupby("item")["t"].transform("min")
+    s = s[(s["t"] - t0 <= SPAN_S).to_numpy()]
+    n = s.groupby("item")["actor"].transform("size")
+    s = s.assign(n=n.to_numpy(np.int64), kind=s["kind"].astype(str))
+    s = s[((s["n"] >= MIN_SHARERS) & (s["n"] <= RARE_CAP)).to_numpy()]
+    return s.sort_values(["item", "t", "actor"], kind="mergesort").reset_index(drop=True)
+
+
+def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
+                 origins: Origins | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(co, pairs)``: co-shares of rare items within the span, and the pairs tested.
+
+    ``co`` has ``a, b, item, kind, first, ta, tb, close`` (``close`` False: these are not
+    window co-actions) and ``ra, rb`` (share rows) when ``shares`` has ``row``; ``pairs``
+    has ``a, b, x, moments, expected, p, q, kind, wide, span``.
+    """
+    cols = ["a", "b", "x", "moments", "expected", "p", "q", "kind", "wide", "span"]
+    s = _rare(shares)
+    empty = (pd.DataFrame(columns=["a", "b", "item", "kind", "first", "ta", "tb", "close"]),
+             pd.DataFrame(columns=cols))
+    if len(s) < 2:
+        return empty
+    item, t = s["item"].to_numpy(np.int64), s["t"].to_numpy(np.float64)
+    actor = s["actor"].to_numpy(np.int64)
+    ja, jb = sweep(item, t, SPAN_S)  # rare items: at most RARE_CAP partners a share
+    ok = actor[ja] != actor[jb]
+    if "scheduled" in s:  # both on their own clock (link/schedules.py)
+        sched = s["scheduled"].to_numpy(bool)
+        ok &= ~(sched[ja] & sched[jb])
+    ja, jb = ja[ok], jb[ok]
+    if origins is not None and len(ja):  # an origin's audience at its own pace
+        keep = ~explained(item, t, actor, ja, jb, origins, RARE_CAP)
+        ja, jb = ja[keep], jb[keep]
+    if not len(ja):
+        return empty
+    lo, hi = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
+    kinds = s["kind"].astype("category")
+    kcode = kinds.cat.codes.to_numpy(np.int64)
+    co = pd.DataFrame({"a": lo, "b": hi, "item": item[ja],
+                       "kind": pd.Categorical.from_codes(kcode[ja], kinds.cat.categories),
+                       "first": actor[ja], "ta": t[ja], "tb": t[jb],
+                       "close": np.zeros(len(ja), bool)})
+    if "row" in s:
+        rows = s["row"].to_numpy(np.int64)
+        co["ra"], co["rb"] = rows[ja], rows[jb]
+    doc = s["doc"].to_numpy(np.int64)
+    g = pd.DataFrame({"a": lo, "b": hi, "k": kcode[ja], "item": item[ja],
+                      "doc": np.where(actor[ja] == lo, doc[ja], doc[jb])})
+    n_pairs = int(len(g[["a", "b"]].drop_duplicates()))
+    moments = g.groupby(["a", "b"])["doc"].nunique().rename("moments")
+    xk = g.drop_duplicates(["a", "b", "k", "item"]).groupby(["a", "b", "k"]).size().rename("x")
+    xk = xk.reset_index().merge(moments.reset_index(), on=["a", "b"])
+    xk = xk[(xk["moments"] >= min_items) & (xk["x"] >= min_items)]
+    if xk.empty:
+        return co, pd.DataFrame(columns=cols)
+    lam = _expected(s, xk, kcode)
+    x = xk["x"].to_numpy(np.int64)
+    n_kinds = len(kinds.cat.categories)
+    xk = xk.assign(expected=lam, p=np.minimum(1.0, poisson.sf(x - 1, np.maximum(lam, 1e-300))
+                                              * n_kinds))
+    best = xk.sort_values(["p", "k"], kind="mergesort").drop_duplicates(["a", "b"])
+    q = np.minimum(1.0, holm(best["p"].to_numpy(np.float64), n_pairs) / WEIGHT)
+    pairs = best.assign(q=q, kind=best["k"], wide=True, span=True)[cols]
+    return co, pairs.reset_index(drop=True)
+
+
+def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray) -> np.ndarray:
+    """Per (pair, kind) row of ``xk``: the larger of the two directions' expected counts."""
+    actor = s["actor"].to_numpy(np.int64)
+    n = s["n"].to_numpy(np.float64)
+    width = int(actor.max()) + 1
+    key = kcode * width + actor
+    size = (int(kcode.max()) + 1) * width
+    d = np.bincount(key, minlength=size).astype(np.float64)  # items per (kind, actor)
+    o = np.bincount(key, weights=n, minlength=size)  # slots of its items
+    o1 = np.bincount(key, weights=n - 1, minlength=size)
+    slots = np.bincount(kcode, weights=n)  # the kind's slots, S
+    k = xk["k"].to_numpy(np.int64)
+    a, b, x = (xk[c].to_numpy(np.int64) for c in ("a", "b", "x"))
+    out = np.zeros(len(xk))
+    for u, v in ((a, b), (b, a)):
+        rate = (np.maximum(d[k * width + v] - x, 0.0) + PSEUDO_ITEMS) / np.maximum(
+            slots[k] - o[k * width + u], 1.0)
+        out = np.maximum(out, rate * o1[k * width + u])
+    return out
+
+
+def with_spread(co: pd.DataFrame, sig: pd.DataFrame, found: tuple[pd.DataFrame, pd.DataFrame],
+                alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(sig, co)``: the window families' significant pairs with the spread family's new
+    ones added (``span`` True), and the co-actions to keep evidence from: the window ones,
+    plus the spread co-shares of the added pairs that no window co-action already holds.
+
+    A pair already significant in a window keeps its window evidence only: this family
+    adds pairs, it never widens the evidence of one found by its timing.
+    """
+    s_co, s_pairs = found
+    sig = sig.assign(span=False)
+    new = s_pairs[s_pairs["q"] <= alpha]
+    if new.empty:
+        return sig, co
+    width = int(max(co["b"].max() if len(co) else 0, new["b"].max(), s_co["b"].max())) + 1
+
+    def key(f: pd.DataFrame) -> np.ndarray:
+        return f["a"].to_numpy(np.int64) * width + f["b"].to_numpy(np.int64)
+
+    new = new[~np.isin(key(new), key(sig))]
+    if new.empty:
+        return sig, co
+    extra = s_co[np.isin(key(s_co), key(new))]
+    if len(co):  # a co-share some window already holds is not added twice
+        seen = pd.MultiIndex.from_arrays([co["a"], co["b"], co["item"]])
+        extra = extra[~pd.MultiIndex.from_arrays(
+            [extra["a"], extra["b"], extra["item"]]).isin(seen)]
+    sig = pd.concat([sig, new.astype({"wide": bool, "span": bool})], ignore_index=True)
+    co_all = pd.concat([co, extra[[c for c in co.columns if c in extra.columns]]],
+                       ignore_index=True)
+    return sig, co_all
