@@ -230,11 +230,12 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                          min_items=settings.coordination_min_items,
                          alpha=settings.coordination_alpha,
                          wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None,
-                         conversing=conversations(corpus, actors, n_codes),
+                         conversing=(talk := conversations(corpus, actors, n_codes)),
                          origins=orig)
         # rare items the same accounts share within hours (link/spread.py; switched off)
         found = (spread.spread_pairs(shares, settings.coordination_min_items,
-                                     settings.coordination_alpha, orig)
+                                     settings.coordination_alpha, orig, talk,
+                                     item_bases(corpus, n_codes))
                  if spread.ENABLED else None)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs

@@ -39,6 +39,7 @@ from scipy.stats import poisson
 from .cochance import sweep
 from .cochance_rates import PSEUDO_ITEMS
 from .commoncause import Origins, explained
+from .conversation import Conversations
 from .retest import holm
 
 #: Whether the spread family is tested (see the module docstring and docs/coordination.md).
@@ -53,6 +54,16 @@ MIN_SHARERS = 3
 #: wide ones: by the union bound the stage's level becomes ``alpha * (1 + WEIGHT)``).
 WEIGHT = 0.2
 KINDS = ("url", "text", "hashtag", "embedded_post")
+#: Whether a pair in contact (replies to each other, or both replied to the same
+#: ``COMMON_REPLIED`` accounts: :func:`in_contact`) is not tested here. Why: friends see each other's
+#: posts and pass on each other's links within hours; with no timing to tell them apart,
+#: contact is the likelier cause.
+CONTACT = True
+#: Whether a pair's rare items are counted with their episodes joined (``tag @2`` is
+#: ``tag``). Why: viewers of a live show post the same chant in show after show; each
+#: show is an episode, and one habit must not count as several choices.
+BY_BASE = True
+COMMON_REPLIED = 2
 
 
 def _rare(shares: pd.DataFrame) -> pd.DataFrame:
@@ -68,8 +79,14 @@ def _rare(shares: pd.DataFrame) -> pd.DataFrame:
 
 
 def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
-                 origins: Origins | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 origins: Origins | None = None, conversing: Conversations | None = None,
+                 base: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(co, pairs)``: co-shares of rare items within the span, and the pairs tested.
+
+    ``conversing`` (:mod:`.conversation`): pairs that reply to each other are in contact,
+    and their co-shares are left out (see :data:`CONTACT`). ``base`` (item code -> the
+    code of the item with its episode dropped, :func:`.crowd.item_bases`): a pair's items
+    are counted by base, so the same text posted in show after show is one item.
 
     ``co`` has ``a, b, item, kind, first, ta, tb, close`` (``close`` False: these are not
     window co-actions) and ``ra, rb`` (share rows) when ``shares`` has ``row``; ``pairs``
@@ -105,13 +122,17 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         rows = s["row"].to_numpy(np.int64)
         co["ra"], co["rb"] = rows[ja], rows[jb]
     doc = s["doc"].to_numpy(np.int64)
-    g = pd.DataFrame({"a": lo, "b": hi, "k": kcode[ja], "item": item[ja],
+    counted = base[item[ja]] if BY_BASE and base is not None else item[ja]
+    g = pd.DataFrame({"a": lo, "b": hi, "k": kcode[ja], "item": counted,
                       "doc": np.where(actor[ja] == lo, doc[ja], doc[jb])})
     n_pairs = int(len(g[["a", "b"]].drop_duplicates()))
     moments = g.groupby(["a", "b"])["doc"].nunique().rename("moments")
     xk = g.drop_duplicates(["a", "b", "k", "item"]).groupby(["a", "b", "k"]).size().rename("x")
     xk = xk.reset_index().merge(moments.reset_index(), on=["a", "b"])
     xk = xk[(xk["moments"] >= min_items) & (xk["x"] >= min_items)]
+    if CONTACT and conversing is not None and len(xk):
+        xk = xk[~in_contact(xk["a"].to_numpy(np.int64), xk["b"].to_numpy(np.int64),
+                            conversing)]
     if xk.empty:
         return co, pd.DataFrame(columns=cols)
     lam = _expected(s, xk, kcode)
@@ -123,6 +144,36 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     q = np.minimum(1.0, holm(best["p"].to_numpy(np.float64), n_pairs) / WEIGHT)
     pairs = best.assign(q=q, kind=best["k"], wide=True, span=True)[cols]
     return co, pairs.reset_index(drop=True)
+
+
+def in_contact(a: np.ndarray, b: np.ndarray, talk: Conversations) -> np.ndarray:
+    """Per pair: whether ``a`` and ``b`` reply to each other, or have both replied to at
+    least ``COMMON_REPLIED`` of the same accounts (they talk in the same circle).
+
+    Why: friends of one circle answer the same friends' posts and pass on each other's
+    links; measured on generator 4's dev control, two friends who never answer each other
+    but both answer the same two friends met on three videos within the hour.
+    """
+    n = talk.n
+    out = np.zeros(len(a), dtype=bool)
+    if len(talk.pairs):
+        key = np.minimum(a, b) * n + np.maximum(a, b)
+        at = np.minimum(np.searchsorted(talk.pairs, key), len(talk.pairs) - 1)
+        out |= talk.pairs[at] == key
+    if not len(talk.answered) or not len(a):
+        return out
+    wanted = np.unique(np.r_[a, b])
+    x = talk.answered // n
+    mine = np.isin(x, wanted)  # only the candidates' replies are read
+    replied: dict[int, set[int]] = {}
+    for u, v in zip(x[mine].tolist(), (talk.answered[mine] % n).tolist(), strict=True):
+        if u != v:
+            replied.setdefault(u, set()).add(v)
+    empty: set[int] = set()
+    for k, (u, v) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        if not out[k] and len(replied.get(u, empty) & replied.get(v, empty)) >= COMMON_REPLIED:
+            out[k] = True
+    return out
 
 
 def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray) -> np.ndarray:
@@ -150,7 +201,7 @@ def with_spread(co: pd.DataFrame, sig: pd.DataFrame, found: tuple[pd.DataFrame, 
                 alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(sig, co)``: the window families' significant pairs with the spread family's new
     ones added (``span`` True), and the co-actions to keep evidence from: the window ones,
-    plus the spread co-shares of the added pairs that no window co-action already holds.
+    the added pairs' spread co-shares instead of their window co-actions.
 
     A pair already significant in a window keeps its window evidence only: this family
     adds pairs, it never widens the evidence of one found by its timing.
@@ -168,11 +219,10 @@ def with_spread(co: pd.DataFrame, sig: pd.DataFrame, found: tuple[pd.DataFrame, 
     new = new[~np.isin(key(new), key(sig))]
     if new.empty:
         return sig, co
+    # an added pair's evidence is what made it significant: its spread co-shares only (its
+    # window co-actions were tested in their own families and were not enough)
     extra = s_co[np.isin(key(s_co), key(new))]
-    if len(co):  # a co-share some window already holds is not added twice
-        seen = pd.MultiIndex.from_arrays([co["a"], co["b"], co["item"]])
-        extra = extra[~pd.MultiIndex.from_arrays(
-            [extra["a"], extra["b"], extra["item"]]).isin(seen)]
+    co = co[~np.isin(key(co), key(new))] if len(co) else co
     sig = pd.concat([sig, new.astype({"wide": bool, "span": bool})], ignore_index=True)
     co_all = pd.concat([co, extra[[c for c in co.columns if c in extra.columns]]],
                        ignore_index=True)
