@@ -59,12 +59,12 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "10"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+VERSION = "9"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
 #  (schedules.py), texts' sites (textsites.py), Leiden per component (groups.py);
-#  10: rare items the same accounts share within hours (spread.py)
+#  the spread family (spread.py) is switched off, so outputs are unchanged
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
