@@ -59,12 +59,12 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "9"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+VERSION = "10"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
 #  (schedules.py), texts' sites (textsites.py), Leiden per component (groups.py);
-#  the spread family (spread.py) is switched off, so outputs are unchanged
+#  10: rare items the same accounts share within hours (spread.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -236,7 +236,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         # rare items the same accounts share within hours (link/spread.py; switched off)
         found = (spread.spread_pairs(shares, settings.coordination_min_items,
                                      settings.coordination_alpha, orig, talk,
-                                     item_bases(corpus, n_codes))
+                                     item_bases(corpus, n_codes),
+                                     spread.item_q(res.items, n_codes), (sites, has_site))
                  if spread.ENABLED else None)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs

@@ -9,8 +9,12 @@ few accounts, most of them members), and the same accounts come back on item aft
 **The test.** Shares of ``KINDS`` (what a group chooses to push, never re-shares of an
 account's posts, which a fandom has in common) made within ``SPAN_S`` of their item's
 first share (of its episode) are kept; an item is *rare* when at most ``RARE_CAP`` and at
-least 3 accounts shared it so (an item of two is one account passing the other a link: a
-response, as in :mod:`.conversation`). For each pair and kind, ``X`` is the number of rare
+least 3 accounts shared its episode (its whole crowd: a popular post's first hour is not a
+rare item; an item of two is one account passing the other a link, a response, as in
+:mod:`.conversation`). Left out: items that came in one burst (``BURST_Q``), a site's links
+its usual introducer posted first (``INTRODUCED_OUT``), texts posted beside links
+(``LINKED_TEXTS_OUT``), co-shares of clock-bound shares, co-shares the common-cause test
+explains, and pairs in contact (``CONTACT``). For each pair and kind, ``X`` is the number of rare
 items both shared, and under the null each account's rare items are drawn by popularity
 among the kind's rare share slots, keeping its own number of items (its degree) and each
 item's number of sharers: ``P(b shares i | a shares i) = rate_b (n_i - 1)`` with ``rate_b
@@ -42,17 +46,15 @@ from .commoncause import Origins, explained
 from .conversation import Conversations
 from .retest import holm
 
-#: Whether the spread family is tested (see the module docstring). **Off**: on every dev seed
+#: Whether the spread family is tested (see the module docstring). On: on every dev seed
 #: (generators 3-6, campaign_realistic) it placed no innocent account that was not already
-#: placed and left every negative control as it was, but the hand-made hazards fail with it
-#: on: 40 burst junkies become one group, and so do a creator with 30 fans re-sharing its
-#: links hours apart, and an outlet with 13 readers (a whole audience is the whole crowd of
-#: its items, and a popularity null does not see the common source). docs/coordination.md,
-#: section 10.
-ENABLED = False
+#: placed and left every negative control as it was, and every hand-made hazard passes with
+#: it; without ``BURST_Q`` and ``INTRODUCED_OUT`` burst junkies and an outlet's readers
+#: became groups (docs/coordination.md, section 10).
+ENABLED = True
 #: Shares more than this after their item's (episode's) first share are not counted.
 SPAN_S = 3 * 3600.0
-#: Items shared (within the span) by more accounts are not rare; by fewer than
+#: Items (episodes) shared by more accounts are not rare; by fewer than
 #: ``MIN_SHARERS``, a link passed from one account to another.
 RARE_CAP = 30
 MIN_SHARERS = 3
@@ -70,6 +72,19 @@ CONTACT = True
 #: show is an episode, and one habit must not count as several choices.
 BY_BASE = True
 COMMON_REPLIED = 2
+#: Items whose sharers' pairs are within the narrow window more often than this (``q_i``,
+#: a burst) are left out: a burst is the window family's evidence, and accounts that join
+#: bursts (junkies) meet in burst after burst (``tests/test_coordination_hazards2.py``: 40
+#: junkies were one group without it). ``None``: kept.
+BURST_Q: float | None = 0.5
+#: Whether a site's rare links introduced by its usual introducer (first sharer of at least
+#: ``INTRODUCER_SHARE`` of the site's rare items, at least ``INTRODUCER_MIN`` of them) are
+#: left out: an outlet posts its own articles first and its readers follow, each within the
+#: hour (``tests/test_coordination_wide.py``: an outlet and 13 readers were one group without
+#: it). A ring with one seed account that always posts first is not seen by this family.
+INTRODUCED_OUT = True
+INTRODUCER_SHARE = 0.5
+INTRODUCER_MIN = 5
 #: Whether a text posted beside a link (its document carries a ``url`` action) is left
 #: out of this family (its link is tested as a ``url`` item). Why: outlets republishing
 #: an agency's wire story post its text with the wire's link, each story within hours,
@@ -88,17 +103,21 @@ def _rare(shares: pd.DataFrame) -> pd.DataFrame:
         chosen &= ~((kind == "text").to_numpy() & np.isin(shares["doc"].to_numpy(np.int64),
                                                            linked))
     s = shares[chosen]
-    t0 = s.groupby("item")["t"].transform("min")
-    s = s[(s["t"] - t0 <= SPAN_S).to_numpy()]
+    # rarity is the item's (episode's) whole crowd, not the part within the span: a popular
+    # post's first hour is not a rare item
     n = s.groupby("item")["actor"].transform("size")
+    t0 = s.groupby("item")["t"].transform("min")
     s = s.assign(n=n.to_numpy(np.int64), kind=s["kind"].astype(str))
+    s = s[(s["t"] - t0 <= SPAN_S).to_numpy()]
     s = s[((s["n"] >= MIN_SHARERS) & (s["n"] <= RARE_CAP)).to_numpy()]
     return s.sort_values(["item", "t", "actor"], kind="mergesort").reset_index(drop=True)
 
 
 def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
                  origins: Origins | None = None, conversing: Conversations | None = None,
-                 base: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 base: np.ndarray | None = None, burst: np.ndarray | None = None,
+                 sites: tuple[np.ndarray, np.ndarray] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(co, pairs)``: co-shares of rare items within the span, and the pairs tested.
 
     ``conversing`` (:mod:`.conversation`): pairs that reply to each other are in contact,
@@ -112,6 +131,12 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     """
     cols = ["a", "b", "x", "moments", "expected", "p", "q", "kind", "wide", "span"]
     s = _rare(shares)
+    if burst is not None and BURST_Q is not None and len(s):  # the window family's items
+        code = s["item"].to_numpy(np.int64)
+        q = np.where(code < len(burst), burst[np.minimum(code, len(burst) - 1)], 0.0)
+        s = s[(q <= BURST_Q)].reset_index(drop=True)
+    if INTRODUCED_OUT and sites is not None and len(s):
+        s = s[~_introduced(s, *sites)].reset_index(drop=True)
     empty = (pd.DataFrame(columns=["a", "b", "item", "kind", "first", "ta", "tb", "close"]),
              pd.DataFrame(columns=cols))
     if len(s) < 2:
@@ -212,6 +237,43 @@ def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray) -> np.ndarra
         rate = (np.maximum(d[k * width + v] - x, 0.0) + PSEUDO_ITEMS) / np.maximum(
             slots[k] - o[k * width + u], 1.0)
         out = np.maximum(out, rate * o1[k * width + u])
+    return out
+
+
+def _introduced(s: pd.DataFrame, site: np.ndarray, has_site: np.ndarray) -> np.ndarray:
+    """Per share of ``s`` (sorted by item, time): whether its item was introduced by its
+    site's usual introducer (first sharer of at least ``INTRODUCER_SHARE`` of the site's rare
+    items, and of at least ``INTRODUCER_MIN`` of them)."""
+    item = s["item"].to_numpy(np.int64)
+    actor = s["actor"].to_numpy(np.int64)
+    first = np.r_[True, item[1:] != item[:-1]]
+    ok = item < len(site)
+    code = np.where(ok, site[np.minimum(item, len(site) - 1)], -1)
+    on_site = ok & has_site[np.minimum(item, len(has_site) - 1)].astype(bool)
+    f = first & on_site
+    if not f.any():
+        return np.zeros(len(s), dtype=bool)
+    per = pd.DataFrame({"site": code[f], "who": actor[f]})
+    total = per.groupby("site").size()
+    top = per.groupby(["site", "who"]).size().rename("n").reset_index()
+    top = top[(top["n"] >= INTRODUCER_MIN)
+              & (top["n"] >= INTRODUCER_SHARE * total.reindex(top["site"]).to_numpy())]
+    if top.empty:
+        return np.zeros(len(s), dtype=bool)
+    intro = dict(zip(top["site"].tolist(), top["who"].tolist(), strict=True))
+    lead = np.maximum.accumulate(np.where(first, np.arange(len(s)), 0))
+    by_first = actor[lead]  # the item's first sharer, on every share of the item
+    want = np.array([intro.get(c, -2) for c in code.tolist()], dtype=np.int64)
+    return on_site & (by_first == want)
+
+
+def item_q(items: pd.DataFrame, n_items: int) -> np.ndarray:
+    """Per item code: its narrow-window ``q_i`` (``CoResult.items``), 0 where not listed."""
+    out = np.zeros(n_items)
+    if len(items):
+        code = items["item"].to_numpy(np.int64)
+        ok = code < n_items
+        out[code[ok]] = items["q"].to_numpy(np.float64)[ok]
     return out
 
 
