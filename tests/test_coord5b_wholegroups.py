@@ -72,6 +72,10 @@ def test_without_joining_the_sparse_group_is_lost_or_split(
     monkeypatch.setattr(wholegroups, "WHOLE_GROUPS", False)
     import propscope.link.groups as grp
     monkeypatch.setattr(grp, "WHOLE_GROUPS", False)
+    # the spread family (link/spread.py) finds this group whole by its rare links alone;
+    # this test measures the joining of Leiden's pieces by itself
+    import propscope.link.spread as spread
+    monkeypatch.setattr(spread, "ENABLED", False)
     found = _run(tmp_path)
     assert max((len(g & set(GROUP)) for g in found), default=0) < 12
 

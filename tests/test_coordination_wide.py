@@ -61,6 +61,9 @@ def test_without_the_wide_window_the_group_is_missed(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The hazard itself: with the 60 s window alone, the same group is not seen."""
     monkeypatch.setattr(coordination, "WIDE_WINDOW_S", None)
+    # the spread family (link/spread.py) sees this ring by its rare links alone
+    import propscope.link.spread as spread
+    monkeypatch.setattr(spread, "ENABLED", False)
     posts, ring = _world(random.Random(31))
     corpus = corpus_of(tmp_path, posts)
     run_coordination(corpus, Settings(coordination_window_s=60), "r1")

@@ -42,6 +42,7 @@ import pyarrow as pa
 
 from ..corpus import Corpus, one
 from ..settings import Settings
+from . import spread
 from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
 from .commoncause import crowd_coactions, origins, parent_times
@@ -65,9 +66,10 @@ VERSION = "10"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), 
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
 #  (schedules.py), texts' sites (textsites.py), Leiden per component (groups.py);
-#  10 (wire): syndicated copy (syndication.py), left-out co-actions kept in the crowds,
-#  spread items (pollers.py, switched off); re-share rings tested as sets (ringsets.py);
-#  replies conditioned on the answered account (carried.CONDITION_ANSWERS)
+#  10: syndicated copy (syndication.py), left-out co-actions kept in the crowds, spread
+#  items (pollers.py, switched off); re-share rings tested as sets (ringsets.py); replies
+#  conditioned on the answered account (carried.CONDITION_ANSWERS); rare items the same
+#  accounts share within hours (spread.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -235,17 +237,28 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                          min_items=settings.coordination_min_items,
                          alpha=settings.coordination_alpha,
                          wide_s=max(WIDE_WINDOW_S, window) if WIDE_WINDOW_S else None,
-                         conversing=conversations(corpus, actors, n_codes),
+                         conversing=(talk := conversations(corpus, actors, n_codes)),
                          origins=orig)
         # re-share rings tested as sets (link/ringsets.py): their member pairs are edges
         rings = ring_sets(shares, res.co, window, settings.coordination_alpha,
                           settings.coordination_item_cap)
+        # rare items the same accounts share within hours (link/spread.py)
+        found = (spread.spread_pairs(shares, settings.coordination_min_items,
+                                     settings.coordination_alpha, orig, talk,
+                                     item_bases(corpus, n_codes),
+                                     spread.item_q(res.items, n_codes), (sites, has_site))
+                 if spread.ENABLED else None)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
     sig = with_rings(sig, rings)
+    # which co-actions are a ring's evidence, marked before the spread family reorders them
+    co = res.co.assign(ring_row=np.isin(np.arange(len(res.co)), rings.co_rows))
+    if found is not None:
+        sig, co = spread.with_spread(co, sig, found, settings.coordination_alpha)
+        co["ring_row"] = co["ring_row"].fillna(False).astype(bool)
     with timer.step("evidence"):
         if len(sig):
-            keep = ring_keep(res.co, sig, rings)
+            keep = ring_keep(co, sig)
             # a pair found in the narrow window keeps its narrow co-actions only
             keep = keep[keep["close"] | keep["wide"]].reset_index(drop=True)
             n_items = int(res.stats["n_items"])
@@ -260,6 +273,9 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                source_b=[actors[i] for i in sig["b"]],
                                window=np.where(sig["wide"], max(WIDE_WINDOW_S or 0, window),
                                                window))
+            if "span" in named:  # a pair found by the spread family (link/spread.py)
+                named["window"] = np.where(named["span"].astype(bool), spread.SPAN_S,
+                                           named["window"])
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = edge_rows_of(ev, pairs, window)
             # the crowd filter is repeated until the groups it leaves own every

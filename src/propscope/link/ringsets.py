@@ -302,10 +302,10 @@ def with_rings(sig: pd.DataFrame, rings: RingResult) -> pd.DataFrame:
     return pd.concat([sig, extra.assign(ring=True)], ignore_index=True)
 
 
-def ring_keep(co: pd.DataFrame, sig: pd.DataFrame, rings: RingResult) -> pd.DataFrame:
+def ring_keep(co: pd.DataFrame, sig: pd.DataFrame) -> pd.DataFrame:
     """Co-actions of the significant pairs; a pair that is an edge only as a ring member
-    keeps the ring's co-actions (re-shares of the set's seen items), not its others."""
-    keep = co.assign(_row=np.arange(len(co))).merge(sig[["a", "b", "wide", "ring"]],
-                                                     on=["a", "b"])
-    ok = ~keep["ring"].to_numpy(bool) | np.isin(keep["_row"].to_numpy(), rings.co_rows)
-    return keep[ok].drop(columns=["_row", "ring"]).reset_index(drop=True)
+    keeps the ring's co-actions (``co.ring_row``: re-shares of the set's seen items, marked
+    from :attr:`RingResult.co_rows`), not its others."""
+    keep = co.merge(sig[["a", "b", "wide", "ring"]], on=["a", "b"])
+    ok = ~keep["ring"].to_numpy(bool) | keep["ring_row"].to_numpy(bool)
+    return keep[ok].drop(columns=["ring_row", "ring"]).reset_index(drop=True)

@@ -1,0 +1,309 @@
+"""Groups spread over an hour: the same accounts on the same rare items, item after item.
+
+Why a test of its own: the window tests of :mod:`.cochance` ask whether two accounts act
+*closer in time* than an item's other sharers. A group whose members each post a pushed
+link or text at their own moment within the hour after the push is, by timing, no closer
+than anyone else: its evidence is *who* shares, not *when*. Its items are rare (shared by
+few accounts, most of them members), and the same accounts come back on item after item.
+
+**The test.** Shares of ``KINDS`` (what a group chooses to push, never re-shares of an
+account's posts, which a fandom has in common) made within ``SPAN_S`` of their item's
+first share (of its episode) are kept; an item is *rare* when at most ``RARE_CAP`` and at
+least 3 accounts shared its episode (its whole crowd: a popular post's first hour is not a
+rare item; an item of two is one account passing the other a link, a response, as in
+:mod:`.conversation`). Left out: items that came in one burst (``BURST_Q``), a site's links
+its usual introducer posted first (``INTRODUCED_OUT``), texts posted beside links
+(``LINKED_TEXTS_OUT``), co-shares of clock-bound shares, co-shares the common-cause test
+explains, and pairs in contact (``CONTACT``). For each pair and kind, ``X`` is the number of rare
+items both shared, and under the null each account's rare items are drawn by popularity
+among the kind's rare share slots, keeping its own number of items (its degree) and each
+item's number of sharers: ``P(b shares i | a shares i) = rate_b (n_i - 1)`` with ``rate_b
+= (d_b - x_ab + 0.1) / (S - O_a)`` measured leaving the pair out, as in section 3 of
+docs/coordination.md, but with no time factor. ``p = P(Poisson(lambda) >= X)``, the
+smallest over kinds times the number of kinds, Holm over every pair that shared a rare
+item, at ``WEIGHT`` of the level (a family of its own, beside the window families).
+
+Time enters only as the span: co-shares an hour apart count, a day apart do not. What
+makes a tie out of them is the rest of the pipeline: the crowd filter (the group must be
+half of each item's sharers and of its site's close sharers), common-cause timing
+(:mod:`.commoncause`: an outlet's staff each at their own delay after the outlet), clocks
+(:mod:`.schedules`). Edges found here carry ``span`` and the window ``SPAN_S``.
+
+Cost: rare items only, so each share meets at most ``RARE_CAP`` others (the sweep of
+:func:`.cochance.sweep`): linear in shares; an item shared by thousands is skipped whole.
+Switch: :data:`ENABLED` (figures in docs/coordination.md, section 10).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import poisson
+
+from .cochance import sweep
+from .cochance_rates import PSEUDO_ITEMS
+from .commoncause import Origins, explained
+from .conversation import Conversations
+from .retest import holm
+
+#: Whether the spread family is tested (see the module docstring). On: on every dev seed
+#: (generators 3-6, campaign_realistic) it placed no innocent account that was not already
+#: placed and left every negative control as it was, and every hand-made hazard passes with
+#: it; without ``BURST_Q`` and ``INTRODUCED_OUT`` burst junkies and an outlet's readers
+#: became groups (docs/coordination.md, section 10).
+ENABLED = True
+#: Shares more than this after their item's (episode's) first share are not counted.
+SPAN_S = 3 * 3600.0
+#: Items (episodes) shared by more accounts are not rare; by fewer than
+#: ``MIN_SHARERS``, a link passed from one account to another.
+RARE_CAP = 30
+MIN_SHARERS = 3
+#: Share of the family-wise level this family is tested at (a family beside the narrow and
+#: wide ones: by the union bound the stage's level becomes ``alpha * (1 + WEIGHT)``).
+WEIGHT = 0.2
+KINDS = ("url", "text", "hashtag", "embedded_post")
+#: Whether a pair in contact (replies to each other, or both replied to the same
+#: ``COMMON_REPLIED`` accounts: :func:`in_contact`) is not tested here. Why: friends see each other's
+#: posts and pass on each other's links within hours; with no timing to tell them apart,
+#: contact is the likelier cause.
+CONTACT = True
+#: Whether a pair's rare items are counted with their episodes joined (``tag @2`` is
+#: ``tag``). Why: viewers of a live show post the same chant in show after show; each
+#: show is an episode, and one habit must not count as several choices.
+BY_BASE = True
+COMMON_REPLIED = 2
+#: Items whose sharers' pairs are within the narrow window more often than this (``q_i``,
+#: a burst) are left out: a burst is the window family's evidence, and accounts that join
+#: bursts (junkies) meet in burst after burst (``tests/test_coordination_hazards2.py``: 40
+#: junkies were one group without it). ``None``: kept.
+BURST_Q: float | None = 0.5
+#: Whether a site's rare links introduced by its usual introducer (first sharer of at least
+#: ``INTRODUCER_SHARE`` of the site's rare items, at least ``INTRODUCER_MIN`` of them) are
+#: left out: an outlet posts its own articles first and its readers follow, each within the
+#: hour (``tests/test_coordination_wide.py``: an outlet and 13 readers were one group without
+#: it). A ring with one seed account that always posts first is not seen by this family.
+INTRODUCED_OUT = True
+INTRODUCER_SHARE = 0.5
+INTRODUCER_MIN = 5
+#: Whether a text posted beside a link (its document carries a ``url`` action) is left
+#: out of this family (its link is tested as a ``url`` item). Why: outlets republishing
+#: an agency's wire story post its text with the wire's link, each story within hours,
+#: story after story (generator 6's dev seed: 5 more republishers in its wire community
+#: and 4 in its negative control's with linked texts counted); the story's link, where
+#: they share it, is in the test, and the common-cause test can see its publisher.
+LINKED_TEXTS_OUT = True
+
+
+def _rare(shares: pd.DataFrame) -> pd.DataFrame:
+    """The shares the family looks at: kinds chosen, within the span, of rare items."""
+    kind = shares["kind"].astype(str)
+    chosen = kind.isin(KINDS).to_numpy().copy()
+    if LINKED_TEXTS_OUT:  # a text posted beside a link travels with it (see the switch)
+        linked = np.unique(shares["doc"].to_numpy(np.int64)[(kind == "url").to_numpy()])
+        chosen &= ~((kind == "text").to_numpy() & np.isin(shares["doc"].to_numpy(np.int64),
+                                                           linked))
+    s = shares[chosen]
+    # rarity is the item's (episode's) whole crowd, not the part within the span: a popular
+    # post's first hour is not a rare item
+    n = s.groupby("item")["actor"].transform("size")
+    t0 = s.groupby("item")["t"].transform("min")
+    s = s.assign(n=n.to_numpy(np.int64), kind=s["kind"].astype(str))
+    s = s[(s["t"] - t0 <= SPAN_S).to_numpy()]
+    s = s[((s["n"] >= MIN_SHARERS) & (s["n"] <= RARE_CAP)).to_numpy()]
+    return s.sort_values(["item", "t", "actor"], kind="mergesort").reset_index(drop=True)
+
+
+def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
+                 origins: Origins | None = None, conversing: Conversations | None = None,
+                 base: np.ndarray | None = None, burst: np.ndarray | None = None,
+                 sites: tuple[np.ndarray, np.ndarray] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(co, pairs)``: co-shares of rare items within the span, and the pairs tested.
+
+    ``conversing`` (:mod:`.conversation`): pairs that reply to each other are in contact,
+    and their co-shares are left out (see :data:`CONTACT`). ``base`` (item code -> the
+    code of the item with its episode dropped, :func:`.crowd.item_bases`): a pair's items
+    are counted by base, so the same text posted in show after show is one item.
+
+    ``co`` has ``a, b, item, kind, first, ta, tb, close`` (``close`` False: these are not
+    window co-actions) and ``ra, rb`` (share rows) when ``shares`` has ``row``; ``pairs``
+    has ``a, b, x, moments, expected, p, q, kind, wide, span``.
+    """
+    cols = ["a", "b", "x", "moments", "expected", "p", "q", "kind", "wide", "span"]
+    s = _rare(shares)
+    if burst is not None and BURST_Q is not None and len(s):  # the window family's items
+        code = s["item"].to_numpy(np.int64)
+        q = np.where(code < len(burst), burst[np.minimum(code, len(burst) - 1)], 0.0)
+        s = s[(q <= BURST_Q)].reset_index(drop=True)
+    if INTRODUCED_OUT and sites is not None and len(s):
+        s = s[~_introduced(s, *sites)].reset_index(drop=True)
+    empty = (pd.DataFrame(columns=["a", "b", "item", "kind", "first", "ta", "tb", "close"]),
+             pd.DataFrame(columns=cols))
+    if len(s) < 2:
+        return empty
+    item, t = s["item"].to_numpy(np.int64), s["t"].to_numpy(np.float64)
+    actor = s["actor"].to_numpy(np.int64)
+    ja, jb = sweep(item, t, SPAN_S)  # rare items: at most RARE_CAP partners a share
+    ok = actor[ja] != actor[jb]
+    if "scheduled" in s:  # both on their own clock (link/schedules.py)
+        sched = s["scheduled"].to_numpy(bool)
+        ok &= ~(sched[ja] & sched[jb])
+    ja, jb = ja[ok], jb[ok]
+    if origins is not None and len(ja):  # an origin's audience at its own pace
+        keep = ~explained(item, t, actor, ja, jb, origins, RARE_CAP)
+        ja, jb = ja[keep], jb[keep]
+    if not len(ja):
+        return empty
+    lo, hi = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
+    kinds = s["kind"].astype("category")
+    kcode = kinds.cat.codes.to_numpy(np.int64)
+    co = pd.DataFrame({"a": lo, "b": hi, "item": item[ja],
+                       "kind": pd.Categorical.from_codes(kcode[ja], kinds.cat.categories),
+                       "first": actor[ja], "ta": t[ja], "tb": t[jb],
+                       "close": np.zeros(len(ja), bool)})
+    if "row" in s:
+        rows = s["row"].to_numpy(np.int64)
+        co["ra"], co["rb"] = rows[ja], rows[jb]
+    doc = s["doc"].to_numpy(np.int64)
+    counted = base[item[ja]] if BY_BASE and base is not None else item[ja]
+    g = pd.DataFrame({"a": lo, "b": hi, "k": kcode[ja], "item": counted,
+                      "doc": np.where(actor[ja] == lo, doc[ja], doc[jb])})
+    n_pairs = int(len(g[["a", "b"]].drop_duplicates()))
+    moments = g.groupby(["a", "b"])["doc"].nunique().rename("moments")
+    xk = g.drop_duplicates(["a", "b", "k", "item"]).groupby(["a", "b", "k"]).size().rename("x")
+    xk = xk.reset_index().merge(moments.reset_index(), on=["a", "b"])
+    xk = xk[(xk["moments"] >= min_items) & (xk["x"] >= min_items)]
+    if CONTACT and conversing is not None and len(xk):
+        xk = xk[~in_contact(xk["a"].to_numpy(np.int64), xk["b"].to_numpy(np.int64),
+                            conversing)]
+    if xk.empty:
+        return co, pd.DataFrame(columns=cols)
+    lam = _expected(s, xk, kcode)
+    x = xk["x"].to_numpy(np.int64)
+    n_kinds = len(kinds.cat.categories)
+    xk = xk.assign(expected=lam, p=np.minimum(1.0, poisson.sf(x - 1, np.maximum(lam, 1e-300))
+                                              * n_kinds))
+    best = xk.sort_values(["p", "k"], kind="mergesort").drop_duplicates(["a", "b"])
+    q = np.minimum(1.0, holm(best["p"].to_numpy(np.float64), n_pairs) / WEIGHT)
+    pairs = best.assign(q=q, kind=best["k"], wide=True, span=True)[cols]
+    return co, pairs.reset_index(drop=True)
+
+
+def in_contact(a: np.ndarray, b: np.ndarray, talk: Conversations) -> np.ndarray:
+    """Per pair: whether ``a`` and ``b`` reply to each other, or have both replied to at
+    least ``COMMON_REPLIED`` of the same accounts (they talk in the same circle).
+
+    Why: friends of one circle answer the same friends' posts and pass on each other's
+    links; measured on generator 4's dev control, two friends who never answer each other
+    but both answer the same two friends met on three videos within the hour.
+    """
+    n = talk.n
+    out = np.zeros(len(a), dtype=bool)
+    if len(talk.pairs):
+        key = np.minimum(a, b) * n + np.maximum(a, b)
+        at = np.minimum(np.searchsorted(talk.pairs, key), len(talk.pairs) - 1)
+        out |= talk.pairs[at] == key
+    if not len(talk.answered) or not len(a):
+        return out
+    wanted = np.unique(np.r_[a, b])
+    x = talk.answered // n
+    mine = np.isin(x, wanted)  # only the candidates' replies are read
+    replied: dict[int, set[int]] = {}
+    for u, v in zip(x[mine].tolist(), (talk.answered[mine] % n).tolist(), strict=True):
+        if u != v:
+            replied.setdefault(u, set()).add(v)
+    empty: set[int] = set()
+    for k, (u, v) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        if not out[k] and len(replied.get(u, empty) & replied.get(v, empty)) >= COMMON_REPLIED:
+            out[k] = True
+    return out
+
+
+def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray) -> np.ndarray:
+    """Per (pair, kind) row of ``xk``: the larger of the two directions' expected counts."""
+    actor = s["actor"].to_numpy(np.int64)
+    n = s["n"].to_numpy(np.float64)
+    width = int(actor.max()) + 1
+    key = kcode * width + actor
+    size = (int(kcode.max()) + 1) * width
+    d = np.bincount(key, minlength=size).astype(np.float64)  # items per (kind, actor)
+    o = np.bincount(key, weights=n, minlength=size)  # slots of its items
+    o1 = np.bincount(key, weights=n - 1, minlength=size)
+    slots = np.bincount(kcode, weights=n)  # the kind's slots, S
+    k = xk["k"].to_numpy(np.int64)
+    a, b, x = (xk[c].to_numpy(np.int64) for c in ("a", "b", "x"))
+    out = np.zeros(len(xk))
+    for u, v in ((a, b), (b, a)):
+        rate = (np.maximum(d[k * width + v] - x, 0.0) + PSEUDO_ITEMS) / np.maximum(
+            slots[k] - o[k * width + u], 1.0)
+        out = np.maximum(out, rate * o1[k * width + u])
+    return out
+
+
+def _introduced(s: pd.DataFrame, site: np.ndarray, has_site: np.ndarray) -> np.ndarray:
+    """Per share of ``s`` (sorted by item, time): whether its item was introduced by its
+    site's usual introducer (first sharer of at least ``INTRODUCER_SHARE`` of the site's rare
+    items, and of at least ``INTRODUCER_MIN`` of them)."""
+    item = s["item"].to_numpy(np.int64)
+    actor = s["actor"].to_numpy(np.int64)
+    first = np.r_[True, item[1:] != item[:-1]]
+    ok = item < len(site)
+    code = np.where(ok, site[np.minimum(item, len(site) - 1)], -1)
+    on_site = ok & has_site[np.minimum(item, len(has_site) - 1)].astype(bool)
+    f = first & on_site
+    if not f.any():
+        return np.zeros(len(s), dtype=bool)
+    per = pd.DataFrame({"site": code[f], "who": actor[f]})
+    total = per.groupby("site").size()
+    top = per.groupby(["site", "who"]).size().rename("n").reset_index()
+    top = top[(top["n"] >= INTRODUCER_MIN)
+              & (top["n"] >= INTRODUCER_SHARE * total.reindex(top["site"]).to_numpy())]
+    if top.empty:
+        return np.zeros(len(s), dtype=bool)
+    intro = dict(zip(top["site"].tolist(), top["who"].tolist(), strict=True))
+    lead = np.maximum.accumulate(np.where(first, np.arange(len(s)), 0))
+    by_first = actor[lead]  # the item's first sharer, on every share of the item
+    want = np.array([intro.get(c, -2) for c in code.tolist()], dtype=np.int64)
+    return on_site & (by_first == want)
+
+
+def item_q(items: pd.DataFrame, n_items: int) -> np.ndarray:
+    """Per item code: its narrow-window ``q_i`` (``CoResult.items``), 0 where not listed."""
+    out = np.zeros(n_items)
+    if len(items):
+        code = items["item"].to_numpy(np.int64)
+        ok = code < n_items
+        out[code[ok]] = items["q"].to_numpy(np.float64)[ok]
+    return out
+
+
+def with_spread(co: pd.DataFrame, sig: pd.DataFrame, found: tuple[pd.DataFrame, pd.DataFrame],
+                alpha: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(sig, co)``: the window families' significant pairs with the spread family's new
+    ones added (``span`` True), and the co-actions to keep evidence from: the window ones,
+    the added pairs' spread co-shares instead of their window co-actions.
+
+    A pair already significant in a window keeps its window evidence only: this family
+    adds pairs, it never widens the evidence of one found by its timing.
+    """
+    s_co, s_pairs = found
+    sig = sig.assign(span=False)
+    new = s_pairs[s_pairs["q"] <= alpha]
+    if new.empty:
+        return sig, co
+    width = int(max(co["b"].max() if len(co) else 0, new["b"].max(), s_co["b"].max())) + 1
+
+    def key(f: pd.DataFrame) -> np.ndarray:
+        return f["a"].to_numpy(np.int64) * width + f["b"].to_numpy(np.int64)
+
+    new = new[~np.isin(key(new), key(sig))]
+    if new.empty:
+        return sig, co
+    # an added pair's evidence is what made it significant: its spread co-shares only (its
+    # window co-actions were tested in their own families and were not enough)
+    extra = s_co[np.isin(key(s_co), key(new))]
+    co = co[~np.isin(key(co), key(new))] if len(co) else co
+    sig = pd.concat([sig, new.astype({"wide": bool, "span": bool})], ignore_index=True)
+    co_all = pd.concat([co, extra[[c for c in co.columns if c in extra.columns]]],
+                       ignore_index=True)
+    return sig, co_all

@@ -1,0 +1,95 @@
+"""What the spread family (link/spread.py) leaves out, through real DuckDB corpora.
+
+Four friends who never answer each other but all answer the same two friends' posts pass on
+the same six videos within the hour of each other: friends in one circle, not a group
+(``spread.CONTACT``). Five viewers of a live show post its hashtag within the hour of every
+show, six shows: one habit, one item, not six (``spread.BY_BASE``). Without each rule
+they are a group (so each case tests something).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coord_fixtures import XPage, communities, x_page_corpus
+from propscope.link import spread
+from propscope.link.coordination import run_coordination
+from propscope.settings import Settings
+from test_coordination_hazards import DAY, background, corpus_of, groups, word
+
+T0 = datetime(2024, 5, 1, tzinfo=UTC)
+FRIENDS = [f"friend_{i}" for i in range(4)]
+HOSTS = ["host_a", "host_b"]
+VIEWERS = [f"viewer_{i}" for i in range(5)]
+
+
+def _circle() -> dict:
+    names = FRIENDS + HOSTS + [f"reader_{i:02d}" for i in range(30)]
+    page = XPage(random.Random(21), names, T0, first_id=9001)
+    rnd = page.rnd
+    popular = [f"https://daily-{i}.example/story/{i}" for i in range(6)]
+    for i in range(30):  # readers share popular links at random hours
+        for _ in range(6):
+            page.post(f"reader_{i:02d}", rnd.uniform(0, 14 * DAY),
+                      f"{page.words(6)} {rnd.choice(popular)}")
+    for k in range(8):  # the hosts post; every friend answers, the hosts never answer back
+        host = HOSTS[k % 2]
+        t = k * DAY + rnd.uniform(0, 3600)
+        top = page.post(host, t, f"{host} says {page.words(7)}")
+        for f in FRIENDS:
+            page.post(f, t + rnd.uniform(600, 7200), f"@{host} {page.words(5)}", top)
+    for k in range(6):  # each video passed on by every friend within the hour
+        t = DAY * (0.5 + 2 * k) + rnd.uniform(0, 3600)
+        video = f"https://videos.example/watch/v{k}x{rnd.randint(1000, 9999)}"
+        for f in FRIENDS:
+            page.post(f, t + rnd.uniform(0, 3600), f"{page.words(4)} {video}")
+    return page.page()
+
+
+def _members(tmp_path: Path) -> set[str]:
+    found = communities(x_page_corpus(tmp_path, _circle()))
+    return set().union(*found) if found else set()
+
+
+def test_friends_of_one_circle_are_not_a_group(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spread, "ENABLED", True)
+    assert not _members(tmp_path) & set(FRIENDS)
+
+
+def test_without_the_contact_rule_the_friends_are_a_group(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spread, "ENABLED", True)
+    monkeypatch.setattr(spread, "CONTACT", False)
+    assert set(FRIENDS) <= _members(tmp_path)
+
+
+def _shows() -> list[tuple[str, str, float]]:
+    rnd = random.Random(8)
+    posts = background(rnd)
+    for k in range(6):  # a show every other evening; each viewer posts its tag once within the hour
+        show = DAY * (1 + 2 * k) + 20 * 3600
+        posts += [(v, f"{word(rnd)} {word(rnd)} {word(rnd)} #matchnight",
+                   show + rnd.uniform(0, 3600)) for v in VIEWERS]
+    return posts
+
+
+def test_one_hashtag_in_show_after_show_is_one_item(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spread, "ENABLED", True)
+    corpus = corpus_of(tmp_path, _shows())
+    run_coordination(corpus, Settings(), "r1")
+    assert not any(g & set(VIEWERS) for g in groups(corpus))
+
+
+def test_counted_per_show_the_viewers_are_a_group(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spread, "ENABLED", True)
+    monkeypatch.setattr(spread, "BY_BASE", False)
+    corpus = corpus_of(tmp_path, _shows())
+    run_coordination(corpus, Settings(), "r1")
+    assert any(len(g & set(VIEWERS)) >= 4 for g in groups(corpus))
