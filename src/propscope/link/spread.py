@@ -31,7 +31,7 @@ half of each item's sharers and of its site's close sharers), common-cause timin
 
 Cost: rare items only, so each share meets at most ``RARE_CAP`` others (the sweep of
 :func:`.cochance.sweep`): linear in shares; an item shared by thousands is skipped whole.
-Switch: :data:`ENABLED` (figures in docs/coordination.md, section 10).
+Switch: :data:`ENABLED` (figures in docs/coordination.md, section 12).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from .retest import holm
 #: (generators 3-6, campaign_realistic) it placed no innocent account that was not already
 #: placed and left every negative control as it was, and every hand-made hazard passes with
 #: it; without ``BURST_Q`` and ``INTRODUCED_OUT`` burst junkies and an outlet's readers
-#: became groups (docs/coordination.md, section 10).
+#: became groups (docs/coordination.md, section 12).
 ENABLED = True
 #: Shares more than this after their item's (episode's) first share are not counted.
 SPAN_S = 3 * 3600.0
