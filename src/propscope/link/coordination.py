@@ -255,7 +255,9 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     co = res.co.assign(ring_row=np.isin(np.arange(len(res.co)), rings.co_rows))
     if found is not None:
         sig, co = spread.with_spread(co, sig, found, settings.coordination_alpha)
+        # pairs the spread family added are no ring members; their rows are no ring's
         co["ring_row"] = co["ring_row"].fillna(False).astype(bool)
+        sig["ring"] = sig["ring"].fillna(False).astype(bool)
     with timer.step("evidence"):
         if len(sig):
             keep = ring_keep(co, sig)
