@@ -72,6 +72,13 @@ ENABLED = True
 #: -> 0) and cost a 39-member one 0.946 -> 0.781, and on generator 4's dev seed no
 #: outlet posts its own links first half of the time (aggregators are often faster).
 SITES = False
+#: Whether a site's *owner* (:func:`.syndication.site_owners`: an account that made most of
+#: the site's link shares, leads them 3:1, or publishes its pages) publishes the site's
+#: links and their titles when it shared them too (publication time: the link's first
+#: share, the owner's or a feed bot's that picked the article up faster). Unlike
+#: :data:`SITES`, a ring's seed account that posts the ring site's links first is no owner:
+#: the ring's other members share the same links as often.
+OWNED_SITES = True
 #: Share of a site's items an account must have posted first to be its publisher.
 PUBLISHER_SHARE = 0.5
 #: A site needs this many items (posted by anyone first) to have a publisher.
@@ -99,8 +106,10 @@ class Origins:
     the shares' actors, ``-1`` none) and its publication time (epoch seconds); ``judged``
     (per item code) and ``window_s`` for :mod:`.pollers`, ``syndicated`` (share keys,
     :func:`.syndication.syndicated_shares`): an unobserved common source; ``left_out``: the
-    co-actions those two rules left out of the test (``item``, ``a``, ``b``), which still
-    count in the items' crowds (:func:`crowd_coactions`)."""
+    co-actions those rules left out of the test (``item``, ``a``, ``b``), which still
+    count in the items' crowds (:func:`crowd_coactions`); ``owned`` (per item code): the
+    publisher is the item's site's owner (:data:`OWNED_SITES`), whose own share is the
+    publication and meets none of its sharers."""
 
     publisher: np.ndarray
     t0: np.ndarray
@@ -108,6 +117,7 @@ class Origins:
     judged: np.ndarray | None = None
     syndicated: np.ndarray | None = None
     left_out: list[pd.DataFrame] = field(default_factory=list)
+    owned: np.ndarray | None = None
 
 
 def crowd_coactions(co: pd.DataFrame, orig: Origins) -> pd.DataFrame:
@@ -145,13 +155,15 @@ def parent_times(corpus: Corpus, n_items: int) -> np.ndarray:
 
 def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
             site: np.ndarray, has_site: np.ndarray, parent_t: np.ndarray,
-            window_s: float = float("nan"), syndicated: np.ndarray | None = None) -> Origins:
+            window_s: float = float("nan"), syndicated: np.ndarray | None = None,
+            owner: np.ndarray | None = None) -> Origins:
     """Publishers and publication times per item code, from shares sorted by (item, t).
 
     ``kind`` is each share's kind (a categorical series); ``site``/``has_site`` per item code
     (:func:`.sites.site_bases`); ``parent_t`` from :func:`parent_times`; ``window_s`` the
     narrow window, for :mod:`.pollers` (``nan``: that rule is not applied); ``syndicated``
-    from :func:`.syndication.syndicated_shares`.
+    from :func:`.syndication.syndicated_shares`; ``owner`` per item code from
+    :func:`.syndication.site_owners` (:data:`OWNED_SITES`).
     """
     n_items = len(site)
     publisher = np.full(n_items, -1, dtype=np.int64)
@@ -191,7 +203,32 @@ def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
         mine = pub_of_site[sid] == fa
         at = it[on_site][mine]
         publisher[at], t0[at] = fa[mine], first_t[on_site][mine]
-    return Origins(publisher, t0, window_s, judged, syndicated)
+    owned = None
+    if OWNED_SITES and owner is not None and len(owner):
+        owned = _owned(item, actor, owner, site, has_site, np.isin(code, [
+            i for i, c in enumerate(names) if c in SITE_KINDS]), it, first_t, publisher, t0)
+    return Origins(publisher, t0, window_s, judged, syndicated, owned=owned)
+
+
+def _owned(item: np.ndarray, actor: np.ndarray, owner: np.ndarray, site: np.ndarray,
+           has_site: np.ndarray, site_kind: np.ndarray, it: np.ndarray, first_t: np.ndarray,
+           publisher: np.ndarray, t0: np.ndarray) -> np.ndarray:
+    """Name the owner of each owned site the publisher of its links and titles it shared
+    too (in place; ``it``/``first_t``/``site_kind`` per item head, see :func:`origins`);
+    returns which item codes it named."""
+    n_sites = int(site.max()) + 1
+    site_owner = np.full(n_sites, -1, dtype=np.int64)
+    known = owner >= 0
+    site_owner[site[known]] = owner[known]
+    of_item = np.where(has_site, site_owner[site], -1)
+    shared = np.zeros(len(site), dtype=bool)  # the owner is one of the item's sharers
+    mine = of_item[item] == actor
+    shared[item[mine]] = True
+    at = site_kind & shared[it] & (publisher[it] == -1)
+    publisher[it[at]], t0[it[at]] = of_item[it[at]], first_t[at]
+    owned = np.zeros(len(site), dtype=bool)
+    owned[it[at]] = True
+    return owned
 
 
 def _kernels() -> np.ndarray:
@@ -217,6 +254,10 @@ def explained(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray
         return np.zeros(0, dtype=bool)
     apart = pollers.apart(item, t, actor, ja, jb, orig.window_s, orig.judged, cap)
     apart |= syndication.between_publications(item, actor, ja, jb, orig.syndicated)
+    if orig.owned is not None:  # an owner's own post of its article is the publication
+        own = orig.owned[item[ja]]
+        pub = orig.publisher[item[ja]]
+        apart |= own & ((actor[ja] == pub) | (actor[jb] == pub))
     if apart.any():  # still close sharers of their items (crowd_coactions)
         orig.left_out.append(pd.DataFrame({"item": item[ja[apart]], "a": actor[ja[apart]],
                                            "b": actor[jb[apart]]}))

@@ -56,12 +56,12 @@ from .ringsets import ring_keep, ring_sets, with_rings
 from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
-from .syndication import syndicated_shares
+from .syndication import site_owners, syndicated_shares
 from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "10"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+VERSION = "11"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
@@ -69,7 +69,9 @@ VERSION = "10"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), 
 #  10: syndicated copy (syndication.py), left-out co-actions kept in the crowds, spread
 #  items (pollers.py, switched off); re-share rings tested as sets (ringsets.py); replies
 #  conditioned on the answered account (carried.CONDITION_ANSWERS); rare items the same
-#  accounts share within hours (spread.py)
+#  accounts share within hours (spread.py); 11: owned sites publish their links
+#  (commoncause.OWNED_SITES): an owner meets none of its sharers, who are tested against
+#  their delay profiles
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -231,7 +233,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                        shares["actor"].to_numpy(np.int64),
                        shares["kind"].astype("category"), sites, has_site,
                        parent_times(corpus, n_codes), window,  # window: pollers.py
-                       syndicated_shares(corpus))  # syndication.py
+                       syndicated_shares(corpus),  # syndication.py
+                       site_owners(corpus, n_codes))
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,

@@ -67,11 +67,9 @@ OWN_LEAD = 3.0
 OWN_PAGES = True
 
 
-def syndicated_shares(corpus: Corpus) -> np.ndarray:
-    """Sorted keys ``item_code << 32 | actor_code`` of the shares (from ``_coord_coded``)
-    that publish a syndicated text on the account's own site (see the module docstring)."""
-    if not SYNDICATION:
-        return np.empty(0, dtype=np.int64)
+def _own_sql(corpus: Corpus) -> tuple[str, str]:
+    """The ``WITH`` clauses that name each account's own sites (``own(actor_code, host)``,
+    see the module docstring), and the links each document carries (``doc_hosts``)."""
     not_post = ("AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.doc_id = g.doc_id)"
                 if corpus.has_table("posts") else "")
     # each source's own address of the page (an exact copy is one document with one row
@@ -97,8 +95,7 @@ def syndicated_shares(corpus: Corpus) -> np.ndarray:
         doc_links += f"""
                      UNION SELECT doc_id, {host_of.format("split_part(split_part(link, '://', 2), '/', 1)")}
                      FROM (SELECT doc_id, unnest(links) AS link FROM posts WHERE len(links) > 0)"""
-    got = corpus.con.execute(f"""
-        WITH u AS (SELECT actor_code, doc_id,
+    own = f"""u AS (SELECT actor_code, doc_id,
                           regexp_replace(item, ' @[0-9]+$', '') AS base,
                           split_part(regexp_replace(item, ' @[0-9]+$', ''), '/', 1) AS host
                    FROM _coord_coded WHERE kind = 'url' AND item NOT LIKE 'short:%'),
@@ -118,8 +115,19 @@ def syndicated_shares(corpus: Corpus) -> np.ndarray:
                      FROM (SELECT *, sum(n) OVER (PARTITION BY host) AS total
                            FROM (SELECT actor_code, host, count(DISTINCT url) AS n
                                  FROM pg GROUP BY actor_code, host))
-                     WHERE n >= {int(OWN_MIN_ITEMS)} AND n >= {float(OWN_SHARE)} * total),
-             doc_hosts AS (SELECT doc_id, host FROM u UNION SELECT doc_id, host FROM pg {doc_links}),
+                     WHERE n >= {int(OWN_MIN_ITEMS)} AND n >= {float(OWN_SHARE)} * total)"""
+    return own, f"SELECT doc_id, host FROM u UNION SELECT doc_id, host FROM pg {doc_links}"
+
+
+def syndicated_shares(corpus: Corpus) -> np.ndarray:
+    """Sorted keys ``item_code << 32 | actor_code`` of the shares (from ``_coord_coded``)
+    that publish a syndicated text on the account's own site (see the module docstring)."""
+    if not SYNDICATION:
+        return np.empty(0, dtype=np.int64)
+    own, doc_hosts = _own_sql(corpus)
+    got = corpus.con.execute(f"""
+        WITH {own},
+             doc_hosts AS ({doc_hosts}),
              pub AS (SELECT DISTINCT t.item_code, t.actor_code, o.host
                      FROM _coord_coded t
                      JOIN own o ON o.actor_code = t.actor_code
@@ -131,6 +139,27 @@ def syndicated_shares(corpus: Corpus) -> np.ndarray:
         SELECT DISTINCT (pub.item_code::BIGINT << 32) | pub.actor_code::BIGINT AS k
         FROM pub JOIN synd USING (item_code)""").fetchnumpy()
     return np.sort(np.asarray(got["k"], dtype=np.int64))
+
+
+def site_owners(corpus: Corpus, n_items: int) -> np.ndarray:
+    """Per item code: the account whose own site the ``url`` item's host is (``-1``: none,
+    or more than one account), for :mod:`.commoncause`'s owned-site publishers."""
+    out = np.full(n_items, -1, dtype=np.int64)
+    if not n_items:
+        return out
+    own, _ = _own_sql(corpus)
+    got = corpus.con.execute(f"""
+        WITH {own},
+             one AS (SELECT host, min(actor_code) AS owner FROM own GROUP BY host
+                     HAVING count(DISTINCT actor_code) = 1)
+        SELECT DISTINCT c.item_code, one.owner
+        FROM _coord_coded c
+        JOIN one ON one.host = split_part(regexp_replace(c.item, ' @[0-9]+$', ''), '/', 1)
+        WHERE c.kind = 'url' AND c.item NOT LIKE 'short:%'""").fetchnumpy()
+    code = np.asarray(got["item_code"], dtype=np.int64)
+    inside = code < n_items
+    out[code[inside]] = np.asarray(got["owner"], dtype=np.int64)[inside]
+    return out
 
 
 def between_publications(item: np.ndarray, actor: np.ndarray, ja: np.ndarray, jb: np.ndarray,
