@@ -4,8 +4,9 @@ corpus and on the group finder.
 * An outlet and its reporter both post the outlet's own short links, now one first, now the
   other: each link is shared by the two of them only. They are in contact, not acting on a
   third party's item; the responses rule (one-way only) keeps them, ``crowd.PRIVATE_LINKS``
-  (off by default) does not let a group of two own such links. A three-account ring on its
-  own links is found.
+  (on since coordination 11) does not let a group of two own such links, nor a star (an
+  outlet and two reporters, each passing links with the outlet only). A three-account ring
+  on its own links is found.
 * Leiden runs on each connected component alone (``groups.PER_COMPONENT``): a group's
   members do not depend on unrelated accounts elsewhere in the graph.
 """
@@ -26,14 +27,16 @@ from test_coordination_hazards import groups as found
 RING = ["ring-a", "ring-b", "ring-c"]
 
 
-def _posts(rnd: random.Random) -> list[tuple[str, str, float]]:
+def _posts(rnd: random.Random, reporters: tuple[str, ...] = ("reporter-jm",)
+           ) -> list[tuple[str, str, float]]:
     posts = background(rnd)
-    for k in range(12):
-        t = DAY * (1 + 1.5 * k) + rnd.uniform(0, 3600)
-        link = f"https://bit.ly/{word(rnd)}{k}"
-        first, second = ("la-voix", "reporter-jm") if k % 2 else ("reporter-jm", "la-voix")
-        posts.append((first, f"{word(rnd)} {word(rnd)} {word(rnd)} {link}", t))
-        posts.append((second, f"{word(rnd)} {word(rnd)} {link}", t + rnd.uniform(20, 200)))
+    for reporter in reporters:
+        for k in range(12):
+            t = DAY * (1 + 1.5 * k) + rnd.uniform(0, 3600)
+            link = f"https://bit.ly/{word(rnd)}{k}{reporter[-2:]}"
+            first, second = ("la-voix", reporter) if k % 2 else (reporter, "la-voix")
+            posts.append((first, f"{word(rnd)} {word(rnd)} {word(rnd)} {link}", t))
+            posts.append((second, f"{word(rnd)} {word(rnd)} {link}", t + rnd.uniform(20, 200)))
     for k in range(5):
         t = DAY * (2 + 3 * k) + rnd.uniform(0, 3600)
         url = f"https://ring-site.example/post/{k}"
@@ -41,21 +44,34 @@ def _posts(rnd: random.Random) -> list[tuple[str, str, float]]:
     return posts
 
 
-def test_a_pair_passing_links_both_ways_is_not_a_group(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the switch on (it is off by default: it split a three-member ring into pairs on
-    generator 3's dev seed, docs/coordination.md section 8)."""
-    monkeypatch.setattr(crowd, "PRIVATE_LINKS", True)
+def test_a_pair_passing_links_both_ways_is_not_a_group(tmp_path: Path) -> None:
+    """With the switch on (the default since coordination 11)."""
+    assert crowd.PRIVATE_LINKS
     corpus = corpus_of(tmp_path, _posts(random.Random(71)))
     run_coordination(corpus, Settings(), "r1")
     assert found(corpus) == [set(RING)]
 
 
-def test_without_the_rule_the_outlet_and_reporter_are_a_group(tmp_path: Path) -> None:
-    assert not crowd.PRIVATE_LINKS  # the default (see above)
-    corpus = corpus_of(tmp_path, _posts(random.Random(71)))
+def test_an_outlet_and_two_reporters_are_no_group(tmp_path: Path) -> None:
+    """Two reporters, each passing the outlet's short links with it (never with each
+    other): a star, pairs that share the outlet."""
+    corpus = corpus_of(tmp_path, _posts(random.Random(71), ("reporter-jm", "reporter-zk")))
+    run_coordination(corpus, Settings(), "r1")
+    assert found(corpus) == [set(RING)]
+
+
+def test_without_the_rule_the_outlet_and_reporters_are_a_group(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crowd, "PRIVATE_LINKS", False)
+    (tmp_path / "one").mkdir()
+    corpus = corpus_of(tmp_path / "one", _posts(random.Random(71)))
     run_coordination(corpus, Settings(), "r1")
     assert {"la-voix", "reporter-jm"} in found(corpus)
+    (tmp_path / "two").mkdir()
+    corpus = corpus_of(tmp_path / "two",
+                       _posts(random.Random(71), ("reporter-jm", "reporter-zk")))
+    run_coordination(corpus, Settings(), "r1")
+    assert any({"la-voix", "reporter-jm", "reporter-zk"} <= g for g in found(corpus))
 
 
 def _random_graph(rnd: random.Random, prefix: str, n: int, p: float

@@ -40,7 +40,7 @@ SITE_CROWD = True
 #: whole negative control (6), but it split generator 3's dev 3-member link group into pairs
 #: whose links only the pair shared (F1 0.8 -> 0.222); see docs/coordination.md section 9.
 #: *Assumption* (when on): a two-account ring is not seen by links only it shares.
-PRIVATE_LINKS = False
+PRIVATE_LINKS = True
 #: ... when the pair has at least this many such links (one link passed once says nothing;
 #: the responses rule of link/conversation.py asks for as many).
 MIN_PRIVATE = 2
@@ -91,6 +91,20 @@ def _private(rows: pd.DataFrame) -> np.ndarray:
     count = mine.groupby(["source_a", "source_b"])["item"].transform("nunique")
     out[mine["index"].to_numpy()[(count >= MIN_PRIVATE).to_numpy()]] = True
     return out
+
+
+def _stars(groups: list[dict[str, Any]], weight: dict[tuple[str, str], float]) -> set[int]:
+    """Indices of the groups of three or more whose edges all touch one member (one pass
+    over the edges: a member's groups are few)."""
+    gids_of: dict[str, set[int]] = defaultdict(set)
+    for gid, grp in enumerate(groups):
+        for m in grp["members"]:
+            gids_of[m].add(gid)
+    common: dict[int, set[str]] = {}  # per group: the members every edge so far touches
+    for a, b in weight:
+        for gid in gids_of.get(a, set()) & gids_of.get(b, set()):
+            common[gid] = common.get(gid, {a, b}) & {a, b}
+    return {gid for gid, hub in common.items() if hub and len(groups[gid]["members"]) >= 3}
 
 
 def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
@@ -160,10 +174,13 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
             | (inside["on_site"] >= OWN_SHARE * site_crowd))
     private = _private(rows) if PRIVATE_LINKS else None
     if private is not None:
-        # a group of two does not own links only the two of them shared (see PRIVATE_LINKS)
+        # a group of two does not own links only the two of them shared (see PRIVATE_LINKS),
+        # nor does a star: a group whose ties all run through one account (an outlet and
+        # two of its reporters) is pairs that share one account
         size = member.groupby("gid").size()
-        ok = ok & ~(private[inside["index"].to_numpy()]
-                    & (inside["gid"].map(size) <= 2).to_numpy())
+        pairs_only = (inside["gid"].map(size) <= 2) | inside["gid"].isin(
+            _stars(groups, weight))
+        ok = ok & ~(private[inside["index"].to_numpy()] & pairs_only.to_numpy())
     owned = set(inside.loc[ok, "index"])
     alone = ~rows["index"].isin(inside["index"]) & (
         OWN_SHARE * rows["crowd"] <= 2)
