@@ -99,10 +99,18 @@ def main(argv: list[str] | None = None) -> int:
     elif not args.generate_only:
         print(table(results))
     if args.doc and not args.generate_only:
-        with DOCS.open("a", encoding="utf-8") as fh:
-            fh.write(f"\n{HEADING}\n\nSeed {args.seed}, size {args.size}:\n\n"
-                     f"{table(results)}\n")
+        append_doc(results)
     return 0
+
+
+def append_doc(results: dict[str, Any]) -> None:
+    """Append one run's tables under the judge's section (made if missing)."""
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
+    head = "" if HEADING in text else f"\n{HEADING}\n\nSee `bench/coordination_heldout8.py`.\n"
+    dev = " (development seed)" if results["seed"] == DEV_SEED else ""
+    with DOCS.open("a", encoding="utf-8") as fh:
+        fh.write(f"{head}\n### Judge 8 run: seed {results['seed']}{dev}, size "
+                 f"{results['size']}\n\n{table(results)}\n")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def write_world(seed: int, size: str, with_planted: bool, folder: Path) -> dict[
              "groups": w.groups, "roles": {h: r for h, r in roles.items() if h in active},
              "posts": len(w.acts), "posts_by_platform": counts,
              "accounts": len(active), "languages": sorted({a.lang for a in w.acts}),
-             "role_counts": dict(Counter(roles[h] for h in active)),
+             "role_counts": dict(sorted(Counter(roles[h] for h in active).items())),
              "clock_skewed_sources": skewed_sources(w)}
     (folder / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1),
                                        encoding="utf-8")
