@@ -17,11 +17,13 @@ rule, measured on the judges in docs/coordination.md, section 13.
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from propscope.link import commoncause
+from propscope.link import commoncause, coordination
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
 from test_coordination_hazards import DAY, background, corpus_of, groups, word
@@ -67,3 +69,62 @@ def test_without_owned_sites_bots_and_outlets_are_grouped(
     found = groups(corpus)
     assert set(RING) in found
     assert any(len(g & (set(BOTS) | set(OUTLETS))) >= 4 for g in found)
+
+
+def _newsroom_corpus(folder: Path, seed: int = 43):
+    """Three outlets, each with its web pages (a web source publishing 60 articles on its
+    site), its X account linking each article, three feed bots linking every article (as
+    often as the outlet: no account leads the site's links) and four staff linking a third
+    of them, all within the hour after the page; a ring pushing a campaign site's links
+    within 20 s of each other."""
+    import pyarrow as pa
+
+    from propscope.analyze.references import REFERENCES_SCHEMA, find_references
+    from propscope.document import Document
+    from test_reuse_fixtures import T0, make_corpus
+
+    rnd = random.Random(seed)
+    rows = [(acc, text, t, None) for acc, text, t in background(rnd)]
+    for o in range(3):
+        staff = [f"staff{o}-{i}" for i in range(4)]
+        for k in range(60):
+            t = rnd.uniform(0, 20 * DAY)
+            url = f"https://www.news{o}.example/2026/{k:03d}"
+            rows.append((f"news{o}-web", " ".join(word(rnd) for _ in range(40)), t, url))
+            link = f"https://news{o}.example/2026/{k:03d}?utm_source=x"
+            rows.append((f"news{o}", f"{word(rnd)} {word(rnd)} {link}", t + rnd.uniform(0, 600),
+                         None))
+            for b in range(3):
+                rows.append((f"feed{o}-{b}", f"{word(rnd)} {link}", t + rnd.uniform(0, 900), None))
+            for s in rnd.sample(staff, 2) if k % 2 else []:
+                rows.append((s, f"{word(rnd)} {word(rnd)} {link}", t + rnd.uniform(300, 3600), None))
+    for k in range(12):
+        t = rnd.uniform(0, 20 * DAY)
+        rows += [(acc, f"{word(rnd)} https://campaign.example/p/{k}", t + rnd.uniform(0, 20), None)
+                 for acc in RING]
+    docs = [Document.create(text, source=acc, published=T0 + timedelta(seconds=t), url=url,
+                            file="pages.jsonl", record=str(n))
+            for n, (acc, text, t, url) in enumerate(rows)]
+    corpus = make_corpus(folder, docs)
+    refs = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
+    corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
+                       {"doc_references": pa.Table.from_pylist(refs, schema=REFERENCES_SCHEMA)})
+    return corpus
+
+
+def test_a_newsroom_around_its_web_pages_is_no_group(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web source publishes the site's pages (``syndication.OWN_PAGES``): each article's
+    address is published at the page's time, and the outlet's X account, its feed bots and
+    its staff are measured against their delays after it
+    (``syndication.page_publications``). Without that, each newsroom is a group."""
+    (tmp_path / "on").mkdir()
+    (tmp_path / "off").mkdir()
+    corpus = _newsroom_corpus(tmp_path / "on")
+    run_coordination(corpus, Settings(coordination_window_s=600.0), "r1")
+    assert groups(corpus) == [set(RING)]
+    monkeypatch.setattr(coordination, "page_publications",
+                        lambda corpus, n: (np.full(n, -1), np.full(n, np.nan)))
+    corpus = _newsroom_corpus(tmp_path / "off")
+    run_coordination(corpus, Settings(coordination_window_s=600.0), "r1")
+    assert any(len(g - set(RING)) >= 4 for g in groups(corpus))

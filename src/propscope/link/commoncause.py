@@ -109,7 +109,8 @@ class Origins:
     co-actions those rules left out of the test (``item``, ``a``, ``b``), which still
     count in the items' crowds (:func:`crowd_coactions`); ``owned`` (per item code): the
     publisher is the item's site's owner (:data:`OWNED_SITES`), whose own share is the
-    publication and meets none of its sharers."""
+    publication and meets none of its sharers; ``identity`` (per actor code,
+    :func:`.identity.identities`): handles of one person meet no one of themselves."""
 
     publisher: np.ndarray
     t0: np.ndarray
@@ -118,6 +119,7 @@ class Origins:
     syndicated: np.ndarray | None = None
     left_out: list[pd.DataFrame] = field(default_factory=list)
     owned: np.ndarray | None = None
+    identity: np.ndarray | None = None
 
 
 def crowd_coactions(co: pd.DataFrame, orig: Origins) -> pd.DataFrame:
@@ -156,14 +158,16 @@ def parent_times(corpus: Corpus, n_items: int) -> np.ndarray:
 def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
             site: np.ndarray, has_site: np.ndarray, parent_t: np.ndarray,
             window_s: float = float("nan"), syndicated: np.ndarray | None = None,
-            owner: np.ndarray | None = None) -> Origins:
+            owner: np.ndarray | None = None,
+            pages: tuple[np.ndarray, np.ndarray] | None = None) -> Origins:
     """Publishers and publication times per item code, from shares sorted by (item, t).
 
     ``kind`` is each share's kind (a categorical series); ``site``/``has_site`` per item code
     (:func:`.sites.site_bases`); ``parent_t`` from :func:`parent_times`; ``window_s`` the
     narrow window, for :mod:`.pollers` (``nan``: that rule is not applied); ``syndicated``
     from :func:`.syndication.syndicated_shares`; ``owner`` per item code from
-    :func:`.syndication.site_owners` (:data:`OWNED_SITES`).
+    :func:`.syndication.site_owners` (:data:`OWNED_SITES`); ``pages`` (owner and page time
+    per item code) from :func:`.syndication.page_publications`.
     """
     n_items = len(site)
     publisher = np.full(n_items, -1, dtype=np.int64)
@@ -204,9 +208,12 @@ def origins(item: np.ndarray, t: np.ndarray, actor: np.ndarray, kind: pd.Series,
         at = it[on_site][mine]
         publisher[at], t0[at] = fa[mine], first_t[on_site][mine]
     owned = None
+    if OWNED_SITES and pages is not None and len(pages[0]):
+        owned = _paged(pages, it, first_t, publisher, t0)
     if OWNED_SITES and owner is not None and len(owner):
-        owned = _owned(item, actor, owner, site, has_site, np.isin(code, [
+        named = _owned(item, actor, owner, site, has_site, np.isin(code, [
             i for i, c in enumerate(names) if c in SITE_KINDS]), it, first_t, publisher, t0)
+        owned = named if owned is None else owned | named
     return Origins(publisher, t0, window_s, judged, syndicated, owned=owned)
 
 
@@ -228,6 +235,23 @@ def _owned(item: np.ndarray, actor: np.ndarray, owner: np.ndarray, site: np.ndar
     publisher[it[at]], t0[it[at]] = of_item[it[at]], first_t[at]
     owned = np.zeros(len(site), dtype=bool)
     owned[it[at]] = True
+    return owned
+
+
+def _paged(pages: tuple[np.ndarray, np.ndarray], it: np.ndarray, first_t: np.ndarray,
+           publisher: np.ndarray, t0: np.ndarray) -> np.ndarray:
+    """Name the owner of an article page the publisher of the page's address as an item,
+    published at the page's time when that is at most ``MAX_ORIGIN_GAP_S`` before the item's
+    first share (later episodes of an old article have no observed publication) and not
+    after it beyond ``QUICK_S`` (clocks differ); in place, returns which item codes."""
+    owner, t_page = pages
+    pt = t_page[it]
+    ok = ((owner[it] >= 0) & np.isfinite(pt) & (first_t - pt <= MAX_ORIGIN_GAP_S)
+          & (pt - first_t <= QUICK_S) & (publisher[it] == -1))
+    at = it[ok]
+    publisher[at], t0[at] = owner[at], np.minimum(pt[ok], first_t[ok])
+    owned = np.zeros(len(owner), dtype=bool)
+    owned[at] = True
     return owned
 
 
@@ -254,6 +278,8 @@ def explained(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray
         return np.zeros(0, dtype=bool)
     apart = pollers.apart(item, t, actor, ja, jb, orig.window_s, orig.judged, cap)
     apart |= syndication.between_publications(item, actor, ja, jb, orig.syndicated)
+    if orig.identity is not None:  # one person's handles on several platforms (identity.py)
+        apart |= orig.identity[actor[ja]] == orig.identity[actor[jb]]
     if orig.owned is not None:  # an owner's own post of its article is the publication
         own = orig.owned[item[ja]]
         pub = orig.publisher[item[ja]]

@@ -50,13 +50,14 @@ from .conversation import conversations
 from .coordination_rows import community_rows, edge_rows_of
 from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHEMA
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
+from .identity import identities
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .retest import retest
 from .ringsets import ring_keep, ring_sets, with_rings
 from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
-from .syndication import site_owners, syndicated_shares
+from .syndication import page_publications, site_owners, syndicated_shares
 from .timing import StepTimer
 from .window import estimate_window
 
@@ -234,7 +235,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                        shares["kind"].astype("category"), sites, has_site,
                        parent_times(corpus, n_codes), window,  # window: pollers.py
                        syndicated_shares(corpus),  # syndication.py
-                       site_owners(corpus, n_codes))
+                       site_owners(corpus, n_codes), page_publications(corpus, n_codes))
+        orig.identity = identities(actors)  # one person's handles (identity.py)
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,

@@ -74,13 +74,14 @@ def _own_sql(corpus: Corpus) -> tuple[str, str]:
                 if corpus.has_table("posts") else "")
     # each source's own address of the page (an exact copy is one document with one row
     # per source in document_sources, each with its own url)
-    pages = f"""SELECT c.actor_code, c.doc_id, g.url,
+    pages = f"""SELECT c.actor_code, c.doc_id, g.url, g.t,
                           regexp_replace(lower(split_part(split_part(g.url, '://', 2), '/', 1)),
                                          '^(www[0-9]?|m|mobile)[.]', '') AS host
                    FROM (SELECT DISTINCT actor, actor_code, doc_id FROM _coord_coded) c
-                   JOIN (SELECT doc_id, coalesce(source, author) AS actor, url FROM document_sources
+                   JOIN (SELECT doc_id, coalesce(source, author) AS actor, url,
+                                epoch(published) AS t FROM document_sources
                          UNION ALL
-                         SELECT d.doc_id, coalesce(d.source, d.author), d.url
+                         SELECT d.doc_id, coalesce(d.source, d.author), d.url, epoch(d.published)
                          FROM documents d ANTI JOIN document_sources s USING (doc_id)) g
                      ON g.doc_id = c.doc_id AND g.actor = c.actor
                    WHERE {bool(OWN_PAGES)} AND g.url LIKE 'http%://%' {not_post}"""
@@ -170,3 +171,47 @@ def between_publications(item: np.ndarray, actor: np.ndarray, ja: np.ndarray, jb
         return np.zeros(len(ja), dtype=bool)
     key = (item.astype(np.int64) << 32) | actor.astype(np.int64)
     return np.isin(key[ja], keys) & np.isin(key[jb], keys)
+
+
+def page_publications(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per item code: the account whose own web page is that ``url`` item (``-1``: none, or
+    pages of more than one account) and the page's time (``nan``), for
+    :mod:`.commoncause`'s owned sites. Why: an outlet's article page is the publication its
+    feed bots, its staff and its own social accounts re-share; its address is not a link the
+    page carries, so without this the owner never "shared" the item (judge 8's dev seed: an
+    outlet's X account, three feed bots and 4-8 staff were one community per outlet, each
+    posting links to the site whose pages a web source published)."""
+    owner = np.full(n_items, -1, dtype=np.int64)
+    t_page = np.full(n_items, np.nan)
+    if not (OWN_PAGES and n_items):
+        return owner, t_page
+    own, _ = _own_sql(corpus)
+    got = corpus.con.execute(f"""
+        WITH {own}
+        SELECT pg.actor_code, pg.url, pg.t FROM pg
+        JOIN own o ON o.actor_code = pg.actor_code AND o.host = pg.host
+        WHERE pg.t IS NOT NULL""").fetchnumpy()
+    if not len(got["url"]):
+        return owner, t_page
+    import pyarrow as pa
+
+    from .canonical import canonical_url  # the items' own canonical form
+
+    page = pa.table({"actor_code": np.asarray(got["actor_code"], dtype=np.int64),
+                     "item": [canonical_url(str(u)) for u in got["url"]],
+                     "t": np.asarray(got["t"], dtype=np.float64)})
+    corpus.con.register("_coord_pages", page)
+    try:
+        rows = corpus.con.execute("""
+            WITH codes AS (SELECT DISTINCT item_code, regexp_replace(item, ' @[0-9]+$', '') AS base
+                           FROM _coord_coded WHERE kind = 'url' AND item NOT LIKE 'short:%')
+            SELECT c.item_code, min(p.actor_code) AS owner, min(p.t) AS t
+            FROM codes c JOIN _coord_pages p ON p.item = c.base
+            GROUP BY c.item_code HAVING count(DISTINCT p.actor_code) = 1""").fetchnumpy()
+    finally:
+        corpus.con.unregister("_coord_pages")
+    code = np.asarray(rows["item_code"], dtype=np.int64)
+    inside = code < n_items
+    owner[code[inside]] = np.asarray(rows["owner"], dtype=np.int64)[inside]
+    t_page[code[inside]] = np.asarray(rows["t"], dtype=np.float64)[inside]
+    return owner, t_page
