@@ -160,3 +160,20 @@ def test_word_diff_marks_insertions_and_recurring_ones():
     assert '<ins class="diff-ins">quietly</ins>' in str(right)
     assert 'class="diff-ins recurring"' in str(right) and "Experts" in " ".join(inserted)
     assert "<del" not in str(left)
+
+
+def test_report_shows_what_the_coordination_test_left_out(tmp_path):
+    """Beside the network: actions, the window, items over the cap and co-actions left out,
+    read from the corpus's ``coordination_state`` (figures that could be wrong are checked
+    against the run's own summary)."""
+    path, _ = build_multi_corpus(tmp_path / "c.duckdb")
+    html = _report(path, tmp_path)
+    assert 'id="coordination-coverage"' in html
+    with open_corpus(path, read_only=True) as corpus:
+        import json
+
+        cov = json.loads(corpus.con.execute(
+            "SELECT value FROM coordination_state WHERE key = 'coverage'").fetchone()[0])
+    assert cov["actions"] > 0 and cov["co_actions"] >= cov["co_actions_left_out"] >= 0
+    assert f'data-cov="actions">{cov["actions"]:,}<' in html.replace("\u202f", ",")
+    assert f'data-cov="items_capped">{cov["items_capped"]} / {cov["shares_capped"]}<' in html

@@ -222,12 +222,15 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
             # a link only the pair shared: the second re-shared the first's link
             ok &= ~is_response(np.r_[True, item[1:] != item[:-1]][ja], n_of[item[ja]], co_kind,
                                lo_ * (int(actor.max()) + 1) + hi_, actor[ja])
+        stats["co_actions_left_out"] = int((~ok & within).sum())
         ja, jb, within = ja[ok], jb[ok], within[ok]
     if origins is not None:  # link/commoncause.py: a publisher's audience, each at its pace
         ok = ~explained(item, t, actor, ja, jb, origins, wide_cap)
         if hubrings.KEEP_TIMING and len(closed):  # a closed audience's bursts (link/hubrings.py)
             ok |= np.isin(s["audience"].to_numpy(np.int64)[ja], closed)
         stats["co_actions_common_cause"] = int((~ok).sum())
+        stats["co_actions_left_out"] = (stats.get("co_actions_left_out", 0)
+                                        + int((~ok & within).sum()))
         ja, jb, within = ja[ok], jb[ok], within[ok]
     kinds = s["kind"].astype("category")
     kind_code = kinds.cat.codes.to_numpy(np.int64)

@@ -33,6 +33,7 @@ chance of a close pair) is in ``coordination_evidence``.
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -194,6 +195,21 @@ def _post_relations(corpus: Corpus, run_id: str) -> None:
             ORDER BY posts DESC, source, target, relation""", [run_id])
 
 
+def _coverage(stats: dict[str, Any], settings: Settings, window: float, estimated: bool,
+              n_events: int) -> dict[str, Any]:
+    """What the test used and left out, for the report beside the network (why: an analyst
+    reading "no community" must see how much of the corpus the test could judge)."""
+    return {"actions": n_events, "window_s": round(float(window), 1),
+            "window_estimated": bool(estimated),
+            "item_cap": settings.coordination_item_cap,
+            "items_capped": int(stats.get("items_capped", 0)),
+            "shares_capped": int(stats.get("shares_capped", 0)),
+            "co_actions": int(stats.get("co_actions", 0)),
+            "co_actions_left_out": int(stats.get("co_actions_left_out", 0)),
+            "pairs_tested": int(stats.get("pairs_tested", 0)),
+            "pairs_significant": int(stats.get("pairs_significant", 0))}
+
+
 def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                      progress: Any = None) -> dict[str, Any]:
     """Build coordination edges, their evidence and groups. Skipped when inputs did not change.
@@ -334,7 +350,9 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         corpus.con.execute("CREATE TABLE IF NOT EXISTS coordination_state "
                            "(key VARCHAR PRIMARY KEY, value VARCHAR)")
         corpus.con.execute("INSERT OR REPLACE INTO coordination_state VALUES ('input', ?), "
-                           "('window_s', ?)", [fingerprint, str(window)])
+                           "('window_s', ?), ('coverage', ?)",
+                           [fingerprint, str(window), json.dumps(_coverage(
+                               res.stats, settings, window, estimated, n_events))])
         corpus.mark_corpus_stage(STAGE, VERSION, corpus.count("documents"), run_id)
     for t in ("_coord_events", "_coord_coded", "_coord_title_sites"):
         corpus.con.execute(f"DROP TABLE IF EXISTS {t}")

@@ -268,7 +268,17 @@ class CorpusQueries(DocumentQueries):
                 n["degree"] += 1
                 n["weight"] += float(e["weight"] or 0)
         total = one(self.cur.execute("SELECT count(*) FROM coordination_edges"))[0]
-        return {"nodes": list(nodes.values()), "edges": edges, "total_edges": total}
+        return {"nodes": list(nodes.values()), "edges": edges, "total_edges": total,
+                "coverage": self.coordination_coverage()}
+
+    def coordination_coverage(self) -> dict[str, Any] | None:
+        """What the last coordination run used and left out (``coordination_state``)."""
+        if not self.has("coordination_state"):
+            return None
+        got = self.cur.execute(
+            "SELECT value FROM coordination_state WHERE key = 'coverage'").fetchone()
+        value = jsonish(got[0]) if got else None
+        return value if isinstance(value, dict) else None
 
     def post_relations(self, limit: int = 200) -> list[dict[str, Any]] | None:
         """Reposts, quotes, replies and forwards between accounts, most frequent first."""
