@@ -93,7 +93,7 @@ A judge written without reading propscope's coordination code or earlier judges
 (`bench/coordination_heldout9.py`, modules `bench/heldout9_*.py`). The world: about
 {p.get('posts', '?')} posts over 14 days by {p.get('accounts', '?')} accounts, written as
 Bluesky `getAuthorFeed` pages (three overlapping dumps, one with CRLF and a cut-off last
-line), Mastodon statuses (a BOM'd JSON array and JSON Lines), three Telegram group-chat
+line), Jetstream firehose events and `listRecords` pages (bots known only by DID), Mastodon statuses (a BOM'd JSON array and JSON Lines), three Telegram group-chat
 `result.json` exports, TikTok Research API pages (one file in epoch milliseconds), Reddit
 NDJSON dumps and a 4CAT CSV (BOM, CRLF); 13 languages in 7 scripts (Latin, Cyrillic,
 Arabic, Hebrew, Devanagari, Han/Kana, Hangul). Links come with `utm_*`, `fbclid`,

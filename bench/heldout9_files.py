@@ -1,7 +1,8 @@
 """Held-out judge 9: the world written as the exports collectors really hand over.
 
 Why these formats: less common ones a coordination tool meets in practice. Bluesky
-``getAuthorFeed`` pages (reposts as ``reasonRepost``, replies, quotes, link facets),
+``getAuthorFeed`` pages (reposts as ``reasonRepost``, replies, quotes, link facets), plus
+Jetstream firehose events and ``listRecords`` pages for bots known only by their DIDs,
 Mastodon statuses (HTML content, boosts, ``card.url`` as the only expansion of a short
 link), Telegram's machine-readable ``result.json`` of three group chats (forwards, replies,
 entities), TikTok Research API pages, Reddit NDJSON dumps and a 4CAT CSV export.
@@ -56,6 +57,8 @@ def _ids(world: World) -> list[str]:
 # -- Bluesky ----------------------------------------------------------------------------
 
 def _did(handle: str) -> str:
+    if handle.startswith("did:"):
+        return handle
     return "did:plc:" + format(_h(handle) % (36 ** 12), "x").rjust(12, "a")[:24]
 
 
@@ -105,7 +108,7 @@ def _bsky_view(world: World, i: int, ids: list[str], rng: random.Random) -> dict
 def _bluesky_items(world: World, ids: list[str], rng: random.Random) -> list[dict[str, Any]]:
     items = []
     for i, p in enumerate(world.posts):
-        if p.platform != "bluesky":
+        if p.platform != "bluesky" or p.author.startswith("did:"):
             continue
         if p.relation == "repost" and p.parent is not None:
             by = {"did": _did(p.author), "handle": p.author}
@@ -138,6 +141,40 @@ def write_bluesky(world: World, folder: Path, ids: list[str]) -> None:
         if n == 2 and lines:
             body += lines[0][: len(lines[0]) // 2]  # a repeat of a page, cut off
         (folder / f"bsky_feed_{n + 1}.jsonl").write_bytes(body.encode())
+
+
+def write_bluesky_raw(world: World, folder: Path, ids: list[str]) -> None:
+    """Accounts known only by DID: the quake bots as Jetstream firehose events (one per
+    line, ``time_us``, one ``delete`` among them), the feed bots as
+    ``com.atproto.repo.listRecords`` pages (one pretty JSON file per bot)."""
+    rng = world.rng("files:bluesky-raw")
+    jet: list[str] = []
+    records: dict[str, list[Any]] = {}
+    for i, p in enumerate(world.posts):
+        if p.platform != "bluesky" or not p.author.startswith("did:"):
+            continue
+        view = _bsky_view(world, i, ids, rng)
+        rkey = view["uri"].rsplit("/", 1)[1]
+        if world.accounts[p.author].role == "quake_bot":
+            jet.append(json.dumps({"did": p.author, "time_us": int(p.t * 1e6) + 350_000,
+                                   "kind": "commit", "commit": {
+                                       "rev": f"3m{rkey}", "operation": "create",
+                                       "collection": "app.bsky.feed.post", "rkey": rkey,
+                                       "record": view["record"], "cid": view["cid"]}}))
+            if len(jet) == 5:
+                jet.append(json.dumps({"did": p.author, "time_us": int(p.t * 1e6) + 900_000,
+                                       "kind": "commit", "commit": {
+                                           "rev": f"3n{rkey}", "operation": "delete",
+                                           "collection": "app.bsky.feed.post",
+                                           "rkey": rkey + "x"}}))
+        else:
+            records.setdefault(p.author, []).append(
+                {"uri": view["uri"], "cid": view["cid"], "value": view["record"]})
+    (folder / "bsky_jetstream.jsonl").write_text("\n".join(jet) + "\n", encoding="utf-8")
+    for k, (_did, recs) in enumerate(sorted(records.items())):
+        (folder / f"bsky_listRecords_{k + 1}.json").write_text(json.dumps(
+            {"records": recs[::-1], "cursor": recs[0]["uri"].rsplit("/", 1)[1]}, indent=2),
+            encoding="utf-8")
 
 
 # -- Mastodon ---------------------------------------------------------------------------
@@ -319,7 +356,7 @@ def write_4cat(world: World, folder: Path, ids: list[str]) -> None:
                                                      buf.getvalue().encode("utf-8"))
 
 
-WRITERS = (write_bluesky, write_mastodon, write_telegram, write_tiktok, write_reddit,
+WRITERS = (write_bluesky, write_bluesky_raw, write_mastodon, write_telegram, write_tiktok, write_reddit,
            write_4cat)
 
 

@@ -31,8 +31,9 @@ def _n(world: World, full: int) -> int:
 
 
 def _new(world: World, rng: random.Random, platform: str, role: str, n: int,
-         lang: str | None = None) -> list[Account]:
-    return [world.add_account(rng, platform, role, lang) for _ in range(n)]
+         lang: str | None = None, did: bool = False) -> list[Account]:
+    return [world.add_account(rng, platform, role, lang, name=f"did:plc:{rng.getrandbits(100):025x}"
+                              if did else None) for _ in range(n)]
 
 
 def viral(world: World, rng: random.Random) -> None:
@@ -81,9 +82,10 @@ def outlets(world: World, rng: random.Random) -> None:
 
 
 def feed_bots(world: World, rng: random.Random) -> None:
-    """RSS-to-Bluesky bots: three per feed post every headline within seconds."""
+    """RSS-to-Bluesky bots: three per feed post every headline within seconds (collected
+    as repository records, so known by their DIDs)."""
     for _feed in range(2):
-        bots = _new(world, rng, "bluesky", "feed_bot", 3, "en")
+        bots = _new(world, rng, "bluesky", "feed_bot", 3, "en", did=True)
         for day in range(world.days):
             for _ in range(12):
                 t, url = diurnal(rng, day), article(rng)
@@ -206,8 +208,9 @@ def health_partners(world: World, rng: random.Random) -> None:
 
 
 def quake_bots(world: World, rng: random.Random) -> None:
-    """Earthquake alert bots: the same USGS event page within a minute of each quake."""
-    bots = _new(world, rng, "bluesky", "quake_bot", 3, "en")
+    """Earthquake alert bots: the same USGS event page within a minute of each quake
+    (collected from the Jetstream firehose, so known by their DIDs)."""
+    bots = _new(world, rng, "bluesky", "quake_bot", 3, "en", did=True)
     for _ in range(world.days * 4):
         t = START + rng.random() * world.days * DAY
         ev = f"https://earthquake.usgs.gov/earthquakes/eventpage/us7000{rng.getrandbits(20):x}"

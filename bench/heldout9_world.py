@@ -77,6 +77,8 @@ class World:
         handle = {"bluesky": f"{base}.bsky.social", "mastodon": f"{base}@"
                   f"{rng.choice(['mastodon.social', 'chaos.social', 'mstdn.jp'])}"}.get(
                       platform, base)
+        if base.startswith("did:"):  # known only by its DID (firehose, repository records)
+            handle = base
         while handle in self.accounts:
             handle = handle.replace(base, base + "x", 1)
         acc = Account(handle, platform, lang, role)

@@ -102,7 +102,8 @@ def test_score_perfect_and_empty(tiny: Path) -> None:
 
 
 def test_real_run(tiny: Path) -> None:
-    """propscope reads all six formats (only the cut line quarantined) and finds at
+    """propscope reads all six formats (only the cut line and the firehose delete
+    quarantined) and finds at
     least the tight URL-variant group on Bluesky; the control world has no planted
     account to find."""
     import duckdb
@@ -113,7 +114,10 @@ def test_real_run(tiny: Path) -> None:
     platforms = {r[0] for r in con.execute("select distinct platform from posts").fetchall()}
     assert platforms == {"bluesky", "mastodon", "telegram", "tiktok", "reddit", "4cat"}
     quarantined = con.execute("select file from quarantine").fetchall()
-    assert [Path(f).name for (f,) in quarantined] == ["bsky_feed_3.jsonl"]
+    assert sorted(Path(f).name for (f,) in quarantined) == ["bsky_feed_3.jsonl",
+                                                            "bsky_jetstream.jsonl"]
+    dids = con.execute("select count(distinct author) from posts where author like 'did:%'")
+    assert dids.fetchone() == (9,)  # 3 quake bots (firehose), 6 feed bots (records)
     relations = {r[0] for r in con.execute("select distinct relation from posts").fetchall()}
     assert {"repost", "reply", "quote", "forward"} <= relations
     con.close()
@@ -121,3 +125,17 @@ def test_real_run(tiny: Path) -> None:
     by_group = {g["group"]: g for g in result["groups"]}
     assert by_group["A-url-variants"]["f1"] >= 0.8
     assert 0 < result["group_f1"] <= 1
+
+
+def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command prints the JSON shape the lead reads (control world, no baselines)."""
+    from coordination_heldout9 import main
+
+    assert main(["--size", "tiny", "--world", "control", "--no-baselines", "--json",
+                 "--out", str(tmp_path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["seed"] == SEED and out["size"] == "tiny"
+    ps = out["worlds"]["control"]["propscope"]
+    assert ps["group_f1"] is None and ps["groups"] == []
+    assert ps["innocents"] == ps["accounts_in_communities"]  # nobody planted to find
+    assert set(ps["innocents_by_role"]) <= set(_truth(tmp_path / "control")["roles"].values())
