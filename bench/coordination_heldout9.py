@@ -111,10 +111,13 @@ family sharing a fundraiser. Planted: 13 covert groups of 3-50 (URL variants,
 shorteners, copy-paste in Russian and Hebrew, hashtags, hub reposts, a reply brigade,
 quotes, Telegram forwards, URL plus hashtag, a rotating first poster, a slow large
 group), members skipping 10-40% of actions, one account in two groups. The control
-world is the same seed without them. Scoring as judge 7 (`heldout9_score.py`).
+world is the same seed without them. Scoring as judge 7 (`heldout9_score.py`); a
+planted group's hubs are neither members nor innocents; QUT's `compute_networks` must be
+on `PATH`.
 
 ```
-PYTHONPATH=src:bench python bench/coordination_heldout9.py --seed SEED --out DIR [--json]
+PYTHONPATH=src:bench PATH=/work/qutenv/bin:$PATH \
+  python bench/coordination_heldout9.py --seed SEED --size full --out DIR --json
 ```
 
 Harness check on the **development seed 9009 only** (development figures, not a
