@@ -156,3 +156,54 @@ def test_newsrooms_posting_headlines_beside_their_links_are_no_group(tmp_path: P
     corpus = _headline_newsrooms(tmp_path)
     run_coordination(corpus, Settings(coordination_window_s=600.0), "r1")
     assert groups(corpus) == [set(RING)]
+
+
+def _coded(corpus):
+    """The run's coded shares, as run_coordination builds them (``_coord_coded``)."""
+    from propscope.link.coactions import build_events, load_shares
+
+    build_events(corpus, True)
+    shares, actors, _ = load_shares(corpus)
+    items = dict(corpus.con.execute(
+        "SELECT DISTINCT item, item_code FROM _coord_coded WHERE kind = 'url'").fetchall())
+    return int(shares["item"].max()) + 1, actors, items
+
+
+def test_pages_of_two_sources_and_undated_pages_publish_nothing(tmp_path: Path) -> None:
+    """One address published by two web sources has no owner; an undated page no time;
+    a host whose pages two sources share equally has no owner (``site_owners``)."""
+    rnd = random.Random(3)
+    rows = []
+    for k in range(8):
+        t = rnd.uniform(0, 5 * DAY)
+        text = " ".join(word(rnd) for _ in range(30))
+        rows.append(("one-web", text, t, f"https://one.example/a/{k}"))
+        rows.append(("two-web", text + " copy", t + 5, f"https://one.example/a/{k}")
+                    if k % 2 else ("two-web", text + " own", t, f"https://one.example/b/{k}"))
+        rows.append(("solo-web", text + " solo", None if k == 0 else t, f"https://solo.example/a/{k}"))
+        for acc in ("reader-1", "reader-2", "reader-3"):
+            rows += [(acc, f"{word(rnd)} https://one.example/a/{k}", t + 60, None),
+                     (acc, f"{word(rnd)} https://solo.example/a/{k}", t + 60, None)]
+    corpus = _corpus(tmp_path, rows)
+    n, actors, items = _coded(corpus)
+    owner, t_page = syndication.page_publications(corpus, n)
+    code = actors.index
+    assert owner[items["one.example/a/1"]] == -1  # two sources' page
+    assert owner[items["one.example/a/2"]] == code("one-web")
+    assert owner[items["solo.example/a/3"]] == code("solo-web") and np.isfinite(
+        t_page[items["solo.example/a/3"]])
+    assert owner[items["solo.example/a/0"]] == -1 and np.isnan(t_page[items["solo.example/a/0"]])
+    site = syndication.site_owners(corpus, n)
+    assert site[items["solo.example/a/3"]] == code("solo-web")
+    assert site[items["one.example/a/2"]] == -1  # one-web and two-web: half the pages each
+
+
+def test_an_empty_corpus_and_one_without_shares_write_a_coverage_row(tmp_path: Path) -> None:
+    for name, rows in [("zero", []), ("one", [("a", "hello there world", 0.0, None)])]:
+        (tmp_path / name).mkdir()
+        corpus = _corpus(tmp_path / name, rows)
+        run_coordination(corpus, Settings(), "r1")
+        cov = json.loads(corpus.con.execute(
+            "SELECT value FROM coordination_state WHERE key = 'coverage'").fetchone()[0])
+        assert cov["co_actions"] == cov["pairs_tested"] == 0
+        assert cov["actions"] == len(rows)
