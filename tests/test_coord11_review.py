@@ -17,7 +17,7 @@ from propscope.link import syndication
 from propscope.link.coordination import run_coordination
 from propscope.present.html import environment
 from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, groups, word
+from test_coordination_hazards import DAY, background, corpus_of, groups, word
 from test_reuse_fixtures import T0, make_corpus
 
 RING = ["ring-a", "ring-b", "ring-c"]
@@ -207,3 +207,19 @@ def test_an_empty_corpus_and_one_without_shares_write_a_coverage_row(tmp_path: P
             "SELECT value FROM coordination_state WHERE key = 'coverage'").fetchone()[0])
         assert cov["co_actions"] == cov["pairs_tested"] == 0
         assert cov["actions"] == len(rows)
+
+
+def test_coverage_counts_the_pairs_every_family_found(tmp_path: Path) -> None:
+    """Every edge's pair was found significant by some family (window, ring sets, spread):
+    the coverage row's "significant" cannot be fewer than the pairs the network shows (it
+    counted the window families only: 7 significant beside 28 pairs with edges)."""
+    from test_coord10_hour import _posts as hour_posts
+
+    corpus = corpus_of(tmp_path, hour_posts())
+    run_coordination(corpus, Settings(), "r1")
+    cov = json.loads(corpus.con.execute(
+        "SELECT value FROM coordination_state WHERE key = 'coverage'").fetchone()[0])
+    pairs = corpus.con.execute(
+        "SELECT count(DISTINCT (source_a, source_b)) FROM coordination_edges").fetchone()[0]
+    assert pairs > 0
+    assert cov["pairs_tested"] >= cov["pairs_significant"] >= pairs
