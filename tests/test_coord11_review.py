@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from propscope.analyze.references import REFERENCES_SCHEMA, find_references
 from propscope.document import Document
@@ -102,24 +103,29 @@ def test_owner_and_page_lookups_on_a_corpus_without_posts_or_references(tmp_path
     assert owner.tolist() == [-1] and np.isnan(t_page).all()
 
 
-def test_a_ring_pushing_a_crawled_site_is_still_a_group(tmp_path: Path) -> None:
+@pytest.mark.parametrize("headlines", [False, True])
+def test_a_ring_pushing_a_crawled_site_is_still_a_group(tmp_path: Path, headlines: bool) -> None:
     """The campaign site's own pages are in the corpus (a web source publishes them, so the
-    site has an owner and each link a publication): the ring that pushes each page within
-    20 seconds of the others, minutes after it appears, is still found; the web source and
-    the site's casual readers are not in it."""
+    site has an owner and each link, and with ``headlines`` its title, a publication): the
+    ring that pushes each page within 20 seconds of the others, minutes after it appears, is
+    still found; the web source and the site's casual readers are not in it."""
     rnd = random.Random(8)
     rows = [(acc, text, t, None) for acc, text, t in background(rnd)]
     readers = [f"reader-{i}" for i in range(6)]
     for k in range(30):
         t = rnd.uniform(0, 20 * DAY)
-        rows.append(("campaign-web", " ".join(word(rnd) for _ in range(40)), t,
+        head = " ".join(word(rnd) for _ in range(9))
+        rows.append(("campaign-web", head + " " + " ".join(word(rnd) for _ in range(40)), t,
                      f"https://www.campaign.example/p/{k}"))
         link = f"https://campaign.example/p/{k}"
+
+        def say(head: str = head) -> str:
+            return head if headlines else f"{word(rnd)} {word(rnd)}"
+
         if k % 2:
             start = t + rnd.uniform(60, 600)
-            rows += [(acc, f"{word(rnd)} {word(rnd)} {link}", start + rnd.uniform(0, 20), None)
-                     for acc in RING]
-        rows += [(r, f"{word(rnd)} {link}", t + rnd.uniform(600, 6 * 3600), None)
+            rows += [(acc, f"{say()} {link}", start + rnd.uniform(0, 20), None) for acc in RING]
+        rows += [(r, f"{say()} {link}", t + rnd.uniform(600, 6 * 3600), None)
                  for r in rnd.sample(readers, 2)]
     corpus = _corpus(tmp_path, rows)
     run_coordination(corpus, Settings(), "r1")
