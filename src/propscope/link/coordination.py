@@ -196,9 +196,21 @@ def _post_relations(corpus: Corpus, run_id: str) -> None:
 
 
 def _coverage(stats: dict[str, Any], settings: Settings, window: float, estimated: bool,
-              n_events: int) -> dict[str, Any]:
+              n_events: int, found: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+              sig: pd.DataFrame | None = None) -> dict[str, Any]:
     """What the test used and left out, for the report beside the network (why: an analyst
-    reading "no community" must see how much of the corpus the test could judge)."""
+    reading "no community" must see how much of the corpus the test could judge).
+
+    Pairs tested and significant are every family's (the windows', ring sets', the spread
+    family's ``found``; ``sig`` the pairs they found): each edge's pair is one of them, and
+    a ring set's member pairs count as tested (the set was)."""
+    stats = dict(stats)
+    if found is not None:  # the spread family's tested pairs (link/spread.py)
+        stats["pairs_tested"] = int(stats.get("pairs_tested", 0)) + len(found[1])
+    if sig is not None and len(sig):
+        stats["pairs_significant"] = len(sig[["a", "b"]].drop_duplicates())
+        stats["pairs_tested"] = max(int(stats.get("pairs_tested", 0)),
+                                    stats["pairs_significant"])
     return {"actions": n_events, "window_s": round(float(window), 1),
             "window_estimated": bool(estimated),
             "item_cap": settings.coordination_item_cap,
@@ -352,7 +364,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         corpus.con.execute("INSERT OR REPLACE INTO coordination_state VALUES ('input', ?), "
                            "('window_s', ?), ('coverage', ?)",
                            [fingerprint, str(window), json.dumps(_coverage(
-                               res.stats, settings, window, estimated, n_events))])
+                               res.stats, settings, window, estimated, n_events,
+                               found, sig))])
         corpus.mark_corpus_stage(STAGE, VERSION, corpus.count("documents"), run_id)
     for t in ("_coord_events", "_coord_coded", "_coord_title_sites"):
         corpus.con.execute(f"DROP TABLE IF EXISTS {t}")
