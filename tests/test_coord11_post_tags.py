@@ -4,8 +4,8 @@
 TikTok's ``hashtag_names`` (and Instagram's, X's ``entities.hashtags``) are not always in the
 caption the references analyzer reads. Five accounts post a campaign tag that is only in the
 field, within a minute of each other, eight times; forty viewers post a show's tag (also
-only in the field) at any time of the day. Before the change the five were no group: no
-event carried the tag.
+only in the field) at any time of the day. Without the switch the five are no group: no
+event carries the tag (``coactions.POST_TAGS``, measured and off).
 """
 
 from __future__ import annotations
@@ -46,7 +46,12 @@ def _page(seed: int = 5) -> dict:
     return {"data": {"videos": videos, "cursor": len(videos), "has_more": False}}
 
 
-def test_a_tag_only_in_the_export_field_is_an_item(tmp_path: Path) -> None:
+def test_a_tag_only_in_the_export_field_is_an_item(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """With ``coactions.POST_TAGS`` on (off by default: see its comment)."""
+    from propscope.link import coactions
+
+    monkeypatch.setattr(coactions, "POST_TAGS", True)
     src = tmp_path / "tiktok.jsonl"
     src.write_text(json.dumps(_page()) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"
@@ -54,11 +59,8 @@ def test_a_tag_only_in_the_export_field_is_an_item(tmp_path: Path) -> None:
     assert communities(corpus) == [set(RING)]
 
 
-def test_without_the_field_the_ring_is_not_seen(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from propscope.link import coactions
-
-    monkeypatch.setattr(coactions, "_post_tags", lambda corpus: None)
+def test_without_the_field_the_ring_is_not_seen(tmp_path: Path) -> None:
+    """The default (``POST_TAGS`` off)."""
     src = tmp_path / "tiktok.jsonl"
     src.write_text(json.dumps(_page()) + "\n", encoding="utf-8")
     corpus = tmp_path / "c.duckdb"

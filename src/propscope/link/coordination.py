@@ -51,7 +51,7 @@ from .conversation import conversations
 from .coordination_rows import community_rows, edge_rows_of
 from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHEMA
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
-from .identity import identities
+from .identity import identities, platforms_of
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .retest import retest
 from .ringsets import ring_keep, ring_sets, with_rings
@@ -264,7 +264,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                        parent_times(corpus, n_codes), window,  # window: pollers.py
                        syndicated_shares(corpus),  # syndication.py
                        site_owners(corpus, n_codes), page_publications(corpus, n_codes))
-        orig.identity = identities(actors)  # one person's handles (identity.py)
+        orig.identity = identities(actors, platforms_of(corpus, actors))  # identity.py
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,
                          min_items=settings.coordination_min_items,

@@ -19,7 +19,10 @@ handle who also post the same items within the window, item after item, are not 
 from one person; leaving their ties out errs towards "no evidence". An operator who runs one
 handle per platform for one persona is one actor here too; its other personas still meet.
 Handles that differ in more than case and those platform marks stay two accounts
-(``john_doe`` and ``johndoe``).
+(``john_doe`` and ``johndoe``), and handles on one platform never join (``janedoe`` and
+``janedoe_`` on X, ``news@a.social`` and ``news@b.social``): a platform's handles are
+unique there, so two of them are two accounts (found by the review of coordination 11: a
+ring named that way would never have been tested).
 
 Cost: one pass over the account names.
 """
@@ -29,6 +32,8 @@ from __future__ import annotations
 import re
 
 import numpy as np
+
+from ..corpus import Corpus
 
 #: Whether co-actions between handles of one identity are left out.
 ENABLED = True
@@ -51,15 +56,50 @@ def local_part(handle: str) -> str:
     return _SUFFIX.sub("", h).strip(" _.-")
 
 
-def identities(names: list[str]) -> np.ndarray:
-    """Per account code (``names[i]``): a code shared by the handles of one identity."""
+def identities(names: list[str], platforms: list[frozenset[str]] | None = None) -> np.ndarray:
+    """Per account code (``names[i]``): a code shared by the handles of one identity.
+
+    ``platforms`` (per account code: the platforms it posted on) keeps handles of one
+    platform apart: only handles whose platforms do not overlap join (``janedoe`` and
+    ``janedoe_`` on X are two accounts; so are ``news@a.social`` and ``news@b.social``)."""
     out = np.arange(len(names), dtype=np.int64)
     if not ENABLED:
         return out
-    first: dict[str, int] = {}
+    # per local part: the identities so far, each with the platforms its handles cover
+    found: dict[str, list[tuple[int, set[str]]]] = {}
     for i, name in enumerate(names):
         key = local_part(str(name))
         if len(key) < MIN_LENGTH:
             continue
-        out[i] = first.setdefault(key, i)
+        mine = set(platforms[i]) if platforms is not None else set()
+        for code, covered in found.setdefault(key, []):
+            if platforms is None or not (covered & mine):
+                out[i] = code
+                covered |= mine
+                break
+        else:
+            found[key].append((i, mine))
     return out
+
+
+def platforms_of(corpus: Corpus, names: list[str]) -> list[frozenset[str]]:
+    """Per account code: the platforms its posts are on (``posts.platform``); for an account
+    with no platform post (a web source, a plain document's author), the platform its
+    handle's form tells (:func:`_by_form`)."""
+    seen: dict[str, frozenset[str]] = {}
+    if corpus.has_table("posts"):
+        seen = {str(a): frozenset(str(x) for x in ps) for a, ps in corpus.con.execute(
+            "SELECT author, list(DISTINCT platform) FROM posts WHERE author IS NOT NULL "
+            "GROUP BY author").fetchall()}
+    return [seen.get(str(n)) or _by_form(str(n)) for n in names]
+
+
+def _by_form(handle: str) -> frozenset[str]:
+    """A platform told by the handle's own form when no post names one: ``user@instance``
+    is the fediverse's, ``*.bsky.social`` Bluesky's, anything else ``web``."""
+    h = handle.strip().lower()
+    if _FEDIVERSE.match(h):
+        return frozenset({"fediverse"})
+    if h.endswith(".bsky.social"):
+        return frozenset({"bluesky"})
+    return frozenset({"web"})
