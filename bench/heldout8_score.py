@@ -20,9 +20,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from heldout7_score import Community, _f1, read_communities  # judge 7's scoring, shared
 from heldout8_planted import KIND_NAMES
 
-Community = tuple[frozenset[str], str]  # members, reported kind
+__all__ = ["Community", "read_communities", "run_propscope", "score"]
 CHECKOUT = Path(__file__).resolve().parents[1]
 
 
@@ -54,31 +55,6 @@ def run_propscope(folder: Path) -> dict[str, Any]:
         raise RuntimeError(f"propscope run failed ({done.returncode}): {done.stderr[-2000:]}")
     return {"exports": exports, "cpu_s": round(_child_cpu() - cpu0, 1),
             "wall_s": round(time.perf_counter() - wall0, 1), "command": " ".join(cmd)}
-
-
-def read_communities(exports: Path) -> list[Community]:
-    """Members and dominant kind of each community (no file: none found)."""
-    import duckdb
-
-    path = exports / "communities.parquet"
-    if not path.exists():
-        return []
-    rows = duckdb.execute("select community_id, source, dominant_kind from read_parquet(?)",
-                          [path.as_posix()]).fetchall()
-    members: dict[Any, set[str]] = {}
-    kinds: dict[Any, str] = {}
-    for cid, source, kind in rows:
-        members.setdefault(cid, set()).add(str(source))
-        kinds[cid] = str(kind or "")
-    return [(frozenset(members[c]), kinds[c]) for c in sorted(members, key=str)]
-
-
-def _f1(truth: set[str], found: frozenset[str]) -> tuple[float, float, float]:
-    hit = len(truth & found)
-    if not hit:
-        return 0.0, 0.0, 0.0
-    p, r = hit / len(found), hit / len(truth)
-    return p, r, 2 * p * r / (p + r)
 
 
 def score(truth: dict[str, Any], communities: list[Community]) -> dict[str, Any]:

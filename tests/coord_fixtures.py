@@ -127,3 +127,23 @@ def coordination_groups(tmp_path: Path, posts: list[Post]) -> list[set[str]]:
     corpus = corpus_of(tmp_path, posts)
     run_coordination(corpus, Settings(), "r1")
     return groups(corpus)
+
+
+def page_corpus(folder: Path, rows: list[tuple[str | None, str, float | None, str | None]]):
+    """A real DuckDB corpus of documents (source, text, seconds after ``T0`` or ``None``, url
+    or ``None``) with their references found: web pages and plain posts, no platform export
+    (test_coord10_wire, test_coord11_owned, test_coord11_review)."""
+    import pyarrow as pa
+
+    from propscope.analyze.references import REFERENCES_SCHEMA, find_references
+    from propscope.document import Document
+    from test_reuse_fixtures import T0, make_corpus
+
+    docs = [Document.create(text, source=acc, url=url, file="pages.jsonl", record=str(n),
+                            published=None if t is None else T0 + timedelta(seconds=t))
+            for n, (acc, text, t, url) in enumerate(rows)]
+    corpus = make_corpus(folder, docs)
+    refs = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
+    corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
+                       {"doc_references": pa.Table.from_pylist(refs, schema=REFERENCES_SCHEMA)})
+    return corpus

@@ -16,12 +16,12 @@ from __future__ import annotations
 import random
 import resource
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from coord_fixtures import page_corpus
 from propscope.link import pollers, syndication
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
@@ -193,14 +193,9 @@ def test_outlets_whose_readers_share_them_more_are_still_syndicated(
 def _web_corpus(folder: Path, seed: int = 29):
     """The wire as web pages, polled every minute: each outlet's copy is an article on its
     own site (the page's address in ``url``, no link in its text); the ring as before."""
-    import pyarrow as pa
-
-    from propscope.analyze.references import REFERENCES_SCHEMA, find_references
-    from propscope.document import Document
-    from test_reuse_fixtures import T0, make_corpus
-
     rnd = random.Random(seed)
-    rows = [(acc, text, t, None) for acc, text, t in background(rnd)]
+    rows: list[tuple[str | None, str, float | None, str | None]] = [
+        (acc, text, t, None) for acc, text, t in background(rnd)]
     readers = [f"reader-{i:03d}" for i in range(120)]
     for b in range(30):
         t = rnd.uniform(0, 20 * DAY)
@@ -216,14 +211,7 @@ def _web_corpus(folder: Path, seed: int = 29):
         t = DAY * (k + 0.5) * 1.5 + rnd.uniform(0, 20000)
         slogan = " ".join(word(rnd) for _ in range(12))
         rows += [(acc, slogan, t + rnd.uniform(0, 40), None) for acc in RING]
-    docs = [Document.create(text, source=acc, published=T0 + timedelta(seconds=t), url=url,
-                            file="pages.jsonl", record=str(n))
-            for n, (acc, text, t, url) in enumerate(rows)]
-    corpus = make_corpus(folder, docs)
-    refs = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
-    corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
-                       {"doc_references": pa.Table.from_pylist(refs, schema=REFERENCES_SCHEMA)})
-    return corpus
+    return page_corpus(folder, rows)
 
 
 def test_outlets_publishing_wire_copy_as_web_pages_are_no_group(

@@ -17,12 +17,12 @@ rule, measured on the judges in docs/coordination.md, section 13.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from coord_fixtures import page_corpus
 from propscope.link import commoncause, coordination
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
@@ -77,14 +77,9 @@ def _newsroom_corpus(folder: Path, seed: int = 43):
     often as the outlet: no account leads the site's links) and four staff linking a third
     of them, all within the hour after the page; a ring pushing a campaign site's links
     within 20 s of each other."""
-    import pyarrow as pa
-
-    from propscope.analyze.references import REFERENCES_SCHEMA, find_references
-    from propscope.document import Document
-    from test_reuse_fixtures import T0, make_corpus
-
     rnd = random.Random(seed)
-    rows = [(acc, text, t, None) for acc, text, t in background(rnd)]
+    rows: list[tuple[str | None, str, float | None, str | None]] = [
+        (acc, text, t, None) for acc, text, t in background(rnd)]
     for o in range(3):
         staff = [f"staff{o}-{i}" for i in range(4)]
         for k in range(60):
@@ -102,14 +97,7 @@ def _newsroom_corpus(folder: Path, seed: int = 43):
         t = rnd.uniform(0, 20 * DAY)
         rows += [(acc, f"{word(rnd)} https://campaign.example/p/{k}", t + rnd.uniform(0, 20), None)
                  for acc in RING]
-    docs = [Document.create(text, source=acc, published=T0 + timedelta(seconds=t), url=url,
-                            file="pages.jsonl", record=str(n))
-            for n, (acc, text, t, url) in enumerate(rows)]
-    corpus = make_corpus(folder, docs)
-    refs = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
-    corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
-                       {"doc_references": pa.Table.from_pylist(refs, schema=REFERENCES_SCHEMA)})
-    return corpus
+    return page_corpus(folder, rows)
 
 
 def test_a_newsroom_around_its_web_pages_is_no_group(

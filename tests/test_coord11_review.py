@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
 import pytest
 
-from propscope.analyze.references import REFERENCES_SCHEMA, find_references
+from coord_fixtures import page_corpus
 from propscope.document import Document
 from propscope.link import syndication
 from propscope.link.coordination import run_coordination
@@ -26,14 +24,7 @@ RING = ["ring-a", "ring-b", "ring-c"]
 
 def _corpus(folder: Path, rows: list[tuple[str | None, str, float | None, str | None]]):
     """Documents (source, text, seconds after T0 or None, url or None) with references."""
-    docs = [Document.create(text, source=acc, url=url, file="pages.jsonl", record=str(n),
-                            published=None if t is None else T0 + timedelta(seconds=t))
-            for n, (acc, text, t, url) in enumerate(rows)]
-    corpus = make_corpus(folder, docs)
-    refs = [r for d in docs for r in find_references(d.doc_id, d.text, {})]
-    corpus.write_stage("references", "test", "test-run", [d.doc_id for d in docs],
-                       {"doc_references": pa.Table.from_pylist(refs, schema=REFERENCES_SCHEMA)})
-    return corpus
+    return page_corpus(folder, rows)
 
 
 def _ring(rnd: random.Random, accounts: list[str], n: int = 12) -> list:
