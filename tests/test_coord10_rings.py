@@ -12,14 +12,14 @@ from __future__ import annotations
 import json
 import random
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from coord_fixtures import communities
+from coord_fixtures import XPage, communities
 from propscope import load_settings, open_corpus
 from propscope.link import ringsets
 from propscope.pipeline import run
@@ -31,35 +31,19 @@ FANS = [f"fan_{i:03d}" for i in range(200)]
 
 
 def _page() -> dict:
-    rnd = random.Random(1510)
-    names = ["star", *AUTHORS, *RING, *FANS]
-    users = [{"id": str(900 + i), "username": n, "name": n} for i, n in enumerate(names)]
-    uid = {u["username"]: u["id"] for u in users}
-    data: list[dict] = []
-
-    def post(who: str, t: float, text: str, rt: dict | None = None) -> dict:
-        tweet = {"id": str(80000 + len(data)), "author_id": uid[who], "text": text,
-                 "created_at": (T0 + timedelta(seconds=t)).strftime("%Y-%m-%dT%H:%M:%S.000Z")}
-        if rt is not None:
-            tweet["referenced_tweets"] = [{"type": "retweeted", "id": rt["id"]}]
-        data.append(tweet)
-        return tweet
-
-    def words(k: int = 9) -> str:
-        return " ".join("".join(rnd.choice("abcdefghijklmnopqrstuvwxyz")
-                                for _ in range(rnd.randint(3, 8))) for _ in range(k))
-
+    page = XPage(random.Random(1510), ["star", *AUTHORS, *RING, *FANS], T0, first_id=80000)
+    rnd = page.rnd
     for k in range(15):
         t = k * 30000.0 + rnd.uniform(0, 3600)
-        top = post("star", t, f"Star news {words()}")
+        top = page.post("star", t, f"Star news {page.words(9)}")
         for f in FANS:
-            post(f, t + rnd.uniform(5, 600), f"RT @star: {top['text']}", top)
+            page.post(f, t + rnd.uniform(5, 600), f"RT @star: {top['text']}", retweet_of=top)
     for k, author in enumerate(AUTHORS):
         t = k * 29000.0 + 9000 + rnd.uniform(0, 3600)
-        top = post(author, t, f"Own line {words()}")
+        top = page.post(author, t, f"Own line {page.words(9)}")
         for m in rnd.sample(RING, 6):
-            post(m, t + rnd.uniform(2, 55), f"RT @{author}: {top['text']}", top)
-    return {"data": data, "includes": {"users": users}, "meta": {"result_count": len(data)}}
+            page.post(m, t + rnd.uniform(2, 55), f"RT @{author}: {top['text']}", retweet_of=top)
+    return page.page()
 
 
 def _members(tmp_path: Path) -> tuple[list[set[str]], int]:
