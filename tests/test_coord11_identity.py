@@ -97,3 +97,15 @@ def test_a_ring_named_alike_on_one_platform_is_still_found(tmp_path: Path) -> No
     corpus = corpus_of(tmp_path, posts)
     run_coordination(corpus, Settings(), "r1")
     assert groups(corpus) == [set(names)]
+
+
+def test_many_handles_with_one_local_part_cost_little() -> None:
+    """Worst case: 50,000 handles of one platform that all reduce to ``janedoe`` (separators
+    around it); each stays its own account and the pass is linear (``MAX_PER_PART``)."""
+    import time
+
+    names = [f"{'_' * (i % 50)}janedoe{'.' * (i // 50)}" for i in range(50_000)]
+    started = time.perf_counter()
+    codes = identity.identities(names, [frozenset({"x"})] * len(names))
+    assert time.perf_counter() - started < 5.0
+    assert len(set(codes.tolist())) == len(names)

@@ -58,7 +58,7 @@ from .ringsets import ring_keep, ring_sets, with_rings
 from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
-from .syndication import page_publications, site_owners, syndicated_shares
+from .syndication import own_sites, page_publications, site_owners, syndicated_shares
 from .timing import StepTimer
 from .window import estimate_window
 
@@ -258,12 +258,14 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         # the crowd of a link is also its site's (link/sites.py); a site's usual first
         # poster publishes its items (link/commoncause.py)
         sites, has_site = site_bases(corpus, n_codes)
+        with own_sites(corpus):  # syndication.py: own sites and pages, built once for three
+            synd, owners = syndicated_shares(corpus), site_owners(corpus, n_codes)
+            pages = page_publications(corpus, n_codes)
         orig = origins(shares["item"].to_numpy(np.int64), shares["t"].to_numpy(np.float64),
                        shares["actor"].to_numpy(np.int64),
                        shares["kind"].astype("category"), sites, has_site,
                        parent_times(corpus, n_codes), window,  # window: pollers.py
-                       syndicated_shares(corpus),  # syndication.py
-                       site_owners(corpus, n_codes), page_publications(corpus, n_codes))
+                       synd, owners, pages)
         orig.identity = identities(actors, platforms_of(corpus, actors))  # identity.py
     with timer.step("test"):
         res = test_pairs(shares, window, cap=settings.coordination_item_cap,

@@ -40,6 +40,10 @@ ENABLED = True
 #: Shortest local part that joins handles (``ab`` on two platforms is too common to mean one
 #: person).
 MIN_LENGTH = 4
+#: Identities looked at per local part: one person has a handle on a few platforms; many
+#: handles sharing one local part (``janedoe``, ``janedoe_``, ``__janedoe__``… on one
+#: platform) stay their own accounts past this, so the pass stays linear.
+MAX_PER_PART = 8
 _FEDIVERSE = re.compile(r"^@?([^@\s]+)@[^@\s]+\.[^@\s]+$")
 _SUFFIX = re.compile(r"(?:page|official)$")
 
@@ -72,13 +76,15 @@ def identities(names: list[str], platforms: list[frozenset[str]] | None = None) 
         if len(key) < MIN_LENGTH:
             continue
         mine = set(platforms[i]) if platforms is not None else set()
-        for code, covered in found.setdefault(key, []):
+        seen = found.setdefault(key, [])
+        for code, covered in seen:
             if platforms is None or not (covered & mine):
                 out[i] = code
                 covered |= mine
                 break
         else:
-            found[key].append((i, mine))
+            if len(seen) < MAX_PER_PART:
+                seen.append((i, mine))
     return out
 
 
