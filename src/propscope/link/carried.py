@@ -48,10 +48,19 @@ post it re-shares (:func:`audience_of`; :mod:`.cochance` conditions repost rates
 
 from __future__ import annotations
 
+import duckdb
+
 from ..corpus import Corpus, one
 
 #: A manual repost: ``RT @name:`` at the start of the text (after spaces).
 MANUAL_REPOST = r"^\s*RT @[A-Za-z0-9_]{1,30}:"
+
+
+def title_sites_exist(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this stage made ``_coord_title_sites`` (a temp table, so not in
+    ``information_schema``): its readers (sites.py, syndication.py) join it only then."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() "
+                            "WHERE table_name = '_coord_title_sites'").fetchall()[0][0])
 
 
 def reclassify_manual_reposts(corpus: Corpus) -> int:

@@ -63,7 +63,7 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "11"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+VERSION = "12"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
@@ -73,7 +73,7 @@ VERSION = "11"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), 
 #  conditioned on the answered account (carried.CONDITION_ANSWERS); rare items the same
 #  accounts share within hours (spread.py); 11: owned sites publish their links
 #  (commoncause.OWNED_SITES): an owner meets none of its sharers, who are tested against
-#  their delay profiles
+#  their delay profiles; 12: one piece tied by different kinds is two groups (kindlayers.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .groups import overlapping_groups
+from .kindlayers import split_by_kind
 from .wholegroups import pair_items
 
 MAX_ITEMS = 100  # co-actions listed per edge / per community member
@@ -72,6 +73,7 @@ def community_rows(ev: pd.DataFrame, edge_rows: list[dict[str, Any]]) -> list[di
         weight[(r["source_a"], r["source_b"])] += r["rarity"]
     groups = overlapping_groups([(a, b, w) for (a, b), w in sorted(weight.items())],
                                 pair_items(ev))  # pieces joined by their items (wholegroups)
+    groups = split_by_kind(groups, edge_rows)  # two groups in one piece (kindlayers.py)
     cols = {c: ev[c].tolist() for c in ("source_a", "source_b", "kind", "item", "time_a",
                                         "time_b")}
     in_group: dict[str, list[int]] = defaultdict(list)

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..corpus import Corpus, one
+from ..corpus import Corpus
+from .carried import title_sites_exist
 
 
 def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
     """Per item code: a code for its site (the canonical host of a ``url`` item or of the
     link a title text travels with, episode dropped; every other item, and a short link,
     is its own), and whether it has a site (the crowd filter's site rule applies)."""
-    titles = corpus.has_table("_coord_title_sites") or bool(one(corpus.con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_coord_title_sites'"
-    ))[0])
+    titles = title_sites_exist(corpus.con)
     # a link's title text (link/carried.py) belongs to the link's site too
     link = ("coalesce(ts.u_item, c.item)" if titles else "c.item")
     join = ("LEFT JOIN _coord_title_sites ts ON c.kind = 'text' "

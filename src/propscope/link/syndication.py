@@ -48,6 +48,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..corpus import Corpus
+from .carried import title_sites_exist
 
 #: Whether co-actions between publications of a syndicated text are left out.
 SYNDICATION = True
@@ -247,9 +248,7 @@ def page_publications(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndar
     titles = ("""UNION SELECT DISTINCT c.item_code, ts.u_item FROM _coord_coded c
                  JOIN _coord_title_sites ts ON ts.t_item = regexp_replace(c.item, ' @[0-9]+$', '')
                  WHERE c.kind = 'text' AND ts.u_item NOT LIKE 'short:%'"""
-              if corpus.con.execute("SELECT count(*) FROM duckdb_tables() "
-                                    "WHERE table_name = '_coord_title_sites'").fetchall()[0][0]
-              else "")  # fetched whole: register() below needs no result pending
+              if title_sites_exist(corpus.con) else "")  # fetched whole: register() below needs no result pending
     corpus.con.register("_coord_pages", page)
     try:
         rows = corpus.con.execute(f"""
