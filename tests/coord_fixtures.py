@@ -58,7 +58,7 @@ class XPage:
         self.data: list[dict] = []
 
     def post(self, who: str, t: float, text: str, reply_to: dict | None = None,
-             retweet_of: dict | None = None) -> dict:
+             retweet_of: dict | None = None, quote_of: dict | None = None) -> dict:
         tweet: dict[str, object] = {"id": str(self.first_id + len(self.data)), "author_id": self.uid[who],
                  "text": text,
                  "created_at": (self.t0 + timedelta(seconds=t)).strftime("%Y-%m-%dT%H:%M:%S.000Z")}
@@ -67,6 +67,8 @@ class XPage:
             tweet["in_reply_to_user_id"] = reply_to["author_id"]
         if retweet_of is not None:
             tweet["referenced_tweets"] = [{"type": "retweeted", "id": retweet_of["id"]}]
+        if quote_of is not None:
+            tweet["referenced_tweets"] = [{"type": "quoted", "id": quote_of["id"]}]
         self.data.append(tweet)
         return tweet
 

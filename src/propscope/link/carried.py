@@ -194,12 +194,16 @@ def drop_link_titles(corpus: Corpus) -> int:
 CONDITION_ANSWERS = True
 AUDIENCE_KINDS = ("retweet", "forward")
 ANSWER_KINDS = ("reply",)
+#: Quotes get the quoted account too, as ``quoted`` (never as ``audience``: see above), for
+#: the spread family, which counts a pair's quotes by the accounts quoted (link/spread.py).
+QUOTE_KINDS = ("quote",)
 
 
 def audience_of(corpus: Corpus) -> None:
     """``_coord_audience(row_code, audience)``: for each ``retweet``/``forward`` share in
-    ``_coord_coded`` (and ``reply`` with :data:`CONDITION_ANSWERS`), a code of
-    the account whose post it re-shares or answers.
+    ``_coord_coded`` (and ``reply`` with :data:`CONDITION_ANSWERS`, ``quote``: read as the
+    share's ``quoted`` account, :data:`QUOTE_KINDS`), a code of the account whose post it
+    re-shares, answers or quotes.
 
     From the platform's ``posts`` (``parent_author``, else the parent post's author), else
     the ``RT @name:`` of a manual repost. Fans of one account re-share its posts, often
@@ -209,8 +213,8 @@ def audience_of(corpus: Corpus) -> None:
     con = corpus.con
     rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
     manual = f"nullif(regexp_extract(d.text, '{rx}', 1), '')"
-    kinds = AUDIENCE_KINDS + (ANSWER_KINDS if CONDITION_ANSWERS else ())
-    relations = ("repost", "forward") + (ANSWER_KINDS if CONDITION_ANSWERS else ())
+    kinds = AUDIENCE_KINDS + (ANSWER_KINDS if CONDITION_ANSWERS else ()) + QUOTE_KINDS
+    relations = ("repost", "forward") + (ANSWER_KINDS if CONDITION_ANSWERS else ()) + QUOTE_KINDS
     if corpus.has_table("posts"):
         who = f"coalesce(p.parent_author, par.author, {manual})"
         joins = f"""LEFT JOIN posts p ON p.doc_id = c.doc_id AND p.author = c.actor

@@ -7,7 +7,8 @@ than anyone else: its evidence is *who* shares, not *when*. Its items are rare (
 few accounts, most of them members), and the same accounts come back on item after item.
 
 **The test.** Shares of ``KINDS`` (what a group chooses to push, never re-shares of an
-account's posts, which a fandom has in common) made within ``SPAN_S`` of their item's
+account's posts, which a fandom has in common; quotes, counted by the account quoted:
+:data:`QUOTES_BY_AUTHOR`) made within ``SPAN_S`` of their item's
 first share (of its episode) are kept; an item is *rare* when at most ``RARE_CAP`` and at
 least 3 accounts shared its episode (its whole crowd: a popular post's first hour is not a
 rare item; an item of two is one account passing the other a link, a response, as in
@@ -20,7 +21,8 @@ among the kind's rare share slots, keeping its own number of items (its degree) 
 item's number of sharers: ``P(b shares i | a shares i) = rate_b (n_i - 1)`` with ``rate_b
 = (d_b - x_ab + 0.1) / (S - O_a)`` measured leaving the pair out, as in section 3 of
 docs/coordination.md, but with no time factor. ``p = P(Poisson(lambda) >= X)``, the
-smallest over kinds times the number of kinds, Holm over every pair that shared a rare
+smallest over kinds times the number of kinds in which both accounts shared a rare item
+(:data:`KINDS_BY_DEGREE`), Holm over every pair that shared a rare
 item, at ``WEIGHT`` of the level (a family of its own, beside the window families).
 
 Time enters only as the span: co-shares an hour apart count, a day apart do not. What
@@ -61,7 +63,16 @@ MIN_SHARERS = 3
 #: Share of the family-wise level this family is tested at (a family beside the narrow and
 #: wide ones: by the union bound the stage's level becomes ``alpha * (1 + WEIGHT)``).
 WEIGHT = 0.2
-KINDS = ("url", "text", "hashtag", "embedded_post")
+KINDS = ("url", "text", "hashtag", "embedded_post", "quote")
+#: Whether a pair's quotes count by the accounts they quote, not by the posts: fans quote
+#: post after post of one star, each at its own moment within hours (the star is the common
+#: cause, as for re-shares, which this family leaves out); a quote group quotes the posts of
+#: many accounts. The count is then at most the pair's quoted posts against an expectation
+#: for posts: conservative.
+QUOTES_BY_AUTHOR = True
+#: Whether a pair's factor across kinds counts only the kinds in which both accounts shared
+#: a rare item (:func:`_kinds_tested`); ``False``: every kind of the family.
+KINDS_BY_DEGREE = True
 #: Whether a pair in contact (replies to each other, or both replied to the same
 #: ``COMMON_REPLIED`` accounts: :func:`in_contact`) is not tested here. Why: friends see each other's
 #: posts and pass on each other's links within hours; with no timing to tell them apart,
@@ -166,6 +177,9 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         co["ra"], co["rb"] = rows[ja], rows[jb]
     doc = s["doc"].to_numpy(np.int64)
     counted = base[item[ja]] if BY_BASE and base is not None else item[ja]
+    if QUOTES_BY_AUTHOR and "quoted" in s:  # a pair's quotes count by the accounts quoted
+        quoted = s["quoted"].to_numpy(np.int64)[ja]
+        counted = np.where(quoted >= 0, -2 - quoted, counted)
     g = pd.DataFrame({"a": lo, "b": hi, "k": kcode[ja], "item": counted,
                       "doc": np.where(actor[ja] == lo, doc[ja], doc[jb])})
     n_pairs = int(len(g[["a", "b"]].drop_duplicates()))
@@ -180,13 +194,36 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         return co, pd.DataFrame(columns=cols)
     lam = _expected(s, xk, kcode)
     x = xk["x"].to_numpy(np.int64)
-    n_kinds = len(kinds.cat.categories)
+    n_kinds = _kinds_tested(xk, actor, kcode, len(kinds.cat.categories))
     xk = xk.assign(expected=lam, p=np.minimum(1.0, poisson.sf(x - 1, np.maximum(lam, 1e-300))
                                               * n_kinds))
     best = xk.sort_values(["p", "k"], kind="mergesort").drop_duplicates(["a", "b"])
     q = np.minimum(1.0, holm(best["p"].to_numpy(np.float64), n_pairs) / WEIGHT)
     pairs = best.assign(q=q, kind=best["k"], wide=True, span=True)[cols]
     return co, pairs.reset_index(drop=True)
+
+
+def _kinds_tested(xk: pd.DataFrame, actor: np.ndarray, kcode: np.ndarray, n_kinds: int
+                  ) -> np.ndarray | int:
+    """Per (pair, kind) row of ``xk``: how many kinds the pair is tested in (the Bonferroni
+    factor across kinds).
+
+    With :data:`KINDS_BY_DEGREE`, the kinds in which both accounts shared a rare item: the
+    null keeps each account's number of rare items per kind (its degree), so in a kind where
+    one of them shared none the pair can meet on nothing, and that kind is no test of it.
+    Why: a kind added to :data:`KINDS` (quotes) would otherwise raise the factor of every
+    pair, also of pairs that never act in it.
+    """
+    if not KINDS_BY_DEGREE:
+        return n_kinds
+    width = int(actor.max()) + 1
+    active = np.zeros(n_kinds * width, dtype=bool)
+    active[kcode * width + actor] = True
+    a, b = xk["a"].to_numpy(np.int64), xk["b"].to_numpy(np.int64)
+    both = np.zeros(len(xk), dtype=np.int64)
+    for k in range(n_kinds):
+        both += active[k * width + a] & active[k * width + b]
+    return np.maximum(both, 1)
 
 
 def in_contact(a: np.ndarray, b: np.ndarray, talk: Conversations) -> np.ndarray:
