@@ -175,9 +175,11 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     ja, jb = sweep(item, t, window_s)
     # reposted accounts re-shared in tight bursts only (link/hubrings.py), from the item's
     # own timing before any exclusion
-    closed = (hubrings.closed_audiences(s["audience"].to_numpy(np.int64), item, ja, jb)
-              if "audience" in s.columns and (hubrings.ENABLED or hubrings.KEEP_TIMING)
-              else np.empty(0, np.int64))
+    hub_audience = (hubrings.of_kinds(s["audience"].to_numpy(np.int64), s["kind"])
+                    if "audience" in s.columns and (hubrings.ENABLED or hubrings.KEEP_TIMING)
+                    else None)
+    closed = (hubrings.closed_audiences(hub_audience, item, ja, jb)
+              if hub_audience is not None else np.empty(0, np.int64))
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)
     q_wide = q_item
@@ -226,8 +228,8 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
         ja, jb, within = ja[ok], jb[ok], within[ok]
     if origins is not None:  # link/commoncause.py: a publisher's audience, each at its pace
         ok = ~explained(item, t, actor, ja, jb, origins, wide_cap)
-        if hubrings.KEEP_TIMING and len(closed):  # a closed audience's bursts (link/hubrings.py)
-            ok |= np.isin(s["audience"].to_numpy(np.int64)[ja], closed)
+        if hubrings.KEEP_TIMING and hub_audience is not None and len(closed):  # link/hubrings.py
+            ok |= np.isin(hub_audience[ja], closed)
         stats["co_actions_common_cause"] = int((~ok).sum())
         stats["co_actions_left_out"] = (stats.get("co_actions_left_out", 0)
                                         + int((~ok & within).sum()))
