@@ -1,6 +1,7 @@
 """A channel forwarded only by one set of accounts, always in a burst, has no audience of its
 own (link/hubrings.py, forwards): the set is tested like any other re-sharers, and found;
-channels forwarding a popular channel, each at its own pace, are not a group.
+channels forwarding a popular channel, each at its own pace, are not a group; a star's fans,
+each re-sharing a few of its posts, are no closed audience.
 
 Through Telegram Desktop exports and a real DuckDB corpus.
 """
@@ -12,6 +13,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from coord_fixtures import communities
@@ -78,3 +80,25 @@ def test_ring_on_a_closed_channel(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert any(len(g) >= 5 for g in found)
     else:  # the ring is its hub's whole audience: conditioned on the hub, it is expected
         assert found == []
+
+
+def test_fans_who_each_reshare_a_few_posts_are_no_closed_audience(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A star's posts, each re-shared by 3 of its 12 fans within the window (every re-share
+    in a burst), against a hub's posts each re-shared by 4 of its 5 ring accounts: only the
+    hub's audience is closed; with no participation bar, the fans' is too."""
+    rnd = random.Random(4)
+    audience, item, actor = [], [], []
+    for post in range(10):  # the star (audience 0): fans 10..21
+        for fan in rnd.sample(range(10, 22), 3):
+            audience.append(0), item.append(post), actor.append(fan)
+    for post in range(10, 20):  # the hub (audience 1): ring 0..4
+        for member in rnd.sample(range(5), 4):
+            audience.append(1), item.append(post), actor.append(member)
+    aud, it, act = np.array(audience), np.array(item), np.array(actor)
+    # every share is within the window of the next one on its post
+    ja = np.array([i for i in range(len(it) - 1) if it[i] == it[i + 1]])
+    jb = ja + 1
+    assert hubrings.closed_audiences(aud, it, ja, jb, act).tolist() == [1]
+    monkeypatch.setattr(hubrings, "MIN_PARTICIPATION", 0.0)
+    assert hubrings.closed_audiences(aud, it, ja, jb, act).tolist() == [0, 1]

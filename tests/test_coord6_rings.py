@@ -1,5 +1,4 @@
-"""A co-boost ring that is its hub's whole audience, and a star's fans (link/hubrings.py,
-with its rule on for retweets too: by default it is on for forwards only).
+"""A co-boost ring that is its hub's whole audience, and a star's fans (link/hubrings.py).
 
 Through a real DuckDB corpus built from an X API v2 page (invented accounts and texts).
 A hub nobody else follows posts 16 times; five of eight ring accounts retweet each post
@@ -91,7 +90,6 @@ def test_the_hub_ring_is_found_with_the_rule_and_no_fan_is(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hubrings, "ENABLED", True)
     monkeypatch.setattr(hubrings, "KEEP_TIMING", True)
-    monkeypatch.setattr(hubrings, "KINDS", ("retweet", "forward"))  # on for retweets here
     found = _members(tmp_path)
     assert any(len(g & set(RING)) >= 5 for g in found)
     assert not any(g & (set(QUICK) | set(FANS) | {"star", "hub"}) for g in found)
@@ -104,7 +102,6 @@ def test_without_the_rule_the_slow_co_retweets_are_a_common_cause(
     own pace; with the rule they are the ring's evidence."""
     monkeypatch.setattr(hubrings, "ENABLED", False)
     monkeypatch.setattr(hubrings, "KEEP_TIMING", False)
-    monkeypatch.setattr(hubrings, "KINDS", ("retweet", "forward"))  # on for retweets here
     assert _slow_ring_evidence(tmp_path / "off") == 0
     monkeypatch.setattr(hubrings, "KEEP_TIMING", True)
     assert _slow_ring_evidence(tmp_path / "on") >= 3

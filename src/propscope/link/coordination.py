@@ -73,7 +73,8 @@ VERSION = "12"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), 
 #  conditioned on the answered account (carried.CONDITION_ANSWERS); rare items the same
 #  accounts share within hours (spread.py); 11: owned sites publish their links
 #  (commoncause.OWNED_SITES): an owner meets none of its sharers, who are tested against
-#  their delay profiles; 12: one piece tied by different kinds is two groups (kindlayers.py)
+#  their delay profiles; 12: one piece tied by different kinds is two groups (kindlayers.py),
+#  quotes in the spread family (by the account quoted), closed audiences on (hubrings.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
