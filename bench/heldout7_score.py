@@ -87,28 +87,48 @@ def _f1(truth: set[str], found: frozenset[str]) -> tuple[float, float, float]:
     return p, r, 2 * p * r / (p + r)
 
 
+def best_community(members: set[str], communities: list[Community]
+                   ) -> tuple[Community | None, float]:
+    """The community with the highest Jaccard overlap with ``members`` (``None``: none
+    shares a member), and that overlap."""
+    best: Community | None = None
+    best_j = 0.0
+    for comm in communities:
+        j = len(members & comm[0]) / len(members | comm[0])
+        if j > best_j:
+            best, best_j = comm, j
+    return best, best_j
+
+
 def score(truth: dict[str, Any], communities: list[Community]) -> dict[str, Any]:
     """Planted-group F1 (mean over groups), per-group figures, innocents by role."""
+    return score_groups(truth, communities, KIND_NAMES)
+
+
+def score_groups(truth: dict[str, Any], communities: list[Community],
+                 kind_names: dict[str, Any], exempt: set[str] | frozenset[str] = frozenset(),
+                 fields: tuple[str, ...] = (), listed: int = 50) -> dict[str, Any]:
+    """Judge 7's scoring, shared by judges 8 and 9 (each with its own kind names): each
+    planted group against its best community by Jaccard, member F1 (0 when missed), the
+    mean; innocents are placed accounts neither planted nor ``exempt`` (accounts a planted
+    group uses: hubs, assets), by role. ``fields``: more of each group's truth entries to
+    carry into its row; ``listed``: how many innocent accounts to name."""
     roles: dict[str, str] = truth["roles"]
     planted = {m for g in truth["groups"] for m in g["members"]}
     groups = []
     for g in truth["groups"]:
         members = set(g["members"])
-        best: Community | None = None
-        best_j = 0.0
-        for comm in communities:
-            j = len(members & comm[0]) / len(members | comm[0])
-            if j > best_j:
-                best, best_j = comm, j
+        best, best_j = best_community(members, communities)
         p, r, f = _f1(members, best[0]) if best else (0.0, 0.0, 0.0)
         kind = best[1] if best else ""
-        groups.append({"group": g["group"], "kind": g["kind"], "size": len(members),
-                       "f1": round(f, 3), "precision": round(p, 3), "recall": round(r, 3),
-                       "jaccard": round(best_j, 3), "community_size": len(best[0]) if best
-                       else 0, "reported_kind": kind,
-                       "kind_match": bool(best) and kind in KIND_NAMES[g["kind"]]})
-    placed = set().union(*(c[0] for c in communities)) if communities else set()
-    innocent = sorted(placed - planted)
+        groups.append({"group": g["group"], "kind": g["kind"]} | {k: g[k] for k in fields}
+                      | {"size": len(members), "f1": round(f, 3), "precision": round(p, 3),
+                         "recall": round(r, 3), "jaccard": round(best_j, 3),
+                         "community_size": len(best[0]) if best else 0,
+                         "reported_kind": kind,
+                         "kind_match": bool(best) and kind in kind_names[g["kind"]]})
+    placed: set[str] = set().union(*(c[0] for c in communities)) if communities else set()
+    innocent = sorted(placed - planted - set(exempt))
     by_role = Counter(roles.get(a, "unknown") for a in innocent)
     n = len(groups)
     return {
@@ -116,5 +136,5 @@ def score(truth: dict[str, Any], communities: list[Community]) -> dict[str, Any]
         "groups": groups, "communities": len(communities),
         "accounts_in_communities": len(placed), "innocents": len(innocent),
         "innocents_by_role": dict(sorted(by_role.items())),
-        "innocent_accounts": innocent[:50],
+        "innocent_accounts": innocent[:listed],
         "kind_matches": sum(x["kind_match"] for x in groups)}

@@ -16,11 +16,10 @@ import resource
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from heldout7_score import Community, _f1, read_communities  # judge 7's scoring, shared
+from heldout7_score import Community, read_communities, score_groups  # judge 7's scoring
 from heldout8_planted import KIND_NAMES
 
 __all__ = ["Community", "read_communities", "run_propscope", "score"]
@@ -58,33 +57,7 @@ def run_propscope(folder: Path) -> dict[str, Any]:
 
 
 def score(truth: dict[str, Any], communities: list[Community]) -> dict[str, Any]:
-    """Group F1 (mean over planted groups), per-group figures, innocents by role."""
-    roles: dict[str, str] = truth["roles"]
-    planted = {m for g in truth["groups"] for m in g["members"]}
-    assets = {h for h, r in roles.items() if r.startswith("planted_")}
-    groups = []
-    for g in truth["groups"]:
-        members = set(g["members"])
-        best: Community | None = None
-        best_j = 0.0
-        for comm in communities:
-            j = len(members & comm[0]) / len(members | comm[0])
-            if j > best_j:
-                best, best_j = comm, j
-        p, r, f = _f1(members, best[0]) if best else (0.0, 0.0, 0.0)
-        kind = best[1] if best else ""
-        groups.append({"group": g["group"], "kind": g["kind"], "size": len(members),
-                       "f1": round(f, 3), "precision": round(p, 3), "recall": round(r, 3),
-                       "jaccard": round(best_j, 3),
-                       "community_size": len(best[0]) if best else 0, "reported_kind": kind,
-                       "kind_match": bool(best) and kind in KIND_NAMES[g["kind"]]})
-    placed: set[str] = set().union(*(c[0] for c in communities)) if communities else set()
-    innocent = sorted(placed - planted - assets)
-    by_role = Counter(roles.get(a, "unknown") for a in innocent)
-    n = len(groups)
-    return {"group_f1": round(sum(x["f1"] for x in groups) / n, 3) if n else None,
-            "groups": groups, "communities": len(communities),
-            "accounts_in_communities": len(placed), "innocents": len(innocent),
-            "innocents_by_role": dict(sorted(by_role.items())),
-            "innocent_accounts": innocent[:60],
-            "kind_matches": sum(x["kind_match"] for x in groups)}
+    """Group F1 (mean over planted groups), per-group figures, innocents by role (judge 7's
+    scoring; the accounts a planted group uses, ``planted_*`` roles, are no innocents)."""
+    assets = {h for h, r in truth["roles"].items() if r.startswith("planted_")}
+    return score_groups(truth, communities, KIND_NAMES, exempt=assets, listed=60)
