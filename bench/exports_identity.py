@@ -61,9 +61,21 @@ MODEL_FILE = ROOT / "src" / "propscope" / "models" / "propscope-techniques-semev
     "model.int8.onnx"
 
 
+def _amx() -> bool:
+    """Whether the CPU has Intel AMX int8 tiles (``amx_int8`` in /proc/cpuinfo)."""
+    try:
+        return "amx_int8" in Path("/proc/cpuinfo").read_text(errors="replace")
+    except OSError:
+        return False
+
+
 def kernel_probe() -> str:
     """A short hash of one int8 encoder output on fixed input ids: equal on CPUs whose ONNX
-    Runtime integer kernels give equal sums (the thread count does not change it)."""
+    Runtime integer kernels give equal sums (the thread count does not change it). On a CPU
+    with AMX int8 tiles ``-amx`` is added: there the probe's one short sequence gives the
+    hash of an AVX-512 VNNI machine, but the pipeline's batches take other kernels, and 14
+    model-table files differ (an Intel Xeon with AMX against the EPYC VMs the manifest was
+    recorded on, 2026-12-04)."""
     import numpy as np
     import onnxruntime as ort
 
@@ -72,7 +84,8 @@ def kernel_probe() -> str:
     session = ort.InferenceSession(str(MODEL_FILE), options, providers=["CPUExecutionProvider"])
     ids = np.random.default_rng(0).integers(1000, 20000, size=(1, 128)).astype(np.int64)
     out = session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-    return hashlib.sha256(b"".join(o.tobytes() for o in out)).hexdigest()[:16]
+    digest = hashlib.sha256(b"".join(o.tobytes() for o in out)).hexdigest()[:16]
+    return digest + "-amx" if _amx() else digest
 
 
 def _table_of(path: str) -> str:
