@@ -16,7 +16,6 @@ judge's generator: it encodes what real data looks like, not what propscope expe
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import shutil
@@ -29,6 +28,7 @@ from typing import Any
 from heldout7_baselines import run_baselines
 from heldout7_build import write
 from heldout7_score import read_communities, run_propscope, score
+from judge_cli import judge_parser
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 TITLE = "## Coordination, independent held-out generator 7"
@@ -158,15 +158,7 @@ def doc_section(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seed", type=int, default=7007)
-    ap.add_argument("--size", choices=("tiny", "full"), default="full")
-    ap.add_argument("--world", choices=("planted", "control", "both"), default="both")
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--json", action="store_true", help="print the results as JSON")
-    ap.add_argument("--no-baselines", action="store_true")
-    ap.add_argument("--generate-only", action="store_true", help="write the files, run nothing")
-    ap.add_argument("--doc", action="store_true", help="append the section to benchmarks.md")
+    ap = judge_parser(__doc__.split("\n")[0], 7007, "append the section to benchmarks.md")
     args = ap.parse_args(argv)
     if not args.no_baselines and not args.generate_only and not shutil.which("compute_networks"):
         ap.error("the QUT baseline needs compute_networks on PATH (or pass --no-baselines)")

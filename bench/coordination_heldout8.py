@@ -11,7 +11,6 @@ saw; the dev seed 8008 is the only one whose figures are published here.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -21,6 +20,7 @@ from typing import Any
 from heldout8_baselines import qut_available, run_baselines
 from heldout8_build import write_world
 from heldout8_score import read_communities, run_propscope, score
+from judge_cli import judge_parser
 
 DEV_SEED = 8008
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -79,15 +79,8 @@ def table(results: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seed", type=int, default=DEV_SEED)
-    ap.add_argument("--size", choices=("tiny", "full"), default="full")
-    ap.add_argument("--world", choices=("planted", "control", "both"), default="both")
-    ap.add_argument("--out", type=Path, default=Path("/tmp/judge8"))
-    ap.add_argument("--json", action="store_true", help="print the results dict as JSON")
-    ap.add_argument("--no-baselines", action="store_true")
-    ap.add_argument("--generate-only", action="store_true")
-    ap.add_argument("--doc", action="store_true", help=f"append the table to {DOCS.name}")
+    ap = judge_parser(__doc__.split("\n")[0], DEV_SEED, f"append the table to {DOCS.name}",
+                      out_default=Path("/tmp/judge8"))
     args = ap.parse_args(argv)
     worlds = ("planted", "control") if args.world == "both" else (args.world,)
     results: dict[str, Any] = {"seed": args.seed, "size": args.size, "worlds": {}}

@@ -13,7 +13,6 @@ judge 7's rules (heldout9_score); the CooRnet recipe and QUT's toolkit run besid
 
 from __future__ import annotations
 
-import argparse
 import json
 import shutil
 import sys
@@ -25,6 +24,7 @@ from heldout7_score import read_communities, run_propscope
 from heldout9_files import write_world
 from heldout9_score import score
 from heldout9_world import build
+from judge_cli import judge_parser
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 HEADING = "## Coordination judge 9 (issue 15)"
@@ -146,15 +146,7 @@ def write_doc(section: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seed", type=int, default=9009)
-    ap.add_argument("--size", choices=("tiny", "full"), default="full")
-    ap.add_argument("--world", choices=("planted", "control", "both"), default="both")
-    ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--json", action="store_true", help="print the results as JSON")
-    ap.add_argument("--no-baselines", action="store_true")
-    ap.add_argument("--generate-only", action="store_true", help="write the files, run nothing")
-    ap.add_argument("--doc", action="store_true", help="write the section in benchmarks.md")
+    ap = judge_parser(__doc__.split("\n")[0], 9009, "write the section in benchmarks.md")
     args = ap.parse_args(argv)
     worlds = ("planted", "control") if args.world == "both" else (args.world,)
     results: dict[str, Any] = {"seed": args.seed, "size": args.size, "worlds": {}}

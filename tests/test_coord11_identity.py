@@ -14,10 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from coord_fixtures import coordination_groups
 from propscope.link import identity
-from propscope.link.coordination import run_coordination
-from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, corpus_of, groups, word
+from test_coordination_hazards import DAY, background, word
 
 PEOPLE = ["dodo", "eldoba989", "perira_", "kuistora", "vite2273"]
 RING = ["ring-alpha", "ring-beta", "ring-gamma"]
@@ -57,17 +56,13 @@ def test_local_parts() -> None:
 
 
 def test_cross_posters_are_no_group_a_ring_is(tmp_path: Path) -> None:
-    corpus = corpus_of(tmp_path, _posts())
-    run_coordination(corpus, Settings(), "r1")
-    assert groups(corpus) == [set(RING)]
+    assert coordination_groups(tmp_path, _posts()) == [set(RING)]
 
 
 def test_without_the_rule_each_cross_poster_is_a_group(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(identity, "ENABLED", False)
-    corpus = corpus_of(tmp_path, _posts())
-    run_coordination(corpus, Settings(), "r1")
-    found = groups(corpus)
+    found = coordination_groups(tmp_path, _posts())
     assert set(RING) in found
     assert sum(1 for g in found if g <= set(_handles("dodo"))) == 1
 
@@ -94,9 +89,7 @@ def test_a_ring_named_alike_on_one_platform_is_still_found(tmp_path: Path) -> No
         t = rnd.uniform(0, 20 * DAY)
         slogan = " ".join(word(rnd) for _ in range(12))
         posts += [(acc, slogan, t + rnd.uniform(0, 60)) for acc in names]
-    corpus = corpus_of(tmp_path, posts)
-    run_coordination(corpus, Settings(), "r1")
-    assert groups(corpus) == [set(names)]
+    assert coordination_groups(tmp_path, posts) == [set(names)]
 
 
 def test_many_handles_with_one_local_part_cost_little() -> None:

@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coord_fixtures import page_corpus
+from coord_fixtures import coordination_groups, page_corpus
 from propscope.link import commoncause, coordination
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, corpus_of, groups, word
+from test_coordination_hazards import DAY, background, groups, word
 
 OUTLETS = [f"outlet{i}" for i in range(6)]
 BOTS = [f"feedbot-{i}" for i in range(4)]
@@ -55,18 +55,14 @@ def _posts(seed: int = 31) -> list[tuple[str, str, float]]:
 
 
 def test_feed_bots_and_outlets_are_no_group_a_pushing_ring_is(tmp_path: Path) -> None:
-    corpus = corpus_of(tmp_path, _posts())
-    run_coordination(corpus, Settings(), "r1")
-    assert groups(corpus) == [set(RING[1:])]
+    assert coordination_groups(tmp_path, _posts()) == [set(RING[1:])]
 
 
 def test_without_owned_sites_bots_and_outlets_are_grouped(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The test above could fail: without the rule the feed bots are tied."""
     monkeypatch.setattr(commoncause, "OWNED_SITES", False)
-    corpus = corpus_of(tmp_path, _posts())
-    run_coordination(corpus, Settings(), "r1")
-    found = groups(corpus)
+    found = coordination_groups(tmp_path, _posts())
     assert set(RING) in found
     assert any(len(g & (set(BOTS) | set(OUTLETS))) >= 4 for g in found)
 

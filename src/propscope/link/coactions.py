@@ -291,7 +291,7 @@ def load_shares(corpus: Corpus, episode_gap_s: float | None = None
         audience_of(corpus)
     # a quote's account is its ``quoted`` (the spread family's), never its ``audience``:
     # the window tests do not condition quotes (carried.QUOTE_KINDS)
-    quote = "kind IN " + repr(QUOTE_KINDS).replace(",)", ")")
+    quote = "kind IN (" + ", ".join(f"'{k}'" for k in QUOTE_KINDS) + ")"
     audience, joined = ((f"""CASE WHEN {quote} THEN -1
                                   ELSE coalesce(a.audience, -1) END::INTEGER AS audience,
                              CASE WHEN {quote} THEN coalesce(a.audience, -1)

@@ -178,7 +178,7 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     hub_audience = (hubrings.of_kinds(s["audience"].to_numpy(np.int64), s["kind"])
                     if "audience" in s.columns and (hubrings.ENABLED or hubrings.KEEP_TIMING)
                     else None)
-    closed = (hubrings.closed_audiences(hub_audience, item, ja, jb, s["actor"].to_numpy(np.int64))
+    closed = (hubrings.closed_audiences(hub_audience, item, ja, jb, actor)
               if hub_audience is not None else np.empty(0, np.int64))
     close = np.bincount(item[ja], minlength=len(n_of)).astype(np.float64)
     q_item = np.where(n_of >= 2, close / np.maximum(n_of * (n_of - 1) / 2, 1), 0.0)

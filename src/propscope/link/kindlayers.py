@@ -11,7 +11,7 @@ ties cover the link group, the text ties the text group.
 **Rule.** A kind's *layer* is the set of the group's members tied to another member by a
 co-action of that kind. Layers of fewer than ``MIN_LAYER`` members are left aside. Two
 layers are one when they share at least ``SAME_SHARE`` of the smaller (a group acting on
-links and hashtags at the same moments ties most of its pairs by both), and when their own
+links and hashtags at the same moments ties most of its pairs by both), or when their own
 members (those of each not in the other) are fewer than ``MIN_OWN`` or tied to each other
 at a density of at least :data:`.groups.MERGE_DENSITY` (the density at which
 :mod:`.groups` joins two pieces into one group). When two or more layers remain, each is
