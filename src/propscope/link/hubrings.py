@@ -109,7 +109,9 @@ def closed_audiences(audience: np.ndarray, item: np.ndarray, ja: np.ndarray,
         reposted = np.bincount(audience[rep & np.r_[True, item[1:] != item[:-1]]],
                                minlength=n_aud)
         width = int(actor.max()) + 1
-        who = np.unique(audience[rep].astype(np.int64) * width + actor[rep])
+        # distinct (audience, re-sharer) pairs, hashed: a sort of every re-share was the
+        # step's cost at millions of shares
+        who = pd.unique(audience[rep].astype(np.int64) * width + actor[rep])
         sharers = np.bincount(who // width, minlength=n_aud)
         ok &= shares >= MIN_PARTICIPATION * reposted * sharers
     return np.flatnonzero(ok)
