@@ -194,15 +194,16 @@ def drop_link_titles(corpus: Corpus) -> int:
 CONDITION_ANSWERS = True
 AUDIENCE_KINDS = ("retweet", "forward")
 ANSWER_KINDS = ("reply",)
-#: Quotes get the quoted account too, as ``quoted`` (never as ``audience``: see above), for
-#: the spread family, which counts a pair's quotes by the accounts quoted (link/spread.py).
+#: Quotes get the quoted account too, as ``answered`` (never as ``audience``: see above),
+#: for the spread family, which counts a pair's quotes by the accounts quoted and its
+#: replies by the accounts answered (link/spread.py).
 QUOTE_KINDS = ("quote",)
 
 
 def audience_of(corpus: Corpus) -> None:
     """``_coord_audience(row_code, audience)``: for each ``retweet``/``forward`` share in
     ``_coord_coded`` (and ``reply`` with :data:`CONDITION_ANSWERS`, ``quote``: read as the
-    share's ``quoted`` account, :data:`QUOTE_KINDS`), a code of the account whose post it
+    share's ``answered`` account, :data:`QUOTE_KINDS`), a code of the account whose post it
     re-shares, answers or quotes.
 
     From the platform's ``posts`` (``parent_author``, else the parent post's author), else

@@ -19,6 +19,7 @@ from ..analyze.text_patterns import fold
 from ..corpus import Corpus, first_documents_sql
 from .canonical import canonical_url, join_short_links
 from .carried import (
+    ANSWER_KINDS,
     QUOTE_KINDS,
     audience_of,
     drop_link_titles,
@@ -289,13 +290,15 @@ def load_shares(corpus: Corpus, episode_gap_s: float | None = None
     # sort or copy in pandas
     if CONDITION_REPOSTS:
         audience_of(corpus)
-    # a quote's account is its ``quoted`` (the spread family's), never its ``audience``:
-    # the window tests do not condition quotes (carried.QUOTE_KINDS)
+    # a quote's account is its ``answered`` (the spread family's), never its ``audience``:
+    # the window tests do not condition quotes (carried.QUOTE_KINDS); a reply's
+    # ``answered`` is its ``audience``, the account answered
     quote = "kind IN (" + ", ".join(f"'{k}'" for k in QUOTE_KINDS) + ")"
+    answer = "kind IN (" + ", ".join(f"'{k}'" for k in QUOTE_KINDS + ANSWER_KINDS) + ")"
     audience, joined = ((f"""CASE WHEN {quote} THEN -1
                                   ELSE coalesce(a.audience, -1) END::INTEGER AS audience,
-                             CASE WHEN {quote} THEN coalesce(a.audience, -1)
-                                  ELSE -1 END::INTEGER AS quoted""",
+                             CASE WHEN {answer} THEN coalesce(a.audience, -1)
+                                  ELSE -1 END::INTEGER AS answered""",
                          "LEFT JOIN _coord_audience a USING (row_code)")
                         if CONDITION_REPOSTS else ("-1 AS no_audience", ""))
     df = con.sql(f"""SELECT actor_code::INTEGER AS actor, item_code::INTEGER AS item, kind,

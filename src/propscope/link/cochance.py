@@ -71,6 +71,8 @@ class CoResult:
     pairs: pd.DataFrame  # one row per tested pair: a, b, x, moments, expected, p, q (BH)
     items: pd.DataFrame  # per item: item, kind, n, close, q
     stats: dict[str, int | float] = field(default_factory=dict)
+    #: audience codes with a closed audience (:func:`.hubrings.closed_audiences`)
+    closed: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
 
 def sweep(item: np.ndarray, t: np.ndarray, window_s: float) -> tuple[np.ndarray, np.ndarray]:
@@ -257,7 +259,7 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     agg = agg.reset_index()
     cand = agg[agg["moments"] >= min_items].reset_index(drop=True)
     if cand.empty:
-        return CoResult(co, empty_pairs, _item_frame(s, n_of, close, q_item), stats)
+        return CoResult(co, empty_pairs, _item_frame(s, n_of, close, q_item), stats, closed)
     a_, b_ = cand["a"].to_numpy(), cand["b"].to_numpy()
     own_class = "audience" in s.columns
     if own_class:
@@ -320,7 +322,7 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
     stats["tests"] = m
     stats["pairs_tested"] = len(cand)
     stats["pairs_significant"] = int((cand["q"] <= alpha).sum())
-    return CoResult(co, cand, _item_frame(s, n_of, close, q_item), stats)
+    return CoResult(co, cand, _item_frame(s, n_of, close, q_item), stats, closed)
 
 
 def _item_frame(s: pd.DataFrame, n_of: np.ndarray, close: np.ndarray,

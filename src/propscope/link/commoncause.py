@@ -134,9 +134,10 @@ def crowd_coactions(co: pd.DataFrame, orig: Origins) -> pd.DataFrame:
     return pd.concat([co[cols]] + [f[cols] for f in orig.left_out], ignore_index=True)
 
 
-def parent_times(corpus: Corpus, n_items: int) -> np.ndarray:
-    """Per item code: the reposted post's time for ``retweet``/``forward`` items whose
-    parent post the platform export holds (``nan`` otherwise)."""
+def parent_times(corpus: Corpus, n_items: int,
+                 kinds: tuple[str, ...] = ("retweet", "forward")) -> np.ndarray:
+    """Per item code: the reposted (or, with ``kinds``, answered) post's time for items of
+    ``kinds`` whose parent post the platform export holds (``nan`` otherwise)."""
     out = np.full(n_items, np.nan)
     if not corpus.has_table("posts"):
         return out
@@ -145,10 +146,10 @@ def parent_times(corpus: Corpus, n_items: int) -> np.ndarray:
                           regexp_extract(item, '^[a-z_]+:([^:]+):', 1) AS platform,
                           regexp_replace(regexp_replace(item, '^[a-z_]+:[^:]+:', ''),
                                          ' @[0-9]+$', '') AS post_id
-                   FROM _coord_coded WHERE kind IN ('retweet', 'forward'))
+                   FROM _coord_coded WHERE kind IN (SELECT unnest(?)))
         SELECT r.item_code, min(epoch(p.published)) AS t0
         FROM r JOIN posts p ON p.platform = r.platform AND p.post_id = r.post_id
-        GROUP BY r.item_code""").fetchnumpy()
+        GROUP BY r.item_code""", [list(kinds)]).fetchnumpy()
     code = np.asarray(got["item_code"], dtype=np.int64)
     inside = code < n_items
     out[code[inside]] = np.asarray(got["t0"], dtype=np.float64)[inside]
@@ -266,11 +267,11 @@ def _kernels() -> np.ndarray:
 
 
 def explained(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray,
-              jb: np.ndarray, orig: Origins, cap: int) -> np.ndarray:
+              jb: np.ndarray, orig: Origins, cap: int, quick_s: float = QUICK_S) -> np.ndarray:
     """Which co-actions ``(ja, jb)`` are explained by a common origin.
 
     Shares are sorted by (item, t); ``ja``/``jb`` index them. A co-action can be explained
-    only when its item is published and the two shares are more than ``QUICK_S`` apart
+    only when its item is published and the two shares are more than ``quick_s`` apart
     (see the module docstring for the test), or, with no observed publisher, when its item's
     sharers acted apart and the pair is no closer than they are (:mod:`.pollers`).
     """
@@ -287,18 +288,40 @@ def explained(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray
     if apart.any():  # still close sharers of their items (crowd_coactions)
         orig.left_out.append(pd.DataFrame({"item": item[ja[apart]], "a": actor[ja[apart]],
                                            "b": actor[jb[apart]]}))
-    return _published(item, t, actor, ja, jb, orig, cap) | apart
+    return _published(item, t, actor, ja, jb, orig, cap, quick_s) | apart
+
+
+def explained_by_parent(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray,
+                        jb: np.ndarray, parent_t: np.ndarray, cap: int) -> np.ndarray:
+    """Which co-actions ``(ja, jb)`` on answered posts (``parent_t``: per item code, the
+    answered post's time, ``nan`` unknown) the two accounts' delay profiles after the post
+    explain, at any delay (no ``QUICK_S`` floor).
+
+    Why (the spread family's replies, :mod:`.spread`): a forum's bot and its moderators
+    answer every new thread, each at its own delay after the thread opens, and meet in
+    thread after thread; a brigade answers posts of any age together, closer to each other
+    than their delays after the posts allow.
+    """
+    n = len(parent_t)
+    known = np.isfinite(parent_t)
+    orig = Origins(np.where(known, -2, -1).astype(np.int64), np.where(known, parent_t, np.nan))
+    safe = np.minimum(item, n - 1)
+    inside = (item < n) & known[safe]
+    if not inside.any():
+        return np.zeros(len(ja), dtype=bool)
+    return _published(item, t, actor, ja, jb, orig, cap, 0.0)
 
 
 def _published(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: np.ndarray,
-               jb: np.ndarray, orig: Origins, cap: int) -> np.ndarray:
+               jb: np.ndarray, orig: Origins, cap: int, quick_s: float = QUICK_S
+               ) -> np.ndarray:
     """Co-actions on published items explained by the two accounts' delay profiles."""
     out = np.zeros(len(ja), dtype=bool)
     if not ENABLED or not len(ja):
         return out
     pub = orig.publisher[item]
     is_pub_item = pub != -1
-    cand = is_pub_item[ja] & (np.abs(t[jb] - t[ja]) > QUICK_S)
+    cand = is_pub_item[ja] & (np.abs(t[jb] - t[ja]) > quick_s)
     if not cand.any():
         return out
     from .cochance import sweep  # a cycle at import time otherwise

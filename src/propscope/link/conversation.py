@@ -194,3 +194,42 @@ def is_response(first: np.ndarray, sharers: np.ndarray, kind: np.ndarray, pair: 
     out = np.zeros(len(first), dtype=bool)
     out[np.flatnonzero(cand)] = one_way[inv]
     return out
+
+
+#: Accounts both members of a pair replied to that put the pair in contact
+#: (:func:`in_contact`, for the spread family, link/spread.py).
+COMMON_REPLIED = 2
+
+
+def in_contact(a: np.ndarray, b: np.ndarray, talk: Conversations,
+               common: np.ndarray | None = None) -> np.ndarray:
+    """Per pair: whether ``a`` and ``b`` reply to each other, or have both replied to at
+    least ``COMMON_REPLIED`` of the same accounts (they talk in the same circle).
+
+    Why: friends of one circle answer the same friends' posts and pass on each other's
+    links; measured on generator 4's dev control, two friends who never answer each other
+    but both answer the same two friends met on three videos within the hour.
+    ``common`` (per pair, default all): where the common-repliees part applies.
+    """
+    n = talk.n
+    out = np.zeros(len(a), dtype=bool)
+    if len(talk.pairs):
+        key = np.minimum(a, b) * n + np.maximum(a, b)
+        at = np.minimum(np.searchsorted(talk.pairs, key), len(talk.pairs) - 1)
+        out |= talk.pairs[at] == key
+    if not len(talk.answered) or not len(a):
+        return out
+    wanted = np.unique(np.r_[a, b])
+    x = talk.answered // n
+    mine = np.isin(x, wanted)  # only the candidates' replies are read
+    replied: dict[int, set[int]] = {}
+    for u, v in zip(x[mine].tolist(), (talk.answered[mine] % n).tolist(), strict=True):
+        if u != v:
+            replied.setdefault(u, set()).add(v)
+    empty: set[int] = set()
+    check = np.ones(len(a), dtype=bool) if common is None else common
+    for k, (u, v) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
+        if not out[k] and check[k] \
+                and len(replied.get(u, empty) & replied.get(v, empty)) >= COMMON_REPLIED:
+            out[k] = True
+    return out

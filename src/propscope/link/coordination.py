@@ -63,7 +63,7 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "12"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+VERSION = "13"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
@@ -74,7 +74,9 @@ VERSION = "12"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), 
 #  accounts share within hours (spread.py); 11: owned sites publish their links
 #  (commoncause.OWNED_SITES): an owner meets none of its sharers, who are tested against
 #  their delay profiles; 12: one piece tied by different kinds is two groups (kindlayers.py),
-#  quotes in the spread family (by the account quoted), closed audiences on (hubrings.py)
+#  quotes in the spread family (by the account quoted), closed audiences on (hubrings.py);
+#  13: replies in the spread family (by the account answered, less those the delays after
+#  the answered post explain), and re-shares of closed audiences (spread.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -282,7 +284,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         found = (spread.spread_pairs(shares, settings.coordination_min_items,
                                      settings.coordination_alpha, orig, talk,
                                      item_bases(corpus, n_codes),
-                                     spread.item_q(res.items, n_codes), (sites, has_site))
+                                     spread.item_q(res.items, n_codes), (sites, has_site),
+                                     parent_times(corpus, n_codes, ("reply",)), res.closed)
                  if spread.ENABLED else None)
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs

@@ -7,8 +7,11 @@ than anyone else: its evidence is *who* shares, not *when*. Its items are rare (
 few accounts, most of them members), and the same accounts come back on item after item.
 
 **The test.** Shares of ``KINDS`` (what a group chooses to push, never re-shares of an
-account's posts, which a fandom has in common; quotes, counted by the account quoted:
-:data:`QUOTES_BY_AUTHOR`) made within ``SPAN_S`` of their item's
+account's posts, which a fandom has in common, unless the account's audience is closed:
+:data:`CLOSED_RESHARES`; quotes, counted by the account quoted: :data:`QUOTES_BY_AUTHOR`;
+replies, counted by the account answered, :data:`REPLIES_BY_AUTHOR`, less those the two
+accounts' delays after the answered post explain: :data:`REPLIES_TIMED`) made within
+``SPAN_S`` of their item's
 first share (of its episode) are kept; an item is *rare* when at most ``RARE_CAP`` and at
 least 3 accounts shared its episode (its whole crowd: a popular post's first hour is not a
 rare item; an item of two is one account passing the other a link, a response, as in
@@ -42,10 +45,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from . import hubrings
 from .cochance import sweep
 from .cochance_rates import PSEUDO_ITEMS
-from .commoncause import Origins, explained
-from .conversation import Conversations
+from .commoncause import Origins, explained, explained_by_parent
+from .conversation import Conversations, in_contact
 from .retest import holm
 
 #: Whether the spread family is tested (see the module docstring). On: on every dev seed
@@ -63,26 +67,43 @@ MIN_SHARERS = 3
 #: Share of the family-wise level this family is tested at (a family beside the narrow and
 #: wide ones: by the union bound the stage's level becomes ``alpha * (1 + WEIGHT)``).
 WEIGHT = 0.2
-KINDS = ("url", "text", "hashtag", "embedded_post", "quote")
+KINDS = ("url", "text", "hashtag", "embedded_post", "quote", "reply")
 #: Whether a pair's quotes count by the accounts they quote, not by the posts: fans quote
 #: post after post of one star, each at its own moment within hours (the star is the common
 #: cause, as for re-shares, which this family leaves out); a quote group quotes the posts of
 #: many accounts. The count is then at most the pair's quoted posts against an expectation
 #: for posts: conservative.
 QUOTES_BY_AUTHOR = True
+#: Whether a pair's replies count by the accounts answered, as quotes count by the
+#: accounts quoted: a celebrity's fans answer its posts, post after post, each within
+#: hours; a reply brigade answers the posts of many accounts (generator 9's dev seed:
+#: F-reply-brigade, answering ten authors' older posts within ten minutes, 0 -> 1.0).
+REPLIES_BY_AUTHOR = True
+#: Whether a pair's reply co-shares that both accounts' delays after the answered post
+#: explain are left out (:func:`.commoncause.explained_by_parent`, at any delay): a forum's
+#: bot and moderators answer each new thread at their own pace.
+REPLIES_TIMED = True
+#: Whether re-shares (``hubrings.KINDS``) of an account with a closed audience
+#: (:func:`.hubrings.closed_audiences`: re-shared in bursts only, by accounts that each take
+#: part in at least half of its posts) are in the family: a ring pushing a hub nobody else
+#: follows, each member within minutes of the post, is no closer than the hub's own
+#: re-shares in the window tests, and as the hub's whole audience it is not a fandom.
+CLOSED_RESHARES = True
 #: Whether a pair's factor across kinds counts only the kinds in which both accounts shared
 #: a rare item (:func:`_kinds_tested`); ``False``: every kind of the family.
 KINDS_BY_DEGREE = True
 #: Whether a pair in contact (replies to each other, or both replied to the same
-#: ``COMMON_REPLIED`` accounts: :func:`in_contact`) is not tested here. Why: friends see each other's
+#: ``conversation.COMMON_REPLIED`` accounts: :func:`.conversation.in_contact`) is not
+#: tested here. Why: friends see each other's
 #: posts and pass on each other's links within hours; with no timing to tell them apart,
-#: contact is the likelier cause.
+#: contact is the likelier cause. Replies are judged by the first part only (answering the
+#: same accounts is what a reply brigade does), and a reply in a conversation or a circle's
+#: thread (:meth:`.conversation.Conversations.mask`) is no co-share.
 CONTACT = True
 #: Whether a pair's rare items are counted with their episodes joined (``tag @2`` is
 #: ``tag``). Why: viewers of a live show post the same chant in show after show; each
 #: show is an episode, and one habit must not count as several choices.
 BY_BASE = True
-COMMON_REPLIED = 2
 #: Items whose sharers' pairs are within the narrow window more often than this (``q_i``,
 #: a burst) are left out: a burst is the window family's evidence, and accounts that join
 #: bursts (junkies) meet in burst after burst (``tests/test_coordination_hazards2.py``: 40
@@ -105,10 +126,12 @@ INTRODUCER_MIN = 5
 LINKED_TEXTS_OUT = True
 
 
-def _rare(shares: pd.DataFrame) -> pd.DataFrame:
-    """The shares the family looks at: kinds chosen, within the span, of rare items."""
+def _rare(shares: pd.DataFrame, closed: np.ndarray | None = None) -> pd.DataFrame:
+    """The shares the family looks at: kinds chosen, within the span, of rare items (and
+    re-shares of accounts with a closed audience, :data:`CLOSED_RESHARES`)."""
     kind = shares["kind"].astype(str)
     chosen = kind.isin(KINDS).to_numpy().copy()
+    chosen |= _closed_rows(shares, closed)
     if LINKED_TEXTS_OUT:  # a text posted beside a link travels with it (see the switch)
         linked = np.unique(shares["doc"].to_numpy(np.int64)[(kind == "url").to_numpy()])
         chosen &= ~((kind == "text").to_numpy() & np.isin(shares["doc"].to_numpy(np.int64),
@@ -124,10 +147,20 @@ def _rare(shares: pd.DataFrame) -> pd.DataFrame:
     return s.sort_values(["item", "t", "actor"], kind="mergesort").reset_index(drop=True)
 
 
+def _closed_rows(s: pd.DataFrame, closed: np.ndarray | None) -> np.ndarray:
+    """Per share of ``s``: a re-share of an account with a closed audience (and
+    :data:`CLOSED_RESHARES`)."""
+    if not CLOSED_RESHARES or closed is None or not len(closed) or "audience" not in s:
+        return np.zeros(len(s), dtype=bool)
+    return (s["kind"].astype(str).isin(hubrings.KINDS).to_numpy()
+            & np.isin(s["audience"].to_numpy(np.int64), closed))
+
+
 def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
                  origins: Origins | None = None, conversing: Conversations | None = None,
                  base: np.ndarray | None = None, burst: np.ndarray | None = None,
-                 sites: tuple[np.ndarray, np.ndarray] | None = None
+                 sites: tuple[np.ndarray, np.ndarray] | None = None,
+                 answered_t: np.ndarray | None = None, closed: np.ndarray | None = None
                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(co, pairs)``: co-shares of rare items within the span, and the pairs tested.
 
@@ -135,17 +168,24 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     and their co-shares are left out (see :data:`CONTACT`). ``base`` (item code -> the
     code of the item with its episode dropped, :func:`.crowd.item_bases`): a pair's items
     are counted by base, so the same text posted in show after show is one item.
+    ``answered_t`` (per item code, the answered post's time for replies, ``nan`` unknown):
+    reply co-shares the two accounts' delays after the post explain are left out
+    (:data:`REPLIES_TIMED`). ``closed``: audience codes with a closed audience
+    (:func:`.hubrings.closed_audiences`), whose re-shares are tested here too
+    (:data:`CLOSED_RESHARES`).
 
     ``co`` has ``a, b, item, kind, first, ta, tb, close`` (``close`` False: these are not
     window co-actions) and ``ra, rb`` (share rows) when ``shares`` has ``row``; ``pairs``
     has ``a, b, x, moments, expected, p, q, kind, wide, span``.
     """
     cols = ["a", "b", "x", "moments", "expected", "p", "q", "kind", "wide", "span"]
-    s = _rare(shares)
+    s = _rare(shares, closed)
     if burst is not None and BURST_Q is not None and len(s):  # the window family's items
         code = s["item"].to_numpy(np.int64)
         q = np.where(code < len(burst), burst[np.minimum(code, len(burst) - 1)], 0.0)
-        s = s[(q <= BURST_Q)].reset_index(drop=True)
+        # a closed audience's re-shares come in bursts by definition (hubrings.py), and
+        # no junkie joins them: they stay
+        s = s[(q <= BURST_Q) | _closed_rows(s, closed)].reset_index(drop=True)
     if INTRODUCED_OUT and sites is not None and len(s):
         s = s[~_introduced(s, *sites)].reset_index(drop=True)
     empty = (pd.DataFrame(columns=["a", "b", "item", "kind", "first", "ta", "tb", "close"]),
@@ -161,11 +201,25 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         ok &= ~(sched[ja] & sched[jb])
     ja, jb = ja[ok], jb[ok]
     if origins is not None and len(ja):  # an origin's audience at its own pace
-        keep = ~explained(item, t, actor, ja, jb, origins, RARE_CAP)
+        # a closed audience has no pace of its own to explain it (hubrings.KEEP_TIMING)
+        keep = ~explained(item, t, actor, ja, jb, origins, RARE_CAP) | _closed_rows(s, closed)[ja]
+        ja, jb = ja[keep], jb[keep]
+    if REPLIES_TIMED and answered_t is not None and len(ja):  # at their own delays
+        rep = np.flatnonzero(s["kind"].to_numpy(object)[ja] == "reply")
+        gone = rep[explained_by_parent(item, t, actor, ja[rep], jb[rep], answered_t,
+                                       RARE_CAP)]
+        keep = np.ones(len(ja), dtype=bool)
+        keep[gone] = False
         ja, jb = ja[keep], jb[keep]
     if not len(ja):
         return empty
     lo, hi = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
+    if conversing is not None and len(ja):  # replies in a conversation (link/conversation.py)
+        names = s["kind"].to_numpy(object)[ja]
+        talk = conversing.mask(lo, hi, names, item[ja]) & (names == "reply")
+        ja, jb, lo, hi = ja[~talk], jb[~talk], lo[~talk], hi[~talk]
+        if not len(ja):
+            return empty
     kinds = s["kind"].astype("category")
     kcode = kinds.cat.codes.to_numpy(np.int64)
     co = pd.DataFrame({"a": lo, "b": hi, "item": item[ja],
@@ -177,9 +231,11 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         co["ra"], co["rb"] = rows[ja], rows[jb]
     doc = s["doc"].to_numpy(np.int64)
     counted = base[item[ja]] if BY_BASE and base is not None else item[ja]
-    if QUOTES_BY_AUTHOR and "quoted" in s:  # a pair's quotes count by the accounts quoted
-        quoted = s["quoted"].to_numpy(np.int64)[ja]
-        counted = np.where(quoted >= 0, -2 - quoted, counted)
+    if "answered" in s:  # quotes count by the accounts quoted, replies by those answered
+        names = s["kind"].to_numpy(object)[ja]
+        by = ((names == "quote") & QUOTES_BY_AUTHOR) | ((names == "reply") & REPLIES_BY_AUTHOR)
+        answered = np.where(by, s["answered"].to_numpy(np.int64)[ja], -1)
+        counted = np.where(answered >= 0, -2 - answered, counted)
     g = pd.DataFrame({"a": lo, "b": hi, "k": kcode[ja], "item": counted,
                       "doc": np.where(actor[ja] == lo, doc[ja], doc[jb])})
     n_pairs = int(len(g[["a", "b"]].drop_duplicates()))
@@ -188,8 +244,12 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     xk = xk.reset_index().merge(moments.reset_index(), on=["a", "b"])
     xk = xk[(xk["moments"] >= min_items) & (xk["x"] >= min_items)]
     if CONTACT and conversing is not None and len(xk):
+        # a reply brigade answers the same accounts: for replies, contact is replying to
+        # each other only (conversation pairs and circles are out above)
+        replies = np.asarray(kinds.cat.categories.astype(str))[xk["k"].to_numpy(np.int64)] \
+            == "reply"
         xk = xk[~in_contact(xk["a"].to_numpy(np.int64), xk["b"].to_numpy(np.int64),
-                            conversing)]
+                            conversing, common=~replies)]
     if xk.empty:
         return co, pd.DataFrame(columns=cols)
     lam = _expected(s, xk, kcode)
@@ -224,36 +284,6 @@ def _kinds_tested(xk: pd.DataFrame, actor: np.ndarray, kcode: np.ndarray, n_kind
     for k in range(n_kinds):
         both += active[k * width + a] & active[k * width + b]
     return np.maximum(both, 1)
-
-
-def in_contact(a: np.ndarray, b: np.ndarray, talk: Conversations) -> np.ndarray:
-    """Per pair: whether ``a`` and ``b`` reply to each other, or have both replied to at
-    least ``COMMON_REPLIED`` of the same accounts (they talk in the same circle).
-
-    Why: friends of one circle answer the same friends' posts and pass on each other's
-    links; measured on generator 4's dev control, two friends who never answer each other
-    but both answer the same two friends met on three videos within the hour.
-    """
-    n = talk.n
-    out = np.zeros(len(a), dtype=bool)
-    if len(talk.pairs):
-        key = np.minimum(a, b) * n + np.maximum(a, b)
-        at = np.minimum(np.searchsorted(talk.pairs, key), len(talk.pairs) - 1)
-        out |= talk.pairs[at] == key
-    if not len(talk.answered) or not len(a):
-        return out
-    wanted = np.unique(np.r_[a, b])
-    x = talk.answered // n
-    mine = np.isin(x, wanted)  # only the candidates' replies are read
-    replied: dict[int, set[int]] = {}
-    for u, v in zip(x[mine].tolist(), (talk.answered[mine] % n).tolist(), strict=True):
-        if u != v:
-            replied.setdefault(u, set()).add(v)
-    empty: set[int] = set()
-    for k, (u, v) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        if not out[k] and len(replied.get(u, empty) & replied.get(v, empty)) >= COMMON_REPLIED:
-            out[k] = True
-    return out
 
 
 def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray) -> np.ndarray:

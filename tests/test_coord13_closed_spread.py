@@ -1,0 +1,56 @@
+"""Re-shares of a closed audience in the spread family (link/spread.py, CLOSED_RESHARES): a
+ring pushing hubs nobody else follows, each member within a quarter of an hour of the post,
+is found; a star's fans, each retweeting some of its posts within minutes, are not a group.
+
+Through an X API v2 page and a real DuckDB corpus."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from coord_fixtures import XPage, communities, x_page_corpus
+from propscope.link import spread
+from test_reuse_fixtures import T0
+
+DAY = 86400.0
+RING = [f"booster_{i:02d}" for i in range(12)]
+HUBS = ["hub_a", "hub_b", "hub_c"]
+FANS = [f"fan_{i:02d}" for i in range(30)]
+READERS = [f"reader_{i:02d}" for i in range(30)]
+
+
+def _page(seed: int) -> dict:
+    rnd = random.Random(seed)
+    page = XPage(rnd, RING + HUBS + FANS + READERS + ["star"], T0, 30_000)
+    for day in range(14):
+        # a hub posts; 8 of the 12 boosters retweet it, each within 15 minutes
+        hub = HUBS[day % len(HUBS)]
+        t = day * DAY + rnd.uniform(8, 20) * 3600
+        post = page.post(hub, t, f"Hub news {page.words(8)}")
+        start = t + rnd.uniform(60, 600)
+        for b in rnd.sample(RING, 8):
+            page.post(b, start + rnd.uniform(0, 900), f"RT {page.words(3)}", retweet_of=post)
+        # the star posts three times a day; each fan retweets a few of its posts within
+        # minutes (notifications)
+        for k in range(3):
+            ts = day * DAY + 3600 * (7 + 5 * k) + rnd.uniform(0, 600)
+            top = page.post("star", ts, f"Star {page.words(7)}")
+            for fan in FANS:
+                if rnd.random() < 0.2:
+                    page.post(fan, ts + rnd.uniform(20, 900), f"RT {page.words(3)}",
+                              retweet_of=top)
+        for r in rnd.sample(READERS + RING + FANS, 25):  # everyone's own posts
+            page.post(r, day * DAY + rnd.uniform(0, DAY), page.words(10))
+    return page.page()
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_ring_on_closed_hubs_over_minutes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          on: bool) -> None:
+    monkeypatch.setattr(spread, "CLOSED_RESHARES", on)
+    found = communities(x_page_corpus(tmp_path, _page(3)))
+    assert all(g <= set(RING) for g in found)  # no fan, reader, hub or star, either way
+    assert any(len(g) >= 10 for g in found) == on

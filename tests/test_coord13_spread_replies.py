@@ -1,0 +1,83 @@
+"""Replies in the spread family (link/spread.py): a brigade answering the same older posts of
+many authors, each member at its own moment within the hour, is found; a forum's bots and
+moderator answering every new post at their own delays, and fans answering one star's every
+post within hours, are not a group."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from coord_fixtures import XPage, communities, x_page_corpus
+from propscope.link import spread
+from test_reuse_fixtures import T0
+
+DAY = 86400.0
+BRIGADE = [f"brigadier_{i}" for i in range(6)]
+FANS = [f"fan_{i:02d}" for i in range(10)]
+AUTHORS = [f"author_{i:02d}" for i in range(30)]
+DESK = ["welcome_bot", "moderator_1", "moderator_2"]
+
+
+def _page(seed: int, with_brigade: bool, with_desk: bool = True) -> dict:
+    rnd = random.Random(seed)
+    page = XPage(rnd, BRIGADE + FANS + AUTHORS + DESK + ["star"], T0, 20_000)
+    older: list[dict] = []
+    for day in range(12):
+        # the star posts twice a day; its fans answer most of its posts within hours
+        for k in range(2):
+            t = day * DAY + 3600 * (8 + 6 * k) + rnd.uniform(0, 600)
+            top = page.post("star", t, f"Star says {page.words(6)}")
+            for fan in rnd.sample(FANS, 7):
+                page.post(fan, t + rnd.uniform(300, 4 * 3600), page.words(4), top)
+        # authors post; the desk answers them: a bot every new post within seconds, two
+        # moderators half of them within hours (each at its own delay after the post)
+        for _ in range(6):
+            author = rnd.choice(AUTHORS)
+            t = day * DAY + rnd.uniform(0, DAY - 3600)
+            post = page.post(author, t, page.words(9))
+            older.append(post)
+            if not with_desk:
+                continue
+            page.post("welcome_bot", t + rnd.uniform(1, 8), "Welcome! Please read the rules.",
+                      post)
+            for mod in DESK[1:]:
+                if rnd.random() < 0.5:
+                    page.post(mod, t + rnd.uniform(600, 9000), page.words(6), post)
+        if with_brigade and day >= 2:
+            # the brigade answers a post from days before (its author is a different
+            # account each time), each member at its own moment in the hour after the
+            # first (too spread for the narrow window), 5 of 6 each time
+            target = older[(day * 5) % (len(older) - 12)]
+            t = day * DAY + 40_000 + rnd.uniform(0, 3600)
+            for m in rnd.sample(BRIGADE, 5):
+                page.post(m, t + rnd.uniform(0, 3000), f"wrong {page.words(5)}", target)
+    return page.page()
+
+
+def test_reply_brigade_over_an_hour_is_found(tmp_path: Path) -> None:
+    found = communities(x_page_corpus(tmp_path, _page(5, True, with_desk=False)))
+    assert any(g >= set(BRIGADE[:4]) and g <= set(BRIGADE) for g in found)
+    assert all(g <= set(BRIGADE) for g in found)  # no fan or author
+
+
+def test_brigade_needs_replies_in_the_family(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(spread, "KINDS", tuple(k for k in spread.KINDS if k != "reply"))
+    found = communities(x_page_corpus(tmp_path, _page(5, True, with_desk=False)))
+    assert not any(g >= set(BRIGADE[:4]) for g in found)
+
+
+def test_forum_desk_and_fans_are_no_group(tmp_path: Path) -> None:
+    assert communities(x_page_corpus(tmp_path, _page(6, False))) == []
+
+
+def test_desk_is_a_group_without_its_delays(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The delay rule is what keeps the desk out: without it the bots and moderator, who
+    meet in thread after thread of many authors, are a group."""
+    monkeypatch.setattr(spread, "REPLIES_TIMED", False)
+    found = communities(x_page_corpus(tmp_path, _page(6, False)))
+    assert any(g & set(DESK) for g in found)
