@@ -2,9 +2,14 @@
 
 Four friends who never answer each other but all answer the same two friends' posts pass on
 the same six videos within the hour of each other: friends in one circle, not a group
-(``spread.CONTACT``). Five viewers of a live show post its hashtag within the hour of every
-show, six shows: one habit, one item, not six (``spread.BY_BASE``). Without each rule
-they are a group (so each case tests something).
+(``spread.CONTACT``). Forty viewers of a live show (ten regulars watching all six shows,
+thirty watching a third of them) post its hashtag within the hour of the shows they watch:
+one habit, one item, not six (``spread.BY_BASE``), and the whole audience is the tag's
+crowd (the crowd filter counts a tag's sharers over all its episodes). Without the contact
+rule the friends are a group.
+Four accounts pushing a tag nobody else uses, in burst after burst, are a group only with
+``spread.RARE_BASES_APART`` (off by default: it also placed an open campaign's partners on
+generator 9's dev seed), which keeps apart the bursts of a tag few accounts ever used.
 """
 
 from __future__ import annotations
@@ -24,7 +29,8 @@ from test_coordination_hazards import DAY, background, corpus_of, groups, word
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 FRIENDS = [f"friend_{i}" for i in range(4)]
 HOSTS = ["host_a", "host_b"]
-VIEWERS = [f"viewer_{i}" for i in range(5)]
+VIEWERS = [f"viewer_{i:02d}" for i in range(40)]
+PUSHERS = [f"pusher_{i}" for i in range(4)]
 
 
 def _circle() -> dict:
@@ -71,11 +77,32 @@ def test_without_the_contact_rule_the_friends_are_a_group(
 def _shows() -> list[tuple[str, str, float]]:
     rnd = random.Random(8)
     posts = background(rnd)
-    for k in range(6):  # a show every other evening; each viewer posts its tag once within the hour
-        show = DAY * (1 + 2 * k) + 20 * 3600
+    for k in range(6):  # a show every other evening; a viewer watching posts its tag once
+        show = DAY * (1 + 2 * k) + 20 * 3600  # within the hour
         posts += [(v, f"{word(rnd)} {word(rnd)} {word(rnd)} #matchnight",
-                   show + rnd.uniform(0, 3600)) for v in VIEWERS]
+                   show + rnd.uniform(0, 3600)) for i, v in enumerate(VIEWERS)
+                  if i < 10 or rnd.random() < 1 / 3]
     return posts
+
+
+def _pushes() -> list[tuple[str, str, float]]:
+    rnd = random.Random(9)
+    posts = background(rnd)
+    for k in range(8):  # a tag only they use, pushed at a random hour, each within the hour
+        t = DAY * (0.5 + 1.5 * k) + rnd.uniform(0, 6 * 3600)
+        posts += [(p, f"{word(rnd)} {word(rnd)} {word(rnd)} #truthnow",
+                   t + rnd.uniform(0, 3600)) for p in PUSHERS if rnd.random() < 0.9]
+    return posts
+
+
+@pytest.mark.parametrize("apart", [True, False])
+def test_a_tag_only_a_few_use_is_a_group_burst_after_burst(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: bool) -> None:
+    monkeypatch.setattr(spread, "RARE_BASES_APART", apart)
+    corpus = corpus_of(tmp_path, _pushes())
+    run_coordination(corpus, Settings(), "r1")
+    assert any(len(g & set(PUSHERS)) >= 3 for g in groups(corpus)) == apart
+    assert all(g <= set(PUSHERS) for g in groups(corpus))
 
 
 def test_one_hashtag_in_show_after_show_is_one_item(tmp_path: Path,
@@ -86,10 +113,3 @@ def test_one_hashtag_in_show_after_show_is_one_item(tmp_path: Path,
     assert not any(g & set(VIEWERS) for g in groups(corpus))
 
 
-def test_counted_per_show_the_viewers_are_a_group(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spread, "ENABLED", True)
-    monkeypatch.setattr(spread, "BY_BASE", False)
-    corpus = corpus_of(tmp_path, _shows())
-    run_coordination(corpus, Settings(), "r1")
-    assert any(len(g & set(VIEWERS)) >= 4 for g in groups(corpus))

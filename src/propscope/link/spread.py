@@ -104,6 +104,15 @@ CONTACT = True
 #: ``tag``). Why: viewers of a live show post the same chant in show after show; each
 #: show is an episode, and one habit must not count as several choices.
 BY_BASE = True
+#: ... unless the item's accounts over all its episodes are few (at most ``RARE_CAP``):
+#: a tag only one set of accounts ever uses, pushed in burst after burst, is each burst a
+#: choice of theirs (a live show's chant is the whole audience's, hundreds over the shows).
+#: **Off** (every base joined): measured on generator 9's dev seed it found both hashtag
+#: groups (`D-hashtag` 0 -> 0.974, `L-small-tag` 0 -> 1.0; group F1 0.766 -> 0.918) and
+#: placed ten partners of an open health campaign, who post its toolkit and hashtag at
+#: 10:00 every fourth day (innocents 19 -> 29, the control too); no other dev judge changed
+#: (docs/coordination.md, section 20).
+RARE_BASES_APART = False
 #: Items whose sharers' pairs are within the narrow window more often than this (``q_i``,
 #: a burst) are left out: a burst is the window family's evidence, and accounts that join
 #: bursts (junkies) meet in burst after burst (``tests/test_coordination_hazards2.py``: 40
@@ -230,7 +239,13 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         rows = s["row"].to_numpy(np.int64)
         co["ra"], co["rb"] = rows[ja], rows[jb]
     doc = s["doc"].to_numpy(np.int64)
-    counted = base[item[ja]] if BY_BASE and base is not None else item[ja]
+    counted = item[ja]
+    if BY_BASE and base is not None:
+        joined = base[item[ja]]
+        if RARE_BASES_APART:  # bases few accounts ever used keep their episodes apart
+            few = _base_accounts(shares, base) <= RARE_CAP
+            joined = np.where(few[joined], item[ja], joined)
+        counted = joined
     if "answered" in s:  # quotes count by the accounts quoted, replies by those answered
         names = s["kind"].to_numpy(object)[ja]
         by = ((names == "quote") & QUOTES_BY_AUTHOR) | ((names == "reply") & REPLIES_BY_AUTHOR)
@@ -261,6 +276,15 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     q = np.minimum(1.0, holm(best["p"].to_numpy(np.float64), n_pairs) / WEIGHT)
     pairs = best.assign(q=q, kind=best["k"], wide=True, span=True)[cols]
     return co, pairs.reset_index(drop=True)
+
+
+def _base_accounts(shares: pd.DataFrame, base: np.ndarray) -> np.ndarray:
+    """Per base code: how many distinct accounts shared any episode of it (every share of
+    ``shares``, rare or not)."""
+    code = base[shares["item"].to_numpy(np.int64)]
+    width = int(shares["actor"].max()) + 1
+    who = pd.unique(code.astype(np.int64) * width + shares["actor"].to_numpy(np.int64))
+    return np.bincount(who // width, minlength=int(base.max()) + 1)
 
 
 def _kinds_tested(xk: pd.DataFrame, actor: np.ndarray, kcode: np.ndarray, n_kinds: int
