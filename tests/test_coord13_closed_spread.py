@@ -54,3 +54,30 @@ def test_ring_on_closed_hubs_over_minutes(tmp_path: Path, monkeypatch: pytest.Mo
     found = communities(x_page_corpus(tmp_path, _page(3)))
     assert all(g <= set(RING) for g in found)  # no fan, reader, hub or star, either way
     assert any(len(g) >= 10 for g in found) == on
+
+
+def test_a_closed_hub_reshared_by_thousands_is_skipped_whole() -> None:
+    """Linear cost: 3,000 accounts re-sharing each of five posts of a closed hub, and 3,000
+    answering one post, in bursts: no item is rare, no pair is built from them."""
+    import time
+
+    import numpy as np
+    import pandas as pd
+
+    rnd = np.random.default_rng(4)
+    n = 3000
+    actor = np.r_[np.tile(np.arange(n), 5), np.arange(n)]
+    item = np.r_[np.repeat(np.arange(5), n), np.full(n, 5)]
+    kind = ["retweet"] * (5 * n) + ["reply"] * n
+    t = np.r_[np.concatenate([k * 86400 + np.sort(rnd.uniform(0, 600, n)) for k in range(5)]),
+              np.sort(rnd.uniform(0, 600, n))]
+    shares = pd.DataFrame({"actor": actor, "item": item, "kind": pd.Categorical(kind),
+                           "t": t, "doc": np.arange(6 * n), "row": np.arange(6 * n),
+                           "audience": np.zeros(6 * n, np.int64),
+                           "answered": np.r_[np.full(5 * n, -1), np.zeros(n, np.int64)]})
+    parent = np.full(6, np.nan)
+    parent[5] = -60.0
+    started = time.process_time()
+    co, pairs = spread.spread_pairs(shares, answered_t=parent, closed=np.array([0]))
+    assert co.empty and pairs.empty
+    assert time.process_time() - started < 5.0
