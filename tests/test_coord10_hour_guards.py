@@ -5,8 +5,8 @@ the same six videos within the hour of each other: friends in one circle, not a 
 (``spread.CONTACT``). Forty viewers of a live show (ten regulars watching all six shows,
 thirty watching a third of them) post its hashtag within the hour of the shows they watch:
 one habit, one item, not six (``spread.BY_BASE``), and the whole audience is the tag's
-crowd (the crowd filter counts a tag's sharers over all its episodes). Without the contact
-rule the friends are a group.
+crowd (the crowd filter counts a tag's sharers over all its episodes); five regulars at every
+show are no group only with ``BY_BASE``. Without the contact rule the friends are a group.
 Four accounts pushing a tag nobody else uses, in burst after burst, are a group only with
 ``spread.RARE_BASES_APART`` (off by default: it also placed an open campaign's partners on
 generator 9's dev seed), which keeps apart the bursts of a tag few accounts ever used.
@@ -31,6 +31,7 @@ FRIENDS = [f"friend_{i}" for i in range(4)]
 HOSTS = ["host_a", "host_b"]
 VIEWERS = [f"viewer_{i:02d}" for i in range(40)]
 PUSHERS = [f"pusher_{i}" for i in range(4)]
+REGULARS = [f"regular_{i}" for i in range(5)]
 
 
 def _circle() -> dict:
@@ -113,3 +114,23 @@ def test_one_hashtag_in_show_after_show_is_one_item(tmp_path: Path,
     assert not any(g & set(VIEWERS) for g in groups(corpus))
 
 
+def _small_show() -> list[tuple[str, str, float]]:
+    rnd = random.Random(8)
+    posts = background(rnd)
+    for k in range(6):  # five regulars post the show's tag within the hour of every show
+        show = DAY * (1 + 2 * k) + 20 * 3600
+        posts += [(v, f"{word(rnd)} {word(rnd)} {word(rnd)} #matchnight",
+                   show + rnd.uniform(0, 3600)) for v in REGULARS]
+    return posts
+
+
+@pytest.mark.parametrize("by_base", [True, False])
+def test_a_small_audience_habit_is_one_item(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            by_base: bool) -> None:
+    """Five regulars at every show: with their episodes joined (``BY_BASE``) one habit, no
+    group; counted per show, a group (the shape of a hashtag group: the price of the rule,
+    docs/coordination.md, sections 12 and 20)."""
+    monkeypatch.setattr(spread, "BY_BASE", by_base)
+    corpus = corpus_of(tmp_path, _small_show())
+    run_coordination(corpus, Settings(), "r1")
+    assert any(len(g & set(REGULARS)) >= 4 for g in groups(corpus)) != by_base

@@ -81,3 +81,36 @@ def test_desk_is_a_group_without_its_delays(tmp_path: Path,
     monkeypatch.setattr(spread, "REPLIES_TIMED", False)
     found = communities(x_page_corpus(tmp_path, _page(6, False)))
     assert any(g & set(DESK) for g in found)
+
+
+def test_replies_to_an_unknown_account_are_left_out() -> None:
+    """A reply whose answered account is unknown (the parent post is not in the export) has
+    no fandom guard: it is not in the family. Eight fans, five on each of twelve posts of one
+    channel within hours, are no pair; with the account known, none either (one account)."""
+    import numpy as np
+    import pandas as pd
+
+    rnd = np.random.default_rng(5)
+    rows = [(f, k, k * 86400.0 + rnd.uniform(0, 3 * 3600)) for k in range(12)
+            for f in rnd.choice(8, 5, replace=False)]
+    rows.sort(key=lambda r: (r[1], r[2]))
+    actor, item, t = (np.array(c) for c in zip(*rows, strict=True))
+    base = {"actor": actor.astype(np.int64), "item": item.astype(np.int64),
+            "kind": pd.Categorical(["reply"] * len(rows)), "t": t.astype(float),
+            "doc": np.arange(len(rows)), "row": np.arange(len(rows))}
+    for who in (-1, 7):
+        shares = pd.DataFrame({**base, "answered": np.full(len(rows), who, np.int64)})
+        co, pairs = spread.spread_pairs(shares)
+        assert pairs.empty
+
+
+def test_answered_post_times_of_any_length() -> None:
+    """``explained_by_parent`` with no known time, a short array or item codes past it."""
+    import numpy as np
+
+    from propscope.link.commoncause import explained_by_parent
+
+    item, t, actor = np.array([0, 0, 1, 1]), np.array([0.0, 30, 0, 30]), np.array([0, 1, 0, 1])
+    ja, jb = np.array([0, 2]), np.array([1, 3])
+    for parent in (np.empty(0), np.array([np.nan]), np.array([-100.0])):
+        assert explained_by_parent(item, t, actor, ja, jb, parent, 30).shape == (2,)

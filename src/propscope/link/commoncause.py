@@ -19,8 +19,10 @@ outlet's posts.
   ``PUBLISHER_MIN_ITEMS`` items), and ``O`` posted this one first (publication time:
   ``O``'s post).
 
-Replies and quotes are not published items: answering a post is the action a reply
-brigade takes. A ring whose first poster rotates among its members has no publisher.
+Replies and quotes are not published items in the window tests: answering a post is the
+action a reply brigade takes (the spread family times its replies from the answered post,
+:func:`explained_by_parent`). A ring whose first poster rotates among its members has no
+publisher.
 
 **The test.** For a pair ``a``, ``b`` (neither is the item's publisher), let ``N`` be the
 published items both shared (at any delay; items at most ``cap`` accounts shared) and
@@ -300,15 +302,17 @@ def explained_by_parent(item: np.ndarray, t: np.ndarray, actor: np.ndarray, ja: 
     Why (the spread family's replies, :mod:`.spread`): a forum's bot and its moderators
     answer every new thread, each at its own delay after the thread opens, and meet in
     thread after thread; a brigade answers posts of any age together, closer to each other
-    than their delays after the posts allow.
+    than their delays after the posts allow. The test is :func:`_published`'s: a pair with
+    three co-replies is always explained (``Binomial(3, U0) >= 3`` has chance 0.016, above
+    ``LEVEL``), and with :data:`ENABLED` off nothing is.
     """
-    n = len(parent_t)
-    known = np.isfinite(parent_t)
-    orig = Origins(np.where(known, -2, -1).astype(np.int64), np.where(known, parent_t, np.nan))
-    safe = np.minimum(item, n - 1)
-    inside = (item < n) & known[safe]
-    if not inside.any():
+    if not len(ja) or not len(item) or not np.isfinite(parent_t).any():
         return np.zeros(len(ja), dtype=bool)
+    # one entry per item code (codes past the array have no known post)
+    times = np.full(max(len(parent_t), int(item.max()) + 1), np.nan)
+    times[:len(parent_t)] = parent_t
+    known = np.isfinite(times)
+    orig = Origins(np.where(known, -2, -1).astype(np.int64), times)
     return _published(item, t, actor, ja, jb, orig, cap, 0.0)
 
 

@@ -15,6 +15,7 @@ Short links (``short:``) have no known site: each is its own. A link's title tex
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..corpus import Corpus
 from .carried import title_sites_exist
@@ -48,3 +49,32 @@ def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
     has = np.zeros(n_items, dtype=bool)
     has[code[inside]] = np.asarray(got["is_site"], dtype=bool)[inside]
     return out, has
+
+
+def introduced(s: pd.DataFrame, site: np.ndarray, has_site: np.ndarray, share: float,
+               least: int) -> np.ndarray:
+    """Per share of ``s`` (sorted by item, time): whether its item was introduced by its
+    site's usual introducer (first sharer of at least ``share`` of the site's rare
+    items, and of at least ``least`` of them): an outlet posts its articles first and its
+    readers follow within the hour (the spread family's ``INTRODUCED_OUT``)."""
+    item = s["item"].to_numpy(np.int64)
+    actor = s["actor"].to_numpy(np.int64)
+    first = np.r_[True, item[1:] != item[:-1]]
+    ok = item < len(site)
+    code = np.where(ok, site[np.minimum(item, len(site) - 1)], -1)
+    on_site = ok & has_site[np.minimum(item, len(has_site) - 1)].astype(bool)
+    f = first & on_site
+    if not f.any():
+        return np.zeros(len(s), dtype=bool)
+    per = pd.DataFrame({"site": code[f], "who": actor[f]})
+    total = per.groupby("site").size()
+    top = per.groupby(["site", "who"]).size().rename("n").reset_index()
+    top = top[(top["n"] >= least)
+              & (top["n"] >= share * total.reindex(top["site"]).to_numpy())]
+    if top.empty:
+        return np.zeros(len(s), dtype=bool)
+    intro = dict(zip(top["site"].tolist(), top["who"].tolist(), strict=True))
+    lead = np.maximum.accumulate(np.where(first, np.arange(len(s)), 0))
+    by_first = actor[lead]  # the item's first sharer, on every share of the item
+    want = np.array([intro.get(c, -2) for c in code.tolist()], dtype=np.int64)
+    return on_site & (by_first == want)

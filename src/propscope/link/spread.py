@@ -51,6 +51,7 @@ from .cochance_rates import PSEUDO_ITEMS
 from .commoncause import Origins, explained, explained_by_parent
 from .conversation import Conversations, in_contact
 from .retest import holm
+from .sites import introduced
 
 #: Whether the spread family is tested (see the module docstring). On: on every dev seed
 #: (generators 3-6, campaign_realistic) it placed no innocent account that was not already
@@ -140,6 +141,10 @@ def _rare(shares: pd.DataFrame, closed: np.ndarray | None = None) -> pd.DataFram
     re-shares of accounts with a closed audience, :data:`CLOSED_RESHARES`)."""
     kind = shares["kind"].astype(str)
     chosen = kind.isin(KINDS).to_numpy().copy()
+    if REPLIES_BY_AUTHOR:  # a reply whose answered account is unknown has no fandom guard
+        answered = (shares["answered"].to_numpy(np.int64) if "answered" in shares
+                    else np.full(len(shares), -1))
+        chosen &= ~((kind == "reply").to_numpy() & (answered < 0))
     chosen |= _closed_rows(shares, closed)
     if LINKED_TEXTS_OUT:  # a text posted beside a link travels with it (see the switch)
         linked = np.unique(shares["doc"].to_numpy(np.int64)[(kind == "url").to_numpy()])
@@ -161,8 +166,8 @@ def _closed_rows(s: pd.DataFrame, closed: np.ndarray | None) -> np.ndarray:
     :data:`CLOSED_RESHARES`)."""
     if not CLOSED_RESHARES or closed is None or not len(closed) or "audience" not in s:
         return np.zeros(len(s), dtype=bool)
-    return (s["kind"].astype(str).isin(hubrings.KINDS).to_numpy()
-            & np.isin(s["audience"].to_numpy(np.int64), closed))
+    # hubrings.of_kinds: the kinds by their category codes, not a string per share
+    return np.isin(hubrings.of_kinds(s["audience"].to_numpy(np.int64), s["kind"]), closed)
 
 
 def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
@@ -196,7 +201,7 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         # no junkie joins them: they stay
         s = s[(q <= BURST_Q) | _closed_rows(s, closed)].reset_index(drop=True)
     if INTRODUCED_OUT and sites is not None and len(s):
-        s = s[~_introduced(s, *sites)].reset_index(drop=True)
+        s = s[~introduced(s, *sites, INTRODUCER_SHARE, INTRODUCER_MIN)].reset_index(drop=True)
     empty = (pd.DataFrame(columns=["a", "b", "item", "kind", "first", "ta", "tb", "close"]),
              pd.DataFrame(columns=cols))
     if len(s) < 2:
@@ -244,7 +249,8 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         joined = base[item[ja]]
         if RARE_BASES_APART:  # bases few accounts ever used keep their episodes apart
             few = _base_accounts(shares, base) <= RARE_CAP
-            joined = np.where(few[joined], item[ja], joined)
+            # an episode kept apart gets a code past every base's (the two ranges overlap)
+            joined = np.where(few[joined], item[ja] + len(few), joined)
         counted = joined
     if "answered" in s:  # quotes count by the accounts quoted, replies by those answered
         names = s["kind"].to_numpy(object)[ja]
@@ -329,33 +335,6 @@ def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray) -> np.ndarra
             slots[k] - o[k * width + u], 1.0)
         out = np.maximum(out, rate * o1[k * width + u])
     return out
-
-
-def _introduced(s: pd.DataFrame, site: np.ndarray, has_site: np.ndarray) -> np.ndarray:
-    """Per share of ``s`` (sorted by item, time): whether its item was introduced by its
-    site's usual introducer (first sharer of at least ``INTRODUCER_SHARE`` of the site's rare
-    items, and of at least ``INTRODUCER_MIN`` of them)."""
-    item = s["item"].to_numpy(np.int64)
-    actor = s["actor"].to_numpy(np.int64)
-    first = np.r_[True, item[1:] != item[:-1]]
-    ok = item < len(site)
-    code = np.where(ok, site[np.minimum(item, len(site) - 1)], -1)
-    on_site = ok & has_site[np.minimum(item, len(has_site) - 1)].astype(bool)
-    f = first & on_site
-    if not f.any():
-        return np.zeros(len(s), dtype=bool)
-    per = pd.DataFrame({"site": code[f], "who": actor[f]})
-    total = per.groupby("site").size()
-    top = per.groupby(["site", "who"]).size().rename("n").reset_index()
-    top = top[(top["n"] >= INTRODUCER_MIN)
-              & (top["n"] >= INTRODUCER_SHARE * total.reindex(top["site"]).to_numpy())]
-    if top.empty:
-        return np.zeros(len(s), dtype=bool)
-    intro = dict(zip(top["site"].tolist(), top["who"].tolist(), strict=True))
-    lead = np.maximum.accumulate(np.where(first, np.arange(len(s)), 0))
-    by_first = actor[lead]  # the item's first sharer, on every share of the item
-    want = np.array([intro.get(c, -2) for c in code.tolist()], dtype=np.int64)
-    return on_site & (by_first == want)
 
 
 def item_q(items: pd.DataFrame, n_items: int) -> np.ndarray:
