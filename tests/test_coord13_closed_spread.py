@@ -22,16 +22,16 @@ FANS = [f"fan_{i:02d}" for i in range(30)]
 READERS = [f"reader_{i:02d}" for i in range(30)]
 
 
-def _page(seed: int) -> dict:
+def _page(seed: int, ring: list[str] = RING, per_push: int = 8) -> dict:
     rnd = random.Random(seed)
-    page = XPage(rnd, RING + HUBS + FANS + READERS + ["star"], T0, 30_000)
+    page = XPage(rnd, ring + HUBS + FANS + READERS + ["star"], T0, 30_000)
     for day in range(14):
         # a hub posts; 8 of the 12 boosters retweet it, each within 15 minutes
         hub = HUBS[day % len(HUBS)]
         t = day * DAY + rnd.uniform(8, 20) * 3600
         post = page.post(hub, t, f"Hub news {page.words(8)}")
         start = t + rnd.uniform(60, 600)
-        for b in rnd.sample(RING, 8):
+        for b in rnd.sample(ring, per_push):
             page.post(b, start + rnd.uniform(0, 900), f"RT {page.words(3)}", retweet_of=post)
         # the star posts three times a day; each fan retweets a few of its posts within
         # minutes (notifications)
@@ -42,7 +42,7 @@ def _page(seed: int) -> dict:
                 if rnd.random() < 0.2:
                     page.post(fan, ts + rnd.uniform(20, 900), f"RT {page.words(3)}",
                               retweet_of=top)
-        for r in rnd.sample(READERS + RING + FANS, 25):  # everyone's own posts
+        for r in rnd.sample(READERS + ring + FANS, 25):  # everyone's own posts
             page.post(r, day * DAY + rnd.uniform(0, DAY), page.words(10))
     return page.page()
 
@@ -54,6 +54,18 @@ def test_ring_on_closed_hubs_over_minutes(tmp_path: Path, monkeypatch: pytest.Mo
     found = communities(x_page_corpus(tmp_path, _page(3)))
     assert all(g <= set(RING) for g in found)  # no fan, reader, hub or star, either way
     assert any(len(g) >= 10 for g in found) == on
+
+
+@pytest.mark.parametrize("cap", [100, 30])
+def test_a_large_ring_on_closed_hubs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     cap: int) -> None:
+    """45 boosters, 36 on each hub post: each post has more re-sharers than a rare item
+    may (``RARE_CAP``), and is tested only with the closed hubs' own cap (``CLOSED_CAP``)."""
+    ring = [f"booster_{i:02d}" for i in range(45)]
+    monkeypatch.setattr(spread, "CLOSED_CAP", cap)
+    found = communities(x_page_corpus(tmp_path, _page(3, ring, 36)))
+    assert all(g <= set(ring) for g in found)
+    assert any(len(g) >= 40 for g in found) == (cap == 100)
 
 
 def test_a_closed_hub_reshared_by_thousands_is_skipped_whole() -> None:
