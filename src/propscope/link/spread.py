@@ -151,12 +151,13 @@ def _rare(shares: pd.DataFrame, closed: np.ndarray | None = None) -> pd.DataFram
         answered = (shares["answered"].to_numpy(np.int64) if "answered" in shares
                     else np.full(len(shares), -1))
         chosen &= ~((kind == "reply").to_numpy() & (answered < 0))
-    chosen |= _closed_rows(shares, closed)
+    shut = _closed_rows(shares, closed)
+    chosen |= shut
     if LINKED_TEXTS_OUT:  # a text posted beside a link travels with it (see the switch)
         linked = np.unique(shares["doc"].to_numpy(np.int64)[(kind == "url").to_numpy()])
         chosen &= ~((kind == "text").to_numpy() & np.isin(shares["doc"].to_numpy(np.int64),
                                                            linked))
-    s = shares[chosen]
+    s = shares[chosen].assign(closed_row=shut[chosen])
     # rarity is the item's (episode's) whole crowd, not the part within the span: a popular
     # post's first hour is not a rare item
     n = s.groupby("item")["actor"].transform("size")
@@ -164,7 +165,7 @@ def _rare(shares: pd.DataFrame, closed: np.ndarray | None = None) -> pd.DataFram
     s = s.assign(n=n.to_numpy(np.int64), kind=s["kind"].astype(str))
     s = s[(s["t"] - t0 <= SPAN_S).to_numpy()]
     # a closed hub's posts are pushed, not popular: its re-shares may be up to CLOSED_CAP
-    cap = np.where(_closed_rows(s, closed), CLOSED_CAP, RARE_CAP)
+    cap = np.where(s["closed_row"].to_numpy(bool), CLOSED_CAP, RARE_CAP)
     s = s[((s["n"] >= MIN_SHARERS) & (s["n"] <= cap)).to_numpy()]
     return s.sort_values(["item", "t", "actor"], kind="mergesort").reset_index(drop=True)
 
@@ -207,7 +208,7 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         q = np.where(code < len(burst), burst[np.minimum(code, len(burst) - 1)], 0.0)
         # a closed audience's re-shares come in bursts by definition (hubrings.py), and
         # no junkie joins them: they stay
-        s = s[(q <= BURST_Q) | _closed_rows(s, closed)].reset_index(drop=True)
+        s = s[(q <= BURST_Q) | s["closed_row"].to_numpy(bool)].reset_index(drop=True)
     if INTRODUCED_OUT and sites is not None and len(s):
         s = s[~introduced(s, *sites, INTRODUCER_SHARE, INTRODUCER_MIN)].reset_index(drop=True)
     empty = (pd.DataFrame(columns=["a", "b", "item", "kind", "first", "ta", "tb", "close"]),
@@ -215,6 +216,8 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     if len(s) < 2:
         return empty
     item, t = s["item"].to_numpy(np.int64), s["t"].to_numpy(np.float64)
+    shut = s["closed_row"].to_numpy(bool)  # re-shares of a closed audience
+    names = s["kind"].to_numpy(object)
     actor = s["actor"].to_numpy(np.int64)
     ja, jb = sweep(item, t, SPAN_S)  # rare items: at most RARE_CAP partners a share
     ok = actor[ja] != actor[jb]
@@ -224,10 +227,10 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     ja, jb = ja[ok], jb[ok]
     if origins is not None and len(ja):  # an origin's audience at its own pace
         # a closed audience has no pace of its own to explain it (hubrings.KEEP_TIMING)
-        keep = ~explained(item, t, actor, ja, jb, origins, RARE_CAP) | _closed_rows(s, closed)[ja]
+        keep = ~explained(item, t, actor, ja, jb, origins, RARE_CAP) | shut[ja]
         ja, jb = ja[keep], jb[keep]
     if REPLIES_TIMED and answered_t is not None and len(ja):  # at their own delays
-        rep = np.flatnonzero(s["kind"].to_numpy(object)[ja] == "reply")
+        rep = np.flatnonzero(names[ja] == "reply")
         gone = rep[explained_by_parent(item, t, actor, ja[rep], jb[rep], answered_t,
                                        RARE_CAP)]
         keep = np.ones(len(ja), dtype=bool)
@@ -237,8 +240,7 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
         return empty
     lo, hi = np.minimum(actor[ja], actor[jb]), np.maximum(actor[ja], actor[jb])
     if conversing is not None and len(ja):  # replies in a conversation (link/conversation.py)
-        names = s["kind"].to_numpy(object)[ja]
-        talk = conversing.mask(lo, hi, names, item[ja]) & (names == "reply")
+        talk = conversing.mask(lo, hi, names[ja], item[ja]) & (names[ja] == "reply")
         ja, jb, lo, hi = ja[~talk], jb[~talk], lo[~talk], hi[~talk]
         if not len(ja):
             return empty
@@ -261,8 +263,8 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
             joined = np.where(few[joined], item[ja] + len(few), joined)
         counted = joined
     if "answered" in s:  # quotes count by the accounts quoted, replies by those answered
-        names = s["kind"].to_numpy(object)[ja]
-        by = ((names == "quote") & QUOTES_BY_AUTHOR) | ((names == "reply") & REPLIES_BY_AUTHOR)
+        of = names[ja]
+        by = ((of == "quote") & QUOTES_BY_AUTHOR) | ((of == "reply") & REPLIES_BY_AUTHOR)
         answered = np.where(by, s["answered"].to_numpy(np.int64)[ja], -1)
         counted = np.where(answered >= 0, -2 - answered, counted)
     g = pd.DataFrame({"a": lo, "b": hi, "k": kcode[ja], "item": counted,
