@@ -43,7 +43,7 @@ import pyarrow as pa
 
 from ..corpus import Corpus, one
 from ..settings import Settings
-from . import spread
+from . import attached, spread
 from .coactions import build_events, load_shares, temp_table
 from .cochance import test_pairs
 from .commoncause import crowd_coactions, origins, parent_times
@@ -63,7 +63,7 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "13"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+VERSION = "14"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
@@ -287,6 +287,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                      spread.item_q(res.items, n_codes), (sites, has_site),
                                      parent_times(corpus, n_codes, ("reply",)), res.closed)
                  if spread.ENABLED else None)
+        kept_shares = attached.slim(shares) if attached.ENABLED else None
         del shares
     sig = res.pairs[res.pairs["q"] <= settings.coordination_alpha] if len(res.pairs) else res.pairs
     sig = with_rings(sig, rings)
@@ -307,8 +308,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             close = close_sharers(crowd_co, n_items, item_bases(corpus, n_items))
             # the crowd of a link is also its site's: accounts that ever shared one of the
             # site's links close to someone else (an outlet's readers and feed bots)
-            ev = _evidence(corpus, keep, actors, res.items, close,
-                           (sites, close_sharers(crowd_co, n_items, sites), has_site))
+            site_sh = (sites, close_sharers(crowd_co, n_items, sites), has_site)
+            ev = _evidence(corpus, keep, actors, res.items, close, site_sh)
             crowds = site_crowds(corpus, crowd_co, actors, ev["item_code"].to_numpy(), sites)
             named = sig.assign(source_a=[actors[i] for i in sig["a"]],
                                source_b=[actors[i] for i in sig["b"]],
@@ -348,6 +349,12 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
             ev, edge_rows = pd.DataFrame(columns=EVIDENCE_SCHEMA.names), []
     with timer.step("communities"):
         communities = community_rows(ev, edge_rows) if edge_rows else []
+        if kept_shares is not None and communities:  # sparse members (link/attached.py)
+            communities, ev, edge_rows = attached.apply(attached.attach(
+                communities, ev, res.co, kept_shares, actors, settings.coordination_alpha,
+                settings.coordination_min_items, res.closed, (sites, has_site)), communities, ev,
+                edge_rows, res.co, actors, window,
+                lambda rows: _evidence(corpus, rows, actors, res.items, close, site_sh))
     with timer.step("infrastructure"):
         # shared rare operator fingerprints: edges of their own kind, not in the groups
         infra, infra_stats = infrastructure_evidence(corpus)
