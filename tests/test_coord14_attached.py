@@ -5,7 +5,9 @@ Ten accounts push sixty rare links of one site, six of them within seconds each 
 Three more members each take part in four pushes only, chosen so that each meets every
 core member exactly twice: no pair of theirs reaches the three items an edge needs, so
 the pair test cannot place them; the group as a whole meets each of them four times on
-links nobody else shares. Readers share some of the same links hours later, and a relay
+links nobody else shares (600 bloggers share links of a hundred small sites, so that the
+ring's links are a small share of the corpus). Readers share some of the same links hours
+later, and a relay
 of the site posts all of its links (the ring's and the site's other articles) within a
 minute (tested on arrays): neither is attached.
 """
@@ -36,6 +38,9 @@ READERS = [f"reader-{i}" for i in range(6)]
 def _posts() -> list[tuple[str, str, float]]:
     rnd = random.Random(21)
     posts = background(rnd)
+    for i in range(600):  # readers of many small sites: the ring's links are a small share
+        posts += [(f"blogger-{i:03d}", f"{word(rnd)} https://blog-{rnd.randint(0, 99)}.example/"
+                   f"{rnd.randint(0, 499)}", rnd.uniform(0, 20 * DAY)) for _ in range(8)]
     halves = [CORE[:5], CORE[5:]]
     for k in range(60):
         push = DAY * (0.3 + k / 3.0) + rnd.uniform(0, 3600)
@@ -117,8 +122,7 @@ def _attach(shares: list[tuple[int, int, int, int]], co_pairs: list[tuple[int, i
         communities += [{"community_id": "C0002", "source": actors[i], "size": len(team)}
                         for i in team]
     sites = sites or (np.zeros(n_items, np.int64), np.zeros(n_items, bool))
-    return attached.attach(communities, ev, co, attached.slim(sh), actors, alpha, 3,
-                           np.empty(0, np.int64), sites)
+    return attached.attach(communities, ev, co, attached.slim(sh), actors, alpha, 3, sites)
 
 
 def _post_ids() -> Iterator[int]:
@@ -230,3 +234,26 @@ def test_one_item_met_by_thousands_is_linear_and_attaches_nobody() -> None:
     started = time.process_time()
     assert _attach(shares, co_pairs, np.arange(201)) == []
     assert time.process_time() - started < 5.0
+
+
+def test_many_candidates_over_many_sites_stay_linear() -> None:
+    """Worst case for the expectation: a group's 2,000 own links each on a site of its own,
+    and 2,000 accounts each meeting the group in three posts and sharing two other links of
+    those sites. The expectation is a term per kind plus one per class an account has shares
+    of, not one per (account, site of the group): the test stays within seconds."""
+    doc = _post_ids()
+    n_own = 2000
+    shares = [(m, i, 0, next(doc)) for i in range(n_own) for m in (0, 1)]
+    co_pairs = [(0, 1, i) for i in range(n_own)]
+    for c in range(2000):
+        who = 10 + c
+        for i in ((3 * c) % n_own, (3 * c + 1) % n_own, (3 * c + 2) % n_own):
+            shares.append((who, i, 0, next(doc)))
+            co_pairs.append((0, who, i))
+        shares += [(who, n_own + (2 * c + k) % n_own, 0, next(doc)) for k in range(2)]
+    shares += [(5000 + k % 500, 2 * n_own + k, 0, next(doc)) for k in range(20000)]
+    n_items = 2 * n_own + 20000
+    site = np.r_[np.arange(n_own), np.arange(n_own), np.full(20000, n_own)].astype(np.int64)
+    started = time.process_time()
+    _attach(shares, co_pairs, np.arange(n_own), (site, np.ones(n_items, bool)))
+    assert time.process_time() - started < 10.0

@@ -15,17 +15,19 @@ co-actions within the window (after section 3's exclusions) is with a member. ``
 number of the account's distinct posts that meet the group (one post carrying the group's
 link and two of its tags is one moment, as in the pair test). Under the null the account
 picks its items as the pair test has it pick them (section 3): at random among its kind's
-share slots (with and without the items over the cap, the larger), a repost among the reposted account's posts
-(shrunk towards its rate over the kind with :data:`.cochance_rates.REPOST_SHRINK`
-pseudo-slots), at its rate over the kind for a closed audience (section 17); a link, or the
-title text carried with it, also has its site as a class (:data:`SITE_SHRINK`). Rates are
-measured without the group's own items, with the pair test's tenth of an item of
-pseudo-count. The expected number of own items it shares *at all* is ``E = sum over own
-items i of rate(i) * n_i``, with ``rate(i)`` the larger of the kind's and the class's rate;
-``K`` (posts, which also need closeness) is compared with ``Poisson(E)``: ``p = P(X >= K)``.
-Every choice overstates ``E`` or understates ``K``, so the test errs towards leaving an
-account out. Bonferroni over every (group, account) pair where the account shared any own
-item of the group; an account is attached when ``p * m <= alpha`` and ``K >= min_items``.
+share slots, its own shares of the group's items counted (the pair test leaves them out);
+a repost also among the reposted account's posts (shrunk towards its rate over the kind
+with :data:`.cochance_rates.REPOST_SHRINK` pseudo-slots, closed audiences too); a link, or
+the title text carried with it, also among its site's links (:data:`SITE_SHRINK`). A class
+rate is measured without the group's own items (what the account does with the star's or
+the site's *other* posts); every rate is measured with and without the items over the cap,
+the larger taken, with the pair test's tenth of an item of pseudo-count. The expected
+number of own items it shares *at all* is ``E = sum over own items i of rate(i) * n_i``,
+with ``rate(i)`` the larger of the kind's and the class's rate; ``K`` (posts, which also
+need closeness) is compared with ``Poisson(E)``: ``p = P(X >= K)``. These choices overstate
+``E`` or understate ``K``, so the test errs towards leaving an account out. Bonferroni over
+every (group, account) pair where the account shared any own item of the group; an account
+is attached when ``p * m <= alpha`` and ``K >= min_items``.
 
 **Assumptions.** The crowd filter has already judged the group's items its own: an
 account in the group's burst on a viral link meets it on no own item. A fan is expected
@@ -39,9 +41,9 @@ edges carry the group test's p-value. This is a second family of tests at ``alph
 the pair test's, so the chance of any false tie in a corpus is at most about twice alpha.
 
 Cost: one ``isin`` over the co-actions and one over the shares, restricted to own items
-first, then joins and groupbys keyed by (group, account) on those rows, and the rates as a
-sum over each group's (kind, class) cells: linear in co-actions and shares, whatever the
-number of groups and candidates.
+first, then joins and groupbys keyed by (group, account) on those rows; the expectation is a
+sum over the kinds of the group's own items, plus one term per class the account has shares
+of: linear in co-actions and shares, times the groups an account is a candidate for.
 """
 
 from __future__ import annotations
@@ -108,12 +110,12 @@ class Attachment:
 SITE_SHRINK = 100.0
 
 
-def _classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], closed: np.ndarray,
-             cap: int) -> pd.DataFrame:
+def _classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], cap: int) -> pd.DataFrame:
     """Per item code: sharers ``n``, ``kind``, conditioning class ``cls`` (-1: none) and its
     pseudo-slots ``shrink``. A repost's class is the reposted account's posts (as in the
-    pair test; none for a closed audience, section 17), a link's (or its title text's) its
-    site; items over the cap (left out of the pair test) get ``n`` 0 and count nowhere."""
+    pair test), a link's (or its title text's) its site. Items over the cap (left out of
+    the pair test) get ``n`` 0: they are no own items and count in one tally of the rates
+    only (:func:`_expected`)."""
     n = np.bincount(s.item).astype(np.float64) if len(s.item) else np.zeros(0)
     n[n > cap] = 0.0
     n_kinds = int(s.kind.max()) + 1 if len(s.kind) else 1
@@ -128,8 +130,7 @@ def _classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], closed: np.ndarray,
     k = min(len(n), len(site), len(has_site))
     site_of[:k], with_site[:k] = site[:k], has_site[:k]
     offset = (int(aud.max()) + 2) * n_kinds if len(aud) else 0
-    reposted = (aud >= 0) & ~np.isin(aud, closed)
-    cls = np.where(reposted, aud * n_kinds + kind,
+    cls = np.where(aud >= 0, aud * n_kinds + kind,
                    np.where(with_site & (aud < 0), offset + site_of * n_kinds + kind, -1))
     return pd.DataFrame({"n": n, "kind": kind, "cls": cls,
                          "shrink": np.where(aud >= 0, REPOST_SHRINK, SITE_SHRINK)})
@@ -137,7 +138,7 @@ def _classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], closed: np.ndarray,
 
 def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame,
            s: Slim, actors: list[str], alpha: float, min_items: int,
-           closed: np.ndarray, sites: tuple[np.ndarray, np.ndarray],
+           sites: tuple[np.ndarray, np.ndarray],
            cap: int = 200) -> list[Attachment]:
     """Accounts outside each group that meet it on more of its own items than chance.
 
@@ -189,7 +190,7 @@ def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame
     m = len(shared[["g", "actor"]].drop_duplicates())
     if not len(per) or not m:
         return []
-    items = _classes(s, sites, closed, cap)
+    items = _classes(s, sites, cap)
     expected = _expected(s, items, own, shared.rename(columns={"actor": "o"}), per)
     per = per.assign(expected=expected)
     per["p"] = poisson.sf(per["met"].to_numpy() - 1, per["expected"].to_numpy())
@@ -263,10 +264,11 @@ def _expected(s: Slim, items: pd.DataFrame, own: pd.DataFrame, shared: pd.DataFr
         """Slots per kind and class, and the candidates' shares per kind and class."""
         k, c = sk[mask], sc[mask]
         mw = mask[who]
+        mc = mw & (sc[who] >= 0)
         return (pd.Series(k).value_counts().rename("ks" + tag),
                 pd.Series(c[c >= 0]).value_counts().rename("cs" + tag),
                 pd.DataFrame({"o": sa[mw], "kind": sk[who][mw]}).value_counts().rename("ck" + tag),
-                pd.DataFrame({"o": sa[mw], "cls": sc[who][mw]}).value_counts().rename("cc" + tag))
+                pd.DataFrame({"o": sa[mc], "cls": sc[who][mc]}).value_counts().rename("cc" + tag))
 
     every, uncapped = tallies(np.ones(len(sk), bool), "_all"), tallies(valid, "")
     # the group's cells: sharers (slots) of its own items per (kind, class)
@@ -276,39 +278,49 @@ def _expected(s: Slim, items: pd.DataFrame, own: pd.DataFrame, shared: pd.DataFr
     cells = o_items.groupby(["g", "kind", "cls"]).agg(N=("n", "sum"), shrink=("shrink", "first"))
     own_kind = o_items.groupby(["g", "kind"])["n"].sum().rename("own_kind")
     own_cls = o_items[o_items["cls"] >= 0].groupby(["g", "cls"])["n"].sum().rename("own_cls")
-    # the candidate's own shares of its group's own items, per kind and class
+    # the candidate's own shares of its group's own items, per class
     mine = shared.merge(cand, on=["g", "o"]).drop_duplicates(["g", "o", "item"])
     mine = mine.assign(kind=kind[mine["item"]], cls=cls[mine["item"]])
     mine = mine[n[mine["item"]] > 0]
-    mine_kind = mine.groupby(["g", "o", "kind"]).size().rename("mine_kind")
     mine_cls = mine[mine["cls"] >= 0].groupby(["g", "o", "cls"]).size().rename("mine_cls")
-    x = (cand.reset_index().merge(cells.reset_index(), on="g")
-         .merge(own_kind.reset_index(), on=["g", "kind"], how="left")
-         .merge(own_cls.reset_index(), on=["g", "cls"], how="left")
-         .merge(mine_kind.reset_index(), on=["g", "o", "kind"], how="left")
-         .merge(mine_cls.reset_index(), on=["g", "o", "cls"], how="left"))
-    for ks, cs, ck, cc in (every, uncapped):
-        x = (x.merge(ks.rename_axis("kind").reset_index(), on="kind", how="left")
-             .merge(cs.rename_axis("cls").reset_index(), on="cls", how="left")
-             .merge(ck.reset_index(), on=["o", "kind"], how="left")
-             .merge(cc.reset_index(), on=["o", "cls"], how="left"))
-    x = x.fillna(0.0)
-    has = x["cls"].to_numpy() >= 0
-    sh = x["shrink"].to_numpy()
-    rate = np.zeros(len(x))
-    # the larger of the rates measured with and without the items over the cap: with
-    # them, a crowd of 5,000 on a viral link dilutes the slots; without them, an account
-    # that re-shares a star's every popular post looks like it re-shares little of it
+    cand_i = cand.reset_index()  # "index": the candidate's position in ``per``
+    # the rate over the kind, per (candidate, kind of its group's own items), the larger of
+    # the two tallies; the account's own shares of the group's items stay in its count
+    # (an upper bound: the pair test leaves a pair's items out)
+    kx = cand_i.merge(own_kind.reset_index(), on="g")
+    for ks, _, ck, _ in (every, uncapped):
+        kx = (kx.merge(ks.rename_axis("kind").reset_index(), on="kind", how="left")
+              .merge(ck.reset_index(), on=["o", "kind"], how="left"))
+    kx = kx.fillna(0.0)
     for tag in ("_all", ""):
-        left_k = x["ks" + tag].to_numpy() - x["own_kind"].to_numpy()
-        r_k = (np.maximum(x["ck" + tag] - x["mine_kind"], 0.0).to_numpy() + PSEUDO_ITEMS) / (
-            np.maximum(left_k, 1.0))
-        left_c = x["cs" + tag].to_numpy() - x["own_cls"].to_numpy()
-        cond = (np.maximum(x["cc" + tag] - x["mine_cls"], 0.0).to_numpy() + sh * r_k) / (
-            np.maximum(left_c, 0.0) + sh)
-        rate = np.maximum(rate, np.where(has, np.maximum(r_k, cond), r_k))
-    e = pd.Series(rate * x["N"].to_numpy()).groupby(x["index"].to_numpy()).sum()
-    return e.reindex(range(len(per))).fillna(0.0).to_numpy()
+        kx["r" + tag] = (kx["ck" + tag] + PSEUDO_ITEMS) / np.maximum(
+            kx["ks" + tag] - kx["own_kind"], 1.0)
+    kx["R"] = np.maximum(kx["r_all"], kx["r"])
+    e = (kx["R"] * kx["own_kind"]).groupby(kx["index"]).sum()
+    # a class raises the rate only where the account has shares of that class (else its
+    # conditioned rate is below the rate over the kind): one row per such (candidate, cell)
+    cx = (cand_i.merge(every[3].reset_index(), on="o")
+          .merge(cells.reset_index(), on=["g", "cls"]))
+    if len(cx):
+        cx = (cx.merge(uncapped[3].reset_index(), on=["o", "cls"], how="left")
+              .merge(every[1].rename_axis("cls").reset_index(), on="cls", how="left")
+              .merge(uncapped[1].rename_axis("cls").reset_index(), on="cls", how="left")
+              .merge(own_cls.reset_index(), on=["g", "cls"], how="left")
+              .merge(mine_cls.reset_index(), on=["g", "o", "cls"], how="left")
+              .merge(kx[["index", "kind", "r_all", "r", "R"]], on=["index", "kind"],
+                     how="left")).fillna(0.0)
+        sh, rate = cx["shrink"].to_numpy(), cx["R"].to_numpy()
+        # the class's rate is measured without the group's own items: what the account
+        # does with the star's or the site's other posts
+        for tag in ("_all", ""):
+            left_c = cx["cs" + tag].to_numpy() - cx["own_cls"].to_numpy()
+            cond = (np.maximum(cx["cc" + tag] - cx["mine_cls"], 0.0).to_numpy()
+                    + sh * cx["r" + tag].to_numpy()) / (np.maximum(left_c, 0.0) + sh)
+            rate = np.maximum(rate, cond)
+        e = e.add(pd.Series((rate - cx["R"].to_numpy()) * cx["N"].to_numpy())
+                  .groupby(cx["index"].to_numpy()).sum(), fill_value=0.0)
+    # a candidate with no expectation cannot be judged: never attached (p = 1)
+    return e.reindex(range(len(per))).fillna(np.inf).to_numpy()
 
 
 def apply(attached: list[Attachment], communities: list[dict[str, Any]], ev: pd.DataFrame,

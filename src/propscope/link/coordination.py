@@ -352,7 +352,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         if kept_shares is not None and communities:  # sparse members (link/attached.py)
             communities, ev, edge_rows = attached.apply(attached.attach(
                 communities, ev, res.co, kept_shares, actors, settings.coordination_alpha,
-                settings.coordination_min_items, res.closed, (sites, has_site),
+                settings.coordination_min_items, (sites, has_site),
                 settings.coordination_item_cap), communities, ev,
                 edge_rows, res.co, actors, window,
                 lambda rows: _evidence(corpus, rows, actors, res.items, close, site_sh))
