@@ -165,8 +165,9 @@ def test_items_over_the_cap_do_not_shrink_the_expectation() -> None:
 
 
 def test_an_account_with_nothing_elsewhere_has_a_rate_above_zero() -> None:
-    """An account whose only shares are the group's items has a tenth of an item of
-    pseudo-count (as in the pair test): its expectation and p-value are above zero."""
+    """An account whose only shares are the group's items has an expectation and a p-value
+    above zero: its own shares of the group's items count in its rate (and a tenth of an
+    item of pseudo-count, as in the pair test, in every rate)."""
     doc = _post_ids()
     shares = [(m, i, 0, next(doc)) for i in range(30) for m in (0, 1)]
     shares += [(10, i, 0, next(doc)) for i in range(3)]
