@@ -94,8 +94,8 @@ def test_without_the_rule_the_sparse_members_are_in_no_group(
 
 def _attach(shares: list[tuple[int, int, int, int]], co_pairs: list[tuple[int, int, int]],
             own: np.ndarray, sites: tuple[np.ndarray, np.ndarray] | None = None,
-            alpha: float = 0.05, second: tuple[list[int], np.ndarray] | None = None
-            ) -> list[attached.Attachment]:
+            alpha: float = 0.05, second: tuple[list[int], np.ndarray] | None = None,
+            group: tuple[int, ...] = (0, 1)) -> list[attached.Attachment]:
     """The test on arrays: ``shares`` are (account, item, kind, post) rows, ``co_pairs``
     close co-actions (member, outsider or member, item); accounts 0 and 1 are the group,
     whose kept evidence is on the items ``own``; ``second`` is another group (its members,
@@ -114,7 +114,8 @@ def _attach(shares: list[tuple[int, int, int, int]], co_pairs: list[tuple[int, i
     n_items = int(sh["item"].max()) + 1
     actors = [f"acc-{i}" for i in range(int(sh["actor"].max()) + 1)]
     ev = pd.DataFrame({"source_a": actors[0], "source_b": actors[1], "item_code": own})
-    communities = [{"community_id": "C0001", "source": actors[i], "size": 2} for i in (0, 1)]
+    communities = [{"community_id": "C0001", "source": actors[i], "size": len(group)}
+                   for i in group]
     if second is not None:
         team, items = second
         ev = pd.concat([ev, pd.DataFrame({"source_a": actors[team[0]],
@@ -258,3 +259,19 @@ def test_many_candidates_over_many_sites_stay_linear() -> None:
     started = time.process_time()
     _attach(shares, co_pairs, np.arange(n_own), (site, np.ones(n_items, bool)))
     assert time.process_time() - started < 10.0
+
+
+def test_an_account_meeting_less_than_half_the_group_is_not_attached() -> None:
+    """A group of four on 30 own links; account 10 meets only account 0 (a quarter of the
+    group), account 11 meets accounts 0 and 1 (half), each in three posts. Joining a group
+    takes ties to half of it, as for a member of two groups: 11 is attached, 10 is not."""
+    doc = _post_ids()
+    shares = [(m, i, 0, next(doc)) for i in range(30) for m in (0, 1, 2, 3)]
+    co_pairs = [(a, b, i) for i in range(30) for a, b in ((0, 1), (2, 3), (0, 2))]
+    for who, mates in ((10, (0, 0, 0)), (11, (0, 1, 0))):
+        for k, mate in enumerate(mates):
+            shares.append((who, k + (who - 10) * 3, 0, next(doc)))
+            co_pairs.append((mate, who, k + (who - 10) * 3))
+    shares += [(20 + k % 100, 100 + k, 0, next(doc)) for k in range(400)]
+    found = _attach(shares, co_pairs, np.arange(30), group=(0, 1, 2, 3), alpha=1.0)
+    assert [a.actor for a in found] == [11]

@@ -27,7 +27,8 @@ with ``rate(i)`` the larger of the kind's and the class's rate; ``K`` (posts, wh
 need closeness) is compared with ``Poisson(E)``: ``p = P(X >= K)``. These choices overstate
 ``E`` or understate ``K``, so the test errs towards leaving an account out. Bonferroni over
 every (group, account) pair where the account shared any own item of the group; an account
-is attached when ``p * m <= alpha`` and ``K >= min_items``.
+is attached when ``p * m <= alpha``, ``K >= min_items`` and the members it met are at least
+half of the group (:data:`.groups.JOIN_SHARE`, the bar a member of two groups meets).
 
 **Assumptions.** The crowd filter has already judged the group's items its own: an
 account in the group's burst on a viral link meets it on no own item. A fan is expected
@@ -40,10 +41,9 @@ attached member is listed with the role ``attached``, its strength the share of 
 edges carry the group test's p-value. This is a second family of tests at ``alpha`` beside
 the pair test's, so the chance of any false tie in a corpus is at most about twice alpha.
 
-Cost: one ``isin`` over the co-actions and one over the shares, restricted to own items
-first, then joins and groupbys keyed by (group, account) on those rows; the expectation is a
-sum over the kinds of the group's own items, plus one term per class the account has shares
-of: linear in co-actions and shares, times the groups an account is a candidate for.
+Cost: ``isin`` over co-actions and shares restricted to own items, then joins keyed by
+(group, account); the expectation is a term per kind plus one per class the account has
+shares of: linear, times the groups an account is a candidate for.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ from scipy.stats import poisson
 
 from .cochance_rates import PSEUDO_ITEMS, REPOST_SHRINK
 from .coordination_rows import MAX_ITEMS, edge_rows_of
+from .groups import JOIN_SHARE
 
 #: Whether sparse members are attached to the groups found (off: the pair test's groups).
 ENABLED = True
@@ -181,7 +182,11 @@ def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame
         "row": cross["row"]})
     cross = cross[~_same_other_group(cross, members)]
     per = cross.groupby(["g", "o"]).agg(met=("doc", "nunique"), mates=("mate", "nunique"))
-    per = per[per["met"] >= min_items].reset_index()
+    per = per.reset_index()
+    # joining a group takes ties to half of it, as for a member of two groups (groups.py)
+    per = per[(per["met"] >= min_items)
+              & (per["mates"] >= JOIN_SHARE * size.reindex(per["g"]).to_numpy())
+              ].reset_index(drop=True)
     # the family: every (group, outsider) pair where the outsider shared an own item
     on = np.isin(s.item, every)
     shared = pd.DataFrame({"item": s.item[on].astype(np.int64),
@@ -216,12 +221,10 @@ def _own_items(ev: pd.DataFrame, members: pd.DataFrame, code: dict[str, int]) ->
 def _same_other_group(cross: pd.DataFrame, members: pd.DataFrame) -> np.ndarray:
     """Rows whose outsider and member are both members of another group.
 
-    Why: two groups that share accounts (one operator's link team and text team) each
-    keep the shared accounts' co-actions of the other kind; without this, the text team
-    met the link group on its texts through the shared members alone, and was attached
-    to it (judge 6's dev seed: five of an 8-member text group attached to a 12-member link
-    group, three members in common). Co-actions with a fellow member of one's own group
-    are that group's evidence, not a tie to this one.
+    Why: two groups sharing accounts (one operator's link and text teams) each keep the
+    shared accounts' co-actions of the other kind; without this, five of judge 6's 8-member
+    text team were attached to its link group through three shared members (dev seed).
+    Co-actions with a fellow member of one's own group are that group's evidence.
     """
     if not len(cross):
         return np.zeros(0, bool)
