@@ -144,7 +144,7 @@ def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame
     """Accounts outside each group that meet it on more of its own items than chance.
 
     Everything is a join or a groupby over rows restricted to own items first: linear in
-    co-actions and shares, whatever the number of groups or candidates.
+    co-actions and shares, times the groups an account is a candidate for.
     """
     if not communities or not len(ev) or "item_code" not in ev.columns or not len(co):
         return []
