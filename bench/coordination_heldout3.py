@@ -990,6 +990,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", choices=sorted(SPLITS), default="dev",
                     help=f"dev (seed {SPLITS['dev']}) or the held-out split (seed "
                     f"{SPLITS['heldout']}: never tune on it)")
+    ap.add_argument("--seed", type=int,
+                    help="another seed in place of the split's (a fresh held-out seed)")
     ap.add_argument("--scale", type=float, default=1.0,
                     help="world size: 1 is 3,000 ordinary accounts and 13 planted groups")
     ap.add_argument("--json", action="store_true", help="print the full results as JSON")
@@ -1003,7 +1005,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.write_docs and args.generate_only:
         ap.error("--write-docs needs the scored run (drop --generate-only)")
-    seed = SPLITS[args.split]
+    if args.write_docs and args.seed is not None:
+        ap.error("--write-docs writes the named splits only (drop --seed)")
+    seed = SPLITS[args.split] if args.seed is None else args.seed
     t0 = time.perf_counter()
     results = {}
     with tempfile.TemporaryDirectory(prefix="heldout3-") as tmp:

@@ -28,6 +28,7 @@ from .carried import (
 )
 from .forwards import forwarded_messages
 from .neartext import near_text_groups
+from .tagsites import tag_sites
 from .textsites import text_sites
 
 #: Whether repost rates are conditioned on the reposted account (an ``audience`` column
@@ -241,6 +242,7 @@ def build_events(corpus: Corpus, near_text: bool = True, limit: int | None = Non
     drop_wrapped_titles(corpus)  # a headline beside an unexpanded short link
     drop_link_titles(corpus)
     text_sites(corpus)  # a text beside an article's links is its site's (textsites.py)
+    tag_sites(corpus)  # a text posted with a hashtag is the tag's crowd's (tagsites.py)
     forwarded_messages(corpus)  # a chat-only forward: the message is the item (forwards.py)
     con.execute("DROP TABLE IF EXISTS _coord_urls")
     con.execute("DROP TABLE IF EXISTS _coord_tags")

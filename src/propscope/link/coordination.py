@@ -63,7 +63,7 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "14"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
+VERSION = "15"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
 #  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
 #  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
 #  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
@@ -76,7 +76,8 @@ VERSION = "14"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), 
 #  their delay profiles; 12: one piece tied by different kinds is two groups (kindlayers.py),
 #  quotes in the spread family (by the account quoted), closed audiences on (hubrings.py);
 #  13: replies in the spread family (by the account answered, less those the delays after
-#  the answered post explain), and re-shares of closed audiences (spread.py)
+#  the answered post explain), and re-shares of closed audiences (spread.py); 14: sparse
+#  members attached (attached.py); 15: a text with a hashtag is its tag's crowd's (tagsites.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -381,7 +382,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                res.stats, settings, window, estimated, n_events,
                                found, sig))])
         corpus.mark_corpus_stage(STAGE, VERSION, corpus.count("documents"), run_id)
-    for t in ("_coord_events", "_coord_coded", "_coord_title_sites"):
+    for t in ("_coord_events", "_coord_coded", "_coord_title_sites", "_coord_tag_sites"):
         corpus.con.execute(f"DROP TABLE IF EXISTS {t}")
     if progress is not None:
         progress.advance(n_events)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from .carried import title_sites_exist
+from .tagsites import tag_sites_exist
 
 
 def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
@@ -26,10 +27,19 @@ def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
     link a title text travels with, episode dropped; every other item, and a short link,
     is its own), and whether it has a site (the crowd filter's site rule applies)."""
     titles = title_sites_exist(corpus.con)
-    # a link's title text (link/carried.py) belongs to the link's site too
-    link = ("coalesce(ts.u_item, c.item)" if titles else "c.item")
-    join = ("LEFT JOIN _coord_title_sites ts ON c.kind = 'text' "
-            "AND ts.t_item = regexp_replace(c.item, ' @[0-9]+$', '')" if titles else "")
+    tags = tag_sites_exist(corpus.con)
+    # a link's title text (link/carried.py) belongs to the link's site too, and a text
+    # posted with a hashtag to the tag's (link/tagsites.py): its "site" is '#tag'
+    link = "c.item"
+    join = ""
+    if tags:
+        link = "coalesce('#' || tg.tag, c.item)"
+        join = ("LEFT JOIN _coord_tag_sites tg ON c.kind = 'text' "
+                "AND tg.t_item = regexp_replace(c.item, ' @[0-9]+$', '') ")
+    if titles:
+        link = f"coalesce(ts.u_item, {link})"
+        join += ("LEFT JOIN _coord_title_sites ts ON c.kind = 'text' "
+                 "AND ts.t_item = regexp_replace(c.item, ' @[0-9]+$', '')")
     got = corpus.con.execute(rf"""SELECT item_code, base_code AS base, is_site
         FROM (SELECT item_code, dense_rank() OVER (ORDER BY base) - 1 AS base_code,
                      base LIKE 'site:%' AS is_site
