@@ -48,17 +48,22 @@ def tag_sites(corpus: Corpus) -> int:
         return 0
     skip = ("AND t_item NOT IN (SELECT t_item FROM _coord_title_sites)"
             if title_sites_exist(con) else "")
+    # texts two or more accounts posted first (most posts' texts are their own): the join
+    # and the aggregates then run over the few shared texts only (memory at 1M posts)
     con.execute(f"""INSERT INTO _coord_tag_sites
-        WITH tx AS (SELECT DISTINCT actor, item AS t_item, doc_id FROM _coord_events
-                    WHERE kind = 'text'),
+        WITH tn AS (SELECT item AS t_item, count(DISTINCT actor) AS n FROM _coord_events
+                    WHERE kind = 'text' GROUP BY item HAVING count(DISTINCT actor) >= 2),
+             tx AS (SELECT DISTINCT e.actor, e.item AS t_item, e.doc_id
+                    FROM _coord_events e JOIN tn ON e.item = tn.t_item
+                    WHERE e.kind = 'text'),
              hx AS (SELECT DISTINCT doc_id, item AS tag FROM _coord_events
                     WHERE kind = 'hashtag'),
-             tn AS (SELECT t_item, count(DISTINCT actor) AS n FROM tx GROUP BY t_item),
              th AS (SELECT t_item, tag, count(DISTINCT actor) AS m
-                    FROM tx JOIN hx USING (doc_id) GROUP BY t_item, tag)
-        SELECT t_item, first(tag ORDER BY m DESC, tag) AS tag
-        FROM th JOIN tn USING (t_item)
-        WHERE tn.n >= 2 AND th.m * 2 >= tn.n {skip}
+                    FROM tx JOIN hx USING (doc_id) GROUP BY t_item, tag),
+             best AS (SELECT t_item, max(m) AS m FROM th GROUP BY t_item)
+        SELECT t_item, min(tag) AS tag
+        FROM th JOIN best USING (t_item, m) JOIN tn USING (t_item)
+        WHERE th.m * 2 >= tn.n {skip}
         GROUP BY t_item""")
     return int(con.execute("SELECT count(*) FROM _coord_tag_sites").fetchall()[0][0])
 
