@@ -59,6 +59,7 @@ from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
 from .syndication import own_sites, page_publications, site_owners, syndicated_shares
+from .tagsites import tag_classes
 from .timing import StepTimer
 from .window import estimate_window
 
@@ -77,7 +78,7 @@ VERSION = "15"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), 
 #  quotes in the spread family (by the account quoted), closed audiences on (hubrings.py);
 #  13: replies in the spread family (by the account answered, less those the delays after
 #  the answered post explain), and re-shares of closed audiences (spread.py); 14: sparse
-#  members attached (attached.py); 15: a text with a hashtag is its tag's crowd's (tagsites.py)
+#  members attached (attached.py); 15: a tagged text is its tag's crowd's (tagsites.py), rated in it
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -286,7 +287,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                      settings.coordination_alpha, orig, talk,
                                      item_bases(corpus, n_codes),
                                      spread.item_q(res.items, n_codes), (sites, has_site),
-                                     parent_times(corpus, n_codes, ("reply",)), res.closed)
+                                     parent_times(corpus, n_codes, ("reply",)), res.closed,
+                                     tag_classes(corpus, n_codes))
                  if spread.ENABLED else None)
         kept_shares = attached.slim(shares) if attached.ENABLED else None
         del shares

@@ -53,6 +53,7 @@ from .commoncause import Origins, explained, explained_by_parent
 from .conversation import Conversations, in_contact
 from .retest import holm
 from .sites import introduced
+from .spreadclass import class_excess, met_classes
 
 #: Whether the spread family is tested (see the module docstring). On: on every dev seed
 #: (generators 3-6, campaign_realistic) it placed no innocent account that was not already
@@ -183,8 +184,8 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
                  origins: Origins | None = None, conversing: Conversations | None = None,
                  base: np.ndarray | None = None, burst: np.ndarray | None = None,
                  sites: tuple[np.ndarray, np.ndarray] | None = None,
-                 answered_t: np.ndarray | None = None, closed: np.ndarray | None = None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                 answered_t: np.ndarray | None = None, closed: np.ndarray | None = None,
+                 tags: np.ndarray | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(co, pairs)``: co-shares of rare items within the span, and the pairs tested.
 
     ``conversing`` (:mod:`.conversation`): pairs that reply to each other are in contact,
@@ -195,7 +196,8 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     reply co-shares the two accounts' delays after the post explain are left out
     (:data:`REPLIES_TIMED`). ``closed``: audience codes with a closed audience
     (:func:`.hubrings.closed_audiences`), whose re-shares are tested here too
-    (:data:`CLOSED_RESHARES`).
+    (:data:`CLOSED_RESHARES`). ``tags``: per item code, a tagged text's tag class
+    (:func:`.tagsites.tag_classes`; rates within the tag, :mod:`.spreadclass`).
 
     ``co`` has ``a, b, item, kind, first, ta, tb, close`` (``close`` False: these are not
     window co-actions) and ``ra, rb`` (share rows) when ``shares`` has ``row``; ``pairs``
@@ -283,7 +285,8 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
                             conversing, common=~replies)]
     if xk.empty:
         return co, pd.DataFrame(columns=cols)
-    lam = _expected(s, xk, kcode)
+    met = met_classes(tags, lo, hi, item[ja]) if tags is not None else None
+    lam = _expected(s, xk, kcode, tags, met)
     x = xk["x"].to_numpy(np.int64)
     n_kinds = _kinds_tested(xk, actor, kcode, len(kinds.cat.categories))
     xk = xk.assign(expected=lam, p=np.minimum(1.0, poisson.sf(x - 1, np.maximum(lam, 1e-300))
@@ -326,8 +329,10 @@ def _kinds_tested(xk: pd.DataFrame, actor: np.ndarray, kcode: np.ndarray, n_kind
     return np.maximum(both, 1)
 
 
-def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray) -> np.ndarray:
-    """Per (pair, kind) row of ``xk``: the larger of the two directions' expected counts."""
+def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray,
+              tags: np.ndarray | None = None, met: pd.DataFrame | None = None) -> np.ndarray:
+    """Per (pair, kind) row of ``xk``: the larger of the two directions' expected counts
+    (``tags``: tagged texts' rates measured within their tag too, :mod:`.spreadclass`)."""
     actor = s["actor"].to_numpy(np.int64)
     n = s["n"].to_numpy(np.float64)
     width = int(actor.max()) + 1
@@ -343,7 +348,9 @@ def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray) -> np.ndarra
     for u, v in ((a, b), (b, a)):
         rate = (np.maximum(d[k * width + v] - x, 0.0) + PSEUDO_ITEMS) / np.maximum(
             slots[k] - o[k * width + u], 1.0)
-        out = np.maximum(out, rate * o1[k * width + u])
+        extra = (class_excess(s, tags, kcode, u, v, k, rate, met)
+                 if tags is not None and met is not None else 0.0)
+        out = np.maximum(out, rate * o1[k * width + u] + extra)
     return out
 
 

@@ -1,0 +1,109 @@
+"""Tagged texts in the spread family: a fandom's members choose within the fandom.
+
+Why: the spread family (:mod:`.spread`) asks whether two accounts come back on the same
+rare items more often than if each drew its rare items by popularity among *all* the
+kind's rare share slots. A fandom's "streaming party" breaks that null: once a day a fan
+posts a template with the fandom's hashtag and a third of the fandom pastes it within the
+hour. Two fans who pasted four of the same ten templates are, against every rare text in
+the corpus, a 1-in-10^8 coincidence; against the fandom's own templates they are what a
+third of the fandom pasting at random gives (judge 3's seed 70425: a community of 26 of a
+fandom of 45, on 10 templates, in its negative control; with the spread family off, none).
+
+**Rule.** For a text posted with a hashtag (:func:`.tagsites.tag_classes`), an account's
+rate is also measured within the hashtag's rare texts, as a repost's is within the
+reposted account's posts (docs/coordination.md section 3): ``(d_c + K r) / (S_c + K)``,
+where ``d_c`` is the account's rare texts with the tag, ``S_c`` their slots (the sum of
+their sharers) and ``r`` its rate over the kind, shrunk with ``K`` =
+:data:`.cochance_rates.REPOST_SHRINK` pseudo-slots, and the larger of the two rates is
+taken. Unlike the kind's rate, the class rate does **not** leave the pair out: within a
+fandom, two fans' overlap is what their own numbers of pastes give, and leaving their
+common pastes out would leave nothing to measure. The shrinkage is what keeps a ring
+that pastes its own slogans with its own campaign tag: its class has few slots (a ring
+of 7 pushing 12 times: about 70), so its rate stays near the kind's, while a fandom's
+class (ten templates of twenty pasters: 200 slots and more) counts.
+
+**Assumption and its price.** A large ring (hundreds of share slots) that always posts
+its texts with one tag of its own is measured as that tag's community: the spread family
+then sees only members that co-paste far more than their own numbers of pastes give (the
+window families still test its timing).
+
+Only the tags of the texts a pair co-shared are measured for it (:func:`met_classes`).
+Cost: one pass over the rare shares and one row per (pair, tag it met in), at most one per
+co-share: linear in the co-shares.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .cochance_rates import REPOST_SHRINK
+
+#: Whether a tagged text's rate is also measured within its tag (``False``: coordination 15).
+TAG_CLASSES = True
+
+
+def met_classes(tag: np.ndarray, lo: np.ndarray, hi: np.ndarray, item: np.ndarray
+                ) -> pd.DataFrame:
+    """``(a, b, c)``: the tags of the texts each pair co-shared (``lo``, ``hi``, ``item`` per
+    co-share of the spread family). Only these tags are measured for the pair: a tag in
+    which the two never met adds little to their expected count, and reading every tag an
+    account ever used, for every pair it is in, grows with the product of the two."""
+    ok = item < len(tag)
+    cls = np.where(ok, tag[np.minimum(item, max(len(tag) - 1, 0))], -1) if len(tag) \
+        else np.full(len(item), -1)
+    on = cls >= 0
+    return pd.DataFrame({"a": lo[on], "b": hi[on], "c": cls[on]}).drop_duplicates()
+
+
+def class_excess(s: pd.DataFrame, tag: np.ndarray, kcode: np.ndarray, a: np.ndarray,
+                 b: np.ndarray, k: np.ndarray, rate_b: np.ndarray, met: pd.DataFrame
+                 ) -> np.ndarray:
+    """Per (pair, kind) row: what the tag classes add to the expected count of direction
+    ``a -> b`` (``b``'s rate ``rate_b`` over the kind, left without the pair): the sum over
+    the tags the pair met in (``met``, :func:`met_classes`, pairs as ``a < b``) of
+    ``(max(rate_b, class rate of b) - rate_b) * (n_i - 1)`` over ``a``'s rare texts with
+    the tag.
+
+    ``s``: the spread family's rare shares (``item``, ``actor``, ``n``); ``tag`` per item
+    code (-1: none); ``kcode`` per share; ``a``, ``b``, ``k`` per row."""
+    out = np.zeros(len(a))
+    item = s["item"].to_numpy(np.int64)
+    inside = item < len(tag)
+    cls = np.where(inside, tag[np.minimum(item, max(len(tag) - 1, 0))], -1) if len(tag) \
+        else np.full(len(item), -1)
+    on = cls >= 0
+    if not TAG_CLASSES or not on.any() or not len(a) or met.empty:
+        return out
+    actor = s["actor"].to_numpy(np.int64)[on]
+    n = s["n"].to_numpy(np.float64)[on]
+    cls, kind = cls[on], kcode[on]
+    width = int(s["actor"].max()) + 1
+    # per (tag, actor): rare tagged texts and their slots less one
+    ukey, inv = np.unique(cls * width + actor, return_inverse=True)
+    d_c = np.bincount(inv).astype(np.float64)
+    o1_c = np.bincount(inv, weights=n - 1.0)
+    kind_of = np.zeros(len(ukey), np.int64)
+    kind_of[inv] = kind
+    slots = np.bincount(cls).astype(np.float64)  # S_c: the tag's share slots (one per share)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    rows = pd.DataFrame({"row": np.arange(len(a)), "a": lo, "b": hi}).merge(met, on=["a", "b"])
+    if rows.empty:
+        return out
+    r_idx = rows["row"].to_numpy(np.int64)
+    c = rows["c"].to_numpy(np.int64)
+
+    def at(who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        want = c * width + who
+        pos = np.minimum(np.searchsorted(ukey, want), len(ukey) - 1)
+        return pos, ukey[pos] == want
+
+    pos_u, has_u = at(a[r_idx])
+    pos_v, has_v = at(b[r_idx])
+    use = has_u & (kind_of[pos_u] == k[r_idx])
+    d_b = np.where(has_v, d_c[pos_v], 0.0)
+    base = rate_b[r_idx]
+    rate_c = (d_b + REPOST_SHRINK * base) / (slots[c] + REPOST_SHRINK)
+    gain = np.where(use, np.maximum(rate_c - base, 0.0) * o1_c[pos_u], 0.0)
+    np.add.at(out, r_idx, gain)
+    return out
