@@ -137,3 +137,20 @@ def test_class_excess_by_hand() -> None:
                                      np.array([0]), np.array([1]), np.array([0]),
                                      np.array([0.001]), met.iloc[:0])
     assert apart == pytest.approx([0.0])
+
+
+def test_class_excess_keys_tags_by_kind_and_skips_unknown_tags() -> None:
+    """A tag class is keyed by (tag, kind, account): the same tag code on items of two kinds
+    gives each kind its own row; a tag the rare shares do not hold adds nothing."""
+    s = pd.DataFrame({"item": [0, 1, 0, 1], "actor": [0, 0, 1, 1], "n": [2, 2, 2, 2]})
+    kcode = np.array([0, 1, 0, 1])  # item 0 is of kind 0, item 1 of kind 1, one tag
+    met = pd.DataFrame({"a": [0], "b": [1], "c": [0]})
+    got = spreadclass.class_excess(s, np.array([0, 0]), kcode, np.array([0, 0]),
+                                   np.array([1, 1]), np.array([0, 1]),
+                                   np.array([0.0, 0.0]), met)
+    # per kind: 2 slots, account 1 has 1 item, account 0's item has 1 other sharer
+    assert got == pytest.approx([1.0 / 1002.0, 1.0 / 1002.0])
+    unknown = pd.DataFrame({"a": [0], "b": [1], "c": [7]})
+    assert spreadclass.class_excess(s, np.array([0, 0]), kcode, np.array([0]),
+                                    np.array([1]), np.array([0]), np.array([0.0]),
+                                    unknown) == pytest.approx([0.0])

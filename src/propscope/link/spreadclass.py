@@ -12,20 +12,20 @@ fandom of 45, on 10 templates, in its negative control; with the spread family o
 **Rule.** For a text posted with a hashtag (:func:`.tagsites.tag_classes`), an account's
 rate is also measured within the hashtag's rare texts, as a repost's is within the
 reposted account's posts (docs/coordination.md section 3): ``(d_c + K r) / (S_c + K)``,
-where ``d_c`` is the account's rare texts with the tag, ``S_c`` their slots (the sum of
-their sharers) and ``r`` its rate over the kind, shrunk with ``K`` =
+where ``d_c`` is the account's rare texts with the tag, ``S_c`` the tag's rare share slots
+(one per share within the span) and ``r`` its rate over the kind, shrunk with ``K`` =
 :data:`.cochance_rates.REPOST_SHRINK` pseudo-slots, and the larger of the two rates is
 taken. Unlike the kind's rate, the class rate does **not** leave the pair out: within a
 fandom, two fans' overlap is what their own numbers of pastes give, and leaving their
-common pastes out would leave nothing to measure. The shrinkage is what keeps a ring
-that pastes its own slogans with its own campaign tag: its class has few slots (a ring
-of 7 pushing 12 times: about 70), so its rate stays near the kind's, while a fandom's
-class (ten templates of twenty pasters: 200 slots and more) counts.
+common pastes out would leave nothing to measure. The class rate is in the slot model of
+the window test (one slot per share); the spread family's kind rate divides by the sum of
+``n_i`` over the slots instead (section 12, "As built"), so for a tagged text the rule also
+restores the slot model: a tag that says nothing raises the expected count about tenfold.
 
-**Assumption and its price.** A large ring (hundreds of share slots) that always posts
-its texts with one tag of its own is measured as that tag's community: the spread family
-then sees only members that co-paste far more than their own numbers of pastes give (the
-window families still test its timing).
+**Assumption and its price** (``bench/tagged_rings.py``). A ring that posts every slogan
+with a tag of its own is tested here within that tag, like a fandom: at high participation
+it is found (8 members at 0.85), at half participation or less it is not (12 at 0.5, 20 at
+0.45: found without a tag); with the rule off, 35 of 40 fans beside it are placed instead.
 
 Only the tags of the texts a pair co-shared are measured for it (:func:`met_classes`).
 Cost: one pass over the rare shares and one row per (pair, tag it met in), at most one per
@@ -39,7 +39,7 @@ import pandas as pd
 
 from .cochance_rates import REPOST_SHRINK
 
-#: Whether a tagged text's rate is also measured within its tag (``False``: coordination 15).
+#: Whether a tagged text's rate is also measured within its tag (``False``: as before it).
 TAG_CLASSES = True
 
 
@@ -77,33 +77,34 @@ def class_excess(s: pd.DataFrame, tag: np.ndarray, kcode: np.ndarray, a: np.ndar
         return out
     actor = s["actor"].to_numpy(np.int64)[on]
     n = s["n"].to_numpy(np.float64)[on]
-    cls, kind = cls[on], kcode[on]
+    n_k = int(kcode.max()) + 1
+    cell = cls[on] * n_k + kcode[on]  # (tag, kind): a tag is a text's, but keyed safely
     width = int(s["actor"].max()) + 1
-    # per (tag, actor): rare tagged texts and their slots less one
-    ukey, inv = np.unique(cls * width + actor, return_inverse=True)
+    # per (tag, kind, actor): rare tagged texts and their slots less one
+    ukey, inv = np.unique(cell * width + actor, return_inverse=True)
     d_c = np.bincount(inv).astype(np.float64)
     o1_c = np.bincount(inv, weights=n - 1.0)
-    kind_of = np.zeros(len(ukey), np.int64)
-    kind_of[inv] = kind
-    slots = np.bincount(cls).astype(np.float64)  # S_c: the tag's share slots (one per share)
+    # S_c: the tag's share slots, one per rare share within the span (section 3's slot
+    # model; the spread family's kind rate divides by the sum of n_i over them instead)
+    slots = np.bincount(cell).astype(np.float64)
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     rows = pd.DataFrame({"row": np.arange(len(a)), "a": lo, "b": hi}).merge(met, on=["a", "b"])
     if rows.empty:
         return out
     r_idx = rows["row"].to_numpy(np.int64)
-    c = rows["c"].to_numpy(np.int64)
+    want_cell = rows["c"].to_numpy(np.int64) * n_k + k[r_idx]
 
     def at(who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        want = c * width + who
+        want = want_cell * width + who
         pos = np.minimum(np.searchsorted(ukey, want), len(ukey) - 1)
         return pos, ukey[pos] == want
 
     pos_u, has_u = at(a[r_idx])
     pos_v, has_v = at(b[r_idx])
-    use = has_u & (kind_of[pos_u] == k[r_idx])
     d_b = np.where(has_v, d_c[pos_v], 0.0)
     base = rate_b[r_idx]
-    rate_c = (d_b + REPOST_SHRINK * base) / (slots[c] + REPOST_SHRINK)
-    gain = np.where(use, np.maximum(rate_c - base, 0.0) * o1_c[pos_u], 0.0)
+    s_c = np.where(want_cell < len(slots), slots[np.minimum(want_cell, len(slots) - 1)], 0.0)
+    rate_c = (d_b + REPOST_SHRINK * base) / (s_c + REPOST_SHRINK)
+    gain = np.where(has_u, np.maximum(rate_c - base, 0.0) * o1_c[pos_u], 0.0)
     np.add.at(out, r_idx, gain)
     return out
