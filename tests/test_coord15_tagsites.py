@@ -123,18 +123,16 @@ def test_class_excess_by_hand() -> None:
     s = pd.DataFrame({"item": [0, 1, 2, 0, 1, 0], "actor": [0, 0, 0, 1, 1, 2],
                       "n": [3, 2, 1, 3, 2, 3]})
     met = pd.DataFrame({"a": [0], "b": [1], "c": [0]})  # the pair met on the tag's texts
-    got = spreadclass.class_excess(s, np.array([0, 0, -1]), np.zeros(6, np.int64),
-                                   np.array([0]), np.array([1]), np.array([0]),
+    cells = spreadclass.tag_cells(s, np.array([0, 0, -1]), np.zeros(6, np.int64))
+    got = spreadclass.class_excess(cells, np.array([0]), np.array([1]), np.array([0]),
                                    np.array([0.001]), met)
     assert got == pytest.approx([(3.0 / 1005.0 - 0.001) * 3.0])
     # a rate over the kind above the class's adds nothing
-    none = spreadclass.class_excess(s, np.array([0, 0, -1]), np.zeros(6, np.int64),
-                                    np.array([0]), np.array([1]), np.array([0]),
+    none = spreadclass.class_excess(cells, np.array([0]), np.array([1]), np.array([0]),
                                     np.array([0.5]), met)
     assert none == pytest.approx([0.0])
     # a tag the pair never met in is not measured for it
-    apart = spreadclass.class_excess(s, np.array([0, 0, -1]), np.zeros(6, np.int64),
-                                     np.array([0]), np.array([1]), np.array([0]),
+    apart = spreadclass.class_excess(cells, np.array([0]), np.array([1]), np.array([0]),
                                      np.array([0.001]), met.iloc[:0])
     assert apart == pytest.approx([0.0])
 
@@ -145,12 +143,23 @@ def test_class_excess_keys_tags_by_kind_and_skips_unknown_tags() -> None:
     s = pd.DataFrame({"item": [0, 1, 0, 1], "actor": [0, 0, 1, 1], "n": [2, 2, 2, 2]})
     kcode = np.array([0, 1, 0, 1])  # item 0 is of kind 0, item 1 of kind 1, one tag
     met = pd.DataFrame({"a": [0], "b": [1], "c": [0]})
-    got = spreadclass.class_excess(s, np.array([0, 0]), kcode, np.array([0, 0]),
-                                   np.array([1, 1]), np.array([0, 1]),
+    cells = spreadclass.tag_cells(s, np.array([0, 0]), kcode)
+    got = spreadclass.class_excess(cells, np.array([0, 0]), np.array([1, 1]), np.array([0, 1]),
                                    np.array([0.0, 0.0]), met)
     # per kind: 2 slots, account 1 has 1 item, account 0's item has 1 other sharer
     assert got == pytest.approx([1.0 / 1002.0, 1.0 / 1002.0])
     unknown = pd.DataFrame({"a": [0], "b": [1], "c": [7]})
-    assert spreadclass.class_excess(s, np.array([0, 0]), kcode, np.array([0]),
-                                    np.array([1]), np.array([0]), np.array([0.0]),
-                                    unknown) == pytest.approx([0.0])
+    assert spreadclass.class_excess(cells, np.array([0]), np.array([1]), np.array([0]),
+                                    np.array([0.0]), unknown) == pytest.approx([0.0])
+
+
+def test_a_corpus_of_one_text_pasted_by_hundreds_is_no_group_and_no_crash(
+        tmp_path: Path) -> None:
+    """Every share is of one item over the cap (the pair test leaves such items out): the
+    response rule read the largest account code of an empty array and raised (found by
+    bench/tag_worst_case.py)."""
+    posts = [(f"acc-{i:03d}", "the same words pasted by everyone #OneTag", 60.0 + i * 10.0)
+             for i in range(300)]
+    corpus = corpus_of(tmp_path, posts)
+    run_coordination(corpus, Settings(), "test")
+    assert groups(corpus) == []

@@ -48,7 +48,6 @@ shares of: linear, times the groups an account is a candidate for.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +57,7 @@ import pandas as pd
 from scipy.stats import poisson
 
 from .cochance_rates import PSEUDO_ITEMS, REPOST_SHRINK
-from .coordination_rows import MAX_ITEMS, edge_rows_of
+from .coordination_rows import edge_rows_of, evidence_list, listed_co_action
 from .groups import JOIN_SHARE
 
 #: Whether sparse members are attached to the groups found (off: the pair test's groups).
@@ -382,15 +381,13 @@ def _members(attached: list[Attachment], communities: list[dict[str, Any]],
         a = attached[int(k)]
         name = actors[a.actor]
         here = mine["source_a"] == name
-        listed = [{"kind": kd, "item": it, "time": (ta if h else tb).isoformat(),
-                   "with": sb if h else sa, "with_time": (tb if h else ta).isoformat(),
-                   "p_group": a.p}
+        listed = [dict(listed_co_action(kd, it, (ta if h else tb).isoformat(), sb if h else sa,
+                                        (tb if h else ta).isoformat()), p_group=a.p)
                   for h, sa, sb, kd, it, ta, tb in zip(
                       here, mine["source_a"], mine["source_b"], mine["kind"], mine["item"],
                       mine["time_a"], mine["time_b"], strict=True)]
-        listed.sort(key=lambda e: (e["time"], e["item"], e["with"]))
         added.append({"community_id": a.community_id, "source": name,
-                      "evidence": json.dumps(listed[:MAX_ITEMS], ensure_ascii=False),
+                      "evidence": evidence_list(listed),
                       "strength": round(a.mates / max(a.size, 1), 3), "role": ROLE,
                       "dominant_kind": dominant[a.community_id]})
         added_to[a.community_id] = added_to.get(a.community_id, 0) + 1

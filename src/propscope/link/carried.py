@@ -56,11 +56,17 @@ from ..corpus import Corpus, one
 MANUAL_REPOST = r"^\s*RT @[A-Za-z0-9_]{1,30}:"
 
 
+def stage_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether this stage made the temp table ``name`` (temp tables are not in
+    ``information_schema``): its readers join it only then."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
+                            [name]).fetchall()[0][0])
+
+
 def title_sites_exist(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether this stage made ``_coord_title_sites`` (a temp table, so not in
-    ``information_schema``): its readers (sites.py, syndication.py) join it only then."""
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() "
-                            "WHERE table_name = '_coord_title_sites'").fetchall()[0][0])
+    """Whether this stage made ``_coord_title_sites``: its readers (sites.py,
+    syndication.py, tagsites.py) join it only then."""
+    return stage_table_exists(con, "_coord_title_sites")
 
 
 def reclassify_manual_reposts(corpus: Corpus) -> int:

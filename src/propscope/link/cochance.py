@@ -225,7 +225,7 @@ def test_pairs(shares: pd.DataFrame, window_s: float, cap: int = 200, min_items:
             ok &= ~conversing.mask(lo_, hi_, co_kind, item[ja])
             # a link only the pair shared: the second re-shared the first's link
             ok &= ~is_response(np.r_[True, item[1:] != item[:-1]][ja], n_of[item[ja]], co_kind,
-                               lo_ * (int(actor.max()) + 1) + hi_, actor[ja])
+                               lo_ * (int(actor.max(initial=0)) + 1) + hi_, actor[ja])
         stats["co_actions_left_out"] = int((~ok & within).sum())
         ja, jb, within = ja[ok], jb[ok], within[ok]
     if origins is not None:  # link/commoncause.py: a publisher's audience, each at its pace

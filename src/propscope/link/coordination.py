@@ -59,7 +59,6 @@ from .schedules import clock_bound_in
 from .sites import site_bases
 from .siteslice import crowds as site_crowds
 from .syndication import own_sites, page_publications, site_owners, syndicated_shares
-from .tagsites import tag_classes
 from .timing import StepTimer
 from .window import estimate_window
 
@@ -262,7 +261,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         n_codes = int(shares["item"].max()) + 1 if len(shares) else 0
         # the crowd of a link is also its site's (link/sites.py); a site's usual first
         # poster publishes its items (link/commoncause.py)
-        sites, has_site = site_bases(corpus, n_codes)
+        sites, has_site, tagged = site_bases(corpus, n_codes)  # tagsites.py: '#tag' sites
         with own_sites(corpus):  # syndication.py: own sites and pages, built once for three
             synd, owners = syndicated_shares(corpus), site_owners(corpus, n_codes)
             pages = page_publications(corpus, n_codes)
@@ -288,7 +287,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                      item_bases(corpus, n_codes),
                                      spread.item_q(res.items, n_codes), (sites, has_site),
                                      parent_times(corpus, n_codes, ("reply",)), res.closed,
-                                     tag_classes(corpus, n_codes))
+                                     np.where(tagged, sites, -1))
                  if spread.ENABLED else None)
         kept_shares = attached.slim(shares) if attached.ENABLED else None
         del shares

@@ -87,8 +87,8 @@ def community_rows(ev: pd.DataFrame, edge_rows: list[dict[str, Any]]) -> list[di
             kind, item = cols["kind"][i], cols["item"][i]
             ta, tb = cols["time_a"][i].isoformat(), cols["time_b"][i].isoformat()
             kinds[n][kind] += 1
-            per[n][a].append({"kind": kind, "item": item, "time": ta, "with": b, "with_time": tb})
-            per[n][b].append({"kind": kind, "item": item, "time": tb, "with": a, "with_time": ta})
+            per[n][a].append(listed_co_action(kind, item, ta, b, tb))
+            per[n][b].append(listed_co_action(kind, item, tb, a, ta))
     rows = []
     for n, group in enumerate(groups):
         cid = f"C{n + 1:04d}"
@@ -96,8 +96,20 @@ def community_rows(ev: pd.DataFrame, edge_rows: list[dict[str, Any]]) -> list[di
         dominant = kinds[n].most_common(1)[0][0] if kinds[n] else None
         for m in sorted(members):
             strength, role = members[m]
-            listed = sorted(per[n][m], key=lambda e: (e["time"], e["item"], e["with"]))[:MAX_ITEMS]
             rows.append({"community_id": cid, "source": m, "size": len(members),
-                         "evidence": json.dumps(listed, ensure_ascii=False),
+                         "evidence": evidence_list(per[n][m]),
                          "strength": strength, "role": role, "dominant_kind": dominant})
     return rows
+
+
+def listed_co_action(kind: str, item: str, time: str, with_: str, with_time: str
+                     ) -> dict[str, Any]:
+    """One co-action in a member's evidence list (the report and the app read these keys;
+    link/attached.py adds the group test's ``p_group``)."""
+    return {"kind": kind, "item": item, "time": time, "with": with_, "with_time": with_time}
+
+
+def evidence_list(entries: list[dict[str, Any]]) -> str:
+    """A member's evidence: its co-actions in time order, at most ``MAX_ITEMS``, as JSON."""
+    listed = sorted(entries, key=lambda e: (e["time"], e["item"], e["with"]))[:MAX_ITEMS]
+    return json.dumps(listed, ensure_ascii=False)

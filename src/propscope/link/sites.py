@@ -22,12 +22,14 @@ from .carried import title_sites_exist
 from .tagsites import tag_sites_exist
 
 
-def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
+def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per item code: a code for its site (the canonical host of a ``url`` item or of the
-    link a title text travels with, episode dropped; every other item, and a short link,
-    is its own), and whether it has a site (the crowd filter's site rule applies)."""
+    link a title text travels with, or ``#tag`` for a text posted with a hashtag; episode
+    dropped; every other item, and a short link, is its own), whether it has a site (the
+    crowd filter's site rule applies), and whether that site is a hashtag (the spread
+    family's class of a tagged text, :mod:`.spreadclass`)."""
     titles = title_sites_exist(corpus.con)
-    tags = tag_sites_exist(corpus.con)
+    tags = tag_sites_exist(corpus)
     # a link's title text (link/carried.py) belongs to the link's site too, and a text
     # posted with a hashtag to the tag's (link/tagsites.py): its "site" is '#tag'
     link = "c.item"
@@ -40,9 +42,9 @@ def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
         link = f"coalesce(ts.u_item, {link})"
         join += ("LEFT JOIN _coord_title_sites ts ON c.kind = 'text' "
                  "AND ts.t_item = regexp_replace(c.item, ' @[0-9]+$', '')")
-    got = corpus.con.execute(rf"""SELECT item_code, base_code AS base, is_site
+    got = corpus.con.execute(rf"""SELECT item_code, base_code AS base, is_site, is_tag
         FROM (SELECT item_code, dense_rank() OVER (ORDER BY base) - 1 AS base_code,
-                     base LIKE 'site:%' AS is_site
+                     base LIKE 'site:%' AS is_site, base LIKE 'site:#%' AS is_tag
               FROM (SELECT DISTINCT c.item_code,
                        CASE WHEN (c.kind = 'url' OR {link} <> c.item)
                                  AND {link} NOT LIKE 'short:%'
@@ -58,7 +60,9 @@ def site_bases(corpus: Corpus, n_items: int) -> tuple[np.ndarray, np.ndarray]:
     out[code[inside]] = base[inside]
     has = np.zeros(n_items, dtype=bool)
     has[code[inside]] = np.asarray(got["is_site"], dtype=bool)[inside]
-    return out, has
+    tag = np.zeros(n_items, dtype=bool)
+    tag[code[inside]] = np.asarray(got["is_tag"], dtype=bool)[inside]
+    return out, has, tag
 
 
 def introduced(s: pd.DataFrame, site: np.ndarray, has_site: np.ndarray, share: float,

@@ -53,7 +53,7 @@ from .commoncause import Origins, explained, explained_by_parent
 from .conversation import Conversations, in_contact
 from .retest import holm
 from .sites import introduced
-from .spreadclass import class_excess, met_classes
+from .spreadclass import class_excess, met_classes, tag_cells
 
 #: Whether the spread family is tested (see the module docstring). On: on every dev seed
 #: (generators 3-6, campaign_realistic) it placed no innocent account that was not already
@@ -197,7 +197,7 @@ def spread_pairs(shares: pd.DataFrame, min_items: int = 3, alpha: float = 0.05,
     (:data:`REPLIES_TIMED`). ``closed``: audience codes with a closed audience
     (:func:`.hubrings.closed_audiences`), whose re-shares are tested here too
     (:data:`CLOSED_RESHARES`). ``tags``: per item code, a tagged text's tag class
-    (:func:`.tagsites.tag_classes`; rates within the tag, :mod:`.spreadclass`).
+    (its ``#tag`` site, :func:`.sites.site_bases`; rates within the tag, :mod:`.spreadclass`).
 
     ``co`` has ``a, b, item, kind, first, ta, tb, close`` (``close`` False: these are not
     window co-actions) and ``ra, rb`` (share rows) when ``shares`` has ``row``; ``pairs``
@@ -345,11 +345,11 @@ def _expected(s: pd.DataFrame, xk: pd.DataFrame, kcode: np.ndarray,
     k = xk["k"].to_numpy(np.int64)
     a, b, x = (xk[c].to_numpy(np.int64) for c in ("a", "b", "x"))
     out = np.zeros(len(xk))
+    cells = tag_cells(s, tags, kcode) if tags is not None and met is not None else None
     for u, v in ((a, b), (b, a)):
         rate = (np.maximum(d[k * width + v] - x, 0.0) + PSEUDO_ITEMS) / np.maximum(
             slots[k] - o[k * width + u], 1.0)
-        extra = (class_excess(s, tags, kcode, u, v, k, rate, met)
-                 if tags is not None and met is not None else 0.0)
+        extra = class_excess(cells, u, v, k, rate, met) if met is not None else 0.0
         out = np.maximum(out, rate * o1[k * width + u] + extra)
     return out
 

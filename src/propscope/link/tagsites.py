@@ -23,17 +23,17 @@ shares the tag's texts together count its own texts' crowd.
 also pastes texts with, close in time, is judged by that crowd and loses that text
 evidence (its other kinds still count).
 
+:func:`.sites.site_bases` reads the table (a tag's "site" is ``#tag``) and says which sites
+are tags: the spread family's classes of tagged texts (:mod:`.spreadclass`).
+
 Cost: one SQL statement of joins and aggregates over the text and hashtag events, linear.
 Switch: :data:`TAG_SITES`.
 """
 
 from __future__ import annotations
 
-import duckdb
-import numpy as np
-
 from ..corpus import Corpus
-from .carried import title_sites_exist
+from .carried import stage_table_exists, title_sites_exist
 
 #: Whether texts posted with a hashtag join the hashtag's crowd (``False``: coordination 14).
 TAG_SITES = True
@@ -69,25 +69,7 @@ def tag_sites(corpus: Corpus) -> int:
     return int(con.execute("SELECT count(*) FROM _coord_tag_sites").fetchall()[0][0])
 
 
-def tag_sites_exist(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether this stage made ``_coord_tag_sites`` (a temp table, so not there when the
-    stage is resumed past the events)."""
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() "
-                            "WHERE table_name = '_coord_tag_sites'").fetchall()[0][0])
-
-
-def tag_classes(corpus: Corpus, n_items: int) -> np.ndarray:
-    """Per item code: a code for the hashtag a text was posted with (:func:`tag_sites`,
-    episodes joined), -1 for every other item: the spread family's class of a tagged text
-    (:mod:`.spreadclass`)."""
-    out = np.full(n_items, -1, dtype=np.int64)
-    if not tag_sites_exist(corpus.con):
-        return out
-    got = corpus.con.execute(r"""SELECT c.item_code, dense_rank() OVER (ORDER BY tg.tag) - 1
-        FROM (SELECT DISTINCT item_code, item FROM _coord_coded WHERE kind = 'text') c
-        JOIN _coord_tag_sites tg ON tg.t_item = regexp_replace(c.item, ' @[0-9]+$', '')
-        """).fetchnumpy()
-    code, cls = (np.asarray(v, dtype=np.int64) for v in got.values())
-    inside = code < n_items
-    out[code[inside]] = cls[inside]
-    return out
+def tag_sites_exist(corpus: Corpus) -> bool:
+    """Whether this stage made ``_coord_tag_sites`` (not when the stage is resumed past
+    the events)."""
+    return stage_table_exists(corpus.con, "_coord_tag_sites")
