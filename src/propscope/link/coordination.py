@@ -53,6 +53,7 @@ from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHE
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .identity import identities, platforms_of
 from .infrastructure import infrastructure_evidence, infrastructure_rows
+from .rescue import rescuer
 from .retest import retest
 from .ringsets import ring_keep, ring_sets, with_rings
 from .schedules import clock_bound_in
@@ -63,21 +64,8 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "15"  # history in CHANGELOG.md; 6: site crowd sliced (siteslice.py), forwards
-#  per message (forwards.py); 7: common-cause (commoncause.py), circles (conversation.py);
-#  8: Leiden pieces judged whole (wholegroups.py), headlines behind feeds' short links;
-#  9: closed audiences (hubrings.py, switched off); deterministic ties, clocks on all posts
-#  (schedules.py), texts' sites (textsites.py), Leiden per component (groups.py);
-#  10: syndicated copy (syndication.py), left-out co-actions kept in the crowds, spread
-#  items (pollers.py, switched off); re-share rings tested as sets (ringsets.py); replies
-#  conditioned on the answered account (carried.CONDITION_ANSWERS); rare items the same
-#  accounts share within hours (spread.py); 11: owned sites publish their links
-#  (commoncause.OWNED_SITES): an owner meets none of its sharers, who are tested against
-#  their delay profiles; 12: one piece tied by different kinds is two groups (kindlayers.py),
-#  quotes in the spread family (by the account quoted), closed audiences on (hubrings.py);
-#  13: replies in the spread family (by the account answered, less those the delays after
-#  the answered post explain), and re-shares of closed audiences (spread.py); 14: sparse
-#  members attached (attached.py); 15: a tagged text is its tag's crowd's (tagsites.py), rated in it
+VERSION = "16"  # each version's rule and module: CHANGELOG.md; 16: the crowd filter counts
+#  the accounts the attachment test finds for a group it judges (rescue.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -322,12 +310,13 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                            named["window"])
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = edge_rows_of(ev, pairs, window)
+            rescue = rescuer(res.co, kept_shares, actors, settings, (sites, has_site))
             # the crowd filter is repeated until the groups it leaves own every
             # co-action they keep: a pair kept as part of a larger first-pass group
             # must own its items again once that group has fallen apart
             for _ in range(MAX_CROWD_ROUNDS):
                 before = len(ev)
-                ev = own_items(ev, edge_rows, settings.coordination_min_items, crowds)
+                ev = own_items(ev, edge_rows, settings.coordination_min_items, crowds, rescue)
                 if not len(ev):
                     break
                 moments = ev.groupby(["source_a", "source_b"])["doc_a"].nunique()

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..corpus import Corpus
 from .groups import overlapping_groups
+from .rescue import Rescue
 from .siteslice import SITE_SLICE, Crowds, sliced_crowd
 from .wholegroups import pair_items
 
@@ -108,7 +109,7 @@ def _stars(groups: list[dict[str, Any]], weight: dict[tuple[str, str], float]) -
 
 
 def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
-              crowds: Crowds | None = None) -> pd.DataFrame:
+              crowds: Crowds | None = None, rescue: Rescue | None = None) -> pd.DataFrame:
     """The co-actions that are a group's own, not a crowd's: why burst junkies are not groups.
 
     Accounts that join many viral bursts meet each other in burst after burst more
@@ -122,7 +123,9 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
 
     ``crowds`` (:func:`.siteslice.crowds`, with an ``item_code`` column in ``ev``) lets a
     group that shares a site together count the site's crowd over its own links on it
-    (:mod:`.siteslice`: several operations push one domain).
+    (:mod:`.siteslice`: several operations push one domain). ``rescue``
+    (:func:`.rescue.rescuer`) names accounts attached to each group, counted as present
+    where they met it (a group the pair test found only part of).
     """
     if ev.empty:
         return ev
@@ -149,6 +152,10 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
     long = pd.concat([inside[["gid", "kind", "item", "source_a"]].rename(
         columns={"source_a": "who"}), inside[["gid", "kind", "item", "source_b"]].rename(
         columns={"source_b": "who"})])
+    extra = rescue(groups, ev) if rescue is not None else None
+    if extra is not None and len(extra):
+        long = pd.concat([long, extra.merge(ev[["item", "kind"]].drop_duplicates("item"),
+                                            on="item")[["gid", "kind", "item", "who"]]])
     present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
     inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
     ok = inside["present"] >= OWN_SHARE * inside["crowd"]
@@ -161,7 +168,9 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
         inside = inside.merge(ev[cols], left_on="index", right_index=True)
         on_site = pd.concat([inside[["gid", "site", "source_a"]].rename(
             columns={"source_a": "who"}), inside[["gid", "site", "source_b"]].rename(
-            columns={"source_b": "who"})]).drop_duplicates().groupby(
+            columns={"source_b": "who"})] + ([extra.merge(
+                ev[["item", "site"]].drop_duplicates("item"), on="item")[["gid", "site", "who"]]]
+                if extra is not None and len(extra) else [])).drop_duplicates().groupby(
             ["gid", "site"]).size().rename("on_site")
         inside = inside.merge(on_site.reset_index(), on=["gid", "site"])
         site_crowd = inside["site_close_sharers"]

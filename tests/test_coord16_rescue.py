@@ -1,0 +1,113 @@
+"""The crowd filter counts the accounts the attachment test finds for a group (link/rescue.py),
+through a real DuckDB corpus.
+
+An operation of 46 accounts pushes 6 links of its own site, each member at its own moment
+within half an hour of the push: 6 core accounts take part in nearly every push, 40 sparse
+ones in 35-55 % of them. The pair test finds the core and a few others; every push's crowd
+is the core and about 18 sparse members, so the part found is under half of it, and the
+crowd filter used to drop the whole operation (it still does with the rule off). Beside
+it, an outlet publishes 60 articles that 8 feed bots post within seconds and 40 readers
+share, 6 an article, minutes to hours later: nobody of theirs is placed either way.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from propscope.link import attached, rescue
+from propscope.link.coordination import run_coordination
+from propscope.settings import Settings
+from test_coordination_hazards import DAY, background, corpus_of, word
+
+CORE = [f"core-{i}" for i in range(6)]
+SPARSE = [f"sparse-{i:02d}" for i in range(40)]
+BOTS = [f"feedbot-{i}" for i in range(8)]
+READERS = [f"reader-{i:02d}" for i in range(40)]
+PUSHES = 6
+
+
+def _posts() -> list[tuple[str, str, float]]:
+    rnd = random.Random(16)
+    posts = background(rnd)
+    for i in range(600):  # readers of many small sites: the pushes are a small share
+        posts += [(f"blogger-{i:03d}", f"{word(rnd)} https://blog-{rnd.randint(0, 99)}.example/"
+                   f"{rnd.randint(0, 499)}", rnd.uniform(0, 20 * DAY)) for _ in range(8)]
+    # every member joins a push with its own participation, at its own pace over half
+    # an hour: pairs meet on few pushes within any one window
+    part = {acc: 0.95 if acc in CORE else rnd.uniform(0.35, 0.55) for acc in CORE + SPARSE}
+    for k in range(PUSHES):
+        push = DAY * (0.4 + k * 1.2) + rnd.uniform(0, 3600)
+        link = f"https://op-site.example/a/{k}-{rnd.randint(1000, 9999)}"
+        for acc in CORE + SPARSE:
+            if rnd.random() < part[acc]:
+                posts.append((acc, f"{word(rnd)} {word(rnd)} {link}",
+                              push + rnd.uniform(0, 1800)))
+    for k in range(60):  # an outlet, its feed bots and its readers
+        out = DAY * (0.2 + k / 3.0) + rnd.uniform(0, 3600)
+        link = f"https://outlet.example/news/{k}-{rnd.randint(1000, 9999)}"
+        for bot in BOTS:
+            posts.append((bot, f"{word(rnd)} {link}", out + rnd.uniform(0, 25)))
+        for reader in rnd.sample(READERS, 6):
+            posts.append((reader, f"{word(rnd)} {word(rnd)} {link}",
+                          out + rnd.lognormvariate(6.5, 1.0)))
+    return posts
+
+
+def _groups(tmp_path: Path) -> list[set[str]]:
+    corpus = corpus_of(tmp_path, _posts())
+    run_coordination(corpus, Settings(), "test")
+    comm = corpus.df("communities")
+    return [set(g.source) for _, g in comm.groupby("community_id")]
+
+
+def test_a_group_found_in_part_keeps_its_items(tmp_path: Path) -> None:
+    found = _groups(tmp_path)
+    op = [g for g in found if g & set(CORE)]
+    assert len(op) == 1 and op[0] >= set(CORE)
+    # the sparse members the attachment test places (a member in two pushes cannot be)
+    assert len(op[0] & set(SPARSE)) >= 20
+    assert op[0] <= set(CORE) | set(SPARSE)
+    assert not any(g & set(READERS) for g in found)
+
+
+def test_without_the_rule_the_operation_is_lost(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rescue, "ENABLED", False)
+    found = _groups(tmp_path)
+    assert not any(g & (set(CORE) | set(SPARSE)) for g in found)
+    assert not any(g & set(READERS) for g in found)
+
+
+def _rescued(kind: str) -> pd.DataFrame:
+    """The rescue on arrays: accounts 0 and 1 are the group (30 own items of ``kind``),
+    account 10 posts five of them close to account 0, 100 others post 400 other items."""
+    rows = [(m, i) for i in range(30) for m in (0, 1)] + [(10, i) for i in range(5)]
+    rows += [(20 + k % 100, 100 + k) for k in range(400)]
+    sh = pd.DataFrame(rows, columns=["actor", "item"]).assign(
+        kind=kind, row=np.arange(len(rows)), doc=np.arange(len(rows)))
+    at = {(a, i): r for r, (a, i) in enumerate(rows)}
+    co = pd.DataFrame([(min(x, y), max(x, y), i, x, at[(x, i)], at[(y, i)])
+                       for x, y, i in [(0, 1, i) for i in range(30)]
+                       + [(0, 10, i) for i in range(5)]],
+                      columns=["a", "b", "item", "first", "ra", "rb"]).assign(close=True)
+    actors = [f"acc-{i}" for i in range(120)]
+    ev = pd.DataFrame({"source_a": "acc-0", "source_b": "acc-1", "item_code": range(30),
+                       "item": [f"{kind}:{i}" for i in range(30)], "kind": kind})
+    n = 500
+    present = rescue.rescuer(co, attached.slim(sh), actors, Settings(),
+                             (np.zeros(n, np.int64), np.zeros(n, bool)))
+    assert present is not None
+    return present([{"members": ["acc-0", "acc-1"]}], ev)
+
+
+def test_an_attached_account_counts_where_it_met_the_group_but_not_on_replies() -> None:
+    links = _rescued("url")
+    assert set(links["who"]) == {"acc-10"} and sorted(links["item"]) == [
+        f"url:{i}" for i in range(5)]
+    # a star's answerers are its audience: replies are never counted (LEFT_OUT_KINDS)
+    assert _rescued("reply").empty
