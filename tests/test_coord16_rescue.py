@@ -72,7 +72,7 @@ def test_a_group_found_in_part_keeps_its_items(tmp_path: Path) -> None:
     # the sparse members the attachment test places (a member in two pushes cannot be)
     assert len(op[0] & set(SPARSE)) >= 20
     assert op[0] <= set(CORE) | set(SPARSE)
-    assert not any(g & set(READERS) for g in found)
+    assert not any(g & (set(READERS) | set(BOTS)) for g in found)
 
 
 def test_without_the_rule_the_operation_is_lost(
@@ -80,34 +80,42 @@ def test_without_the_rule_the_operation_is_lost(
     monkeypatch.setattr(rescue, "ENABLED", False)
     found = _groups(tmp_path)
     assert not any(g & (set(CORE) | set(SPARSE)) for g in found)
-    assert not any(g & set(READERS) for g in found)
+    assert not any(g & (set(READERS) | set(BOTS)) for g in found)
 
 
-def _rescued(kind: str) -> pd.DataFrame:
-    """The rescue on arrays: accounts 0 and 1 are the group (30 own items of ``kind``),
-    account 10 posts five of them close to account 0, 100 others post 400 other items."""
-    rows = [(m, i) for i in range(30) for m in (0, 1)] + [(10, i) for i in range(5)]
+def _rescued(kinds: list[str], outsider: list[int]) -> pd.DataFrame:
+    """The rescue on arrays: accounts 0 and 1 are the group (30 own items, item ``i`` of
+    kind ``kinds[i]``), account 10 posts the items ``outsider`` close to account 0, 100
+    others post 400 other items."""
+    rows = [(m, i) for i in range(30) for m in (0, 1)] + [(10, i) for i in outsider]
     rows += [(20 + k % 100, 100 + k) for k in range(400)]
-    sh = pd.DataFrame(rows, columns=["actor", "item"]).assign(
-        kind=kind, row=np.arange(len(rows)), doc=np.arange(len(rows)))
+    sh = pd.DataFrame(rows, columns=["actor", "item"])
+    sh = sh.assign(kind=[kinds[i] if i < 30 else "url" for i in sh["item"]],
+                   row=np.arange(len(rows)), doc=np.arange(len(rows)))
     at = {(a, i): r for r, (a, i) in enumerate(rows)}
     co = pd.DataFrame([(min(x, y), max(x, y), i, x, at[(x, i)], at[(y, i)])
                        for x, y, i in [(0, 1, i) for i in range(30)]
-                       + [(0, 10, i) for i in range(5)]],
+                       + [(0, 10, i) for i in outsider]],
                       columns=["a", "b", "item", "first", "ra", "rb"]).assign(close=True)
     actors = [f"acc-{i}" for i in range(120)]
     ev = pd.DataFrame({"source_a": "acc-0", "source_b": "acc-1", "item_code": range(30),
-                       "item": [f"{kind}:{i}" for i in range(30)], "kind": kind})
-    n = 500
+                       "item": [f"{kinds[i]}:{i}" for i in range(30)], "kind": kinds,
+                       "site": -1})
     present = rescue.rescuer(co, attached.slim(sh), actors, Settings(),
-                             (np.zeros(n, np.int64), np.zeros(n, bool)))
+                             (np.zeros(500, np.int64), np.zeros(500, bool)), rounds=1)
     assert present is not None
     return present([{"members": ["acc-0", "acc-1"]}], ev)
 
 
 def test_an_attached_account_counts_where_it_met_the_group_but_not_on_replies() -> None:
-    links = _rescued("url")
+    links = _rescued(["url"] * 30, list(range(5)))
     assert set(links["who"]) == {"acc-10"} and sorted(links["item"]) == [
         f"url:{i}" for i in range(5)]
-    # a star's answerers are its audience: replies are never counted (LEFT_OUT_KINDS)
-    assert _rescued("reply").empty
+    assert set(links["kind"]) == {"url"} and set(links["gid"]) == {0}
+    # a star's answerers are its audience: replies are never counted (LEFT_OUT_KINDS) ...
+    assert _rescued(["reply"] * 30, list(range(5))).empty
+    # ... nor do they attach an account that is then counted on links: six replies and
+    # two links are two moments on what the test may read, under the three it needs
+    mixed = ["reply"] * 20 + ["url"] * 10
+    assert _rescued(mixed, [0, 1, 2, 3, 4, 5, 20, 21]).empty
+    assert set(_rescued(mixed, [0, 1, 20, 21, 22])["item"]) == {"url:20", "url:21", "url:22"}

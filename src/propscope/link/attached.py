@@ -8,42 +8,27 @@ dev seed: 23 of a 35-account link group were found; the 8 left out each met 24-2
 the 27 found members on 3-8 of the group's items, and no account outside a planted
 group met a group on 3 of its own items).
 
-**Test** (docs/coordination.md, section 21). A group's *own items* are the items of the
-evidence the crowd filter left to it: co-actions of two of its members on items it owns
-(section 4). An account outside the group *meets* it on an own item when one of its
-co-actions within the window (after section 3's exclusions) is with a member. ``K`` is the
-number of the account's distinct posts that meet the group (one post carrying the group's
-link and two of its tags is one moment, as in the pair test). Under the null the account
-picks its items as the pair test has it pick them (section 3): at random among its kind's
-share slots, its own shares of the group's items counted (the pair test leaves them out);
-a repost also among the reposted account's posts (shrunk towards its rate over the kind
-with :data:`.cochance_rates.REPOST_SHRINK` pseudo-slots, closed audiences too); a link, or
-the title text carried with it, also among its site's links (:data:`SITE_SHRINK`). A class
-rate is measured without the group's own items (what the account does with the star's or
-the site's *other* posts); every rate is measured with and without the items over the cap,
-the larger taken, with the pair test's tenth of an item of pseudo-count. The expected
-number of own items it shares *at all* is ``E = sum over own items i of rate(i) * n_i``,
-with ``rate(i)`` the larger of the kind's and the class's rate; ``K`` (posts, which also
-need closeness) is compared with ``Poisson(E)``: ``p = P(X >= K)``. These choices overstate
-``E`` or understate ``K``, so the test errs towards leaving an account out. Bonferroni over
-every (group, account) pair where the account shared any own item of the group; an account
-is attached when ``p * m <= alpha``, ``K >= min_items`` and the members it met are at least
-half of the group (:data:`.groups.JOIN_SHARE`, the bar a member of two groups meets).
+**Test** (docs/coordination.md, section 21, where each choice is argued). A group's *own
+items* are the items of the evidence the crowd filter left to it. An account outside the
+group *meets* it on an own item when one of its co-actions within the window is with a
+member; ``K`` counts its distinct posts that meet the group. Under the null it picks its
+items as the pair test has it pick them (a repost also among the reposted account's posts,
+a link among its site's, each class measured without the group's own items, every rate with
+and without the items over the cap, the larger taken); ``E = sum over own items i of
+rate(i) * n_i`` and ``p = P(Poisson(E) >= K)``. Bonferroni over every (group, account) pair
+where the account shared an own item; attached when ``p * m <= alpha``, ``K >= min_items``
+and the members it met are at least half of the group (:data:`.groups.JOIN_SHARE`).
 
 **Assumptions.** The crowd filter has already judged the group's items its own: an
 account in the group's burst on a viral link meets it on no own item. A fan is expected
 on its star's posts, and a relay of a site on the site's links, from what it does with the
 star's or site's *other* posts; where the group's own items are all of a hub's posts or all
 of a site's links there is nothing else to measure, and the rate over the kind is used.
-Nothing else changes: the communities found by the pair test stay as they are, and an
-attached member is listed with the role ``attached``, its strength the share of the group
-(as the pair test found it) that it met, and its co-actions with the group as evidence; its
-edges carry the group test's p-value. This is a second family of tests at ``alpha`` beside
-the pair test's, so the chance of any false tie in a corpus is at most about twice alpha.
-
-Cost: ``isin`` over co-actions and shares restricted to own items, then joins keyed by
-(group, account); the expectation is a term per kind plus one per class the account has
-shares of: linear, times the groups an account is a candidate for.
+An attached member is listed with the role ``attached``, its strength the share of the
+group it met, its co-actions with the group as evidence. A second family of tests at
+``alpha`` beside the pair test's (and :mod:`.rescue`'s, before the crowd filter).
+Cost: joins keyed by (item, member) and (group, account) over rows restricted to own items:
+linear, times the groups an account is a candidate for.
 """
 
 from __future__ import annotations
@@ -110,7 +95,7 @@ class Attachment:
 SITE_SHRINK = 100.0
 
 
-def _classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], cap: int) -> pd.DataFrame:
+def classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], cap: int) -> pd.DataFrame:
     """Per item code: sharers ``n``, ``kind``, conditioning class ``cls`` (-1: none) and its
     pseudo-slots ``shrink``. A repost's class is the reposted account's posts (as in the
     pair test), a link's (or its title text's) its site. Items over the cap (left out of
@@ -119,11 +104,12 @@ def _classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], cap: int) -> pd.Data
     n = np.bincount(s.item).astype(np.float64) if len(s.item) else np.zeros(0)
     n[n > cap] = 0.0
     n_kinds = int(s.kind.max()) + 1 if len(s.kind) else 1
-    first = np.unique(s.item, return_index=True)[1]
+    # every share of an item has the item's kind and reposted account: any write will do
+    # (a scatter, linear; a sort for the first share of each item was n log n)
     kind = np.zeros(len(n), np.int64)
     aud = np.full(len(n), -1, np.int64)
-    kind[s.item[first]] = s.kind[first]
-    aud[s.item[first]] = s.audience[first]
+    kind[s.item] = s.kind
+    aud[s.item] = s.audience
     site, has_site = sites
     site_of = np.full(len(n), -1, np.int64)
     with_site = np.zeros(len(n), bool)
@@ -139,11 +125,12 @@ def _classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], cap: int) -> pd.Data
 def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame,
            s: Slim, actors: list[str], alpha: float, min_items: int,
            sites: tuple[np.ndarray, np.ndarray],
-           cap: int = 200) -> list[Attachment]:
+           cap: int = 200, items: pd.DataFrame | None = None) -> list[Attachment]:
     """Accounts outside each group that meet it on more of its own items than chance.
 
     Everything is a join or a groupby over rows restricted to own items first: linear in
-    co-actions and shares, times the groups an account is a candidate for.
+    co-actions and shares, times the groups an account is a candidate for. ``items``:
+    :func:`classes` computed once by a caller that tests again and again (:mod:`.rescue`).
     """
     if not communities or not len(ev) or "item_code" not in ev.columns or not len(co):
         return []
@@ -158,7 +145,9 @@ def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame
     if not len(own):
         return []
     every = own["item"].unique()
-    # close co-actions on own items, each side with its group membership
+    # close co-actions on own items with one side a member of a group that owns the item:
+    # joined by (item, member), so a row meets only the groups of its own two accounts (a
+    # join by item alone multiplied every co-action on a popular item by the groups owning it)
     close = np.flatnonzero(co["close"].to_numpy(bool)
                            & np.isin(co["item"].to_numpy(np.int64), every))
     pairs = pd.DataFrame({"a": co["a"].to_numpy(np.int64)[close],
@@ -167,11 +156,17 @@ def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame
                           "first": co["first"].to_numpy(np.int64)[close],
                           "ra": co["ra"].to_numpy(np.int64)[close],
                           "rb": co["rb"].to_numpy(np.int64)[close], "row": close})
-    cross = pairs.merge(own, on="item")
-    in_a = _is_member(cross, "a", members)
-    in_b = _is_member(cross, "b", members)
-    cross = cross[in_a != in_b]
-    a_in = in_a[in_a != in_b]
+    # (group, own item, member that shared it): from the shares, not own items x members
+    on_own = np.isin(s.item, every)
+    owners = (pd.DataFrame({"item": s.item[on_own].astype(np.int64),
+                            "actor": s.actor[on_own].astype(np.int64)}).drop_duplicates()
+              .merge(members, on="actor").merge(own, on=["g", "item"]))
+    sides = []
+    for side, rest in (("a", "b"), ("b", "a")):
+        got = pairs.merge(owners.rename(columns={"actor": side}), on=["item", side])
+        sides.append(got[~_is_member(got, rest, members)].assign(a_in=side == "a"))
+    cross = pd.concat(sides, ignore_index=True)
+    a_in = cross["a_in"].to_numpy(bool)
     other = np.where(a_in, cross["b"], cross["a"])
     # ``a``/``b`` are the pair's codes in order; ``ra`` is the share row of ``first``'s post
     mine = np.where(cross["first"].to_numpy() == other, cross["ra"], cross["rb"])
@@ -187,14 +182,13 @@ def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame
               & (per["mates"] >= JOIN_SHARE * size.reindex(per["g"]).to_numpy())
               ].reset_index(drop=True)
     # the family: every (group, outsider) pair where the outsider shared an own item
-    on = np.isin(s.item, every)
-    shared = pd.DataFrame({"item": s.item[on].astype(np.int64),
-                           "actor": s.actor[on].astype(np.int64)}).merge(own, on="item")
+    shared = pd.DataFrame({"item": s.item[on_own].astype(np.int64),
+                           "actor": s.actor[on_own].astype(np.int64)}).merge(own, on="item")
     shared = shared[~_is_member(shared, "actor", members)]
     m = len(shared[["g", "actor"]].drop_duplicates())
     if not len(per) or not m:
         return []
-    items = _classes(s, sites, cap)
+    items = classes(s, sites, cap) if items is None else items
     expected = _expected(s, items, own, shared.rename(columns={"actor": "o"}), per)
     per = per.assign(expected=expected)
     per["p"] = poisson.sf(per["met"].to_numpy() - 1, per["expected"].to_numpy())

@@ -310,7 +310,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                            named["window"])
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = edge_rows_of(ev, pairs, window)
-            rescue = rescuer(res.co, kept_shares, actors, settings, (sites, has_site))
+            rescue = rescuer(res.co, kept_shares, actors, settings, (sites, has_site),
+                             MAX_CROWD_ROUNDS)
             # the crowd filter is repeated until the groups it leaves own every
             # co-action they keep: a pair kept as part of a larger first-pass group
             # must own its items again once that group has fallen apart

@@ -154,8 +154,7 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
         columns={"source_b": "who"})])
     extra = rescue(groups, ev) if rescue is not None else None
     if extra is not None and len(extra):
-        long = pd.concat([long, extra.merge(ev[["item", "kind"]].drop_duplicates("item"),
-                                            on="item")[["gid", "kind", "item", "who"]]])
+        long = pd.concat([long, extra[["gid", "kind", "item", "who"]]])
     present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
     inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
     ok = inside["present"] >= OWN_SHARE * inside["crowd"]
@@ -168,8 +167,7 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
         inside = inside.merge(ev[cols], left_on="index", right_index=True)
         on_site = pd.concat([inside[["gid", "site", "source_a"]].rename(
             columns={"source_a": "who"}), inside[["gid", "site", "source_b"]].rename(
-            columns={"source_b": "who"})] + ([extra.merge(
-                ev[["item", "site"]].drop_duplicates("item"), on="item")[["gid", "site", "who"]]]
+            columns={"source_b": "who"})] + ([extra[["gid", "site", "who"]]]
                 if extra is not None and len(extra) else [])).drop_duplicates().groupby(
             ["gid", "site"]).size().rename("on_site")
         inside = inside.merge(on_site.reset_index(), on=["gid", "site"])

@@ -12,6 +12,9 @@ the items where they met the group. The test is the one that places sparse membe
 the filter: an account is counted only when it meets the group on more of its items than
 its own rates (within a star's posts or a site's links) predict, so a fandom's other fans
 or an outlet's other readers, who share those items at their own rate, are not.
+
+Price (docs/coordination.md, section 24; ``bench/rescue_worst_case.py``): accounts that
+are most of every burst they join, and share nothing else, are placed a little sooner.
 """
 
 from __future__ import annotations
@@ -28,44 +31,49 @@ from . import attached
 #: Whether the crowd filter counts accounts attached to a group before it judges the
 #: group's items (see the module docstring).
 ENABLED = True
-
-#: Kinds on which an attached account is not counted: an account's replies are its
-#: audience's (fans answering a star post after post; see docs/coordination.md, section 24).
+#: Kinds the test before the filter leaves out, as items to meet on and as items to count
+#: on: an account's replies are its audience's (fans answering a star post after post; see
+#: docs/coordination.md, section 24).
 LEFT_OUT_KINDS: tuple[str, ...] = ("reply",)
 
 Rescue = Callable[[list[dict[str, Any]], pd.DataFrame], pd.DataFrame]
 
 
 def rescuer(co: pd.DataFrame, s: attached.Slim | None, actors: list[str], settings: Settings,
-            sites: tuple[np.ndarray, np.ndarray]) -> Rescue | None:
-    """A function of (groups, evidence) giving ``gid``, ``item``, ``who``: the accounts the
-    attachment test attaches to each group and the evidence items where they met it
-    (``None`` when off, or when the attachment test kept no shares)."""
+            sites: tuple[np.ndarray, np.ndarray], rounds: int) -> Rescue | None:
+    """A function of (groups, evidence) giving ``gid``, ``item``, ``kind``, ``site`` and
+    ``who``: the accounts the attachment test attaches to each group and the evidence items
+    (by code: one name can be two kinds' items) where they met it. ``None`` when off, or
+    when the attachment test kept no shares.
+
+    Each of the crowd filter's ``rounds`` is a family of tests: each runs at ``alpha /
+    rounds``, so that all of them together stay within ``alpha``.
+    """
     if not ENABLED or s is None:
         return None
-    alpha, min_items = settings.coordination_alpha, settings.coordination_min_items
+    alpha, min_items = settings.coordination_alpha / rounds, settings.coordination_min_items
     cap = settings.coordination_item_cap
+    items = attached.classes(s, sites, cap)  # the same in every round
 
     def present(groups: list[dict[str, Any]], ev: pd.DataFrame) -> pd.DataFrame:
-        empty = pd.DataFrame({"gid": pd.Series([], dtype=np.int64),
-                              "item": pd.Series([], dtype=object),
-                              "who": pd.Series([], dtype=object)})
+        cols = ["gid", "item", "kind", "site", "who"]
+        empty = pd.DataFrame({c: pd.Series([], dtype=np.int64 if c == "gid" else object)
+                              for c in cols})
         if not groups or not len(ev) or "item_code" not in ev.columns:
             return empty
+        ev = ev[~ev["kind"].isin(LEFT_OUT_KINDS)]
         rows = [{"community_id": str(gid), "source": m}
                 for gid, grp in enumerate(groups) for m in grp["members"]]
-        found = attached.attach(rows, ev, co, s, actors, alpha, min_items, sites, cap)
+        found = attached.attach(rows, ev, co, s, actors, alpha, min_items, sites, cap, items)
         if not found:
             return empty
         gid = np.concatenate([np.full(len(a.rows), int(a.community_id)) for a in found])
         who = np.concatenate([np.full(len(a.rows), a.actor) for a in found])
         code = co["item"].to_numpy(np.int64)[np.concatenate([a.rows for a in found])]
-        names = ev[["item_code", "item"]].drop_duplicates("item_code").set_index("item_code")
+        named = (ev.assign(site=ev["site"] if "site" in ev.columns else -1)
+                 [["item_code", "item", "kind", "site"]].drop_duplicates("item_code"))
         out = pd.DataFrame({"gid": gid, "item_code": code,
-                            "who": [actors[int(w)] for w in who]})
-        out = out.merge(names, left_on="item_code", right_index=True)
-        kinds = ev[["item", "kind"]].drop_duplicates("item")
-        out = out.merge(kinds[~kinds["kind"].isin(LEFT_OUT_KINDS)], on="item")
-        return out[["gid", "item", "who"]].drop_duplicates().reset_index(drop=True)
+                            "who": [actors[int(w)] for w in who]}).merge(named, on="item_code")
+        return out[cols].drop_duplicates().reset_index(drop=True)
 
     return present
