@@ -119,3 +119,15 @@ def test_an_attached_account_counts_where_it_met_the_group_but_not_on_replies() 
     mixed = ["reply"] * 20 + ["url"] * 10
     assert _rescued(mixed, [0, 1, 2, 3, 4, 5, 20, 21]).empty
     assert set(_rescued(mixed, [0, 1, 20, 21, 22])["item"]) == {"url:20", "url:21", "url:22"}
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2], [2, 1, 0], [1, 0, 2]])
+def test_a_reposts_class_does_not_depend_on_which_share_knows_its_author(order: list[int]) -> None:
+    """Shares of one repost can know its author or not (a parent outside the export): the
+    item takes the author's class whichever share comes first or last."""
+    audience = np.array([-1, 7, -1])[order]
+    s = attached.Slim(item=np.array([0, 0, 0, 1], np.int32), actor=np.arange(4, dtype=np.int32),
+                      kind=np.zeros(4, np.int16), audience=np.r_[audience, -1].astype(np.int32),
+                      doc_of_row=np.arange(4))
+    cls = attached.classes(s, (np.zeros(2, np.int64), np.zeros(2, bool)), 200)["cls"]
+    assert cls.iloc[0] == 7 * 1 + 0 and cls.iloc[1] == -1

@@ -104,12 +104,15 @@ def classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], cap: int) -> pd.DataF
     n = np.bincount(s.item).astype(np.float64) if len(s.item) else np.zeros(0)
     n[n > cap] = 0.0
     n_kinds = int(s.kind.max()) + 1 if len(s.kind) else 1
-    # every share of an item has the item's kind and reposted account: any write will do
-    # (a scatter, linear; a sort for the first share of each item was n log n)
+    # linear scatters (a sort for each item's first share was n log n): every share of an
+    # item code has its kind (codes are ranked on kind); the reposted account can be unknown
+    # on some of its shares (a parent outside the export), so the item takes the largest
+    # code its shares know: a class raises the expectation only, and ``maximum.at`` does
+    # not depend on the order of the writes
     kind = np.zeros(len(n), np.int64)
     aud = np.full(len(n), -1, np.int64)
     kind[s.item] = s.kind
-    aud[s.item] = s.audience
+    np.maximum.at(aud, s.item.astype(np.int64), s.audience.astype(np.int64))
     site, has_site = sites
     site_of = np.full(len(n), -1, np.int64)
     with_site = np.zeros(len(n), bool)
