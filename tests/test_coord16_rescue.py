@@ -131,3 +131,15 @@ def test_a_reposts_class_does_not_depend_on_which_share_knows_its_author(order: 
                       doc_of_row=np.arange(4))
     cls = attached.classes(s, (np.zeros(2, np.int64), np.zeros(2, bool)), 200)["cls"]
     assert cls.iloc[0] == 7 * 1 + 0 and cls.iloc[1] == -1
+
+
+def test_shares_of_one_item_take_one_account() -> None:
+    """A repost's shares that disagree on its author (or know none) take the largest code
+    any of them knows, whatever their order; an item no share knows stays -1."""
+    from propscope.link.coactions import one_per_item
+
+    item = np.array([0, 0, 0, 1, 1, 2])
+    got = one_per_item(item, np.array([-1, 7, -1, 3, 5, -1]))
+    assert got.tolist() == [7, 7, 7, 5, 5, -1]
+    assert one_per_item(item[::-1], np.array([-1, 5, 3, -1, 7, -1])).tolist() == [
+        -1, 5, 5, 7, 7, 7]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -311,10 +312,26 @@ def load_shares(corpus: Corpus, episode_gap_s: float | None = None
         strings_to_categorical=True, self_destruct=True)
     if not CONDITION_REPOSTS:
         df = df.drop(columns=["no_audience"])
+    else:  # one account per item: its shares can disagree (a parent outside the export)
+        for col in ("audience", "answered"):
+            df[col] = one_per_item(df["item"].to_numpy(np.int64), df[col].to_numpy(np.int64))
     con.execute("DROP TABLE IF EXISTS _coord_audience")
     actors = [r[0] for r in con.execute(
         "SELECT DISTINCT actor, actor_code FROM _coord_coded ORDER BY actor_code").fetchall()]
     return df, actors, []
+
+
+def one_per_item(item: np.ndarray, account: np.ndarray) -> np.ndarray:
+    """Per share, the largest account code any share of its item knows (-1: none).
+
+    Why: shares of one repost or reply can disagree on the account reposted or answered
+    (its post outside the export, a handle on one share and a DID on another); the pair
+    test and the attachment test condition on it per item, and must not depend on which
+    share a scatter happened to write last.
+    """
+    known = np.full(int(item.max()) + 1 if len(item) else 0, -1, np.int64)
+    np.maximum.at(known, item, account)
+    return known[item].astype(np.int32)
 
 
 # -- the stage ------------------------------------------------------------------
