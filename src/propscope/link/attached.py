@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import poisson
 
+from .coactions import item_account
 from .cochance_rates import PSEUDO_ITEMS, REPOST_SHRINK
 from .coordination_rows import edge_rows_of, evidence_list, listed_co_action
 from .groups import JOIN_SHARE
@@ -105,14 +106,11 @@ def classes(s: Slim, sites: tuple[np.ndarray, np.ndarray], cap: int) -> pd.DataF
     n[n > cap] = 0.0
     n_kinds = int(s.kind.max()) + 1 if len(s.kind) else 1
     # linear scatters (a sort for each item's first share was n log n): every share of an
-    # item code has its kind (codes are ranked on kind); the reposted account can be unknown
-    # on some of its shares (a parent outside the export), so the item takes the largest
-    # code its shares know: a class raises the expectation only, and ``maximum.at`` does
-    # not depend on the order of the writes
+    # item code has its kind (codes are ranked on kind); its reposted account is the one
+    # the pair test's shares carry (coactions.item_account)
     kind = np.zeros(len(n), np.int64)
-    aud = np.full(len(n), -1, np.int64)
     kind[s.item] = s.kind
-    np.maximum.at(aud, s.item.astype(np.int64), s.audience.astype(np.int64))
+    aud = item_account(s.item, s.audience, len(n))
     site, has_site = sites
     site_of = np.full(len(n), -1, np.int64)
     with_site = np.zeros(len(n), bool)

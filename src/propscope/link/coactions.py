@@ -321,17 +321,23 @@ def load_shares(corpus: Corpus, episode_gap_s: float | None = None
     return df, actors, []
 
 
-def one_per_item(item: np.ndarray, account: np.ndarray) -> np.ndarray:
-    """Per share, the largest account code any share of its item knows (-1: none).
+def item_account(item: np.ndarray, account: np.ndarray, n_items: int) -> np.ndarray:
+    """Per item code, the largest account code any of its shares knows (-1: none).
 
     Why: shares of one repost or reply can disagree on the account reposted or answered
     (its post outside the export, a handle on one share and a DID on another); the pair
     test and the attachment test condition on it per item, and must not depend on which
-    share a scatter happened to write last.
+    share a scatter happened to write last (``maximum.at`` does not depend on the order).
     """
-    known = np.full(int(item.max()) + 1 if len(item) else 0, -1, np.int64)
-    np.maximum.at(known, item, account)
-    return known[item].astype(np.int32)
+    known = np.full(n_items, -1, np.int64)
+    np.maximum.at(known, item.astype(np.int64), account.astype(np.int64))
+    return known
+
+
+def one_per_item(item: np.ndarray, account: np.ndarray) -> np.ndarray:
+    """Per share, its item's account (:func:`item_account`)."""
+    n_items = int(item.max()) + 1 if len(item) else 0
+    return item_account(item, account, n_items)[item].astype(np.int32)
 
 
 # -- the stage ------------------------------------------------------------------

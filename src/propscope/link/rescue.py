@@ -72,8 +72,8 @@ def rescuer(co: pd.DataFrame, s: attached.Slim | None, actors: list[str], settin
         code = co["item"].to_numpy(np.int64)[np.concatenate([a.rows for a in found])]
         named = (ev.assign(site=ev["site"] if "site" in ev.columns else -1)
                  [["item_code", "item", "kind", "site"]].drop_duplicates("item_code"))
-        out = pd.DataFrame({"gid": gid, "item_code": code,
-                            "who": [actors[int(w)] for w in who]}).merge(named, on="item_code")
-        return out[cols].drop_duplicates().reset_index(drop=True)
+        out = pd.DataFrame({"gid": gid, "item_code": code, "who": who}).drop_duplicates()
+        out["who"] = [actors[int(w)] for w in out["who"]]  # one name per (group, item, account)
+        return out.merge(named, on="item_code")[cols].reset_index(drop=True)
 
     return present
