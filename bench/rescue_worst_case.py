@@ -29,7 +29,7 @@ import pandas as pd
 from propscope.link import attached, rescue
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, corpus_of, groups, word
+from test_coordination_hazards import DAY, background, bloggers, corpus_of, groups, word
 
 
 def cost_case(n_groups: int, n_items: int = 40, n_share: int = 150) -> tuple[float, float, int]:
@@ -94,9 +94,7 @@ def burst_posts(seed: int, n_public: int) -> list[tuple[str, str, float]]:
             posts.append((f"public-{i:04d}", f"{word(rnd)} {link}", t + rnd.expovariate(1 / 900)))
         posts.append((f"public-{i:04d}", f"{word(rnd)} https://blog-{rnd.randint(0, 300)}"
                       f".example/{rnd.randint(0, 999)}", rnd.uniform(0, 20 * DAY)))
-    for i in range(600):
-        posts += [(f"blogger-{i:03d}", f"{word(rnd)} https://blog-{rnd.randint(0, 99)}.example/"
-                   f"{rnd.randint(0, 499)}", rnd.uniform(0, 20 * DAY)) for _ in range(8)]
+    posts += bloggers(rnd)  # readers of many small sites: the pushes are a small share
     return posts
 
 

@@ -28,7 +28,7 @@ from propscope.link import attached
 from propscope.link.coordination import run_coordination
 from propscope.present.report import write_report
 from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, corpus_of, word
+from test_coordination_hazards import DAY, background, bloggers, corpus_of, word
 
 CORE = [f"core-{i}" for i in range(10)]
 SPARSE = [f"sparse-{i}" for i in range(3)]
@@ -38,9 +38,7 @@ READERS = [f"reader-{i}" for i in range(6)]
 def _posts() -> list[tuple[str, str, float]]:
     rnd = random.Random(21)
     posts = background(rnd)
-    for i in range(600):  # readers of many small sites: the ring's links are a small share
-        posts += [(f"blogger-{i:03d}", f"{word(rnd)} https://blog-{rnd.randint(0, 99)}.example/"
-                   f"{rnd.randint(0, 499)}", rnd.uniform(0, 20 * DAY)) for _ in range(8)]
+    posts += bloggers(rnd)  # readers of many small sites: the pushes are a small share
     halves = [CORE[:5], CORE[5:]]
     for k in range(60):
         push = DAY * (0.3 + k / 3.0) + rnd.uniform(0, 3600)

@@ -22,7 +22,7 @@ import pytest
 from propscope.link import attached, rescue
 from propscope.link.coordination import run_coordination
 from propscope.settings import Settings
-from test_coordination_hazards import DAY, background, corpus_of, word
+from test_coordination_hazards import DAY, background, bloggers, corpus_of, word
 
 CORE = [f"core-{i}" for i in range(6)]
 SPARSE = [f"sparse-{i:02d}" for i in range(40)]
@@ -34,9 +34,7 @@ PUSHES = 6
 def _posts() -> list[tuple[str, str, float]]:
     rnd = random.Random(16)
     posts = background(rnd)
-    for i in range(600):  # readers of many small sites: the pushes are a small share
-        posts += [(f"blogger-{i:03d}", f"{word(rnd)} https://blog-{rnd.randint(0, 99)}.example/"
-                   f"{rnd.randint(0, 499)}", rnd.uniform(0, 20 * DAY)) for _ in range(8)]
+    posts += bloggers(rnd)  # readers of many small sites: the pushes are a small share
     # every member joins a push with its own participation, at its own pace over half
     # an hour: pairs meet on few pushes within any one window
     part = {acc: 0.95 if acc in CORE else rnd.uniform(0.35, 0.55) for acc in CORE + SPARSE}

@@ -52,6 +52,14 @@ def background(rnd: random.Random, n: int = 60) -> list[tuple[str, str, float]]:
     return out
 
 
+def bloggers(rnd: random.Random, n: int = 600) -> list[tuple[str, str, float]]:
+    """Readers of many small sites, 8 links each: a group's pushes are a small share of the
+    corpus's links."""
+    return [(f"blogger-{i:03d}", f"{word(rnd)} https://blog-{rnd.randint(0, 99)}.example/"
+             f"{rnd.randint(0, 499)}", rnd.uniform(0, 20 * DAY))
+            for i in range(n) for _ in range(8)]
+
+
 def groups(corpus) -> list[set[str]]:
     comm = corpus.df("communities")
     return [set(g.source) for _, g in comm.groupby("community_id")]

@@ -45,6 +45,8 @@ from .coactions import item_account
 from .cochance_rates import PSEUDO_ITEMS, REPOST_SHRINK
 from .coordination_rows import edge_rows_of, evidence_list, listed_co_action
 from .groups import JOIN_SHARE
+from .meetings import within_group
+from .spread import SPAN_S
 
 #: Whether sparse members are attached to the groups found (off: the pair test's groups).
 ENABLED = True
@@ -176,6 +178,7 @@ def attach(communities: list[dict[str, Any]], ev: pd.DataFrame, co: pd.DataFrame
         "mate": np.where(a_in, cross["a"], cross["b"]), "doc": s.doc_of_row[mine],
         "row": cross["row"]})
     cross = cross[~_same_other_group(cross, members)]
+    cross = cross[within_group(cross, co, ev, members, code)]  # spread meetings (meetings.py)
     per = cross.groupby(["g", "o"]).agg(met=("doc", "nunique"), mates=("mate", "nunique"))
     per = per.reset_index()
     # joining a group takes ties to half of it, as for a member of two groups (groups.py)
@@ -357,9 +360,12 @@ def apply(attached: list[Attachment], communities: list[dict[str, Any]], ev: pd.
             ["source_a", "source_b", "kind", "item", "doc_a", "doc_b"]).reset_index(drop=True)
         moments = rows_ev.groupby(["source_a", "source_b"])["doc_a"].nunique()
         att = [attached[int(chosen.loc[k])] for k in moments.index]
+        # an attachment met through the spread family's co-shares has their span (meetings.py)
+        span = co["span"].to_numpy(bool) if "span" in co.columns else np.zeros(len(co), bool)
         pairs = pd.DataFrame({"expected": [a.expected for a in att], "p": [a.p for a in att],
                               "q": [a.q for a in att], "moments": moments.to_numpy(),
-                              "window": window}, index=moments.index)
+                              "window": [SPAN_S if span[a.rows].any() else window
+                                         for a in att]}, index=moments.index)
         edge_rows = edge_rows + edge_rows_of(rows_ev, pairs, window)
         ev = pd.concat([ev, rows_ev], ignore_index=True)
     return listed, ev, edge_rows

@@ -53,6 +53,7 @@ from .coordination_schema import COMMUNITIES_SCHEMA, EDGES_SCHEMA, EVIDENCE_SCHE
 from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .identity import identities, platforms_of
 from .infrastructure import infrastructure_evidence, infrastructure_rows
+from .meetings import meeting_coactions
 from .rescue import rescuer
 from .retest import retest
 from .ringsets import ring_keep, ring_sets, with_rings
@@ -64,8 +65,8 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "16"  # each version's rule and module: CHANGELOG.md; 16: the crowd filter counts
-#  the accounts the attachment test finds for a group it judges (rescue.py)
+VERSION = "17"  # each version's rule and module: CHANGELOG.md; 17: the attachment test
+#  counts the spread family's co-shares as meetings (meetings.py)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.
@@ -288,6 +289,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         # pairs the spread family added are no ring members; their rows are no ring's
         co["ring_row"] = co["ring_row"].fillna(False).astype(bool)
         sig["ring"] = sig["ring"].fillna(False).astype(bool)
+    meet_co = res.co  # what the attachment test counts as meeting a group (below)
     with timer.step("evidence"):
         if len(sig):
             keep = ring_keep(co, sig)
@@ -310,7 +312,9 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
                                            named["window"])
             pairs = named.set_index(["source_a", "source_b"])
             edge_rows = edge_rows_of(ev, pairs, window)
-            rescue = rescuer(res.co, kept_shares, actors, settings, (sites, has_site),
+            # and, on the groups' rare items, the spread family's co-shares (meetings.py)
+            meet_co = meeting_coactions(res.co, found, ev["item_code"].unique(), talk)
+            rescue = rescuer(meet_co, kept_shares, actors, settings, (sites, has_site),
                              MAX_CROWD_ROUNDS)
             # the crowd filter is repeated until the groups it leaves own every
             # co-action they keep: a pair kept as part of a larger first-pass group
@@ -343,10 +347,10 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
         communities = community_rows(ev, edge_rows) if edge_rows else []
         if kept_shares is not None and communities:  # sparse members (link/attached.py)
             communities, ev, edge_rows = attached.apply(attached.attach(
-                communities, ev, res.co, kept_shares, actors, settings.coordination_alpha,
+                communities, ev, meet_co, kept_shares, actors, settings.coordination_alpha,
                 settings.coordination_min_items, (sites, has_site),
                 settings.coordination_item_cap), communities, ev,
-                edge_rows, res.co, actors, window,
+                edge_rows, meet_co, actors, window,
                 lambda rows: _evidence(corpus, rows, actors, res.items, close, site_sh))
     with timer.step("infrastructure"):
         # shared rare operator fingerprints: edges of their own kind, not in the groups

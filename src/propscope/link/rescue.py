@@ -36,6 +36,9 @@ ENABLED = True
 #: docs/coordination.md, section 24).
 LEFT_OUT_KINDS: tuple[str, ...] = ("reply",)
 
+#: The site of an account met through spread co-shares only: matches no site (crowd.py).
+NO_SITE = -2
+
 Rescue = Callable[[list[dict[str, Any]], pd.DataFrame], pd.DataFrame]
 
 
@@ -69,11 +72,18 @@ def rescuer(co: pd.DataFrame, s: attached.Slim | None, actors: list[str], settin
             return empty
         gid = np.concatenate([np.full(len(a.rows), int(a.community_id)) for a in found])
         who = np.concatenate([np.full(len(a.rows), a.actor) for a in found])
-        code = co["item"].to_numpy(np.int64)[np.concatenate([a.rows for a in found])]
+        at = np.concatenate([a.rows for a in found])
+        span = co["span"].to_numpy(bool)[at] if "span" in co.columns else np.zeros(len(at), bool)
         named = (ev.assign(site=ev["site"] if "site" in ev.columns else -1)
                  [["item_code", "item", "kind", "site"]].drop_duplicates("item_code"))
-        out = pd.DataFrame({"gid": gid, "item_code": code, "who": who}).drop_duplicates()
-        out["who"] = [actors[int(w)] for w in out["who"]]  # one name per (group, item, account)
-        return out.merge(named, on="item_code")[cols].reset_index(drop=True)
+        # one row per (group, item, account); met there through spread co-shares only: not
+        # one of the site's close sharers, so not counted on the site (meetings.py)
+        out = (pd.DataFrame({"gid": gid, "item_code": co["item"].to_numpy(np.int64)[at],
+                             "who": who, "span": span})
+               .groupby(["gid", "item_code", "who"])["span"].all().reset_index())
+        out["who"] = [actors[int(w)] for w in out["who"]]
+        out = out.merge(named, on="item_code")
+        out["site"] = np.where(out["span"].to_numpy(bool), NO_SITE, out["site"].to_numpy())
+        return out[cols].reset_index(drop=True)
 
     return present
