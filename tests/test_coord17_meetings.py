@@ -14,6 +14,7 @@ never placed.
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 
 from propscope.link import meetings
 from propscope.link.coordination import run_coordination
+from propscope.link.spread import SPAN_S
 from propscope.settings import Settings
 from test_coordination_hazards import DAY, background, bloggers, corpus_of, groups, word
 
@@ -61,11 +63,28 @@ def _groups(tmp_path: Path) -> list[set[str]]:
 
 
 def test_members_spread_over_an_hour_meet_their_group(tmp_path: Path) -> None:
-    found = _groups(tmp_path)
+    corpus = corpus_of(tmp_path, op_posts())
+    run_coordination(corpus, Settings(), "test")
+    found = groups(corpus)
     op = [g for g in found if g & set(CORE + SPARSE)]
     assert len(op) == 1 and op[0] >= set(CORE) and op[0] <= set(CORE + SPARSE)
     assert len(op[0] & set(SPARSE)) >= 20  # 29 on this seed
     assert not any(g & set(READERS) for g in found)
+    # an attached member met through spread co-shares: its edges carry the span, its
+    # evidence the delays (minutes, not seconds), each co-action listed once
+    comm = corpus.df("communities")
+    edges = corpus.df("coordination_edges")
+    ev = corpus.df("coordination_evidence")
+    attached_ = set(comm.loc[comm["role"] == "attached", "source"])
+    assert attached_
+    mine = edges[edges["source_a"].isin(attached_) | edges["source_b"].isin(attached_)]
+    assert (mine["window_s"] == SPAN_S).any()
+    theirs = ev[ev["source_a"].isin(attached_) | ev["source_b"].isin(attached_)]
+    assert theirs["delay_s"].max() > 600
+    assert not theirs.duplicated(["source_a", "source_b", "item", "doc_a", "doc_b"]).any()
+    for listed in comm.loc[comm["role"] == "attached", "evidence"]:
+        rows = [json.dumps(r, sort_keys=True) for r in json.loads(listed)]
+        assert len(rows) == len(set(rows))
 
 
 def test_without_spread_meetings_the_operation_is_lost(
