@@ -62,7 +62,9 @@ def _groups(tmp_path: Path) -> list[set[str]]:
     return groups(corpus)
 
 
-def test_members_spread_over_an_hour_meet_their_group(tmp_path: Path) -> None:
+def test_members_spread_over_an_hour_meet_their_group(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(meetings, "ENABLED", True)  # measured and off by default
     corpus = corpus_of(tmp_path, op_posts())
     run_coordination(corpus, Settings(), "test")
     found = groups(corpus)
@@ -87,9 +89,8 @@ def test_members_spread_over_an_hour_meet_their_group(tmp_path: Path) -> None:
         assert len(rows) == len(set(rows))
 
 
-def test_without_spread_meetings_the_operation_is_lost(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(meetings, "ENABLED", False)
+def test_without_spread_meetings_the_operation_is_lost(tmp_path: Path) -> None:
+    assert not meetings.ENABLED  # the default (docs/coordination.md, section 25)
     found = _groups(tmp_path)
     assert not any(g & set(CORE + SPARSE) for g in found)
     assert not any(g & set(READERS) for g in found)
@@ -128,6 +129,7 @@ def test_adopters_an_hour_after_a_quick_ring_do_not_meet_it(
     on a rare tag it shares with every member who posted it. Only the time bar (the ring's
     own pace on its tags, five minutes) keeps the adopters out (seed 1: the pair tests tie
     none; without the bar the first version attached 7)."""
+    monkeypatch.setattr(meetings, "ENABLED", True)
     monkeypatch.setattr(meetings, "TIME_BAR", bar)
     posts, ring, adopters = adopter_posts(1, 12, 0.45)
     corpus = corpus_of(tmp_path, posts)
@@ -136,3 +138,25 @@ def test_adopters_an_hour_after_a_quick_ring_do_not_meet_it(
     assert set(comm["source"]) >= ring
     placed = set(comm["source"]) & adopters
     assert (not placed) if bar else len(placed) >= 3
+
+
+def test_a_spread_meeting_on_an_item_the_group_has_no_evidence_on_is_no_meeting() -> None:
+    """The pace bar rejects, never passes, a (group, item) it cannot measure."""
+    import numpy as np
+    import pandas as pd
+
+    from propscope.link.meetings import within_group
+
+    t0 = pd.Timestamp("2026-01-01", tz="UTC")
+    ev = pd.DataFrame({"source_a": ["m1"] * 2, "source_b": ["m2"] * 2, "item_code": [0, 1],
+                       "time_a": [t0, t0], "time_b": [t0 + pd.Timedelta(seconds=600)] * 2})
+    members = pd.DataFrame({"g": [0, 0], "actor": [0, 1]})
+    co = pd.DataFrame({"first": [0, 0, 0], "ta": [t0.timestamp()] * 3,
+                       "tb": [t0.timestamp() + 300, t0.timestamp() + 5000, t0.timestamp() + 300],
+                       "span": [True, True, True]})
+    cross = pd.DataFrame({"g": [0, 0, 0], "item": [0, 1, 7], "o": [2, 2, 2], "row": [0, 1, 2]})
+    keep = within_group(cross, co, ev, members, {"m1": 0, "m2": 1, "o": 2})
+    # inside the pace (600 s); 5,000 s after the push widens it; item 7 has no evidence
+    assert keep.tolist() == [True, False, False]
+    assert np.all(within_group(cross, co.assign(span=False), ev, members,
+                               {"m1": 0, "m2": 1, "o": 2}))

@@ -65,8 +65,8 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "17"  # each version's rule and module: CHANGELOG.md; 17: the attachment test
-#  counts the spread family's co-shares as meetings (meetings.py)
+VERSION = "17"  # each version's rule and module: CHANGELOG.md; 17: spread co-shares as the
+#  attachment test's meetings (meetings.py), measured and off
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.

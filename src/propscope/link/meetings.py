@@ -22,6 +22,13 @@ is met by the members that join it within its hour.
 
 The test itself is unchanged: ``E`` was always the number of own items the account is
 expected to share *at all*; these are bars on ``K``.
+
+**Measured and off** (:data:`ENABLED`): a second review built a *slow* campaign (members at
+their own moment over three hours), whose pace is hours, and organic adopters of its rare
+items within those hours: the bar cannot tell them from its sparse members, and the rule
+added as many adopters as the pair tests place (5 -> 10 on tags, 12 -> 18 on links, six
+seeds each). The held-out gain was small (F1 up on 7 of 34 runs by 0.002-0.008, no innocent
+changed on any judge), so a wrong placement in a plausible world outweighs it.
 """
 
 from __future__ import annotations
@@ -31,8 +38,12 @@ import pandas as pd
 
 from .conversation import Conversations, in_contact
 
-#: Whether spread co-shares count as meetings (off: window co-actions only, coordination 16).
-ENABLED = True
+#: Whether spread co-shares count as meetings. **Off** (window co-actions only, as in
+#: coordination 16): with only *who* shares and no timing evidence, a group-level test
+#: cannot tell a slow campaign's sparse members from organic adopters of its items within
+#: its hours, and a second review measured 5 -> 10 and 12 -> 18 adopters placed over six
+#: seeds (docs/coordination.md, section 25, "Measured and off").
+ENABLED = False
 #: Kinds whose spread co-shares count: what a group chooses to push. Replies are an
 #: audience's (rescue.LEFT_OUT_KINDS), quotes and re-shares go by the account quoted or
 #: re-shared, whose audience shares them at its own pace.
@@ -50,26 +61,26 @@ def meeting_coactions(co: pd.DataFrame, found: tuple[pd.DataFrame, pd.DataFrame]
     starts from: every group's own items later are among them), as ``close`` rows with
     ``span`` True. A co-share of the same two share rows as a window co-action is left out
     (it is one). The rows the attachment test returns index this frame, and
-    ``attached.apply`` turns them into evidence with it."""
-    base = co.assign(span=False)
+    ``attached.apply`` turns them into evidence with it. Off (:data:`ENABLED`): ``co``."""
     if not ENABLED or found is None or not len(found[0]) or not len(items):
-        return base
+        return co
+    base = co.assign(span=False)
     extra = found[0]
-    a, b = extra["a"].to_numpy(np.int64), extra["b"].to_numpy(np.int64)
-    keep = (extra["kind"].astype(str).isin(KINDS).to_numpy()
-            & np.isin(extra["item"].to_numpy(np.int64), items))
-    if conversing is not None:
-        keep &= ~in_contact(a, b, conversing)
-    extra = extra[keep]
-    if len(co) and len(extra):
-        width = int(max(co[["ra", "rb"]].to_numpy().max(),
+    extra = extra[extra["kind"].astype(str).isin(KINDS).to_numpy()
+                  & np.isin(extra["item"].to_numpy(np.int64), items)]
+    if conversing is not None and len(extra):
+        extra = extra[~in_contact(extra["a"].to_numpy(np.int64), extra["b"].to_numpy(np.int64),
+                                  conversing)]
+    close = co[co["close"].to_numpy(bool)] if len(co) else co
+    if len(close) and len(extra):  # a wide, not close, row is no meeting: it stays apart
+        width = int(max(close[["ra", "rb"]].to_numpy().max(),
                         extra[["ra", "rb"]].to_numpy().max())) + 1
 
         def rows(f: pd.DataFrame) -> np.ndarray:
             ra, rb = f["ra"].to_numpy(np.int64), f["rb"].to_numpy(np.int64)
             return np.minimum(ra, rb) * width + np.maximum(ra, rb)
 
-        extra = extra[~np.isin(rows(extra), rows(co))]
+        extra = extra[~np.isin(rows(extra), rows(close))]
     if not len(extra):
         return base
     kinds = sorted(set(co["kind"].astype(str).unique()) | set(KINDS))
@@ -114,5 +125,6 @@ def within_group(cross: pd.DataFrame, co: pd.DataFrame, ev: pd.DataFrame,
     at = pd.DataFrame({"g": cross["g"].to_numpy(), "item": cross["item"].to_numpy()}).merge(
         span_of, on=["g", "item"], how="left").merge(pace.reset_index(), on="g", how="left")
     lo, hi = at["lo"].to_numpy(np.float64), at["hi"].to_numpy(np.float64)
-    widest = np.fmax(hi, t_out) - np.fmin(lo, t_out)
-    return ~span | (widest <= at["pace"].to_numpy(np.float64))
+    widest = np.maximum(hi, t_out) - np.minimum(lo, t_out)  # NaN (no evidence): no meeting
+    keep = ~span | (widest <= at["pace"].to_numpy(np.float64))
+    return keep
