@@ -108,6 +108,16 @@ def _stars(groups: list[dict[str, Any]], weight: dict[tuple[str, str], float]) -
     return {gid for gid, hub in common.items() if hub and len(groups[gid]["members"]) >= 3}
 
 
+def _present(inside: pd.DataFrame, key: list[str], extra: pd.DataFrame | None) -> pd.Series:
+    """Distinct accounts per ``key``: both sides of the group's own rows, and the accounts
+    :mod:`.rescue` attached to the group (``extra``), counted where they met it."""
+    parts = [inside[key + [side]].rename(columns={side: "who"})
+             for side in ("source_a", "source_b")]
+    if extra is not None and len(extra):
+        parts.append(extra[key + ["who"]])
+    return pd.concat(parts).drop_duplicates().groupby(key).size()
+
+
 def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
               crowds: Crowds | None = None, rescue: Rescue | None = None) -> pd.DataFrame:
     """The co-actions that are a group's own, not a crowd's: why burst junkies are not groups.
@@ -148,14 +158,9 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
     inside = (rows.merge(member.rename(columns={"source": "source_a"}), on="source_a")
               .merge(member.rename(columns={"source": "source_b"}), on="source_b"))
     inside = inside[inside["gid_x"] == inside["gid_y"]].rename(columns={"gid_x": "gid"})
-    # per (group, item): the group's accounts among the item's co-acting rows
-    long = pd.concat([inside[["gid", "kind", "item", "source_a"]].rename(
-        columns={"source_a": "who"}), inside[["gid", "kind", "item", "source_b"]].rename(
-        columns={"source_b": "who"})])
     extra = rescue(groups, ev) if rescue is not None else None
-    if extra is not None and len(extra):
-        long = pd.concat([long, extra[["gid", "kind", "item", "who"]]])
-    present = long.drop_duplicates().groupby(["gid", "kind", "item"]).size().rename("present")
+    # per (group, item): the group's accounts among the item's co-acting rows
+    present = _present(inside, ["gid", "kind", "item"], extra).rename("present")
     inside = inside.merge(present.reset_index(), on=["gid", "kind", "item"])
     ok = inside["present"] >= OWN_SHARE * inside["crowd"]
     sliced = SITE_SLICE and crowds is not None and "item_code" in ev
@@ -165,11 +170,7 @@ def own_items(ev: pd.DataFrame, edge_rows: list[dict[str, Any]], min_items: int,
         # (link/sites.py)
         cols = ["site", "site_close_sharers", "has_site"] + (["item_code"] if sliced else [])
         inside = inside.merge(ev[cols], left_on="index", right_index=True)
-        on_site = pd.concat([inside[["gid", "site", "source_a"]].rename(
-            columns={"source_a": "who"}), inside[["gid", "site", "source_b"]].rename(
-            columns={"source_b": "who"})] + ([extra[["gid", "site", "who"]]]
-                if extra is not None and len(extra) else [])).drop_duplicates().groupby(
-            ["gid", "site"]).size().rename("on_site")
+        on_site = _present(inside, ["gid", "site"], extra).rename("on_site")
         inside = inside.merge(on_site.reset_index(), on=["gid", "site"])
         site_crowd = inside["site_close_sharers"]
         if sliced:  # a group sharing the site together: its own links' crowd (siteslice.py)
