@@ -100,3 +100,31 @@ def test_re_shares_of_one_account_do_not_join_pieces() -> None:
     ev = pd.DataFrame({"source_a": ["a", "a"], "source_b": ["b", "b"],
                        "kind": ["retweet", "url"], "item": ["retweet:x:1", "site.example/a"]})
     assert wholegroups.pair_items(ev) == {("a", "b"): {("url", "site.example/a")}}
+
+
+def test_two_groups_sharing_several_accounts_are_not_joined_by_their_items() -> None:
+    """A re-share ring and a link group share three accounts (judge 5's co-boost ring and
+    its link group share five). Inside the ring's piece, only the shared accounts co-act on
+    the link group's items: a few of the piece, not half of it, so the two stay apart."""
+    ring = [f"r{i}" for i in range(10)]
+    shared = ["s0", "s1", "s2"]
+    links = [f"l{i}" for i in range(8)]
+    side_a, side_b = ring + shared, links
+    edges = [(x, y, 1.0) for g in (side_a, side_b) for i, x in enumerate(g) for y in g[i + 1:]]
+    edges += [(s, y, 1.0) for s in shared for y in links[:5]]
+    theirs = {("url", f"push-{k}") for k in range(6)}
+    items = {(x, y): set(theirs) for x, y, _ in edges
+             if (x in shared or x in links) and (y in shared or y in links)}
+    blocks = [set(side_a), set(side_b)]
+    assert wholegroups.join_by_items(blocks, edges, items) == blocks
+    # without the carriers' bar the items alone would join them
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(wholegroups, "CARRIER_SHARE", 0.0)
+        assert wholegroups.join_by_items(blocks, edges, items) == [set(side_a) | set(side_b)]
+    # pieces of one group, each pushing the group's items with most of its members, join
+    half_a, half_b = links[:4], links[4:]
+    piece_edges = [(x, y, 1.0) for g in (half_a, half_b) for i, x in enumerate(g) for y in g[i + 1:]]
+    piece_edges += [(half_a[0], half_b[0], 1.0)]
+    piece_items = {(x, y): set(theirs) for x, y, _ in piece_edges}
+    assert wholegroups.join_by_items([set(half_a), set(half_b)], piece_edges,
+                                     piece_items) == [set(links)]

@@ -65,8 +65,8 @@ from .timing import StepTimer
 from .window import estimate_window
 
 STAGE = "coordination"
-VERSION = "17"  # each version's rule and module: CHANGELOG.md; 17: spread co-shares as the
-#  attachment test's meetings (meetings.py), measured and off
+VERSION = "18"  # each version's rule and module: CHANGELOG.md; 18: pieces are joined only
+#  when half of each co-acts on the common items (wholegroups.CARRIER_SHARE)
 ALPHA = 0.05  # default Holm (family-wise) level, over the pairs that can become edges
 #: Longest estimated window: with no quick items at all (no coordination to see) the
 #: estimate would be a day, and "together within a day" is not a co-action.

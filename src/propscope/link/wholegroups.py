@@ -12,9 +12,11 @@ group, dev seed).
 
 So two pieces are joined when significant edges cross them **and** they co-act on the
 same items: at least ``SHARED_ITEMS`` distinct items are co-acted on inside each piece
-(by two of its own members). Pieces of one group push the group's items; two groups
-that share an account are tied by that account's edges, but each co-acts on its own
-items, so they stay apart. The crowd filter then judges the joined group as a whole (its
+(by two of its own members), by at least ``CARRIER_SHARE`` of each piece's members.
+Pieces of one group push the group's items; two groups that share an account are tied by
+that account's edges, but each co-acts on its own items, so they stay apart. Two groups
+that share several accounts each see the shared accounts co-act on the other's items;
+those are a few members of the piece, not half of it, so they stay apart too. The crowd filter then judges the joined group as a whole (its
 accounts present on an item against the item's crowd), and the communities reported are
 the joined groups, with the usual strengths (share of the group's other members tied to).
 A member of a joined group stays when it is tied to ``groups.MIN_STRENGTH`` of its group
@@ -49,6 +51,13 @@ WHOLE_GROUPS = True
 SHARED_ITEMS = 3
 #: ... and at least this share of the items of the piece with fewer items.
 SHARED_SHARE = 0.5
+#: ... and, in each piece, the members that co-act (inside it) on the common items are at
+#: least this share of the piece. Why: two groups that share *several* accounts (judge 5's
+#: 30-account co-boost ring and its 45-account link group share 5) each hold the shared
+#: accounts' co-actions on the other's items, so the items alone would join them. Pieces
+#: of one group all push its items; the other group's items are carried only by the
+#: shared accounts, which ``groups.JOIN_SHARE`` then weighs as members of two groups.
+CARRIER_SHARE = 0.5
 
 #: Kinds whose items join pieces: what a group chooses to push. Not re-shares of an
 #: account's posts (retweet, quote, reply, forward): pieces of a fandom all re-share their
@@ -75,12 +84,14 @@ def join_by_items(blocks: list[set[str]], edges: list[tuple[str, str, float]],
     """Blocks joined (transitively) when an edge crosses them and they co-act on at least
     ``SHARED_ITEMS`` common items, each inside itself (see the module docstring)."""
     where = {n: i for i, b in enumerate(blocks) for n in b}
-    own: list[set[tuple[str, str]]] = [set() for _ in blocks]
+    # per block: its items, each with the members that co-acted on it inside the block
+    own: list[dict[tuple[str, str], set[str]]] = [defaultdict(set) for _ in blocks]
     crossed: set[tuple[int, int]] = set()
     for a, b, _ in edges:
         i, j = where[a], where[b]
         if i == j:
-            own[i] |= items.get((a, b), set()) | items.get((b, a), set())
+            for item in items.get((a, b), set()) | items.get((b, a), set()):
+                own[i][item] |= {a, b}
         else:
             crossed.add((min(i, j), max(i, j)))
     parent = list(range(len(blocks)))
@@ -91,9 +102,22 @@ def join_by_items(blocks: list[set[str]], edges: list[tuple[str, str, float]],
             x = parent[x]
         return x
 
+    def carried(k: int, common: set[tuple[str, str]]) -> bool:
+        """Whether enough of block ``k`` co-acts on the common items (CARRIER_SHARE).
+        Stops as soon as enough are seen: at most the block's evidence per crossing, as
+        the intersection of items above."""
+        need, who = CARRIER_SHARE * len(blocks[k]), set()
+        for item in common:
+            who |= own[k][item]
+            if len(who) >= need:
+                return True
+        return len(who) >= need
+
     for i, j in sorted(crossed):
-        shared = len(own[i] & own[j])
-        if shared >= SHARED_ITEMS and shared >= SHARED_SHARE * min(len(own[i]), len(own[j])):
+        common = own[i].keys() & own[j].keys()
+        shared = len(common)
+        if (shared >= SHARED_ITEMS and shared >= SHARED_SHARE * min(len(own[i]), len(own[j]))
+                and carried(i, common) and carried(j, common)):
             ri, rj = root(i), root(j)
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
