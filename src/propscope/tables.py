@@ -44,6 +44,7 @@ TABLES: dict[str, Table] = {
     "coordination_edges": Table("link:coordination", total=True),
     "coordination_evidence": Table("link:coordination"),
     "communities": Table("link:coordination", total=True),
+    "community_readings": Table("link:coordination"),
     "posts": Table("ingest"),
     "post_relations": Table("link:coordination"),
     "quarantine": Table("ingest", total=True),

@@ -54,6 +54,7 @@ from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .identity import identities, platforms_of
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .meetings import meeting_coactions
+from .readings import READINGS_SCHEMA, community_readings
 from .rescue import rescuer
 from .retest import retest
 from .ringsets import ring_keep, ring_sets, with_rings
@@ -227,7 +228,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     fingerprint = _fingerprint(corpus, settings)
     state = corpus.corpus_stage_state(STAGE)
     if (state is not None and state[0] == VERSION and _stored_fingerprint(corpus) == fingerprint
-            and corpus.has_table("coordination_edges") and corpus.has_table("communities")):
+            and all(corpus.has_table(t) for t in (
+                "coordination_edges", "communities", "community_readings"))):
         return {"status": "skipped", "reason": "no new documents"}
     timer = StepTimer()
     with timer.step("events"):
@@ -367,6 +369,8 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     corpus.replace_table("coordination_evidence", pa.Table.from_pandas(
         ev_rows[EVIDENCE_SCHEMA.names], EVIDENCE_SCHEMA, preserve_index=False))
     corpus.replace_table("communities", pa.Table.from_pylist(communities, COMMUNITIES_SCHEMA))
+    corpus.replace_table("community_readings", pa.Table.from_pylist(  # caveats (readings.py)
+        [dict(r, run_id=run_id) for r in community_readings(corpus)], READINGS_SCHEMA))
     _post_relations(corpus, run_id)
     with corpus.transaction():
         corpus.con.execute("CREATE TABLE IF NOT EXISTS coordination_state "

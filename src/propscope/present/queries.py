@@ -288,6 +288,16 @@ class CorpusQueries(DocumentQueries):
                               "last_seen FROM post_relations ORDER BY posts DESC, source, target, "
                               "relation LIMIT ?", [limit])
 
+    def readings(self) -> dict[str, list[dict[str, Any]]]:
+        """Per community: the benign shapes its evidence also fits (link/readings.py)."""
+        if not self.has("community_readings"):
+            return {}
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in rows(self.cur, "SELECT community_id, reading, detail, text "
+                                "FROM community_readings ORDER BY community_id, reading"):
+            out.setdefault(r["community_id"], []).append(r)
+        return out
+
     def communities(self, limit: int = 50) -> list[dict[str, Any]] | None:
         """Communities, largest first, with members and the evidence that binds them."""
         if not self.has("communities"):
@@ -302,7 +312,9 @@ class CorpusQueries(DocumentQueries):
         role = self.schema.col("communities", "role", "'core'")
         dominant = self.schema.col("communities", "dominant_kind")
         has_ev = self.has("coordination_evidence")
+        readings = self.readings()
         for c in out:
+            c["readings"] = readings.get(c["community_id"], [])
             c["evidence"] = jsonish(c["evidence"])
             extra = one(self.cur.execute(f"""
                 SELECT any_value({dominant}),

@@ -28,6 +28,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "reuse_clusters": ("cluster_id", "doc_id"),
     "coordination_edges": ("source_a", "source_b", "kind", "weight"),
     "communities": ("community_id", "source"),
+    "community_readings": ("community_id", "reading", "text"),
     "runs": ("run_id", "started", "command", "status"),
     "quarantine": ("file", "record", "reason"),
 }

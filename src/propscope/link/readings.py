@@ -1,0 +1,148 @@
+"""Other readings of a community: the benign shapes its evidence also fits.
+
+Why: a community is accounts that act together more often than chance allows; it is not a
+finding that they are inauthentic. Some shapes of acting together are also what ordinary
+accounts do: the followers of one account who answer or re-share its posts with
+notifications on, the accounts of one site (its staff, its feed, its mirrors), an open
+hashtag used in bursts, automated relays of one source that post nothing else. The stage
+cannot tell these from an operation by behaviour alone (docs/coordination.md, section 27,
+measures how often each shape fires on planted groups and on innocent look-alikes), so each
+community carries the readings its evidence fits, beside the evidence, for the analyst to
+weigh before publishing. A reading is a caveat, never a filter: nothing is removed.
+
+The readings (codes in :data:`TEXTS`), each over the co-actions between two members of the
+community (``coordination_evidence``; shared operator fingerprints are not co-actions and are
+left out):
+
+* ``one_account``: every co-action re-shares or answers posts of one account (its author
+  known from the platform's export);
+* ``one_site``: every link co-action is on one site (the canonical host), and links are at
+  least a third of the co-actions (feeds post a headline with each link);
+* ``one_hashtag``: every co-action is one hashtag (over its episodes);
+* ``automation``: the median delay between two members is at most
+  :data:`AUTOMATION_DELAY_S`, and every member made at least :data:`AUTOMATION_SHARE` of its
+  documents in these co-actions: accounts that relay and do little else.
+
+Cost: one SQL statement of joins and aggregates over the evidence of the communities, the
+members' documents and the posts of the evidence's documents (linear in those rows).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from ..corpus import Corpus
+from .infrastructure import EDGE_KIND
+
+#: Longest median delay (seconds) between two members for the ``automation`` reading.
+AUTOMATION_DELAY_S = 60.0
+#: Least share of each member's documents that are its co-actions in the community.
+AUTOMATION_SHARE = 0.9
+
+#: What each reading tells the analyst; ``{detail}`` is the account, site, tag or timing.
+TEXTS = {
+    "one_account": ("Every co-action re-shares or answers posts of one account ({detail}): "
+                    "also the shape of that account's most engaged followers, who see its "
+                    "posts at once."),
+    "one_site": ("Every link the members share together is on one site ({detail}): also "
+                 "the shape of the site's own accounts (its staff, its feed, its mirrors)."),
+    "one_hashtag": ("Every co-action is one hashtag ({detail}): also the shape of an open "
+                    "event or campaign hashtag that many use in bursts."),
+    "automation": ("Members act within a minute of each other and post little else "
+                   "({detail}): also the shape of automated relays of one source (declared "
+                   "bots, alert or feed accounts)."),
+}
+
+READINGS_SCHEMA = pa.schema([
+    ("community_id", pa.string()), ("reading", pa.string()), ("detail", pa.string()),
+    ("text", pa.string()), ("run_id", pa.string()),
+])
+
+_RELATIONS = "('retweet', 'reply', 'quote', 'forward')"
+
+_PARENTS = """
+    SELECT doc_id, any_value(parent_author) AS parent_author
+    FROM posts WHERE parent_author IS NOT NULL AND parent_author <> ''
+      AND doc_id IN (SELECT doc_a FROM e)
+    GROUP BY doc_id"""
+#: Without a ``posts`` table (no platform export read) no author of a parent is known.
+_NO_PARENTS = "SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS parent_author WHERE false"
+
+_SQL = f"""
+WITH m AS (SELECT DISTINCT community_id, source FROM communities),
+e AS (
+    SELECT ma.community_id, ev.kind, ev.item, ev.doc_a, ev.doc_b, ev.source_a, ev.source_b,
+           ev.delay_s
+    FROM coordination_evidence ev
+    JOIN m ma ON ma.source = ev.source_a
+    JOIN m mb ON mb.source = ev.source_b AND mb.community_id = ma.community_id
+    WHERE ev.kind <> '{EDGE_KIND}'),
+parents AS ({{parents}}),
+per AS (
+    SELECT e.community_id, count(*) AS n_rows,
+           count(*) FILTER (WHERE e.kind IN {_RELATIONS}) AS rel_rows,
+           count(p.parent_author) FILTER (WHERE e.kind IN {_RELATIONS}) AS rel_known,
+           count(DISTINCT p.parent_author) FILTER (WHERE e.kind IN {_RELATIONS}) AS answered,
+           min(p.parent_author) AS account,
+           count(*) FILTER (WHERE e.kind = 'url') AS url_rows,
+           count(DISTINCT split_part(regexp_replace(e.item, ' @[0-9]+$', ''), '/', 1))
+               FILTER (WHERE e.kind = 'url') AS hosts,
+           min(split_part(regexp_replace(e.item, ' @[0-9]+$', ''), '/', 1))
+               FILTER (WHERE e.kind = 'url') AS host,
+           count(*) FILTER (WHERE e.kind = 'hashtag') AS tag_rows,
+           count(DISTINCT regexp_replace(e.item, ' @[0-9]+$', ''))
+               FILTER (WHERE e.kind = 'hashtag') AS tags,
+           min(regexp_replace(e.item, ' @[0-9]+$', '')) FILTER (WHERE e.kind = 'hashtag') AS tag,
+           median(abs(e.delay_s)) AS median_delay
+    FROM e LEFT JOIN parents p ON p.doc_id = e.doc_a
+    GROUP BY e.community_id),
+own_docs AS (
+    SELECT DISTINCT community_id, source_a AS source, doc_a AS doc_id FROM e
+    UNION SELECT DISTINCT community_id, source_b, doc_b FROM e),
+made AS (
+    SELECT o.community_id, o.source, count(*) AS n
+    FROM own_docs o JOIN documents d ON d.doc_id = o.doc_id AND d.source = o.source
+    GROUP BY o.community_id, o.source),
+life AS (
+    SELECT m.community_id,
+           min(coalesce(made.n, 0)::DOUBLE / greatest(t.n, 1)) AS least_share
+    FROM m
+    JOIN (SELECT source, count(*) AS n FROM documents
+          WHERE source IN (SELECT source FROM m) GROUP BY source) t ON t.source = m.source
+    LEFT JOIN made ON made.community_id = m.community_id AND made.source = m.source
+    GROUP BY m.community_id)
+SELECT per.*, life.least_share FROM per LEFT JOIN life USING (community_id)
+ORDER BY per.community_id
+"""
+
+
+def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
+    """Rows of ``community_readings`` (without ``run_id``): each community's readings."""
+    needed = ("communities", "coordination_evidence", "documents")
+    if not all(corpus.has_table(t) for t in needed):
+        return []
+    parents = _PARENTS if corpus.has_table("posts") else _NO_PARENTS
+    got = corpus.con.execute(_SQL.replace("{parents}", parents)).fetchall()
+    names = [d[0] for d in corpus.con.description]
+    out: list[dict[str, Any]] = []
+    for values in got:
+        r = dict(zip(names, values, strict=True))
+        found: list[tuple[str, str]] = []
+        n = r["n_rows"]
+        if n and r["rel_rows"] == n and r["rel_known"] and r["answered"] == 1:
+            found.append(("one_account", str(r["account"])))
+        if n and r["hosts"] == 1 and r["url_rows"] >= n / 3:
+            found.append(("one_site", str(r["host"])))
+        if n and r["tag_rows"] == n and r["tags"] == 1:
+            found.append(("one_hashtag", "#" + str(r["tag"])))
+        share = r["least_share"]
+        if (n and r["median_delay"] is not None and r["median_delay"] <= AUTOMATION_DELAY_S
+                and share is not None and share >= AUTOMATION_SHARE):
+            found.append(("automation", f"median {r['median_delay']:.0f} s apart; "
+                                        f"at least {100 * share:.0f} % of each member's "
+                                        "documents are these co-actions"))
+        out += [{"community_id": r["community_id"], "reading": code, "detail": detail,
+                 "text": TEXTS[code].format(detail=detail)} for code, detail in found]
+    return out

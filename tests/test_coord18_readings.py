@@ -1,0 +1,131 @@
+"""Other readings of a community (link/readings.py), through a real DuckDB corpus.
+
+A feed-bot trio relays every link of one site within seconds and posts nothing else: the
+stage finds it (it does act together), and its community carries the ``one_site`` and
+``automation`` readings, shown in the report. A ring that pushes links of several sites,
+with lives of its own, carries none. Unit cases on hand-written tables: every co-action
+answering one account is ``one_account`` (two accounts are not), one hashtag is
+``one_hashtag``; an account name is escaped in the report.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pyarrow as pa
+
+from propscope.corpus import Corpus
+from propscope.link import readings
+from propscope.link.coordination import run_coordination
+from propscope.present.report import write_report
+from propscope.settings import Settings
+from test_coordination_hazards import DAY, background, corpus_of, word
+
+BOTS = [f"feedbot-{i}" for i in range(3)]
+RING = [f"ring-{i}" for i in range(5)]
+
+
+def _posts() -> list[tuple[str, str, float]]:
+    rnd = random.Random(18)
+    posts = background(rnd)
+    for k in range(30):  # the bots: every headline of one site, seconds apart, in turn
+        t = DAY * (0.3 + 0.4 * k) + rnd.uniform(0, 3600)
+        url = f"https://wire-news.example/story/{k}"
+        head = " ".join(word(rnd) for _ in range(6))
+        order = BOTS[k % 3:] + BOTS[:k % 3]
+        posts += [(b, f"{head} {url}", t + 5 * i + rnd.uniform(0, 4))
+                  for i, b in enumerate(order)]
+    for k in range(12):  # the ring: links of several sites within a minute, and a life
+        t = DAY * (0.5 + 0.9 * k) + rnd.uniform(0, 3600)
+        url = f"https://site-{k % 4}.example/p/{k}"
+        posts += [(a, f"{word(rnd)} {word(rnd)} {url}", t + rnd.uniform(0, 60))
+                  for a in RING if rnd.random() < 0.9]
+    for a in RING:
+        posts += [(a, " ".join(word(rnd) for _ in range(9)), rnd.uniform(0, 12 * DAY))
+                  for _ in range(20)]
+    return posts
+
+
+def test_feed_bots_carry_their_readings_and_a_ring_none(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path, _posts())
+    run_coordination(corpus, Settings(), "r1")
+    comm = corpus.df("communities")
+    of = {cid: set(g.source) for cid, g in comm.groupby("community_id")}
+    bots = [cid for cid, m in of.items() if m == set(BOTS)]
+    ring = [cid for cid, m in of.items() if m >= set(RING[:3]) and not m & set(BOTS)]
+    assert bots and ring, of
+    got = corpus.df("community_readings")
+    mine = set(got.loc[got["community_id"] == bots[0], "reading"])
+    assert mine == {"one_site", "automation"}
+    assert got.loc[got["community_id"] == bots[0], "detail"].str.contains(
+        "wire-news.example").any()
+    assert not len(got[got["community_id"] == ring[0]])
+    html = write_report(corpus, tmp_path / "report.html").read_text()
+    assert "also the shape of the site&#39;s own accounts" in html or \
+        "also the shape of the site's own accounts" in html
+    # re-running the stage is idempotent: the same readings
+    run_coordination(corpus, Settings(), "r2")
+    again = corpus.df("community_readings")
+    assert sorted(again["reading"]) == sorted(got["reading"])
+
+
+def _tables(corpus: Corpus, evidence: list[dict], parents: dict[str, str]) -> None:
+    members = sorted({e["source_a"] for e in evidence} | {e["source_b"] for e in evidence})
+    corpus.replace_table("communities", pa.Table.from_pylist(
+        [{"community_id": "C0001", "source": m} for m in members]))
+    corpus.replace_table("coordination_evidence", pa.Table.from_pylist(evidence))
+    docs = {(e["doc_a"], e["source_a"]) for e in evidence} | {
+        (e["doc_b"], e["source_b"]) for e in evidence}
+    corpus.replace_table("documents", pa.Table.from_pylist(
+        [{"doc_id": d, "source": s} for d, s in sorted(docs)]
+        + [{"doc_id": f"life-{m}-{i}", "source": m} for m in members for i in range(30)]))
+    corpus.replace_table("posts", pa.Table.from_pylist(
+        [{"doc_id": d, "parent_author": a} for d, a in parents.items()],
+        pa.schema([("doc_id", pa.string()), ("parent_author", pa.string())])))
+
+
+def _replies(targets: list[str]) -> tuple[list[dict], dict[str, str]]:
+    evidence, parents = [], {}
+    for k in range(6):
+        a, b = f"fan-{k % 3}", f"fan-{(k + 1) % 3}"
+        evidence.append({"source_a": a, "source_b": b, "kind": "reply",
+                         "item": f"reply:x:{k}", "doc_a": f"d{k}a", "doc_b": f"d{k}b",
+                         "delay_s": 90.0})
+        parents[f"d{k}a"] = targets[k % len(targets)]
+    return evidence, parents
+
+
+def test_one_account_answered_and_two_accounts(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "c.duckdb")
+    evidence, parents = _replies(["<b>star</b>"])
+    _tables(corpus, evidence, parents)
+    got = readings.community_readings(corpus)
+    assert [(r["reading"], r["detail"]) for r in got] == [("one_account", "<b>star</b>")]
+    evidence, parents = _replies(["star", "politician"])
+    _tables(corpus, evidence, parents)
+    assert readings.community_readings(corpus) == []
+
+
+def test_one_hashtag_over_its_episodes(tmp_path: Path) -> None:
+    corpus = Corpus(tmp_path / "c.duckdb")
+    evidence = [{"source_a": "a", "source_b": "b", "kind": "hashtag", "item": f"matchday @{k}",
+                 "doc_a": f"d{k}a", "doc_b": f"d{k}b", "delay_s": 400.0} for k in range(4)]
+    _tables(corpus, evidence, {})
+    got = readings.community_readings(corpus)
+    assert [(r["reading"], r["detail"]) for r in got] == [("one_hashtag", "#matchday")]
+
+
+def test_an_account_name_is_escaped_in_the_report(tmp_path: Path) -> None:
+    corpus = corpus_of(tmp_path, _posts())
+    run_coordination(corpus, Settings(), "r1")
+    comm = corpus.df("communities")
+    cid = comm["community_id"].iloc[0]
+    hostile = "<script>alert(1)</script>"
+    corpus.replace_table("community_readings", pa.Table.from_pylist([{
+        "community_id": cid, "reading": "one_account", "detail": hostile,
+        "text": readings.TEXTS["one_account"].format(detail=hostile), "run_id": "r1"}],
+        readings.READINGS_SCHEMA))
+    html = write_report(corpus, tmp_path / "report.html").read_text()
+    assert hostile not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
