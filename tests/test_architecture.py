@@ -25,8 +25,8 @@ SRC = ROOT / "src"
 PKG = SRC / "propscope"
 
 CORE = {"propscope", "corpus", "document", "errors", "settings", "safetext", "progress",
-        "gctuning", "__main__"}
-LAYER = {"cli": 5, "pipeline": 4, "stages": 3, "ingest": 2, "analyze": 2, "link": 2,
+        "gctuning", "outputs"}
+LAYER = {"__main__": 6, "cli": 5, "pipeline": 4, "stages": 3, "ingest": 2, "analyze": 2, "link": 2,
          "present": 2, "evaluate": 2, "training": 2, "engine": 1, **dict.fromkeys(CORE, 0)}
 RUNTIME_STAGE_PACKAGES = ("ingest", "analyze", "link")
 

@@ -47,6 +47,23 @@ def terminal_safe(text: object, *, one_line: bool = False) -> str:
     return pattern.sub(_escape, str(text))
 
 
+# What a browser would act on in escaped HTML text: C0 controls except TAB, LF and CR, DEL,
+# C1 controls, bidi marks, overrides and isolates, and lone surrogates.
+_HTML_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "\ud800-\udfff]")
+
+
+def html_visible(value: object) -> object:
+    """A plain string with bidi controls and control characters as visible escapes; any
+    other value (numbers, ``Markup`` the templates built) as it is. Why: HTML escaping
+    keeps markup inert but not a right-to-left override, with which an account named
+    ``dave\u202egnp.exe`` shows as ``daveexe.png`` in the report and the app."""
+    if type(value) is not str:
+        return value
+    return _HTML_UNSAFE.sub(_escape, value)
+
+
 def xml_safe(text: str) -> str:
     """``text`` with the characters XML 1.0 forbids replaced by visible ``\\xNN`` escapes.
 

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -24,14 +25,25 @@ PEEK_BYTES = 256 * 1024  # enough for a header line or a first JSON record
 MAX_FILES = 20  # files peeked at per run: a folder of thousands needs no more
 
 
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file (after links). Why: opening a FIFO named
+    ``x.jsonl`` blocks forever, and a symlink loop raises; the readers report both."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
 def _files(src: Path) -> Iterator[Path]:
-    """Files under ``src``, lazily: a folder of a million files is not listed up front."""
+    """Regular files under ``src``, lazily: a folder of a million files is not listed up front."""
     if not src.is_dir():
-        yield src
+        if _regular(src):
+            yield src
         return
     for root, _, names in os.walk(src):
         for name in names:
-            yield Path(root) / name
+            if _regular(Path(root) / name):
+                yield Path(root) / name
 
 
 def _candidate_files(sources: Iterable[Path]) -> Iterator[Path]:
@@ -61,7 +73,7 @@ def _first_keys(path: Path) -> list[str] | None:
         if line.strip():
             try:
                 record = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # deep nesting: the reader quarantines it
                 return None
             return [str(k) for k in record] if isinstance(record, dict) else None
     return None
@@ -121,7 +133,7 @@ def _date_values(path: Path, column: str | None) -> Iterator[str]:
     for line in lines:
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting: the reader quarantines it
             continue
         if not isinstance(record, dict):
             continue

@@ -12,14 +12,23 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from ..document import Document, Rejected
-from . import jsonl
+from . import delimited, jsonl
 from .jsonl import LineChunk
 from .records import ReadOptions
-from .registry import choose_reader
+from .registry import BINARY_FORMATS, choose_reader
 from .sources import InputFile
-from .streams import DecompressingReader, ExpansionBudget, buffered, split_suffixes
+from .streams import (
+    DecompressingReader,
+    ExpansionBudget,
+    buffered,
+    cr_line_ends,
+    split_suffixes,
+    utf16_as_utf8,
+)
 
 SNIFF_BYTES = 8192
+#: Readers that split the bytes into lines (whole-page readers decode UTF-16 themselves).
+LINE_READERS = (jsonl.iter_documents, delimited.iter_csv, delimited.iter_tsv)
 
 
 def read_unit(unit: InputFile, options: ReadOptions,
@@ -63,6 +72,12 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
                 yield Rejected(name, "", "empty file")
         else:
             reader, why = choose_reader(suffix, head)
+            if reader is not None and suffix not in BINARY_FORMATS:
+                if head.startswith((b"\xff\xfe", b"\xfe\xff")) and reader in LINE_READERS:
+                    stream = utf16_as_utf8(stream)  # a Windows "Unicode" export
+                    head = stream.peek(SNIFF_BYTES)
+                if b"\r" in head and b"\n" not in head:
+                    stream = cr_line_ends(stream)  # classic Mac line ends
             if reader is None:
                 yield Rejected(name, "", why or "unreadable")
             else:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import calendar
 import functools
 import os
+import stat as stat_module
 import tarfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,6 +29,7 @@ from typing import Any, BinaryIO, cast
 
 from ..document import Rejected
 from ..errors import InputError
+from ..outputs import MARKER, marked_outputs
 from .streams import (
     BUFFER_SIZE,
     CappedReader,
@@ -53,6 +55,41 @@ class InputFile:
     # all its members); None: a fresh budget from the read options when read.
     budget: ExpansionBudget | None = None
 
+    def __post_init__(self) -> None:
+        self.name = path_label(self.name)
+
+
+def path_label(name: str | Path) -> str:
+    """A file or member name as stored and shown: its bytes read as UTF-8, any that are not
+    written as ``\\xff``. Why: Linux names are bytes (Python keeps undecodable ones as lone
+    surrogates, and so does tarfile for a latin-1 member name), which DuckDB and Arrow
+    refuse: one such name stopped the whole run, and every re-run."""
+    text = str(name)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "backslashreplace").decode("utf-8")
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def not_regular(path: Path) -> str | None:
+    """Why a file found under an input path cannot be read as one; None when it can.
+    Why: a symlink loop made ``resolve`` raise (the run stopped), and a FIFO blocks whoever
+    opens it; both, and links to nothing, are quarantined with this reason instead."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, RuntimeError) as exc:
+        if path.is_symlink():
+            return "symbolic link to nothing (a loop or a missing target); skipped"
+        return f"cannot read the file ({getattr(exc, 'strerror', None) or exc}); skipped"
+    if not stat_module.S_ISREG(mode):
+        return "not a regular file (a pipe, socket or device); skipped"
+    return None
+
 
 # Corpus databases (often kept next to their inputs) are never input.
 _NOT_INPUT = (".duckdb", ".duckdb.wal", ".wal")
@@ -64,8 +101,10 @@ def _skip(name: str) -> bool:
             or parts[-1].lower().endswith(_NOT_INPUT))
 
 
-def expand_paths(paths: Sequence[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
-    """Every file under ``paths`` (sorted per folder, each file once).
+def expand_paths(paths: Sequence[str | Path], exclude: Iterable[Path] = (),
+                 skipped: list[Rejected] | None = None) -> list[Path]:
+    """Every regular file under ``paths`` (sorted per folder, each file once); the others
+    (:func:`not_regular`) are added to ``skipped`` as quarantine notes, when given.
 
     Raises :class:`InputError` naming the first path that does not exist.
     """
@@ -81,12 +120,19 @@ def expand_paths(paths: Sequence[str | Path], exclude: Iterable[Path] = ()) -> l
             found: list[Path] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(Path(root) / f for f in sorted(files) if not _skip(f))
+                ours = marked_outputs(Path(root)) if MARKER in files else set()
+                found.extend(Path(root) / f for f in sorted(files)
+                             if not _skip(f) and f not in ours)
         else:
             found = [path]
         for file in found:
+            reason = not_regular(file)
+            if reason is not None:
+                if skipped is not None:
+                    skipped.append(Rejected(path_label(file), "", reason))
+                continue
             real = file.resolve()
-            if real in seen or real in skip or not file.is_file():
+            if real in seen or real in skip:
                 continue
             seen.add(real)
             out.append(file)

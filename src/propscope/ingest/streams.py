@@ -7,10 +7,11 @@ Decompression itself (truncation-tolerant gzip and zstd, the expansion budget) i
 
 from __future__ import annotations
 
+import codecs
 import io
 import tempfile
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .decompress import (
     BUFFER_SIZE,
@@ -64,6 +65,57 @@ def iter_lines(stream: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None
             yield lineno, line, len(line)
 
 
+class _CarriageReturns(io.RawIOBase):
+    """Bytes of ``inner`` with every CR read as LF (see :func:`cr_line_ends`)."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read(len(buffer)).replace(b"\r", b"\n")
+        buffer[:len(data)] = data
+        return len(data)
+
+
+class _Utf16AsUtf8(io.RawIOBase):
+    """The UTF-16 text of ``inner`` (its BOM says the byte order) as UTF-8 bytes."""
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            raw = self._inner.read(len(buffer))
+            self._pending = self._decoder.decode(raw, final=not raw).encode("utf-8")
+            if not raw:
+                break
+        data, self._pending = self._pending[:len(buffer)], self._pending[len(buffer):]
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def utf16_as_utf8(stream: BinaryIO) -> io.BufferedReader:
+    """``stream`` (UTF-16 with a BOM) read as UTF-8. Why: line readers split on the byte
+    ``\\n``; in UTF-16 the first line kept the BOM and every other began with a NUL byte
+    (a Windows "Unicode" export lost its first record as malformed JSON)."""
+    return io.BufferedReader(_Utf16AsUtf8(stream), BUFFER_SIZE)
+
+
+def cr_line_ends(stream: BinaryIO) -> io.BufferedReader:
+    """``stream`` with CR line ends read as LF. Why: classic Mac files and Excel's "CSV
+    (Macintosh)" end lines with CR alone; read on LF, the whole file was one malformed
+    record. Only for a file whose head has CR and no LF, so every CR is a line end."""
+    return io.BufferedReader(_CarriageReturns(stream), BUFFER_SIZE)
+
+
 def read_bounded(stream: BinaryIO, limit: int) -> bytes | None:
     """The whole stream, or None (after draining it) when it is larger than ``limit``."""
     data = stream.read(limit + 1)
@@ -102,6 +154,15 @@ _MAGIC = {
 _CONTROL = bytes(range(0, 32)).translate(None, b"\t\n\r\f\b\x1b")
 
 
+def _is_utf8(sample: bytes) -> bool:
+    """Whether ``sample`` is UTF-8 (a character cut at its end allowed)."""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def binary_kind(head: bytes) -> str | None:
     """Why ``head`` looks like binary data (e.g. ``"PNG image"``), or None for text."""
     for magic, kind in _MAGIC.items():
@@ -110,7 +171,10 @@ def binary_kind(head: bytes) -> str | None:
     sample = head[:8192]
     if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs but is text
         return None
-    if b"\x00" in sample:
+    # NULs in what is not UTF-8, or more than 1 % of them: binary. One stray NUL in a UTF-8
+    # text file costs its record, not the file.
+    nuls = sample.count(b"\x00")
+    if nuls and (nuls * 100 > len(sample) or not _is_utf8(sample)):
         return "binary data (NUL bytes)"
     if sample and len(sample) - len(sample.translate(None, _CONTROL)) > len(sample) // 10:
         return "binary data (control bytes)"

@@ -18,7 +18,8 @@ from typing import Any
 import igraph as ig
 import leidenalg
 
-from .wholegroups import WHOLE_GROUPS, PairItems, join_by_items
+from . import wholegroups
+from .wholegroups import WHOLE_GROUPS, PairItems, join_by_items, pieces_pushing_together
 
 RESOLUTION = 0.3
 MERGE_DENSITY = 0.08  # pieces of one group: at least this share of cross pairs are edges
@@ -104,11 +105,15 @@ def overlapping_groups(edges: list[tuple[str, str, float]],
     # CPM (constant Potts), not modularity: modularity merges small groups joined by one
     # shared account (its resolution limit); CPM asks each group for an edge density
     # above RESOLUTION whatever the size of the rest of the graph.
-    cores = _merge_pieces(_leiden(g, names), edges)
+    leiden = _leiden(g, names)
+    cores = _merge_pieces(leiden, edges)
     # a member of a joined group is kept when tied to MIN_STRENGTH of its group or of its
     # own piece: a sparse group is sparse as a whole (link/wholegroups.py)
     piece = {n: core for core in cores for n in core}
+    whole: set[str] = set()
     if items is not None and WHOLE_GROUPS:
+        if wholegroups.RELAX_MERGED_PIECES:
+            whole = pieces_pushing_together(leiden, cores, edges, items)
         cores = join_by_items(cores, edges, items)
     cores = [c for c in cores if len(c) >= 2]
     groups: list[dict[str, tuple[float, str]]] = []
@@ -118,7 +123,7 @@ def overlapping_groups(edges: list[tuple[str, str, float]],
             strength = len(nbrs[m] & core) / (len(core) - 1)
             own = piece[m]
             in_piece = len(nbrs[m] & own) / (len(own) - 1) if len(own) > 1 else 0.0
-            joined = (len(core) > len(own) and len(nbrs[m] & core) >= 2
+            joined = ((len(core) > len(own) or m in whole) and len(nbrs[m] & core) >= 2
                       and strength >= JOINED_MIN_STRENGTH)
             if strength >= MIN_STRENGTH or in_piece >= MIN_STRENGTH or joined:
                 members[m] = (round(strength, 3), "core")

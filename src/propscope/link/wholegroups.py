@@ -59,6 +59,13 @@ SHARED_SHARE = 0.5
 #: shared accounts, which ``groups.JOIN_SHARE`` then weighs as members of two groups.
 CARRIER_SHARE = 0.5
 
+#: Whether members of Leiden pieces that push the same items inside one density-merged block
+#: are judged by the joined bar (:func:`pieces_pushing_together`). Measured and off
+#: (docs/coordination.md section 28): F1 up on judges 5 and 8 with no innocent changed on
+#: 23 judge runs, but two organic adopters of a quick ring's tags placed on a hazard seed
+#: (tests/test_coord17_meetings.py) and a weaker defence against fandoms.
+RELAX_MERGED_PIECES = False
+
 #: Kinds whose items join pieces: what a group chooses to push. Not re-shares of an
 #: account's posts (retweet, quote, reply, forward): pieces of a fandom all re-share their
 #: creator's posts, and joined they would be the creator's whole audience.
@@ -102,11 +109,18 @@ def join_by_items(blocks: list[set[str]], edges: list[tuple[str, str, float]],
             x = parent[x]
         return x
 
+    everyone: dict[int, int] = {}  # per block: its members that co-act on any item
+
     def carried(k: int, common: set[tuple[str, str]]) -> bool:
         """Whether enough of block ``k`` co-acts on the common items (CARRIER_SHARE).
-        Stops as soon as enough are seen: at most the block's evidence per crossing, as
-        the intersection of items above."""
+        Stops as soon as enough are seen, and at once when the block's carriers of all its
+        items are too few (counted once per block): at most the block's evidence per
+        crossing, as the intersection of items above."""
         need, who = CARRIER_SHARE * len(blocks[k]), set()
+        if k not in everyone:
+            everyone[k] = len(set().union(*own[k].values())) if own[k] else 0
+        if everyone[k] < need:
+            return False
         for item in common:
             who |= own[k][item]
             if len(who) >= need:
@@ -126,3 +140,36 @@ def join_by_items(blocks: list[set[str]], edges: list[tuple[str, str, float]],
         joined[root(i)] |= block
     return [joined[r] for r in sorted(joined)]
 
+
+
+def pieces_pushing_together(leiden: list[set[str]], merged: list[set[str]],
+                            edges: list[tuple[str, str, float]], items: PairItems) -> set[str]:
+    """Members of Leiden pieces that :func:`join_by_items` joins to another piece of the
+    same merged block (``groups._merge_pieces``), on the edges inside that block.
+
+    Why: a sparse group's pieces may be merged by edge density before they are joined by
+    items; the merged block is then one piece to :func:`join_by_items`, and its loosest
+    members (tied to 10-25% of it) met the strict ``groups.MIN_STRENGTH`` where the same
+    group, joined by items, would have met ``groups.JOINED_MIN_STRENGTH``. A hostile review
+    of coordination 18 lost a 40-account link group this way on 3 of 8 seeds of a
+    judge-5-like world. Only pieces that pass the items-and-carriers test among themselves
+    are relaxed: relaxing every merged block doubled the innocents of judge 4's control.
+    Cost: each edge and piece in one block, one :func:`join_by_items` per block.
+    """
+    block_of = {n: i for i, block in enumerate(merged) for n in block}
+    inside: dict[int, list[tuple[str, str, float]]] = defaultdict(list)
+    for a, b, w in edges:
+        if block_of[a] == block_of[b]:
+            inside[block_of[a]].append((a, b, w))
+    parts: dict[int, list[set[str]]] = defaultdict(list)
+    for piece in leiden:
+        parts[block_of[next(iter(piece))]].append(piece)
+    out: set[str] = set()
+    for k, pieces in parts.items():
+        if len(pieces) < 2:
+            continue
+        alone = {frozenset(p) for p in pieces}
+        for union in join_by_items(pieces, inside[k], items):
+            if frozenset(union) not in alone:
+                out |= union
+    return out

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from ..corpus import Corpus, q
 from ..errors import InputError
+from ..outputs import mark_outputs
 from ..safetext import FORMULA_START_REGEX
 from ..tables import EXPORT_TABLES
 from .exporters import FORMATS
@@ -79,6 +80,7 @@ def export_corpus(corpus: Corpus, out_dir: str | Path, fmt: str = "parquet", *,
     if corpus.has_table("coordination_edges"):
         write_gexf(corpus, out / "network.gexf")
         written["network.gexf"] = 1
+    mark_outputs(out, [n if n.endswith(".gexf") else f"{n}.{suffix}" for n in written])
     return {"out": str(out), "format": fmt, "tables": written,
             **({"formula_guard": formula_guard} if fmt == "csv" else {})}
 

@@ -24,6 +24,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ..safetext import html_visible
+
 # Colour-blind-safe palette (Okabe-Ito, then Tableau): one colour per technique family.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
            "#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#F0E442"]
@@ -348,7 +350,7 @@ def _no_href(*_args: Any, **_kwargs: Any) -> None:
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("propscope.present", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=html_visible)
     env.filters.update(num=_fmt_num, ts=_fmt_ts, delay=_fmt_delay, json_text=_json_text,
                        headline=_headline)
     env.globals.update(cluster_href=_no_href, community_href=_no_href,

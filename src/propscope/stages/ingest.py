@@ -11,6 +11,7 @@ done. A crash loses at most the unmarked units, read again by the next run.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..corpus import Corpus
-from ..document import Document
+from ..document import Document, Rejected
 from ..errors import NothingIngested, StrictQuarantine
 from ..gctuning import relaxed_gc
 from ..ingest.parallel import CHUNK_BYTES, CHUNK_LINES
@@ -65,7 +66,8 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
     started = time.perf_counter()
     options = ReadOptions.from_settings(settings)
     exclude = [corpus.path, corpus.path.with_name(corpus.path.name + ".wal")]
-    files = expand_paths(paths, exclude=exclude)
+    skipped: list[Rejected] = []  # links to nothing, pipes: quarantined, the rest read
+    files = expand_paths(paths, exclude=exclude, skipped=skipped)
     counts = WalkCounts()
     tracker = InputProgress(progress, counts)
     summary = IngestSummary()
@@ -86,7 +88,8 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
     try:
         with relaxed_gc():
             chunks = (CHUNK_LINES, CHUNK_BYTES) if feeder is not None else None
-            _read(walk_inputs(files, options, done, tracker, chunks), writes, feeder)
+            _read(itertools.chain(skipped, walk_inputs(files, options, done, tracker, chunks)),
+                  writes, feeder)
             if feeder is not None:
                 feeder.drain()
     except BaseException:

@@ -34,7 +34,7 @@ from ..document import Document, Rejected
 from ..ingest.dates import DATE_ORDER_ENV
 from ..ingest.reading import read_unit
 from ..ingest.records import FIELD_SYNONYMS, ReadOptions
-from ..ingest.sources import InputFile, disk_input, iter_units
+from ..ingest.sources import InputFile, disk_input, iter_units, path_label
 from ..rows import DOCUMENT_SOURCES_SCHEMA, documents_rows
 from ..tables import TABLES
 from .ingest_ids import split_id_conflicts
@@ -124,7 +124,7 @@ def stale_units(corpus: Corpus, files: Sequence[Path], mapping: str) -> dict[str
     if not files or not corpus.has_table("ingested_files"):
         return {}
     ensure_mapping_table(corpus)
-    tops = pa.table({"top": pa.array([str(p) for p in files], pa.string())})
+    tops = pa.table({"top": pa.array([path_label(p) for p in files], pa.string())})
     with corpus.registered(_tops=tops):
         rows = corpus.con.execute(
             f"SELECT f.file, m.mapping, r.settings FROM ingested_files f "
@@ -178,7 +178,7 @@ def remap_inputs(writer: CorpusWriter, files: Sequence[Path], options: ReadOptio
         return []
     done: list[Remapped] = []
     for path in files:
-        name = str(path)
+        name = path_label(path)
         mine = [s for s in stale if s == name or s.startswith(name + "!")]
         if not mine:
             continue

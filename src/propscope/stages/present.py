@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
+from ..outputs import mark_outputs
 from ..present.export import export_corpus
 from ..progress import Reporter
 
@@ -19,5 +20,6 @@ def present_corpus(corpus: Corpus, out_dir: str | Path, reporter: Reporter) -> d
     export = export_corpus(corpus, out_dir, "parquet")
     path = Path(out_dir) / "report.html"
     write_report(corpus, path)
+    mark_outputs(path.parent, [path.name])
     reporter.print(f"report: {path}")
     return {"export": export, "report": str(path)}

@@ -1,0 +1,170 @@
+"""Hostile files and folders found by the review of 2026-12-05 (each stopped or emptied a run).
+
+Through a real DuckDB corpus: a symlink loop, a FIFO and a link to nothing in an input
+folder are quarantined with a reason and the good file beside them is read; file and
+archive-member names that are not UTF-8 are kept (bytes written as ``\\xff``); one stray
+NUL near the top of a JSON Lines file costs its record, not the file; CR-only line ends
+(classic Mac, Excel's "CSV (Macintosh)") are read as lines; deeply nested JSON does not
+stop the pre-flight checks; exports written into the input folder are not read back; and a
+host of a million ``www.`` labels is canonicalised in linear time.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tarfile
+import time
+from pathlib import Path
+
+import pytest
+
+import propscope
+from propscope.analyze.urls import canonical_url
+from propscope.cli.preflight import check_field_map, count_ambiguous_dates
+from propscope.present.export import export_corpus
+from propscope.settings import Settings
+from propscope.stages.ingest import ingest_paths
+
+
+def _line(i: int, source: str = "s") -> str:
+    return json.dumps({"id": f"r{i}", "text": f"record number {i} about the harbour",
+                       "source": source}) + "\n"
+
+
+def _ingest(tmp_path: Path, *paths: Path) -> tuple[int, dict[str, str], list[str]]:
+    """(documents, {file: reason}, ingested file names) of a fresh corpus."""
+    corpus = propscope.open_corpus(tmp_path / f"c{len(list(tmp_path.glob('c*.duckdb')))}.duckdb")
+    ingest_paths(corpus, list(paths), Settings(), "run-1")
+    docs = corpus.count("documents")
+    quarantine = {r["file"]: r["reason"] for r in corpus.df("quarantine").to_dict("records")}
+    files = sorted(corpus.df("ingested_files")["file"])
+    corpus.close()
+    return docs, quarantine, files
+
+
+def test_links_to_nothing_and_pipes_are_quarantined_and_the_rest_read(tmp_path: Path) -> None:
+    data = tmp_path / "in"
+    data.mkdir()
+    (data / "good.jsonl").write_text(_line(1), encoding="utf-8")
+    os.symlink("b.jsonl", data / "a.jsonl")
+    os.symlink("a.jsonl", data / "b.jsonl")
+    os.symlink("missing.jsonl", data / "dangling.jsonl")
+    os.mkfifo(data / "pipe.jsonl")
+    t0 = time.perf_counter()
+    count_ambiguous_dates([data], {})  # opened the FIFO and blocked forever
+    docs, quarantine, _ = _ingest(tmp_path, data)
+    assert time.perf_counter() - t0 < 30
+    assert docs == 1
+    reasons = {Path(f).name: r for f, r in quarantine.items()}
+    assert "loop" in reasons["a.jsonl"] and "loop" in reasons["b.jsonl"]
+    assert "missing target" in reasons["dangling.jsonl"]
+    assert "not a regular file" in reasons["pipe.jsonl"]
+
+
+def test_names_that_are_not_utf8_are_kept_escaped(tmp_path: Path) -> None:
+    data = tmp_path / "in"
+    data.mkdir()
+    with open(os.path.join(os.fsencode(data), b"bad\xff\xfename.jsonl"), "w") as fh:
+        fh.write(_line(1))
+    (data / "good.jsonl").write_text(_line(2), encoding="utf-8")
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w", format=tarfile.GNU_FORMAT,
+                      encoding="latin-1") as tar:
+        for i, name in enumerate(("good.jsonl", "caf\u00e9.jsonl")):
+            body = _line(10 + i).encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(body)
+            tar.addfile(info, io.BytesIO(body))
+    (data / "names.tar").write_bytes(archive.getvalue())
+    docs, quarantine, files = _ingest(tmp_path, data)
+    assert docs == 4 and not quarantine
+    assert any(f.endswith("bad\\xff\\xfename.jsonl") for f in files)
+    assert any(f.endswith("names.tar!caf\\xe9.jsonl") for f in files)
+    assert _ingest(tmp_path, data)[0] == 4  # and again, on a fresh corpus
+
+
+def test_one_stray_nul_costs_its_record_not_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "early.jsonl"
+    lines = [_line(i) for i in range(200)]
+    lines.insert(2, '{"id":"bad","text":"raw \x00 nul","source":"x"}\n')
+    path.write_text("".join(lines), encoding="utf-8")
+    assert _ingest(tmp_path, path)[0] >= 200
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_carriage_return_line_ends_are_lines(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"mac{suffix}"
+    if suffix == ".jsonl":
+        body = "\r".join(_line(i).strip() for i in range(5)) + "\r"
+    else:
+        body = "id,text,source\r" + "".join(f"c{i},record {i} in a mac csv,s\r" for i in range(5))
+    path.write_bytes(body.encode())
+    docs, quarantine, _ = _ingest(tmp_path, path)
+    assert docs == 5 and not quarantine
+
+
+def test_deep_json_does_not_stop_the_preflight(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    deep = '{"id":"deep","text":"x","meta":' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    path.write_text(deep + _line(1) + _line(2), encoding="utf-8")
+    count_ambiguous_dates([path], {})
+    check_field_map([path], {"source": "meta"})  # the first record cannot be read: no check
+    docs, quarantine, _ = _ingest(tmp_path, path)
+    assert docs == 2 and len(quarantine) == 1
+
+
+def test_exports_written_into_the_input_folder_are_not_read_back(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "posts.jsonl").write_text("".join(_line(i) for i in range(20)), encoding="utf-8")
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    for _ in range(3):
+        ingest_paths(corpus, [data], Settings(), "run-1")
+        export_corpus(corpus, data, "parquet")
+        export_corpus(corpus, data / "out", "csv")
+    assert corpus.count("documents") == 20
+    assert corpus.count("quarantine") == 0
+    corpus.close()
+
+
+def test_a_host_of_a_million_www_labels_is_linear() -> None:
+    t0 = time.perf_counter()
+    out = canonical_url("https://" + "www." * 1_000_000 + "example.org/x")
+    assert time.perf_counter() - t0 < 5  # was quadratic: ~15 minutes at this size
+    assert out == "example.org/x"
+
+
+def test_utf16_json_lines_lose_no_record(tmp_path: Path) -> None:
+    path = tmp_path / "windows.jsonl"
+    path.write_bytes("".join(_line(i) for i in range(5)).encode("utf-16"))
+    docs, quarantine, _ = _ingest(tmp_path, path)
+    assert docs == 5 and not quarantine
+
+
+def test_a_huge_number_in_an_unused_field_keeps_the_record(tmp_path: Path) -> None:
+    path = tmp_path / "views.jsonl"
+    path.write_text('{"id":"v","text":"a record with a long view count","source":"s","views":'
+                    + "9" * 5000 + "}\n" + _line(1), encoding="utf-8")
+    docs, quarantine, _ = _ingest(tmp_path, path)
+    assert docs == 2 and not quarantine
+
+
+def test_bidi_overrides_and_controls_are_visible_in_html() -> None:
+    from markupsafe import Markup
+
+    from propscope.present.html import environment
+    page = environment().from_string("<p>{{ name }}</p>{{ kept }}").render(
+        name="dave\u202egnp.exe\x1b[2J<b>", kept=Markup("<i>ok</i>"))
+    assert "\u202e" not in page and "\x1b" not in page
+    assert "dave\\u202egnp.exe\\x1b[2J&lt;b&gt;" in page and "<i>ok</i>" in page
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "propscope", "--help"], capture_output=True,
+                          text=True, check=False,
+                          env=dict(os.environ, PYTHONPATH=str(Path(propscope.__file__).parents[1])))
+    assert done.returncode == 0 and "Usage" in done.stdout
