@@ -49,8 +49,11 @@ def test_without_the_relaxation_some_seeds_lose_the_group() -> None:
     assert sum(s < 20 for s in sizes) >= 3, sizes
 
 
-def test_pieces_on_different_items_are_not_relaxed() -> None:
-    """Two groups merged by density but each pushing its own items: nobody is relaxed."""
+def test_pieces_on_different_items_or_in_a_dense_block_are_not_relaxed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two groups merged by density but each pushing its own items: nobody is relaxed. Two
+    cliques on the same items make a dense block (a tight core, not a sparse group): not
+    relaxed either, unless the density bar is lifted."""
     a = [f"a{i}" for i in range(6)]
     b = [f"b{i}" for i in range(6)]
     edges = [(x, y, 1.0) for g in (a, b) for i, x in enumerate(g) for y in g[i + 1:]]
@@ -59,6 +62,8 @@ def test_pieces_on_different_items_are_not_relaxed() -> None:
     merged = [set(a) | set(b)]
     assert wholegroups.pieces_pushing_together([set(a), set(b)], merged, edges, items) == set()
     same = {k: {("url", f"item-{n}") for n in range(4)} for k in items}
+    assert wholegroups.pieces_pushing_together([set(a), set(b)], merged, edges, same) == set()
+    monkeypatch.setattr(wholegroups, "SPARSE_DENSITY", 1.01)
     assert wholegroups.pieces_pushing_together([set(a), set(b)], merged, edges,
                                                same) == set(a) | set(b)
 

@@ -168,3 +168,87 @@ def test_python_dash_m_runs_the_command_line() -> None:
                           text=True, check=False,
                           env=dict(os.environ, PYTHONPATH=str(Path(propscope.__file__).parents[1])))
     assert done.returncode == 0 and "Usage" in done.stdout
+
+
+def test_a_page_nested_260_deep_is_read_and_a_deeper_one_says_why(tmp_path: Path) -> None:
+    for depth in (260, 1000, 5000):
+        para = f"<p>A paragraph of article text about the council budget vote, page {depth}.</p>"
+        page = ("<html><head><title>t</title></head><body>" + "<div>" * depth + para
+                + "</div>" * depth + "</body></html>")
+        (tmp_path / f"p{depth}.html").write_text(page, encoding="utf-8")
+    docs, quarantine, _ = _ingest(tmp_path, *(tmp_path / f"p{d}.html" for d in (260, 1000, 5000)))
+    assert docs == 2
+    (reason,) = quarantine.values()
+    assert "nested deeper than the parser reads" in reason
+
+
+def test_a_binary_text_column_in_parquet_is_text(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    path = tmp_path / "spark.parquet"
+    pq.write_table(pa.table({"id": ["a", "b"],
+                             "text": pa.array([b"valid utf-8 text here", b"bad \xff byte"],
+                                              pa.binary()),
+                             "source": ["s", "s"]}), path)
+    docs, quarantine, _ = _ingest(tmp_path, path)
+    assert docs == 2 and not quarantine
+
+
+def test_nothing_ingested_says_why(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from propscope.cli import main
+    header = tmp_path / "header.csv"
+    header.write_text("id,text,source\n", encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    said = [CliRunner().invoke(main, ["ingest", str(p), "--corpus",
+                                      str(tmp_path / f"c{i}.duckdb")]).output
+            for i, p in enumerate((header, empty))]
+    assert "none holding a record" in said[0]
+    assert "no input file found" in said[1]
+
+
+def test_a_warc_record_longer_than_the_archive_is_noted(tmp_path: Path) -> None:
+    good = b"<html><body><p>A good archived page about the harbour budget.</p></body></html>"
+
+    def record(uri: str, payload: bytes, length: int | None = None) -> bytes:
+        http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + payload
+        head = ("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri
+                + "\r\nWARC-Date: 2024-03-01T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:" + uri[-1]
+                + ">\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: "
+                + str(length if length is not None else len(http)) + "\r\n\r\n").encode()
+        return head + http + b"\r\n\r\n"
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(record("https://a.example/1", good)
+                     + record("https://a.example/2", good.replace(b"good", b"second"), 10 ** 9)
+                     + record("https://a.example/3", good.replace(b"good", b"third")))
+    docs, quarantine, _ = _ingest(tmp_path, path)
+    assert docs == 2
+    (reason,) = quarantine.values()
+    assert "more bytes than the archive holds" in reason
+    clean = tmp_path / "clean.warc"
+    clean.write_bytes(record("https://a.example/1", good))
+    assert _ingest(tmp_path, clean)[1] == {}
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), RuntimeError("Query interrupted")])
+def test_ctrl_c_is_one_line_and_status_130(error: BaseException,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from propscope.cli.common import handle_errors
+
+    def stopped() -> None:
+        raise error
+    with pytest.raises(SystemExit) as exit_:
+        handle_errors(stopped)()
+    assert exit_.value.code == 130
+    assert "run the same command again to resume" in capsys.readouterr().err
+
+
+def test_other_runtime_errors_still_raise() -> None:
+    from propscope.cli.common import handle_errors
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+    with pytest.raises(RuntimeError):
+        handle_errors(broken)()

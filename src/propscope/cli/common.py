@@ -74,6 +74,12 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except PropscopeError as exc:
             _fail(exc)
+        except (KeyboardInterrupt, duckdb.InterruptException):
+            _interrupted()
+        except RuntimeError as exc:  # DuckDB stops a query on Ctrl-C with this
+            if "interrupted" not in str(exc).lower():
+                raise
+            _interrupted()
         except duckdb.Error as exc:
             _fail(corpus_error(exc, Path(corpus) if corpus else Path("(corpus)")))
         except OSError as exc:
@@ -85,6 +91,14 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                                 "same command again: finished work is kept and resumed"))
 
     return wrapper
+
+
+def _interrupted() -> None:
+    """Ctrl-C: one line and status 130, not a traceback (a stage writes per batch in a
+    transaction, so what finished is kept and the same command resumes it)."""
+    click.echo("interrupted: run the same command again to resume (finished work is kept)",
+               err=True)
+    sys.exit(130)
 
 
 def _fail(exc: PropscopeError) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -71,6 +71,9 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
                                      f"{resolver.text_columns_hint()}); file skipped")
             return
         wanted = sorted({c if isinstance(c, str) else c[0] for c in cols.values()})
+        schema = pfile.schema_arrow
+        binary = [c for c in wanted if pa.types.is_binary(schema.field(c).type)
+                  or pa.types.is_large_binary(schema.field(c).type)]
         for batch in pfile.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
             sizes = _row_bytes(batch)
             over = budget.charge(max(batch.nbytes, sum(sizes) if sizes else 0))
@@ -80,7 +83,7 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
             if sizes is None or max(sizes, default=0) <= limit:
                 for record in batch.to_pylist():
                     row += 1
-                    yield from record_to_document(record, resolver, name, str(row))
+                    yield from record_to_document(_as_text(record, binary), resolver, name, str(row))
                 continue
             for index, record_bytes in enumerate(sizes):
                 row += 1
@@ -89,9 +92,20 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
                                                    f"than max_record_bytes ({limit}); skipped")
                     continue
                 record = batch.slice(index, 1).to_pylist()[0]
-                yield from record_to_document(record, resolver, name, str(row))
+                yield from record_to_document(_as_text(record, binary), resolver, name, str(row))
     except SpoolTooLarge as exc:
         yield Rejected(name, "", f"compressed or archived Parquet file {exc}")
     except (pa.ArrowException, OSError) as exc:
         where = f"after row {row}" if row else "before any row"
         yield Rejected(name, str(row + 1), f"unreadable Parquet data {where}: {exc}")
+
+
+def _as_text(record: dict[str, Any], binary: list[str]) -> dict[str, Any]:
+    """The ``binary`` columns' values read as UTF-8 text (invalid bytes replaced). Why:
+    Spark and Hive write string columns as ``binary`` when the UTF8 annotation is missing,
+    and such a ``text`` column was "record without text" on every row."""
+    for column in binary:
+        value = record.get(column)
+        if isinstance(value, bytes):
+            record[column] = value.decode("utf-8", "replace")
+    return record

@@ -38,10 +38,12 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
     from warcio.archiveiterator import ArchiveIterator  # only WARC input pays its import
 
     records = iter(ArchiveIterator(stream, arc2warc=True))
+    record = None
     while True:
         try:
             record = next(records)
         except StopIteration:
+            yield from _cut_short(record, name, number)
             return
         except Exception as exc:  # noqa: BLE001 - warcio raises several kinds on damage
             yield Rejected(name, str(number + 1), f"unreadable WARC record, rest of the archive "
@@ -71,6 +73,17 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
                 item.meta["url_expansions"] = expansions
                 expansions = None  # one page, one document holds them
             yield item
+
+
+def _cut_short(last: Any, name: str, number: int) -> Iterator[Rejected]:
+    """A note when the archive ended inside its last record. Why: a record whose
+    Content-Length runs past the end swallowed every record after it, silently (the
+    iterator reads the declared length; what it could not read is left in its limit)."""
+    left = getattr(getattr(last, "raw_stream", None), "limit", 0)
+    if isinstance(left, int) and left > 0:
+        yield Rejected(name, str(number), f"WARC record {number} declares {left:,} more bytes "
+                                          "than the archive holds (cut short, or a wrong "
+                                          "Content-Length); any records inside it were not read")
 
 
 def _host(url: str) -> str:

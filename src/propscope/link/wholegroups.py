@@ -65,6 +65,10 @@ CARRIER_SHARE = 0.5
 #: 23 judge runs, but two organic adopters of a quick ring's tags placed on a hazard seed
 #: (tests/test_coord17_meetings.py) and a weaker defence against fandoms.
 RELAX_MERGED_PIECES = False
+#: ... and only in a merged block whose own edge density is under this (CPM's resolution,
+#: ``groups.RESOLUTION``): a sparse group's members are alike in their looseness; a tight
+#: ring with loosely tied adopters merged to it is dense, and its fringe keeps the strict bar.
+SPARSE_DENSITY = 0.3
 
 #: Kinds whose items join pieces: what a group chooses to push. Not re-shares of an
 #: account's posts (retweet, quote, reply, forward): pieces of a fandom all re-share their
@@ -166,8 +170,9 @@ def pieces_pushing_together(leiden: list[set[str]], merged: list[set[str]],
         parts[block_of[next(iter(piece))]].append(piece)
     out: set[str] = set()
     for k, pieces in parts.items():
-        if len(pieces) < 2:
-            continue
+        size = len(merged[k])
+        if len(pieces) < 2 or len(inside[k]) >= SPARSE_DENSITY * size * (size - 1) / 2:
+            continue  # a dense block (a tight core with a fringe): its fringe stays strict
         alone = {frozenset(p) for p in pieces}
         for union in join_by_items(pieces, inside[k], items):
             if frozenset(union) not in alone:

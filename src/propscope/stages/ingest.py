@@ -148,6 +148,15 @@ def check_ingest(summary: dict[str, Any], settings: Settings) -> None:
             hint="see `propscope status --corpus FILE` for the reasons")
     nothing_new = not summary.get("documents") and not summary.get("duplicates")
     if nothing_new and not summary.get("files_skipped") and not summary.get("corpus_documents"):
+        quarantined, files = summary.get("quarantined", 0), summary.get("files", 0)
+        if quarantined:
+            why = f"{quarantined} record(s) quarantined"
+        elif files:
+            why = (f"{files} file(s) read, none holding a record: e.g. a CSV with its header "
+                   "only, or JSON with no text field")
+        else:
+            why = ("no input file found under the paths given: folders are read recursively; "
+                   "hidden files, DuckDB files and propscope's own outputs are skipped")
         raise NothingIngested(
-            f"nothing could be ingested ({summary.get('quarantined', 0)} record(s) quarantined)",
+            f"nothing could be ingested ({why})",
             hint="check the input paths and formats; see `propscope status` for reasons")
