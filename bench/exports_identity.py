@@ -106,6 +106,10 @@ def split_model(manifest: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any
             {"files": model_files, "rows": model_rows})
 
 
+#: The output folder's list of what was written (with times): bookkeeping, not an export.
+MARKER = ".propscope-outputs.json"
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -114,7 +118,8 @@ def _files(folder: Path) -> dict[str, str]:
     """Relative path -> SHA-256 of every exported file under ``folder``."""
     return {p.relative_to(folder).as_posix(): _sha256(p)
             for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "report.html" and not p.name.endswith(".duckdb")}
+            if p.is_file() and p.name not in ("report.html", MARKER)
+            and not p.name.endswith(".duckdb")}
 
 
 def _fixed_copy_of_example() -> Path:

@@ -135,7 +135,9 @@ def export_hashes(corpus_path: Path, out: Path) -> dict[str, str]:
 
     with open_corpus(corpus_path, read_only=True) as corpus:
         export_corpus(corpus, out, "parquet")
-    return {p.name: _table_digest(p) for p in sorted(out.iterdir()) if p.is_file()}
+    # hidden files are bookkeeping (the outputs list holds write times), not exports
+    return {p.name: _table_digest(p) for p in sorted(out.iterdir())
+            if p.is_file() and not p.name.startswith(".")}
 
 
 def differing(got: dict[str, str], want: dict[str, str]) -> list[str]:

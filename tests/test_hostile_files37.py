@@ -176,10 +176,27 @@ def test_a_page_nested_260_deep_is_read_and_a_deeper_one_says_why(tmp_path: Path
         page = ("<html><head><title>t</title></head><body>" + "<div>" * depth + para
                 + "</div>" * depth + "</body></html>")
         (tmp_path / f"p{depth}.html").write_text(page, encoding="utf-8")
-    docs, quarantine, _ = _ingest(tmp_path, *(tmp_path / f"p{d}.html" for d in (260, 1000, 5000)))
-    assert docs == 2
-    (reason,) = quarantine.values()
-    assert "nested deeper than the parser reads" in reason
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [tmp_path / f"p{d}.html" for d in (260, 1000, 5000)], Settings(), "r")
+    assert corpus.count("documents") == 2
+    reasons = {(Path(f).name, r) for f, r in corpus.con.execute(
+        "SELECT file, reason FROM quarantine").fetchall()}
+    corpus.close()
+    assert any(n == "p260.html" and "read again without that limit" in r for n, r in reasons)
+    assert any(n == "p5000.html" and "text may be hidden deeper" in r for n, r in reasons)
+
+
+def test_text_hidden_below_an_ordinary_paragraph_is_found(tmp_path: Path) -> None:
+    """One paragraph at the top used to hide text nested past the limit, with no note."""
+    page = ("<html><body><p>An ordinary opening paragraph about the weather in the city.</p>"
+            + "<div>" * 300 + "<p>The hidden claim that the vote was rigged by the council.</p>"
+            + "</div>" * 300 + "</body></html>")
+    path = tmp_path / "hide.html"
+    path.write_text(page, encoding="utf-8")
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "r")
+    assert "hidden claim" in corpus.df("documents")["text"][0]
+    corpus.close()
 
 
 def test_a_binary_text_column_in_parquet_is_text(tmp_path: Path) -> None:
@@ -252,3 +269,60 @@ def test_other_runtime_errors_still_raise() -> None:
         raise RuntimeError("a bug")
     with pytest.raises(RuntimeError):
         handle_errors(broken)()
+
+
+def test_a_column_named_twice_reads_the_first_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "twice.csv"
+    path.write_text("id,text,text,source\n1,the first text column,the second one,s\n",
+                    encoding="utf-8")
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "run-1")
+    assert list(corpus.df("documents")["text"]) == ["the first text column"]
+    (reason,) = corpus.df("quarantine")["reason"]
+    assert "columns named more than once: text" in reason
+    corpus.close()
+
+
+def test_a_new_file_in_a_former_output_folder_is_read(tmp_path: Path) -> None:
+    """The outputs list holds each file's size and time: a file that replaced an export of
+    the same name is input (found by review: a new posts.parquet was silently skipped)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "posts.jsonl").write_text("".join(_line(i) for i in range(5)), encoding="utf-8")
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [data], Settings(), "run-1")
+    export_corpus(corpus, data, "parquet")
+    time.sleep(0.01)
+    pq.write_table(pa.table({"id": ["new"], "text": ["a new record dropped in later"],
+                             "source": ["s"]}), data / "documents.parquet")
+    ingest_paths(corpus, [data], Settings(), "run-2")
+    assert corpus.count("documents") == 6
+    corpus.close()
+
+
+def test_utf16_text_with_cr_bytes_is_not_changed(tmp_path: Path) -> None:
+    """U+4E0D holds the byte 0x0D in UTF-16: no CR rewrite may touch UTF-16 bytes."""
+    path = tmp_path / "notepad.txt"
+    path.write_bytes("我不喜欢这个预算方案，议会明天投票。".encode("utf-16"))
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "run-1")
+    assert "我不喜欢" in corpus.df("documents")["text"][0]
+    corpus.close()
+
+
+def test_directional_marks_stay_in_html() -> None:
+    from propscope.present.html import environment
+    page = environment().from_string("{{ name }}").render(name="\u0645\u0631\u062d\u0628\u0627\u200f")
+    assert "\u200f" in page and "\\u200f" not in page
+
+
+def test_a_parquet_file_with_a_column_named_twice_is_read(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    table = pa.Table.from_arrays([pa.array(["a", "b"]), pa.array(["text one", "text two"]),
+                                  pa.array(["x", "y"]), pa.array(["z", "w"])],
+                                 names=["id", "text", "author", "author"])
+    pq.write_table(table, tmp_path / "twice.parquet")
+    assert _ingest(tmp_path, tmp_path / "twice.parquet")[0] == 2

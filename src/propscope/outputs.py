@@ -3,9 +3,11 @@
 Why: ``propscope run data --out data`` (or ``--out data/out``) wrote the exports and the
 report into the folder it reads; the next run read them back as documents (20 -> 22 -> 24
 documents over three runs, 18 quarantine rows for the rest), so re-running was not
-idempotent. Each folder the exports go to keeps a hidden list of the names written there
-(:data:`MARKER`); folder walks skip those names in that folder. A file named explicitly as
-an input is still read (the analyst asked for it).
+idempotent. Each folder the exports go to keeps a hidden list of the files written there
+(:data:`MARKER`), each with the size and modification time it had when written; a folder
+walk skips a listed file only while it is still that file. A file that replaced it (a new
+``posts.parquet`` dropped into a folder once used as ``--out``) is read, and so is a file
+named explicitly as an input (the analyst asked for it).
 """
 
 from __future__ import annotations
@@ -15,23 +17,44 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-#: Hidden (so never input itself): JSON ``{"written": [names]}``.
+#: Hidden (so never input itself): JSON ``{"written": {name: [size, mtime_ns]}}``.
 MARKER = ".propscope-outputs.json"
 
 
-def marked_outputs(folder: Path) -> set[str]:
-    """Names written into ``folder`` by earlier runs (empty when none, or unreadable)."""
+def _stamp(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def marked_outputs(folder: Path) -> dict[str, list[int]]:
+    """Files written into ``folder`` by earlier runs: name -> [size, mtime_ns]."""
     try:
         data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
-        return set()
-    names = data.get("written") if isinstance(data, dict) else None
-    return {n for n in names if isinstance(n, str)} if isinstance(names, list) else set()
+        return {}
+    written = data.get("written") if isinstance(data, dict) else None
+    if not isinstance(written, dict):
+        return {}
+    return {n: s for n, s in written.items()
+            if isinstance(n, str) and isinstance(s, list) and len(s) == 2}
+
+
+def is_own_output(folder: Path, name: str, marked: dict[str, list[int]]) -> bool:
+    """Whether ``folder/name`` is still the file a run wrote there."""
+    return name in marked and _stamp(folder / name) == marked[name]
 
 
 def mark_outputs(folder: Path, names: Iterable[str]) -> None:
-    """Add ``names`` (files just written into ``folder``) to its list, atomically."""
-    written = sorted(marked_outputs(folder) | set(names))
+    """Record ``names`` (files just written into ``folder``) with their size and time."""
+    written = marked_outputs(folder)
+    for name in names:
+        stamp = _stamp(folder / name)
+        if stamp is not None:
+            written[name] = stamp
     tmp = folder / (MARKER + ".tmp")
-    tmp.write_text(json.dumps({"written": written}, indent=1), encoding="utf-8")
+    tmp.write_text(json.dumps({"written": dict(sorted(written.items()))}, indent=1),
+                   encoding="utf-8")
     os.replace(tmp, folder / MARKER)

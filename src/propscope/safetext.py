@@ -48,10 +48,11 @@ def terminal_safe(text: object, *, one_line: bool = False) -> str:
 
 
 # What a browser would act on in escaped HTML text: C0 controls except TAB, LF and CR, DEL,
-# C1 controls, bidi marks, overrides and isolates, and lone surrogates.
+# C1 controls, bidi embeddings, overrides and isolates, and lone surrogates. Not the
+# directional marks (LRM, RLM, ALM): ordinary Arabic, Persian and Hebrew text holds them,
+# and they reorder nothing around them.
 _HTML_UNSAFE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\ud800-\udfff]")
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def html_visible(value: object) -> object:

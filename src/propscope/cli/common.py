@@ -77,7 +77,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except (KeyboardInterrupt, duckdb.InterruptException):
             _interrupted()
         except RuntimeError as exc:  # DuckDB stops a query on Ctrl-C with this
-            if "interrupted" not in str(exc).lower():
+            if "query interrupted" not in str(exc).lower():
                 raise
             _interrupted()
         except duckdb.Error as exc:

@@ -183,6 +183,11 @@ def _iter_delimited(stream: BinaryIO, name: str, options: ReadOptions,
             header = [cell.strip() for cell in row]
             if header and header[0].startswith("\ufeff"):
                 header[0] = header[0][1:]
+            header, twice = _unique_columns(header)
+            if twice:
+                yield Rejected(name, recno, "columns named more than once: "
+                               + ", ".join(twice) + " (the first of each is read; the others "
+                               "are kept as NAME.2, NAME.3, ...); records kept")
             if "text" not in resolver.resolve(tuple(header)):
                 yield Rejected(name, recno, "header has no text column (looked for "
                                             f"{resolver.text_columns_hint()}); file skipped")
@@ -195,6 +200,21 @@ def _iter_delimited(stream: BinaryIO, name: str, options: ReadOptions,
             continue
         yield from record_to_document(dict(zip(header, row, strict=True)), resolver, name,
                                       recno, note=notes or None)
+
+
+def _unique_columns(header: list[str]) -> tuple[list[str], list[str]]:
+    """The header with repeated names numbered (``text``, ``text.2``), and the repeated
+    names. Why: read into a dict, the last of two ``text`` columns silently won."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    twice: list[str] = []
+    for column in header:
+        count = seen.get(column, 0) + 1
+        seen[column] = count
+        if count == 2:
+            twice.append(column)
+        out.append(column if count == 1 else f"{column}.{count}")
+    return out, twice
 
 
 def iter_csv(stream: BinaryIO, name: str, options: ReadOptions) -> Iterator[Document | Rejected]:

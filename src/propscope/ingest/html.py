@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from ..document import Document, Rejected
 from .dates import parse_date
+from .html_depth import PARSER_DEPTH, deeper_tree
 from .html_markup import read_markup
 from .records import ReadOptions, default_source, has_text
 from .streams import read_bounded
@@ -57,9 +58,6 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-_OPEN_TAG = re.compile(rb"<[A-Za-z]")
-
-
 def declared_lang(data: bytes) -> str | None:
     """The ``lang`` of the page's ``<html>`` tag (``"en"``, ``"pt-BR"``), or None."""
     tag = _HTML_TAG.search(data, 0, _SNIFF_BYTES)
@@ -70,31 +68,16 @@ def declared_lang(data: bytes) -> str | None:
     return found.group(1).decode("ascii") if found else None
 
 
-def _deep_extraction(page: bytes, url: str | None) -> tuple[Any, str]:
-    """Extraction from a tree parsed without libxml2's depth limit, and a note for the
-    analyst when even that tree lost most of the page's elements.
-
-    Why: the default parse stops at 256 nested elements, so a page whose paragraphs sit
-    inside 260 ``div`` was "no main text" (text an operator can hide from analysis this
-    way). Tried only when the usual extraction found nothing, so every other page is read
-    exactly as before.
-    """
-    import lxml.html
+def _extract_tree(tree: Any, url: str | None) -> Any:
+    """trafilatura's extraction from an already parsed tree (None when it fails)."""
     import trafilatura
 
     try:
-        root = lxml.html.document_fromstring(page, parser=lxml.html.HTMLParser(huge_tree=True))
-        extracted: Any = trafilatura.bare_extraction(
-            root, url=url, with_metadata=True, include_comments=False,
-            date_extraction_params=_DATE_PARAMS)
-    except Exception:  # noqa: BLE001 - the usual reason stands
-        return None, ""
-    opened = len(_OPEN_TAG.findall(page))
-    kept = sum(1 for _ in root.iter())
-    why = (f" (the page opens {opened:,} elements and only {kept:,} could be read: it is "
-           "nested deeper than the parser reads, and text may be hidden there)"
-           if opened > 2 * kept + 16 else "")
-    return extracted, why
+        return trafilatura.bare_extraction(tree, url=url, with_metadata=True,
+                                           include_comments=False,
+                                           date_extraction_params=_DATE_PARAMS)
+    except Exception:  # noqa: BLE001 - the first extraction stands
+        return None
 
 
 def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = None,
@@ -113,12 +96,20 @@ def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = N
         yield Rejected(name, recno, f"HTML extraction failed: {type(exc).__name__}: {exc}")
         return
     text = getattr(extracted, "text", None) if extracted is not None else None
+    deep = deeper_tree(page)  # None for every page under the parser's depth limit
+    if deep is not None:
+        tree, read, opened = deep
+        again = _extract_tree(tree, url)
+        if again is not None and len(again.text or "") > len(text or ""):
+            extracted, text = again, again.text
+        cut = (f"; even so only {read:,} of its {opened:,} elements could be read, and text "
+               "may be hidden deeper" if opened > 2 * read + 16 else "")
+        yield Rejected(name, recno, f"the page nests elements deeper than the parser's "
+                                    f"{PARSER_DEPTH} levels; read again without that limit"
+                                    f"{cut}; record kept")
     if not text or not has_text(text):
-        extracted, why = _deep_extraction(page, url)
-        text = getattr(extracted, "text", None) if extracted is not None else None
-        if not text or not has_text(text):
-            yield Rejected(name, recno, "no main text found in the HTML page" + why)
-            return
+        yield Rejected(name, recno, "no main text found in the HTML page")
+        return
     page_url = extracted.url or url
     published = fetched if fetched is not None else None
     if extracted.date:

@@ -53,11 +53,22 @@ def _parse(line: bytes) -> tuple[object, str | None]:
                 return value, None
     if b"\xed" not in line or _ENCODED_SURROGATE.search(line) is None:
         try:
-            return json.loads(line, parse_int=_integer), None
+            return _loads(line), None
         except UnicodeDecodeError:
             pass
     text, note = decode_text(line)
-    return json.loads(text, parse_int=_integer), note
+    return _loads(text), note
+
+
+def _loads(data: bytes | str) -> object:
+    """``json.loads``; again with :func:`_integer` only when a number was too long to
+    convert (the callback slows every other line)."""
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        return json.loads(data, parse_int=_integer)
 
 
 def _integer(digits: str) -> int | str:

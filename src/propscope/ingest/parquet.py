@@ -71,9 +71,7 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
                                      f"{resolver.text_columns_hint()}); file skipped")
             return
         wanted = sorted({c if isinstance(c, str) else c[0] for c in cols.values()})
-        schema = pfile.schema_arrow
-        binary = [c for c in wanted if pa.types.is_binary(schema.field(c).type)
-                  or pa.types.is_large_binary(schema.field(c).type)]
+        binary = _binary_columns(pfile.schema_arrow, wanted)
         for batch in pfile.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
             sizes = _row_bytes(batch)
             over = budget.charge(max(batch.nbytes, sum(sizes) if sizes else 0))
@@ -98,6 +96,17 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
     except (pa.ArrowException, OSError) as exc:
         where = f"after row {row}" if row else "before any row"
         yield Rejected(name, str(row + 1), f"unreadable Parquet data {where}: {exc}")
+
+
+def _binary_columns(schema: pa.Schema, wanted: list[str]) -> list[str]:
+    """The wanted columns typed binary (a name given twice: its first field)."""
+    kinds: dict[str, pa.DataType] = {}
+    for field in schema:
+        kinds.setdefault(field.name, field.type)
+    binary_view = getattr(pa.types, "is_binary_view", lambda _t: False)
+    return [c for c in wanted if c in kinds and (
+        pa.types.is_binary(kinds[c]) or pa.types.is_large_binary(kinds[c])
+        or binary_view(kinds[c]))]
 
 
 def _as_text(record: dict[str, Any], binary: list[str]) -> dict[str, Any]:

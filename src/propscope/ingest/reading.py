@@ -15,7 +15,7 @@ from ..document import Document, Rejected
 from . import delimited, jsonl
 from .jsonl import LineChunk
 from .records import ReadOptions
-from .registry import BINARY_FORMATS, choose_reader
+from .registry import choose_reader
 from .sources import InputFile
 from .streams import (
     DecompressingReader,
@@ -72,12 +72,14 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
                 yield Rejected(name, "", "empty file")
         else:
             reader, why = choose_reader(suffix, head)
-            if reader is not None and suffix not in BINARY_FORMATS:
-                if head.startswith((b"\xff\xfe", b"\xfe\xff")) and reader in LINE_READERS:
+            if reader in LINE_READERS:  # whole-page readers decode and split text themselves
+                if (head.startswith((b"\xff\xfe", b"\xfe\xff"))
+                        and not head.startswith(b"\xff\xfe\x00\x00")):  # not UTF-32
                     stream = utf16_as_utf8(stream)  # a Windows "Unicode" export
                     head = stream.peek(SNIFF_BYTES)
-                if b"\r" in head and b"\n" not in head:
-                    stream = cr_line_ends(stream)  # classic Mac line ends
+                if (b"\r" in head and b"\n" not in head
+                        and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+                    stream = cr_line_ends(stream)  # classic Mac line ends, on UTF-8 bytes
             if reader is None:
                 yield Rejected(name, "", why or "unreadable")
             else:

@@ -29,7 +29,7 @@ from typing import Any, BinaryIO, cast
 
 from ..document import Rejected
 from ..errors import InputError
-from ..outputs import MARKER, marked_outputs
+from ..outputs import MARKER, is_own_output, marked_outputs
 from .streams import (
     BUFFER_SIZE,
     CappedReader,
@@ -120,9 +120,9 @@ def expand_paths(paths: Sequence[str | Path], exclude: Iterable[Path] = (),
             found: list[Path] = []
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                ours = marked_outputs(Path(root)) if MARKER in files else set()
-                found.extend(Path(root) / f for f in sorted(files)
-                             if not _skip(f) and f not in ours)
+                ours = marked_outputs(Path(root)) if MARKER in files else {}
+                found.extend(Path(root) / f for f in sorted(files) if not _skip(f)
+                             and not (f in ours and is_own_output(Path(root), f, ours)))
         else:
             found = [path]
         for file in found:

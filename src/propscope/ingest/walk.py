@@ -138,7 +138,10 @@ def iter_input_documents(paths: Sequence[str | Path], settings: Any
     the records are written (:mod:`propscope.stages.ingest`).
     """
     options = ReadOptions.from_settings(settings)
-    for path in expand_paths(paths):
+    skipped: list[Rejected] = []  # links to nothing, pipes
+    files = expand_paths(paths, skipped=skipped)
+    yield from skipped
+    for path in files:
         for unit in iter_units(disk_input(path, options)):
             if isinstance(unit, Rejected):
                 yield unit
