@@ -326,3 +326,14 @@ def test_a_parquet_file_with_a_column_named_twice_is_read(tmp_path: Path) -> Non
                                  names=["id", "text", "author", "author"])
     pq.write_table(table, tmp_path / "twice.parquet")
     assert _ingest(tmp_path, tmp_path / "twice.parquet")[0] == 2
+
+
+def test_bidi_overrides_are_visible_in_markup_built_outside_templates() -> None:
+    """Document bodies (highlighted spans), their tooltips, charts and diffs are built in
+    Python; they go through the same visible escaping as the templates."""
+    from propscope.present.html import Mark, highlight
+    text = "An account named dave\u202egnp.exe posted this."
+    plain = str(highlight(text, []))
+    marked = str(highlight(text, [Mark("ref", 3, 10, "ref-1", "tip \u202e here")]))
+    for html in (plain, marked):
+        assert "\u202e" not in html and "\\u202e" in html

@@ -12,14 +12,16 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
+
+from .escaping import esc
 
 Colour = Callable[[str | None], str]
 
 
 def _svg(width: int, height: int, body: list[str], label: str) -> Markup:
     return Markup(f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" '
-                  f'role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+                  f'role="img" aria-label="{esc(label)}" xmlns="http://www.w3.org/2000/svg">'
                   + "".join(body) + "</svg>")
 
 
@@ -28,7 +30,7 @@ def _short(text: str, n: int = 28) -> str:
 
 
 def legend(families: Sequence[str], colour: Colour) -> Markup:
-    items = "".join(f'<span class="lg"><i style="background:{colour(f)}"></i>{escape(f)}</span>'
+    items = "".join(f'<span class="lg"><i style="background:{colour(f)}"></i>{esc(f)}</span>'
                     for f in families)
     return Markup(f'<div class="legend">{items}</div>')
 
@@ -48,12 +50,12 @@ def stacked_bars_by_source(data: Sequence[dict[str, Any]], colour: Colour) -> Ma
     for i, src in enumerate(order):
         y = i * (bar + gap) + 4
         body.append(f'<text x="{left - 6}" y="{y + bar - 4}" text-anchor="end" class="lbl">'
-                    f'{escape(_short(src))}<title>{escape(src)}</title></text>')
+                    f'{esc(_short(src))}<title>{esc(src)}</title></text>')
         x = float(left)
         for fam, n in sorted(per[src].items()):
             w = (width - left - 50) * n / total_max
             body.append(f'<rect x="{x:.1f}" y="{y}" width="{max(w, 0.5):.1f}" height="{bar}" '
-                        f'fill="{colour(fam)}"><title>{escape(src)} · {escape(fam)}: {n:,}</title></rect>')
+                        f'fill="{colour(fam)}"><title>{esc(src)} · {esc(fam)}: {n:,}</title></rect>')
             x += w
         body.append(f'<text x="{x + 4:.1f}" y="{y + bar - 4}" class="val">'
                     f'{sum(per[src].values()):,}</text>')
@@ -83,14 +85,14 @@ def bars_over_time(data: Sequence[dict[str, Any]], unit: str, colour: Colour) ->
             h = plot_h * n / top
             y -= h
             body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bw:.1f}" height="{h:.1f}" '
-                        f'fill="{colour(fam)}"><title>{escape(str(p))} · {escape(fam)}: {n:,}'
+                        f'fill="{colour(fam)}"><title>{esc(str(p))} · {esc(fam)}: {n:,}'
                         '</title></rect>')
     label_every = max(1, len(periods) // 8)
     for i, p in enumerate(periods):
         if i % label_every == 0:
             x = left + i * step + step / 2
             body.append(f'<text x="{x:.1f}" y="{height - 8}" text-anchor="middle" class="lbl">'
-                        f'{escape(str(p))}</text>')
+                        f'{esc(str(p))}</text>')
     return _svg(width, height, body, f"technique spans per {unit}, by family")
 
 
@@ -117,15 +119,15 @@ def reuse_timeline(members: Sequence[dict[str, Any]]) -> Markup:
         x = left + (width - left - 30) * d / span
         first = bool(m.get("is_earliest")) or d == 0
         body.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" class="lbl">'
-                    f'{escape(_short(str(m.get("source") or "(unknown)")))}</text>')
+                    f'{esc(_short(str(m.get("source") or "(unknown)")))}</text>')
         body.append(f'<line x1="{left}" y1="{y}" x2="{x:.1f}" y2="{y}" class="lead"/>')
         body.append(f'<circle cx="{x:.1f}" cy="{y}" r="5" class="{"first" if first else "copy"}">'
-                    f'<title>{escape(str(m.get("source")))} · {escape(str(m.get("published")))}'
+                    f'<title>{esc(str(m.get("source")))} · {esc(str(m.get("published")))}'
                     f' · delay {int(d)} s</title></circle>')
     for j, m in enumerate(undated):
         y = axis_y + 16 + j * row
         body.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" class="lbl">'
-                    f'{escape(_short(str(m.get("source") or "(unknown)")))}</text>')
+                    f'{esc(_short(str(m.get("source") or "(unknown)")))}</text>')
         body.append(f'<text x="{left}" y="{y + 4}" class="val undated">date unknown: '
                     'not placed on the time axis</text>')
     hours = span / 3600

@@ -22,9 +22,10 @@ from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..safetext import html_visible
+from .escaping import esc
 
 # Colour-blind-safe palette (Okabe-Ito, then Tableau): one colour per technique family.
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B",
@@ -208,7 +209,7 @@ def highlight(text: str, marks: Sequence[Mark]) -> Markup:
     ``title`` tooltip lists every mark covering the segment.
     """
     if not marks:
-        return Markup(escape(text))
+        return Markup(esc(text))
     bounds = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
     max_lane = max((m.lane for m in marks if m.kind == "span"), default=-1)
     pad = (max_lane + 1) * LANE_PX + 1
@@ -221,7 +222,7 @@ def highlight(text: str, marks: Sequence[Mark]) -> Markup:
             active.append(by_start[nxt])
             nxt += 1
         active = [m for m in active if m.end > a]
-        piece = escape(text[a:b])
+        piece = esc(text[a:b])
         if not active:
             out.append(str(piece))
             continue
@@ -246,12 +247,12 @@ def highlight(text: str, marks: Sequence[Mark]) -> Markup:
         # confidence slider) without a round trip: technique, confidence and lane per span.
         data = ""
         if spans:
-            data = (f' data-t="{escape("|".join(m.technique for m in spans))}"'
+            data = (f' data-t="{esc("|".join(m.technique for m in spans))}"'
                     f' data-c="{"|".join("" if m.confidence is None else f"{m.confidence:.3f}" for m in spans)}"'
                     f' data-l="{"|".join(str(m.lane) for m in spans)}"'
                     f' data-s="{"|".join(m.mid for m in spans)}"')
-        out.append(f'<span class="{" ".join(classes)}" data-marks="{escape(ids)}"{data} '
-                   f'title="{escape(tip)}"' + (f' style="{escape(";".join(style))}"' if style else "")
+        out.append(f'<span class="{" ".join(classes)}" data-marks="{esc(ids)}"{data} '
+                   f'title="{esc(tip)}"' + (f' style="{esc(";".join(style))}"' if style else "")
                    + f">{piece}</span>")
     return Markup("".join(out))
 

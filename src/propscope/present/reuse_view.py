@@ -17,8 +17,9 @@ import json
 import re
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from .escaping import esc
 from .queries import CorpusQueries, rows
 
 MAX_PASSAGE = 12_000
@@ -37,7 +38,7 @@ def _wrap(piece: str, tag: str, cls: str, extra: str) -> str:
     core = piece.strip()
     lead = piece[:len(piece) - len(piece.lstrip())]
     trail = piece[len(piece.rstrip()):]
-    return f'{escape(lead)}<{tag} class="{cls}"{extra}>{escape(core)}</{tag}>{escape(trail)}'
+    return f'{esc(lead)}<{tag} class="{cls}"{extra}>{esc(core)}</{tag}>{esc(trail)}'
 
 
 def diff_words(original: str, copy: str, recurring: list[str]) -> tuple[Markup, Markup, list[str]]:
@@ -51,13 +52,13 @@ def diff_words(original: str, copy: str, recurring: list[str]) -> tuple[Markup, 
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
         if op == "equal":
-            left.append(str(escape(old)))
-            right.append(str(escape(new)))
+            left.append(str(esc(old)))
+            right.append(str(esc(new)))
             continue
         if old.strip():
             left.append(_wrap(old, "del", "diff-del", ""))
         else:
-            left.append(str(escape(old)))
+            left.append(str(esc(old)))
         if new.strip():
             low = new.strip().lower()
             again = any(low in r or r in low for r in rec)
@@ -66,7 +67,7 @@ def diff_words(original: str, copy: str, recurring: list[str]) -> tuple[Markup, 
             right.append(_wrap(new, "ins", cls, tip))
             inserted.append(new.strip())
         else:
-            right.append(str(escape(new)))
+            right.append(str(esc(new)))
     return Markup("".join(left)), Markup("".join(right)), inserted
 
 

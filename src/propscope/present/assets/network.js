@@ -7,6 +7,16 @@
   var dataEl = document.getElementById("network-data");
   if (!holder || !dataEl) { return; }
   var data = JSON.parse(dataEl.textContent);
+  // bidi embeddings, overrides, isolates and control characters shown as \uXXXX, as
+  // safetext.html_visible does server-side: a name must not reorder what is shown
+  var UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+  function visible(s) {
+    return String(s).replace(UNSAFE, function (ch) {
+      var code = ch.charCodeAt(0);
+      return code < 256 ? "\\x" + ("0" + code.toString(16)).slice(-2)
+                        : "\\u" + ("000" + code.toString(16)).slice(-4);
+    });
+  }
   var NS = "http://www.w3.org/2000/svg";
   var W = 900, H = 560;
   var palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
@@ -74,7 +84,8 @@
     l.setAttribute("stroke-width", String(0.6 + 3.5 * (+e.weight || 0) / maxW));
     l.setAttribute("class", "edge");
     var t = document.createElementNS(NS, "title");
-    t.textContent = e.source_a + " — " + e.source_b + " · " + e.kind + " · weight " + e.weight;
+    t.textContent = visible(e.source_a) + " — " + visible(e.source_b) + " · " + e.kind +
+      " · weight " + e.weight;
     l.appendChild(t);
     gEdges.appendChild(l);
     return l;
@@ -86,11 +97,12 @@
     c.setAttribute("r", String(4 + Math.min(10, Math.sqrt(n.degree) * 2)));
     c.setAttribute("fill", colour(n));
     var t = document.createElementNS(NS, "title");
-    t.textContent = n.id + (n.community !== null ? " · community " + n.community : "") +
+    t.textContent = visible(n.id) + (n.community !== null ? " · community " + n.community : "") +
       " · " + n.degree + " links";
     c.appendChild(t);
     var label = document.createElementNS(NS, "text");
-    label.textContent = n.id.length > 24 ? n.id.slice(0, 23) + "…" : n.id;
+    var shown = visible(n.id);
+    label.textContent = shown.length > 24 ? shown.slice(0, 23) + "…" : shown;
     label.setAttribute("dx", "9"); label.setAttribute("dy", "4");
     g.appendChild(c); g.appendChild(label);
     gNodes.appendChild(g);
