@@ -337,3 +337,11 @@ def test_bidi_overrides_are_visible_in_markup_built_outside_templates() -> None:
     marked = str(highlight(text, [Mark("ref", 3, 10, "ref-1", "tip \u202e here")]))
     for html in (plain, marked):
         assert "\u202e" not in html and "\\u202e" in html
+
+
+def test_a_mac_csv_with_a_line_break_in_a_cell_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "mac_cell.csv"
+    rows = "".join(f"c{i},record {i} in a mac csv,s\r" for i in range(5))
+    path.write_bytes(("id,text,source\r" + 'c9,"two\nlines",s\r' + rows).encode())
+    docs, quarantine, _ = _ingest(tmp_path, path)
+    assert docs == 6 and not quarantine

@@ -31,6 +31,15 @@ SNIFF_BYTES = 8192
 LINE_READERS = (jsonl.iter_documents, delimited.iter_csv, delimited.iter_tsv)
 
 
+def _cr_line_ends(head: bytes) -> bool:
+    """Whether lines end with CR alone: lone CRs, and at least twice as many as LFs (an
+    Excel "CSV (Macintosh)" file writes a line break inside a cell as LF)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    lone = head.count(b"\r") - head.count(b"\r\n")
+    return lone > 0 and lone >= 2 * head.count(b"\n")
+
+
 def read_unit(unit: InputFile, options: ReadOptions,
               on_open: Callable[[BinaryIO], None] | None = None,
               chunks: tuple[int, int] | None = None
@@ -77,8 +86,7 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
                         and not head.startswith(b"\xff\xfe\x00\x00")):  # not UTF-32
                     stream = utf16_as_utf8(stream)  # a Windows "Unicode" export
                     head = stream.peek(SNIFF_BYTES)
-                if (b"\r" in head and b"\n" not in head
-                        and not head.startswith((b"\xff\xfe", b"\xfe\xff"))):
+                if _cr_line_ends(head):
                     stream = cr_line_ends(stream)  # classic Mac line ends, on UTF-8 bytes
             if reader is None:
                 yield Rejected(name, "", why or "unreadable")

@@ -112,7 +112,8 @@ def utf16_as_utf8(stream: BinaryIO) -> io.BufferedReader:
 def cr_line_ends(stream: BinaryIO) -> io.BufferedReader:
     """``stream`` with CR line ends read as LF. Why: classic Mac files and Excel's "CSV
     (Macintosh)" end lines with CR alone; read on LF, the whole file was one malformed
-    record. Only for a file whose head has CR and no LF, so every CR is a line end."""
+    record. Only for a file whose head has lone CRs, at least twice as many as LFs (a
+    line break inside a quoted cell is LF there, and stays a line break in the cell)."""
     return io.BufferedReader(_CarriageReturns(stream), BUFFER_SIZE)
 
 
