@@ -345,3 +345,37 @@ def test_a_mac_csv_with_a_line_break_in_a_cell_is_read(tmp_path: Path) -> None:
     path.write_bytes(("id,text,source\r" + 'c9,"two\nlines",s\r' + rows).encode())
     docs, quarantine, _ = _ingest(tmp_path, path)
     assert docs == 6 and not quarantine
+
+
+def test_comments_do_not_hide_the_depth_and_text_keeps_its_encoding(tmp_path: Path) -> None:
+    """Review findings: closing tags inside comments fooled a tag count (the parser's own
+    depth report is used now), and the second parse read UTF-8 without a charset as
+    Latin-1 (it decodes the page as the first extraction did)."""
+    page = ("<html><body><p>Обычный первый абзац о погоде в городе сегодня утром.</p>"
+            + "<div><!--</i>-->" * 300 + "<p>Скрытое утверждение о том, что голосование "
+            "было подделано советом.</p>" + "</div>" * 300 + "</body></html>")
+    path = tmp_path / "ru.html"
+    path.write_bytes(page.encode("utf-8"))
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "r")
+    text = corpus.df("documents")["text"][0]
+    corpus.close()
+    assert "Скрытое утверждение" in text and "Ð" not in text
+
+
+def test_out_inside_the_inputs_never_overwrites_an_input(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+
+    from propscope.cli import main
+    data = tmp_path / "data"
+    data.mkdir()
+    pq.write_table(pa.table({"id": [f"p{i}" for i in range(20)],
+                             "text": [f"the analyst's own record {i}" for i in range(20)],
+                             "source": ["s"] * 20}), data / "posts.parquet")
+    before = (data / "posts.parquet").read_bytes()
+    said = CliRunner().invoke(main, ["run", str(data), "--corpus", str(tmp_path / "c.duckdb"),
+                                     "--out", str(data), "--techniques", "off", "--quiet"])
+    assert said.exit_code == 2 and "propscope did not write" in said.output
+    assert (data / "posts.parquet").read_bytes() == before

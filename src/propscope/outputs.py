@@ -30,12 +30,15 @@ def _stamp(path: Path) -> list[int] | None:
 
 
 def marked_outputs(folder: Path) -> dict[str, list[int]]:
-    """Files written into ``folder`` by earlier runs: name -> [size, mtime_ns]."""
+    """Files written into ``folder`` by earlier runs: name -> [size, mtime_ns] (``[]``: a
+    list of names only, as first written; the name alone then matches)."""
     try:
         data = json.loads((folder / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
         return {}
     written = data.get("written") if isinstance(data, dict) else None
+    if isinstance(written, list):  # the first form of this list: names only
+        return {n: [] for n in written if isinstance(n, str)}
     if not isinstance(written, dict):
         return {}
     return {n: s for n, s in written.items()
@@ -44,7 +47,9 @@ def marked_outputs(folder: Path) -> dict[str, list[int]]:
 
 def is_own_output(folder: Path, name: str, marked: dict[str, list[int]]) -> bool:
     """Whether ``folder/name`` is still the file a run wrote there."""
-    return name in marked and _stamp(folder / name) == marked[name]
+    if name not in marked:
+        return False
+    return not marked[name] or _stamp(folder / name) == marked[name]
 
 
 def mark_outputs(folder: Path, names: Iterable[str]) -> None:

@@ -23,7 +23,7 @@ from .stages.analyze import analyze_corpus, language_summary, start_engine
 from .stages.ingest import check_ingest, ingest_into
 from .stages.link import link_corpus
 from .stages.overlap import ingest_with_analysis, merge_overlap
-from .stages.present import present_corpus
+from .stages.present import check_out_dir, present_corpus
 from .stages.writer import CorpusWriter
 from .tables import TOTAL_TABLES
 
@@ -89,6 +89,8 @@ def link(corpus_path: str | Path, settings: Settings,
 def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Path | None,
         settings: Settings, reporter: Reporter = NULL_REPORTER) -> dict[str, Any]:
     """The whole main job. Each stage is skipped when it has nothing new to do."""
+    if out_dir is not None:
+        check_out_dir(out_dir, paths)  # before any stage: never overwrite an input
     Path(corpus_path).parent.mkdir(parents=True, exist_ok=True)
     with _job(corpus_path, "run", settings, reporter) as (corpus, run_id, engine, summary):
         assert engine is not None

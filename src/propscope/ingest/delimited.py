@@ -211,7 +211,7 @@ def _unique_columns(header: list[str]) -> tuple[list[str], list[str]]:
     for column in header:
         count = seen.get(column, 0) + 1
         seen[column] = count
-        if count == 2:
+        if count == 2 and column:  # empty cells (Excel's trailing columns) are no column
             twice.append(column)
         out.append(column if count == 1 else f"{column}.{count}")
     return out, twice

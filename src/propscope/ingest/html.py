@@ -98,12 +98,12 @@ def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = N
     text = getattr(extracted, "text", None) if extracted is not None else None
     deep = deeper_tree(page)  # None for every page under the parser's depth limit
     if deep is not None:
-        tree, read, opened = deep
+        tree, still_cut = deep
         again = _extract_tree(tree, url)
         if again is not None and len(again.text or "") > len(text or ""):
             extracted, text = again, again.text
-        cut = (f"; even so only {read:,} of its {opened:,} elements could be read, and text "
-               "may be hidden deeper" if opened > 2 * read + 16 else "")
+        cut = ("; even so the parser stopped at its own limit (2,048 levels), and text may "
+               "be hidden deeper" if still_cut else "")
         yield Rejected(name, recno, f"the page nests elements deeper than the parser's "
                                     f"{PARSER_DEPTH} levels; read again without that limit"
                                     f"{cut}; record kept")

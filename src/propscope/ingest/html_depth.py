@@ -1,56 +1,46 @@
-"""Pages nested deeper than the HTML parser's default limit: found cheaply, parsed again.
+"""Pages nested deeper than the HTML parser's default limit: found, and parsed again.
 
 Why: libxml2 stops at 256 nested elements, and what lies deeper is dropped, silently. A page
 whose article sits inside 260 ``div`` was "no main text found"; worse, one ordinary paragraph
 at the top hid any text nested below the limit with no note at all (an operator can hide text
-from analysis this way). So every page's nesting is estimated from its tags (one pass over
-them, void elements not counted); only a page that may be that deep is parsed twice (with and
-without the limit), and only when the second tree holds more is it used.
+from analysis this way). The parser itself says when it hit the limit ("Excessive depth" in
+its error log), which no trick with comments or attributes hides; so a page with enough tags
+to be that deep is parsed once with the limit, and, only when the parser reports it, again
+without it (libxml2's own hard limit, 2,048 levels, is then reported the same way).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 #: Nesting past which libxml2's default HTML parse drops elements.
 PARSER_DEPTH = 256
-_TAG = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9]*)")
-_VOID = frozenset({b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input",
-                   b"link", b"meta", b"source", b"track", b"wbr", b"param", b"keygen"})
 
 
-def may_be_too_deep(page: bytes) -> bool:
-    """Whether the page's tags nest (by a rough count) near the parser's limit."""
-    depth = 0
-    for match in _TAG.finditer(page):
-        if match.group(1):
-            depth = max(0, depth - 1)
-        elif match.group(2).lower() not in _VOID:
-            depth += 1
-            if depth > PARSER_DEPTH - 16:
-                return True
-    return False
+def _too_deep(parser: Any) -> bool:
+    return any("excessive depth" in str(e.message).lower() for e in parser.error_log)
 
 
-def _elements(root: Any) -> int:
-    return sum(1 for _ in root.iter())
-
-
-def deeper_tree(page: bytes) -> tuple[Any, int, int] | None:
-    """``(tree, elements read, elements opened)`` of the page parsed without the depth
-    limit, when that tree holds more than the default parse; None otherwise."""
-    if not may_be_too_deep(page):
+def deeper_tree(page: bytes) -> tuple[Any, bool] | None:
+    """``(tree, still cut)`` of the page parsed without the depth limit, when the usual
+    parse hit the limit; None otherwise. The page is decoded as trafilatura decodes it, so
+    the second tree reads its characters as the first extraction did."""
+    if page.count(b"<") <= PARSER_DEPTH:  # too few tags to nest that deep
         return None
     import lxml.html
     from lxml import etree
+    from trafilatura.utils import decode_file
 
+    usual = lxml.html.HTMLParser()
     try:
-        usual = _elements(lxml.html.document_fromstring(page))
-        deep = lxml.html.document_fromstring(page, parser=lxml.html.HTMLParser(huge_tree=True))
+        lxml.html.document_fromstring(page, parser=usual)
     except (etree.ParserError, etree.LxmlError, ValueError):
         return None
-    read = _elements(deep)
-    if read <= usual:
+    if not _too_deep(usual):
         return None
-    return deep, read, len(_TAG.findall(page))
+    huge = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        tree = lxml.html.document_fromstring(decode_file(page), parser=huge)
+    except (etree.ParserError, etree.LxmlError, ValueError):
+        return None
+    return tree, _too_deep(huge)

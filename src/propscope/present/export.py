@@ -76,6 +76,7 @@ def export_corpus(corpus: Corpus, out_dir: str | Path, fmt: str = "parquet", *,
         corpus.con.execute(
             f"COPY (SELECT {cols} FROM {q(table)} ORDER BY ALL) TO '{_sql_path(tmp)}' {options}")
         os.replace(tmp, target)
+        mark_outputs(out, [target.name])  # at once: an interrupted export is still known
         written[table] = corpus.count(table)
     if corpus.has_table("coordination_edges"):
         write_gexf(corpus, out / "network.gexf")
