@@ -325,7 +325,9 @@ def test_a_parquet_file_with_a_column_named_twice_is_read(tmp_path: Path) -> Non
                                   pa.array(["x", "y"]), pa.array(["z", "w"])],
                                  names=["id", "text", "author", "author"])
     pq.write_table(table, tmp_path / "twice.parquet")
-    assert _ingest(tmp_path, tmp_path / "twice.parquet")[0] == 2
+    docs, quarantine, _ = _ingest(tmp_path, tmp_path / "twice.parquet")
+    assert docs == 2
+    assert "columns named more than once: author" in next(iter(quarantine.values()))
 
 
 def test_bidi_overrides_are_visible_in_markup_built_outside_templates() -> None:

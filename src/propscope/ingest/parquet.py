@@ -17,6 +17,7 @@ turned into Python objects.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -72,6 +73,10 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
             return
         wanted = sorted({c if isinstance(c, str) else c[0] for c in cols.values()})
         binary = _binary_columns(pfile.schema_arrow, wanted)
+        twice = sorted(n for n, k in Counter(names).items() if k > 1 and n)
+        if twice:
+            yield Rejected(name, "", "columns named more than once: " + ", ".join(twice)
+                           + " (the last of each is read); records kept")
         for batch in pfile.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
             sizes = _row_bytes(batch)
             over = budget.charge(max(batch.nbytes, sum(sizes) if sizes else 0))
@@ -99,10 +104,10 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
 
 
 def _binary_columns(schema: pa.Schema, wanted: list[str]) -> list[str]:
-    """The wanted columns typed binary (a name given twice: its first field)."""
+    """The wanted columns typed binary (a name given twice: its last field, as read)."""
     kinds: dict[str, pa.DataType] = {}
     for field in schema:
-        kinds.setdefault(field.name, field.type)
+        kinds[field.name] = field.type  # a name given twice: the last, the value read
     binary_view = getattr(pa.types, "is_binary_view", lambda _t: False)
     return [c for c in wanted if c in kinds and (
         pa.types.is_binary(kinds[c]) or pa.types.is_large_binary(kinds[c])
