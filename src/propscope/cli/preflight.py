@@ -14,12 +14,12 @@ import io
 import json
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from ..errors import InputError
 from ..ingest.dates import DATE_ORDER_ENV
+from ..ingest.sources import not_regular
 
 PEEK_BYTES = 256 * 1024  # enough for a header line or a first JSON record
 MAX_FILES = 20  # files peeked at per run: a folder of thousands needs no more
@@ -28,10 +28,7 @@ MAX_FILES = 20  # files peeked at per run: a folder of thousands needs no more
 def _regular(path: Path) -> bool:
     """Whether ``path`` is a regular file (after links). Why: opening a FIFO named
     ``x.jsonl`` blocks forever, and a symlink loop raises; the readers report both."""
-    try:
-        return stat.S_ISREG(path.stat().st_mode)
-    except (OSError, RuntimeError, ValueError):
-        return False
+    return not_regular(path) is None
 
 
 def _files(src: Path) -> Iterator[Path]:

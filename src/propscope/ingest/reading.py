@@ -24,6 +24,7 @@ from .streams import (
     cr_line_ends,
     split_suffixes,
     utf16_as_utf8,
+    utf16_bom,
 )
 
 SNIFF_BYTES = 8192
@@ -34,7 +35,7 @@ LINE_READERS = (jsonl.iter_documents, delimited.iter_csv, delimited.iter_tsv)
 def _cr_line_ends(head: bytes) -> bool:
     """Whether lines end with CR alone: lone CRs, and at least twice as many as LFs (an
     Excel "CSV (Macintosh)" file writes a line break inside a cell as LF)."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if utf16_bom(head):
         return False
     lone = head.count(b"\r") - head.count(b"\r\n")
     return lone > 0 and lone >= 2 * head.count(b"\n")
@@ -82,8 +83,7 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
         else:
             reader, why = choose_reader(suffix, head)
             if reader in LINE_READERS:  # whole-page readers decode and split text themselves
-                if (head.startswith((b"\xff\xfe", b"\xfe\xff"))
-                        and not head.startswith(b"\xff\xfe\x00\x00")):  # not UTF-32
+                if utf16_bom(head):
                     stream = utf16_as_utf8(stream)  # a Windows "Unicode" export
                     head = stream.peek(SNIFF_BYTES)
                 if _cr_line_ends(head):

@@ -122,7 +122,7 @@ def expand_paths(paths: Sequence[str | Path], exclude: Iterable[Path] = (),
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 ours = marked_outputs(Path(root)) if MARKER in files else {}
                 found.extend(Path(root) / f for f in sorted(files) if not _skip(f)
-                             and not (f in ours and is_own_output(Path(root), f, ours)))
+                             and not is_own_output(Path(root), f, ours))
         else:
             found = [path]
         for file in found:

@@ -102,6 +102,11 @@ class _Utf16AsUtf8(io.RawIOBase):
         return len(data)
 
 
+def utf16_bom(head: bytes) -> bool:
+    """Whether ``head`` starts with a UTF-16 byte-order mark (not UTF-32's)."""
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) and not head.startswith(b"\xff\xfe\x00\x00")
+
+
 def utf16_as_utf8(stream: BinaryIO) -> io.BufferedReader:
     """``stream`` (UTF-16 with a BOM) read as UTF-8. Why: line readers split on the byte
     ``\\n``; in UTF-16 the first line kept the BOM and every other began with a NUL byte
@@ -135,7 +140,7 @@ def decode_text(data: bytes) -> tuple[str, str | None]:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif utf16_bom(data):
         return data.decode("utf-16", "replace"), None
     try:
         return data.decode("utf-8"), None
@@ -170,7 +175,7 @@ def binary_kind(head: bytes) -> str | None:
         if head.startswith(magic):
             return kind
     sample = head[:8192]
-    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs but is text
+    if utf16_bom(sample):  # UTF-16 text has NULs but is text
         return None
     # NULs in what is not UTF-8, or more than 1 % of them: binary. One stray NUL in a UTF-8
     # text file costs its record, not the file.
