@@ -70,7 +70,8 @@ def test_feed_bots_carry_their_readings_and_a_ring_none(tmp_path: Path) -> None:
     assert sorted(again["reading"]) == sorted(got["reading"])
 
 
-def _tables(corpus: Corpus, evidence: list[dict], parents: dict[str, str]) -> None:
+def _tables(corpus: Corpus, evidence: list[dict], parents: dict[str, str],
+            posts: list[dict] | None = None, life: int = 30) -> None:
     members = sorted({e["source_a"] for e in evidence} | {e["source_b"] for e in evidence})
     corpus.replace_table("communities", pa.Table.from_pylist(
         [{"community_id": "C0001", "source": m} for m in members]))
@@ -79,10 +80,12 @@ def _tables(corpus: Corpus, evidence: list[dict], parents: dict[str, str]) -> No
         (e["doc_b"], e["source_b"]) for e in evidence}
     corpus.replace_table("documents", pa.Table.from_pylist(
         [{"doc_id": d, "source": s} for d, s in sorted(docs)]
-        + [{"doc_id": f"life-{m}-{i}", "source": m} for m in members for i in range(30)]))
+        + [{"doc_id": f"life-{m}-{i}", "source": m} for m in members for i in range(life)]))
     corpus.replace_table("posts", pa.Table.from_pylist(
-        [{"doc_id": d, "parent_author": a} for d, a in parents.items()],
-        pa.schema([("doc_id", pa.string()), ("parent_author", pa.string())])))
+        [{"doc_id": d, "author": None, "parent_author": a} for d, a in parents.items()]
+        + (posts or []),
+        pa.schema([("doc_id", pa.string()), ("author", pa.string()),
+                   ("parent_author", pa.string())])))
 
 
 def _replies(targets: list[str]) -> tuple[list[dict], dict[str, str]]:
@@ -129,3 +132,22 @@ def test_an_account_name_is_escaped_in_the_report(tmp_path: Path) -> None:
     html = write_report(corpus, tmp_path / "report.html").read_text()
     assert hostile not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_copier_with_no_document_of_its_own_is_counted(tmp_path: Path) -> None:
+    """A relay whose every post copies a text another account posted first has no document
+    of its own (documents are kept once, under the first poster); its posts are still its
+    own. Counting documents only left it out, and ``automation`` then said "members post
+    little else" of a pair whose copier posts much else."""
+    corpus = Corpus(tmp_path / "c.duckdb")
+    evidence = [{"source_a": "relay", "source_b": "copier", "kind": "text", "item": f"t{k}",
+                 "doc_a": f"d{k}", "doc_b": f"d{k}", "delay_s": 8.0} for k in range(6)]
+    copies = [{"doc_id": f"d{k}", "author": "copier", "parent_author": None} for k in range(6)]
+    elsewhere = [{"doc_id": f"other-{i}", "author": "copier", "parent_author": None}
+                 for i in range(50)]  # it copies many other accounts' texts too
+    _tables(corpus, evidence, {}, copies + elsewhere, life=0)
+    corpus.con.execute("DELETE FROM documents WHERE source = 'copier'")
+    assert readings.community_readings(corpus) == []
+    _tables(corpus, evidence, {}, copies, life=0)  # a copier that does nothing else
+    corpus.con.execute("DELETE FROM documents WHERE source = 'copier'")
+    assert [r["reading"] for r in readings.community_readings(corpus)] == ["automation"]

@@ -70,6 +70,12 @@ _PARENTS = """
 #: Without a ``posts`` table (no platform export read) no author of a parent is known.
 _NO_PARENTS = "SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS parent_author WHERE false"
 
+#: What each account made: its documents, and (with a platform export) its posts, whose
+#: document is the first poster's when the text was posted before (a relay that copies a
+#: headline has no document of its own; counting documents only left it out).
+_AUTHORED = "SELECT source, doc_id FROM documents"
+_AUTHORED_POSTS = _AUTHORED + " UNION SELECT author, doc_id FROM posts WHERE author IS NOT NULL"
+
 _SQL = f"""
 WITH m AS (SELECT DISTINCT community_id, source FROM communities),
 e AS (
@@ -102,14 +108,13 @@ own_docs AS (
     SELECT DISTINCT community_id, source_a AS source, doc_a AS doc_id FROM e
     UNION SELECT DISTINCT community_id, source_b, doc_b FROM e),
 made AS (
-    SELECT o.community_id, o.source, count(*) AS n
-    FROM own_docs o JOIN documents d ON d.doc_id = o.doc_id AND d.source = o.source
-    GROUP BY o.community_id, o.source),
+    SELECT community_id, source, count(*) AS n FROM own_docs GROUP BY community_id, source),
+authored AS ({{authored}}),
 life AS (
     SELECT m.community_id,
-           min(coalesce(made.n, 0)::DOUBLE / greatest(t.n, 1)) AS least_share
+           min(least(coalesce(made.n, 0)::DOUBLE / greatest(t.n, 1), 1.0)) AS least_share
     FROM m
-    JOIN (SELECT source, count(*) AS n FROM documents
+    JOIN (SELECT source, count(DISTINCT doc_id) AS n FROM authored
           WHERE source IN (SELECT source FROM m) GROUP BY source) t ON t.source = m.source
     LEFT JOIN made ON made.community_id = m.community_id AND made.source = m.source
     GROUP BY m.community_id)
@@ -124,7 +129,9 @@ def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
     if not all(corpus.has_table(t) for t in needed):
         return []
     parents = _PARENTS if corpus.has_table("posts") else _NO_PARENTS
-    got = corpus.con.execute(_SQL.replace("{parents}", parents)).fetchall()
+    authored = _AUTHORED_POSTS if corpus.has_table("posts") else _AUTHORED
+    got = corpus.con.execute(_SQL.replace("{parents}", parents)
+                             .replace("{authored}", authored)).fetchall()
     names = [d[0] for d in corpus.con.description]
     out: list[dict[str, Any]] = []
     for values in got:
