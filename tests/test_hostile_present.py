@@ -377,6 +377,8 @@ def test_17_serve_ready_line_comes_after_binding_and_busy_port_is_named(tmp_path
         port = busy.getsockname()[1]
         started = time.monotonic()
         result = cli("serve", "--corpus", str(path), "--port", str(port), "--json", timeout=60)
-    assert result.returncode == 2 and result.stdout == ""  # no URL announced
+    assert result.returncode == 2
+    said = json.loads(result.stdout)  # with --json the failure, never a URL, on stdout
+    assert "url" not in said and said["error"]["code"] == "PS501"
     assert "[PS501]" in result.stderr and f"port {port}" in result.stderr
     assert "Traceback" not in result.stderr and time.monotonic() - started < 60

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from .common import json_error
 
 # One module per command family; each exposes ``commands: list[click.Command]``.
 COMMAND_MODULES = [
@@ -46,7 +47,23 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
         ctx.exit()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _JsonAwareGroup(click.Group):
+    """Usage errors (a missing input path, a bad option) are click's, raised before a
+    command's own error handling; with ``--json`` they are JSON on stdout as well, so a
+    script reads every failure the same way (:func:`.common.json_error`)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        words = [*getattr(ctx, "_protected_args", []), *ctx.args]  # invoke empties them
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            if "--json" in words:
+                json_error("PS100", exc.format_message(), "see the command's --help",
+                           exc.exit_code)
+            raise
+
+
+@click.group(cls=_JsonAwareGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
               help="Show the version of propscope and of its shipped models, then exit.")
 def main() -> None:

@@ -70,37 +70,51 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         corpus = kwargs.get("corpus_path")
+        as_json = bool(kwargs.get("json_out"))
         try:
             return fn(*args, **kwargs)
         except PropscopeError as exc:
-            _fail(exc)
+            _fail(exc, as_json)
         except (KeyboardInterrupt, duckdb.InterruptException):
-            _interrupted()
+            _interrupted(as_json)
         except RuntimeError as exc:  # DuckDB stops a query on Ctrl-C with this
             if "query interrupted" not in str(exc).lower():
                 raise
-            _interrupted()
+            _interrupted(as_json)
         except duckdb.Error as exc:
-            _fail(corpus_error(exc, Path(corpus) if corpus else Path("(corpus)")))
+            _fail(corpus_error(exc, Path(corpus) if corpus else Path("(corpus)")), as_json)
         except OSError as exc:
             if not is_disk_full(exc):
                 raise
             where = exc.filename or corpus or "the output"
             _fail(DiskFull(f"no space left while writing {where} ({exc.strerror})",
                            hint="free disk space (or raise the file-size limit) and run the "
-                                "same command again: finished work is kept and resumed"))
+                                "same command again: finished work is kept and resumed"),
+                  as_json)
 
     return wrapper
 
 
-def _interrupted() -> None:
+def json_error(code: str, message: str, hint: str | None, status: int) -> None:
+    """With ``--json`` a script reads the failure from stdout too (it printed nothing there
+    before, and a script had to scrape stderr): ``{"ok": false, "error": {...}}``."""
+    click.echo(json.dumps({"ok": False, "exit_status": status,
+                           "error": {"code": code, "message": message, "hint": hint}},
+                          indent=2, sort_keys=True))
+
+
+def _interrupted(as_json: bool = False) -> None:
     """Ctrl-C: one line and status 130, not a traceback (a stage writes per batch in a
     transaction, so what finished is kept and the same command resumes it)."""
-    click.echo("interrupted: run the same command again to resume (finished work is kept)",
-               err=True)
+    text = "interrupted: run the same command again to resume (finished work is kept)"
+    click.echo(text, err=True)
+    if as_json:
+        json_error("interrupted", text, None, 130)
     sys.exit(130)
 
 
-def _fail(exc: PropscopeError) -> None:
+def _fail(exc: PropscopeError, as_json: bool = False) -> None:
     click.echo("error: " + terminal_safe(str(exc)), err=True)
+    if as_json:
+        json_error(exc.code, exc.message, exc.hint, 2)
     sys.exit(2)

@@ -90,6 +90,10 @@ def _human_run(s: dict[str, Any]) -> str:
                      f"{ing.get('quarantined', 0)} quarantined, see propscope status")
         # A corrected --field mapping: what each file already read changed (stages/ingest_remap)
         lines += [_v(r["line"]) for r in ing.get("remapped") or []]
+        reread = ing.get("reread") or []
+        if reread:  # rejected whole by an older version (stages/ingest_rejected)
+            lines.append(f"read again with this version's readers (rejected whole before): "
+                         f"{len(reread)} file(s), e.g. {_v(reread[0])}")
     for name, res in (s.get("analyze") or {}).items():
         lines.append(f"analyze {_v(name)}: {_v(res.get('status'))} "
                      f"({res.get('documents', 0)} documents)")

@@ -4,7 +4,9 @@ Accepted: ``datetime``/``date`` objects (naive ones are taken as UTC), ISO 8601
 strings (``2020-10-28``, ``2020-10-28T10:00:00Z``, offsets), RFC 2822 (``Wed,
 28 Oct 2020 10:00:00 +0000``), Twitter-style ``Wed Oct 28 10:00:00 +0000 2020``,
 and epoch numbers (seconds, or milliseconds/microseconds when too large to be
-seconds). A date-only value means midnight UTC.
+seconds; zero and negative numbers are refused: exporters write 0 or -1 for "no date",
+and a thousand posts "at" 1970-01-01 would look simultaneous to the coordination stage).
+A date-only value means midnight UTC.
 
 Anything else raises :class:`ValueError`: the caller keeps the record without a
 date and quarantines a note, because a bad date must not cost the text.
@@ -41,6 +43,9 @@ def _aware(value: datetime) -> datetime:
 def _from_epoch(number: float) -> datetime:
     if math.isnan(number) or math.isinf(number):
         raise ValueError("not a finite number")
+    if number <= 0:  # 0 and -1 are exporters' "no date"; no platform post predates 1970
+        raise ValueError(f"epoch {number:g} is at or before 1970-01-01: a placeholder for "
+                         "no date, not a post's time")
     magnitude = abs(number)
     if magnitude >= 1e17:
         number /= 1e9  # nanoseconds

@@ -123,7 +123,8 @@ def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = N
     tracking = find_tracking_ids(data)
     if tracking:
         meta["html_tracking_ids"] = tracking
-    meta.update(read_markup(page, page_url))  # embeds, hrefs, furniture, footer: read exactly
+    # embeds, hrefs, furniture, footer: read exactly (below the depth limit too)
+    meta.update(read_markup(page, page_url, deep=deep is not None))
     yield Document.create(
         text, source=_host(page_url) or extracted.sitename or default_source(name),
         published=published, url=page_url, title=extracted.title or None,

@@ -249,10 +249,14 @@ def _template(root: Any) -> list[dict[str, Any]]:
     return out[:5]
 
 
-def read_markup(data: bytes, url: str | None = None) -> dict[str, Any]:
-    """The meta entries of one page's markup (empty keys left out; never raises)."""
+def read_markup(data: bytes, url: str | None = None, deep: bool = False) -> dict[str, Any]:
+    """The meta entries of one page's markup (empty keys left out; never raises).
+
+    ``deep``: the page nests deeper than the parser's default limit (:mod:`.html_depth`), so
+    it is parsed without it; links and embeds below the limit were dropped before."""
     try:
-        root = lxml.html.document_fromstring(data)
+        parser = lxml.html.HTMLParser(huge_tree=True) if deep else None
+        root = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, etree.LxmlError, ValueError):
         return {}  # the page keeps its text and tracking IDs; only what markup adds is lost
     for bad in root.iter("script", "style", "noscript"):

@@ -103,23 +103,39 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
         yield Rejected(name, str(row + 1), f"unreadable Parquet data {where}: {exc}")
 
 
-def _binary_columns(schema: pa.Schema, wanted: list[str]) -> list[str]:
-    """The wanted columns typed binary (a name given twice: its last field, as read)."""
+def _binary_columns(schema: pa.Schema, wanted: list[str]) -> dict[str, bool]:
+    """The wanted columns typed binary (a name given twice: its last field, as read), each
+    with whether its width is fixed (a UUID or hash kept as 16 or 32 bytes). Dictionary
+    columns count by their values' type (Spark writes low-cardinality columns so)."""
     kinds: dict[str, pa.DataType] = {}
     for field in schema:
         kinds[field.name] = field.type  # a name given twice: the last, the value read
     binary_view = getattr(pa.types, "is_binary_view", lambda _t: False)
-    return [c for c in wanted if c in kinds and (
-        pa.types.is_binary(kinds[c]) or pa.types.is_large_binary(kinds[c])
-        or binary_view(kinds[c]))]
+    out: dict[str, bool] = {}
+    for c in wanted:
+        kind = kinds.get(c)
+        if kind is not None and pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        if kind is None:
+            continue
+        if pa.types.is_fixed_size_binary(kind):
+            out[c] = True
+        elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind) or binary_view(kind):
+            out[c] = False
+    return out
 
 
-def _as_text(record: dict[str, Any], binary: list[str]) -> dict[str, Any]:
-    """The ``binary`` columns' values read as UTF-8 text (invalid bytes replaced). Why:
-    Spark and Hive write string columns as ``binary`` when the UTF8 annotation is missing,
-    and such a ``text`` column was "record without text" on every row."""
-    for column in binary:
+def _as_text(record: dict[str, Any], binary: dict[str, bool]) -> dict[str, Any]:
+    """The ``binary`` columns' values read as UTF-8 text. Why: Spark and Hive write string
+    columns as ``binary`` when the UTF8 annotation is missing, and such a ``text`` column
+    was "record without text" on every row. Bytes that are not UTF-8 are replaced, except
+    in a fixed-width column (an ID kept as raw bytes), which is written in hex: two IDs
+    must not become the same text."""
+    for column, fixed in binary.items():
         value = record.get(column)
         if isinstance(value, bytes):
-            record[column] = value.decode("utf-8", "replace")
+            try:
+                record[column] = value.decode("utf-8")
+            except UnicodeDecodeError:
+                record[column] = value.hex() if fixed else value.decode("utf-8", "replace")
     return record

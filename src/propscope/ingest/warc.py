@@ -17,6 +17,8 @@ comes earlier or is not in the archive is not kept (there is no document to hold
 
 from __future__ import annotations
 
+import contextlib
+import io
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 from urllib.parse import urljoin
@@ -38,16 +40,27 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
     from warcio.archiveiterator import ArchiveIterator  # only WARC input pays its import
 
     records = iter(ArchiveIterator(stream, arc2warc=True))
-    record = None
+    record: Any = None
+    misframed: list[int] = []  # records warcio found not followed by their blank lines
     while True:
+        said = io.StringIO()
+        failed: Exception | None = None
         try:
-            record = next(records)
+            with contextlib.redirect_stderr(said):  # warcio prints its warning there itself
+                record = next(records)
         except StopIteration:
-            yield from _cut_short(record, name, number)
-            return
+            failed = StopIteration()
         except Exception as exc:  # noqa: BLE001 - warcio raises several kinds on damage
-            yield Rejected(name, str(number + 1), f"unreadable WARC record, rest of the archive "
-                                                  f"skipped: {type(exc).__name__}: {exc}")
+            failed = exc
+        if said.getvalue():
+            misframed.append(number)
+        if failed is not None:
+            yield from _misframed(misframed, name)
+            if isinstance(failed, StopIteration):
+                yield from _cut_short(record, name, number)
+            else:
+                yield Rejected(name, str(number + 1), "unreadable WARC record, rest of the "
+                               f"archive skipped: {type(failed).__name__}: {failed}")
             return
         number += 1
         if record.rec_type != "response" or record.http_headers is None:
@@ -73,6 +86,18 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
                 item.meta["url_expansions"] = expansions
                 expansions = None  # one page, one document holds them
             yield item
+
+
+def _misframed(after: list[int], name: str) -> Iterator[Rejected]:
+    """One note for the records that warcio found not followed by the blank lines that end a
+    WARC record. Why: warcio wrote its own warning to stderr (through ``--quiet`` and
+    ``--json``, naming no file); a wrong Content-Length there may have cut or merged a
+    record, which the analyst should see in the quarantine list with the rest."""
+    if after:
+        yield Rejected(name, str(after[0]), f"{len(after):,} WARC record(s), the first after "
+                                            f"record {after[0]}, not followed by the blank "
+                                            "lines that end a record (a wrong Content-Length?); "
+                                            "read on from the next record header")
 
 
 def _cut_short(last: Any, name: str, number: int) -> Iterator[Rejected]:

@@ -36,6 +36,7 @@ from ..ingest.walk import (
 )
 from ..progress import NULL_REPORTER, Reporter
 from ..settings import Settings
+from .ingest_rejected import forget_rejected, record_readers
 from .ingest_remap import mapping_of, remap_inputs
 from .ingest_workers import ChunkFeeder, WorkerParse
 from .ingest_write import BATCH_DOCS, IngestSummary, IngestWrites
@@ -74,6 +75,8 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
     # Units read before with another --field mapping are read again first (and then
     # skipped below as done): a corrected mapping corrects the corpus.
     summary.remapped = [r.as_dict() for r in remap_inputs(writer, files, options, run_id)]
+    with writer.exclusive() as direct:  # rejected whole by older readers: read as new
+        summary.reread = forget_rejected(direct, files)
     writes = IngestWrites(writer, run_id, summary, on_new,
                           batch_docs=getattr(settings, "ingest_batch_docs", BATCH_DOCS),
                           on_extra=workers.on_extra if workers else None, poll=tracker.poll,
@@ -103,6 +106,8 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
             writer.barrier()
     summary.files, summary.files_skipped, summary.bytes = (
         counts.files, counts.files_skipped, counts.bytes)
+    with writer.exclusive() as direct:
+        record_readers(direct)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 

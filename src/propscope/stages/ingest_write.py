@@ -49,6 +49,8 @@ class IngestSummary:
     seconds: float = 0.0
     # Units read again with a corrected --field mapping (.ingest_remap.Remapped.as_dict)
     remapped: list[dict[str, Any]] = field(default_factory=list)
+    # Units an older version rejected whole, read again with today's readers (.ingest_rejected)
+    reread: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

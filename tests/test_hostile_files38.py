@@ -1,0 +1,150 @@
+"""Hostile input left open by the reviews of 2026-12-05, through a real DuckDB corpus.
+
+A file an older version rejected whole is read again after the upgrade (and only then);
+``--json`` says what failed on stdout too; warcio's own warning about a misframed WARC
+record becomes a quarantine note instead of a line on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import propscope
+from propscope.cli import main
+from propscope.settings import Settings
+from propscope.stages import ingest_rejected
+from propscope.stages.ingest import ingest_paths
+
+
+def _good_lines(n: int) -> bytes:
+    return "".join(json.dumps({"id": f"r{i}", "text": f"record {i} about the harbour budget",
+                               "source": "s"}) + "\n" for i in range(n)).encode()
+
+
+def test_a_file_rejected_whole_before_an_upgrade_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    good = _good_lines(4)
+    path.write_bytes(b"\x00\x01\x02" * (len(good) // 3) + b"\x00" * (len(good) % 3))
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    first = ingest_paths(corpus, [path], Settings(), "run-1")
+    assert first.documents == 0 and first.quarantined >= 1
+    # The same name, size and time, now readable: as if today's readers met the bytes an
+    # older version could not read (the done-check keys on name, size and time).
+    path.write_bytes(good)
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    same_version = ingest_paths(corpus, [path], Settings(), "run-2")
+    assert same_version.files_skipped == 1 and same_version.documents == 0
+    corpus.con.execute("DELETE FROM meta WHERE key = ?", [ingest_rejected.META_KEY])  # older
+    upgraded = ingest_paths(corpus, [path], Settings(), "run-3")
+    assert upgraded.reread == ["feed.jsonl"] or upgraded.reread[0].endswith("feed.jsonl")
+    assert upgraded.documents == 4
+    assert corpus.count("quarantine") == 0  # the old reasons went with the old reading
+    again = ingest_paths(corpus, [path], Settings(), "run-4")  # idempotent
+    assert again.reread == [] and again.files_skipped == 1 and corpus.count("documents") == 4
+    corpus.close()
+
+
+def test_a_file_that_gave_documents_is_not_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "ok.jsonl"
+    path.write_bytes(_good_lines(3) + b"{broken\n")
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "run-1")
+    corpus.con.execute("DELETE FROM meta WHERE key = ?", [ingest_rejected.META_KEY])
+    again = ingest_paths(corpus, [path], Settings(), "run-2")
+    assert again.reread == [] and again.files_skipped == 1
+    corpus.close()
+
+
+def test_json_errors_are_json_on_stdout(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path / "missing.jsonl"), "--corpus",
+                                       str(tmp_path / "c.duckdb"), "--json"])
+    assert result.exit_code == 2
+    out = json.loads(result.stdout)
+    assert out["ok"] is False and out["exit_status"] == 2
+    assert out["error"]["code"].startswith("PS1") and "missing.jsonl" in out["error"]["message"]
+    plain = CliRunner().invoke(main, ["ingest", str(tmp_path / "missing.jsonl"), "--corpus",
+                                      str(tmp_path / "c.duckdb")])
+    assert plain.exit_code == 2 and not plain.stdout.strip()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    ours = CliRunner().invoke(main, ["ingest", str(empty), "--corpus",
+                                     str(tmp_path / "c.duckdb"), "--json"])
+    assert ours.exit_code == 2
+    assert json.loads(ours.stdout)["error"]["code"] == "PS101"  # a propscope error, coded
+
+
+def _warc_record(uri: str, payload: bytes, length: int | None = None) -> bytes:
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + payload
+    head = ("WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri
+            + "\r\nWARC-Date: 2024-03-01T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:" + uri[-1]
+            + ">\r\nContent-Type: application/http; msgtype=response\r\nContent-Length: "
+            + str(len(http) if length is None else length) + "\r\n\r\n").encode()
+    return head + http + b"\r\n\r\n"
+
+
+def test_a_misframed_warc_record_is_a_note_not_a_stderr_line(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    page = b"<html><body><p>An archived page about the harbour budget and its vote.</p></body></html>"
+    first = _warc_record("https://a.example/1", page)
+    # a Content-Length 12 bytes short: the record's tail is read as the next "blank line"
+    http_len = len(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page)
+    short = _warc_record("https://a.example/2", page.replace(b"An", b"A second"), http_len - 3)
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(first + short + _warc_record("https://a.example/3", page))
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    capfd.readouterr()
+    ingest_paths(corpus, [path], Settings(), "run-1")
+    err = capfd.readouterr().err
+    reasons = list(corpus.df("quarantine")["reason"])
+    corpus.close()
+    assert "WARNING" not in err
+    assert any("not followed by the blank lines" in r for r in reasons), reasons
+
+
+def test_a_link_nested_past_the_parser_limit_is_read(tmp_path: Path) -> None:
+    """Links and embeds were read with the parser's default depth limit after the text had
+    been read without it: a link below 256 levels was dropped, silently."""
+    page = ("<html><body><p>An ordinary opening paragraph about the weather in the city.</p>"
+            + "<div>" * 300 + "<p>The council vote story continues here, read more at "
+            "<a href='https://deep-site.example/story/9'>the full story</a> today.</p>"
+            + "</div>" * 300 + "</body></html>")
+    path = tmp_path / "deep.html"
+    path.write_text(page, encoding="utf-8")
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "r")
+    meta = json.loads(corpus.df("documents")["meta"][0])
+    corpus.close()
+    assert any("deep-site.example/story/9" in str(link) for link in meta.get("html_links", []))
+
+
+def test_dictionary_and_fixed_width_binary_columns_are_text(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    path = tmp_path / "spark.parquet"
+    texts = pa.array([b"first record about the harbour budget",
+                      b"second record about the harbour vote"], pa.binary())
+    ids = pa.array([b"\xff" * 15 + b"\x01", b"\xff" * 15 + b"\x02"], pa.binary(16))
+    pq.write_table(pa.table({"id": ids, "text": pa.DictionaryArray.from_arrays(
+        pa.array([0, 1], pa.int32()), texts), "source": ["s", "s"]}), path)
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "r")
+    docs = corpus.df("documents")
+    corpus.close()
+    assert sorted(docs["text"]) == ["first record about the harbour budget",
+                                    "second record about the harbour vote"]
+    assert sorted(docs["external_id"]) == ["ff" * 15 + "01", "ff" * 15 + "02"]  # not one id
+
+
+@pytest.mark.parametrize("value", [0, -1, -1e12, "0", "-86400"])
+def test_zero_and_negative_epochs_are_no_date(value: object) -> None:
+    from propscope.ingest.dates import parse_date
+    with pytest.raises(ValueError, match="placeholder"):
+        parse_date(value)
+    assert parse_date(1_700_000_000).year == 2023  # type: ignore[union-attr]
+    assert parse_date(1_700_000_000_000).year == 2023  # type: ignore[union-attr]
