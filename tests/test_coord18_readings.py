@@ -151,3 +151,72 @@ def test_a_copier_with_no_document_of_its_own_is_counted(tmp_path: Path) -> None
     _tables(corpus, evidence, {}, copies, life=0)  # a copier that does nothing else
     corpus.con.execute("DELETE FROM documents WHERE source = 'copier'")
     assert [r["reading"] for r in readings.community_readings(corpus)] == ["automation"]
+
+
+def test_declared_bots_are_their_own_reading(tmp_path: Path) -> None:
+    """Mastodon's ``bot`` flag is read into ``posts.declared_bot`` and, when half of a
+    community's members carry it, the community says so; one flagged member of three does
+    not make the reading."""
+    corpus = Corpus(tmp_path / "c.duckdb")
+    evidence = [{"source_a": "feed-1", "source_b": "feed-2", "kind": "url",
+                 "item": f"wire.example/{k}", "doc_a": f"d{k}a", "doc_b": f"d{k}b",
+                 "delay_s": 400.0} for k in range(6)] + [
+        {"source_a": "feed-2", "source_b": "person", "kind": "url", "item": f"other.example/{k}",
+         "doc_a": f"e{k}a", "doc_b": f"e{k}b", "delay_s": 400.0} for k in range(6)]
+
+    def flagged(*bots: str) -> list[dict]:
+        return [{"doc_id": f"p-{b}", "author": b, "parent_author": None, "declared_bot": True}
+                for b in bots]
+    for bots, expected in ((("feed-1", "feed-2"), ["declared_bot"]), (("feed-1",), [])):
+        _tables(corpus, evidence, {})
+        corpus.con.execute("ALTER TABLE posts ADD COLUMN declared_bot BOOLEAN")
+        corpus.con.executemany("INSERT INTO posts (doc_id, author, parent_author, declared_bot) "
+                               "VALUES (?, ?, ?, ?)", [list(r.values()) for r in flagged(*bots)])
+        got = readings.community_readings(corpus)
+        assert [r["reading"] for r in got if r["reading"] == "declared_bot"] == expected
+        if expected:
+            assert "2 of 3 members" in got[-1]["text"] and "bot flag" in got[-1]["text"]
+
+
+def test_mastodon_bot_flag_is_kept_and_old_corpora_gain_the_column(tmp_path: Path) -> None:
+    import json
+
+    import propscope
+    from propscope import pipeline
+    statuses = [{"id": str(k), "created_at": f"2024-03-01T10:0{k}:00Z",
+                 "url": f"https://m.example/{k}",
+                 "content": f"<p>headline number {k} about the harbour budget</p>",
+                 "in_reply_to_id": None, "reblog": None,
+                 "account": {"acct": acct, "id": acct, "bot": bot}}
+                for k, (acct, bot) in enumerate((("relay", True), ("ana", False), ("cora", None)))]
+    path = tmp_path / "statuses.json"
+    path.write_text(json.dumps(statuses), encoding="utf-8")
+    pipeline.ingest([path], tmp_path / "c.duckdb", Settings())
+    with propscope.open_corpus(tmp_path / "c.duckdb") as corpus:
+        flags = dict(corpus.con.execute("SELECT author, declared_bot FROM posts").fetchall())
+        assert flags == {"relay": True, "ana": None, "cora": None}
+        corpus.con.execute("ALTER TABLE posts DROP COLUMN declared_bot")  # as version 4 made it
+        corpus.con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    with propscope.open_corpus(tmp_path / "c.duckdb") as corpus:  # migrated on open
+        assert corpus.con.execute("SELECT count(*) FROM posts WHERE declared_bot IS NULL"
+                                  ).fetchone()[0] == 3
+    pipeline.ingest([path], tmp_path / "c.duckdb", Settings())  # and written by name again
+
+
+def test_a_copier_read_from_plain_files_is_counted_too(tmp_path: Path) -> None:
+    """Without a platform export a copier's posts are its occurrences in
+    ``document_sources`` (JSON Lines, CSV, news): 56 of them, 6 in the community."""
+    corpus = Corpus(tmp_path / "c.duckdb")  # a real corpus: the stage's own tables
+    corpus.replace_table("coordination_evidence", pa.Table.from_pylist([
+        {"source_a": "relay", "source_b": "copier", "kind": "text", "item": f"t{k}",
+         "doc_a": f"d{k}", "doc_b": f"d{k}", "delay_s": 8.0} for k in range(6)]))
+    corpus.replace_table("communities", pa.Table.from_pylist(
+        [{"community_id": "C0001", "source": m} for m in ("relay", "copier")]))
+    firsts = [(f"d{k}", "relay") for k in range(6)] + [(f"o{i}", f"other{i}") for i in range(50)]
+    corpus.con.executemany("INSERT INTO documents (doc_id, source) VALUES (?, ?)", firsts)
+    copies = [(f"d{k}", "copier") for k in range(6)] + [(f"o{i}", "copier") for i in range(50)]
+    corpus.con.executemany("INSERT INTO document_sources (doc_id, source, file, record) "
+                           "VALUES (?, ?, 'f.jsonl', ?)", [(d, s, d) for d, s in copies])
+    assert readings.community_readings(corpus) == []
+    corpus.con.execute("DELETE FROM document_sources WHERE doc_id LIKE 'o%'")
+    assert [r["reading"] for r in readings.community_readings(corpus)] == ["automation"]

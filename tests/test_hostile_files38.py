@@ -17,13 +17,17 @@ from click.testing import CliRunner
 import propscope
 from propscope.cli import main
 from propscope.settings import Settings
-from propscope.stages import ingest_rejected
 from propscope.stages.ingest import ingest_paths
 
 
 def _good_lines(n: int) -> bytes:
     return "".join(json.dumps({"id": f"r{i}", "text": f"record {i} about the harbour budget",
                                "source": "s"}) + "\n" for i in range(n)).encode()
+
+
+def _older_readers(corpus: propscope.Corpus) -> None:
+    """As if every unit had been read by an older version (or before versions were kept)."""
+    corpus.con.execute("UPDATE ingested_files SET readers = NULL")
 
 
 def test_a_file_rejected_whole_before_an_upgrade_is_read_again(tmp_path: Path) -> None:
@@ -40,13 +44,51 @@ def test_a_file_rejected_whole_before_an_upgrade_is_read_again(tmp_path: Path) -
     os.utime(path, (1_700_000_000, 1_700_000_000))
     same_version = ingest_paths(corpus, [path], Settings(), "run-2")
     assert same_version.files_skipped == 1 and same_version.documents == 0
-    corpus.con.execute("DELETE FROM meta WHERE key = ?", [ingest_rejected.META_KEY])  # older
+    _older_readers(corpus)
     upgraded = ingest_paths(corpus, [path], Settings(), "run-3")
-    assert upgraded.reread == ["feed.jsonl"] or upgraded.reread[0].endswith("feed.jsonl")
+    assert [Path(n).name for n in upgraded.reread] == ["feed.jsonl"]
     assert upgraded.documents == 4
     assert corpus.count("quarantine") == 0  # the old reasons went with the old reading
     again = ingest_paths(corpus, [path], Settings(), "run-4")  # idempotent
     assert again.reread == [] and again.files_skipped == 1 and corpus.count("documents") == 4
+    corpus.close()
+
+
+def test_each_input_is_read_again_when_it_is_next_named(tmp_path: Path) -> None:
+    """The version is kept per unit: an upgraded run over some inputs leaves the others to
+    be read again when a later run names them; an archive under a folder with ``!`` in
+    its name, and an archive that could not be opened at all, are read again too."""
+    import io
+    import zipfile
+    good = _good_lines(3)
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("inner.jsonl", good)
+    plain, member, damaged = (tmp_path / "A" / "a.jsonl", tmp_path / "we!rd" / "m.zip",
+                              tmp_path / "B" / "x.zip")
+    final = {plain: good, member: zipped.getvalue(), damaged: zipped.getvalue()}
+    for path, data in final.items():
+        path.parent.mkdir(exist_ok=True)
+        if path is member:  # a readable archive whose member an older version rejected
+            broken = io.BytesIO()
+            with zipfile.ZipFile(broken, "w") as z:
+                z.writestr("inner.jsonl", b"\x00\x01" * (len(good) // 2) + b"\x00" * (len(good) % 2))
+            path.write_bytes(broken.getvalue())
+        else:
+            path.write_bytes(b"\x00\x01\x02" * (len(data) // 3) + b"\x00" * (len(data) % 3))
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    assert ingest_paths(corpus, list(final), Settings(), "run-1").documents == 0
+    _older_readers(corpus)
+    for path, data in final.items():
+        if len(data) == path.stat().st_size:
+            path.write_bytes(data)
+            os.utime(path, (1_700_000_000, 1_700_000_000))
+    first = ingest_paths(corpus, [plain], Settings(), "run-2")
+    assert [Path(n).name for n in first.reread] == ["a.jsonl"] and first.documents == 3
+    later = ingest_paths(corpus, [member, damaged], Settings(), "run-3")
+    assert sorted(later.reread) == sorted([f"{member}!inner.jsonl", str(damaged)])
+    assert corpus.count("documents") == 3 and corpus.count("quarantine") == 0  # all 3 texts
     corpus.close()
 
 
@@ -55,7 +97,7 @@ def test_a_file_that_gave_documents_is_not_read_again(tmp_path: Path) -> None:
     path.write_bytes(_good_lines(3) + b"{broken\n")
     corpus = propscope.open_corpus(tmp_path / "c.duckdb")
     ingest_paths(corpus, [path], Settings(), "run-1")
-    corpus.con.execute("DELETE FROM meta WHERE key = ?", [ingest_rejected.META_KEY])
+    _older_readers(corpus)
     again = ingest_paths(corpus, [path], Settings(), "run-2")
     assert again.reread == [] and again.files_skipped == 1
     corpus.close()
@@ -141,6 +183,20 @@ def test_dictionary_and_fixed_width_binary_columns_are_text(tmp_path: Path) -> N
     assert sorted(docs["external_id"]) == ["ff" * 15 + "01", "ff" * 15 + "02"]  # not one id
 
 
+def test_fixed_width_values_count_against_the_record_limit(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    path = tmp_path / "wide.parquet"
+    pq.write_table(pa.table({"id": pa.array([b"a" * 16, b"b" * 16], pa.binary(16)),
+                             "text": pa.array([b"x" * 200_000, b"y" * 200_000],
+                                              pa.binary(200_000)),
+                             "source": ["s", "s"]}), path)
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    summary = ingest_paths(corpus, [path], Settings(max_record_bytes=100_000), "r")
+    corpus.close()
+    assert summary.documents == 0 and summary.quarantined == 2
+
+
 @pytest.mark.parametrize("value", [0, -1, -1e12, "0", "-86400"])
 def test_zero_and_negative_epochs_are_no_date(value: object) -> None:
     from propscope.ingest.dates import parse_date
@@ -148,3 +204,72 @@ def test_zero_and_negative_epochs_are_no_date(value: object) -> None:
         parse_date(value)
     assert parse_date(1_700_000_000).year == 2023  # type: ignore[union-attr]
     assert parse_date(1_700_000_000_000).year == 2023  # type: ignore[union-attr]
+
+
+def test_an_output_folder_copied_without_its_times_is_not_read_back(tmp_path: Path) -> None:
+    """``cp -r`` (no ``-p``), a download or a sync gives every file a new time: the exports
+    of a former --out folder were read back as documents. Their content fingerprint holds."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from propscope.present.export import export_corpus
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "posts.jsonl").write_bytes(_good_lines(6))
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [data], Settings(), "run-1")
+    export_corpus(corpus, data, "parquet")
+    corpus.close()
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy, copy_function=shutil.copyfile)  # times not kept
+    for f in copy.iterdir():
+        os.utime(f, (1_800_000_000, 1_800_000_000))
+    fresh = propscope.open_corpus(tmp_path / "c2.duckdb")
+    ingest_paths(fresh, [copy], Settings(), "run-1")
+    assert fresh.count("documents") == 6 and fresh.count("quarantine") == 0
+    # a different file under an export's name is still input
+    pq.write_table(pa.table({"id": ["new"], "text": ["a record dropped in later on"],
+                             "source": ["s"]}), copy / "documents.parquet")
+    ingest_paths(fresh, [copy], Settings(), "run-2")
+    assert fresh.count("documents") == 7
+    fresh.close()
+
+
+def test_markup_of_a_page_2000_deep_is_read_in_linear_time() -> None:
+    """Furniture, footers and embeds nested 2,000 deep (read without the parser's depth
+    limit since links below it were lost): each subtree is walked a bounded number of
+    times (nested spans in an ad box took 24 s)."""
+    import time
+
+    from propscope.ingest.html_markup import read_markup
+    words = "lorem ipsum dolor sit amet " * 8
+    shapes = {
+        "ad": "<div class='ad'>" + ("<span>" + words) * 2000 + "</span>" * 2000 + "</div>",
+        "footer": ("<div class='footer'>" + words) * 2000 + "</div>" * 2000,
+        "tweets": ("<blockquote class='twitter-tweet'><p>" + words + "</p>") * 2000
+                  + "</blockquote>" * 2000,
+    }
+    for name, body in shapes.items():
+        page = f"<html><body><p>An opening paragraph.</p>{body}</body></html>".encode()
+        started = time.perf_counter()
+        read_markup(page, None, deep=True)
+        assert time.perf_counter() - started < 3.0, name
+
+
+def test_a_placeholder_epoch_gives_way_to_the_date_beside_it(tmp_path: Path) -> None:
+    from propscope.ingest.dates import first_given
+    assert first_given("0", "2020-10-28 10:00:00") == "2020-10-28 10:00:00"
+    assert first_given(0, -1, " ", None) is None
+    assert first_given("1603879200", "2020-10-28") == "1603879200"
+    path = tmp_path / "fourcat.csv"
+    path.write_text("id,thread_id,author,body,subject,timestamp,unix_timestamp\n"
+                    "1,1,ana,a post about the harbour budget vote,,2020-10-28 10:00:00,0\n",
+                    encoding="utf-8")
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "r")
+    published = corpus.con.execute("SELECT published FROM documents").fetchone()[0]
+    notes = corpus.count("quarantine")
+    corpus.close()
+    assert published is not None and published.year == 2020 and notes == 0

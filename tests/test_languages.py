@@ -126,7 +126,7 @@ def test_version_2_corpus_migrates_and_keeps_declared_languages(tmp_path):
     con.close()
     with open_corpus(path) as corpus:
         assert corpus.con.execute("SELECT value FROM meta WHERE key = 'schema_version'"
-                                  ).fetchone()[0] == str(SCHEMA_VERSION) == "4"
+                                  ).fetchone()[0] == str(SCHEMA_VERSION) == "5"
         rows = corpus.con.execute("SELECT doc_id, lang, lang_confidence, lang_declared "
                                   "FROM documents ORDER BY doc_id").fetchall()
     assert rows == [("a", "fr", 1.0, True), ("b", None, None, None)]

@@ -179,7 +179,7 @@ class Corpus:
         if not rows.num_rows:
             return 0
         with self.transaction(), self.registered(_new_posts=rows):
-            self.con.execute("INSERT OR IGNORE INTO posts SELECT * FROM _new_posts")
+            self.con.execute("INSERT OR IGNORE INTO posts BY NAME SELECT * FROM _new_posts")
         return int(rows.num_rows)
 
     def insert_rows(self, doc_rows: pa.Table, src_rows: pa.Table, *,
@@ -227,9 +227,10 @@ class Corpus:
         return row is not None
 
     def mark_file_done(self, file: str, size: int, mtime: float, documents: int,
-                       quarantined: int, run_id: str) -> None:
-        self.con.execute("INSERT OR REPLACE INTO ingested_files VALUES (?, ?, ?, ?, ?, ?)",
-                         [file, size, mtime, documents, quarantined, run_id])
+                       quarantined: int, run_id: str, readers: str | None = None) -> None:
+        self.con.execute("INSERT OR REPLACE INTO ingested_files (file, size, mtime, documents, "
+                         "quarantined, run_id, readers) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [file, size, mtime, documents, quarantined, run_id, readers])
 
     def iter_documents(self, sql_where: str = "TRUE", params: Sequence[Any] = (),
                        batch_size: int = 1000, columns: str = "*") -> Iterator[list[Document]]:

@@ -19,7 +19,7 @@ from .document import Document
 from .errors import CorpusError
 from .rows import TIMESTAMP_UTC
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _TS = TIMESTAMP_UTC
 
 # How much WAL may build up before DuckDB checkpoints it into the file.
@@ -43,9 +43,10 @@ BASE_DDL = [
     """CREATE TABLE IF NOT EXISTS quarantine (
         file VARCHAR, record VARCHAR, reason VARCHAR, run_id VARCHAR,
         PRIMARY KEY (file, record, reason))""",
+    # ``readers``: the version of the readers that read the unit (stages/ingest_rejected.py)
     """CREATE TABLE IF NOT EXISTS ingested_files (
         file VARCHAR PRIMARY KEY, size BIGINT, mtime DOUBLE, documents BIGINT,
-        quarantined BIGINT, run_id VARCHAR)""",
+        quarantined BIGINT, run_id VARCHAR, readers VARCHAR)""",
     """CREATE TABLE IF NOT EXISTS stage_done (
         stage VARCHAR, doc_id VARCHAR, version VARCHAR, run_id VARCHAR,
         PRIMARY KEY (stage, doc_id))""",
@@ -62,8 +63,9 @@ BASE_DDL = [
         author VARCHAR, author_name VARCHAR, author_id VARCHAR, channel VARCHAR,
         relation VARCHAR, parent_id VARCHAR, parent_author VARCHAR, root_id VARCHAR,
         links VARCHAR[], hashtags VARCHAR[], mentions VARCHAR[], metrics VARCHAR,
-        edited BOOLEAN, edited_at VARCHAR, status VARCHAR, url VARCHAR, file VARCHAR,
-        record VARCHAR, run_id VARCHAR, PRIMARY KEY (platform, post_id))""",
+        edited BOOLEAN, edited_at VARCHAR, status VARCHAR, url VARCHAR,
+        declared_bot BOOLEAN, file VARCHAR, record VARCHAR, run_id VARCHAR,
+        PRIMARY KEY (platform, post_id))""",
     """CREATE TABLE IF NOT EXISTS corpus_stages (
         stage VARCHAR PRIMARY KEY, version VARCHAR, documents BIGINT, run_id VARCHAR,
         finished TIMESTAMPTZ)""",
@@ -82,6 +84,11 @@ MIGRATIONS: dict[int, list[str]] = {
     # 3 -> 4: the references analyzer's table leaves the SQL keyword ``references``, which
     # every query had to quote (issue 18).
     3: ['ALTER TABLE IF EXISTS "references" RENAME TO doc_references'],
+    # 4 -> 5: an account's own declaration of automation (Mastodon's bot flag), read by the
+    # coordination readings (link/readings.py); the readers version of each ingested unit
+    # (null for units read before: rejected ones are read again, stages/ingest_rejected.py).
+    4: ["ALTER TABLE posts ADD COLUMN IF NOT EXISTS declared_bot BOOLEAN",
+        "ALTER TABLE ingested_files ADD COLUMN IF NOT EXISTS readers VARCHAR"],
 }
 
 _PA_TO_DUCK = {

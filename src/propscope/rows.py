@@ -76,6 +76,7 @@ POSTS_SCHEMA = pa.schema([
     ("edited_at", pa.string()),
     ("status", pa.string()),
     ("url", pa.string()),
+    ("declared_bot", pa.bool_()),  # the author's account declares automation, else null
     ("file", pa.string()),
     ("record", pa.string()),
     ("run_id", pa.string()),
@@ -131,6 +132,7 @@ def posts_rows(docs: Sequence[Document], run_id: str) -> pa.Table:
         metrics = post.get("metrics")
         cols["metrics"].append(json.dumps(metrics, sort_keys=True) if metrics else None)
         cols["edited"].append(bool(post.get("edited")))
+        cols["declared_bot"].append(True if post.get("declared_bot") else None)
         cols["doc_id"].append(doc.doc_id)
         cols["published"].append(doc.published)
         cols["file"].append(doc.file)

@@ -54,6 +54,7 @@ class _JsonAwareGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         words = [*getattr(ctx, "_protected_args", []), *ctx.args]  # invoke empties them
+        words = words[:words.index("--")] if "--" in words else words  # then file names
         try:
             return super().invoke(ctx)
         except click.ClickException as exc:

@@ -87,6 +87,28 @@ def _from_string(text: str) -> datetime:
         raise ValueError(str(exc)) from None
 
 
+def first_given(*values: object) -> object:
+    """The first of ``values`` that is a date at all: not missing, not blank, not an epoch
+    of 0 or less (exporters' "no date"). Why: a reader that falls back from one date field
+    to another (4CAT's ``unix_timestamp`` then ``timestamp``, Telegram's ``date_unixtime``
+    then ``date``) took a placeholder ``0`` and lost the good date beside it."""
+    for value in values:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if isinstance(value, bool):
+            return value
+        number = value.strip() if isinstance(value, str) else value
+        if isinstance(number, int | float) or (isinstance(number, str)
+                                                and _NUMBER.match(number)):
+            try:
+                if float(number) <= 0:
+                    continue
+            except (ValueError, OverflowError):
+                pass
+        return value
+    return None
+
+
 def parse_date(value: object) -> datetime | None:
     """``value`` as an aware UTC datetime; None for a missing value; ValueError if unreadable."""
     if value is None or value == "":

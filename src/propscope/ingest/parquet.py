@@ -33,8 +33,10 @@ BATCH_ROWS = 256
 
 
 def _is_text(kind: pa.DataType) -> bool:
+    """String and binary columns (fixed-width ones too): what ``max_record_bytes`` counts."""
     return (pa.types.is_string(kind) or pa.types.is_binary(kind)
-            or pa.types.is_large_string(kind) or pa.types.is_large_binary(kind))
+            or pa.types.is_large_string(kind) or pa.types.is_large_binary(kind)
+            or pa.types.is_fixed_size_binary(kind))
 
 
 def _row_bytes(batch: pa.RecordBatch) -> list[int] | None:
@@ -129,13 +131,11 @@ def _as_text(record: dict[str, Any], binary: dict[str, bool]) -> dict[str, Any]:
     """The ``binary`` columns' values read as UTF-8 text. Why: Spark and Hive write string
     columns as ``binary`` when the UTF8 annotation is missing, and such a ``text`` column
     was "record without text" on every row. Bytes that are not UTF-8 are replaced, except
-    in a fixed-width column (an ID kept as raw bytes), which is written in hex: two IDs
-    must not become the same text."""
+    in a fixed-width column (an ID kept as raw bytes: a UUID, a hash), which is always
+    written in hex: two IDs must not become the same text, and one column must not hold
+    some IDs as hex and others as the control characters their bytes happen to spell."""
     for column, fixed in binary.items():
         value = record.get(column)
         if isinstance(value, bytes):
-            try:
-                record[column] = value.decode("utf-8")
-            except UnicodeDecodeError:
-                record[column] = value.hex() if fixed else value.decode("utf-8", "replace")
+            record[column] = value.hex() if fixed else value.decode("utf-8", "replace")
     return record

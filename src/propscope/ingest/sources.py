@@ -76,6 +76,30 @@ def path_label(name: str | Path) -> str:
         return raw.decode("utf-8", "backslashreplace")
 
 
+class UnitTops:
+    """The input files of a run (their stored labels), and which of them a stored unit name
+    (a file, or ``archive!member``) lies under. Why not "up to the first ``!``": a folder
+    may have ``!`` in its name, and its archives' members were then never matched."""
+
+    def __init__(self, labels: Iterable[str]) -> None:
+        self.labels = set(labels)
+        self.bangs = max((label.count("!") for label in self.labels), default=0)
+
+    def top_of(self, name: str) -> str | None:
+        """The input ``name`` is (or is a member of), or None. Tries at most one prefix more
+        than the inputs have ``!`` in them, so a name of a million ``!`` costs one pass."""
+        if name in self.labels:
+            return name
+        at = -1
+        for _ in range(self.bangs + 1):
+            at = name.find("!", at + 1)
+            if at < 0:
+                return None
+            if name[:at] in self.labels:
+                return name[:at]
+        return None
+
+
 def not_regular(path: Path) -> str | None:
     """Why a file found under an input path cannot be read as one; None when it can.
     Why: a symlink loop made ``resolve`` raise (the run stopped), and a FIFO blocks whoever

@@ -105,8 +105,10 @@ def walk_inputs(files: Sequence[Path], options: ReadOptions, done: Callable[[Inp
             tracker.finish()
             continue
         archive = is_archive(top.name)
+        unopened = 0  # notes on the archive itself (damaged, a member it could not list)
         for unit in iter_units(top):
             if isinstance(unit, Rejected):
+                unopened += 1
                 yield unit
                 continue
             if done(unit):
@@ -126,7 +128,7 @@ def walk_inputs(files: Sequence[Path], options: ReadOptions, done: Callable[[Inp
                 yield item
             yield UnitDone(unit, documents, quarantined)
         if archive:
-            yield UnitDone(top, 0, 0)
+            yield UnitDone(top, 0, unopened)
         tracker.finish()
 
 

@@ -17,8 +17,7 @@ comes earlier or is not in the archive is not kept (there is no document to hold
 
 from __future__ import annotations
 
-import contextlib
-import io
+import logging
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 from urllib.parse import urljoin
@@ -30,6 +29,7 @@ from .html import html_to_documents
 from .records import ReadOptions
 
 _HTML_TYPES = ("text/html", "application/xhtml")
+_SILENT = logging.NullHandler()  # added once: a logger's handlers are a list, not a set
 
 
 def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
@@ -39,23 +39,35 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
     redirects: dict[str, str] = {}  # landing address -> the short link that led there
     from warcio.archiveiterator import ArchiveIterator  # only WARC input pays its import
 
-    records = iter(ArchiveIterator(stream, arc2warc=True))
+    # warcio logs a repaired target URI (spaces) as a warning; with no logging set up,
+    # Python's last-resort handler printed it on stderr through --quiet. An application
+    # that configures logging still receives it (the record is read as repaired).
+    logging.getLogger("warcio").addHandler(_SILENT)
+
+    class _QuietIterator(ArchiveIterator):
+        # warcio writes this warning to stderr itself (naming no file, through --quiet);
+        # it still counts it in ``err_count``, which becomes a quarantine note here.
+        INC_RECORD = ""
+
+    archive = _QuietIterator(stream, arc2warc=True)
+    records = iter(archive)
     record: Any = None
-    misframed: list[int] = []  # records warcio found not followed by their blank lines
+    misframed = 0  # records warcio found not followed by their blank lines
+    first_misframed = 0
     while True:
-        said = io.StringIO()
+        seen = archive.err_count
         failed: Exception | None = None
         try:
-            with contextlib.redirect_stderr(said):  # warcio prints its warning there itself
-                record = next(records)
+            record = next(records)
         except StopIteration:
             failed = StopIteration()
         except Exception as exc:  # noqa: BLE001 - warcio raises several kinds on damage
             failed = exc
-        if said.getvalue():
-            misframed.append(number)
+        if archive.err_count > seen:
+            first_misframed = first_misframed or number
+            misframed += archive.err_count - seen
         if failed is not None:
-            yield from _misframed(misframed, name)
+            yield from _misframed(misframed, first_misframed, name)
             if isinstance(failed, StopIteration):
                 yield from _cut_short(record, name, number)
             else:
@@ -88,16 +100,16 @@ def iter_documents(stream: BinaryIO, name: str, options: ReadOptions
             yield item
 
 
-def _misframed(after: list[int], name: str) -> Iterator[Rejected]:
+def _misframed(count: int, after: int, name: str) -> Iterator[Rejected]:
     """One note for the records that warcio found not followed by the blank lines that end a
     WARC record. Why: warcio wrote its own warning to stderr (through ``--quiet`` and
     ``--json``, naming no file); a wrong Content-Length there may have cut or merged a
     record, which the analyst should see in the quarantine list with the rest."""
-    if after:
-        yield Rejected(name, str(after[0]), f"{len(after):,} WARC record(s), the first after "
-                                            f"record {after[0]}, not followed by the blank "
-                                            "lines that end a record (a wrong Content-Length?); "
-                                            "read on from the next record header")
+    if count:
+        yield Rejected(name, str(after), f"{count:,} WARC record(s), the first after record "
+                                         f"{after}, not followed by the blank lines that end a "
+                                         "record (a wrong Content-Length?); read on from the "
+                                         "next record header")
 
 
 def _cut_short(last: Any, name: str, number: int) -> Iterator[Rejected]:

@@ -19,6 +19,9 @@ left out):
 * ``one_site``: every link co-action is on one site (the canonical host), and links are at
   least a third of the co-actions (feeds post a headline with each link);
 * ``one_hashtag``: every co-action is one hashtag (over its episodes);
+* ``declared_bot``: at least half of the members' accounts declare on the platform that
+  they are automated (Mastodon's ``bot`` flag, kept in ``posts.declared_bot``): the one
+  reading that rests on the account's own word, not on the shape of the evidence;
 * ``automation``: the median delay between two members is at most
   :data:`AUTOMATION_DELAY_S`, and every member made at least :data:`AUTOMATION_SHARE` of its
   documents in these co-actions: accounts that relay and do little else.
@@ -53,6 +56,10 @@ TEXTS = {
     "automation": ("Members act within a minute of each other and post little else "
                    "({detail}): also the shape of automated relays of one source (declared "
                    "bots, alert or feed accounts)."),
+    "declared_bot": ("{detail} say on the platform that their accounts are automated "
+                     "(Mastodon's bot flag): open automation, as feeds, alerts and mirrors "
+                     "are. The flag is the account's own word; it says nothing of who runs "
+                     "the accounts."),
 }
 
 READINGS_SCHEMA = pa.schema([
@@ -70,10 +77,12 @@ _PARENTS = """
 #: Without a ``posts`` table (no platform export read) no author of a parent is known.
 _NO_PARENTS = "SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS parent_author WHERE false"
 
-#: What each account made: its documents, and (with a platform export) its posts, whose
-#: document is the first poster's when the text was posted before (a relay that copies a
-#: headline has no document of its own; counting documents only left it out).
-_AUTHORED = "SELECT source, doc_id FROM documents"
+#: What each account made: its documents, every occurrence of a text it posted again
+#: (``document_sources``: a text is kept once, under its first poster), and (with a platform
+#: export) its posts. A relay that copies a headline has no document of its own; counting
+#: documents only left it out of the bound.
+_AUTHORED = ("SELECT source, doc_id FROM documents "
+             "UNION SELECT source, doc_id FROM document_sources WHERE source IS NOT NULL")
 _AUTHORED_POSTS = _AUTHORED + " UNION SELECT author, doc_id FROM posts WHERE author IS NOT NULL"
 
 _SQL = f"""
@@ -130,9 +139,12 @@ def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
         return []
     parents = _PARENTS if corpus.has_table("posts") else _NO_PARENTS
     authored = _AUTHORED_POSTS if corpus.has_table("posts") else _AUTHORED
+    if not corpus.has_table("document_sources"):  # hand-made tables in unit tests
+        authored = authored.replace(_AUTHORED, "SELECT source, doc_id FROM documents")
     got = corpus.con.execute(_SQL.replace("{parents}", parents)
                              .replace("{authored}", authored)).fetchall()
     names = [d[0] for d in corpus.con.description]
+    declared = _declared_bots(corpus)
     out: list[dict[str, Any]] = []
     for values in got:
         r = dict(zip(names, values, strict=True))
@@ -150,6 +162,23 @@ def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
             found.append(("automation", f"median {r['median_delay']:.0f} s apart; "
                                         f"at least {100 * share:.0f} % of each member's "
                                         "documents are these co-actions"))
+        members, flagged = declared.get(r["community_id"], (0, 0))
+        if flagged and 2 * flagged >= members:
+            found.append(("declared_bot", f"{flagged} of {members} members"))
         out += [{"community_id": r["community_id"], "reading": code, "detail": detail,
                  "text": TEXTS[code].format(detail=detail)} for code, detail in found]
     return out
+
+
+def _declared_bots(corpus: Corpus) -> dict[str, tuple[int, int]]:
+    """community -> (members, members whose posts carry the platform's bot flag). Corpora
+    without the ``posts`` column (none read from a platform export) have none."""
+    if not corpus.has_table("posts") or not corpus.con.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'posts' "
+            "AND column_name = 'declared_bot'").fetchone():
+        return {}
+    rows = corpus.con.execute(
+        "SELECT c.community_id, count(DISTINCT c.source), count(DISTINCT b.author) "
+        "FROM communities c LEFT JOIN (SELECT DISTINCT author FROM posts WHERE declared_bot) b "
+        "ON b.author = c.source GROUP BY c.community_id").fetchall()
+    return {str(cid): (int(n), int(k)) for cid, n, k in rows}

@@ -36,7 +36,7 @@ from ..ingest.walk import (
 )
 from ..progress import NULL_REPORTER, Reporter
 from ..settings import Settings
-from .ingest_rejected import forget_rejected, record_readers
+from .ingest_rejected import forget_rejected
 from .ingest_remap import mapping_of, remap_inputs
 from .ingest_workers import ChunkFeeder, WorkerParse
 from .ingest_write import BATCH_DOCS, IngestSummary, IngestWrites
@@ -106,8 +106,6 @@ def ingest_paths(corpus: Corpus, paths: Sequence[str | Path], settings: Any, run
             writer.barrier()
     summary.files, summary.files_skipped, summary.bytes = (
         counts.files, counts.files_skipped, counts.bytes)
-    with writer.exclusive() as direct:
-        record_readers(direct)
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 

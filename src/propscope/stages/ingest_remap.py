@@ -34,10 +34,11 @@ from ..document import Document, Rejected
 from ..ingest.dates import DATE_ORDER_ENV
 from ..ingest.reading import read_unit
 from ..ingest.records import FIELD_SYNONYMS, ReadOptions
-from ..ingest.sources import InputFile, disk_input, iter_units, path_label
+from ..ingest.sources import InputFile, UnitTops, disk_input, iter_units, path_label
 from ..rows import DOCUMENT_SOURCES_SCHEMA, documents_rows
 from ..tables import TABLES
 from .ingest_ids import split_id_conflicts
+from .ingest_rejected import READERS_VERSION
 from .writer import CorpusWriter
 
 #: unit name -> the mapping (JSON, :func:`mapping_of`) its records were read with.
@@ -124,17 +125,16 @@ def stale_units(corpus: Corpus, files: Sequence[Path], mapping: str) -> dict[str
     if not files or not corpus.has_table("ingested_files"):
         return {}
     ensure_mapping_table(corpus)
-    tops = pa.table({"top": pa.array([path_label(p) for p in files], pa.string())})
-    with corpus.registered(_tops=tops):
-        rows = corpus.con.execute(
-            f"SELECT f.file, m.mapping, r.settings FROM ingested_files f "
-            f"LEFT JOIN {MAPPING_TABLE} m USING (file) LEFT JOIN runs r ON r.run_id = f.run_id "
-            "WHERE (f.file IN (SELECT top FROM _tops) OR (contains(f.file, '!') AND "
-            "split_part(f.file, '!', 1) IN (SELECT top FROM _tops))) "
-            "AND m.mapping IS DISTINCT FROM ?", [mapping]).fetchall()
+    tops = UnitTops(path_label(p) for p in files)
+    rows = corpus.con.execute(
+        f"SELECT f.file, m.mapping, r.settings FROM ingested_files f "
+        f"LEFT JOIN {MAPPING_TABLE} m USING (file) LEFT JOIN runs r ON r.run_id = f.run_id "
+        "WHERE m.mapping IS DISTINCT FROM ?", [mapping]).fetchall()
     stale: dict[str, str] = {}
     backfill: dict[str, list[str]] = {}
     for name, recorded, settings in rows:
+        if tops.top_of(name) is None:
+            continue  # not under this run's inputs
         previous = recorded or _from_run_settings(settings, mapping)
         if previous == mapping:
             backfill.setdefault(previous, []).append(name)
@@ -298,8 +298,9 @@ def remap_unit(corpus: Corpus, unit: InputFile, options: ReadOptions, run_id: st
             con.execute("DELETE FROM corpus_stages WHERE stage IN "
                         f"({', '.join('?' * len(LINK_STAGES))})", list(LINK_STAGES))
         kept = one(con.execute("SELECT count(*) FROM _remap_occ"))[0]
-        con.execute("UPDATE ingested_files SET documents = ?, quarantined = ?, run_id = ? "
-                    "WHERE file = ?", [kept, len(rejected), run_id, name])
+        con.execute("UPDATE ingested_files SET documents = ?, quarantined = ?, run_id = ?, "
+                    "readers = ? WHERE file = ?",
+                    [kept, len(rejected), run_id, READERS_VERSION, name])
         record_mappings(corpus, [name], mapping, run_id)
     for tmp in ("_remap_occ", "_remap_first", "_remap_old"):
         con.execute(f"DROP TABLE IF EXISTS {tmp}")

@@ -27,6 +27,7 @@ from ..ingest.parallel import ParsedChunk
 from ..ingest.sources import InputFile
 from ..rows import documents_rows, first_occurrences
 from .ingest_ids import split_id_conflicts
+from .ingest_rejected import READERS_VERSION
 from .ingest_remap import record_mappings
 from .ingest_workers import WRITE_DOCS, extra_ids
 from .writer import CorpusWriter
@@ -145,7 +146,7 @@ class _BatchWrite:
         corpus.add_posts(self.docs, owner.run_id)  # platform exports' post model
         for unit, documents, quarantined in self.finished:
             corpus.mark_file_done(unit.name, unit.size, unit.mtime, documents, quarantined,
-                                  owner.run_id)
+                                  owner.run_id, READERS_VERSION)
         if owner.mapping is not None:
             record_mappings(corpus, [unit.name for unit, _, _ in self.finished], owner.mapping,
                             owner.run_id)

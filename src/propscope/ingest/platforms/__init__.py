@@ -78,7 +78,8 @@ FORMATS: tuple[Format, ...] = (
            "post_id<-id, text<-spoiler_text + content (HTML to text), published<-created_at, "
            "author<-account.acct, repost<-reblog, reply<-in_reply_to_id, quote<-quote."
            "quoted_status, links<-content <a href> + card.url, hashtags<-tags, "
-           "mentions<-mentions.acct, edited<-edited_at, metrics<-replies/reblogs/favourites"),
+           "mentions<-mentions.acct, edited<-edited_at, metrics<-replies/reblogs/favourites, "
+           "declared_bot<-account.bot"),
     Format("reddit", "reddit", "json", reddit.sniff, reddit.iter_documents,
            "key 'subreddit' with link_id/parent_id/selftext/num_comments",
            "post_id<-name|t1_/t3_+id, text<-title+selftext | body, published<-created_utc, "

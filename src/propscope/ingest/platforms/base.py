@@ -47,6 +47,9 @@ class Post:
     edited_at: str | None = None  # ISO time of the last edit, where given
     status: str | None = None  # deleted / withheld / removed, where given
     url: str | None = None
+    # The author's account says it is automated (Mastodon's ``bot`` flag; other exports
+    # carry no such field): the account's own declaration, never a guess from behaviour.
+    declared_bot: bool = False
 
     def as_meta(self) -> dict[str, Any]:
         """The set fields (a shallow copy: ``dataclasses.asdict`` deep-copies and

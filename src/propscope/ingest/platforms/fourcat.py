@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...document import Rejected
+from ..dates import first_given
 from .base import Post, as_str, post_document, unique
 from .csvin import cell, header_of
 from .csvin import reader_for as csv_reader
@@ -45,7 +46,8 @@ def row_items(row: Mapping[str, Any], name: str, recno: str) -> Items:
     post.hashtags = unique(hashtags.replace(" ", ",").split(",")) if hashtags else []
     text = "\n\n".join(t for t in (item.get("subject") or "", body) if t.strip())
     yield from post_document(text, post, name, recno,
-                             published=cell(item, "unix_timestamp", "timestamp"),
+                             published=first_given(cell(item, "unix_timestamp"),
+                                                   cell(item, "timestamp")),
                              title=item.get("subject"))
 
 

@@ -66,7 +66,7 @@ def status_items(status: Any, name: str, recno: str) -> Items:
     post = Post(PLATFORM, post_id, author=as_str(account.get("acct")),
                 author_name=as_str(account.get("display_name")),
                 author_id=as_str(account.get("id")), url=as_str(status.get("url")) or
-                as_str(status.get("uri")))
+                as_str(status.get("uri")), declared_bot=account.get("bot") is True)
     shown: Mapping[str, Any] = status
     reblog = status.get("reblog")
     quoted = dig(status, "quote", "quoted_status")

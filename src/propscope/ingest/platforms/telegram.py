@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, BinaryIO
 
 from ...document import Rejected
+from ..dates import first_given
 from ..records import ReadOptions
 from .base import Post, as_str, iso, metrics_of, post_document, unique
 from .jsonin import Items, parse_json, parsed, too_large
@@ -129,7 +130,7 @@ def message_items(message: Any, name: str, recno: str, *, chat: Mapping[str, Any
         post.edited, post.edited_at = True, iso(edited)
     is_channel = "channel" in str(chat.get("type", ""))
     source = chat_name if is_channel or post.author is None else post.author
-    published = message.get("date_unixtime") or message.get("date")
+    published = first_given(message.get("date_unixtime"), message.get("date"))
     yield from post_document(text, post, name, recno, published=published, source=source)
 
 
