@@ -273,3 +273,49 @@ def test_a_placeholder_epoch_gives_way_to_the_date_beside_it(tmp_path: Path) -> 
     notes = corpus.count("quarantine")
     corpus.close()
     assert published is not None and published.year == 2020 and notes == 0
+
+
+def test_a_second_ctrl_c_during_cleanup_stops_at_once_without_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    script = tmp_path / "twice.py"
+    script.write_text(
+        "import os, signal, time\n"
+        "from propscope.cli.common import handle_errors\n"
+        "@handle_errors\n"
+        "def command():\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        time.sleep(5)\n"
+        "    finally:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)  # a second Ctrl-C in the cleanup\n"
+        "        time.sleep(5)\n"
+        "        print('cleanup not cut short')\n"
+        "command()\n", encoding="utf-8")
+    import time
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 130 and time.monotonic() - started < 4.5
+    assert "stopping now" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_mac_csv_whose_cells_hold_more_line_breaks_than_it_has_rows(tmp_path: Path) -> None:
+    """Excel's "CSV (Macintosh)": rows end with CR, a break inside a cell is LF. Counted over
+    the whole head, a file of multi-line cells looked LF-ended and was one broken record."""
+    path = tmp_path / "mac_cells.csv"
+    rows = "".join(f'c{i},"record {i}\nof a mac csv\nwith lines\nin it",s\r' for i in range(6))
+    path.write_bytes(("id,text,source\r" + rows).encode())
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    ingest_paths(corpus, [path], Settings(), "r")
+    texts = sorted(corpus.df("documents")["text"])
+    notes = corpus.count("quarantine")
+    corpus.close()
+    assert len(texts) == 6 and notes == 0 and "of a mac csv" in texts[0]
+    unix = tmp_path / "unix.csv"  # LF rows with a stray CR in a quoted cell stay LF rows
+    unix.write_bytes(("id,text,source\n" + "".join(
+        f'u{i},"cell {i} with a\rcarriage return",s\n' for i in range(4))).encode())
+    corpus = propscope.open_corpus(tmp_path / "c2.duckdb")
+    ingest_paths(corpus, [unix], Settings(), "r")
+    assert corpus.count("documents") == 4 and corpus.count("quarantine") == 0
+    corpus.close()

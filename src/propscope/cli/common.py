@@ -10,10 +10,14 @@ control characters are shown as ``\\xNN`` escapes (:mod:`propscope.safetext`).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +76,8 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         corpus = kwargs.get("corpus_path")
         as_json = bool(kwargs.get("json_out"))
         try:
-            return fn(*args, **kwargs)
+            with _second_ctrl_c_stops():
+                return fn(*args, **kwargs)
         except PropscopeError as exc:
             _fail(exc, as_json)
         except (KeyboardInterrupt, duckdb.InterruptException):
@@ -93,6 +98,35 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                   as_json)
 
     return wrapper
+
+
+@contextlib.contextmanager
+def _second_ctrl_c_stops() -> Iterator[None]:
+    """The first Ctrl-C stops the command cleanly (KeyboardInterrupt: queued writes are
+    finished, status 130); a second one, while that cleanup runs, ends the process at once
+    with one line. Why: the second landed in the cleanup and printed a traceback from
+    wherever it struck (or, inside DuckDB's teardown, aborted in C++); what was committed is
+    kept either way, and the next run resumes. Only in the main thread; the previous
+    handler is put back unless the command was interrupted (the process is then ending, and
+    the handler also guards its teardown)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    struck: list[bool] = []
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        if struck:
+            os.write(2, b"interrupted again: stopping now (the next run resumes)\n")
+            os._exit(130)
+        struck.append(True)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        if not struck:  # interrupted, the process is ending: the handler guards the teardown
+            signal.signal(signal.SIGINT, previous)
 
 
 def json_error(code: str, message: str, hint: str | None, status: int) -> None:

@@ -32,13 +32,24 @@ SNIFF_BYTES = 8192
 LINE_READERS = (jsonl.iter_documents, delimited.iter_csv, delimited.iter_tsv)
 
 
-def _cr_line_ends(head: bytes) -> bool:
-    """Whether lines end with CR alone: lone CRs, and at least twice as many as LFs (an
-    Excel "CSV (Macintosh)" file writes a line break inside a cell as LF)."""
+def _cr_line_ends(head: bytes, quoted: bool = False) -> bool:
+    """Whether lines end with CR alone: lone CRs, and at least twice as many as LFs. With
+    ``quoted`` (CSV, TSV) only the breaks outside quoted cells count: an Excel "CSV
+    (Macintosh)" file writes a line break inside a cell as LF, and a file whose cells hold
+    more of those than it has rows was read as one malformed record."""
     if utf16_bom(head):
         return False
+    if quoted:
+        head = _outside_quotes(head)
     lone = head.count(b"\r") - head.count(b"\r\n")
     return lone > 0 and lone >= 2 * head.count(b"\n")
+
+
+def _outside_quotes(head: bytes) -> bytes:
+    """The bytes of ``head`` outside double-quoted cells (a doubled quote inside a cell
+    toggles twice, so it stays inside)."""
+    parts = head.split(b'"')
+    return b"".join(parts[0::2])
 
 
 def read_unit(unit: InputFile, options: ReadOptions,
@@ -86,7 +97,7 @@ def _read(raw: BinaryIO, name: str, suffix: str, compression: str | None,
                 if utf16_bom(head):
                     stream = utf16_as_utf8(stream)  # a Windows "Unicode" export
                     head = stream.peek(SNIFF_BYTES)
-                if _cr_line_ends(head):
+                if _cr_line_ends(head, quoted=reader is not jsonl.iter_documents):
                     stream = cr_line_ends(stream)  # classic Mac line ends, on UTF-8 bytes
             if reader is None:
                 yield Rejected(name, "", why or "unreadable")
