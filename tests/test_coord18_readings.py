@@ -200,7 +200,16 @@ def test_mastodon_bot_flag_is_kept_and_old_corpora_gain_the_column(tmp_path: Pat
     with propscope.open_corpus(tmp_path / "c.duckdb") as corpus:  # migrated on open
         assert corpus.con.execute("SELECT count(*) FROM posts WHERE declared_bot IS NULL"
                                   ).fetchone()[0] == 3
-    pipeline.ingest([path], tmp_path / "c.duckdb", Settings())  # and written by name again
+    # new posts into the migrated table (its new column is last): written by name
+    later = [{**s, "id": f"n{s['id']}", "url": f"https://m.example/n{s['id']}",
+              "content": s["content"].replace("headline", "later headline")} for s in statuses]
+    (tmp_path / "later.json").write_text(json.dumps(later), encoding="utf-8")
+    pipeline.ingest([tmp_path / "later.json"], tmp_path / "c.duckdb", Settings())
+    with propscope.open_corpus(tmp_path / "c.duckdb") as corpus:
+        rows = corpus.con.execute("SELECT post_id, author, declared_bot, relation FROM posts "
+                                  "WHERE post_id LIKE 'n%' ORDER BY post_id").fetchall()
+    assert rows == [("n0", "relay", True, "original"), ("n1", "ana", None, "original"),
+                    ("n2", "cora", None, "original")]
 
 
 def test_a_copier_read_from_plain_files_is_counted_too(tmp_path: Path) -> None:

@@ -250,6 +250,12 @@ def test_markup_of_a_page_2000_deep_is_read_in_linear_time() -> None:
         "footer": ("<div class='footer'>" + words) * 2000 + "</div>" * 2000,
         "tweets": ("<blockquote class='twitter-tweet'><p>" + words + "</p>") * 2000
                   + "</blockquote>" * 2000,
+        # empty elements at every level: no text to skip a block by (28 s before the budget)
+        "empty": "<div class='ad'>" + ("<span>x" + "<i></i>" * 50) * 2000 + "</span>" * 2000
+                 + "</div>",
+        "instagram": ("<blockquote class='instagram-media' data-instgrm-permalink="
+                      "'https://www.instagram.com/p/Cabc123/'><p>" + words + "</p>") * 1000
+                     + "</blockquote>" * 1000,
     }
     for name, body in shapes.items():
         page = f"<html><body><p>An opening paragraph.</p>{body}</body></html>".encode()
@@ -261,7 +267,7 @@ def test_markup_of_a_page_2000_deep_is_read_in_linear_time() -> None:
 def test_a_placeholder_epoch_gives_way_to_the_date_beside_it(tmp_path: Path) -> None:
     from propscope.ingest.dates import first_given
     assert first_given("0", "2020-10-28 10:00:00") == "2020-10-28 10:00:00"
-    assert first_given(0, -1, " ", None) is None
+    assert first_given(0, -1, " ", None) == 0  # alone, the placeholder: its note says why
     assert first_given("1603879200", "2020-10-28") == "1603879200"
     path = tmp_path / "fourcat.csv"
     path.write_text("id,thread_id,author,body,subject,timestamp,unix_timestamp\n"
@@ -319,3 +325,52 @@ def test_a_mac_csv_whose_cells_hold_more_line_breaks_than_it_has_rows(tmp_path: 
     ingest_paths(corpus, [unix], Settings(), "r")
     assert corpus.count("documents") == 4 and corpus.count("quarantine") == 0
     corpus.close()
+
+
+def test_a_repaired_warc_address_makes_no_note_and_no_stderr_line(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    """warcio repairs a target URI with spaces and logs a warning; that is neither a
+    misframed record (a false note made ``--strict`` fail a clean archive) nor a line on
+    stderr through ``--quiet``."""
+    page = b"<html><body><p>An archived page about the harbour budget and its vote.</p></body></html>"
+    path = tmp_path / "spaced.warc"
+    path.write_bytes(_warc_record("https://a.example/one page", page)
+                     + _warc_record("https://a.example/2", page.replace(b"An", b"A second")))
+    corpus = propscope.open_corpus(tmp_path / "c.duckdb")
+    capfd.readouterr()
+    summary = ingest_paths(corpus, [path], Settings(), "run-1")
+    err = capfd.readouterr().err
+    corpus.close()
+    assert summary.documents == 2 and summary.quarantined == 0
+    assert "Replacing" not in err and "WARNING" not in err
+
+
+def test_whitespace_only_blocks_leave_the_furniture_to_its_element() -> None:
+    from propscope.ingest.html_markup import read_markup
+    page = (b"<html><body><p>Body text of the article about the harbour.</p>"
+            b"<figure><figcaption>Photo: Jane Roe / Agency<span>&nbsp;</span></figcaption>"
+            b"</figure><div class='share'><p>\n</p>Share this story</div></body></html>")
+    assert read_markup(page)["html_furniture"] == ["Photo: Jane Roe / Agency",
+                                                   "Share this story"]
+
+
+def test_an_ignored_ctrl_c_stays_ignored(tmp_path: Path) -> None:
+    """A background job of a non-interactive shell starts with SIGINT ignored; the
+    command's own handler must not make it interruptible."""
+    import signal
+    import subprocess
+    import sys
+    script = tmp_path / "ignored.py"
+    script.write_text(
+        "import os, signal, time\n"
+        "from propscope.cli.common import handle_errors\n"
+        "@handle_errors\n"
+        "def command():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    time.sleep(0.2)\n"
+        "    print('went on')\n"
+        "command()\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60, check=False,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert done.returncode == 0 and "went on" in done.stdout

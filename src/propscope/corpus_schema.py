@@ -118,11 +118,13 @@ def one(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     """The row of a query that always returns one (an aggregate such as ``count(*)``).
 
     DuckDB types ``fetchone()`` as possibly ``None``; for these queries it never is, and
-    saying so here keeps every caller typed."""
-    row = result.fetchone()
-    if row is None:  # pragma: no cover - an aggregate without GROUP BY returns one row
+    saying so here keeps every caller typed. All rows are fetched: DuckDB counts a result
+    read with ``fetchone`` as unfinished, and then refuses to register an Arrow table on
+    the connection (``ResourceInUseException``)."""
+    rows = result.fetchall()
+    if not rows:  # pragma: no cover - an aggregate without GROUP BY returns one row
         raise CorpusError("a query that returns one row returned none")
-    return row
+    return tuple(rows[0])
 
 
 def first_documents_sql(limit: int) -> str:

@@ -109,8 +109,9 @@ def _second_ctrl_c_stops() -> Iterator[None]:
     kept either way, and the next run resumes. Only in the main thread; the previous
     handler is put back unless the command was interrupted (the process is then ending, and
     the handler also guards its teardown)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is signal.SIG_IGN):  # a background job's
+        yield  # ignored Ctrl-C stays ignored
         return
     struck: list[bool] = []
 

@@ -91,7 +91,9 @@ def first_given(*values: object) -> object:
     """The first of ``values`` that is a date at all: not missing, not blank, not an epoch
     of 0 or less (exporters' "no date"). Why: a reader that falls back from one date field
     to another (4CAT's ``unix_timestamp`` then ``timestamp``, Telegram's ``date_unixtime``
-    then ``date``) took a placeholder ``0`` and lost the good date beside it."""
+    then ``date``) took a placeholder ``0`` and lost the good date beside it. With only
+    placeholders, the first is returned (its parse then says why there is no date)."""
+    placeholder: object = None  # returned when nothing better: parsing it makes its note
     for value in values:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
@@ -102,11 +104,12 @@ def first_given(*values: object) -> object:
                                                 and _NUMBER.match(number)):
             try:
                 if float(number) <= 0:
+                    placeholder = value if placeholder is None else placeholder
                     continue
             except (ValueError, OverflowError):
                 pass
         return value
-    return None
+    return placeholder
 
 
 def parse_date(value: object) -> datetime | None:

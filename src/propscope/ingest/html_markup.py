@@ -39,6 +39,8 @@ MAX_LINKS = 300
 MAX_FURNITURE = 200
 MAX_EMBEDS = 200
 MAX_ITEM_CHARS = 300
+#: Nodes walked at most per page to join furniture texts (about a second of work).
+MARKUP_NODE_BUDGET = 2_000_000
 MIN_TEMPLATE_WORDS = 12
 _FURNITURE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:ad|ads|advert|advertisement|adslot|ad-slot|sponsor|sponsored|share|sharing|"
@@ -47,6 +49,9 @@ _FURNITURE_CLASS = re.compile(
 _TEMPLATE_CLASS = re.compile(r"(?:^|[\s_-])(?:footer|about|about-us|colophon|imprint)(?:$|[\s_-])",
                              re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+#: Classes of the blockquote and div embeds read below (their text and links are read).
+_EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|"
+                          r"mastodon-embed|fb-post|fb-video")
 _SPACES = re.compile(r"\s+")
 
 
@@ -144,13 +149,17 @@ def _iframe_embed(src: str) -> dict[str, Any] | None:
 
 def _embeds(root: Any, base: str | None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    searched = 0  # embeds whose links were searched: each search walks the embed's subtree,
-    for el in root.iter("blockquote", "div", "iframe", "script"):  # and embeds may nest
-        if len(out) >= MAX_EMBEDS or searched >= 2 * MAX_EMBEDS:
+    read: set[Any] = set()  # embeds read: each walk covers its subtree, so one inside is
+    candidates = 0  # not read again (embeds do not nest; a hostile page nested 200)
+    for el in root.iter("blockquote", "div", "iframe", "script"):
+        if len(out) >= MAX_EMBEDS or candidates >= 2 * MAX_EMBEDS:
             break
         cls = (el.get("class") or "").lower()
-        searched += el.tag == "blockquote" and any(
-            name in cls for name in ("twitter-tweet", "tiktok-embed", "bluesky-embed"))
+        if el.tag in ("blockquote", "div") and _EMBED_CLASS.search(cls or ""):
+            candidates += 1  # at most 2 * MAX_EMBEDS ancestor walks (depth <= 2,048)
+            if any(parent in read for parent in el.iterancestors()):
+                continue
+            read.add(el)
         found: dict[str, Any] | None = None
         if el.tag == "blockquote" and "twitter-tweet" in cls:
             urls = [_abs(a.get("href"), base) or "" for a in el.iter("a")]
@@ -209,41 +218,61 @@ def _links(root: Any, base: str | None) -> list[dict[str, str]]:
     return out
 
 
-def _furniture(root: Any) -> list[str]:
+class _Budget:
+    """Nodes the furniture reader may walk on one page. Why: a block's text is joined from
+    its whole subtree, and blocks nest; on a page 2,000 deep with empty elements at every
+    level each join walked most of the page (28 s for 0.7 MB). Past the budget no more
+    furniture is read (it is metadata beside the text, at most :data:`MAX_FURNITURE` items)."""
+
+    def __init__(self, nodes: int = MARKUP_NODE_BUDGET) -> None:
+        self.left = nodes
+
+    def spend(self, nodes: int) -> bool:
+        self.left -= nodes
+        return self.left >= 0
+
+
+def _furniture(root: Any, budget: _Budget | None = None) -> list[str]:
     """Texts of furniture elements (captions, share bars, bylines, ...), each of their own
-    blocks one item. Linear in the page: a furniture element's subtree is read once and
-    not searched again (nested elements of a page 2,000 deep took 24 s before)."""
+    blocks one item. A furniture element is read whole and not searched again; the joins of
+    its blocks' texts are paid from ``budget``."""
+    budget = budget or _Budget()
     out: list[str] = []
     stack = [root]
-    while stack and len(out) < MAX_FURNITURE:
+    while stack and len(out) < MAX_FURNITURE and budget.left > 0:
         el = stack.pop()
         if not isinstance(el.tag, str):
             continue
         if el.tag == "figcaption" or (el.tag not in ("html", "body", "main", "article")
                                       and _FURNITURE_CLASS.search(_classes(el))):
-            out += _blocks_of(el, MAX_FURNITURE - len(out))
+            out += _blocks_of(el, MAX_FURNITURE - len(out), budget)
             continue  # read whole: nothing inside is furniture again
         stack.extend(reversed(el))  # children, in document order
     return out[:MAX_FURNITURE]
 
 
-def _blocks_of(el: Any, room: int) -> list[str]:
+def _blocks_of(el: Any, room: int, budget: _Budget) -> list[str]:
     """The element's own blocks (``p``, ``figcaption``, ``span``, ``li``) with text, one
-    item each (the extracted text has them apart), else the element itself. The raw text
-    size of every node is summed children first, so a block too long to be an item is
-    passed over without joining its text, and at most ``room`` texts are joined."""
+    item each (the extracted text has them apart), else the element itself. One pass,
+    children first, counts each node's subtree and the characters of its text that are not
+    spaces (what ``itertext`` joins: element texts and every child's tail), so a block with
+    no text or too much for an item is passed over without joining anything."""
     nodes = list(el.iter())
-    size: dict[Any, int] = {}
+    count: dict[Any, int] = {}
+    solid: dict[Any, int] = {}  # characters that are not whitespace
     for node in reversed(nodes):  # children before their parents
-        n = len(node.text or "") if isinstance(node.tag, str) else 0
+        n, k = 1, len(_SPACES.sub("", node.text)) if isinstance(node.tag, str) and node.text else 0
         for child in node:
-            n += size.get(child, 0) + len(child.tail or "")
-        size[node] = n
-    blocks = [b for b in nodes if b.tag in ("p", "figcaption", "span", "li") and size[b]]
+            n += count[child]
+            k += solid[child] + (len(_SPACES.sub("", child.tail)) if child.tail else 0)
+        count[node], solid[node] = n, k
+    blocks = [b for b in nodes if b.tag in ("p", "figcaption", "span", "li") and solid[b]]
     out: list[str] = []
     for b in blocks or [el]:
-        if size[b] > 16 * MAX_ITEM_CHARS:  # too long even with its spaces collapsed
+        if solid[b] > MAX_ITEM_CHARS:  # its text, spaces collapsed, is longer still
             continue
+        if not budget.spend(count[b]):
+            break
         text = _text(b)
         if text and len(text) <= MAX_ITEM_CHARS:
             out.append(text)

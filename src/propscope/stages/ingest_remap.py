@@ -34,11 +34,11 @@ from ..document import Document, Rejected
 from ..ingest.dates import DATE_ORDER_ENV
 from ..ingest.reading import read_unit
 from ..ingest.records import FIELD_SYNONYMS, ReadOptions
-from ..ingest.sources import InputFile, UnitTops, disk_input, iter_units, path_label
+from ..ingest.sources import InputFile, disk_input, iter_units, path_label
 from ..rows import DOCUMENT_SOURCES_SCHEMA, documents_rows
 from ..tables import TABLES
 from .ingest_ids import split_id_conflicts
-from .ingest_rejected import READERS_VERSION
+from .ingest_rejected import READERS_VERSION, under_inputs
 from .writer import CorpusWriter
 
 #: unit name -> the mapping (JSON, :func:`mapping_of`) its records were read with.
@@ -125,16 +125,15 @@ def stale_units(corpus: Corpus, files: Sequence[Path], mapping: str) -> dict[str
     if not files or not corpus.has_table("ingested_files"):
         return {}
     ensure_mapping_table(corpus)
-    tops = UnitTops(path_label(p) for p in files)
-    rows = corpus.con.execute(
-        f"SELECT f.file, m.mapping, r.settings FROM ingested_files f "
-        f"LEFT JOIN {MAPPING_TABLE} m USING (file) LEFT JOIN runs r ON r.run_id = f.run_id "
-        "WHERE m.mapping IS DISTINCT FROM ?", [mapping]).fetchall()
+    where, tables = under_inputs(files)
+    with corpus.registered(**tables):
+        rows = corpus.con.execute(
+            f"SELECT f.file, m.mapping, r.settings FROM ingested_files f "
+            f"LEFT JOIN {MAPPING_TABLE} m USING (file) LEFT JOIN runs r ON r.run_id = f.run_id "
+            f"WHERE {where} AND m.mapping IS DISTINCT FROM ?", [mapping]).fetchall()
     stale: dict[str, str] = {}
     backfill: dict[str, list[str]] = {}
     for name, recorded, settings in rows:
-        if tops.top_of(name) is None:
-            continue  # not under this run's inputs
         previous = recorded or _from_run_settings(settings, mapping)
         if previous == mapping:
             backfill.setdefault(previous, []).append(name)
