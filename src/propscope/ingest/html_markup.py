@@ -39,8 +39,10 @@ MAX_LINKS = 300
 MAX_FURNITURE = 200
 MAX_EMBEDS = 200
 MAX_ITEM_CHARS = 300
-#: Nodes walked at most per page to join furniture texts (about a second of work).
+#: Nodes walked and raw characters joined at most per page for furniture texts (about a
+#: second of work each): blocks nest, and each join reads its whole subtree.
 MARKUP_NODE_BUDGET = 2_000_000
+MARKUP_CHAR_BUDGET = 32_000_000
 MIN_TEMPLATE_WORDS = 12
 _FURNITURE_CLASS = re.compile(
     r"(?:^|[\s_-])(?:ad|ads|advert|advertisement|adslot|ad-slot|sponsor|sponsored|share|sharing|"
@@ -49,9 +51,9 @@ _FURNITURE_CLASS = re.compile(
 _TEMPLATE_CLASS = re.compile(r"(?:^|[\s_-])(?:footer|about|about-us|colophon|imprint)(?:$|[\s_-])",
                              re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-#: Classes of the blockquote and div embeds read below (their text and links are read).
-_EMBED_CLASS = re.compile(r"twitter-tweet|instagram-media|tiktok-embed|bluesky-embed|"
-                          r"mastodon-embed|fb-post|fb-video")
+#: Classes of the blockquote embeds whose text and links are read (their whole subtree).
+_WALKED_QUOTES = ("twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed",
+                  "mastodon-embed")
 _SPACES = re.compile(r"\s+")
 
 
@@ -155,7 +157,9 @@ def _embeds(root: Any, base: str | None) -> list[dict[str, Any]]:
         if len(out) >= MAX_EMBEDS or candidates >= 2 * MAX_EMBEDS:
             break
         cls = (el.get("class") or "").lower()
-        if el.tag in ("blockquote", "div") and _EMBED_CLASS.search(cls or ""):
+        walks = (el.tag == "blockquote" and any(k in cls for k in _WALKED_QUOTES)) or (
+            el.tag == "div" and ("fb-post" in cls.split() or "fb-video" in cls.split()))
+        if walks:  # a branch below reads its text and links (its whole subtree)
             candidates += 1  # at most 2 * MAX_EMBEDS ancestor walks (depth <= 2,048)
             if any(parent in read for parent in el.iterancestors()):
                 continue
@@ -224,12 +228,15 @@ class _Budget:
     level each join walked most of the page (28 s for 0.7 MB). Past the budget no more
     furniture is read (it is metadata beside the text, at most :data:`MAX_FURNITURE` items)."""
 
-    def __init__(self, nodes: int = MARKUP_NODE_BUDGET) -> None:
-        self.left = nodes
+    def __init__(self, nodes: int = MARKUP_NODE_BUDGET,
+                 chars: int = MARKUP_CHAR_BUDGET) -> None:
+        self.left, self.chars = nodes, chars
 
-    def spend(self, nodes: int) -> bool:
+    def spend(self, nodes: int, chars: int) -> bool:
+        """Pay for one join (its subtree's nodes and raw characters, spaces included)."""
         self.left -= nodes
-        return self.left >= 0
+        self.chars -= chars
+        return self.left >= 0 and self.chars >= 0
 
 
 def _furniture(root: Any, budget: _Budget | None = None) -> list[str]:
@@ -259,19 +266,23 @@ def _blocks_of(el: Any, room: int, budget: _Budget) -> list[str]:
     no text or too much for an item is passed over without joining anything."""
     nodes = list(el.iter())
     count: dict[Any, int] = {}
+    raw: dict[Any, int] = {}  # characters, spaces included: what a join reads
     solid: dict[Any, int] = {}  # characters that are not whitespace
     for node in reversed(nodes):  # children before their parents
-        n, k = 1, len(_SPACES.sub("", node.text)) if isinstance(node.tag, str) and node.text else 0
+        own = node.text if isinstance(node.tag, str) and node.text else ""
+        n, r, k = 1, len(own), len(_SPACES.sub("", own)) if own else 0
         for child in node:
+            tail = child.tail or ""
             n += count[child]
-            k += solid[child] + (len(_SPACES.sub("", child.tail)) if child.tail else 0)
-        count[node], solid[node] = n, k
+            r += raw[child] + len(tail)
+            k += solid[child] + (len(_SPACES.sub("", tail)) if tail else 0)
+        count[node], raw[node], solid[node] = n, r, k
     blocks = [b for b in nodes if b.tag in ("p", "figcaption", "span", "li") and solid[b]]
     out: list[str] = []
     for b in blocks or [el]:
         if solid[b] > MAX_ITEM_CHARS:  # its text, spaces collapsed, is longer still
             continue
-        if not budget.spend(count[b]):
+        if not budget.spend(count[b], raw[b]):
             break
         text = _text(b)
         if text and len(text) <= MAX_ITEM_CHARS:

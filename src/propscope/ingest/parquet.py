@@ -47,6 +47,8 @@ def _row_bytes(batch: pa.RecordBatch) -> list[int] | None:
     for column in batch.columns:
         if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
             sizes = pc.binary_length(column.dictionary).take(column.indices)
+            if pa.types.is_fixed_size_binary(column.type.value_type):  # read as hex
+                sizes = pc.multiply(sizes, 2)
         elif pa.types.is_fixed_size_binary(column.type):  # read as hex: twice its bytes
             sizes = pc.multiply(pc.binary_length(column), 2)
         elif _is_text(column.type):
