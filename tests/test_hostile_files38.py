@@ -253,6 +253,10 @@ def test_markup_of_a_page_2000_deep_is_read_in_linear_time() -> None:
         # empty elements at every level: no text to skip a block by (28 s before the budget)
         "empty": "<div class='ad'>" + ("<span>x" + "<i></i>" * 50) * 2000 + "</span>" * 2000
                  + "</div>",
+        # one short text at the bottom, padding at every level: every level is a block whose
+        # words fit but whose text (399 characters) does not; paid for by its characters
+        "padded": "<div class='ad'>" + ("<span>" + " " * 2000) * 2000 + "x " * 200
+                  + "</span>" * 2000 + "</div>",
         "instagram": ("<blockquote class='instagram-media' data-instgrm-permalink="
                       "'https://www.instagram.com/p/Cabc123/'><p>" + words + "</p>") * 1000
                      + "</blockquote>" * 1000,
