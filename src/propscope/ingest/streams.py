@@ -117,8 +117,9 @@ def utf16_as_utf8(stream: BinaryIO) -> io.BufferedReader:
 def cr_line_ends(stream: BinaryIO) -> io.BufferedReader:
     """``stream`` with CR line ends read as LF. Why: classic Mac files and Excel's "CSV
     (Macintosh)" end lines with CR alone; read on LF, the whole file was one malformed
-    record. Only for a file whose head has lone CRs, at least twice as many as LFs (a
-    line break inside a quoted cell is LF there, and stays a line break in the cell)."""
+    record. Which files are read so is decided on their head by the caller
+    (``reading._cr_line_ends``); a line break inside a quoted cell is LF there, and stays
+    a line break in the cell."""
     return io.BufferedReader(_CarriageReturns(stream), BUFFER_SIZE)
 
 

@@ -145,7 +145,6 @@ def join_by_items(blocks: list[set[str]], edges: list[tuple[str, str, float]],
     return [joined[r] for r in sorted(joined)]
 
 
-
 def pieces_pushing_together(leiden: list[set[str]], merged: list[set[str]],
                             edges: list[tuple[str, str, float]], items: PairItems) -> set[str]:
     """Members of Leiden pieces that :func:`join_by_items` joins to another piece of the

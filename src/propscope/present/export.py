@@ -80,8 +80,8 @@ def export_corpus(corpus: Corpus, out_dir: str | Path, fmt: str = "parquet", *,
         written[table] = corpus.count(table)
     if corpus.has_table("coordination_edges"):
         write_gexf(corpus, out / "network.gexf")
+        mark_outputs(out, ["network.gexf"])  # each table was listed as it was written
         written["network.gexf"] = 1
-    mark_outputs(out, [n if n.endswith(".gexf") else f"{n}.{suffix}" for n in written])
     return {"out": str(out), "format": fmt, "tables": written,
             **({"formula_guard": formula_guard} if fmt == "csv" else {})}
 
