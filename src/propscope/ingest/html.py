@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from ..document import Document, Rejected
 from .dates import parse_date
-from .html_depth import PARSER_DEPTH, deeper_tree
+from .html_depth import PARSER_DEPTH, probe_depth
 from .html_markup import read_markup
 from .records import ReadOptions, default_source, has_text
 from .streams import read_bounded
@@ -96,14 +96,13 @@ def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = N
         yield Rejected(name, recno, f"HTML extraction failed: {type(exc).__name__}: {exc}")
         return
     text = getattr(extracted, "text", None) if extracted is not None else None
-    deep = deeper_tree(page)  # None for every page under the parser's depth limit
-    if deep is not None:
-        tree, still_cut = deep
-        again = _extract_tree(tree, url)
+    probe = probe_depth(page)  # no deep tree for every page under the parser's depth limit
+    if probe.deep is not None:
+        again = _extract_tree(probe.deep, url)
         if again is not None and len(again.text or "") > len(text or ""):
             extracted, text = again, again.text
         cut = ("; even so the parser stopped at its own limit (2,048 levels), and text may "
-               "be hidden deeper" if still_cut else "")
+               "be hidden deeper" if probe.still_cut else "")
         yield Rejected(name, recno, f"the page nests elements deeper than the parser's "
                                     f"{PARSER_DEPTH} levels; read again without that limit"
                                     f"{cut}; record kept")
@@ -124,7 +123,8 @@ def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = N
     if tracking:
         meta["html_tracking_ids"] = tracking
     # embeds, hrefs, furniture, footer: read exactly (below the depth limit too)
-    meta.update(read_markup(page, page_url, deep=deep is not None))
+    meta.update(read_markup(page, page_url, deep=probe.deep is not None,
+                            root=None if probe.deep is not None else probe.usual))
     yield Document.create(
         text, source=_host(page_url) or extracted.sitename or default_source(name),
         published=published, url=page_url, title=extracted.title or None,

@@ -11,6 +11,7 @@ without it (libxml2's own hard limit, 2,048 levels, is then reported the same wa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 #: Nesting past which libxml2's default HTML parse drops elements.
@@ -21,26 +22,39 @@ def _too_deep(parser: Any) -> bool:
     return any("excessive depth" in str(e.message).lower() for e in parser.error_log)
 
 
-def deeper_tree(page: bytes) -> tuple[Any, bool] | None:
-    """``(tree, still cut)`` of the page parsed without the depth limit, when the usual
-    parse hit the limit; None otherwise. The page is decoded as trafilatura decodes it, so
-    the second tree reads its characters as the first extraction did."""
+@dataclass
+class DepthProbe:
+    """What the probe parsed: ``usual``, the page's tree under the default limit (None when
+    the page has too few tags to need the probe); ``deep``, the tree without the limit
+    when the usual parse hit it, and ``still_cut`` when even that stopped (2,048 levels)."""
+
+    usual: Any = None
+    deep: Any = None
+    still_cut: bool = False
+
+
+def probe_depth(page: bytes) -> DepthProbe:
+    """Parse ``page`` as the markup reader does, and again without the depth limit when the
+    parser reports it hit the limit. The page is decoded for the deep tree as trafilatura
+    decodes it, so that tree reads its characters as the first extraction did. The usual
+    tree is handed on to :func:`.html_markup.read_markup` (it parsed the page a third time
+    before)."""
     if page.count(b"<") <= PARSER_DEPTH:  # too few tags to nest that deep
-        return None
+        return DepthProbe()
     import lxml.html
     from lxml import etree
     from trafilatura.utils import decode_file
 
     usual = lxml.html.HTMLParser()
     try:
-        lxml.html.document_fromstring(page, parser=usual)
+        root = lxml.html.document_fromstring(page, parser=usual)
     except (etree.ParserError, etree.LxmlError, ValueError):
-        return None
+        return DepthProbe()
     if not _too_deep(usual):
-        return None
+        return DepthProbe(usual=root)
     huge = lxml.html.HTMLParser(huge_tree=True)
     try:
         tree = lxml.html.document_fromstring(decode_file(page), parser=huge)
     except (etree.ParserError, etree.LxmlError, ValueError):
-        return None
-    return tree, _too_deep(huge)
+        return DepthProbe(usual=root)
+    return DepthProbe(usual=root, deep=tree, still_cut=_too_deep(huge))

@@ -320,16 +320,20 @@ def _template(root: Any) -> list[dict[str, Any]]:
     return out[:5]
 
 
-def read_markup(data: bytes, url: str | None = None, deep: bool = False) -> dict[str, Any]:
+def read_markup(data: bytes, url: str | None = None, deep: bool = False,
+                root: Any = None) -> dict[str, Any]:
     """The meta entries of one page's markup (empty keys left out; never raises).
 
     ``deep``: the page nests deeper than the parser's default limit (:mod:`.html_depth`), so
-    it is parsed without it; links and embeds below the limit were dropped before."""
-    try:
-        parser = lxml.html.HTMLParser(huge_tree=True) if deep else None
-        root = lxml.html.document_fromstring(data, parser=parser)
-    except (etree.ParserError, etree.LxmlError, ValueError):
-        return {}  # the page keeps its text and tracking IDs; only what markup adds is lost
+    it is parsed without it; links and embeds below the limit were dropped before.
+    ``root``: the page already parsed with the default parser (the depth probe's tree, which
+    this reads and may change), so it is not parsed again."""
+    if root is None:
+        try:
+            parser = lxml.html.HTMLParser(huge_tree=True) if deep else None
+            root = lxml.html.document_fromstring(data, parser=parser)
+        except (etree.ParserError, etree.LxmlError, ValueError):
+            return {}  # the page keeps its text and tracking IDs; only markup's part is lost
     for bad in root.iter("script", "style", "noscript"):
         if bad.tag != "script" or not bad.get("data-telegram-post"):
             bad.text = None
