@@ -272,6 +272,20 @@ def r_html_nested(d: Path, s: int) -> Path:
     return p
 
 
+def r_html_markup(d: Path, s: int) -> Path:
+    """The markup reader's worst shapes, 2,000 deep (read without the parser's limit): a
+    caption box whose every level holds empty elements and padding, and nested embeds."""
+    p = d / "markup.html"
+    level = "<span>" + "<i></i>" * (10 * s) + " " * (500 * s)
+    body = ("<div class='ad'>" + level * 2000 + "x " * 200 + "</span>" * 2000 + "</div>"
+            + ("<blockquote class='instagram-media' data-instgrm-permalink="
+               "'https://www.instagram.com/p/Cabc123/'><p>" + "word " * (20 * s) + "</p>") * 1000
+            + "</blockquote>" * 1000)
+    p.write_text(f"<!doctype html><html><body><p>{prose(random.Random(5), 200)}</p>{body}"
+                 "</body></html>", encoding="utf-8")
+    return p
+
+
 def _warc_record(url: str, html: str, i: int) -> bytes:
     http = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html).encode()
     head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{i:08d}-0000-0000-0000-000000000000>\r\n"
@@ -395,6 +409,8 @@ READERS: dict[str, tuple[str, Callable[[Path, int], Path]]] = {
     "r_csv_quoted": ("csv: a huge quoted field with quotes and newlines", r_csv_quoted),
     "r_txt_whitespace": ("plain text: a 3 MB-per-x run of spaces and tabs", r_txt_whitespace),
     "r_html_nested": ("html: 5,000 x nested divs, 2,000 x crafted attributes", r_html_nested),
+    "r_html_markup": ("html: furniture and embeds 2,000 deep, 10 x empty elements and "
+                      "500 x padding per level", r_html_markup),
     "r_warc": ("warc: 100 x response records", r_warc),
     "r_zip_many": ("zip: 100 x small members", r_zip_many),
     "r_tar_many": ("tar: 100 x small members", r_tar_many),

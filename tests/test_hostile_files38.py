@@ -417,3 +417,20 @@ def test_an_embed_inside_a_wrapper_named_like_it_is_read(wrapper: str) -> None:
     page = f"<html><body><p>Article text.</p><div class='{wrapper}'>{tweet}</div></body></html>"
     embeds = read_markup(page.encode())["html_embeds"]
     assert [e["platform"] for e in embeds] == ["twitter"]
+
+
+def test_a_deep_page_too_large_to_read_again_says_so(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second extraction without the depth limit costs about 1.8 s and 100 MB per MB of
+    a deep page (bench/hostile.py ``r_html_markup``); past ``MAX_DEEP_REREAD_BYTES`` the page
+    keeps its first extraction and the note says what may be missing."""
+    from propscope.ingest import html as html_reader
+    monkeypatch.setattr(html_reader, "MAX_DEEP_REREAD_BYTES", 2_000)
+    para = "<p>A paragraph of article text about the council budget vote and its aftermath.</p>"
+    page = ("<html><body>" + para + "<div>" * 300 + para.replace("A paragraph", "Deep text")
+            + "</div>" * 300 + "</body></html>")
+    items = list(html_reader.html_to_documents(page.encode(), "deep.html", "1"))
+    notes = [i.reason for i in items if not hasattr(i, "text")]
+    docs = [i for i in items if hasattr(i, "text")]
+    assert len(docs) == 1 and "Deep text" not in docs[0].text
+    assert any("too large" in n and "may be missing" in n for n in notes)

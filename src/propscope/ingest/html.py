@@ -68,6 +68,13 @@ def declared_lang(data: bytes) -> str | None:
     return found.group(1).decode("ascii") if found else None
 
 
+#: Largest page whose text is extracted a second time without the depth limit. Why: the
+#: extractor works on a deep tree at about 1.8 s and 100 MB per MB of page (linear, but
+#: 32 s and 2.1 GB for a crafted 20 MB page; bench/hostile.py ``r_html_markup``); real
+#: articles are far smaller, and a larger page says what it could not read.
+MAX_DEEP_REREAD_BYTES = 4_000_000
+
+
 def _extract_tree(tree: Any, url: str | None) -> Any:
     """trafilatura's extraction from an already parsed tree (None when it fails)."""
     import trafilatura
@@ -97,7 +104,12 @@ def html_to_documents(data: bytes, name: str, recno: str, *, url: str | None = N
         return
     text = getattr(extracted, "text", None) if extracted is not None else None
     probe = probe_depth(page)  # no deep tree for every page under the parser's depth limit
-    if probe.deep is not None:
+    if probe.deep is not None and len(page) > MAX_DEEP_REREAD_BYTES:
+        yield Rejected(name, recno, f"the page nests elements deeper than the parser's "
+                                    f"{PARSER_DEPTH} levels and is too large "
+                                    f"({len(page) / 1e6:.1f} MB) to be read again without "
+                                    "that limit: text below it may be missing; record kept")
+    elif probe.deep is not None:
         again = _extract_tree(probe.deep, url)
         if again is not None and len(again.text or "") > len(text or ""):
             extracted, text = again, again.text
