@@ -80,11 +80,18 @@ def _tables(corpus: Corpus, evidence: list[dict], parents: dict[str, str],
         (e["doc_b"], e["source_b"]) for e in evidence}
     corpus.replace_table("documents", pa.Table.from_pylist(
         [{"doc_id": d, "source": s} for d, s in sorted(docs)]
-        + [{"doc_id": f"life-{m}-{i}", "source": m} for m in members for i in range(life)]))
+        + [{"doc_id": f"life-{m}-{i}", "source": m} for m in members for i in range(life)],
+        pa.schema([("doc_id", pa.string()), ("source", pa.string()), ("author", pa.string())])))
+    # each reply's post names its parent (platform x, the item's post id) and its author
+    by_item = {e["item"]: e for e in evidence}
+    replies = [{"platform": "x", "post_id": f"p-{item}", "doc_id": by_item[item]["doc_a"],
+                "author": by_item[item]["source_a"], "parent_id": item.split(":", 2)[2],
+                "parent_author": a} for item, a in parents.items()]
     corpus.replace_table("posts", pa.Table.from_pylist(
-        [{"doc_id": d, "author": None, "parent_author": a} for d, a in parents.items()]
-        + (posts or []),
-        pa.schema([("doc_id", pa.string()), ("author", pa.string()),
+        replies + [dict({"platform": "x", "post_id": None, "parent_id": None}, **p)
+                   for p in posts or []],
+        pa.schema([("platform", pa.string()), ("post_id", pa.string()), ("doc_id", pa.string()),
+                   ("author", pa.string()), ("parent_id", pa.string()),
                    ("parent_author", pa.string())])))
 
 
@@ -95,7 +102,7 @@ def _replies(targets: list[str]) -> tuple[list[dict], dict[str, str]]:
         evidence.append({"source_a": a, "source_b": b, "kind": "reply",
                          "item": f"reply:x:{k}", "doc_a": f"d{k}a", "doc_b": f"d{k}b",
                          "delay_s": 90.0})
-        parents[f"d{k}a"] = targets[k % len(targets)]
+        parents[f"reply:x:{k}"] = targets[k % len(targets)]
     return evidence, parents
 
 

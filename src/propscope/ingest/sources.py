@@ -84,10 +84,13 @@ class UnitTops:
     def __init__(self, labels: Iterable[str]) -> None:
         self.labels = set(labels)
         self.bangs = max((label.count("!") for label in self.labels), default=0)
+        self.lengths = {len(label) for label in self.labels}
 
     def top_of(self, name: str) -> str | None:
         """The input ``name`` is (or is a member of), or None. Tries at most one prefix more
-        than the inputs have ``!`` in them, so a name of a million ``!`` costs one pass."""
+        than the inputs have ``!`` in them, so a name of a million ``!`` costs one pass, and
+        copies a prefix only when an input has its length (an input with many ``!`` made every
+        long name cost its length times that many)."""
         if name in self.labels:
             return name
         at = -1
@@ -95,7 +98,7 @@ class UnitTops:
             at = name.find("!", at + 1)
             if at < 0:
                 return None
-            if name[:at] in self.labels:
+            if at in self.lengths and name[:at] in self.labels:
                 return name[:at]
         return None
 

@@ -54,7 +54,7 @@ from .crowd import MAX_CROWD_ROUNDS, close_sharers, item_bases, own_items
 from .identity import identities, platforms_of
 from .infrastructure import infrastructure_evidence, infrastructure_rows
 from .meetings import meeting_coactions
-from .readings import READINGS_SCHEMA, community_readings
+from .readings import READINGS_VERSION, stored_state, write_readings
 from .rescue import rescuer
 from .retest import retest
 from .ringsets import ring_keep, ring_sets, with_rings
@@ -160,10 +160,7 @@ def _fingerprint(corpus: Corpus, settings: Settings) -> str:
 
 
 def _stored_fingerprint(corpus: Corpus) -> str | None:
-    if not corpus.has_table("coordination_state"):
-        return None
-    row = corpus.con.execute("SELECT value FROM coordination_state WHERE key = 'input'").fetchone()
-    return row[0] if row else None
+    return stored_state(corpus, "input")
 
 
 def _post_relations(corpus: Corpus, run_id: str) -> None:
@@ -230,7 +227,12 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     if (state is not None and state[0] == VERSION and _stored_fingerprint(corpus) == fingerprint
             and all(corpus.has_table(t) for t in (
                 "coordination_edges", "communities", "community_readings"))):
-        return {"status": "skipped", "reason": "no new documents"}
+        if stored_state(corpus, "readings") == READINGS_VERSION:
+            return {"status": "skipped", "reason": "no new documents"}
+        # the communities stand; their readings were made by an older rule (a corpus kept
+        # across an upgrade must not keep a caveat the new rule no longer finds true)
+        write_readings(corpus, run_id)
+        return {"status": "skipped", "reason": "no new documents; readings recomputed"}
     timer = StepTimer()
     with timer.step("events"):
         build_events(corpus, settings.coordination_near_text, settings.limit)
@@ -369,8 +371,7 @@ def run_coordination(corpus: Corpus, settings: Settings, run_id: str,
     corpus.replace_table("coordination_evidence", pa.Table.from_pandas(
         ev_rows[EVIDENCE_SCHEMA.names], EVIDENCE_SCHEMA, preserve_index=False))
     corpus.replace_table("communities", pa.Table.from_pylist(communities, COMMUNITIES_SCHEMA))
-    corpus.replace_table("community_readings", pa.Table.from_pylist(  # caveats (readings.py)
-        [dict(r, run_id=run_id) for r in community_readings(corpus)], READINGS_SCHEMA))
+    write_readings(corpus, run_id)
     _post_relations(corpus, run_id)
     with corpus.transaction():
         corpus.con.execute("CREATE TABLE IF NOT EXISTS coordination_state "

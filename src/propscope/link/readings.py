@@ -32,6 +32,7 @@ members' documents and the posts of the evidence's documents (linear in those ro
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pyarrow as pa
@@ -39,6 +40,12 @@ import pyarrow as pa
 from ..corpus import Corpus
 from .infrastructure import EDGE_KIND
 
+#: Version of the rules below: a corpus whose readings an older version made has them made
+#: again when the stage is otherwise skipped (coordination.py). 2: short links are no site,
+#: a query string is not part of a host, an answered account is read from the item (not
+#: from a text that several replies share) and must be known for every co-action, members
+#: named by their author count their documents.
+READINGS_VERSION = "2"
 #: Longest median delay (seconds) between two members for the ``automation`` reading.
 AUTOMATION_DELAY_S = 60.0
 #: Least share of each member's documents that are its co-actions in the community.
@@ -68,21 +75,46 @@ READINGS_SCHEMA = pa.schema([
 ])
 
 _RELATIONS = "('retweet', 'reply', 'quote', 'forward')"
+#: A link item's site: its canonical host, without a query string (``site?p=12`` is ``site``).
+_HOST = ("split_part(split_part(regexp_replace(e.item, ' @[0-9]+$', ''), '/', 1), '?', 1)")
 
+#: The account each re-share/answer item acts on, from the item itself
+#: (``kind:platform:parent_id``, or ``kind:platform:from:author`` when the export names only
+#: the author): the parent post's author, else the author its re-sharers name. Why not by the
+#: member's document: a document is a text, and the same short reply ("Agreed.") posted to
+#: two accounts is one document. Accounts are (platform, name): ``star`` on two platforms is
+#: two accounts.
 _PARENTS = """
-    SELECT doc_id, any_value(parent_author) AS parent_author
-    FROM posts WHERE parent_author IS NOT NULL AND parent_author <> ''
-      AND doc_id IN (SELECT doc_a FROM e)
-    GROUP BY doc_id"""
+    WITH r AS (SELECT DISTINCT item,
+                      regexp_extract(base, '^[^:]+:([^:]+):', 1) AS platform,
+                      regexp_extract(base, '^[^:]+:[^:]+:(.*)$', 1) AS parent
+               FROM (SELECT item, regexp_replace(item, ' @[0-9]+$', '') AS base
+                     FROM e WHERE kind IN {relations})),
+    par AS (SELECT platform, post_id, any_value(author) AS author FROM posts
+            WHERE post_id IN (SELECT parent FROM r) AND author IS NOT NULL AND author <> ''
+            GROUP BY platform, post_id),
+    kid AS (SELECT platform, parent_id, any_value(parent_author) AS author FROM posts
+            WHERE parent_id IN (SELECT parent FROM r)
+              AND parent_author IS NOT NULL AND parent_author <> ''
+            GROUP BY platform, parent_id)
+    SELECT r.item, r.platform,
+           coalesce(CASE WHEN r.parent LIKE 'from:%' THEN nullif(substr(r.parent, 6), '') END,
+                    par.author, kid.author) AS parent_author
+    FROM r LEFT JOIN par ON par.platform = r.platform AND par.post_id = r.parent
+           LEFT JOIN kid ON kid.platform = r.platform AND kid.parent_id = r.parent"""
 #: Without a ``posts`` table (no platform export read) no author of a parent is known.
-_NO_PARENTS = "SELECT NULL::VARCHAR AS doc_id, NULL::VARCHAR AS parent_author WHERE false"
+_NO_PARENTS = ("SELECT NULL::VARCHAR AS item, NULL::VARCHAR AS platform, "
+               "NULL::VARCHAR AS parent_author WHERE false")
 
 #: What each account made: its documents, every occurrence of a text it posted again
 #: (``document_sources``: a text is kept once, under its first poster), and (with a platform
 #: export) its posts. A relay that copies a headline has no document of its own; counting
 #: documents only left it out of the bound.
-_AUTHORED = ("SELECT source, doc_id FROM documents "
-             "UNION SELECT source, doc_id FROM document_sources WHERE source IS NOT NULL")
+#: An account is named as the stage names it (``coalesce(source, author)``, coactions.py): a
+#: document with an author and no source is its author's.
+_AUTHORED = ("SELECT coalesce(source, author) AS source, doc_id FROM documents "
+             "UNION SELECT coalesce(source, author), doc_id FROM document_sources "
+             "WHERE coalesce(source, author) IS NOT NULL")
 _AUTHORED_POSTS = _AUTHORED + " UNION SELECT author, doc_id FROM posts WHERE author IS NOT NULL"
 
 _SQL = f"""
@@ -99,19 +131,19 @@ per AS (
     SELECT e.community_id, count(*) AS n_rows,
            count(*) FILTER (WHERE e.kind IN {_RELATIONS}) AS rel_rows,
            count(p.parent_author) FILTER (WHERE e.kind IN {_RELATIONS}) AS rel_known,
-           count(DISTINCT p.parent_author) FILTER (WHERE e.kind IN {_RELATIONS}) AS answered,
+           count(DISTINCT p.platform || ':' || p.parent_author)
+               FILTER (WHERE e.kind IN {_RELATIONS}) AS answered,
            min(p.parent_author) AS account,
            count(*) FILTER (WHERE e.kind = 'url') AS url_rows,
-           count(DISTINCT split_part(regexp_replace(e.item, ' @[0-9]+$', ''), '/', 1))
-               FILTER (WHERE e.kind = 'url') AS hosts,
-           min(split_part(regexp_replace(e.item, ' @[0-9]+$', ''), '/', 1))
-               FILTER (WHERE e.kind = 'url') AS host,
+           count(DISTINCT {_HOST}) FILTER (WHERE e.kind = 'url') AS hosts,
+           min({_HOST}) FILTER (WHERE e.kind = 'url') AS host,
+           count(*) FILTER (WHERE e.kind = 'url' AND e.item LIKE 'short:%') AS short_rows,
            count(*) FILTER (WHERE e.kind = 'hashtag') AS tag_rows,
            count(DISTINCT regexp_replace(e.item, ' @[0-9]+$', ''))
                FILTER (WHERE e.kind = 'hashtag') AS tags,
            min(regexp_replace(e.item, ' @[0-9]+$', '')) FILTER (WHERE e.kind = 'hashtag') AS tag,
            median(abs(e.delay_s)) AS median_delay
-    FROM e LEFT JOIN parents p ON p.doc_id = e.doc_a
+    FROM e LEFT JOIN parents p ON p.item = e.item
     GROUP BY e.community_id),
 own_docs AS (
     SELECT DISTINCT community_id, source_a AS source, doc_a AS doc_id FROM e
@@ -121,13 +153,14 @@ made AS (
 authored AS ({{authored}}),
 life AS (
     SELECT m.community_id,
-           min(least(coalesce(made.n, 0)::DOUBLE / greatest(t.n, 1), 1.0)) AS least_share
+           min(least(coalesce(made.n, 0)::DOUBLE / greatest(t.n, 1), 1.0)) AS least_share,
+           bool_and(t.n IS NOT NULL) AS all_counted
     FROM m
-    JOIN (SELECT source, count(DISTINCT doc_id) AS n FROM authored
-          WHERE source IN (SELECT source FROM m) GROUP BY source) t ON t.source = m.source
+    LEFT JOIN (SELECT source, count(DISTINCT doc_id) AS n FROM authored
+               WHERE source IN (SELECT source FROM m) GROUP BY source) t ON t.source = m.source
     LEFT JOIN made ON made.community_id = m.community_id AND made.source = m.source
     GROUP BY m.community_id)
-SELECT per.*, life.least_share FROM per LEFT JOIN life USING (community_id)
+SELECT per.*, life.least_share, life.all_counted FROM per LEFT JOIN life USING (community_id)
 ORDER BY per.community_id
 """
 
@@ -137,7 +170,8 @@ def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
     needed = ("communities", "coordination_evidence", "documents")
     if not all(corpus.has_table(t) for t in needed):
         return []
-    parents = _PARENTS if corpus.has_table("posts") else _NO_PARENTS
+    parents = (_PARENTS.replace("{relations}", _RELATIONS) if corpus.has_table("posts")
+               else _NO_PARENTS)
     authored = _AUTHORED_POSTS if corpus.has_table("posts") else _AUTHORED
     if not corpus.has_table("document_sources"):  # hand-made tables in unit tests
         authored = authored.replace(_AUTHORED, "SELECT source, doc_id FROM documents")
@@ -150,18 +184,22 @@ def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
         r = dict(zip(names, values, strict=True))
         found: list[tuple[str, str]] = []
         n = r["n_rows"]
-        if n and r["rel_rows"] == n and r["rel_known"] and r["answered"] == 1:
+        # every co-action's account known, and one: a co-action whose parent is not in the
+        # export may answer anyone
+        if n and r["rel_rows"] == n and r["rel_known"] == n and r["answered"] == 1:
             found.append(("one_account", str(r["account"])))
-        if n and r["hosts"] == 1 and r["url_rows"] >= n / 3:
+        # a short link's site is not known (sites.py): bit.ly is no one's site
+        if n and r["hosts"] == 1 and not r["short_rows"] and r["url_rows"] >= n / 3:
             found.append(("one_site", str(r["host"])))
         if n and r["tag_rows"] == n and r["tags"] == 1:
             found.append(("one_hashtag", "#" + str(r["tag"])))
         share = r["least_share"]
         if (n and r["median_delay"] is not None and r["median_delay"] <= AUTOMATION_DELAY_S
-                and share is not None and share >= AUTOMATION_SHARE):
+                and r["all_counted"] and share is not None and share >= AUTOMATION_SHARE):
+            # rounded down: "at least" must hold (200 of 201 is not 100 %)
             found.append(("automation", f"median {r['median_delay']:.0f} s apart; "
-                                        f"at least {100 * share:.0f} % of each member's "
-                                        "documents are these co-actions"))
+                                        f"at least {math.floor(100 * share)} % of each "
+                                        "member's documents are these co-actions"))
         members, flagged = declared.get(r["community_id"], (0, 0))
         if flagged and 2 * flagged >= members:
             found.append(("declared_bot", f"{flagged} of {members} members"))
@@ -182,3 +220,24 @@ def _declared_bots(corpus: Corpus) -> dict[str, tuple[int, int]]:
         "FROM communities c LEFT JOIN (SELECT DISTINCT author FROM posts WHERE declared_bot) b "
         "ON b.author = c.source GROUP BY c.community_id").fetchall()
     return {str(cid): (int(n), int(k)) for cid, n, k in rows}
+
+
+def stored_state(corpus: Corpus, key: str) -> str | None:
+    """A value the coordination stage keeps in ``coordination_state`` (None when absent)."""
+    if not corpus.has_table("coordination_state"):
+        return None
+    got = corpus.con.execute("SELECT value FROM coordination_state WHERE key = ?",
+                             [key]).fetchall()
+    return got[0][0] if got else None
+
+
+def write_readings(corpus: Corpus, run_id: str) -> None:
+    """``community_readings`` from the stored communities and evidence, and the version of
+    the rules that made them (``coordination_state``, key ``readings``)."""
+    corpus.replace_table("community_readings", pa.Table.from_pylist(
+        [dict(r, run_id=run_id) for r in community_readings(corpus)], READINGS_SCHEMA))
+    with corpus.transaction():
+        corpus.con.execute("CREATE TABLE IF NOT EXISTS coordination_state "
+                           "(key VARCHAR PRIMARY KEY, value VARCHAR)")
+        corpus.con.execute("INSERT OR REPLACE INTO coordination_state VALUES ('readings', ?)",
+                           [READINGS_VERSION])

@@ -69,8 +69,10 @@ def top_groups(qs: CorpusQueries, limit: int = TOP) -> list[dict[str, Any]] | No
     has_ev = qs.has("coordination_evidence") or (
         "coordination_evidence" in qs.schema.columns
         and {"source_a", "source_b", "item", "kind"} <= qs.schema.columns["coordination_evidence"])
+    readings = qs.readings()  # the caveats go where the group is named, here too
     for g in groups:
         g["shared"], g["coactions"] = [], None
+        g["readings"] = readings.get(g["community_id"], [])
         if not has_ev:
             continue
         ev = rows(qs.cur, """

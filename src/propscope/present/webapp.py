@@ -165,16 +165,17 @@ def source(request: Request) -> Response:
         cluster_ids = [r[0] for r in cur.execute(
             "SELECT cluster_id FROM ps_index.source_clusters WHERE source = ? "
             "ORDER BY size DESC, cluster_id LIMIT 10", [name]).fetchall()]
-    community = None
-    if qs.has("communities"):
-        row = cur.execute("SELECT community_id FROM communities WHERE source = ? LIMIT 1",
-                          [name]).fetchone()
-        community = row[0] if row else None
+    communities: list[dict[str, Any]] = []
+    if qs.has("communities"):  # every group the source is in, each with its caveats
+        of = qs.readings()
+        communities = [{"id": c, "readings": of.get(c, [])} for (c,) in cur.execute(
+            "SELECT DISTINCT community_id FROM communities WHERE source = ? "
+            "ORDER BY community_id", [name]).fetchall()]
     compared = over_represented(qs, 30, source=name, min_ratio=0.0, min_hits=1)
     return _page(request, "app_source.html", name=name, stats=stats, techniques=techniques,
                  compared=compared,
                  signals=signals, net=qs.network(max_edges=100, source=name),
-                 community=community, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
+                 communities=communities, clusters=clusters_view(qs, 10, 0, name, cluster_ids),
                  furniture=source_furniture(qs, name),
                  sel=Selection(source=name),
                  computed={t: qs.has(t) for t in ("spans", "doc_references", "communities")})
