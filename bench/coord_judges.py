@@ -13,7 +13,8 @@ docs/benchmarks.md names a command anyone can repeat:
 Without ``--seeds`` each judge runs its development seed (in-sample figures). A held-out set
 is a set of seeds drawn with ``secrets.SystemRandom`` after the change was written and
 checked absent from docs/benchmarks.md (``--draw`` does both); spent seeds are listed there.
-Judges 3-9 run without their baselines (they are side by side in their own sections);
+Judges 3-9 run without their baselines (they are side by side in their own sections; judge 10
+scores its cheap CooRnet recipe each time);
 ``campaign_realistic`` runs its development seeds 1 and 3 and its negative control.
 """
 
@@ -32,10 +33,10 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 DOCS = BENCH.parent / "docs" / "benchmarks.md"
-JUDGES = ("3", "4", "5", "6", "7", "8", "9", "realistic")
+JUDGES = ("3", "4", "5", "6", "7", "8", "9", "10", "realistic")
 #: Keys a judge uses for background accounts placed in a community.
 INNOCENT_KEYS = ("innocents", "innocent_accounts", "innocents_in_communities", "innocent_placed",
-                 "background_in_communities")
+                 "innocents_placed", "background_in_communities")
 
 
 def command(judge: str, seed: int | None, out: Path) -> list[list[str]]:
@@ -45,6 +46,10 @@ def command(judge: str, seed: int | None, out: Path) -> list[list[str]]:
         return [py + [str(BENCH / "campaign_realistic.py"), "--seed", s] for s in ("1", "3")] + [
             py + [str(BENCH / "campaign_realistic.py"), "--negative"]]
     script = str(BENCH / f"coordination_heldout{judge}.py")
+    if judge == "10":  # planted and control worlds, development seed 7
+        work = str(out / "work10")
+        return [py + [script, "all", "--seed", str(seed or 7), "--out", f"{work}/{world}", "--json"]
+                + (["--control"] if world == "control" else []) for world in ("planted", "control")]
     seeded = ["--seed", str(seed)] if seed is not None else []
     if judge == "3":
         return [py + [script, "--split", "heldout" if seed is not None else "dev", "--json"]
@@ -78,7 +83,7 @@ def scores(node: Any, path: str = "") -> list[tuple[str, Any, Any, Any]]:
         if "group_f1" in node or "f1" in node and "background_in_communities" in node:
             innocent = next((node[k] for k in INNOCENT_KEYS if k in node), None)
             found.append((path, node.get("group_f1", node.get("f1")), innocent,
-                          node.get("accounts_in_communities")))
+                          node.get("accounts_in_communities", node.get("accounts_placed"))))
         for key, value in node.items():
             if key not in ("groups", "per_group"):
                 found += scores(value, f"{path}/{key}" if path else str(key))
