@@ -56,6 +56,11 @@ SWITCHES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         "src/propscope/link/commoncause.py", "OWNED_SITES = True", "OWNED_SITES = False")]),
     "meetings": ("spread co-shares count as meetings (meetings.py, section 25)", [(
         "src/propscope/link/meetings.py", "ENABLED = False", "ENABLED = True")]),
+    "shrink300": ("a repost rate on one account's posts shrunk with 300 pseudo-slots, not 1,000 "
+                  "(cochance_rates.py, section 3)", [(
+        "src/propscope/link/cochance_rates.py", "REPOST_SHRINK = 1000.0", "REPOST_SHRINK = 300.0")]),
+    "shrink100": ("the same with 100 pseudo-slots", [(
+        "src/propscope/link/cochance_rates.py", "REPOST_SHRINK = 1000.0", "REPOST_SHRINK = 100.0")]),
     "ring_extend": ("ring sets take in accounts outside the block (ringsets.py, section 11)", [(
         "src/propscope/link/ringsets.py", "EXTEND = False", "EXTEND = True")]),
 }
@@ -146,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     r = sub.add_parser("run", help="run the judges once per switch")
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--switches", nargs="+", default=list(SWITCHES), choices=list(SWITCHES))
-    r.add_argument("--judges", nargs="+", default=["3", "4", "5", "6", "7", "8", "9",
+    r.add_argument("--judges", nargs="+", default=["3", "4", "5", "6", "7", "8", "9", "10",
                                                    "realistic"])
     r.add_argument("--seeds", nargs="*", default=[], help="JUDGE=SEED, as coord_judges.py")
     t = sub.add_parser("table", help="the frontier table against a base run")
