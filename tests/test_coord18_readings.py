@@ -81,7 +81,8 @@ def _tables(corpus: Corpus, evidence: list[dict], parents: dict[str, str],
     corpus.replace_table("documents", pa.Table.from_pylist(
         [{"doc_id": d, "source": s} for d, s in sorted(docs)]
         + [{"doc_id": f"life-{m}-{i}", "source": m} for m in members for i in range(life)],
-        pa.schema([("doc_id", pa.string()), ("source", pa.string()), ("author", pa.string())])))
+        pa.schema([("doc_id", pa.string()), ("source", pa.string()), ("author", pa.string()),
+                   ("text", pa.string())])))
     # each reply's post names its parent (platform x, the item's post id) and its author
     by_item = {e["item"]: e for e in evidence}
     replies = [{"platform": "x", "post_id": f"p-{item}", "doc_id": by_item[item]["doc_a"],

@@ -146,3 +146,22 @@ def test_the_headline_and_the_source_page_carry_the_readings(tmp_path: Path) -> 
     page = TestClient(create_app(tmp_path / "c.duckdb")).get(
         "/source", params={"name": BOTS[0]}).text
     assert f'data-community="{bots}"' in page and "also the shape of the site" in page
+
+
+def test_a_manual_repost_names_its_account(tmp_path: Path) -> None:
+    """A scraper's retweets are ``RT @name: text`` with no relation field: every copy names
+    the account re-shared, and the readings read it there (as the stage's conditioning does)."""
+    corpus = Corpus(tmp_path / "c.duckdb")
+    evidence = [{"source_a": f"f-{k % 3}", "source_b": f"f-{(k + 1) % 3}", "kind": "retweet",
+                 "item": f"retweet:near:h{k}", "doc_a": f"d{k}a", "doc_b": f"d{k}b",
+                 "delay_s": 20.0} for k in range(8)]
+    for stars, expected in ((["star"], ["one_account"]), (["star", "other"], [])):
+        _tables(corpus, evidence, {})
+        for k in range(8):
+            corpus.con.execute("UPDATE documents SET text = ? WHERE doc_id IN (?, ?)",
+                               [f"RT @{stars[k % len(stars)]}: post number {k}",
+                                f"d{k}a", f"d{k}b"])
+        got = readings.community_readings(corpus)
+        assert [r["reading"] for r in got if r["reading"] == "one_account"] == expected
+        if expected:
+            assert [r["detail"] for r in got if r["reading"] == "one_account"] == ["star"]

@@ -38,13 +38,14 @@ from typing import Any
 import pyarrow as pa
 
 from ..corpus import Corpus
+from .carried import MANUAL_REPOST
 from .infrastructure import EDGE_KIND
 
 #: Version of the rules below: a corpus whose readings an older version made has them made
 #: again when the stage is otherwise skipped (coordination.py). 2: short links are no site,
 #: a query string is not part of a host, an answered account is read from the item (not
-#: from a text that several replies share) and must be known for every co-action, members
-#: named by their author count their documents.
+#: from a text that several replies share, or from a manual ``RT @name:``) and must be known
+#: for every co-action, members named by their author count their documents.
 READINGS_VERSION = "2"
 #: Longest median delay (seconds) between two members for the ``automation`` reading.
 AUTOMATION_DELAY_S = 60.0
@@ -99,12 +100,19 @@ _PARENTS = """
             GROUP BY platform, parent_id)
     SELECT r.item, r.platform,
            coalesce(CASE WHEN r.parent LIKE 'from:%' THEN nullif(substr(r.parent, 6), '') END,
-                    par.author, kid.author) AS parent_author
+                    par.author, kid.author, manual.author) AS parent_author
     FROM r LEFT JOIN par ON par.platform = r.platform AND par.post_id = r.parent
-           LEFT JOIN kid ON kid.platform = r.platform AND kid.parent_id = r.parent"""
-#: Without a ``posts`` table (no platform export read) no author of a parent is known.
-_NO_PARENTS = ("SELECT NULL::VARCHAR AS item, NULL::VARCHAR AS platform, "
-               "NULL::VARCHAR AS parent_author WHERE false")
+           LEFT JOIN kid ON kid.platform = r.platform AND kid.parent_id = r.parent
+           LEFT JOIN ({manual}) manual ON manual.item = r.item"""
+#: A manual repost (``RT @name: text`` from a scraper, no relation field) names the account in
+#: its own text, the same in every copy: read from the documents of the item's co-actions
+#: (the stage conditions such reposts on that name too: carried.audience_of).
+_MANUAL = """SELECT e.item, min(regexp_extract(d.text, '{rx}', 1)) AS author
+             FROM e JOIN documents d ON d.doc_id = e.doc_a
+             WHERE e.kind IN {relations} AND regexp_matches(d.text, '{rx}')
+             GROUP BY e.item HAVING count(DISTINCT regexp_extract(d.text, '{rx}', 1)) = 1"""
+#: Without a ``posts`` table (no platform export read) only manual reposts name their account.
+_NO_POSTS = "SELECT item, '' AS platform, author AS parent_author FROM ({manual})"
 
 #: What each account made: its documents, every occurrence of a text it posted again
 #: (``document_sources``: a text is kept once, under its first poster), and (with a platform
@@ -170,8 +178,10 @@ def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
     needed = ("communities", "coordination_evidence", "documents")
     if not all(corpus.has_table(t) for t in needed):
         return []
-    parents = (_PARENTS.replace("{relations}", _RELATIONS) if corpus.has_table("posts")
-               else _NO_PARENTS)
+    rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
+    manual = _MANUAL.replace("{rx}", rx)
+    parents = (_PARENTS.replace("{manual}", manual) if corpus.has_table("posts")
+               else _NO_POSTS.replace("{manual}", manual)).replace("{relations}", _RELATIONS)
     authored = _AUTHORED_POSTS if corpus.has_table("posts") else _AUTHORED
     if not corpus.has_table("document_sources"):  # hand-made tables in unit tests
         authored = authored.replace(_AUTHORED, "SELECT source, doc_id FROM documents")
