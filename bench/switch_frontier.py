@@ -61,6 +61,13 @@ SWITCHES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         "src/propscope/link/cochance_rates.py", "REPOST_SHRINK = 1000.0", "REPOST_SHRINK = 300.0")]),
     "shrink100": ("the same with 100 pseudo-slots", [(
         "src/propscope/link/cochance_rates.py", "REPOST_SHRINK = 1000.0", "REPOST_SHRINK = 100.0")]),
+    "no_quick_floor": ("co-actions within 60 s can be explained by a common origin too "
+                       "(commoncause.py, section 3)", [(
+        "src/propscope/link/commoncause.py",
+        "              jb: np.ndarray, orig: Origins, cap: int, quick_s: float = QUICK_S) "
+        "-> np.ndarray:",
+        "              jb: np.ndarray, orig: Origins, cap: int, quick_s: float = 0.0) "
+        "-> np.ndarray:")]),
     "ring_extend": ("ring sets take in accounts outside the block (ringsets.py, section 11)", [(
         "src/propscope/link/ringsets.py", "EXTEND = False", "EXTEND = True")]),
 }

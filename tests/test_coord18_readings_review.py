@@ -165,3 +165,15 @@ def test_a_manual_repost_names_its_account(tmp_path: Path) -> None:
         assert [r["reading"] for r in got if r["reading"] == "one_account"] == expected
         if expected:
             assert [r["detail"] for r in got if r["reading"] == "one_account"] == ["star"]
+
+
+def test_totals_count_groups_not_member_rows(tmp_path: Path) -> None:
+    """The run summary said "communities 119" for ten groups (a row per member)."""
+    from propscope.pipeline import corpus_totals
+
+    corpus = Corpus(tmp_path / "c.duckdb")
+    corpus.replace_table("communities", pa.Table.from_pylist(
+        [{"community_id": "C0001", "source": s} for s in ("a", "b", "c")]
+        + [{"community_id": "C0002", "source": s} for s in ("c", "d")]))
+    totals = corpus_totals(corpus)
+    assert totals["communities"] == 2 and totals["community_memberships"] == 5

@@ -114,8 +114,17 @@ def run(paths: Sequence[str | Path], corpus_path: str | Path, out_dir: str | Pat
 
 
 def corpus_totals(corpus: Corpus) -> dict[str, int]:
-    """Row counts of the tables an analyst cares about (for summaries and ``status``)."""
-    return {n: corpus.count(n) for n in TOTAL_TABLES if corpus.has_table(n)}
+    """Row counts of the tables an analyst cares about (for summaries and ``status``).
+
+    ``communities`` is a row per member (an account in two groups has two rows): its total is
+    the number of groups, and the rows are ``community_memberships`` (a run printed
+    "communities 119" for ten groups)."""
+    out = {n: corpus.count(n) for n in TOTAL_TABLES if corpus.has_table(n)}
+    if "communities" in out:
+        out["community_memberships"] = out["communities"]
+        out["communities"] = one(corpus.con.execute(
+            "SELECT count(DISTINCT community_id) FROM communities"))[0]
+    return out
 
 
 def status(corpus_path: str | Path) -> dict[str, Any]:
