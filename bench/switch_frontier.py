@@ -124,7 +124,7 @@ def is_control(key: str) -> bool:
 
 def table(args: argparse.Namespace) -> int:
     base = summary(args.base)
-    print("| switch | what it relaxes | planted worlds: mean group F1 | background accounts "
+    print("| switch | what it changes | planted worlds: mean group F1 | background accounts "
           "placed (planted worlds) | accounts placed in controls | worlds changed |")
     print("|---|---|---|---|---|---|")
     for folder in sorted(p for p in args.folder.iterdir() if p.is_dir()
