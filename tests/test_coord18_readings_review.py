@@ -177,3 +177,53 @@ def test_totals_count_groups_not_member_rows(tmp_path: Path) -> None:
         + [{"community_id": "C0002", "source": s} for s in ("c", "d")]))
     totals = corpus_totals(corpus)
     assert totals["communities"] == 2 and totals["community_memberships"] == 5
+
+
+def test_forwards_of_one_chat_and_manual_reposts_are_one_account(tmp_path: Path) -> None:
+    """helper-68: a forward named by its chat carries a digest of its text
+    (``from:<chat>#<digest>``), no part of the chat's name; a scraper's reposts are
+    ``retweet:doc:`` and ``retweet:near:`` items, whose middle part is no platform; and an
+    export's ``Star`` is the ``RT @star:`` of a scraper (names ignoring case)."""
+    corpus = Corpus(tmp_path / "c.duckdb")
+    forwards = [{"source_a": f"ch-{k % 3}", "source_b": f"ch-{(k + 1) % 3}", "kind": "forward",
+                 "item": f"forward:telegram:from:HubChannel#{k:016x}", "doc_a": f"d{k}a",
+                 "doc_b": f"d{k}b", "delay_s": 20.0} for k in range(8)]
+    _tables(corpus, forwards, {})
+    got = [(r["reading"], r["detail"]) for r in readings.community_readings(corpus)]
+    assert ("one_account", "HubChannel") in got
+    manual = [{"source_a": f"f-{k % 3}", "source_b": f"f-{(k + 1) % 3}", "kind": "retweet",
+               "item": f"retweet:{'doc' if k % 2 else 'near'}:h{k}", "doc_a": f"d{k}a",
+               "doc_b": f"d{k}b", "delay_s": 20.0} for k in range(8)]
+    for name in ("star", "Star"):
+        _tables(corpus, manual, {})
+        for k in range(8):
+            corpus.con.execute("UPDATE documents SET text = ? WHERE doc_id IN (?, ?)",
+                               [f"RT @{'star' if k % 2 else name}: post {k}", f"d{k}a", f"d{k}b"])
+        got = [r["reading"] for r in readings.community_readings(corpus)]
+        assert "one_account" in got, name
+
+
+def test_a_view_of_a_corpus_with_older_readings_marks_them(tmp_path: Path) -> None:
+    """helper-68: the report and the app open a corpus read-only and showed the readings an
+    older version stored as if current; they are marked, with what remakes them."""
+    import propscope
+    from propscope import open_corpus
+    from propscope.present.report import write_report
+
+    corpus = corpus_of(tmp_path, _posts())
+    run_coordination(corpus, Settings(), "r1")
+    current = sorted(corpus.df("community_readings")["reading"])
+    corpus.replace_table("community_readings", pa.Table.from_pylist([{
+        "community_id": "C0001", "reading": "one_site", "detail": "short:bit.ly",
+        "text": "stale caveat about short:bit.ly", "run_id": "r0"}], readings.READINGS_SCHEMA))
+    corpus.con.execute("UPDATE coordination_state SET value = '1' WHERE key = 'readings'")
+    corpus.close()
+    with open_corpus(tmp_path / "c.duckdb", read_only=True) as ro:
+        html = write_report(ro, tmp_path / "report.html").read_text()
+    assert "Made by an older version of propscope" in html and "stale caveat" in html
+    assert current  # the fixture's feed bots carry readings
+    with propscope.open_corpus(tmp_path / "c.duckdb") as again:  # the next link run
+        run_coordination(again, Settings(), "r2")
+    with open_corpus(tmp_path / "c.duckdb", read_only=True) as ro:
+        html = write_report(ro, tmp_path / "report2.html").read_text()
+    assert "Made by an older version" not in html and "stale caveat" not in html

@@ -56,3 +56,9 @@ EXPORT_TABLES = list(TABLES)
 TOTAL_TABLES = [name for name, t in TABLES.items() if t.total]
 # The column each table is partitioned on; tables not listed are written as one file.
 PARTITION_KEYS = {name: t.partition_key for name, t in TABLES.items() if t.partition_key}
+
+#: Version of the rules that make ``community_readings`` (link/readings.py), kept by the link
+#: stage in ``coordination_state`` (key ``readings``). Here, beside the table list, because
+#: present/ compares it with the stored one without importing link/: readings an older version
+#: made are remade by the next link run and marked as older wherever they are shown before it.
+READINGS_VERSION = "3"

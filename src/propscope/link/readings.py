@@ -33,20 +33,26 @@ members' documents and the posts of the evidence's documents (linear in those ro
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from ..corpus import Corpus
+from ..tables import READINGS_VERSION
 from .carried import MANUAL_REPOST
 from .infrastructure import EDGE_KIND
 
-#: Version of the rules below: a corpus whose readings an older version made has them made
-#: again when the stage is otherwise skipped (coordination.py). 2: short links are no site,
-#: a query string is not part of a host, an answered account is read from the item (not
-#: from a text that several replies share, or from a manual ``RT @name:``) and must be known
-#: for every co-action, members named by their author count their documents.
-READINGS_VERSION = "2"
+# Version of the rules below (``READINGS_VERSION``, kept in tables.py, which present/ reads
+# too): a corpus whose readings an older version made has them made
+# again when the stage is otherwise skipped (coordination.py). 2: short links are no site,
+# a query string is not part of a host, an answered account is read from the item (not
+# from a text that several replies share, or from a manual ``RT @name:``) and must be known
+# for every co-action, members named by their author count their documents. 3: accounts are
+# names ignoring case (a manual ``RT @star:`` and an export's ``Star`` are one), a forward's
+# chat without its text digest.
+
 #: Longest median delay (seconds) between two members for the ``automation`` reading.
 AUTOMATION_DELAY_S = 60.0
 #: Least share of each member's documents that are its co-actions in the community.
@@ -83,8 +89,10 @@ _HOST = ("split_part(split_part(regexp_replace(e.item, ' @[0-9]+$', ''), '/', 1)
 #: (``kind:platform:parent_id``, or ``kind:platform:from:author`` when the export names only
 #: the author): the parent post's author, else the author its re-sharers name. Why not by the
 #: member's document: a document is a text, and the same short reply ("Agreed.") posted to
-#: two accounts is one document. Accounts are (platform, name): ``star`` on two platforms is
-#: two accounts.
+#: two accounts is one document. Accounts are names, ignoring case, as the stage's identity
+#: rule joins handles (identity.py): a manual ``RT @star:`` and a platform re-share of ``Star``
+#: are one account. A Telegram forward named by its chat alone carries a digest of its text
+#: (``from:<chat>#<digest>``, forwards.py), which is no part of the chat's name.
 _PARENTS = """
     WITH r AS (SELECT DISTINCT item,
                       regexp_extract(base, '^[^:]+:([^:]+):', 1) AS platform,
@@ -99,7 +107,8 @@ _PARENTS = """
               AND parent_author IS NOT NULL AND parent_author <> ''
             GROUP BY platform, parent_id)
     SELECT r.item, r.platform,
-           coalesce(CASE WHEN r.parent LIKE 'from:%' THEN nullif(substr(r.parent, 6), '') END,
+           coalesce(CASE WHEN r.parent LIKE 'from:%' THEN nullif(regexp_replace(
+                        substr(r.parent, 6), '#[0-9a-f]{16}$', ''), '') END,
                     par.author, kid.author, manual.author) AS parent_author
     FROM r LEFT JOIN par ON par.platform = r.platform AND par.post_id = r.parent
            LEFT JOIN kid ON kid.platform = r.platform AND kid.parent_id = r.parent
@@ -139,7 +148,7 @@ per AS (
     SELECT e.community_id, count(*) AS n_rows,
            count(*) FILTER (WHERE e.kind IN {_RELATIONS}) AS rel_rows,
            count(p.parent_author) FILTER (WHERE e.kind IN {_RELATIONS}) AS rel_known,
-           count(DISTINCT p.platform || ':' || p.parent_author)
+           count(DISTINCT lower(p.parent_author))
                FILTER (WHERE e.kind IN {_RELATIONS}) AS answered,
            min(p.parent_author) AS account,
            count(*) FILTER (WHERE e.kind = 'url') AS url_rows,
@@ -175,20 +184,27 @@ ORDER BY per.community_id
 
 def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
     """Rows of ``community_readings`` (without ``run_id``): each community's readings."""
+    return readings_over(corpus.con, corpus.has_table)
+
+
+def readings_over(con: duckdb.DuckDBPyConnection, has_table: Callable[[str], bool]
+                  ) -> list[dict[str, Any]]:
+    """:func:`community_readings` over any connection (SELECTs only: a read-only view of a
+    corpus whose stored readings an older version made computes them with this)."""
     needed = ("communities", "coordination_evidence", "documents")
-    if not all(corpus.has_table(t) for t in needed):
+    if not all(has_table(t) for t in needed):
         return []
     rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
     manual = _MANUAL.replace("{rx}", rx)
-    parents = (_PARENTS.replace("{manual}", manual) if corpus.has_table("posts")
+    parents = (_PARENTS.replace("{manual}", manual) if has_table("posts")
                else _NO_POSTS.replace("{manual}", manual)).replace("{relations}", _RELATIONS)
-    authored = _AUTHORED_POSTS if corpus.has_table("posts") else _AUTHORED
-    if not corpus.has_table("document_sources"):  # hand-made tables in unit tests
+    authored = _AUTHORED_POSTS if has_table("posts") else _AUTHORED
+    if not has_table("document_sources"):  # hand-made tables in unit tests
         authored = authored.replace(_AUTHORED, "SELECT source, doc_id FROM documents")
-    got = corpus.con.execute(_SQL.replace("{parents}", parents)
+    got = con.execute(_SQL.replace("{parents}", parents)
                              .replace("{authored}", authored)).fetchall()
-    names = [d[0] for d in corpus.con.description]
-    declared = _declared_bots(corpus)
+    names = [d[0] for d in con.description]
+    declared = _declared_bots(con, has_table)
     out: list[dict[str, Any]] = []
     for values in got:
         r = dict(zip(names, values, strict=True))
@@ -218,14 +234,15 @@ def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
     return out
 
 
-def _declared_bots(corpus: Corpus) -> dict[str, tuple[int, int]]:
+def _declared_bots(con: duckdb.DuckDBPyConnection, has_table: Callable[[str], bool]
+                   ) -> dict[str, tuple[int, int]]:
     """community -> (members, members whose posts carry the platform's bot flag). Corpora
     without the ``posts`` column (none read from a platform export) have none."""
-    if not corpus.has_table("posts") or not corpus.con.execute(
+    if not has_table("posts") or not con.execute(
             "SELECT 1 FROM information_schema.columns WHERE table_name = 'posts' "
             "AND column_name = 'declared_bot'").fetchone():
         return {}
-    rows = corpus.con.execute(
+    rows = con.execute(
         "SELECT c.community_id, count(DISTINCT c.source), count(DISTINCT b.author) "
         "FROM communities c LEFT JOIN (SELECT DISTINCT author FROM posts WHERE declared_bot) b "
         "ON b.author = c.source GROUP BY c.community_id").fetchall()

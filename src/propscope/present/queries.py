@@ -16,11 +16,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..corpus import one
+from ..tables import READINGS_VERSION
 from .query_base import FINGERPRINT_KINDS, REQUIRED, QueryBase, Schema, jsonish, q, rows
 from .query_documents import DocumentQueries
 
 __all__ = ["FINGERPRINT_KINDS", "REQUIRED", "CorpusQueries", "DocumentQueries", "QueryBase",
            "Schema", "q", "rows"]
+
+
+#: Put before each reading an older version of the rules made (see ``readings``).
+OLDER_READINGS = ("[Made by an older version of propscope's rules; `propscope link` on this "
+                  "corpus makes them again.] ")
 
 
 class CorpusQueries(DocumentQueries):
@@ -289,14 +295,33 @@ class CorpusQueries(DocumentQueries):
                               "relation LIMIT ?", [limit])
 
     def readings(self) -> dict[str, list[dict[str, Any]]]:
-        """Per community: the benign shapes its evidence also fits (link/readings.py)."""
+        """Per community: the benign shapes its evidence also fits (link/readings.py).
+
+        Readings an older version of the rules stored (a corpus kept across an upgrade and only
+        viewed since) are shown marked as such, with what remakes them: a view must not pass
+        off a caveat the current rules may no longer find true, nor hide one silently."""
         if not self.has("community_readings"):
             return {}
+        older = self._stored_readings_version() != READINGS_VERSION
         out: dict[str, list[dict[str, Any]]] = {}
         for r in rows(self.cur, "SELECT community_id, reading, detail, text "
                                 "FROM community_readings ORDER BY community_id, reading"):
+            if older:
+                r["text"] = OLDER_READINGS + r["text"]
             out.setdefault(r["community_id"], []).append(r)
         return out
+
+    def _table_exists(self, name: str) -> bool:
+        return bool(self.cur.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE table_name = ? "
+            "AND database_name = current_database()", [name]).fetchall())
+
+    def _stored_readings_version(self) -> str | None:
+        if not self._table_exists("coordination_state"):
+            return None
+        got = self.cur.execute(
+            "SELECT value FROM coordination_state WHERE key = 'readings'").fetchall()
+        return got[0][0] if got else None
 
     def communities(self, limit: int = 50) -> list[dict[str, Any]] | None:
         """Communities, largest first, with members and the evidence that binds them."""
