@@ -56,11 +56,10 @@ SWITCHES: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
         "src/propscope/link/commoncause.py", "OWNED_SITES = True", "OWNED_SITES = False")]),
     "meetings": ("spread co-shares count as meetings (meetings.py, section 25)", [(
         "src/propscope/link/meetings.py", "ENABLED = False", "ENABLED = True")]),
-    "shrink300": ("a repost rate on one account's posts shrunk with 300 pseudo-slots, not 1,000 "
-                  "(cochance_rates.py, section 3)", [(
-        "src/propscope/link/cochance_rates.py", "REPOST_SHRINK = 1000.0", "REPOST_SHRINK = 300.0")]),
-    "shrink100": ("the same with 100 pseudo-slots", [(
-        "src/propscope/link/cochance_rates.py", "REPOST_SHRINK = 1000.0", "REPOST_SHRINK = 100.0")]),
+    **{f"shrink{n}": (f"a repost rate on one account's posts shrunk with {n} pseudo-slots, "
+                      "not 1,000 (cochance_rates.py, section 3)", [(
+        "src/propscope/link/cochance_rates.py", "REPOST_SHRINK = 1000.0",
+        f"REPOST_SHRINK = {n}.0")]) for n in (300, 100)},
     "no_quick_floor": ("co-actions within 60 s can be explained by a common origin too "
                        "(commoncause.py, section 3)", [(
         "src/propscope/link/commoncause.py",

@@ -54,6 +54,8 @@ from ..corpus import Corpus, one
 
 #: A manual repost: ``RT @name:`` at the start of the text (after spaces).
 MANUAL_REPOST = r"^\s*RT @[A-Za-z0-9_]{1,30}:"
+#: The same, capturing the account's name (group 1).
+MANUAL_REPOST_NAME = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
 
 
 def stage_table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -218,7 +220,7 @@ def audience_of(corpus: Corpus) -> None:
     meeting against how often each re-shares *that* account, not any post.
     """
     con = corpus.con
-    rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
+    rx = MANUAL_REPOST_NAME
     manual = f"nullif(regexp_extract(d.text, '{rx}', 1), '')"
     kinds = AUDIENCE_KINDS + (ANSWER_KINDS if CONDITION_ANSWERS else ()) + QUOTE_KINDS
     relations = ("repost", "forward") + (ANSWER_KINDS if CONDITION_ANSWERS else ()) + QUOTE_KINDS
@@ -243,7 +245,7 @@ def _join_platform_reposts(corpus: Corpus) -> None:
     platform's reposts of it (``retweet:<platform>:<post id>``): the original's text, with
     the ``RT @name:`` prefix stripped, posted by ``@name``. Otherwise a post's few scraped
     reposters (minute-rounded times) look like a rare, tight item of their own."""
-    rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
+    rx = MANUAL_REPOST_NAME
     corpus.con.execute(f"""CREATE OR REPLACE TEMP TABLE _coord_rt_map AS
         WITH m AS (SELECT DISTINCT r.doc_id, regexp_extract(d.text, '{rx}', 1) AS name,
                           trim(regexp_replace(d.text, '{rx}', '')) AS body

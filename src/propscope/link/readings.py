@@ -33,15 +33,13 @@ members' documents and the posts of the evidence's documents (linear in those ro
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from ..corpus import Corpus
 from ..tables import READINGS_VERSION
-from .carried import MANUAL_REPOST
+from .carried import MANUAL_REPOST_NAME
 from .infrastructure import EDGE_KIND
 
 # Version of the rules below (``READINGS_VERSION``, kept in tables.py, which present/ reads
@@ -106,7 +104,7 @@ _PARENTS = """
             WHERE parent_id IN (SELECT parent FROM r)
               AND parent_author IS NOT NULL AND parent_author <> ''
             GROUP BY platform, parent_id)
-    SELECT r.item, r.platform,
+    SELECT r.item,
            coalesce(CASE WHEN r.parent LIKE 'from:%' THEN nullif(regexp_replace(
                         substr(r.parent, 6), '#[0-9a-f]{16}$', ''), '') END,
                     par.author, kid.author, manual.author) AS parent_author
@@ -121,7 +119,7 @@ _MANUAL = """SELECT e.item, min(regexp_extract(d.text, '{rx}', 1)) AS author
              WHERE e.kind IN {relations} AND regexp_matches(d.text, '{rx}')
              GROUP BY e.item HAVING count(DISTINCT regexp_extract(d.text, '{rx}', 1)) = 1"""
 #: Without a ``posts`` table (no platform export read) only manual reposts name their account.
-_NO_POSTS = "SELECT item, '' AS platform, author AS parent_author FROM ({manual})"
+_NO_POSTS = "SELECT item, author AS parent_author FROM ({manual})"
 
 #: What each account made: its documents, every occurrence of a text it posted again
 #: (``document_sources``: a text is kept once, under its first poster), and (with a platform
@@ -184,27 +182,19 @@ ORDER BY per.community_id
 
 def community_readings(corpus: Corpus) -> list[dict[str, Any]]:
     """Rows of ``community_readings`` (without ``run_id``): each community's readings."""
-    return readings_over(corpus.con, corpus.has_table)
-
-
-def readings_over(con: duckdb.DuckDBPyConnection, has_table: Callable[[str], bool]
-                  ) -> list[dict[str, Any]]:
-    """:func:`community_readings` over any connection (SELECTs only: a read-only view of a
-    corpus whose stored readings an older version made computes them with this)."""
     needed = ("communities", "coordination_evidence", "documents")
-    if not all(has_table(t) for t in needed):
+    if not all(corpus.has_table(t) for t in needed):
         return []
-    rx = MANUAL_REPOST.replace("@[A-Za-z0-9_]{1,30}:", "@([A-Za-z0-9_]{1,30}):")
-    manual = _MANUAL.replace("{rx}", rx)
-    parents = (_PARENTS.replace("{manual}", manual) if has_table("posts")
+    manual = _MANUAL.replace("{rx}", MANUAL_REPOST_NAME)
+    parents = (_PARENTS.replace("{manual}", manual) if corpus.has_table("posts")
                else _NO_POSTS.replace("{manual}", manual)).replace("{relations}", _RELATIONS)
-    authored = _AUTHORED_POSTS if has_table("posts") else _AUTHORED
-    if not has_table("document_sources"):  # hand-made tables in unit tests
+    authored = _AUTHORED_POSTS if corpus.has_table("posts") else _AUTHORED
+    if not corpus.has_table("document_sources"):  # hand-made tables in unit tests
         authored = authored.replace(_AUTHORED, "SELECT source, doc_id FROM documents")
-    got = con.execute(_SQL.replace("{parents}", parents)
+    got = corpus.con.execute(_SQL.replace("{parents}", parents)
                              .replace("{authored}", authored)).fetchall()
-    names = [d[0] for d in con.description]
-    declared = _declared_bots(con, has_table)
+    names = [d[0] for d in corpus.con.description]
+    declared = _declared_bots(corpus)
     out: list[dict[str, Any]] = []
     for values in got:
         r = dict(zip(names, values, strict=True))
@@ -234,15 +224,14 @@ def readings_over(con: duckdb.DuckDBPyConnection, has_table: Callable[[str], boo
     return out
 
 
-def _declared_bots(con: duckdb.DuckDBPyConnection, has_table: Callable[[str], bool]
-                   ) -> dict[str, tuple[int, int]]:
+def _declared_bots(corpus: Corpus) -> dict[str, tuple[int, int]]:
     """community -> (members, members whose posts carry the platform's bot flag). Corpora
     without the ``posts`` column (none read from a platform export) have none."""
-    if not has_table("posts") or not con.execute(
+    if not corpus.has_table("posts") or not corpus.con.execute(
             "SELECT 1 FROM information_schema.columns WHERE table_name = 'posts' "
             "AND column_name = 'declared_bot'").fetchone():
         return {}
-    rows = con.execute(
+    rows = corpus.con.execute(
         "SELECT c.community_id, count(DISTINCT c.source), count(DISTINCT b.author) "
         "FROM communities c LEFT JOIN (SELECT DISTINCT author FROM posts WHERE declared_bot) b "
         "ON b.author = c.source GROUP BY c.community_id").fetchall()

@@ -311,13 +311,8 @@ class CorpusQueries(DocumentQueries):
             out.setdefault(r["community_id"], []).append(r)
         return out
 
-    def _table_exists(self, name: str) -> bool:
-        return bool(self.cur.execute(
-            "SELECT 1 FROM duckdb_tables() WHERE table_name = ? "
-            "AND database_name = current_database()", [name]).fetchall())
-
     def _stored_readings_version(self) -> str | None:
-        if not self._table_exists("coordination_state"):
+        if "coordination_state" not in self.schema.columns:
             return None
         got = self.cur.execute(
             "SELECT value FROM coordination_state WHERE key = 'readings'").fetchall()
